@@ -1,0 +1,301 @@
+#include "scalinglaws/simulate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "scalinglaws/parallel.hpp"
+#include "scalinglaws/rng.hpp"
+
+namespace scalinglaws {
+namespace {
+
+constexpr int kBlock = 256;  // feature columns per streamed block (fixed: part of the stream key)
+
+std::uint64_t stream_index(std::int64_t block, std::int64_t row) {
+  return (static_cast<std::uint64_t>(block) << 32) ^ static_cast<std::uint64_t>(row);
+}
+
+void check_spec(const ProblemSpec& spec) {
+  if (spec.lam.empty()) throw std::invalid_argument("problem has an empty spectrum (M = 0)");
+  if (spec.wstar.size() != spec.lam.size())
+    throw std::invalid_argument("lam and wstar have different lengths");
+  if (spec.N <= 0) throw std::invalid_argument("N must be a positive integer");
+}
+
+}  // namespace
+
+Draw draw_problem(const ProblemSpec& spec, int P, int ensemble, std::uint64_t projection_seed,
+                  std::uint64_t data_seed, bool explicit_matrices, int threads) {
+  check_spec(spec);
+  const int M = spec.M();
+  const int N = spec.N;
+  const int EN = ensemble * N;
+  const double inv_sqrt_n = 1.0 / std::sqrt(static_cast<double>(N));
+  Draw d;
+  d.phi = Matrix::Zero(P, EN);
+  d.y = Vector::Zero(P);
+  d.sigma_mat = Matrix::Zero(EN, EN);
+  d.q = Vector::Zero(EN);
+  d.c0 = 0.0;
+  for (int k = 0; k < M; ++k) d.c0 += spec.lam[k] * spec.wstar[k] * spec.wstar[k];
+  if (explicit_matrices) {
+    d.F.resize(EN, M);
+    d.psi.resize(P, M);
+  }
+  Matrix Fb(EN, kBlock), Fs(EN, kBlock), Pb(P, kBlock);
+  Vector lw(kBlock), wb(kBlock), sq(kBlock);
+  const int nblocks = (M + kBlock - 1) / kBlock;
+  for (int b = 0; b < nblocks; ++b) {
+    const int k0 = b * kBlock;
+    const int m = std::min(kBlock, M - k0);
+    for (int j = 0; j < m; ++j) {
+      sq[j] = std::sqrt(spec.lam[k0 + j]);
+      lw[j] = spec.lam[k0 + j] * spec.wstar[k0 + j];
+      wb[j] = spec.wstar[k0 + j];
+    }
+    // One stream per (matrix, block, row): independent of the thread count.
+    parallel_for(EN + P, threads, [&](std::ptrdiff_t r) {
+      if (r < EN) {
+        Rng rng(projection_seed, Stream::kProjection, stream_index(b, r));
+        for (int j = 0; j < m; ++j) {
+          const double f = rng.normal() * inv_sqrt_n;
+          Fb(r, j) = f;
+          Fs(r, j) = f * sq[j];
+        }
+      } else {
+        const auto mu = r - EN;
+        Rng rng(data_seed, Stream::kFeatures, stream_index(b, mu));
+        for (int j = 0; j < m; ++j) Pb(mu, j) = rng.normal() * sq[j];
+      }
+    });
+    auto F_blk = Fb.leftCols(m);
+    auto P_blk = Pb.leftCols(m);
+    if (P > 0) {
+      linalg::gemm(false, true, 1.0, P_blk, F_blk, 1.0, d.phi);
+      d.y.noalias() += P_blk * wb.head(m);
+    }
+    linalg::syrk(false, 1.0, Fs.leftCols(m), 1.0, d.sigma_mat);
+    d.q.noalias() += F_blk * lw.head(m);
+    if (explicit_matrices) {
+      d.F.middleCols(k0, m) = F_blk;
+      d.psi.middleCols(k0, m) = P_blk;
+    }
+  }
+  linalg::symmetrize_lower(d.sigma_mat);
+  if (P > 0) {
+    Rng rng(data_seed, Stream::kLabelNoise, 0);
+    Vector eps(P);
+    for (int mu = 0; mu < P; ++mu) eps[mu] = rng.normal();
+    if (spec.sigma != 0.0) d.y += spec.sigma * eps;
+    if (explicit_matrices) d.noise = eps;
+  }
+  return d;
+}
+
+namespace {
+
+// c_i(t) / h'_i for GD from w = 0: (1 - (1 - lr g)^n) / g, or (1 - exp(-g t)) / g for flow.
+double gd_gain(double g, double t, double lr, bool flow) {
+  if (flow) {
+    if (g <= 0.0) return t;
+    return -std::expm1(-g * t) / g;
+  }
+  if (g <= 0.0) return lr * t;
+  const double x = lr * g;
+  if (x < 1.0) return -std::expm1(t * std::log1p(-x)) / g;
+  return (1.0 - std::pow(1.0 - x, t)) / g;
+}
+
+void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int inner_threads,
+            GdResult& out) {
+  const int N = spec.N, E = opt.ensemble, EN = E * N, P = opt.P;
+  const Eigen::Index T = static_cast<Eigen::Index>(opt.times.size());
+  Draw d = draw_problem(spec, P, E, opt.projection_seeds[run], opt.data_seeds[run], false,
+                        inner_threads);
+  const double invP = 1.0 / static_cast<double>(P);
+  Matrix gram = Matrix::Zero(EN, EN);
+  linalg::syrk(true, invP, d.phi, 0.0, gram);
+  linalg::symmetrize_lower(gram);
+  Vector h = invP * (d.phi.transpose() * d.y);
+
+  Matrix W = Matrix::Zero(T, EN);  // weights of the averaged predictor (stacked), one row per time
+  Matrix U, C(T, N);
+  Vector g;
+  double gmax = 0.0;
+  for (int e = 0; e < E; ++e) {
+    U = gram.block(e * N, e * N, N, N);
+    linalg::symmetric_eigh(U, g);
+    const double top = g[N - 1];
+    gmax = std::max(gmax, top);
+    if (!opt.flow && opt.lr * top >= 2.0) {
+      std::ostringstream msg;
+      msg << "lr = " << opt.lr << " is unstable for this draw (data seed " << opt.data_seeds[run]
+          << "): gradient descent needs lr < 2 / lambda_max(Phi^T Phi / P) = " << 2.0 / top;
+      throw std::invalid_argument(msg.str());
+    }
+    Vector hp = U.transpose() * h.segment(e * N, N);
+    for (Eigen::Index t = 0; t < T; ++t)
+      for (int i = 0; i < N; ++i) C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
+    linalg::gemm(false, true, 1.0 / E, C, U, 0.0, W.middleCols(e * N, N));
+  }
+  out.max_gram_eig[run] = gmax;
+  // Test: c0 - 2 w.q + w^T Sigma w (population loss, exact given the draw).
+  Matrix WS(T, EN);
+  linalg::gemm(false, false, 1.0, W, d.sigma_mat, 0.0, WS);
+  Vector wq = W * d.q;
+  // Train: (1/P)||y - Phi w||^2 evaluated directly (no cancellation when it goes to zero).
+  Matrix R(T, P);
+  for (Eigen::Index t = 0; t < T; ++t) R.row(t) = d.y.transpose();
+  linalg::gemm(false, true, -1.0, W, d.phi, 1.0, R);
+  for (Eigen::Index t = 0; t < T; ++t) {
+    out.test(run, t) = d.c0 - 2.0 * wq[t] + WS.row(t).dot(W.row(t));
+    out.train(run, t) = invP * R.row(t).squaredNorm();
+  }
+}
+
+}  // namespace
+
+GdResult simulate_gd(const ProblemSpec& spec, const GdOptions& opt) {
+  check_spec(spec);
+  if (opt.P <= 0) throw std::invalid_argument("P must be a positive integer");
+  if (opt.ensemble <= 0) throw std::invalid_argument("ensemble must be a positive integer");
+  if (opt.data_seeds.size() != opt.projection_seeds.size())
+    throw std::invalid_argument("data_seeds and projection_seeds differ in length");
+  const std::size_t runs = opt.data_seeds.size();
+  GdResult out;
+  out.test = Matrix::Zero(runs, opt.times.size());
+  out.train = Matrix::Zero(runs, opt.times.size());
+  out.max_gram_eig = Vector::Zero(runs);
+  const int threads = opt.threads > 0 ? opt.threads : default_threads();
+  if (runs == 1 || threads == 1) {
+    for (std::size_t r = 0; r < runs; ++r) run_gd(spec, opt, r, threads, out);
+  } else {
+    parallel_for(static_cast<std::ptrdiff_t>(runs), threads,
+                 [&](std::ptrdiff_t r) { run_gd(spec, opt, static_cast<std::size_t>(r), 1, out); });
+  }
+  return out;
+}
+
+SgdSetup sgd_setup(const ProblemSpec& spec, std::uint64_t projection_seed, int threads) {
+  Draw d = draw_problem(spec, 0, 1, projection_seed, 0, false, threads);
+  Matrix U = std::move(d.sigma_mat);
+  Vector s;
+  linalg::symmetric_eigh(U, s);
+  const int N = spec.N;
+  const double smax = std::max(s[N - 1], 0.0);
+  const double tol = smax * N * std::numeric_limits<double>::epsilon();
+  Vector a = U.transpose() * d.q;
+  SgdSetup out;
+  out.s = s.cwiseMax(0.0);
+  out.e0 = Vector::Zero(N);
+  double explained = 0.0;
+  for (int k = 0; k < N; ++k) {
+    if (s[k] > tol) {
+      out.e0[k] = -a[k] / s[k];
+      explained += a[k] * a[k] / s[k];
+    }
+  }
+  out.p_inf = std::max(d.c0 - explained, 0.0);
+  return out;
+}
+
+double sgd_max_stable_gamma(const Vector& s, int batch) {
+  const double smax = s.maxCoeff();
+  if (!(smax > 0.0)) return std::numeric_limits<double>::infinity();
+  const double b1 = static_cast<double>(batch) + 1.0;
+  auto kernel_norm = [&](double gamma) {
+    double acc = 0.0;
+    for (Eigen::Index k = 0; k < s.size(); ++k) acc += gamma * s[k] / (2.0 - gamma * b1 * s[k]);
+    return acc;
+  };
+  double lo = 0.0, hi = 2.0 / (b1 * smax);
+  for (int it = 0; it < 200; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    if (kernel_norm(mid) < 1.0) lo = mid; else hi = mid;
+  }
+  return lo;
+}
+
+SgdResult simulate_sgd(const ProblemSpec& spec, const SgdOptions& opt) {
+  check_spec(spec);
+  if (opt.batch <= 0) throw std::invalid_argument("batch must be a positive integer");
+  if (opt.data_seeds.size() != opt.projection_seeds.size())
+    throw std::invalid_argument("data_seeds and projection_seeds differ in length");
+  const std::size_t runs = opt.data_seeds.size();
+  const int N = spec.N, B = opt.batch;
+  const double gamma = opt.batch_mean ? opt.lr / B : opt.lr;
+  const int threads = opt.threads > 0 ? opt.threads : default_threads();
+  // Set-up (BLAS-heavy) one run at a time; stepping (scalar loops) runs in parallel over runs.
+  std::vector<SgdSetup> setups(runs);
+  for (std::size_t r = 0; r < runs; ++r) {
+    bool reuse = false;
+    for (std::size_t q = 0; q < r && !reuse; ++q)
+      if (opt.projection_seeds[q] == opt.projection_seeds[r]) {
+        setups[r] = setups[q];
+        reuse = true;
+      }
+    if (!reuse) setups[r] = sgd_setup(spec, opt.projection_seeds[r], threads);
+    const double gmax = sgd_max_stable_gamma(setups[r].s, B);
+    if (!(gamma < gmax)) {
+      std::ostringstream msg;
+      const double lr_max = opt.batch_mean ? gmax * B : gmax;
+      msg << "lr = " << opt.lr << " is unstable for this draw (projection seed "
+          << opt.projection_seeds[r] << "): one-pass SGD with batch " << B << " ("
+          << (opt.batch_mean ? "batch-mean" : "batch-sum") << " convention) is mean-square stable "
+          << "only for lr < " << lr_max
+          << " (kernel norm sum_k g s_k / (2 - g (B+1) s_k) < 1, g the per-sample step, s_k the "
+             "eigenvalues of the projected-feature covariance)";
+      throw std::invalid_argument(msg.str());
+    }
+  }
+  const auto& cps = opt.checkpoints;
+  SgdResult out;
+  out.test = Matrix::Zero(runs, cps.size());
+  parallel_for(static_cast<std::ptrdiff_t>(runs), threads, [&](std::ptrdiff_t r) {
+    const SgdSetup& st = setups[r];
+    Vector sd = st.s.cwiseSqrt();
+    const double noise_sd = std::sqrt(st.p_inf + spec.sigma * spec.sigma);
+    Vector e = st.e0;
+    Matrix z(N, B);
+    Vector rho(B);
+    Rng rng(opt.data_seeds[r], Stream::kSgd, 0);
+    std::size_t ci = 0;
+    auto loss = [&]() { return st.p_inf + st.s.dot(e.cwiseAbs2()); };
+    while (ci < cps.size() && cps[ci] == 0) out.test(r, ci++) = loss();
+    for (std::int64_t step = 1; step <= opt.steps && ci < cps.size(); ++step) {
+      for (int i = 0; i < B; ++i) {
+        double* zi = z.col(i).data();
+        double dot = 0.0;
+        for (int k = 0; k < N; ++k) {
+          zi[k] = sd[k] * rng.normal();
+          dot += zi[k] * e[k];
+        }
+        rho[i] = dot - noise_sd * rng.normal();
+      }
+      for (int i = 0; i < B; ++i) e.noalias() -= (gamma * rho[i]) * z.col(i);
+      while (ci < cps.size() && cps[ci] == step) {
+        const double l = loss();
+        if (!std::isfinite(l)) {
+          std::ostringstream msg;
+          msg << "SGD diverged (non-finite loss at step " << step << ", data seed "
+              << opt.data_seeds[r] << ")";
+          throw std::runtime_error(msg.str());
+        }
+        out.test(r, ci++) = l;
+      }
+    }
+  });
+  return out;
+}
+
+Vector normal_samples(std::uint64_t seed, std::int64_t n) {
+  Rng rng(seed, Stream::kTest, 0);
+  Vector x(n);
+  for (std::int64_t i = 0; i < n; ++i) x[i] = rng.normal();
+  return x;
+}
+
+}  // namespace scalinglaws

@@ -1,0 +1,32 @@
+"""Load the private C++ core and hand it scipy's BLAS/LAPACK.
+
+The core calls BLAS/LAPACK through function pointers. scipy ships an optimised, runtime-dispatched
+OpenBLAS and exposes its Fortran routines as capsules in ``scipy.linalg.cython_blas`` and
+``scipy.linalg.cython_lapack``; using them costs no new link dependency. Without scipy the core
+falls back to Eigen's own (slower) routines.
+"""
+from __future__ import annotations
+
+from . import _core
+
+__all__ = ["_core", "linalg_backend"]
+
+
+def _install_lapack() -> None:
+    try:
+        from scipy.linalg import cython_blas, cython_lapack
+    except ImportError:  # pragma: no cover - scipy is a runtime dependency
+        return
+    _core._set_lapack(
+        cython_blas.__pyx_capi__["dgemm"],
+        cython_blas.__pyx_capi__["dsyrk"],
+        cython_lapack.__pyx_capi__["dsyevd"],
+    )
+
+
+_install_lapack()
+
+
+def linalg_backend() -> str:
+    """Name of the dense linear-algebra backend of the core: ``"lapack"`` or ``"eigen"``."""
+    return str(_core.linalg_backend())

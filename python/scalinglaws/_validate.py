@@ -1,0 +1,94 @@
+"""Parameter validation with messages that name the parameter and its valid range."""
+from __future__ import annotations
+
+import math
+import os
+from numbers import Integral, Real
+from typing import Any, Optional
+
+import numpy as np
+
+__all__ = [
+    "check_int",
+    "check_real",
+    "check_array",
+    "check_memory",
+    "available_memory_bytes",
+]
+
+
+def check_int(name: str, value: Any, *, minimum: Optional[int] = None,
+              maximum: Optional[int] = None) -> int:
+    """Return ``value`` as an int, or raise ValueError naming ``name`` and the valid range."""
+    if isinstance(value, bool) or not isinstance(value, (Integral, float, np.floating)):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value) or value != int(value):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+    v = int(value)
+    if minimum is not None and v < minimum:
+        hi = "" if maximum is None else f" and <= {maximum}"
+        raise ValueError(f"{name} must be >= {minimum}{hi}, got {v}")
+    if maximum is not None and v > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {v}")
+    return v
+
+
+def check_real(name: str, value: Any, *, minimum: Optional[float] = None,
+               maximum: Optional[float] = None, min_open: bool = False,
+               max_open: bool = False, allow_inf: bool = False) -> float:
+    """Return ``value`` as a float, or raise ValueError naming ``name`` and the valid range."""
+    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    v = float(value)
+    if math.isnan(v) or (math.isinf(v) and not allow_inf):
+        raise ValueError(f"{name} must be a finite number, got {v}")
+    if minimum is not None and (v < minimum or (min_open and v == minimum)):
+        op = ">" if min_open else ">="
+        raise ValueError(f"{name} must be {op} {minimum}, got {v}")
+    if maximum is not None and (v > maximum or (max_open and v == maximum)):
+        op = "<" if max_open else "<="
+        raise ValueError(f"{name} must be {op} {maximum}, got {v}")
+    return v
+
+
+def check_array(name: str, value: Any, *, ndim: int = 1, positive: bool = False) -> np.ndarray:
+    """Return ``value`` as a contiguous float64 array; reject NaN/inf and wrong shapes."""
+    try:
+        arr = np.ascontiguousarray(np.asarray(value, dtype=np.float64))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of real numbers") from exc
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite numbers (found NaN or inf)")
+    if positive and np.any(arr <= 0):
+        raise ValueError(f"{name} must be strictly positive (min is {arr.min():g})")
+    return arr
+
+
+def available_memory_bytes() -> int:
+    """Memory available to this process now (MemAvailable on Linux), in bytes."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:  # pragma: no cover - non-Linux
+        pass
+    try:  # pragma: no cover - non-Linux
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover
+        return 1 << 62
+
+
+def check_memory(nbytes: float, what: str, *, limit: Optional[float] = None) -> None:
+    """Refuse a problem whose working set would not fit, saying how much it needs."""
+    avail = available_memory_bytes() if limit is None else float(limit)
+    if nbytes > 0.9 * avail:
+        raise MemoryError(
+            f"{what} needs about {nbytes / 2**30:.2f} GiB of memory, but only "
+            f"{avail / 2**30:.2f} GiB is available; reduce the problem size"
+        )

@@ -1,0 +1,328 @@
+"""Finite-width simulations that check the theory of both papers (C++ core, GIL released).
+
+Two engines, both exact:
+
+* :func:`simulate_gd` -- full-batch gradient descent (or gradient flow) on P samples from w = 0.
+  The linear dynamics are solved spectrally: one eigendecomposition of the Gram matrix
+  ``Phi^T Phi / P`` per draw, after which the weights at any time are closed-form, so the cost does
+  not grow with t. Test loss is the population loss computed from the covariance (no test set).
+* :func:`simulate_sgd` -- one-pass SGD with batch B and fresh samples every step. Given the
+  projection, the projected features are Gaussian with covariance ``Sigma = F diag(lam) F^T`` and
+  the label residual of the best in-model predictor is independent Gaussian noise, so samples are
+  drawn in the eigenbasis of Sigma at O(B N) per step. Exact in distribution.
+
+Conventions (see :mod:`scalinglaws.problem`): losses carry **no 1/2**; the test loss excludes the
+label-noise floor sigma^2; GD time is ``t = lr * steps`` as in Bordelon et al. (GD with step lr/2 on
+the MSE, i.e. ``w <- w + (lr/P) Phi^T (y - Phi w)``); SGD time is the step count r.
+
+Randomness: run i of a call with ``seed=s`` uses data seed ``s + i`` and projection seed ``s + i``
+(or the fixed ``projection_seed``), so it equals the single run ``seed=s + i`` whatever the number
+of threads or of other runs in the call.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+import numpy as np
+
+from ._backend import _core
+from ._validate import check_int, check_memory, check_real
+from .problem import Problem
+
+__all__ = ["SimulationResult", "simulate_gd", "simulate_sgd", "sgd_stability_bound",
+           "log_spaced_steps"]
+
+_MAX_SEED = 2**63 - 1
+
+
+@dataclass
+class SimulationResult:
+    """Per-run loss curves of a simulation, with summary statistics.
+
+    Attributes
+    ----------
+    times : ndarray (T,)
+        GD: gradient-flow time ``t = lr * steps`` (or t itself for flow). SGD: the step count r.
+    steps : ndarray (T,) or None
+        Whole steps (None for gradient flow).
+    test_loss : ndarray (runs, T)
+        Population loss ``sum_k lam_k v0_k^2`` (no 1/2, no sigma^2 floor) of each run.
+    train_loss : ndarray (runs, T) or None
+        Training loss ``(1/P) ||y - Phi w||^2`` of each run (GD only; includes label noise).
+    seeds : ndarray (runs,)
+        Data seed of each run.
+    """
+
+    times: np.ndarray
+    steps: Optional[np.ndarray]
+    test_loss: np.ndarray
+    train_loss: Optional[np.ndarray]
+    seeds: np.ndarray
+    method: str
+    params: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_runs(self) -> int:
+        return int(self.test_loss.shape[0])
+
+    @staticmethod
+    def _sem(x: np.ndarray) -> np.ndarray:
+        if x.shape[0] < 2:
+            return np.full(x.shape[1], np.nan)
+        return x.std(axis=0, ddof=1) / math.sqrt(x.shape[0])
+
+    @property
+    def test_loss_mean(self) -> np.ndarray:
+        return self.test_loss.mean(axis=0)
+
+    @property
+    def test_loss_sem(self) -> np.ndarray:
+        """Standard error of the mean over runs (NaN with a single run)."""
+        return self._sem(self.test_loss)
+
+    @property
+    def test_loss_std(self) -> np.ndarray:
+        return self.test_loss.std(axis=0, ddof=1) if self.n_runs > 1 else np.zeros(len(self.times))
+
+    @property
+    def train_loss_mean(self) -> Optional[np.ndarray]:
+        return None if self.train_loss is None else self.train_loss.mean(axis=0)
+
+    @property
+    def train_loss_sem(self) -> Optional[np.ndarray]:
+        return None if self.train_loss is None else self._sem(self.train_loss)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready summary: times, means and standard errors (null where undefined)."""
+
+        def clean(x: Optional[np.ndarray]) -> Optional[List[Optional[float]]]:
+            if x is None:
+                return None
+            return [None if not math.isfinite(v) else float(v) for v in np.asarray(x, float)]
+
+        out: Dict[str, Any] = {
+            "times": [float(t) for t in self.times],
+            "test_loss_mean": clean(self.test_loss_mean),
+            "test_loss_sem": clean(self.test_loss_sem),
+        }
+        if self.train_loss is not None:
+            out["train_loss_mean"] = clean(self.train_loss_mean)
+            out["train_loss_sem"] = clean(self.train_loss_sem)
+        if self.steps is not None:
+            out["steps"] = [int(s) for s in self.steps]
+        out["n_runs"] = self.n_runs
+        return out
+
+    def __repr__(self) -> str:
+        rows = [f"SimulationResult({self.method}, runs={self.n_runs}, T={len(self.times)})"]
+        idx = np.unique(np.linspace(0, len(self.times) - 1, min(6, len(self.times))).astype(int))
+        for i in idx:
+            line = f"  t={self.times[i]:<10.4g} test={self.test_loss_mean[i]:.6g}"
+            if self.train_loss is not None:
+                line += f"  train={self.train_loss_mean[i]:.6g}"
+            rows.append(line)
+        return "\n".join(rows)
+
+
+def log_spaced_steps(steps: int, n: int = 100, include_zero: bool = True) -> np.ndarray:
+    """About ``n`` distinct integer steps log-spaced in [1, steps] (plus 0)."""
+    steps = check_int("steps", steps, minimum=1)
+    grid = np.unique(np.round(np.logspace(0.0, math.log10(steps), n)).astype(np.int64))
+    if include_zero:
+        grid = np.concatenate([[0], grid])
+    return grid
+
+
+def _seed_lists(seeds: int, seed: int, projection_seed: Optional[int]) -> tuple:
+    seeds = check_int("seeds", seeds, minimum=1, maximum=1_000_000)
+    seed = check_int("seed", seed, minimum=0, maximum=_MAX_SEED - seeds)
+    data = [seed + i for i in range(seeds)]
+    if projection_seed is None:
+        proj = list(data)
+    else:
+        proj = [check_int("projection_seed", projection_seed, minimum=0, maximum=_MAX_SEED)] * seeds
+    return data, proj
+
+
+def _threads(threads: Optional[int]) -> int:
+    return 0 if threads is None else check_int("threads", threads, minimum=1, maximum=1024)
+
+
+def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
+                times: Optional[Iterable[float]] = None, steps: Optional[Iterable[int]] = None,
+                flow: bool = False, seeds: int = 1, seed: int = 0, ensemble: int = 1,
+                projection_seed: Optional[int] = None, threads: Optional[int] = None,
+                max_memory: Optional[float] = None) -> SimulationResult:
+    """Full-batch gradient descent / gradient flow on P samples, solved exactly.
+
+    Parameters
+    ----------
+    problem : Problem
+        With its model size N set.
+    P : int
+        Number of training samples.
+    lr : float
+        Learning rate eta (discrete GD; ``w <- w + (lr/P) Phi^T (y - Phi w)``). Must be below the
+        stability bound ``2 / lambda_max(Phi^T Phi / P)`` of each draw, else ValueError.
+    times : sequence of float
+        Gradient-flow times ``t = lr * steps`` at which to report; for discrete GD they are rounded
+        to whole steps and the reported times are ``lr * round(t / lr)``. For ``flow=True`` they
+        are used as they are.
+    steps : sequence of int
+        Alternatively (discrete GD only), the step counts themselves.
+    flow : bool
+        Gradient flow ``dw/dt = (1/P) Phi^T (y - Phi w)`` instead of discrete steps.
+    seeds, seed, projection_seed :
+        ``seeds`` runs with data seeds ``seed, seed+1, ...``; projection seeds are the same
+        unless ``projection_seed`` fixes one projection for all runs (data variance only).
+    ensemble : int
+        E > 1 trains E students with independent projections on the same data and reports the
+        losses of their averaged predictor (Bordelon et al. Sec. 3.10 / Fig. 6a).
+    threads : int
+        Threads (default: all cores). Results do not depend on it.
+    """
+    N = problem.require_N()
+    P = check_int("P", P, minimum=1)
+    ensemble = check_int("ensemble", ensemble, minimum=1, maximum=4096)
+    if flow:
+        if steps is not None:
+            raise ValueError("steps is for discrete GD; use times with flow=True")
+        if times is None:
+            raise ValueError("times is required (gradient-flow times t >= 0)")
+        t = np.asarray(list(times), dtype=np.float64)
+        _check_times(t)
+        step_arr = None
+        lr_val = 0.0 if lr is None else check_real("lr", lr, minimum=0.0, min_open=True)
+        sim_times = t
+    else:
+        if lr is None:
+            raise ValueError("lr is required for discrete gradient descent (or pass flow=True)")
+        lr_val = check_real("lr", lr, minimum=0.0, min_open=True)
+        if (times is None) == (steps is None):
+            raise ValueError("pass exactly one of times (t = lr * steps) or steps")
+        if steps is not None:
+            step_arr = np.asarray(list(steps), dtype=np.float64)
+            _check_times(step_arr, name="steps")
+            if np.any(step_arr != np.round(step_arr)):
+                raise ValueError("steps must be whole numbers")
+        else:
+            t = np.asarray(list(times), dtype=np.float64)
+            _check_times(t)
+            step_arr = np.round(t / lr_val)
+        if np.any(step_arr > 1e15):
+            raise ValueError("steps must be <= 1e15")
+        step_arr = step_arr.astype(np.int64)
+        sim_times = step_arr.astype(np.float64)
+    data, proj = _seed_lists(seeds, seed, projection_seed)
+    nthreads = _threads(threads)
+    EN, T = ensemble * N, len(sim_times)
+    concurrent = 1 if len(data) == 1 else min(len(data), nthreads or _cpu_count())
+    per_run = 8.0 * (P * EN + 3.0 * EN * EN + 2.0 * N * N + 3.0 * T * EN + T * P
+                     + 2.0 * (EN + P) * 256 + T * N)
+    check_memory(concurrent * per_run, f"simulate_gd (N={N}, P={P}, E={ensemble}, T={T})",
+                 limit=max_memory)
+    test, train, gmax = _core.simulate_gd(problem.lam, problem.wstar, N, problem.sigma, P,
+                                          ensemble, lr_val, bool(flow), list(sim_times), data,
+                                          proj, nthreads)
+    out_times = sim_times if flow else step_arr * lr_val
+    return SimulationResult(
+        times=np.asarray(out_times, dtype=np.float64),
+        steps=None if flow else step_arr,
+        test_loss=np.asarray(test), train_loss=np.asarray(train), seeds=np.asarray(data),
+        method="gradient flow" if flow else "gradient descent",
+        params={"N": N, "P": P, "lr": lr, "flow": flow, "ensemble": ensemble,
+                "sigma": problem.sigma, "M": problem.M, "max_gram_eigenvalue": np.asarray(gmax),
+                "projection_seed": projection_seed, **problem.params},
+    )
+
+
+def _check_times(t: np.ndarray, name: str = "times") -> None:
+    if t.ndim != 1 or t.size == 0:
+        raise ValueError(f"{name} must be a non-empty list of numbers")
+    if not np.all(np.isfinite(t)) or np.any(t < 0):
+        raise ValueError(f"{name} must be finite and >= 0")
+
+
+def _cpu_count() -> int:
+    import os
+
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else
+               (os.cpu_count() or 1))
+
+
+def _sgd_convention(problem: Problem, lr_convention: Optional[str]) -> bool:
+    """True for the batch-mean convention."""
+    if lr_convention is None:
+        return problem.family == "bordelon"
+    if lr_convention not in ("sum", "mean"):
+        raise ValueError(f"lr_convention must be 'sum' or 'mean', got {lr_convention!r}")
+    return lr_convention == "mean"
+
+
+def sgd_stability_bound(problem: Problem, batch: int = 1, *, seed: int = 0,
+                        lr_convention: Optional[str] = None) -> float:
+    """Largest stable learning rate of one-pass SGD for the projection drawn with ``seed``.
+
+    Mean-square stability of the exact (Gaussian) dynamics: with per-sample step g (g = lr in the
+    batch-sum convention, lr/B in the batch-mean one) and s_k the eigenvalues of the projected
+    feature covariance, ``g (B+1) s_max < 2`` and ``sum_k g s_k / (2 - g (B+1) s_k) < 1``
+    (the kernel norm of the Volterra equation, plrf.md 1.3).
+    """
+    N = problem.require_N()
+    batch = check_int("batch", batch, minimum=1)
+    seed = check_int("seed", seed, minimum=0, maximum=_MAX_SEED)
+    s, _, _ = _core.sgd_setup(problem.lam, problem.wstar, N, seed, 0)
+    g = float(_core.sgd_max_stable_gamma(s, batch))
+    return g * batch if _sgd_convention(problem, lr_convention) else g
+
+
+def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
+                 times: Optional[Iterable[int]] = None, n_checkpoints: int = 100,
+                 seeds: int = 1, seed: int = 0, projection_seed: Optional[int] = None,
+                 lr_convention: Optional[str] = None,
+                 threads: Optional[int] = None) -> SimulationResult:
+    """One-pass SGD with batch ``batch`` and fresh Gaussian samples every step, from w = 0.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate. Convention ``"sum"`` (Paquette et al.):
+        ``theta <- theta - lr * sum_{i<=B} phi_i (phi_i . theta - y_i)``; ``"mean"`` (Bordelon et al.
+        eq. 142, and the Paquette reference code): the same with lr / B. Default: the problem's
+        family (mean for Bordelon, sum otherwise); identical for B = 1.
+    steps : int
+        Number of SGD steps r.
+    times : sequence of int
+        Extra steps at which to report, added to ``n_checkpoints`` log-spaced steps in
+        [1, steps] and step 0.
+    seeds, seed, projection_seed :
+        As in :func:`simulate_gd`; a fixed ``projection_seed`` runs many SGD trajectories on one W.
+    """
+    N = problem.require_N()
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    steps = check_int("steps", steps, minimum=1, maximum=10**13)
+    batch = check_int("batch", batch, minimum=1, maximum=10**6)
+    n_checkpoints = check_int("n_checkpoints", n_checkpoints, minimum=1, maximum=10**6)
+    batch_mean = _sgd_convention(problem, lr_convention)
+    cps = log_spaced_steps(steps, n_checkpoints)
+    if times is not None:
+        extra = np.asarray(list(times), dtype=np.float64)
+        _check_times(extra)
+        if np.any(extra != np.round(extra)) or np.any(extra > steps):
+            raise ValueError(f"SGD times are step counts: whole numbers in [0, steps={steps}]")
+        cps = np.unique(np.concatenate([cps, extra.astype(np.int64)]))
+    data, proj = _seed_lists(seeds, seed, projection_seed)
+    check_memory(8.0 * (3 * N * N + problem.M * 256 + len(data) * (2 * N + len(cps))),
+                 f"simulate_sgd (N={N})")
+    test = _core.simulate_sgd(problem.lam, problem.wstar, N, problem.sigma, batch, lr, batch_mean,
+                              steps, [int(c) for c in cps], data, proj, _threads(threads))
+    return SimulationResult(
+        times=cps.astype(np.float64), steps=cps, test_loss=np.asarray(test), train_loss=None,
+        seeds=np.asarray(data), method="one-pass SGD",
+        params={"N": N, "batch": batch, "lr": lr,
+                "lr_convention": "mean" if batch_mean else "sum", "steps": steps,
+                "sigma": problem.sigma, "M": problem.M, "projection_seed": projection_seed,
+                **problem.params},
+    )
