@@ -1,0 +1,283 @@
+"""The simulators against plain-stepping oracles, Monte Carlo, and the N, P -> inf limit."""
+import math
+
+import numpy as np
+import pytest
+import scipy.linalg
+from scipy import stats
+
+import scalinglaws as sl
+from scalinglaws import _core, oracle
+
+
+def _draw(p, P, seed, ensemble=1):
+    return _core.draw_problem(p.lam, p.wstar, p.N, p.sigma, P, ensemble, seed, seed, True, 0)
+
+
+# ----------------------------------------------------------------------------- random numbers
+def test_normal_generator_moments_and_ks():
+    x = _core.normal_samples(123, 400_000)
+    assert abs(x.mean()) < 5 / math.sqrt(x.size)
+    assert abs(x.var() - 1) < 5 * math.sqrt(2 / x.size)
+    assert abs(stats.kurtosis(x)) < 5 * math.sqrt(24 / x.size)
+    assert stats.kstest(x, "norm").pvalue > 1e-3
+    # tails beyond the ziggurat base (r = 3.654) have the right mass
+    tail = np.mean(np.abs(x) > 3.6541528853610088)
+    expected = 2 * stats.norm.sf(3.6541528853610088)
+    assert abs(tail - expected) < 5 * math.sqrt(expected / x.size)
+
+
+def test_draw_is_consistent_and_has_the_right_moments():
+    p = sl.Problem.bordelon(1.5, 1.25, 600, 50, sigma=0.3)
+    d = _draw(p, 400, seed=7)
+    F, psi = d["F"], d["psi"]
+    np.testing.assert_allclose(d["phi"], psi @ F.T, atol=1e-12)
+    np.testing.assert_allclose(d["y"], psi @ p.wstar + 0.3 * d["noise"], atol=1e-12)
+    np.testing.assert_allclose(d["sigma"], (F * p.lam) @ F.T, atol=1e-13)
+    np.testing.assert_allclose(d["q"], (F * p.lam) @ p.wstar, atol=1e-13)
+    assert d["c0"] == pytest.approx(p.initial_loss, rel=1e-14)
+    # F_ik ~ N(0, 1/N); psi_{mu k} ~ N(0, lam_k)
+    assert F.var() * 50 == pytest.approx(1.0, abs=5 * math.sqrt(2 / F.size))
+    z = psi / np.sqrt(p.lam)
+    assert z.var() == pytest.approx(1.0, abs=5 * math.sqrt(2 / z.size))
+    assert abs(np.corrcoef(z[:, 0], z[:, 1])[0, 1]) < 5 / math.sqrt(400)
+
+
+def test_results_are_a_pure_function_of_the_seed():
+    p = sl.Problem.bordelon(1.5, 1.25, 700, 40)
+    a = sl.simulate_gd(p, 60, lr=0.5, steps=[1, 10, 100], seeds=4, seed=10, threads=1)
+    b = sl.simulate_gd(p, 60, lr=0.5, steps=[1, 10, 100], seeds=4, seed=10, threads=2)
+    c = sl.simulate_gd(p, 60, lr=0.5, steps=[1, 10, 100], seeds=1, seed=12, threads=2)
+    np.testing.assert_array_equal(a.test_loss, b.test_loss)
+    np.testing.assert_array_equal(a.train_loss, b.train_loss)
+    np.testing.assert_array_equal(a.test_loss[2], c.test_loss[0])
+    s1 = sl.simulate_sgd(p, 0.3, 500, seeds=3, seed=5, threads=1)
+    s2 = sl.simulate_sgd(p, 0.3, 500, seeds=3, seed=5, threads=2)
+    np.testing.assert_array_equal(s1.test_loss, s2.test_loss)
+    assert not np.array_equal(a.test_loss[0], a.test_loss[1])
+
+
+# ----------------------------------------------------------------------------- GD, same draw
+@pytest.mark.parametrize("N, P, sigma", [(30, 80, 0.0), (80, 30, 0.2), (50, 50, 0.0)])
+def test_spectral_gd_equals_stepping_oracle(N, P, sigma):
+    p = sl.Problem.bordelon(1.5, 1.25, 400, N, sigma=sigma)
+    steps = [0, 1, 2, 7, 50, 300, 2000]
+    r = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=3)
+    d = _draw(p, P, 3)
+    o = oracle.gd_stepping(d["phi"], d["y"], d["sigma"], d["q"], d["c0"], 0.5, steps)
+    np.testing.assert_allclose(r.test_loss[0], o["test"], rtol=1e-8)
+    np.testing.assert_allclose(r.train_loss[0], o["train"], rtol=1e-8, atol=1e-14)
+    np.testing.assert_allclose(r.times, 0.5 * np.array(steps))
+
+
+def test_spectral_gd_large_lr_above_one_over_lambda():
+    # 1 < lr * g < 2 for the top modes: oscillating but stable; still exact.
+    p = sl.Problem.bordelon(1.5, 1.0, 300, 40)
+    d = _draw(p, 100, 9)
+    gmax = np.linalg.eigvalsh(d["phi"].T @ d["phi"] / 100).max()
+    lr = 1.8 / gmax
+    steps = [1, 5, 40, 400]
+    r = sl.simulate_gd(p, 100, lr=lr, steps=steps, seed=9)
+    o = oracle.gd_stepping(d["phi"], d["y"], d["sigma"], d["q"], d["c0"], lr, steps)
+    np.testing.assert_allclose(r.test_loss[0], o["test"], rtol=1e-8)
+
+
+def test_gradient_flow_equals_matrix_exponential():
+    p = sl.Problem.bordelon(1.5, 1.25, 300, 20, sigma=0.1)
+    P = 60
+    d = _draw(p, P, 5)
+    G = d["phi"].T @ d["phi"] / P
+    h = d["phi"].T @ d["y"] / P
+    times = [0.0, 0.3, 4.0, 77.0]
+    r = sl.simulate_gd(p, P, times=times, flow=True, seed=5)
+    for i, t in enumerate(times):
+        w = np.linalg.solve(G, (np.eye(20) - scipy.linalg.expm(-G * t)) @ h)
+        test = d["c0"] - 2 * w @ d["q"] + w @ d["sigma"] @ w
+        train = np.mean((d["y"] - d["phi"] @ w) ** 2)
+        assert r.test_loss[0, i] == pytest.approx(test, rel=1e-9)
+        assert r.train_loss[0, i] == pytest.approx(train, rel=1e-9)
+
+
+def test_ensemble_is_loss_of_averaged_predictor():
+    p = sl.Problem.bordelon(1.5, 1.25, 300, 25)
+    P, E, steps = 40, 3, [0, 5, 60]
+    r = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=2, ensemble=E)
+    d = _draw(p, P, 2, ensemble=E)
+    N = 25
+    for i, n in enumerate(steps):
+        wbar = []
+        for e in range(E):
+            ph = d["phi"][:, e * N:(e + 1) * N]
+            w = np.zeros(N)
+            for _ in range(n):
+                w = w + 0.5 / P * ph.T @ (d["y"] - ph @ w)
+            wbar.append(w / E)
+        wbar = np.concatenate(wbar)
+        test = d["c0"] - 2 * wbar @ d["q"] + wbar @ d["sigma"] @ wbar
+        train = np.mean((d["y"] - d["phi"] @ wbar) ** 2)
+        assert r.test_loss[0, i] == pytest.approx(test, rel=1e-9)
+        assert r.train_loss[0, i] == pytest.approx(train, rel=1e-9)
+
+
+def test_population_loss_agrees_with_monte_carlo_test_set():
+    p = sl.Problem.bordelon(1.5, 1.25, 200, 30, sigma=0.0)
+    P, n_steps = 50, 25
+    d = _draw(p, P, 11)
+    r = sl.simulate_gd(p, P, lr=0.5, steps=[n_steps], seed=11)
+    w = np.zeros(30)
+    for _ in range(n_steps):
+        w = w + 0.5 / P * d["phi"].T @ (d["y"] - d["phi"] @ w)
+    rng = np.random.default_rng(0)
+    sq = []
+    for _ in range(10):
+        psi = rng.standard_normal((40_000, p.M)) * np.sqrt(p.lam)
+        sq.append((psi @ (d["F"].T @ w) - psi @ p.wstar) ** 2)
+    sq = np.concatenate(sq)
+    mc, se = sq.mean(), sq.std() / math.sqrt(sq.size)
+    assert abs(r.test_loss[0, 0] - mc) < 4 * se
+    assert se < 0.01 * mc  # the check has teeth
+
+
+# ----------------------------------------------------------------------------- GD, in distribution
+def test_gd_mean_matches_independent_numpy_pipeline():
+    """Same distribution as drawing F and Psi explicitly with numpy (a different RNG)."""
+    p = sl.Problem.bordelon(1.5, 1.25, 120, 16, sigma=0.1)
+    P, steps, runs = 24, [1, 10, 100], 300
+    r = sl.simulate_gd(p, P, lr=0.5, steps=steps, seeds=runs, seed=1000)
+    rng = np.random.default_rng(2024)
+    ref = np.array([oracle.gd_explicit(p, P, 0.5, steps, rng)["test"] for _ in range(runs)])
+    ref_tr = np.array([oracle.gd_explicit(p, P, 0.5, steps, rng)["train"] for _ in range(runs)])
+    se = np.sqrt(r.test_loss_sem**2 + ref.std(0, ddof=1) ** 2 / runs)
+    assert np.all(np.abs(r.test_loss_mean - ref.mean(0)) < 3 * se)
+    se_tr = np.sqrt(r.train_loss_sem**2 + ref_tr.std(0, ddof=1) ** 2 / runs)
+    assert np.all(np.abs(r.train_loss_mean - ref_tr.mean(0)) < 3 * se_tr)
+
+
+def test_infinite_width_and_data_limit_is_eq125():
+    """N = P -> inf: test loss -> sum_k lam_k w*_k^2 exp(-2 lam_k t) (eq. 125) with O(1/N)
+    corrections: the bias shrinks ~4x from N = P = 256 to 1024, and the Richardson
+    extrapolation (4 L(1024) - L(256)) / 3 matches eq. 125 within 3 standard errors."""
+    p = sl.Problem.bordelon(1.5, 1.25, 64)
+    times = np.array([0.5, 2.0, 8.0, 32.0])
+    limit = p.infinite_limit_loss(times)
+    r1 = sl.simulate_gd(p.replace(N=256), 256, times=times, flow=True, seeds=32, seed=77)
+    r2 = sl.simulate_gd(p.replace(N=1024), 1024, times=times, flow=True, seeds=16, seed=177)
+    bias1 = r1.test_loss_mean / limit - 1
+    bias2 = r2.test_loss_mean / limit - 1
+    se1 = r1.test_loss_sem / limit
+    assert bias1[-1] > 5 * se1[-1]  # the finite-size bias is resolved at N = P = 256 ...
+    assert bias2[-1] < bias1[-1] / 2  # ... and shrinks with N
+    extrap = (4 * r2.test_loss_mean - r1.test_loss_mean) / 3
+    se = np.sqrt(16 * r2.test_loss_sem**2 + r1.test_loss_sem**2) / 3
+    assert np.all(np.abs(extrap - limit) < 3 * se), (extrap / limit - 1, se / limit)
+    assert np.all(se / limit < 0.04)  # the check has teeth
+
+
+# ----------------------------------------------------------------------------- SGD
+def test_sgd_mean_matches_plain_stepping_oracle_same_projection():
+    p = sl.Problem.paquette(1.0, 0.7, 60, 15, sigma=0.05)
+    batch, lr, steps = 2, 0.4, 200
+    d = _core.draw_problem(p.lam, p.wstar, 15, 0.0, 0, 1, 5, 0, True, 0)
+    cps = [0, 1, 3, 10, 30, 100, 200]
+    r = sl.simulate_sgd(p, lr, steps, batch=batch, times=cps, seeds=2000, seed=1,
+                        projection_seed=5)
+    idx = np.searchsorted(r.steps, cps)
+    rng = np.random.default_rng(99)
+    runs = 400
+    ref = np.array([oracle.sgd_stepping(p, lr, cps, batch, rng, F=d["F"]) for _ in range(runs)])
+    diff = np.abs(r.test_loss_mean[idx] - ref.mean(0))
+    se = np.sqrt(r.test_loss_sem[idx] ** 2 + ref.std(0, ddof=1) ** 2 / runs)
+    assert diff[0] < 1e-12  # both start at the same W's initial loss
+    assert np.all(diff[1:] < 3 * se[1:])
+
+
+def test_sgd_mean_matches_oracle_over_projections_batch_mean_convention():
+    p = sl.Problem.bordelon(1.5, 1.25, 80, 20)  # Bordelon family: batch-mean lr by default
+    batch, lr, steps = 4, 0.5, 150
+    cps = [0, 2, 10, 50, 150]
+    r = sl.simulate_sgd(p, lr, steps, batch=batch, times=cps, seeds=2000, seed=3)
+    assert r.params["lr_convention"] == "mean"
+    idx = np.searchsorted(r.steps, cps)
+    rng = np.random.default_rng(7)
+    runs = 400
+    ref = np.array([oracle.sgd_stepping(p, lr, cps, batch, rng, batch_mean=True)
+                    for _ in range(runs)])
+    se = np.sqrt(r.test_loss_sem[idx] ** 2 + ref.std(0, ddof=1) ** 2 / runs)
+    assert np.all(np.abs(r.test_loss_mean[idx] - ref.mean(0)) < 3 * se + 1e-12)
+
+
+def test_sgd_setup_is_the_exact_decomposition():
+    p = sl.Problem.paquette(1.0, 0.7, 200, 30)
+    s, e0, p_inf = _core.sgd_setup(p.lam, p.wstar, 30, 4, 0)
+    d = _core.draw_problem(p.lam, p.wstar, 30, 0.0, 0, 1, 4, 0, True, 0)
+    theta_star = np.linalg.solve(d["sigma"], d["q"])
+    best = np.sum(p.lam * (p.wstar - d["F"].T @ theta_star) ** 2)
+    assert p_inf == pytest.approx(best, rel=1e-8)
+    assert p_inf + s @ e0**2 == pytest.approx(p.initial_loss, rel=1e-12)
+    np.testing.assert_allclose(np.sort(s), np.linalg.eigvalsh(d["sigma"]), rtol=1e-10, atol=1e-15)
+
+
+def test_sgd_stability_bound_is_sharp():
+    p = sl.Problem.paquette(1.0, 0.7, 400, 50)
+    bound = sl.sgd_stability_bound(p, batch=1, seed=0)
+    s, _, _ = _core.sgd_setup(p.lam, p.wstar, 50, 0, 0)
+    kernel_norm = np.sum(bound * s / (2 - 2 * bound * s))
+    assert kernel_norm == pytest.approx(1.0, rel=1e-9)
+    sl.simulate_sgd(p, 0.95 * bound, 100, seed=0)
+    with pytest.raises(ValueError, match=r"only for lr < "):
+        sl.simulate_sgd(p, 1.01 * bound, 100, seed=0)
+
+
+# ----------------------------------------------------------------------------- bad input
+def test_unstable_gd_learning_rate_states_the_bound():
+    p = sl.Problem.bordelon(1.5, 1.25, 200, 20)
+    with pytest.raises(ValueError, match=r"lr < 2 / lambda_max\(Phi\^T Phi / P\) = [0-9.]+"):
+        sl.simulate_gd(p, 40, lr=10.0, times=[1.0])
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        (dict(P=0, lr=0.5, times=[1]), ValueError, "P must be >= 1"),
+        (dict(P=10, lr=-0.5, times=[1]), ValueError, "lr must be > 0"),
+        (dict(P=10, lr=float("nan"), times=[1]), ValueError, "lr must be a finite number"),
+        (dict(P=10, times=[1]), ValueError, "lr is required"),
+        (dict(P=10, lr=0.5, times=[-1.0]), ValueError, "times must be finite and >= 0"),
+        (dict(P=10, lr=0.5, times=[1], seeds=0), ValueError, "seeds must be >= 1"),
+        (dict(P=10, lr=0.5, times=[1], steps=[1]), ValueError, "exactly one of"),
+        (dict(P=10, lr=0.5, times=[1], ensemble=0), ValueError, "ensemble must be >= 1"),
+    ],
+)
+def test_gd_validation(kwargs, exc, match):
+    p = sl.Problem.bordelon(1.5, 1.25, 50, 10)
+    with pytest.raises(exc, match=match):
+        sl.simulate_gd(p, **kwargs)
+
+
+def test_missing_model_size_and_memory_refusal():
+    with pytest.raises(ValueError, match="no model size"):
+        sl.simulate_gd(sl.Problem.bordelon(1.5, 1.25, 50), 10, lr=0.5, times=[1])
+    big = sl.Problem.bordelon(1.5, 1.25, 1000, 200_000)
+    with pytest.raises(MemoryError, match=r"needs about [0-9.]+ GiB"):
+        sl.simulate_gd(big, 200_000, lr=0.5, times=[1])
+
+
+def test_sgd_validation():
+    p = sl.Problem.paquette(1.0, 0.7, 50, 10)
+    with pytest.raises(ValueError, match="batch must be >= 1"):
+        sl.simulate_sgd(p, 0.1, 10, batch=0)
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        sl.simulate_sgd(p, 0.1, 0)
+    with pytest.raises(ValueError, match="whole numbers in"):
+        sl.simulate_sgd(p, 0.1, 10, times=[20])
+    with pytest.raises(ValueError, match="lr_convention"):
+        sl.simulate_sgd(p, 0.1, 10, lr_convention="median")
+
+
+def test_result_summary_json_ready():
+    p = sl.Problem.bordelon(1.5, 1.25, 50, 10)
+    r = sl.simulate_gd(p, 10, lr=0.5, times=[0, 1], seeds=1)
+    d = r.to_dict()
+    assert d["test_loss_sem"] == [None, None]  # undefined with one run: null, never NaN
+    assert d["test_loss_mean"][0] == pytest.approx(p.initial_loss)
+    assert "t=" in repr(r)
