@@ -10,8 +10,9 @@ import scalinglaws as sl
 from scalinglaws import _core, oracle
 
 
-def _draw(p, P, seed, ensemble=1):
-    return _core.draw_problem(p.lam, p.wstar, p.N, p.sigma, P, ensemble, seed, seed, True, 0)
+def _draw(p, P, seed, ensemble=1, explicit=False):
+    """The draw simulate_gd uses for ``seed`` (explicit=True: F and Psi materialised instead)."""
+    return _core.draw_problem(p.lam, p.wstar, p.N, p.sigma, P, ensemble, seed, seed, explicit, 0)
 
 
 # ----------------------------------------------------------------------------- random numbers
@@ -29,7 +30,7 @@ def test_normal_generator_moments_and_ks():
 
 def test_draw_is_consistent_and_has_the_right_moments():
     p = sl.Problem.bordelon(1.5, 1.25, 600, 50, sigma=0.3)
-    d = _draw(p, 400, seed=7)
+    d = _draw(p, 400, seed=7, explicit=True)
     F, psi = d["F"], d["psi"]
     np.testing.assert_allclose(d["phi"], psi @ F.T, atol=1e-12)
     np.testing.assert_allclose(d["y"], psi @ p.wstar + 0.3 * d["noise"], atol=1e-12)
@@ -120,13 +121,14 @@ def test_ensemble_is_loss_of_averaged_predictor():
 
 
 def test_population_loss_agrees_with_monte_carlo_test_set():
+    """The test loss c0 - 2 w.q + w^T Sigma w equals E_psi[(w.F psi - w*.psi)^2] (fresh samples)."""
     p = sl.Problem.bordelon(1.5, 1.25, 200, 30, sigma=0.0)
     P, n_steps = 50, 25
-    d = _draw(p, P, 11)
-    r = sl.simulate_gd(p, P, lr=0.5, steps=[n_steps], seed=11)
+    d = _draw(p, P, 11, explicit=True)
     w = np.zeros(30)
     for _ in range(n_steps):
         w = w + 0.5 / P * d["phi"].T @ (d["y"] - d["phi"] @ w)
+    formula = d["c0"] - 2 * w @ d["q"] + w @ d["sigma"] @ w
     rng = np.random.default_rng(0)
     sq = []
     for _ in range(10):
@@ -134,8 +136,24 @@ def test_population_loss_agrees_with_monte_carlo_test_set():
         sq.append((psi @ (d["F"].T @ w) - psi @ p.wstar) ** 2)
     sq = np.concatenate(sq)
     mc, se = sq.mean(), sq.std() / math.sqrt(sq.size)
-    assert abs(r.test_loss[0, 0] - mc) < 4 * se
+    assert abs(formula - mc) < 4 * se
     assert se < 0.01 * mc  # the check has teeth
+
+
+@pytest.mark.parametrize("N, M", [(20, 300), (40, 30)])  # full-rank and singular (N > M) Sigma
+def test_conditional_sampler_has_the_joint_law_given_F(N, M):
+    """Training samples are drawn from (phi, w*.psi) ~ N(0, [[Sigma, q], [q^T, c0]]) given F."""
+    p = sl.Problem.bordelon(1.5, 1.25, M, N, sigma=0.0)
+    P = 40_000
+    d = _draw(p, P, 21)
+    X = np.column_stack([d["phi"], d["y"]])
+    C = np.block([[d["sigma"], d["q"][:, None]], [d["q"][None, :], np.array([[d["c0"]]])]])
+    emp = X.T @ X / P
+    se = np.sqrt((C**2 + np.outer(np.diag(C), np.diag(C))) / P)  # Wishart entry std
+    z = np.abs(emp - C) / se
+    assert z.max() < 5.5 and z.mean() < 1.0
+    if N > M:  # phi lies in the M-dimensional range of F
+        assert np.linalg.matrix_rank(d["phi"], tol=1e-8 * np.abs(d["phi"]).max()) == M
 
 
 # ----------------------------------------------------------------------------- GD, in distribution

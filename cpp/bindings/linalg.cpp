@@ -25,11 +25,14 @@ void* capsule_pointer(const py::object& capsule, const char* what) {
 void register_linalg(py::module_& m) {
   m.def(
       "_set_lapack",
-      [](py::object dgemm, py::object dsyrk, py::object dsyevd) {
+      [](py::object dgemm, py::object dsyrk, py::object dsyevd, py::object dpotrf,
+         py::object dtrmm) {
         auto& be = linalg::backend();
         be.dgemm = reinterpret_cast<linalg::dgemm_t*>(capsule_pointer(dgemm, "dgemm"));
         be.dsyrk = reinterpret_cast<linalg::dsyrk_t*>(capsule_pointer(dsyrk, "dsyrk"));
         be.dsyevd = reinterpret_cast<linalg::dsyevd_t*>(capsule_pointer(dsyevd, "dsyevd"));
+        be.dpotrf = reinterpret_cast<linalg::dpotrf_t*>(capsule_pointer(dpotrf, "dpotrf"));
+        be.dtrmm = reinterpret_cast<linalg::dtrmm_t*>(capsule_pointer(dtrmm, "dtrmm"));
       },
       "Install BLAS/LAPACK routines from scipy.linalg.cython_blas / cython_lapack capsules.");
   m.def("_clear_lapack", []() { linalg::backend() = linalg::Backend{}; },

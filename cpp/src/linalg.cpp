@@ -12,7 +12,7 @@ Backend& backend() {
 
 std::string backend_name() {
   const Backend& b = backend();
-  return (b.dgemm && b.dsyrk && b.dsyevd) ? "lapack" : "eigen";
+  return (b.dgemm && b.dsyrk && b.dsyevd && b.dpotrf && b.dtrmm) ? "lapack" : "eigen";
 }
 
 void gemm(bool trans_a, bool trans_b, double alpha, const Eigen::Ref<const Matrix>& A,
@@ -70,6 +70,43 @@ void symmetrize_lower(Eigen::Ref<Matrix> C) {
   const Eigen::Index n = C.rows();
   for (Eigen::Index j = 0; j < n; ++j)
     for (Eigen::Index i = j + 1; i < n; ++i) C(j, i) = C(i, j);
+}
+
+bool cholesky_lower(Matrix& A) {
+  const Eigen::Index n = A.rows();
+  if (A.cols() != n) throw std::invalid_argument("cholesky_lower: matrix is not square");
+  if (n == 0) return true;
+  Backend& be = backend();
+  if (be.dpotrf) {
+    char uplo = 'L';
+    int in = static_cast<int>(n), lda = static_cast<int>(n), info = 0;
+    be.dpotrf(&uplo, &in, A.data(), &lda, &info);
+    if (info < 0) throw std::runtime_error("dpotrf: illegal argument " + std::to_string(-info));
+    if (info > 0) return false;
+    A.template triangularView<Eigen::StrictlyUpper>().setZero();
+    return true;
+  }
+  Eigen::LLT<Matrix> llt(A);
+  if (llt.info() != Eigen::Success) return false;
+  A = llt.matrixL();
+  return true;
+}
+
+void multiply_lower_transpose_right(const Matrix& L, Eigen::Ref<Matrix> B) {
+  if (B.rows() == 0 || B.cols() == 0) return;
+  if (L.rows() != B.cols() || L.cols() != B.cols())
+    throw std::invalid_argument("multiply_lower_transpose_right: inconsistent shapes");
+  Backend& be = backend();
+  if (be.dtrmm) {
+    char side = 'R', uplo = 'L', transa = 'T', diag = 'N';
+    int m = static_cast<int>(B.rows()), n = static_cast<int>(B.cols());
+    int lda = static_cast<int>(L.outerStride()), ldb = static_cast<int>(B.outerStride());
+    double one = 1.0;
+    be.dtrmm(&side, &uplo, &transa, &diag, &m, &n, &one, const_cast<double*>(L.data()), &lda,
+             B.data(), &ldb);
+    return;
+  }
+  B = B * L.template triangularView<Eigen::Lower>().transpose();
 }
 
 void symmetric_eigh(Matrix& A, Vector& w) {

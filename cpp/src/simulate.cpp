@@ -12,7 +12,7 @@
 namespace scalinglaws {
 namespace {
 
-constexpr int kBlock = 256;  // feature columns per streamed block (fixed: part of the stream key)
+constexpr int kBlock = 1024;  // feature columns per streamed block (fixed: part of the stream key)
 
 std::uint64_t stream_index(std::int64_t block, std::int64_t row) {
   return (static_cast<std::uint64_t>(block) << 32) ^ static_cast<std::uint64_t>(row);
@@ -35,17 +35,22 @@ Draw draw_problem(const ProblemSpec& spec, int P, int ensemble, std::uint64_t pr
   const int EN = ensemble * N;
   const double inv_sqrt_n = 1.0 / std::sqrt(static_cast<double>(N));
   Draw d;
-  d.phi = Matrix::Zero(P, EN);
-  d.y = Vector::Zero(P);
   d.sigma_mat = Matrix::Zero(EN, EN);
   d.q = Vector::Zero(EN);
   d.c0 = 0.0;
   for (int k = 0; k < M; ++k) d.c0 += spec.lam[k] * spec.wstar[k] * spec.wstar[k];
+  const int P_explicit = explicit_matrices ? P : 0;
+  d.phi = Matrix::Zero(P, EN);
+  d.y = Vector::Zero(P);
   if (explicit_matrices) {
     d.F.resize(EN, M);
     d.psi.resize(P, M);
   }
-  Matrix Fb(EN, kBlock), Fs(EN, kBlock), Pb(P, kBlock);
+  // Stream the projection over fixed blocks of feature columns: Sigma = F diag(lam) F^T and
+  // q = F diag(lam) w* never need F as a whole.
+  // Blocks are stored transposed (column r = row r of F, or sample mu of Psi) so that every
+  // stream writes contiguous memory; BLAS takes the transposes.
+  Matrix FT(kBlock, EN), FsT(kBlock, EN), PT(kBlock, P_explicit);
   Vector lw(kBlock), wb(kBlock), sq(kBlock);
   const int nblocks = (M + kBlock - 1) / kBlock;
   for (int b = 0; b < nblocks; ++b) {
@@ -57,41 +62,74 @@ Draw draw_problem(const ProblemSpec& spec, int P, int ensemble, std::uint64_t pr
       wb[j] = spec.wstar[k0 + j];
     }
     // One stream per (matrix, block, row): independent of the thread count.
-    parallel_for(EN + P, threads, [&](std::ptrdiff_t r) {
+    parallel_for(EN + P_explicit, threads, [&](std::ptrdiff_t r) {
       if (r < EN) {
         Rng rng(projection_seed, Stream::kProjection, stream_index(b, r));
+        double* f = FT.col(r).data();
+        double* fs = FsT.col(r).data();
         for (int j = 0; j < m; ++j) {
-          const double f = rng.normal() * inv_sqrt_n;
-          Fb(r, j) = f;
-          Fs(r, j) = f * sq[j];
+          f[j] = rng.normal() * inv_sqrt_n;
+          fs[j] = f[j] * sq[j];
         }
       } else {
         const auto mu = r - EN;
         Rng rng(data_seed, Stream::kFeatures, stream_index(b, mu));
-        for (int j = 0; j < m; ++j) Pb(mu, j) = rng.normal() * sq[j];
+        double* x = PT.col(mu).data();
+        for (int j = 0; j < m; ++j) x[j] = rng.normal() * sq[j];
       }
     });
-    auto F_blk = Fb.leftCols(m);
-    auto P_blk = Pb.leftCols(m);
-    if (P > 0) {
-      linalg::gemm(false, true, 1.0, P_blk, F_blk, 1.0, d.phi);
-      d.y.noalias() += P_blk * wb.head(m);
-    }
-    linalg::syrk(false, 1.0, Fs.leftCols(m), 1.0, d.sigma_mat);
-    d.q.noalias() += F_blk * lw.head(m);
+    auto F_blkT = FT.topRows(m);
+    linalg::syrk(true, 1.0, FsT.topRows(m), 1.0, d.sigma_mat);
+    d.q.noalias() += F_blkT.transpose() * lw.head(m);
     if (explicit_matrices) {
-      d.F.middleCols(k0, m) = F_blk;
-      d.psi.middleCols(k0, m) = P_blk;
+      auto P_blkT = PT.topRows(m);
+      if (P > 0) {
+        linalg::gemm(true, false, 1.0, P_blkT, F_blkT, 1.0, d.phi);
+        d.y.noalias() += P_blkT.transpose() * wb.head(m);
+      }
+      d.F.middleCols(k0, m) = F_blkT.transpose();
+      d.psi.middleCols(k0, m) = P_blkT.transpose();
     }
   }
   linalg::symmetrize_lower(d.sigma_mat);
-  if (P > 0) {
-    Rng rng(data_seed, Stream::kLabelNoise, 0);
-    Vector eps(P);
-    for (int mu = 0; mu < P; ++mu) eps[mu] = rng.normal();
-    if (spec.sigma != 0.0) d.y += spec.sigma * eps;
-    if (explicit_matrices) d.noise = eps;
+  if (P == 0) return d;
+  if (!explicit_matrices) {
+    // Given F, each sample (phi, w*.psi) is Gaussian with covariance C = [[Sigma, q], [q^T, c0]]:
+    // draw it as z L^T with C = L L^T (exact in distribution, O(P EN^2), no P x M matrix).
+    Matrix C(EN + 1, EN + 1);
+    C.topLeftCorner(EN, EN) = d.sigma_mat;
+    C.topRightCorner(EN, 1) = d.q;
+    C.bottomLeftCorner(1, EN) = d.q.transpose();
+    C(EN, EN) = d.c0;
+    Matrix XT(EN + 1, P);  // column mu = sample mu (contiguous per stream)
+    parallel_for(P, threads, [&](std::ptrdiff_t mu) {
+      Rng rng(data_seed, Stream::kFeatures, static_cast<std::uint64_t>(mu));
+      double* x = XT.col(mu).data();
+      for (int j = 0; j <= EN; ++j) x[j] = rng.normal();
+    });
+    Matrix X(P, EN + 1);
+    Matrix L = C;
+    // Pivots at round-off level mean a singular C: use the eigen route, exact on its range.
+    const double pivot_floor = 1e-13 * C.diagonal().maxCoeff();
+    if (linalg::cholesky_lower(L) && (L.diagonal().array().square() > pivot_floor).all()) {
+      X = XT.transpose();
+      linalg::multiply_lower_transpose_right(L, X);
+    } else {
+      // Singular covariance (N > M, or a target the model represents exactly): a symmetric
+      // square root from the eigendecomposition instead.
+      Vector mu;
+      linalg::symmetric_eigh(C, mu);
+      for (int j = 0; j <= EN; ++j) C.col(j) *= std::sqrt(std::max(mu[j], 0.0));
+      linalg::gemm(true, true, 1.0, XT, C, 0.0, X);
+    }
+    d.phi = X.leftCols(EN);
+    d.y = X.col(EN);
   }
+  Rng rng(data_seed, Stream::kLabelNoise, 0);
+  Vector eps(P);
+  for (int mu = 0; mu < P; ++mu) eps[mu] = rng.normal();
+  if (spec.sigma != 0.0) d.y += spec.sigma * eps;
+  if (explicit_matrices) d.noise = eps;
   return d;
 }
 
@@ -170,12 +208,9 @@ GdResult simulate_gd(const ProblemSpec& spec, const GdOptions& opt) {
   out.train = Matrix::Zero(runs, opt.times.size());
   out.max_gram_eig = Vector::Zero(runs);
   const int threads = opt.threads > 0 ? opt.threads : default_threads();
-  if (runs == 1 || threads == 1) {
-    for (std::size_t r = 0; r < runs; ++r) run_gd(spec, opt, r, threads, out);
-  } else {
-    parallel_for(static_cast<std::ptrdiff_t>(runs), threads,
-                 [&](std::ptrdiff_t r) { run_gd(spec, opt, static_cast<std::size_t>(r), 1, out); });
-  }
+  // Runs one after another: the heavy steps are BLAS/LAPACK calls that use all cores themselves,
+  // and random draws are parallel inside a run.
+  for (std::size_t r = 0; r < runs; ++r) run_gd(spec, opt, r, threads, out);
   return out;
 }
 

@@ -21,6 +21,8 @@ def _install_lapack() -> None:
         cython_blas.__pyx_capi__["dgemm"],
         cython_blas.__pyx_capi__["dsyrk"],
         cython_lapack.__pyx_capi__["dsyevd"],
+        cython_lapack.__pyx_capi__["dpotrf"],
+        cython_blas.__pyx_capi__["dtrmm"],
     )
 
 

@@ -23,11 +23,15 @@ using dgemm_t = void(char*, char*, int*, int*, int*, double*, double*, int*, dou
                      double*, int*);
 using dsyrk_t = void(char*, char*, int*, int*, double*, double*, int*, double*, double*, int*);
 using dsyevd_t = void(char*, char*, int*, double*, int*, double*, double*, int*, int*, int*, int*);
+using dpotrf_t = void(char*, int*, double*, int*, int*);
+using dtrmm_t = void(char*, char*, char*, char*, int*, int*, double*, double*, int*, double*, int*);
 
 struct Backend {
   dgemm_t* dgemm = nullptr;
   dsyrk_t* dsyrk = nullptr;
   dsyevd_t* dsyevd = nullptr;
+  dpotrf_t* dpotrf = nullptr;
+  dtrmm_t* dtrmm = nullptr;
 };
 
 // The process-wide backend (set once at import, read afterwards).
@@ -44,6 +48,14 @@ void gemm(bool trans_a, bool trans_b, double alpha, const Eigen::Ref<const Matri
 void syrk(bool trans, double alpha, const Eigen::Ref<const Matrix>& A, double beta,
           Eigen::Ref<Matrix> C);
 void symmetrize_lower(Eigen::Ref<Matrix> C);
+
+// Cholesky factor of a symmetric positive-definite matrix: on success the lower triangle of A is
+// L with A = L L^T (upper triangle zeroed) and true is returned; false if A is not numerically
+// positive definite (A is then unspecified).
+bool cholesky_lower(Matrix& A);
+
+// B <- B L^T for lower-triangular L (B is m x n, L is n x n).
+void multiply_lower_transpose_right(const Matrix& L, Eigen::Ref<Matrix> B);
 
 // Symmetric eigendecomposition A = U diag(w) U^T with ascending w. A is overwritten by U.
 // Throws std::runtime_error if the solver does not converge.

@@ -40,8 +40,11 @@ struct Draw {
 };
 
 // Draws the projection from stream (projection_seed) and the data from stream (data_seed).
-// The M feature columns are streamed in fixed blocks, so memory is O((P + EN) EN) unless
-// `explicit_matrices` asks for F and Psi themselves (tests only).
+// The M feature columns of F are streamed in fixed blocks to form Sigma and q; the training
+// samples (phi_mu, w*.psi_mu) are then drawn from their exact joint Gaussian law given F
+// (covariance [[Sigma, q], [q^T, c0]]), so memory is O((P + EN) EN) and no P x M matrix exists.
+// With `explicit_matrices` (tests only) F and Psi are materialised instead and phi = Psi F^T,
+// y = Psi w* + sigma eps: the same distribution, a different draw of the data.
 Draw draw_problem(const ProblemSpec& spec, int P, int ensemble, std::uint64_t projection_seed,
                   std::uint64_t data_seed, bool explicit_matrices, int threads);
 

@@ -1,0 +1,93 @@
+"""Benchmarks of the finite-width simulators (issue: foundation, benchmarks i-iii)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import scalinglaws as sl
+from scalinglaws import _core, oracle
+
+from conftest import best_time, cpp_time, record
+
+GD_TASK = dict(a=1.5, b=1.25, M=8192, N=1024, P=1024, lr=0.5)
+
+
+def _gd_times(tmax: float) -> np.ndarray:
+    return np.logspace(0, np.log10(tmax), 200)
+
+
+def test_gd_spectral_vs_numpy_stepping(benchmark):
+    """(i) GD, a = 1.5, b = 1.25, M = 8192, N = P = 1024, 200 log-spaced times up to t = 1e4,
+    lr = 0.5, one seed: spectral C++ solution vs numpy stepping (both draw, project and evaluate
+    the population loss from the covariance). Target: >= 10x."""
+    t = GD_TASK
+    p = sl.Problem.bordelon(t["a"], t["b"], t["M"], t["N"])
+    times = _gd_times(1e4)
+    fast = cpp_time(benchmark, lambda: sl.simulate_gd(p, t["P"], lr=t["lr"], times=times, seed=0))
+    steps = np.round(times / t["lr"]).astype(int)
+    rng = np.random.default_rng(0)
+    ref = best_time(lambda: oracle.gd_explicit(p, t["P"], t["lr"], steps, rng))
+    ratio = record("GD M=8192 N=P=1024, 200 times to t=1e4 (vs numpy stepping)", fast, ref,
+                   target=">= 10")
+    assert ratio >= 10
+
+
+def test_gd_cost_independent_of_t(benchmark):
+    """(i) The C++ time for t up to 1e6 is within 1.5x of its time for t up to 1e3."""
+    t = GD_TASK
+    p = sl.Problem.bordelon(t["a"], t["b"], t["M"], t["N"])
+    short = cpp_time(benchmark, lambda: sl.simulate_gd(p, t["P"], lr=t["lr"], times=_gd_times(1e3)))
+    long = best_time(lambda: sl.simulate_gd(p, t["P"], lr=t["lr"], times=_gd_times(1e6)), 3)
+    ratio = record("GD time(t<=1e6) / time(t<=1e3) [ratio = short/long]", long, short,
+                   target=">= 0.667 (long within 1.5x of short)", fast_label="t<=1e6",
+                   reference_label="t<=1e3")
+    assert long <= 1.5 * short, (long, short)
+
+
+def test_sgd_one_core(benchmark):
+    """(ii) One-pass SGD, alpha = 1, beta = 0.7, v = 2000, d = 500, B = 1, 1e5 steps, one seed on
+    one core (set-up included). Target: < 1 s. Reference: the same eigenbasis recursion in numpy
+    (per-step Python loop), timed over 1e4 steps and scaled to 1e5."""
+    p = sl.Problem.paquette(1.0, 0.7, 2000, 500)
+    fast = cpp_time(benchmark, lambda: sl.simulate_sgd(p, 0.3, 100_000, seed=0, threads=1))
+    s, e0, p_inf = _core.sgd_setup(p.lam, p.wstar, 500, 0, 1)
+    rng = np.random.default_rng(0)
+    ref = 10 * best_time(lambda: oracle.sgd_eigenbasis(s, e0, p_inf, 0.3, [10_000], 1, rng))
+    record("SGD v=2000 d=500 B=1 1e5 steps, 1 core (vs numpy loop)", fast, ref, target="< 1 s")
+    assert fast < 1.0
+
+
+def test_sgd_plain_numpy_per_step():
+    """One-pass SGD as a user would write it in numpy (form x in R^v, project with W every step):
+    C++ eigenbasis per step against plain numpy per step."""
+    p = sl.Problem.paquette(1.0, 0.7, 2000, 500)
+    fast = best_time(lambda: sl.simulate_sgd(p, 0.3, 100_000, seed=0, threads=1), 2) / 1e5
+    rng = np.random.default_rng(0)
+    F = rng.standard_normal((500, 2000)) / np.sqrt(500)
+    ref = best_time(lambda: oracle.sgd_stepping(p, 0.3, [2000], 1, rng, F=F)) / 2000
+    record("SGD per step: C++ eigenbasis vs plain numpy (x in R^v)", fast, ref)
+
+
+def test_eigh_vs_numpy(benchmark):
+    """(iii) The symmetric eigendecomposition inside the simulator at N = 2048 against
+    numpy.linalg.eigh on the same matrix. Target: within 1.5x (ratio >= 0.667)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4096, 2048)) / 64
+    a = x.T @ x
+    fast = cpp_time(benchmark, lambda: _core.symmetric_eigh(a), rounds=3)
+    ref = best_time(lambda: np.linalg.eigh(a), 3)
+    ratio = record("symmetric eigendecomposition N=2048 (vs numpy.linalg.eigh)", fast, ref,
+                   target=">= 0.667")
+    assert ratio >= 1 / 1.5
+
+
+def test_gd_32_seeds(benchmark):
+    """Throughput: 32 seeds of GD at N = 512, P = 1024, M = 8192, 200 times to t = 1e4
+    (the DMFT benchmark's simulation side), both cores."""
+    p = sl.Problem.bordelon(1.5, 1.25, 8192, 512)
+    times = _gd_times(1e4)
+    fast = cpp_time(benchmark, lambda: sl.simulate_gd(p, 1024, lr=0.5, times=times, seeds=32),
+                    rounds=1)
+    one = best_time(lambda: sl.simulate_gd(p, 1024, lr=0.5, times=times, seeds=1, threads=1))
+    record("GD 32 seeds N=512 P=1024 (vs 32 x one seed on one thread)", fast, 32 * one,
+           fast_label="32 seeds", reference_label="32x1 seq")

@@ -1,0 +1,63 @@
+"""Shared benchmark machinery: every suite times a C++ hot path and a straightforward numpy
+implementation of the same computation in the same run, and records the ratio here. The ratios
+are printed at the end of the session and written to ``.benchmarks/ratios.json``.
+
+Run: ``python -m pytest benchmarks --benchmark-enable`` (add ``-m "not slow"`` to skip long ones).
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Callable, Dict, List
+
+import pytest
+
+RATIOS: List[Dict[str, object]] = []
+
+
+def best_time(fn: Callable[[], object], repeat: int = 1) -> float:
+    """Best wall time over ``repeat`` calls (seconds)."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def record(name: str, fast_s: float, reference_s: float, *, target: str = "",
+           fast_label: str = "C++", reference_label: str = "numpy") -> float:
+    ratio = reference_s / fast_s
+    RATIOS.append({"benchmark": name, fast_label: fast_s, reference_label: reference_s,
+                   "ratio": ratio, "target": target})
+    return ratio
+
+
+def cpp_time(benchmark, fn: Callable[[], object], rounds: int = 3) -> float:
+    """Time ``fn`` with pytest-benchmark (min over rounds) or by hand when benchmarks are off."""
+    if benchmark.disabled:
+        return best_time(fn, rounds)
+    benchmark.pedantic(fn, rounds=rounds, iterations=1, warmup_rounds=0)
+    return float(benchmark.stats.stats.min)
+
+
+@pytest.fixture
+def ratio_recorder():
+    return record
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not RATIOS:
+        return
+    tr = terminalreporter
+    tr.section("scalinglaws: C++ hot paths against numpy references (same run)")
+    tr.write_line(f"{'benchmark':58s} {'fast [s]':>10s} {'ref [s]':>10s} {'ratio':>8s}  target")
+    for r in RATIOS:
+        keys = [k for k in r if k not in ("benchmark", "ratio", "target")]
+        tr.write_line(f"{r['benchmark']:58s} {r[keys[0]]:10.4f} {r[keys[1]]:10.4f} "
+                      f"{r['ratio']:8.2f}  {r['target']}")
+    out = Path(config.rootpath) / ".benchmarks"
+    out.mkdir(exist_ok=True)
+    (out / "ratios.json").write_text(json.dumps(RATIOS, indent=2))
