@@ -119,7 +119,9 @@ Draw draw_problem(const ProblemSpec& spec, int P, int ensemble, std::uint64_t pr
       // square root from the eigendecomposition instead.
       Vector mu;
       linalg::symmetric_eigh(C, mu);
-      for (int j = 0; j <= EN; ++j) C.col(j) *= std::sqrt(std::max(mu[j], 0.0));
+      // Eigenvalues within round-off of zero are zero (their sign and size are noise).
+      const double floor = (EN + 1) * std::numeric_limits<double>::epsilon() * mu.maxCoeff();
+      for (int j = 0; j <= EN; ++j) C.col(j) *= mu[j] > floor ? std::sqrt(mu[j]) : 0.0;
       linalg::gemm(true, true, 1.0, XT, C, 0.0, X);
     }
     d.phi = X.leftCols(EN);
