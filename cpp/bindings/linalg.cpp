@@ -2,6 +2,7 @@
 #include <pybind11/pybind11.h>
 
 #include <stdexcept>
+#include <cstdint>
 #include <string>
 
 #include "bindings.hpp"
@@ -35,6 +36,14 @@ void register_linalg(py::module_& m) {
         be.dtrmm = reinterpret_cast<linalg::dtrmm_t*>(capsule_pointer(dtrmm, "dtrmm"));
       },
       "Install BLAS/LAPACK routines from scipy.linalg.cython_blas / cython_lapack capsules.");
+  m.def(
+      "_set_blas_threads_local",
+      [](std::uintptr_t address) {
+        linalg::backend().set_threads_local =
+            reinterpret_cast<linalg::set_threads_local_t*>(address);
+      },
+      py::arg("address"),
+      "Address of openblas_set_num_threads_local(int) of the BLAS in use (0 to unset).");
   m.def("_clear_lapack", []() { linalg::backend() = linalg::Backend{}; },
         "Fall back to Eigen's own routines (for tests and benchmarks).");
   m.def("linalg_backend", &linalg::backend_name, "'lapack' (scipy's LAPACK) or 'eigen'.");

@@ -15,6 +15,13 @@ std::string backend_name() {
   return (b.dgemm && b.dsyrk && b.dsyevd && b.dpotrf && b.dtrmm) ? "lapack" : "eigen";
 }
 
+int set_blas_threads_for_this_thread(int n) {
+  Backend& be = backend();
+  if (be.dgemm == nullptr) return 0;  // Eigen fallback: single-threaded already
+  if (be.set_threads_local == nullptr) return -1;
+  return be.set_threads_local(n);
+}
+
 void gemm(bool trans_a, bool trans_b, double alpha, const Eigen::Ref<const Matrix>& A,
           const Eigen::Ref<const Matrix>& B, double beta, Eigen::Ref<Matrix> C) {
   const Eigen::Index m = C.rows(), n = C.cols();

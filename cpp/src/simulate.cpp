@@ -210,9 +210,23 @@ GdResult simulate_gd(const ProblemSpec& spec, const GdOptions& opt) {
   out.train = Matrix::Zero(runs, opt.times.size());
   out.max_gram_eig = Vector::Zero(runs);
   const int threads = opt.threads > 0 ? opt.threads : default_threads();
-  // Runs one after another: the heavy steps are BLAS/LAPACK calls that use all cores themselves,
-  // and random draws are parallel inside a run.
-  for (std::size_t r = 0; r < runs; ++r) run_gd(spec, opt, r, threads, out);
+  if (runs == 1 && threads > 1) {
+    // A single run on several threads: threaded BLAS and parallel draws inside the run. (Agrees
+    // with the single-threaded path below to round-off, not bitwise: see SingleThreadedBlas.)
+    run_gd(spec, opt, 0, threads, out);
+  } else {
+    // Bitwise-reproducible path: each run on one thread with single-threaded BLAS; several runs
+    // at once. Without a way to pin the BLAS, runs go one after another.
+    linalg::SingleThreadedBlas main_pin;
+    if (main_pin.pinned()) {
+      parallel_for(static_cast<std::ptrdiff_t>(runs), threads, [&](std::ptrdiff_t r) {
+        linalg::SingleThreadedBlas pin;
+        run_gd(spec, opt, static_cast<std::size_t>(r), 1, out);
+      });
+    } else {
+      for (std::size_t r = 0; r < runs; ++r) run_gd(spec, opt, r, 1, out);
+    }
+  }
   return out;
 }
 
@@ -265,16 +279,31 @@ SgdResult simulate_sgd(const ProblemSpec& spec, const SgdOptions& opt) {
   const int N = spec.N, B = opt.batch;
   const double gamma = opt.batch_mean ? opt.lr / B : opt.lr;
   const int threads = opt.threads > 0 ? opt.threads : default_threads();
-  // Set-up (BLAS-heavy) one run at a time; stepping (scalar loops) runs in parallel over runs.
+  // Set-up: eigendecomposition of Sigma for each distinct projection, each on one thread with
+  // single-threaded BLAS (bitwise reproducible whatever the thread count), several at once.
   std::vector<SgdSetup> setups(runs);
+  std::vector<std::size_t> owner(runs);
+  std::vector<std::size_t> distinct;
   for (std::size_t r = 0; r < runs; ++r) {
-    bool reuse = false;
-    for (std::size_t q = 0; q < r && !reuse; ++q)
+    owner[r] = r;
+    for (std::size_t q : distinct)
       if (opt.projection_seeds[q] == opt.projection_seeds[r]) {
-        setups[r] = setups[q];
-        reuse = true;
+        owner[r] = q;
+        break;
       }
-    if (!reuse) setups[r] = sgd_setup(spec, opt.projection_seeds[r], threads);
+    if (owner[r] == r) distinct.push_back(r);
+  }
+  {
+    linalg::SingleThreadedBlas main_pin;
+    const int setup_threads = main_pin.pinned() ? threads : 1;
+    parallel_for(static_cast<std::ptrdiff_t>(distinct.size()), setup_threads, [&](std::ptrdiff_t i) {
+      linalg::SingleThreadedBlas pin;
+      const std::size_t r = distinct[static_cast<std::size_t>(i)];
+      setups[r] = sgd_setup(spec, opt.projection_seeds[r], 1);
+    });
+  }
+  for (std::size_t r = 0; r < runs; ++r) {
+    if (owner[r] != r) setups[r] = setups[owner[r]];
     const double gmax = sgd_max_stable_gamma(setups[r].s, B);
     if (!(gamma < gmax)) {
       std::ostringstream msg;

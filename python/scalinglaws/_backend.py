@@ -26,6 +26,30 @@ def _install_lapack() -> None:
     )
 
 
+    _install_thread_control(cython_blas.__file__)
+
+
+def _install_thread_control(scipy_linalg_file: str) -> None:
+    """Find openblas_set_num_threads_local in the OpenBLAS that scipy loaded (if any), so that
+    parallel runs can pin their BLAS to one thread each."""
+    import ctypes
+    import glob
+    import os
+
+    scipy_dir = os.path.dirname(os.path.dirname(os.path.abspath(scipy_linalg_file)))
+    site = os.path.dirname(scipy_dir)
+    candidates = glob.glob(os.path.join(site, "scipy.libs", "*openblas*.so*"))
+    candidates += glob.glob(os.path.join(site, "scipy_openblas32", "lib", "*openblas*.so*"))
+    for path in candidates:
+        try:
+            lib = ctypes.CDLL(path)
+            fn = lib.openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+        _core._set_blas_threads_local(ctypes.cast(fn, ctypes.c_void_p).value or 0)
+        return
+
+
 _install_lapack()
 
 
