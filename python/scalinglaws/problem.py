@@ -123,6 +123,38 @@ class Problem:
         """
         return cls(lam, wstar, N, sigma, "custom", {"N": N, "sigma": sigma})
 
+    @classmethod
+    def from_params(cls, *, a: Optional[float] = None, b: Optional[float] = None,
+                    M: Optional[int] = None, N: Optional[int] = None,
+                    alpha: Optional[float] = None, beta: Optional[float] = None,
+                    v: Optional[int] = None, d: Optional[int] = None, sigma: float = 0.0,
+                    normalize: bool = False, need_size: bool = True) -> "Problem":
+        """Build a problem from either parameter family, by keyword.
+
+        ``a, b, M, N`` (Bordelon et al.) or ``alpha, beta, v, d`` (Paquette et al.); mixing the
+        two, or leaving one of them incomplete, raises ValueError naming the parameters.
+        """
+        bord = {k: x for k, x in dict(a=a, b=b, M=M, N=N).items() if x is not None}
+        paq = {k: x for k, x in dict(alpha=alpha, beta=beta, v=v, d=d).items() if x is not None}
+        if bord and paq:
+            raise ValueError(
+                f"mix of parameter families: {', '.join(bord)} (Bordelon et al.) with "
+                f"{', '.join(paq)} (Paquette et al.); use one family")
+        if not bord and not paq:
+            raise ValueError("give a problem: a, b, M, N (Bordelon et al.) or "
+                             "alpha, beta, v, d (Paquette et al.)")
+        names = ("a", "b", "M", "N") if bord else ("alpha", "beta", "v", "d")
+        given = bord or paq
+        missing = [n for n in names[: 4 if need_size else 3] if n not in given]
+        if missing:
+            fam = "Bordelon et al." if bord else "Paquette et al."
+            raise ValueError(f"missing {', '.join(missing)} for the {fam} family")
+        if bord:
+            return cls.bordelon(a, b, M, N, sigma=sigma, normalize=normalize)  # type: ignore[arg-type]
+        if normalize:
+            raise ValueError("normalize applies to the Bordelon et al. family only")
+        return cls.paquette(alpha, beta, v, d, sigma=sigma)  # type: ignore[arg-type]
+
     def replace(self, **changes: Any) -> "Problem":
         """A copy with some fields changed, e.g. ``problem.replace(N=512)``."""
         params = dict(self.params)

@@ -59,42 +59,15 @@ def add_problem_args(p: argparse.ArgumentParser, *, model_size: bool = True,
     p.set_defaults(_default_M=default_M)
 
 
-def family_of(args: argparse.Namespace) -> str:
-    bord = [n for n in ("a", "b", "M") if getattr(args, n, None) is not None]
-    paq = [n for n in ("alpha", "beta", "v") if getattr(args, n, None) is not None]
-    if getattr(args, "N", None) is not None:
-        bord.append("N")
-    if getattr(args, "d", None) is not None:
-        paq.append("d")
-    if bord and paq:
-        raise CliError(f"mix of parameter families: --{' --'.join(bord)} (Bordelon et al.) with "
-                       f"--{' --'.join(paq)} (Paquette et al.); use one family")
-    if not bord and not paq:
-        raise CliError("give a problem: --a --b --M --N (Bordelon et al.) or "
-                       "--alpha --beta --v --d (Paquette et al.)")
-    return "bordelon" if bord else "paquette"
-
-
-def model_size_of(args: argparse.Namespace) -> Optional[float]:
-    return args.N if family_of(args) == "bordelon" else args.d
-
-
 def problem_from_args(args: argparse.Namespace, *, need_N: bool = True) -> Problem:
-    """Build the Problem; sizes must be finite here (the simulator needs a finite M and N)."""
-    fam = family_of(args)
-    names = ("a", "b", "M", "N") if fam == "bordelon" else ("alpha", "beta", "v", "d")
-    missing = [n for n in names[:3] if getattr(args, n, None) is None]
-    if need_N and getattr(args, names[3], None) is None:
-        missing.append(names[3])
-    if missing:
-        raise CliError(f"missing --{' --'.join(missing)} for the "
-                       f"{'Bordelon et al.' if fam == 'bordelon' else 'Paquette et al.'} family")
-    for n in names:
-        val = getattr(args, n, None)
+    """Build the Problem from either family's flags (sizes must be finite here)."""
+    params = {n: getattr(args, n, None) for n in ("a", "b", "M", "N", "alpha", "beta", "v", "d")}
+    for n, val in params.items():
         if isinstance(val, float) and math.isinf(val):
             raise CliError(f"--{n} inf is not allowed here: simulations need finite sizes")
-    size = getattr(args, names[3], None)
-    size = None if size is None else int(size)
-    if fam == "bordelon":
-        return Problem.bordelon(args.a, args.b, int(args.M), size, sigma=args.sigma)
-    return Problem.paquette(args.alpha, args.beta, int(args.v), size, sigma=args.sigma)
+        if isinstance(val, float) and n in ("M", "N", "v", "d"):
+            params[n] = int(val)
+    try:
+        return Problem.from_params(**params, sigma=args.sigma, need_size=need_N)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None

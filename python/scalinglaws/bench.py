@@ -1,0 +1,81 @@
+"""Benchmark cases: each hot path of the C++ core against a straightforward numpy implementation
+of the same computation, timed in the same run (used by ``scalinglaws bench`` and by the
+pytest-benchmark suites in ``benchmarks/``)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional
+
+import numpy as np
+
+__all__ = ["Case", "cases", "best_time", "run_cases"]
+
+
+def best_time(fn: Callable[[], object], repeat: int = 1) -> float:
+    """Best wall time (s) over ``repeat`` calls."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+@dataclass
+class Case:
+    """One comparison: ``fast`` (the C++ path) against ``reference`` (numpy) on the same task.
+    ``reference_scale`` multiplies the reference time (when it runs a fraction of the work)."""
+
+    name: str
+    fast: Callable[[], object]
+    reference: Callable[[], object]
+    target: str = ""
+    reference_scale: float = 1.0
+    repeat: int = 3
+
+
+def cases(quick: bool = False) -> List[Case]:
+    """The simulator cases of the foundation issue (full sizes, or smaller with ``quick``)."""
+    from . import _core, oracle
+    from .problem import Problem
+    from .simulate import simulate_gd, simulate_sgd
+
+    M, N = (2048, 256) if quick else (8192, 1024)
+    gd = Problem.bordelon(1.5, 1.25, M, N)
+    times = np.logspace(0, 4, 200)
+    steps = np.round(times / 0.5).astype(int)
+    sgd = Problem.paquette(1.0, 0.7, 2000, 500)
+    nsgd = 10_000 if quick else 100_000
+    s, e0, p_inf = _core.sgd_setup(sgd.lam, sgd.wstar, 500, 0, 1)
+    neig = 512 if quick else 2048
+    x = np.random.default_rng(0).standard_normal((2 * neig, neig)) / np.sqrt(2 * neig)
+    a = x.T @ x
+    return [
+        Case(f"GD a=1.5 b=1.25 M={M} N=P={N}, 200 times to t=1e4, lr=0.5: spectral vs stepping",
+             lambda: simulate_gd(gd, N, lr=0.5, times=times, seed=0),
+             lambda: oracle.gd_explicit(gd, N, 0.5, steps, np.random.default_rng(0)),
+             target=">= 10", repeat=3),
+        Case(f"SGD alpha=1 beta=0.7 v=2000 d=500 B=1, {nsgd} steps, 1 thread vs numpy loop",
+             lambda: simulate_sgd(sgd, 0.3, nsgd, seed=0, threads=1),
+             lambda: oracle.sgd_eigenbasis(s, e0, p_inf, 0.3, [nsgd // 10], 1,
+                                           np.random.default_rng(0)),
+             target="C++ < 1 s at 1e5 steps", reference_scale=10.0),
+        Case(f"symmetric eigendecomposition N={neig} vs numpy.linalg.eigh",
+             lambda: _core.symmetric_eigh(a), lambda: np.linalg.eigh(a), target=">= 0.667"),
+    ]
+
+
+def run_cases(selected: Optional[List[Case]] = None, quick: bool = False,
+              echo: Optional[Callable[[str], None]] = None) -> List[Dict[str, object]]:
+    """Time every case; returns rows with the C++ and numpy times and their ratio."""
+    rows = []
+    for case in selected if selected is not None else cases(quick):
+        fast = best_time(case.fast, case.repeat)
+        ref = best_time(case.reference, 1) * case.reference_scale
+        row = {"benchmark": case.name, "cpp_s": fast, "numpy_s": ref, "ratio": ref / fast,
+               "target": case.target}
+        rows.append(row)
+        if echo is not None:
+            echo(f"{case.name:80s} {fast:9.4f} {ref:9.4f} {ref / fast:8.2f}  {case.target}")
+    return rows

@@ -1,0 +1,180 @@
+"""Fitting power laws and Chinchilla-style scaling laws to measured or simulated loss curves.
+
+* :func:`fit_power_law` -- ``y = A x^(-p)`` by least squares in log-log space; returns p (positive
+  for a decaying curve), A, and confidence intervals from the regression standard errors
+  (Student t).
+* :func:`fit_scaling_law` -- ``L = L_inf + A t^(-x) + B N^(-y)`` over a set of (t, N, L) points by
+  nonlinear least squares on log L (relative residuals), several starts; confidence intervals from
+  the Gauss-Newton covariance ``s^2 (J^T J)^-1`` (normal approximation).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional, Sequence, Tuple
+
+import numpy as np
+from scipy import optimize, stats
+
+from ._validate import check_real
+
+__all__ = ["PowerLawFit", "ScalingLawFit", "fit_power_law", "fit_scaling_law"]
+
+
+def _positive_pairs(name_x: str, x: Any, name_y: str, y: Any) -> Tuple[np.ndarray, np.ndarray]:
+    x = np.asarray(x, dtype=np.float64).ravel()
+    y = np.asarray(y, dtype=np.float64).ravel()
+    if x.shape != y.shape:
+        raise ValueError(f"{name_x} and {name_y} must have the same length, got {x.size} and {y.size}")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        raise ValueError(f"{name_x} and {name_y} must be finite")
+    return x, y
+
+
+@dataclass
+class PowerLawFit:
+    """``y = prefactor * x^(-exponent)`` fitted on ``x_range``."""
+
+    exponent: float
+    prefactor: float
+    exponent_ci: Tuple[float, float]
+    prefactor_ci: Tuple[float, float]
+    confidence: float
+    n: int
+    x_range: Tuple[float, float]
+    r2: float
+
+    def __call__(self, x: Any) -> np.ndarray:
+        return self.prefactor * np.asarray(x, dtype=np.float64) ** (-self.exponent)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"exponent": self.exponent, "exponent_ci": list(self.exponent_ci),
+                "prefactor": self.prefactor, "prefactor_ci": list(self.prefactor_ci),
+                "confidence": self.confidence, "n": self.n, "x_range": list(self.x_range),
+                "r2": self.r2}
+
+    def __repr__(self) -> str:
+        lo, hi = self.exponent_ci
+        return (f"PowerLawFit(y = {self.prefactor:.4g} x^-{self.exponent:.4f}, "
+                f"{100 * self.confidence:.0f}% CI of exponent [{lo:.4f}, {hi:.4f}], n={self.n})")
+
+
+def fit_power_law(x: Any, y: Any, *, xmin: Optional[float] = None, xmax: Optional[float] = None,
+                  confidence: float = 0.95) -> PowerLawFit:
+    """Fit ``y = A x^(-p)`` to the points with ``xmin <= x <= xmax`` (x, y > 0)."""
+    x, y = _positive_pairs("x", x, "y", y)
+    confidence = check_real("confidence", confidence, minimum=0.0, maximum=1.0, min_open=True,
+                            max_open=True)
+    keep = (x > 0) & (y > 0)
+    if xmin is not None:
+        keep &= x >= xmin
+    if xmax is not None:
+        keep &= x <= xmax
+    n = int(keep.sum())
+    if n < 3:
+        raise ValueError(f"need at least 3 points with x, y > 0 in the fit range, got {n}")
+    lx, ly = np.log(x[keep]), np.log(y[keep])
+    res = stats.linregress(lx, ly)
+    q = stats.t.ppf(0.5 + confidence / 2, n - 2)
+    slope_ci = (res.slope - q * res.stderr, res.slope + q * res.stderr)
+    icpt_ci = (res.intercept - q * res.intercept_stderr, res.intercept + q * res.intercept_stderr)
+    return PowerLawFit(
+        exponent=float(-res.slope), prefactor=float(math.exp(res.intercept)),
+        exponent_ci=(float(-slope_ci[1]), float(-slope_ci[0])),
+        prefactor_ci=(float(math.exp(icpt_ci[0])), float(math.exp(icpt_ci[1]))),
+        confidence=confidence, n=n, x_range=(float(x[keep].min()), float(x[keep].max())),
+        r2=float(res.rvalue**2))
+
+
+@dataclass
+class ScalingLawFit:
+    """``L = L_inf + A t^(-x) + B N^(-y)``."""
+
+    params: Dict[str, float]
+    ci: Dict[str, Tuple[float, float]]
+    confidence: float
+    n: int
+    rms_log_residual: float
+    names: Tuple[str, str] = ("t", "N")
+
+    def __call__(self, t: Any, N: Any) -> np.ndarray:
+        p = self.params
+        return (p["L_inf"] + p["A"] * np.asarray(t, float) ** (-p["x"])
+                + p["B"] * np.asarray(N, float) ** (-p["y"]))
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"params": self.params, "ci": {k: list(v) for k, v in self.ci.items()},
+                "confidence": self.confidence, "n": self.n,
+                "rms_log_residual": self.rms_log_residual}
+
+    def __repr__(self) -> str:
+        p, (a, b) = self.params, self.names
+        return (f"ScalingLawFit(L = {p['L_inf']:.4g} + {p['A']:.4g} {a}^-{p['x']:.4f} + "
+                f"{p['B']:.4g} {b}^-{p['y']:.4f}, n={self.n}, rms log residual "
+                f"{self.rms_log_residual:.3g})")
+
+
+def fit_scaling_law(t: Any, N: Any, L: Any, *, with_offset: bool = True,
+                    confidence: float = 0.95, starts: int = 12, seed: int = 0) -> ScalingLawFit:
+    """Fit ``L = L_inf + A t^-x + B N^-y`` (t: time, steps or data; N: model size).
+
+    Least squares on ``log L`` (so every point counts relatively), with ``L_inf >= 0``
+    (``L_inf = 0`` if not ``with_offset``), ``A, B > 0`` and ``0 < x, y < 10``; the best of
+    ``starts`` random starts. Confidence intervals: normal approximation with the Gauss-Newton
+    covariance of the log-parameters, reported on the natural scale.
+    """
+    t, L1 = _positive_pairs("t", t, "L", L)
+    N, _ = _positive_pairs("N", N, "L", L)
+    if np.any(t <= 0) or np.any(N <= 0) or np.any(L1 <= 0):
+        raise ValueError("t, N and L must be > 0")
+    npar = 5 if with_offset else 4
+    if t.size <= npar:
+        raise ValueError(f"need more than {npar} points, got {t.size}")
+    lt, lN, lL = np.log(t), np.log(N), np.log(L1)
+
+    def model(theta: np.ndarray) -> np.ndarray:
+        la, x, lb, y = theta[:4]
+        linf = theta[4] if with_offset else -np.inf
+        terms = np.stack([np.full_like(lt, linf), la - x * lt, lb - y * lN])
+        return np.logaddexp.reduce(terms, axis=0)
+
+    def resid(theta: np.ndarray) -> np.ndarray:
+        return model(theta) - lL
+
+    rng = np.random.default_rng(seed)
+    lo = [-50, 1e-6, -50, 1e-6] + ([np.log(L1.min()) - 30] if with_offset else [])
+    hi = [50, 10, 50, 10] + ([np.log(L1.min()) + 1e-9] if with_offset else [])
+    best = None
+    for i in range(max(1, starts)):
+        x0 = np.array([lL.max() + rng.normal(), rng.uniform(0.05, 2), lL.max() + rng.normal(),
+                       rng.uniform(0.05, 2)] + ([np.log(L1.min()) - rng.uniform(0.1, 5)]
+                                                if with_offset else []))
+        x0 = np.clip(x0, np.array(lo) + 1e-9, np.array(hi) - 1e-9)
+        sol = optimize.least_squares(resid, x0, bounds=(lo, hi), method="trf", x_scale="jac")
+        if best is None or sol.cost < best.cost:
+            best = sol
+    assert best is not None
+    theta = best.x
+    r = best.fun
+    dof = max(1, t.size - npar)
+    s2 = float(r @ r) / dof
+    try:
+        cov = s2 * np.linalg.pinv(best.jac.T @ best.jac)
+    except np.linalg.LinAlgError:  # pragma: no cover
+        cov = np.full((npar, npar), np.nan)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    names = ["A", "x", "B", "y"] + (["L_inf"] if with_offset else [])
+    params: Dict[str, float] = {}
+    ci: Dict[str, Tuple[float, float]] = {}
+    for i, name in enumerate(names):
+        if name in ("A", "B", "L_inf"):
+            params[name] = float(np.exp(theta[i]))
+            ci[name] = (float(np.exp(theta[i] - z * se[i])), float(np.exp(theta[i] + z * se[i])))
+        else:
+            params[name] = float(theta[i])
+            ci[name] = (float(theta[i] - z * se[i]), float(theta[i] + z * se[i]))
+    if not with_offset:
+        params["L_inf"] = 0.0
+        ci["L_inf"] = (0.0, 0.0)
+    return ScalingLawFit(params, ci, confidence, int(t.size), float(np.sqrt(np.mean(r**2))))
