@@ -8,23 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 from typing import Callable, Dict, List
 
 import pytest
 
+from scalinglaws.bench import best_time  # noqa: F401  (re-exported for the suites)
+
 RATIOS: List[Dict[str, object]] = []
-
-
-def best_time(fn: Callable[[], object], repeat: int = 1) -> float:
-    """Best wall time over ``repeat`` calls (seconds)."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def record(name: str, fast_s: float, reference_s: float, *, target: str = "",
@@ -37,7 +28,8 @@ def record(name: str, fast_s: float, reference_s: float, *, target: str = "",
 
 def cpp_time(benchmark, fn: Callable[[], object], rounds: int = 3) -> float:
     """Time ``fn`` with pytest-benchmark (min over rounds) or by hand when benchmarks are off."""
-    if benchmark.disabled:
+    if benchmark.disabled:  # --benchmark-disable: one untimed call (warm-up), then time by hand
+        benchmark(fn)
         return best_time(fn, rounds)
     benchmark.pedantic(fn, rounds=rounds, iterations=1, warmup_rounds=0)
     return float(benchmark.stats.stats.min)

@@ -1,0 +1,111 @@
+"""Registry of reproducible figures of both papers (``scalinglaws reproduce``).
+
+A figure is registered with :func:`register_figure` as a pair of functions:
+
+* ``data(quick: bool) -> dict`` -- computes everything the figure shows (numpy arrays, numbers
+  and strings), through the library's public functions; ``quick=True`` finishes in under a
+  minute on 2 cores (fewer sizes, seeds or times);
+* ``draw(data: dict, fig) -> None`` -- draws it on a matplotlib figure.
+
+:func:`reproduce` writes ``ID.png``, ``ID.npz`` (arrays only, loadable with
+``allow_pickle=False``) and ``ID.json`` (scalars, strings, shapes).
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Tuple, Union
+
+import numpy as np
+
+__all__ = ["FigureSpec", "FIGURES", "register_figure", "reproduce", "figure_ids"]
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    id: str
+    paper: str
+    title: str
+    data: Callable[[bool], Dict[str, Any]]
+    draw: Callable[[Dict[str, Any], Any], None]
+    figsize: Tuple[float, float] = (10.0, 3.6)
+
+
+FIGURES: Dict[str, FigureSpec] = {}
+
+
+def register_figure(id: str, paper: str, title: str, *,
+                    figsize: Tuple[float, float] = (10.0, 3.6)
+                    ) -> Callable[[Callable[[bool], Dict[str, Any]]], Callable[[bool], Dict[str, Any]]]:
+    """Decorator for the data function; the draw function is attached with ``.draw``::
+
+        @register_figure("bordelon-fig2", "Bordelon et al. 2024", "Finite N and P")
+        def fig2(quick): ...
+        @fig2.draw
+        def _(data, fig): ...
+    """
+
+    def deco(data_fn: Callable[[bool], Dict[str, Any]]) -> Callable[[bool], Dict[str, Any]]:
+        def attach(draw_fn: Callable[[Dict[str, Any], Any], None]) -> Callable:
+            FIGURES[id] = FigureSpec(id, paper, title, data_fn, draw_fn, figsize)
+            return draw_fn
+
+        data_fn.draw = attach  # type: ignore[attr-defined]
+        return data_fn
+
+    return deco
+
+
+def _load_builtin_figures() -> None:
+    """Import the modules that register figures (they register on import)."""
+    import importlib
+
+    for name in ("dmft_figures", "plrf_figures"):
+        try:
+            importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{name}":
+                raise
+
+
+def figure_ids() -> List[str]:
+    _load_builtin_figures()
+    return sorted(FIGURES)
+
+
+def reproduce(id: str, out: Union[str, Path] = ".", *, quick: bool = False) -> Dict[str, Path]:
+    """Compute and draw figure ``id``; returns the paths written."""
+    _load_builtin_figures()
+    if id not in FIGURES:
+        raise ValueError(f"unknown figure {id!r}; known: {', '.join(sorted(FIGURES)) or 'none'}")
+    spec = FIGURES[id]
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    data = spec.data(quick)
+    elapsed = time.perf_counter() - t0
+    from .plotting import pyplot
+
+    plt = pyplot()
+    fig = plt.figure(figsize=spec.figsize)
+    spec.draw(data, fig)
+    fig.suptitle(f"{spec.paper}: {spec.title}" + (" (quick)" if quick else ""), fontsize=9)
+    png = out / f"{id}.png"
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+    arrays = {k: np.asarray(v) for k, v in data.items()
+              if isinstance(v, (np.ndarray, list, tuple)) and np.asarray(v).dtype != object}
+    np.savez_compressed(out / f"{id}.npz", **arrays)
+    meta = {"id": id, "paper": spec.paper, "title": spec.title, "quick": quick,
+            "seconds": elapsed,
+            "scalars": {k: v for k, v in data.items()
+                        if isinstance(v, (int, float, str, bool)) and not isinstance(v, np.ndarray)},
+            "arrays": {k: list(v.shape) for k, v in arrays.items()}}
+    from . import __version__
+
+    meta["version"] = __version__
+    (out / f"{id}.json").write_text(json.dumps(meta, indent=1, default=float))
+    return {"png": png, "npz": out / f"{id}.npz", "json": out / f"{id}.json"}
