@@ -5,7 +5,9 @@ A figure is registered with :func:`register_figure` as a pair of functions:
 * ``data(quick: bool) -> dict`` -- computes everything the figure shows (numpy arrays, numbers
   and strings), through the library's public functions; ``quick=True`` finishes in under a
   minute on 2 cores (fewer sizes, seeds or times);
-* ``draw(data: dict, fig) -> None`` -- draws it on a matplotlib figure.
+* ``draw(data: dict, fig) -> None`` -- draws it on a matplotlib figure;
+* optionally ``verify(data: dict) -> None`` -- recomputes part of the data independently through
+  the library's public functions and raises AssertionError on a mismatch (used by the tests).
 
 :func:`reproduce` writes ``ID.png``, ``ID.npz`` (arrays only, loadable with
 ``allow_pickle=False``) and ``ID.json`` (scalars, strings, shapes).
@@ -16,7 +18,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -31,6 +33,7 @@ class FigureSpec:
     data: Callable[[bool], Dict[str, Any]]
     draw: Callable[[Dict[str, Any], Any], None]
     figsize: Tuple[float, float] = (10.0, 3.6)
+    verify: Optional[Callable[[Dict[str, Any]], None]] = None
 
 
 FIGURES: Dict[str, FigureSpec] = {}
@@ -39,12 +42,15 @@ FIGURES: Dict[str, FigureSpec] = {}
 def register_figure(id: str, paper: str, title: str, *,
                     figsize: Tuple[float, float] = (10.0, 3.6)
                     ) -> Callable[[Callable[[bool], Dict[str, Any]]], Callable[[bool], Dict[str, Any]]]:
-    """Decorator for the data function; the draw function is attached with ``.draw``::
+    """Decorator for the data function; draw and verify functions are attached with ``.draw`` and
+    ``.verify``::
 
         @register_figure("bordelon-fig2", "Bordelon et al. 2024", "Finite N and P")
         def fig2(quick): ...
         @fig2.draw
         def _(data, fig): ...
+        @fig2.verify
+        def _(data): ...
     """
 
     def deco(data_fn: Callable[[bool], Dict[str, Any]]) -> Callable[[bool], Dict[str, Any]]:
@@ -52,7 +58,16 @@ def register_figure(id: str, paper: str, title: str, *,
             FIGURES[id] = FigureSpec(id, paper, title, data_fn, draw_fn, figsize)
             return draw_fn
 
+        def attach_verify(verify_fn: Callable[[Dict[str, Any]], None]) -> Callable:
+            if id not in FIGURES:
+                raise RuntimeError(f"attach .draw before .verify for figure {id!r}")
+            import dataclasses
+
+            FIGURES[id] = dataclasses.replace(FIGURES[id], verify=verify_fn)
+            return verify_fn
+
         data_fn.draw = attach  # type: ignore[attr-defined]
+        data_fn.verify = attach_verify  # type: ignore[attr-defined]
         return data_fn
 
     return deco
