@@ -76,8 +76,12 @@ def _check_problem(problem: Problem) -> Problem:
 
 
 def _finite(name: str, arr: np.ndarray) -> np.ndarray:
+    """Reject NaN/inf; losses are >= 0, so round-off negatives (|x| ~ 1e-16) are clipped to 0."""
+    arr = np.asarray(arr, dtype=np.float64)
     if not np.all(np.isfinite(arr)):
         raise DmftSolveError(f"{name}: the theory produced non-finite values (solver failure)")
+    if "loss" in name:
+        arr = np.maximum(arr, 0.0)
     return arr
 
 
