@@ -77,7 +77,7 @@ def _check_problem(problem: Problem) -> Problem:
 
 def _finite(name: str, arr: np.ndarray) -> np.ndarray:
     """Reject NaN/inf; losses are >= 0, so round-off negatives (|x| ~ 1e-16) are clipped to 0."""
-    arr = np.asarray(arr, dtype=np.float64)
+    arr = np.asarray(arr)
     if not np.all(np.isfinite(arr)):
         raise DmftSolveError(f"{name}: the theory produced non-finite values (solver failure)")
     if "loss" in name:
@@ -249,10 +249,13 @@ def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: f
         r3n = _series_inv(delta - R24 * invN)
         change = max(np.max(np.abs(r1n - r1)), np.max(np.abs(r3n - r3)))
         r1, r3 = r1n, r3n
-        if change <= 1e-15 * max(1.0, np.max(np.abs(r1)), np.max(np.abs(r3))):
+        scale_r = max(1.0, np.max(np.abs(r1)), np.max(np.abs(r3)))
+        if change <= 1e-15 * scale_r:
             break
-    else:
-        raise DmftSolveError("T x T recipe: response iteration did not converge")
+    # causality (strictly lower Theta) makes T sweeps exact; what remains is round-off
+    if not change <= 1e-9 * scale_r:
+        raise DmftSolveError(f"T x T recipe: response iteration did not converge "
+                             f"(last change {change:.3g})")
     G = kernels(r1, r3)
     Th = _toeplitz_lower(theta)
     R1m = _toeplitz_lower(r1)
@@ -284,8 +287,10 @@ def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: f
         C0, C1, C2, C3 = C0n, C1n, C2n, C3n
         if change <= 1e-14 * np.max(np.abs(C0)):
             break
-    else:
-        raise DmftSolveError("T x T recipe: correlation iteration did not converge")
+    # T sweeps are exact by causality; FFT round-off may keep the change at ~1e-14
+    if not change <= 1e-9 * np.max(np.abs(C0)):
+        raise DmftSolveError(f"T x T recipe: correlation iteration did not converge "
+                             f"(last change {change:.3g})")
     return np.diag(C0).copy(), np.diag(C1).copy()
 
 
