@@ -1,0 +1,71 @@
+// DMFT theory of Bordelon, Atanasov & Pehlevan (ICML 2024) in the non-proportional normalisation
+// (dmft.md 2.2): frequency-domain responses and the time-domain loss curves by numerical Laplace /
+// z-transform inversion (fixed-Talbot contours).
+//
+// Unified frequency variable q: gradient flow q = s (Laplace variable, s = i omega);
+// discrete GD with learning rate eta q = (z - 1) / eta (z-transform variable z).
+// With S = N (1 - R3) = P (1 - R1) (dmft.md 3.3, eq. 68) the self-consistency is the scalar
+//   S = sum_k lambda_k x / (q + lambda_k x),   x = R1 R3 = (1 - S/P)(1 - S/N),
+// and the mode transfer function is h_k(q) = 1 / (q + lambda_k x)
+// (flow: H_k(s) = h_k; GD: H_k(z) = h_k / eta, eqs. 10, 132-136).
+//
+// This header never includes pybind11.
+#pragma once
+
+#include <complex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "scalinglaws/linalg.hpp"
+
+namespace scalinglaws::dmft {
+
+using cplx = std::complex<double>;
+
+struct Spectrum {
+  std::vector<double> lam;     // lambda_k > 0
+  std::vector<double> wstar2;  // (w*_k)^2
+  double inv_N = 0.0;          // 1/N, 0 for N = infinity
+  double inv_P = 0.0;          // 1/P, 0 for P = infinity
+  double sigma2 = 0.0;         // label-noise variance sigma^2
+};
+
+// Raised when the scalar self-consistency cannot be solved; the message carries q and the residual.
+class SolveError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Residual f(S) = S - sum_k lambda_k x/(q + lambda_k x) (and its derivative) at S.
+cplx residual(const Spectrum& sp, cplx q, cplx S, cplx* dfdS = nullptr);
+
+// Damped Newton from the guess S (in/out). Returns true on convergence; residual = |f(S)|.
+bool newton(const Spectrum& sp, cplx q, cplx& S, double& resid, int max_iter = 100);
+
+// Robust solve at one q (not on the non-positive real axis unless Im q != 0): real bracketed
+// Newton for real q > 0, otherwise continuation from large |q| along the ray through q.
+// Throws SolveError with the residual if it fails.
+cplx solve(const Spectrum& sp, cplx q);
+
+// Many independent frequencies, in parallel. Throws SolveError on the first failure.
+std::vector<cplx> solve_many(const Spectrum& sp, const std::vector<cplx>& q, int threads);
+
+struct CurveOptions {
+  bool flow = false;  // gradient flow (true) or discrete GD (false)
+  double lr = 0.5;    // GD learning rate eta (ignored for flow)
+  int nodes = 20;     // fixed-Talbot nodes on the upper half of the contour (incl. the real one)
+  int threads = 0;
+};
+
+// Test loss C0(t,t) (no sigma^2 floor) and train loss C1(t,t) (with noise) at the given times by
+// 2-D inverse transform of the 2x2 two-frequency system (dmft.md 3.4) on a fixed-Talbot contour.
+// times: gradient-flow time t > 0 for flow; the step count n >= nodes for GD.
+void loss_curve(const Spectrum& sp, const std::vector<double>& times, const CurveOptions& opt,
+                std::vector<double>& test, std::vector<double>& train);
+
+// Transfer functions H_k(t) (rows = times, cols = modes; modes are 0-based indices).
+Matrix transfer(const Spectrum& sp, const std::vector<double>& times, const std::vector<int>& modes,
+                const CurveOptions& opt);
+
+}  // namespace scalinglaws::dmft

@@ -1,0 +1,114 @@
+"""``scalinglaws dmft``: DMFT theory curves and exponents (Bordelon, Atanasov & Pehlevan 2024)."""
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Any
+
+import numpy as np
+
+from . import CliError, emit
+from ._common import parse_number_list, parse_size
+
+EXAMPLES = """examples:
+  scalinglaws dmft --a 1.5 --b 1.25 --M 8192 --N 256 --P 1024 --lr 0.5 --times 1,10,100 --json
+  scalinglaws dmft --a 1.5 --b 1.25 --M 8192 --N 256 --P inf --flow --times 1,1e2,1e4 --json
+  scalinglaws dmft --a 1.5 --b 1.25 --M 4096 --N 256 --batch 32 --lr 0.5 --times 1,10,100 --json
+  scalinglaws dmft --a 1.5 --b 1.25 --M 1000 --N 400 --P 100 --final --json
+  scalinglaws dmft --a 2 --b 1.5 --exponents --json
+"""
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "dmft", help="DMFT theory: loss curves, final losses, exponents",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES,
+        description="DMFT theory of the random-feature model (Bordelon, Atanasov & Pehlevan, "
+                    "ICML 2024), non-proportional normalisation: lambda_k = k^-b, "
+                    "lambda_k w*_k^2 = k^-a. Losses have no 1/2; the test loss excludes sigma^2. "
+                    "GD times are t = lr x steps; with --batch (one-pass SGD) times are steps.")
+    p.add_argument("--a", type=float, help="task-power exponent: lambda_k w*_k^2 = k^-a")
+    p.add_argument("--b", type=float, help="spectral exponent: lambda_k = k^-b")
+    p.add_argument("--M", type=parse_size, help="number of features (finite)")
+    p.add_argument("--N", type=parse_size, help="model size (integer or inf)")
+    p.add_argument("--P", type=parse_size, help="training-set size (integer or inf)")
+    p.add_argument("--sigma", type=float, default=0.0, help="label-noise standard deviation")
+    p.add_argument("--lr", type=float, default=None, help="learning rate (discrete GD / SGD)")
+    p.add_argument("--flow", action="store_true", help="gradient flow instead of discrete GD")
+    p.add_argument("--batch", type=int, default=None, help="one-pass SGD with this batch size")
+    p.add_argument("--times", type=parse_number_list, default=None,
+                   help="comma list of times (GD: t = lr x steps; SGD: steps)")
+    p.add_argument("--method", choices=("auto", "contour", "recipe"), default="auto",
+                   help="time-domain route (default auto)")
+    p.add_argument("--final", action="store_true", help="t -> infinity test/train losses")
+    p.add_argument("--exponents", action="store_true",
+                   help="closed-form time/model/data/compute-optimal exponents (needs --a --b)")
+    p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(func=run)
+
+
+def _problem(args: argparse.Namespace, need_N: bool = True):
+    from ..problem import Problem
+
+    missing = [n for n in ("a", "b", "M") if getattr(args, n) is None]
+    if need_N and args.N is None:
+        missing.append("N")
+    if missing:
+        raise CliError(f"missing --{' --'.join(missing)}")
+    if math.isinf(args.M):
+        raise CliError("--M must be finite (the theory sums over M features)")
+    return Problem.bordelon(args.a, args.b, int(args.M), None, sigma=args.sigma)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import dmft
+
+    try:
+        return _run(args)
+    except dmft.DmftSolveError as exc:  # solver failures: one line, non-zero exit
+        raise CliError(f"theory solver failed: {exc}") from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .. import dmft
+
+    if args.exponents:
+        if args.a is None or args.b is None:
+            raise CliError("--exponents needs --a and --b")
+        e = dmft.exponents(args.a, args.b)
+        text = (f"time {e['time']:.6g}, model {e['model']:.6g}, data {e['data']:.6g}; compute-optimal"
+                f" t ~ C^{e['compute']['t']:.6g}, N ~ C^{e['compute']['N']:.6g}, "
+                f"L ~ C^-{e['compute']['loss']:.6g}")
+        emit(e, args.json, text)
+        return 0
+    problem = _problem(args)
+    if args.P is None and args.batch is None:
+        raise CliError("missing --P (an integer or inf)")
+    N = math.inf if math.isinf(args.N) else int(args.N)
+    P = math.inf if args.P is None or math.isinf(args.P) else int(args.P)
+    if args.final:
+        f = dmft.final_losses(problem, P, N=N)
+        out = {"test_loss": f["test"], "train_loss": f["train"], "regime": f["regime"]}
+        emit(out, args.json, f"final test {f['test']:.6g}, train {f['train']:.6g} ({f['regime']})")
+        return 0
+    if args.times is None:
+        raise CliError("missing --times (comma list)")
+    if args.flow and args.lr is not None:
+        raise CliError("--lr is for discrete GD; drop it with --flow")
+    if not args.flow and args.lr is None:
+        raise CliError("--lr is required for discrete GD / SGD (or use --flow)")
+    if args.batch is not None and args.flow:
+        raise CliError("--batch (one-pass SGD) cannot be combined with --flow")
+    curve = dmft.loss_curve(problem, P, args.times, lr=args.lr, flow=args.flow, batch=args.batch,
+                            N=N, method=args.method, threads=args.threads)
+    out = {"times": [float(t) for t in curve.times],
+           "test_loss": [float(v) for v in curve.test_loss],
+           # one-pass SGD has no train/test gap (dmft.md 3.11): train = test + sigma^2
+           "train_loss": [float(v) for v in (curve.train_loss if curve.train_loss is not None
+                                              else curve.test_loss + args.sigma**2)]}
+    rows = [f"{'t':>12} {'test':>14} {'train':>14}"]
+    for t, a, b in zip(out["times"], out["test_loss"], out["train_loss"]):
+        rows.append(f"{t:12.6g} {a:14.8g} {b:14.8g}")
+    emit(out, args.json, "\n".join(rows))
+    return 0

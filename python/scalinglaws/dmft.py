@@ -1,0 +1,666 @@
+"""DMFT theory of Bordelon, Atanasov & Pehlevan, "A Dynamical Model of Neural Scaling Laws" (ICML 2024).
+
+Everything here uses the **non-proportional normalisation** of the paper's App. G (dmft.md 2.2):
+``v0 = w* - (1/sqrt N) A^T w``, test loss ``L = sum_k lambda_k v0_k^2`` (**no 1/2, no sigma^2
+floor**), train loss ``Lhat = (1/P) ||y - Phi w||^2`` (no 1/2; it includes label noise), the same
+conventions as :mod:`scalinglaws.simulate`. Time: gradient flow ``dv0/dt = -K v0`` with
+``K = (A^T A/N)(Psi^T Psi/P)``; discrete GD ``v0(n+1) = v0(n) - lr K v0(n)`` reported at
+``t = lr * n`` (dmft.md 3.11). One-pass SGD (batch B, batch-mean learning rate) is reported at the
+step count, as :func:`scalinglaws.simulate.simulate_sgd`.
+
+Main entry points
+
+* :func:`responses` -- R1, R3 and S = N(1-R3) = P(1-R1) at complex frequencies (dmft.md 3.3,
+  eqs. 10-11, 32-33; discrete GD through its z-transform, dmft.md 3.11). C++ damped Newton with
+  continuation.
+* :func:`loss_curve` -- L(t), Lhat(t) for finite or infinite N, P. Two independent routes:
+  ``"contour"`` (fast): 2-D inverse Laplace / z-transform of the two-frequency correlation system
+  (dmft.md 3.4, eq. 35, reduced to a 2x2 system per frequency pair) on fixed-Talbot contours, in
+  C++; ``"recipe"`` (reference): the paper's T x T recipe (App. M.1, dmft.md 3.5, with the
+  corrected C3 update), evaluated exactly using that all responses are lower-triangular Toeplitz
+  (time-translation invariant), which reduces its cost from O(M T^3) to O(M T^2).
+* :func:`transfer_functions` -- H_k(t) (eq. 10 inverted).
+* Closed forms: :func:`infinite_width_loss` (eq. 125), :func:`final_losses` (App. C, eqs. 70-76;
+  kernel limit eqs. 77-80), :func:`early_time_transfer` (App. D, eq. 83), :func:`exponents`
+  (eq. 14 and App. N with the eq. 155 typo fixed), :func:`compute_optimal_frontier`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+
+import numpy as np
+
+from ._backend import _core
+from ._validate import check_int, check_real
+from .problem import Problem
+
+__all__ = [
+    "DmftSolveError", "Responses", "TheoryCurve", "Frontier",
+    "responses", "loss_curve", "transfer_functions", "infinite_width_loss", "final_losses",
+    "early_time_transfer", "exponents", "compute_optimal_frontier",
+]
+
+DmftSolveError = _core.DmftSolveError
+Size = Union[int, float, None]
+_INF = math.inf
+
+
+# --------------------------------------------------------------------------- validation helpers
+def _size(name: str, value: Any, default: Any = None) -> float:
+    """A size >= 1 (integer) or math.inf; returns a float."""
+    if value is None:
+        value = default
+    if value is None:
+        raise ValueError(f"{name} is required (a positive integer or math.inf)")
+    if isinstance(value, (float, np.floating)) and math.isinf(value) and value > 0:
+        return _INF
+    if isinstance(value, str) and value.strip().lower() in ("inf", "infinity"):
+        return _INF
+    return float(check_int(name, value, minimum=1))
+
+
+def _inv(v: float) -> float:
+    return 0.0 if math.isinf(v) else 1.0 / v
+
+
+def _threads(threads: Optional[int]) -> int:
+    return 0 if threads is None else check_int("threads", threads, minimum=1, maximum=1024)
+
+
+def _check_problem(problem: Problem) -> Problem:
+    if not isinstance(problem, Problem):
+        raise TypeError(f"problem must be a scalinglaws.Problem, got {type(problem).__name__}")
+    return problem
+
+
+def _finite(name: str, arr: np.ndarray) -> np.ndarray:
+    """Reject NaN/inf; losses are >= 0, so round-off negatives (|x| ~ 1e-16) are clipped to 0."""
+    arr = np.asarray(arr)
+    if not np.all(np.isfinite(arr)):
+        raise DmftSolveError(f"{name}: the theory produced non-finite values (solver failure)")
+    if "loss" in name:
+        arr = np.maximum(arr, 0.0)
+    return arr
+
+
+# --------------------------------------------------------------------------- responses
+@dataclass
+class Responses:
+    """Frequency-domain responses at the frequencies ``q`` (see :func:`responses`).
+
+    ``q`` is the unified variable: Laplace ``s`` (gradient flow) or ``(z - 1)/lr`` (discrete GD).
+    ``S = P (1 - R1) = N (1 - R3)``; ``x = R1 R3``. The mode transfer function is
+    ``h_k(q) = 1/(q + lambda_k x)``: for flow ``H_k(s) = h_k`` (eq. 10 with ``s = i omega``), for GD
+    the z-transform of ``H_k(n)`` is ``z h_k / lr``.
+    """
+
+    q: np.ndarray
+    S: np.ndarray
+    R1: np.ndarray
+    R3: np.ndarray
+    lam: np.ndarray
+
+    @property
+    def x(self) -> np.ndarray:
+        return self.R1 * self.R3
+
+    def h(self, modes: Sequence[int]) -> np.ndarray:
+        """``h_k(q) = 1/(q + lambda_k R1 R3)`` for 0-based mode indices; shape (len(q), len(modes))."""
+        idx = np.asarray(modes, dtype=np.int64)
+        return 1.0 / (self.q[:, None] + self.lam[idx][None, :] * self.x[:, None])
+
+
+def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z: Any = None,
+              lr: Optional[float] = None, N: Size = None,
+              threads: Optional[int] = None) -> Responses:
+    """Solve the one-scalar self-consistency (dmft.md 3.3) at complex frequencies.
+
+    ``S = sum_k lambda_k x/(q + lambda_k x)``, ``x = (1 - S/P)(1 - S/N)``, ``R1 = 1 - S/P``,
+    ``R3 = 1 - S/N`` (eqs. 11, 32, 68). Give exactly one of: ``s`` (Laplace variable, gradient
+    flow), ``omega`` (real or complex frequency, ``s = i omega``), or ``z`` together with ``lr``
+    (discrete GD, z-transform, ``q = (z-1)/lr``; dmft.md 3.11). ``N`` defaults to ``problem.N``;
+    N or P may be ``math.inf``. The physical branch (S a Stieltjes transform, reached by
+    continuation from |q| = infinity) is returned; q on the negative real axis (the spectrum's
+    branch cut) is rejected. Raises :class:`DmftSolveError` with the residual on failure.
+    """
+    problem = _check_problem(problem)
+    Pv = _size("P", P)
+    Nv = _size("N", N, problem.N)
+    given = [n for n, v in (("s", s), ("omega", omega), ("z", z)) if v is not None]
+    if len(given) != 1:
+        raise ValueError("give exactly one of s (Laplace), omega (s = i omega) or z (with lr)")
+    if z is not None:
+        if lr is None:
+            raise ValueError("lr is required with z (discrete GD: q = (z - 1)/lr)")
+        lr = check_real("lr", lr, minimum=0.0, min_open=True)
+        q = (np.asarray(z, dtype=np.complex128) - 1.0) / lr
+    elif omega is not None:
+        q = 1j * np.asarray(omega, dtype=np.complex128)
+    else:
+        q = np.asarray(s, dtype=np.complex128)
+    shape = q.shape
+    q = q.ravel()
+    if not np.all(np.isfinite(q)):
+        raise ValueError("frequencies must be finite")
+    bad = (q.imag == 0) & (q.real <= 0)
+    if np.any(bad):
+        raise ValueError(f"frequency q = {q[bad][0].real:g} lies on the non-positive real axis "
+                         "(branch cut of the spectrum); give it a small imaginary part")
+    S = np.asarray(_core.dmft_solve(problem.lam, problem.wstar**2, _inv(Nv), _inv(Pv), list(q),
+                                    _threads(threads)), dtype=np.complex128)
+    _finite("S", S)
+    R1 = 1.0 - S * _inv(Pv)
+    R3 = 1.0 - S * _inv(Nv)
+    return Responses(q.reshape(shape), S.reshape(shape), R1.reshape(shape), R3.reshape(shape),
+                     problem.lam)
+
+
+# --------------------------------------------------------------------------- time domain
+@dataclass
+class TheoryCurve:
+    """Theory loss curves.
+
+    times : gradient-flow time ``t`` (GD: ``lr * steps``; SGD: the step count).
+    test_loss : ``sum_k lambda_k <v0_k(t)^2>`` -- no 1/2, no sigma^2 floor.
+    train_loss : ``(1/P) <||y - Phi w||^2>`` -- no 1/2, includes label noise (None for SGD).
+    steps : whole steps for GD/SGD (None for flow).
+    """
+
+    times: np.ndarray
+    test_loss: np.ndarray
+    train_loss: Optional[np.ndarray]
+    steps: Optional[np.ndarray]
+    method: str
+    params: Dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"times": [float(t) for t in self.times],
+                               "test_loss": [float(v) for v in self.test_loss],
+                               "train_loss": None if self.train_loss is None else
+                               [float(v) for v in self.train_loss]}
+        return out
+
+
+def _series_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.convolve(a, b)[: a.shape[0]]
+
+
+def _series_inv(a: np.ndarray) -> np.ndarray:
+    T = a.shape[0]
+    g = np.zeros(T)
+    g[0] = 1.0 / a[0]
+    for n in range(1, T):
+        g[n] = -np.dot(a[1:n + 1], g[n - 1::-1]) / a[0]
+    return g
+
+
+def _toeplitz_lower(c: np.ndarray) -> np.ndarray:
+    T = c.shape[0]
+    idx = np.arange(T)
+    d = idx[:, None] - idx[None, :]
+    out = np.where(d >= 0, c[np.clip(d, 0, T - 1)], 0.0)
+    return out
+
+
+def _conv2(W: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """``out[t,s] = sum_{a<=t, b<=s} W[t-a, s-b] Z[a, b]`` (T x T), by FFT."""
+    T = W.shape[0]
+    n = 2 * T
+    F = np.fft.rfft2(W, s=(n, n)) * np.fft.rfft2(Z, s=(n, n))
+    return np.fft.irfft2(F, s=(n, n))[:T, :T]
+
+
+def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float, lr: float,
+            T: int, batch: Optional[int] = None) -> tuple:
+    """Paper's T x T recipe (App. M.1, dmft.md 3.5) for discrete GD (or one-pass SGD with batch),
+    evaluated with the lower-triangular Toeplitz structure of all responses.
+
+    Returns (test[0..T-1], train[0..T-1]) at steps 0..T-1.
+    """
+    M = lam.shape[0]
+    delta = np.zeros(T)
+    delta[0] = 1.0
+    theta = np.full(T, lr)
+    theta[0] = 0.0  # strictly lower: v0(t+1) = v0(t) - lr v4(t)
+    sgd = batch is not None
+    r1 = delta.copy()
+    r3 = delta.copy()
+
+    def kernels(r1: np.ndarray, r3: np.ndarray) -> np.ndarray:
+        # g_k = (I + lambda_k Theta R3 R1)^{-1} as series, all k at once: shape (T, M)
+        B = _series_mul(_series_mul(theta, r3), r1)
+        G = np.zeros((T, M))
+        G[0] = 1.0
+        for n in range(1, T):
+            G[n] = -lam * (B[n:0:-1] @ G[:n])
+        return G
+
+    for _ in range(T + 5):
+        G = kernels(r1, r3)
+        gs = G @ lam
+        if sgd:
+            r1n = delta
+        else:
+            R02 = -_series_mul(_series_mul(gs, theta), r3)
+            r1n = _series_inv(delta - R02 * invP)
+        R24 = -_series_mul(_series_mul(gs, r1), theta)
+        r3n = _series_inv(delta - R24 * invN)
+        change = max(np.max(np.abs(r1n - r1)), np.max(np.abs(r3n - r3)))
+        r1, r3 = r1n, r3n
+        scale_r = max(1.0, np.max(np.abs(r1)), np.max(np.abs(r3)))
+        if change <= 1e-15 * scale_r:
+            break
+    # causality (strictly lower Theta) makes T sweeps exact; what remains is round-off
+    if not change <= 1e-9 * scale_r:
+        raise DmftSolveError(f"T x T recipe: response iteration did not converge "
+                             f"(last change {change:.3g})")
+    G = kernels(r1, r3)
+    Th = _toeplitz_lower(theta)
+    R1m = _toeplitz_lower(r1)
+    R3m = _toeplitz_lower(r3)
+    V = np.cumsum(G, axis=0)          # g_k * 1
+    U = R1m @ V                        # R1 g_k 1
+    W1 = (G * lam) @ G.T               # sum_k lam_k g_k g_k^T (Toeplitz kernels)
+    W2 = (G * lam**2) @ G.T
+    bias0 = (V * (lam * w2)) @ V.T
+    bias2 = (U * (lam**2 * w2)) @ U.T
+    ones = np.ones((T, T))
+    C0 = np.zeros((T, T))
+    C1 = np.zeros((T, T))
+    C2 = np.zeros((T, T))
+    C3 = np.zeros((T, T))
+    for _ in range(T + 5):
+        TC3T = Th @ C3 @ Th.T
+        if sgd:
+            D = np.diag(np.diag(C0) + sigma2)
+            C0n = bias0 + invN * _conv2(W1, TC3T) + _conv2(W2, Th @ R3m @ D @ R3m.T @ Th.T) / batch
+            C2n = bias2 + _conv2(W1, D) / batch + invN * _conv2(W2, TC3T)
+            C1n = C0n
+        else:
+            C0n = bias0 + invN * _conv2(W1, TC3T) + invP * _conv2(W2, Th @ R3m @ C1 @ R3m.T @ Th.T)
+            C1n = R1m @ (C0n + sigma2 * ones) @ R1m.T
+            C2n = bias2 + invP * _conv2(W1, C1n) + invN * _conv2(W2, R1m @ TC3T @ R1m.T)
+        C3n = R3m @ C2n @ R3m.T
+        change = np.max(np.abs(C0n - C0)) + np.max(np.abs(C1n - C1))
+        C0, C1, C2, C3 = C0n, C1n, C2n, C3n
+        if change <= 1e-14 * np.max(np.abs(C0)):
+            break
+    # T sweeps are exact by causality; FFT round-off may keep the change at ~1e-14
+    if not change <= 1e-9 * np.max(np.abs(C0)):
+        raise DmftSolveError(f"T x T recipe: correlation iteration did not converge "
+                             f"(last change {change:.3g})")
+    return np.diag(C0).copy(), np.diag(C1).copy()
+
+
+def _times_array(times: Any) -> np.ndarray:
+    t = np.asarray(list(times) if not isinstance(times, np.ndarray) else times, dtype=np.float64)
+    t = np.atleast_1d(t)
+    if t.ndim != 1 or t.size == 0:
+        raise ValueError("times must be a non-empty 1-D list of numbers")
+    if not np.all(np.isfinite(t)) or np.any(t < 0):
+        raise ValueError("times must be finite and >= 0")
+    return t
+
+
+def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optional[float] = None,
+               flow: bool = False, batch: Optional[int] = None, N: Size = None,
+               method: str = "auto", nodes: int = 16, threads: Optional[int] = None,
+               max_recipe_steps: int = 2000) -> TheoryCurve:
+    """Test and train loss of the DMFT theory at the given times.
+
+    Parameters
+    ----------
+    problem : Problem
+        Spectrum ``lam``, target ``wstar``, label noise ``sigma`` and (default) model size ``N``.
+    P : int or math.inf
+        Number of training samples (ignored for one-pass SGD).
+    times : sequence of float
+        GD: ``t = lr * steps`` (rounded to whole steps, as :func:`simulate_gd`); flow: ``t``;
+        SGD (``batch`` given): step counts.
+    lr : float
+        Learning rate (discrete GD / SGD). Not used with ``flow=True``.
+    flow : bool
+        Gradient flow instead of discrete GD.
+    batch : int
+        One-pass SGD with this batch size (dmft.md 3.11, eqs. 142-144; recipe only, so the
+        largest step must be <= ``max_recipe_steps``). ``lr`` is the batch-mean learning rate.
+    N : int or math.inf
+        Overrides ``problem.N``.
+    method : "auto" | "contour" | "recipe"
+        ``contour``: fixed-Talbot 2-D inversion (fast, any t; GD needs steps >= nodes/2).
+        ``recipe``: the paper's T x T recipe (exact for discrete GD; cost O(M T^2) with T = steps).
+        ``auto``: GD/flow use the contour, except GD steps < 2 * nodes which use the recipe.
+    nodes : int
+        Talbot nodes on the upper half contour (accuracy ~1e-10 at 16).
+
+    Returns
+    -------
+    TheoryCurve
+        ``test_loss`` has no 1/2 and no sigma^2 floor; ``train_loss`` has no 1/2 and includes the
+        label noise (as the simulator).
+    """
+    problem = _check_problem(problem)
+    Nv = _size("N", N, problem.N)
+    t = _times_array(times)
+    nodes = check_int("nodes", nodes, minimum=4, maximum=200)
+    if method not in ("auto", "contour", "recipe"):
+        raise ValueError(f"method must be 'auto', 'contour' or 'recipe', got {method!r}")
+    lam, w2 = problem.lam, problem.wstar**2
+    sigma2 = problem.sigma**2
+    L0 = float(np.sum(lam * w2))
+    th = _threads(threads)
+    if batch is not None:
+        batch = check_int("batch", batch, minimum=1)
+        if flow:
+            raise ValueError("batch (one-pass SGD) is discrete-time; drop flow")
+        if lr is None:
+            raise ValueError("lr is required for one-pass SGD")
+        lr = check_real("lr", lr, minimum=0.0, min_open=True)
+        if method == "contour":
+            raise ValueError("one-pass SGD is available with method='recipe' only")
+        if np.any(t != np.round(t)):
+            raise ValueError("SGD times are step counts (whole numbers)")
+        steps = t.astype(np.int64)
+        T = int(steps.max()) + 1
+        if T - 1 > max_recipe_steps:
+            raise ValueError(f"SGD theory uses the T x T recipe: the largest step ({T - 1}) must "
+                             f"be <= max_recipe_steps={max_recipe_steps}")
+        test, _ = _recipe(lam, w2, _inv(Nv), 0.0, sigma2, lr, T, batch=batch)
+        return TheoryCurve(t, _finite("test_loss", test[steps]), None, steps, "recipe (SGD)",
+                           {"N": Nv, "batch": batch, "lr": lr})
+    Pv = _size("P", P)
+    if flow:
+        if lr is not None:
+            raise ValueError("lr is for discrete GD; drop it with flow=True")
+        if method == "recipe":
+            raise ValueError("the T x T recipe is for discrete GD; use method='contour' for flow")
+        test = np.full(t.size, L0)
+        train = np.full(t.size, L0 + sigma2)
+        pos = t > 0
+        if np.any(pos):
+            a, b = _core.dmft_loss_curve(lam, w2, _inv(Nv), _inv(Pv), sigma2, list(t[pos]), True,
+                                         0.0, nodes, th)
+            test[pos] = a
+            train[pos] = b
+        return TheoryCurve(t, _finite("test_loss", test), _finite("train_loss", train), None,
+                           "contour", {"N": Nv, "P": Pv, "flow": True, "nodes": nodes})
+    if lr is None:
+        raise ValueError("lr is required for discrete GD (or pass flow=True)")
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    if lr * float(lam.max()) >= 2.0:
+        raise ValueError(f"lr must be < 2/max(lambda) = {2.0 / lam.max():g} for stable GD, got {lr}")
+    steps = np.round(t / lr).astype(np.int64)
+    test = np.empty(t.size)
+    train = np.empty(t.size)
+    if method == "recipe":
+        use_recipe = np.ones(t.size, bool)
+    elif method == "contour":
+        use_recipe = steps == 0
+        if np.any((steps > 0) & (steps < (nodes + 1) // 2)):
+            raise ValueError(f"method='contour' needs >= {(nodes + 1) // 2} steps for discrete GD")
+    else:
+        use_recipe = steps < 2 * nodes
+    if np.any(use_recipe):
+        T = int(steps[use_recipe].max()) + 1
+        if T - 1 > max_recipe_steps:
+            raise ValueError(f"the T x T recipe is limited to max_recipe_steps={max_recipe_steps} "
+                             f"steps (asked {T - 1}); use method='contour'")
+        a, b = _recipe(lam, w2, _inv(Nv), _inv(Pv), sigma2, lr, T)
+        test[use_recipe] = a[steps[use_recipe]]
+        train[use_recipe] = b[steps[use_recipe]]
+    cont = ~use_recipe
+    if np.any(cont):
+        _check_contour_lr(problem, Nv, Pv, lr)
+        a, b = _core.dmft_loss_curve(lam, w2, _inv(Nv), _inv(Pv), sigma2,
+                                     [float(n) for n in steps[cont]], False, lr, nodes, th)
+        test[cont] = a
+        train[cont] = b
+    used = "recipe" if np.all(use_recipe) else ("contour" if not np.any(use_recipe) else
+                                                "recipe (< 2 nodes steps) + contour")
+    return TheoryCurve(steps * lr, _finite("test_loss", test), _finite("train_loss", train), steps,
+                       used, {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes})
+
+
+def _check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
+    """The GD contour encloses z in (0, 1]: it needs lr * max eig(K) < 1 (no spectral mass at
+    u >= 1/lr). Checked with the DMFT spectral density at u = 1/lr and a little beyond."""
+    if Nv == _INF and Pv == _INF:
+        if lr * problem.lam.max() >= 1.0:
+            raise ValueError(f"method='contour' for GD needs lr * max eigenvalue < 1 (lr={lr}); "
+                             "use method='recipe'")
+        return
+    scale = float(np.sum(problem.lam))
+    for u in (1.0 / lr, 1.25 / lr, 2.0 / lr):
+        q = -u + 1e-9j * u
+        S = _core.dmft_solve(problem.lam, problem.wstar**2, _inv(Nv), _inv(Pv), [q], 1)[0]
+        if abs(S.imag) > 1e-6 * scale:
+            raise ValueError(f"method='contour' for GD needs lr * max eigenvalue(K) < 1, but the "
+                             f"DMFT spectrum reaches u = {u:g} >= 1/lr (lr={lr}); use a smaller lr "
+                             "or method='recipe'")
+
+
+def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,
+                       lr: Optional[float] = None, flow: bool = False, N: Size = None,
+                       nodes: int = 16, threads: Optional[int] = None) -> np.ndarray:
+    """Mode transfer functions ``H_k(t) = d<v0_k(t)>/d w*_k`` (eq. 10 inverted; dmft.md 3.3).
+
+    ``modes`` are 1-based mode numbers k (k = 1 is the largest eigenvalue). GD times are rounded to
+    whole steps (needs steps >= nodes/2; t = 0 gives 1). Returns shape (len(times), len(modes)).
+    """
+    problem = _check_problem(problem)
+    Pv = _size("P", P)
+    Nv = _size("N", N, problem.N)
+    t = _times_array(times)
+    nodes = check_int("nodes", nodes, minimum=4, maximum=200)
+    ks = [check_int("mode", k, minimum=1, maximum=problem.M) - 1 for k in modes]
+    if not ks:
+        raise ValueError("modes must not be empty")
+    out = np.ones((t.size, len(ks)))
+    if flow:
+        tau = t
+        lr_v = 0.0
+    else:
+        if lr is None:
+            raise ValueError("lr is required for discrete GD (or pass flow=True)")
+        lr_v = check_real("lr", lr, minimum=0.0, min_open=True)
+        tau = np.round(t / lr_v)
+        if np.any((tau > 0) & (tau < (nodes + 1) // 2)):
+            raise ValueError(f"discrete-GD transfer functions need t = 0 or >= {(nodes + 1) // 2} steps")
+        _check_contour_lr(problem, Nv, Pv, lr_v)
+    pos = tau > 0
+    if np.any(pos):
+        out[pos] = np.asarray(_core.dmft_transfer(problem.lam, problem.wstar**2, _inv(Nv), _inv(Pv),
+                                                  list(tau[pos]), ks, flow, lr_v, nodes,
+                                                  _threads(threads)))
+    return _finite("H_k", out)
+
+
+# --------------------------------------------------------------------------- closed forms
+def infinite_width_loss(problem: Problem, times: Iterable[float], *, lr: Optional[float] = None,
+                        flow: bool = False) -> np.ndarray:
+    """N = P = infinity (eq. 125): flow ``sum_k lambda_k w*_k^2 exp(-2 lambda_k t)``; GD
+    ``sum_k lambda_k w*_k^2 (1 - lr lambda_k)^(2 n)`` with ``n = round(t/lr)``. No 1/2."""
+    problem = _check_problem(problem)
+    t = _times_array(times)
+    if flow:
+        return problem.infinite_limit_loss(t)
+    if lr is None:
+        raise ValueError("lr is required for discrete GD (or pass flow=True)")
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    n = np.round(t / lr)
+    base = np.abs(1.0 - lr * problem.lam)
+    return np.exp(2.0 * np.multiply.outer(n, np.log(base))) @ problem.target_power
+
+
+def _solve_r(lam: np.ndarray, target: float, name: str) -> float:
+    """r > 0 with sum_k lambda_k r/(1 + lambda_k r) = target (< M)."""
+    M = lam.size
+    if target >= M:
+        raise ValueError(f"{name} = {target:g} must be < M = {M} (number of features) for the "
+                         "final-loss formulas; the model interpolates exactly otherwise")
+    from scipy.optimize import brentq
+
+    f = lambda lr_: float(np.sum(lam * math.exp(lr_) / (1.0 + lam * math.exp(lr_)))) - target
+    lo, hi = -50.0, 50.0
+    while f(hi) < 0:
+        hi += 50.0
+        if hi > 2000:
+            raise DmftSolveError(f"could not bracket r for {name} = {target:g}")
+    return math.exp(brentq(f, lo, hi, xtol=1e-14, rtol=1e-14))
+
+
+def final_losses(problem: Problem, P: Size, *, N: Size = None) -> Dict[str, Any]:
+    """t -> infinity losses of gradient flow / converged GD (App. C, eqs. 66-76; dmft.md 3.7).
+
+    Over-parameterised (N > P, eq. 73): final train loss 0. Under-parameterised (N < P, eq. 76).
+    ``N = inf`` gives ridgeless kernel regression (eqs. 77-80); ``P = inf`` the pure model
+    bottleneck. Noise-free (sigma = 0) only. No 1/2. Returns
+    ``{"test": L_inf, "train": Lhat_inf, "regime": ..., "r": r}``.
+    """
+    problem = _check_problem(problem)
+    if problem.sigma != 0:
+        raise ValueError("final_losses: the closed forms (App. C) are for sigma = 0")
+    Pv = _size("P", P)
+    Nv = _size("N", N, problem.N)
+    lam, w2 = problem.lam, problem.wstar**2
+    if Nv == Pv:
+        if Nv == _INF:
+            return {"test": 0.0, "train": 0.0, "regime": "infinite", "r": _INF}
+        raise ValueError(f"final losses diverge at N = P (= {int(Nv)}): double-descent peak")
+    over = Nv > Pv
+    r = _solve_r(lam, Pv if over else Nv, "P" if over else "N")
+    H = 1.0 / (1.0 + lam * r)
+    iN, iP = _inv(Nv), _inv(Pv)
+    g = 1.0 - (Pv * iN if over else Nv * iP)
+    s1 = float(np.sum(lam * H**2))
+    s2 = float(np.sum(lam**2 * H**2))
+    b0 = float(np.sum(lam * H**2 * w2))
+    b2 = float(np.sum(lam**2 * H**2 * w2))
+    # unknowns C0, C1, C2, C3 (zero-frequency values)
+    A = np.eye(4)
+    rhs = np.zeros(4)
+    if over:
+        # C0 = b0 + s1 C3/N + (g^2/P) s2 C1 ; C1 = r^2/g^2 C0
+        # C2 = (1/P) s1 C1 + r^2/g^2 (b2 + s2 C3/N) ; C3 = g^2 C2
+        A[0, 3] -= s1 * iN; A[0, 1] -= g * g * iP * s2; rhs[0] = b0
+        A[1, 0] -= r * r / (g * g)
+        A[2, 1] -= iP * s1; A[2, 3] -= r * r / (g * g) * s2 * iN; rhs[2] = r * r / (g * g) * b2
+        A[3, 2] -= g * g
+    else:
+        # C0 = b0 + s1 C3/N + (r^2/g^2)(1/P) s2 C1 ; C1 = g^2 C0
+        # C2 = (1/P) s1 C1 + g^2 (b2 + s2 C3/N) ; C3 = r^2/g^2 C2
+        A[0, 3] -= s1 * iN; A[0, 1] -= r * r / (g * g) * iP * s2; rhs[0] = b0
+        A[1, 0] -= g * g
+        A[2, 1] -= iP * s1; A[2, 3] -= g * g * s2 * iN; rhs[2] = g * g * b2
+        A[3, 2] -= r * r / (g * g)
+    C = np.linalg.solve(A, rhs)
+    if not np.all(np.isfinite(C)) or C[0] < 0:
+        raise DmftSolveError("final-loss system is singular or ill-conditioned (N close to P?)")
+    regime = ("kernel regression (N = inf)" if Nv == _INF else "over-parameterised (N > P)") if over \
+        else ("model bottleneck (P = inf)" if Pv == _INF else "under-parameterised (N < P)")
+    return {"test": float(C[0]), "train": 0.0 if over else float(C[1]), "regime": regime, "r": r}
+
+
+def early_time_transfer(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,
+                        N: Size = None) -> np.ndarray:
+    """Early-time (high-frequency) expansion of H_k(t) for gradient flow (App. D, eqs. 81-83):
+    ``e^{-lambda t} + (c (1/P + 1/N)/lambda)[1 - e^{-lambda t} - lambda t e^{-lambda t}]``,
+    ``c = sum_k lambda_k``. Valid while the correction is small (t << min(N, P)/c)."""
+    problem = _check_problem(problem)
+    Pv = _size("P", P)
+    Nv = _size("N", N, problem.N)
+    t = _times_array(times)[:, None]
+    lam = problem.lam[[check_int("mode", k, minimum=1, maximum=problem.M) - 1 for k in modes]][None, :]
+    c = float(np.sum(problem.lam)) * (_inv(Pv) + _inv(Nv))
+    e = np.exp(-lam * t)
+    return e + (c / lam) * (1.0 - e - lam * t * e)
+
+
+def exponents(a: float, b: float) -> Dict[str, Any]:
+    """Closed-form scaling exponents (positive numbers; losses decay as X^-exponent).
+
+    time ``(a-1)/b``; model = data ``min(a-1, 2b)`` (eq. 14, App. J); compute-optimal
+    (App. N, eq. 17, with the eq. 155 typo fixed), ``m = min(a-1, 2b)``:
+    ``t ~ C^(b m/(a-1+b m))``, ``N ~ C^((a-1)/(a-1+b m))``, ``L* ~ C^-((a-1) m/(a-1+b m))``.
+    Requires a > 1 and b > 0 (finite loss with infinitely many features).
+    """
+    a = check_real("a", a, minimum=1.0, min_open=True)
+    b = check_real("b", b, minimum=0.0, min_open=True)
+    rt = (a - 1.0) / b
+    m = min(a - 1.0, 2.0 * b)
+    den = a - 1.0 + b * m
+    return {"time": rt, "model": m, "data": m,
+            "compute": {"t": b * m / den, "N": (a - 1.0) / den, "loss": (a - 1.0) * m / den}}
+
+
+@dataclass
+class Frontier:
+    """Numerical compute-optimal frontier: ``L*(C) = min_N L(t = C/N, N)``.
+
+    ``exponent`` is the fitted positive exponent of ``L* ~ C^-exponent`` with its 95% confidence
+    interval ``ci`` (least squares in log-log over ``fit_range``); ``n_exponent`` fits the optimal
+    N ~ C^n_exponent."""
+
+    compute: np.ndarray
+    loss: np.ndarray
+    best_N: np.ndarray
+    exponent: float
+    ci: tuple
+    n_exponent: float
+    fit_range: tuple
+    curves: Dict[float, np.ndarray] = field(default_factory=dict)
+
+
+def _fit_slope(x: np.ndarray, y: np.ndarray) -> tuple:
+    from scipy import stats
+
+    res = stats.linregress(x, y)
+    n = x.size
+    tq = stats.t.ppf(0.975, n - 2) if n > 2 else float("nan")
+    return res.slope, (res.slope - tq * res.stderr, res.slope + tq * res.stderr)
+
+
+def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = _INF,
+                             t_max: float = 1e5, n_times: int = 120, flow: bool = True,
+                             lr: Optional[float] = None, fit_range: Optional[tuple] = None,
+                             threads: Optional[int] = None) -> Frontier:
+    """Pareto frontier of the theory test loss over compute ``C = N t`` (Fig. 4, App. N).
+
+    Theory curves L(t; N) (default P = inf, gradient flow) on ``n_times`` log-spaced times up to
+    ``t_max`` for each N in ``Ns``; the frontier ``min_N L`` on a common log grid of C; the
+    exponent fitted over ``fit_range`` = (C_lo, C_hi) (default: the C range where the optimal N is
+    strictly inside the N grid). Loss without 1/2.
+    """
+    problem = _check_problem(problem)
+    Ns_arr = np.array(sorted(check_int("N", n, minimum=1) for n in Ns), dtype=float)
+    if Ns_arr.size < 3:
+        raise ValueError("Ns needs at least 3 model sizes")
+    t_max = check_real("t_max", t_max, minimum=1.0, min_open=True)
+    t = np.logspace(0.0, math.log10(t_max), check_int("n_times", n_times, minimum=10))
+    curves = {}
+    for n in Ns_arr:
+        c = loss_curve(problem, P, t, N=int(n), flow=flow, lr=lr, threads=threads)
+        curves[float(n)] = c.test_loss
+    logC = np.linspace(math.log10(Ns_arr[0] * t[0]), math.log10(Ns_arr[-1] * t[-1]), 200)
+    Ls = np.full((Ns_arr.size, logC.size), np.inf)
+    for i, n in enumerate(Ns_arr):
+        lt = logC - math.log10(n)
+        ok = (lt >= math.log10(t[0])) & (lt <= math.log10(t[-1]))
+        Ls[i, ok] = 10 ** np.interp(lt[ok], np.log10(t), np.log10(curves[float(n)]))
+    best = np.argmin(Ls, axis=0)
+    Lstar = Ls[best, np.arange(logC.size)]
+    Nbest = Ns_arr[best]
+    if fit_range is None:
+        inside = (best > 0) & (best < Ns_arr.size - 1) & np.isfinite(Lstar)
+        if inside.sum() < 5:
+            raise ValueError("too few compute values with an interior optimal N: widen Ns or t_max")
+        lo, hi = logC[inside].min(), logC[inside].max()
+    else:
+        lo, hi = math.log10(fit_range[0]), math.log10(fit_range[1])
+    sel = (logC >= lo) & (logC <= hi) & np.isfinite(Lstar)
+    slope, ci = _fit_slope(logC[sel], np.log10(Lstar[sel]))
+    nslope, _ = _fit_slope(logC[sel], np.log10(Nbest[sel]))
+    return Frontier(10 ** logC, Lstar, Nbest, -slope, (-ci[1], -ci[0]), nslope,
+                    (10 ** lo, 10 ** hi), curves)
