@@ -214,6 +214,9 @@ NewtonOut newton(const PowerLawSums& S, int d, cplx z, cplx m, int maxit, double
     S.eval(0, m, z, s1, s2);
     const cplx R = m * (1.0 + s1 / static_cast<double>(d)) - 1.0;
     res = std::abs(R);
+    // Residual at rounding level: accept (near a band edge G'(m) -> 0 and the Newton step is
+    // ill-conditioned although m already solves the equation to machine precision).
+    if (res < 1e-13) return {m, res, true};
     const cplx Rp = 1.0 - z * s2 / static_cast<double>(d);
     cplx dm = R / Rp;
     if (!finite_c(dm)) return {m, kInf, false};

@@ -412,6 +412,7 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
                             v_ratio: Optional[float] = None, lr_scale: float = 0.5,
                             batch: int = 1, flops: Optional[Sequence[float]] = None,
                             n_flops: int = 40, block_rel: float = 0.02,
+                            fit_flops: Optional[Tuple[float, float]] = None,
                             threads: Optional[int] = None) -> Dict[str, Any]:
     """Measure xi (d* ~ f^xi) and eta (P* ~ f^-eta) from deterministic-equivalent Volterra curves.
 
@@ -420,7 +421,8 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
     and P(r) on a log grid of r up to max(flops)/(B d). For each flop budget f = B d r:
     *frontier*: P*(f) = min_d P(f/(Bd), d) over the d grid; *IsoFLOP*: a parabola in log d through
     the discrete minimum and its neighbours gives d*(f) and P*(f). The exponents are least-squares
-    slopes in log-log over the budgets whose minimum is interior to the d grid.
+    slopes in log-log over the budgets whose minimum is interior to the d grid (and inside
+    ``fit_flops = (f_lo, f_hi)`` if given).
     """
     alpha, beta = _check_alpha_beta(alpha, beta)
     ds = sorted(set(check_int("d", x, minimum=2) for x in ds))
@@ -450,6 +452,8 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
     logd = np.log(np.asarray(ds, dtype=np.float64))
     idx = np.nanargmin(np.where(np.isnan(logP), np.inf, logP), axis=0)
     interior = (idx > 0) & (idx < len(ds) - 1) & np.all(np.isfinite(logP), axis=0)
+    if fit_flops is not None:
+        interior &= (flops >= float(fit_flops[0])) & (flops <= float(fit_flops[1]))
     P_front = np.exp(logP[idx, np.arange(flops.size)])
     d_front = np.asarray(ds, dtype=np.float64)[idx]
     d_iso = np.full(flops.size, np.nan)
