@@ -7,4 +7,5 @@ namespace scalinglaws::bindings {
 void register_linalg(pybind11::module_& m);
 void register_simulate(pybind11::module_& m);
 void register_dmft(pybind11::module_& m);
+void register_plrf(pybind11::module_& m);
 }  // namespace scalinglaws::bindings

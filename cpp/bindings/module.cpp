@@ -8,4 +8,5 @@ PYBIND11_MODULE(_core, m) {
   scalinglaws::bindings::register_linalg(m);
   scalinglaws::bindings::register_simulate(m);
   scalinglaws::bindings::register_dmft(m);
+  scalinglaws::bindings::register_plrf(m);
 }

@@ -1,0 +1,484 @@
+"""Power-law random features with one-pass SGD (Paquette, Paquette, Xiao & Pennington, NeurIPS 2024).
+
+Model (``Problem.paquette``): data ``x ~ N(0, D)``, ``D = diag(j^-2alpha)``, target ``y = <x, b>``,
+``b_j = j^-beta``, j = 1..v; random features ``W`` (v x d) with N(0, 1/d) entries; loss
+
+    P(theta) = ||D^1/2 (W theta - b)||^2        (NO 1/2 in front)
+
+Learning-rate conventions. The paper's SGD sums the batch:
+``theta <- theta - gamma * sum_{i<=B} grad_i`` (``lr_convention="sum"``, the default here and the
+meaning of ``--lr`` in the CLI). The reference code (optax on the batch mean of the 1/2-loss)
+uses ``lr = gamma * B`` (``lr_convention="mean"``). Compute is ``f = B * d * r`` flops.
+
+Contents
+
+* Deterministic equivalent (C++, complex128, Newton continuation in Im z, parallel over z):
+  :func:`resolvent_m`, :func:`deterministic_spectrum` (eigenvalue density, target-weighted
+  measure, d deterministic eigenvalues and rho-weights), :func:`lambda_min`, :func:`limit_loss`.
+  Sums over j = 1..v cost O(1) in v (exact head + exact window at the pole + Euler-Maclaurin
+  tail, relative error ~1e-12 measured against direct sums); ``v = inf`` where they converge.
+* :func:`empirical_spectrum`: eigenvalues and rho-weights of one sampled W (the same W that
+  ``simulate_sgd(..., projection_seed=seed)`` uses).
+* Loss curves: :func:`forcing_kernel`, :func:`volterra_loss`, :func:`loss_curve` (the discrete
+  Volterra equation P(r) = F(r) + sum_{s<r} K(r-1-s) P(s), exact per step up to ``exact_steps``,
+  then blocks of ~``block_rel * r`` steps with P linear inside a block).
+* Phases: :func:`phase`, :func:`compute_optimal_exponents`, :func:`loss_components`,
+  :func:`measure_compute_optimal`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from ._backend import _core
+from ._validate import check_array, check_int, check_real
+from .problem import Problem
+from .simulate import log_spaced_steps
+
+__all__ = [
+    "Spectrum", "LossCurve", "resolvent_m", "limit_loss", "lambda_min", "deterministic_spectrum",
+    "empirical_spectrum", "max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve",
+    "phase", "compute_optimal_exponents", "loss_components", "measure_compute_optimal",
+    "PHASES",
+]
+
+Size = Union[int, float]
+PHASES = ("Ia", "Ib", "Ic", "II", "III", "IVa", "IVb")
+
+
+# ------------------------------------------------------------------------------ validation
+def _check_alpha_beta(alpha: Any, beta: Any = None) -> Tuple[float, Optional[float]]:
+    alpha = check_real("alpha", alpha, minimum=0.0, min_open=True)
+    if beta is None:
+        return alpha, None
+    beta = check_real("beta", beta)
+    if not 2.0 * (alpha + beta) > 1.0:
+        raise ValueError(f"need 2(alpha + beta) > 1 for a finite loss, got alpha = {alpha}, "
+                         f"beta = {beta} (2(alpha+beta) = {2 * (alpha + beta):g})")
+    return alpha, beta
+
+
+def _check_v_d(alpha: float, v: Any, d: Any) -> Tuple[float, int]:
+    d = check_int("d", d, minimum=1, maximum=10**8)
+    if isinstance(v, str) and v.strip().lower() in ("inf", "infinity"):
+        v = math.inf
+    vv = check_real("v", v, minimum=1.0, allow_inf=True)
+    if math.isinf(vv):
+        if not 2.0 * alpha > 1.0:
+            raise ValueError(f"v = inf needs 2 alpha > 1 (the sums over j diverge), got alpha = {alpha}")
+    elif vv != int(vv):
+        raise ValueError(f"v must be an integer or inf, got {v!r}")
+    if not vv > d:
+        raise ValueError(f"need v > d (v >= d + 1), got v = {v}, d = {d}")
+    if not math.isinf(vv) and vv > 1e15:
+        raise ValueError(f"v must be <= 1e15 or inf, got {v}")
+    return vv, d
+
+
+def _threads(threads: Optional[int]) -> int:
+    return 0 if threads is None else check_int("threads", threads, minimum=1, maximum=1024)
+
+
+# ------------------------------------------------------------------------------ spectrum
+@dataclass
+class Spectrum:
+    """A discrete spectral input of the Volterra equation.
+
+    ``eigenvalues`` (descending) lambda_k of K = W^T D W, ``rho`` the weights
+    rho_k = (u_k . theta*)^2, ``limit_loss`` P_inf = F_0 = min_theta P. With theta_0 = 0,
+    P(0) = limit_loss + sum_k lambda_k rho_k (no 1/2).
+    """
+
+    eigenvalues: np.ndarray
+    rho: Optional[np.ndarray]
+    limit_loss: Optional[float]
+    lambda_min: float
+    kind: str
+    params: Dict[str, Any] = field(default_factory=dict)
+    grid: Optional[np.ndarray] = None            # x grid of the densities (descending)
+    density: Optional[np.ndarray] = None         # eigenvalue density (integrates to d)
+    rho_density: Optional[np.ndarray] = None     # (1/pi) Im(S_F(x)/x); rho-measure
+    total_count: Optional[float] = None
+
+    @property
+    def d(self) -> int:
+        return int(self.eigenvalues.size)
+
+    @property
+    def target_measure(self) -> Optional[np.ndarray]:
+        """Target-weighted spectral density mu_F(dx)/dx = x * rho_density (deterministic only)."""
+        if self.rho_density is None or self.grid is None:
+            return None
+        return self.grid * self.rho_density
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"eigenvalues": [float(x) for x in self.eigenvalues]}
+        out["rho"] = None if self.rho is None else [float(x) for x in self.rho]
+        out["lambda_min"] = float(self.lambda_min)
+        out["limit_loss"] = None if self.limit_loss is None else float(self.limit_loss)
+        return out
+
+
+def resolvent_m(z: Any, alpha: float, v: Size, d: int, *,
+                threads: Optional[int] = None) -> np.ndarray:
+    """m(z) of the deterministic equivalent (plrf.md 2.2), Im z > 0, branch m -> 1 at infinity.
+
+    ``m = 1 / (1 + (1/d) sum_j j^-2alpha / (j^-2alpha m - z))``; complex128 Newton continuation
+    in Im z. Raises RuntimeError with the residual if Newton fails.
+    """
+    alpha, _ = _check_alpha_beta(alpha)
+    v, d = _check_v_d(alpha, v, d)
+    zz = np.atleast_1d(np.asarray(z, dtype=np.complex128))
+    if not np.all(np.isfinite(zz)):
+        raise ValueError("z must be finite")
+    if np.any(zz.imag <= 0):
+        raise ValueError("z must have Im z > 0 (use x + 1e-10j*x for the real axis)")
+    return np.asarray(_core.plrf_solve_m(alpha, v, d, zz.ravel(), _threads(threads))).reshape(zz.shape)
+
+
+def _edges(alpha: float, beta: Optional[float], v: float, d: int) -> Tuple[float, float, float, float, float]:
+    return _core.plrf_edges(alpha, beta, v, d)
+
+
+def limit_loss(alpha: float, beta: float, v: Size, d: int) -> float:
+    """Deterministic limit loss F_0 = P_inf (no 1/2), plrf.md 2.2.
+
+    ``F_0 = sum_{j<=v} j^-(2alpha+2beta) / (1 + c j^-2alpha)`` with c > 0 solving
+    ``(1/d) sum_{j<=v} c / (c + j^2alpha) = 1``; valid for 2alpha > 1 (v may be inf) and
+    2alpha < 1 (v finite). Sums over j = 1..v (the reference code stops at v - 1).
+    """
+    alpha, beta = _check_alpha_beta(alpha, beta)
+    v, d = _check_v_d(alpha, v, d)
+    return float(_edges(alpha, beta, v, d)[2])
+
+
+def lambda_min(alpha: float, v: Size, d: int) -> float:
+    """Left edge of the deterministic-equivalent spectrum (plrf.md 2.2), ~ d^-2alpha."""
+    alpha, _ = _check_alpha_beta(alpha)
+    v, d = _check_v_d(alpha, v, d)
+    return float(_edges(alpha, None, v, d)[0])
+
+
+def deterministic_spectrum(alpha: float, v: Size, d: int, beta: Optional[float] = None, *,
+                           points_per_bump: float = 80.0, eta_rel: float = 1e-10,
+                           threads: Optional[int] = None) -> Spectrum:
+    """Deterministic-equivalent spectrum of K = W^T D W (plrf.md 2.2-2.3).
+
+    The density is computed on a log grid from lambda_min/2 to above the top outlier, with
+    ``points_per_bump`` points across the width 4 lambda / sqrt(d) of an outlier bump, at
+    z = x + i eta_rel x. Deterministic eigenvalue k (descending) is where the descending
+    cumulative count crosses k - 1/2; rho_k integrates the rho-measure (1/pi) Im(S_F/z) between the
+    crossings of k - 1 and k (the top window extends to the top of the grid, so it contains the
+    whole top bump). ``beta`` is needed for rho and the limit loss.
+    """
+    alpha, beta = _check_alpha_beta(alpha, beta)
+    v, d = _check_v_d(alpha, v, d)
+    points_per_bump = check_real("points_per_bump", points_per_bump, minimum=4.0, maximum=1e4)
+    eta_rel = check_real("eta_rel", eta_rel, minimum=1e-14, maximum=1e-3)
+    lmin, c, f0, target, trace = _edges(alpha, beta, v, d)
+    x_hi = 2.0 * (1.0 + trace / d) * (1.0 + 2.0 / math.sqrt(d)) ** 2
+    x_lo = 0.5 * lmin
+    s = _core.plrf_spectrum(alpha, beta, v, d, x_lo, x_hi, points_per_bump, eta_rel,
+                            _threads(threads))
+    rho = np.asarray(s["rho"]) if beta is not None else None
+    for name, arr in (("eigenvalues", s["eigenvalues"]), ("rho", rho)):
+        if arr is not None and not np.all(np.isfinite(arr)):
+            raise RuntimeError(f"deterministic spectrum produced non-finite {name}")
+    return Spectrum(
+        eigenvalues=np.asarray(s["eigenvalues"]), rho=rho,
+        limit_loss=None if beta is None else float(f0), lambda_min=float(lmin),
+        kind="deterministic",
+        params={"alpha": alpha, "beta": beta, "v": v, "d": d, "c": c, "trace_D": trace,
+                "target_norm": target, "lam_rho_mass": float(s["total_lam_rho"])},
+        grid=np.asarray(s["x"]), density=np.asarray(s["density"]),
+        rho_density=np.asarray(s["rho_density"]) if beta is not None else None,
+        total_count=float(s["total_count"]),
+    )
+
+
+def empirical_spectrum(alpha: float, beta: float, v: int, d: int, seed: int = 0, *,
+                       threads: Optional[int] = None) -> Spectrum:
+    """Exact spectrum of one sampled W (the W of ``simulate_sgd(..., projection_seed=seed)``).
+
+    Eigenvalues of K = W^T D W (descending), rho_k = (u_k . theta*)^2 and P_inf = min P.
+    """
+    alpha, beta = _check_alpha_beta(alpha, beta)
+    vv, d = _check_v_d(alpha, v, d)
+    if math.isinf(vv):
+        raise ValueError("empirical_spectrum needs a finite v")
+    seed = check_int("seed", seed, minimum=0, maximum=2**63 - 1)
+    prob = Problem.paquette(alpha, beta, int(vv), d)
+    s, e0, p_inf = _core.sgd_setup(prob.lam, prob.wstar, d, seed, _threads(threads))
+    s = np.asarray(s)[::-1].copy()
+    rho = (np.asarray(e0) ** 2)[::-1].copy()
+    return Spectrum(eigenvalues=s, rho=rho, limit_loss=float(p_inf), lambda_min=float(s[-1]),
+                    kind="empirical", params={"alpha": alpha, "beta": beta, "v": int(vv), "d": d,
+                                              "seed": seed})
+
+
+# ------------------------------------------------------------------------------ loss curves
+def _gamma(lr: float, batch: int, lr_convention: str) -> float:
+    if lr_convention not in ("sum", "mean"):
+        raise ValueError(f"lr_convention must be 'sum' or 'mean', got {lr_convention!r}")
+    return lr / batch if lr_convention == "mean" else lr
+
+
+def max_stable_lr(spectrum: Spectrum, batch: int = 1, lr_convention: str = "sum") -> float:
+    """Largest stable learning rate (plrf.md 1.3): gamma (B+1) lambda_max < 2 and kernel norm
+    sum_k gamma lambda_k / (2 - gamma (B+1) lambda_k) < 1 (gamma per sample, batch-sum)."""
+    batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    g = float(_core.sgd_max_stable_gamma(np.asarray(spectrum.eigenvalues, float), batch))
+    return g * batch if lr_convention == "mean" else g
+
+
+def _check_lr(spectrum: Spectrum, lr: Any, batch: int, lr_convention: str) -> float:
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    gamma = _gamma(lr, batch, lr_convention)
+    bound = max_stable_lr(spectrum, batch, "sum")
+    if not gamma < bound:
+        lr_bound = bound * batch if lr_convention == "mean" else bound
+        raise ValueError(
+            f"lr = {lr:g} is unstable: with batch B = {batch} ({lr_convention} convention) the "
+            f"Volterra kernel norm sum_k g lam_k / (2 - g (B+1) lam_k) < 1 and g (B+1) lam_max < 2 "
+            f"require lr < {lr_bound:.6g} for this spectrum")
+    return gamma
+
+
+def forcing_kernel(spectrum: Spectrum, lr: float, steps: Sequence[float], *, batch: int = 1,
+                   lr_convention: str = "sum",
+                   threads: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """Forcing F(r) = P_inf + sum_k lam_k rho_k q_k^r and kernel K(r) = gamma^2 B sum_k lam_k^2 q_k^r,
+    q = 1 - 2 gamma B lam + gamma^2 B (B+1) lam^2 (batch-sum gamma; P without 1/2)."""
+    if spectrum.rho is None or spectrum.limit_loss is None:
+        raise ValueError("the spectrum has no target (pass beta)")
+    batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    gamma = _check_lr(spectrum, lr, batch, lr_convention)
+    r = check_array("steps", steps)
+    if np.any(r < 0):
+        raise ValueError("steps must be >= 0")
+    F, K = _core.plrf_forcing_kernel(spectrum.eigenvalues, spectrum.rho, gamma, batch,
+                                     list(map(float, r)), _threads(threads))
+    return np.asarray(F) + spectrum.limit_loss, np.asarray(K)
+
+
+@dataclass
+class LossCurve:
+    """Expected loss P(r) (no 1/2) at whole steps r."""
+
+    steps: np.ndarray
+    loss: np.ndarray
+    params: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def flops(self) -> np.ndarray:
+        """f = B d r."""
+        return self.steps * self.params.get("batch", 1) * self.params.get("d", 1)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"steps": [int(s) for s in self.steps], "loss": [float(x) for x in self.loss]}
+
+
+def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
+                  lr_convention: str = "sum", checkpoints: Optional[Sequence[int]] = None,
+                  n_checkpoints: int = 100, exact_steps: int = 2000,
+                  block_rel: float = 0.01) -> LossCurve:
+    """Solve P(r) = F(r) + sum_{s<r} K(r-1-s) P(s) for r <= steps (plrf.md 2.1).
+
+    Mode recursion m_k(r+1) = q_k m_k(r) + gamma^2 B lam_k P(r), m_k(0) = rho_k,
+    P = P_inf + sum_k lam_k m_k: exact for r <= ``exact_steps``; afterwards blocks of
+    n = floor(block_rel * r) steps in which P is taken linear (closed-form geometric sums, implicit
+    in the block's end value), error O(block_rel^2) relative. Cost O(d (exact_steps +
+    log(steps)/block_rel)). Refuses unstable lr (plrf.md 1.3).
+    """
+    if spectrum.rho is None or spectrum.limit_loss is None:
+        raise ValueError("the spectrum has no target (pass beta)")
+    batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    steps = check_int("steps", steps, minimum=1, maximum=10**15)
+    exact_steps = check_int("exact_steps", exact_steps, minimum=0)
+    block_rel = check_real("block_rel", block_rel, minimum=0.0, maximum=0.5, min_open=True)
+    gamma = _check_lr(spectrum, lr, batch, lr_convention)
+    cps = log_spaced_steps(steps, check_int("n_checkpoints", n_checkpoints, minimum=1,
+                                            maximum=10**6))
+    if checkpoints is not None:
+        extra = check_array("checkpoints", list(checkpoints))
+        if np.any(extra < 0) or np.any(extra > steps) or np.any(extra != np.round(extra)):
+            raise ValueError(f"checkpoints must be whole numbers in [0, steps={steps}]")
+        cps = np.unique(np.concatenate([cps, extra.astype(np.int64)]))
+    P = np.asarray(_core.plrf_volterra(spectrum.eigenvalues, spectrum.rho,
+                                       float(spectrum.limit_loss), gamma, batch,
+                                       [int(c) for c in cps], exact_steps, block_rel))
+    if not np.all(np.isfinite(P)):
+        raise RuntimeError("Volterra solution is not finite")
+    return LossCurve(steps=cps, loss=P,
+                     params={"lr": lr, "gamma": gamma, "batch": batch,
+                             "lr_convention": lr_convention, "d": spectrum.d,
+                             "spectrum": spectrum.kind, **spectrum.params})
+
+
+def loss_curve(alpha: float, beta: float, v: Size, d: int, lr: float, steps: int, *,
+               batch: int = 1, lr_convention: str = "sum", empirical: bool = False,
+               seed: int = 0, n_checkpoints: int = 100,
+               threads: Optional[int] = None, **kwargs: Any) -> LossCurve:
+    """Expected SGD loss curve P(r) (no 1/2) from the deterministic equivalent (default) or the
+    exact spectrum of the W drawn with ``seed`` (``empirical=True``)."""
+    if empirical:
+        spec = empirical_spectrum(alpha, beta, v, d, seed, threads=threads)
+    else:
+        spec = deterministic_spectrum(alpha, v, d, beta, threads=threads)
+    return volterra_loss(spec, lr, steps, batch=batch, lr_convention=lr_convention,
+                         n_checkpoints=n_checkpoints, **kwargs)
+
+
+# ------------------------------------------------------------------------------ phases
+def phase(alpha: float, beta: float) -> str:
+    """Phase of (alpha, beta) (plrf.md 3.2). Boundaries: beta >= alpha counts as III, 2beta = 1
+    as Ia/Ib, 2alpha = 1 as the 2alpha < 1 side (IVa / Ib)."""
+    alpha, beta = _check_alpha_beta(alpha, beta)
+    if 2 * beta <= 1:
+        return "Ia" if 2 * alpha > 1 else "Ib"
+    if 2 * alpha > 1:
+        return "III" if beta >= alpha else "II"
+    if alpha < 0.25:
+        return "Ic"
+    if alpha < 1 - 1 / math.sqrt(2):
+        return "IVb"
+    return "IVa"
+
+
+def compute_optimal_exponents(alpha: float, beta: float) -> Tuple[str, float, float]:
+    """(phase, xi, eta): d* ~ f^xi, P* ~ f^-eta (closed forms of plrf.md 3.2, Table 2)."""
+    ph = phase(alpha, beta)
+    a, b = float(alpha), float(beta)
+    if ph == "Ia":
+        xi, eta = 1 / (2 * a + 1), (2 * a + 2 * b - 1) / (2 * a + 1)
+    elif ph == "Ib":
+        xi, eta = 0.5, (2 * a + 2 * b - 1) / 2
+    elif ph == "Ic":
+        den = 3 * a + 2 * b - 1 - 2 * a * b
+        xi, eta = (2 * a + 2 * b - 1) / (2 * den), a * (2 * a + 2 * b - 1) / den
+    elif ph == "II":
+        xi, eta = b / (a + b), (2 * a + 2 * b - 1) / (2 * (a + b))
+    elif ph == "III":
+        xi, eta = 0.5, 1 - 1 / (4 * a)
+    elif ph == "IVa":
+        xi, eta = 0.5, a
+    else:  # IVb
+        den = 2 * b * (1 - a) - a
+        xi, eta = (b - a) / den, (1 - 2 * a) * (2 * a + 2 * b - 1) / (2 * den)
+    return ph, float(xi), float(eta)
+
+
+def loss_components(alpha: float, beta: float, d: int, r: Any, lr: float, batch: int = 1,
+                    v: Optional[Size] = None) -> Dict[str, Any]:
+    """Large-d forms of the loss components (plrf.md 3.1), with t = 2 gamma B r (batch-sum gamma):
+
+    * F_0: exact deterministic limit loss (needs v; v = inf allowed for 2 alpha > 1);
+    * F_pp(r) ~ (2a)^-1 Gamma(1 + (2b-1)/(2a)) t^-(2a+2b-1)/(2a);
+    * F_ac(r) ~ (sum_{j<=d} j^-2b / d) (2a)^-1 Gamma(1 - 1/(2a)) t^-(1-1/(2a)) for 2b > 1, 2a > 1
+      (0 otherwise: its form below the line is not known);
+    * K_pp(r) ~ gamma^2 B (2a)^-1 Gamma(2 - 1/(2a)) t^-(2-1/(2a)) (power law for alpha > 1/4),
+      and the noise term K_pp / (gamma B) that enters P.
+    """
+    alpha, beta = _check_alpha_beta(alpha, beta)
+    d = check_int("d", d, minimum=1)
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    batch = check_int("batch", batch, minimum=1)
+    rr = np.asarray(r, dtype=np.float64)
+    t = 2.0 * lr * batch * rr
+    a, b = alpha, beta
+    out: Dict[str, Any] = {"t": t}
+    out["F_0"] = None if v is None else limit_loss(a, b, v, d)
+    out["F_pp"] = (1 / (2 * a)) * math.gamma(1 + (2 * b - 1) / (2 * a)) * t ** (-(2 * a + 2 * b - 1) / (2 * a))
+    if 2 * b > 1 and 2 * a > 1:
+        jj = np.arange(1, d + 1, dtype=np.float64)
+        out["F_ac"] = (np.sum(jj ** (-2 * b)) / d) * (1 / (2 * a)) * math.gamma(1 - 1 / (2 * a)) * \
+            t ** (-(1 - 1 / (2 * a)))
+    else:
+        out["F_ac"] = np.zeros_like(t)
+    if a > 0.25:
+        out["K_pp"] = lr**2 * batch * (1 / (2 * a)) * math.gamma(2 - 1 / (2 * a)) * \
+            t ** (-(2 - 1 / (2 * a)))
+        out["noise"] = out["K_pp"] / (lr * batch)
+    else:
+        out["K_pp"] = None
+        out["noise"] = None
+    return out
+
+
+def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
+                            v_ratio: Optional[float] = None, lr_scale: float = 0.5,
+                            batch: int = 1, flops: Optional[Sequence[float]] = None,
+                            n_flops: int = 40, block_rel: float = 0.02,
+                            fit_flops: Optional[Tuple[float, float]] = None,
+                            threads: Optional[int] = None) -> Dict[str, Any]:
+    """Measure xi (d* ~ f^xi) and eta (P* ~ f^-eta) from deterministic-equivalent Volterra curves.
+
+    For each d: the deterministic spectrum with v = inf (2 alpha > 1 and v_ratio None) or
+    v = v_ratio d, gamma = lr_scale / tr D (batch-sum; so gamma ~ d^(2alpha-1) below the line),
+    and P(r) on a log grid of r up to max(flops)/(B d). For each flop budget f = B d r:
+    *frontier*: P*(f) = min_d P(f/(Bd), d) over the d grid; *IsoFLOP*: a parabola in log d through
+    the discrete minimum and its neighbours gives d*(f) and P*(f). The exponents are least-squares
+    slopes in log-log over the budgets whose minimum is interior to the d grid (and inside
+    ``fit_flops = (f_lo, f_hi)`` if given).
+    """
+    alpha, beta = _check_alpha_beta(alpha, beta)
+    ds = sorted(set(check_int("d", x, minimum=2) for x in ds))
+    if len(ds) < 3:
+        raise ValueError("need at least 3 model sizes d")
+    if v_ratio is None and not 2 * alpha > 1:
+        v_ratio = 4.0
+    if flops is None:
+        f_lo = 10 * ds[-1] * batch * 10
+        f_hi = 1e4 * ds[0] ** (2 * max(alpha, 0.5) + 1) * batch
+        flops = np.logspace(math.log10(f_lo), math.log10(max(f_hi, 100 * f_lo)), n_flops)
+    flops = np.asarray(flops, dtype=np.float64)
+    logP = np.empty((len(ds), flops.size))
+    curves = []
+    for i, d in enumerate(ds):
+        v = math.inf if v_ratio is None else int(round(v_ratio * d))
+        spec = deterministic_spectrum(alpha, v, d, beta, threads=threads)
+        gamma = lr_scale / spec.params["trace_D"]
+        steps = int(math.ceil(flops[-1] / (batch * d))) + 1
+        curve = volterra_loss(spec, gamma, steps, batch=batch, n_checkpoints=400,
+                              block_rel=block_rel)
+        curves.append(curve)
+        r = flops / (batch * d)
+        m = curve.steps > 0
+        logP[i] = np.interp(np.log(r), np.log(curve.steps[m]), np.log(curve.loss[m]),
+                            left=np.nan)
+    logd = np.log(np.asarray(ds, dtype=np.float64))
+    idx = np.nanargmin(np.where(np.isnan(logP), np.inf, logP), axis=0)
+    interior = (idx > 0) & (idx < len(ds) - 1) & np.all(np.isfinite(logP), axis=0)
+    if fit_flops is not None:
+        interior &= (flops >= float(fit_flops[0])) & (flops <= float(fit_flops[1]))
+    P_front = np.exp(logP[idx, np.arange(flops.size)])
+    d_front = np.asarray(ds, dtype=np.float64)[idx]
+    d_iso = np.full(flops.size, np.nan)
+    P_iso = np.full(flops.size, np.nan)
+    for k in np.nonzero(interior)[0]:
+        i = idx[k]
+        xs, ys = logd[i - 1:i + 2], logP[i - 1:i + 2, k]
+        c2, c1, c0 = np.polyfit(xs, ys, 2)
+        if c2 > 0:
+            x0 = -c1 / (2 * c2)
+            d_iso[k] = math.exp(x0)
+            P_iso[k] = math.exp(c0 + c1 * x0 + c2 * x0 * x0)
+    lf = np.log(flops)
+
+    def slope(y: np.ndarray, mask: np.ndarray) -> float:
+        if mask.sum() < 3:
+            return float("nan")
+        return float(np.polyfit(lf[mask], np.log(y[mask]), 1)[0])
+
+    ok_iso = interior & np.isfinite(d_iso)
+    ph, xi_th, eta_th = compute_optimal_exponents(alpha, beta)
+    return {
+        "phase": ph, "xi_theory": xi_th, "eta_theory": eta_th,
+        "eta_frontier": -slope(P_front, interior), "xi_frontier": slope(d_front, interior),
+        "eta_isoflop": -slope(P_iso, ok_iso), "xi_isoflop": slope(d_iso, ok_iso),
+        "flops": flops, "P_frontier": P_front, "d_frontier": d_front, "P_isoflop": P_iso,
+        "d_isoflop": d_iso, "interior": interior, "ds": np.asarray(ds), "curves": curves,
+    }
