@@ -72,10 +72,10 @@ def fig2(quick: bool) -> Dict[str, Any]:
                    else dm.loss_curve(prob.replace(N=fixed), s, gap_t, lr=lr))
             gaps.append(cur.test_loss - ref.test_loss)
         out[f"{vary}_gap"] = np.array(gaps)
-        # (c)/(f): final loss (t -> inf) vs size, closed forms of App. C
-        out[f"{vary}_final"] = np.array([
-            (dm.final_losses(prob.replace(N=s), fixed) if vary == "N"
-             else dm.final_losses(prob.replace(N=fixed), s))["test"] for s in sizes])
+        # (c)/(f): loss at the end of training (t = 400) vs size, theory and simulation (the
+        # paper's "final loss" of the same runs; t -> inf would show the N = P divergence)
+        out[f"{vary}_final"] = panel["theory"][:, -1]
+        out[f"{vary}_final_sim"] = panel["sim"][:, -1]
     out["gap_times"] = gap_t
     return out
 
@@ -98,7 +98,8 @@ def _fig2_draw(d: Dict[str, Any], fig: Any) -> None:
         ax.set_title(f"L(t,{vary}) - L(t,{vary}=inf)", fontsize=9)
         ax.legend(fontsize=7, frameon=False)
         ax = axes[row, 2]
-        ax.loglog(s, d[f"{vary}_final"], "o-", label="final loss (theory)")
+        ax.loglog(s, d[f"{vary}_final"], "k--", label=f"theory, t = {d['times'][-1]:g}")
+        ax.loglog(s, d[f"{vary}_final_sim"], "o", label="simulation")
         ax.loglog(s, d[f"{vary}_final"][0] * (s / s[0]) ** -(d["a"] - 1), "k:",
                   label=f"{vary}^-(a-1)")
         ax.set_xlabel(vary)

@@ -108,6 +108,13 @@ def reproduce(id: str, out: Union[str, Path] = ".", *, quick: bool = False) -> D
     spec.draw(data, fig)
     fig.suptitle(f"{spec.paper}: {spec.title}" + (" (quick)" if quick else ""), fontsize=9)
     png = out / f"{id}.png"
+    from matplotlib.ticker import NullFormatter
+
+    for ax in fig.axes:  # minor tick labels on log axes collide: keep the major ones
+        if ax.get_xscale() == "log":
+            ax.xaxis.set_minor_formatter(NullFormatter())
+        if ax.get_yscale() == "log":
+            ax.yaxis.set_minor_formatter(NullFormatter())
     fig.tight_layout()
     fig.savefig(png, dpi=110)
     plt.close(fig)
