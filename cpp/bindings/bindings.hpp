@@ -6,4 +6,5 @@
 namespace scalinglaws::bindings {
 void register_linalg(pybind11::module_& m);
 void register_simulate(pybind11::module_& m);
+void register_kernels(pybind11::module_& m);
 }  // namespace scalinglaws::bindings

@@ -7,4 +7,5 @@ PYBIND11_MODULE(_core, m) {
 #endif
   scalinglaws::bindings::register_linalg(m);
   scalinglaws::bindings::register_simulate(m);
+  scalinglaws::bindings::register_kernels(m);
 }
