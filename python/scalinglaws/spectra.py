@@ -361,7 +361,7 @@ def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float
         gamma = float(p * np.sum(lam**2 / den**2))
         bias = float(np.sum(pw * kappa**2 / den**2))
         out[i] = (bias + gamma * noise) / max(1.0 - gamma, 1e-300)
-    return out.reshape(np.shape(P)) if np.ndim(P) else out
+    return out.reshape(np.shape(P)) if np.ndim(P) else out[0]
 
 
 # ----------------------------------------------------------------------------------- analysis
