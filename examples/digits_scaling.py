@@ -64,6 +64,7 @@ def main() -> None:
     L_meas = meas.mean(axis=0)
     L_sem = meas.std(axis=0, ddof=1) / np.sqrt(args.splits)
     L_theory = s.predicted_data_curve(Ps)
+    L_ext = s.predicted_data_curve(Ps, extend_to=50 * n)
 
     out = {
         "kernel": args.kernel, "depth": args.depth, "n": n,
@@ -73,9 +74,12 @@ def main() -> None:
             min(s.a_interval[0] - 1, 2 * s.b_interval[0]), min(s.a_interval[1] - 1, 2 * s.b_interval[1])],
         "measured_data_exponent": slope(Ps, L_meas, lo, hi),
         "theory_curve_data_exponent": slope(Ps, L_theory, lo, hi),
+        "extended_theory_data_exponent": slope(Ps, L_ext, lo, hi),
+        "measured_exponent_low_P": slope(Ps, L_meas, 10, 150),
+        "theory_exponent_low_P": slope(Ps, L_theory, 10, 150),
         "fit_range_P": [lo, hi],
         "P": Ps.tolist(), "measured_loss": L_meas.tolist(), "measured_sem": L_sem.tolist(),
-        "theory_loss": L_theory.tolist(), "splits": args.splits,
+        "theory_loss": L_theory.tolist(), "extended_theory_loss": L_ext.tolist(), "splits": args.splits,
     }
     if args.json:
         print(json.dumps(out))
@@ -86,10 +90,13 @@ def main() -> None:
         print(f"  predicted data exponent min(a-1, 2b) = {out['predicted_data_exponent_from_fit']:.3f} "
               f"interval {np.round(out['predicted_data_exponent_interval'], 3).tolist()}")
         print(f"  measured  data exponent (P in {lo:g}..{hi:g}) = {out['measured_data_exponent']:.3f}")
-        print(f"  theory-curve exponent from the spectrum arrays   = {out['theory_curve_data_exponent']:.3f}")
-        print(f"  {'P':>6s} {'measured':>10s} {'sem':>8s} {'theory':>10s}")
-        for P, m_, e_, t_ in zip(Ps, L_meas, L_sem, L_theory):
-            print(f"  {P:6d} {m_:10.4f} {e_:8.4f} {t_:10.4f}")
+        print(f"  theory curve (measured arrays) exponent           = {out['theory_curve_data_exponent']:.3f}")
+        print(f"  theory curve (arrays + fitted tails to 50 n)      = {out['extended_theory_data_exponent']:.3f}")
+        print(f"  P in 10..150: measured {out['measured_exponent_low_P']:.3f}, "
+              f"theory (arrays) {out['theory_exponent_low_P']:.3f}")
+        print(f"  {'P':>6s} {'measured':>10s} {'sem':>8s} {'theory':>10s} {'extended':>10s}")
+        for P, m_, e_, t_, x_ in zip(Ps, L_meas, L_sem, L_theory, L_ext):
+            print(f"  {P:6d} {m_:10.4f} {e_:8.4f} {t_:10.4f} {x_:10.4f}")
     if args.plot:
         import matplotlib
         matplotlib.use("Agg")
@@ -98,6 +105,7 @@ def main() -> None:
         s.plot(axes=ax[:2])
         ax[2].errorbar(Ps, L_meas, yerr=L_sem, fmt="o", label="measured (kernel regression)")
         ax[2].loglog(Ps, L_theory, "k-", label="theory from spectrum arrays")
+        ax[2].loglog(Ps, L_ext, "g-", label="theory, arrays + fitted tails")
         e = out["predicted_data_exponent_from_fit"]
         ax[2].loglog(Ps, L_meas[Ps >= lo][0] * (Ps / Ps[Ps >= lo][0]) ** (-e), "r--",
                      label=f"P^-{e:.2f} (fitted a, b)")

@@ -455,8 +455,28 @@ class SpectrumAnalysis:
         ``mean(|y|^2)`` (so it starts at 1)."""
         return self.problem().infinite_limit_loss(t) / self.mean_square
 
+    def extended_arrays(self, M: int) -> Tuple[np.ndarray, np.ndarray]:
+        """Eigenvalues and powers with the finite-n end replaced by the fitted power laws.
+
+        Modes ``k <= kc`` (kc = the larger upper end of the two fit ranges) keep their measured
+        values; modes ``kc < k <= M`` get ``lambda_k = lambda_kc (k/kc)^-b`` and
+        ``power_k = mean(|y|^2) [T(k-1) - T(k)]`` with ``T(k) = (1 - C(kc)) (k/kc)^-(a-1)``.
+        The measured modes beyond kc are distorted by the finite sample (they must sum to the
+        total, and there are only n of them); the extension is what the fitted exponents say
+        the population spectrum does. The power beyond M (``T(M)``) is dropped."""
+        kc = max(self.fit_b.k_range[1], self.fit_a.k_range[1])
+        M = check_int("M", M, minimum=kc + 1)
+        k = np.arange(kc + 1, M + 1, dtype=np.float64)
+        lam = np.concatenate([self.eigenvalues[:kc], self.eigenvalues[kc - 1] * (k / kc) ** -self.b])
+        T0 = float(self.tail[kc - 1])
+        kk = np.concatenate([[float(kc)], k])
+        T = T0 * (kk / kc) ** -(self.a - 1.0)
+        power = np.concatenate([self.power[:kc], self.mean_square * (T[:-1] - T[1:])])
+        return lam, power
+
     def predicted_data_curve(self, P: Any, *, method: str = "theory", N: Optional[int] = None,
-                             seeds: int = 4, t: float = 1e12, seed: int = 0) -> np.ndarray:
+                             seeds: int = 4, t: float = 1e12, seed: int = 0,
+                             extend_to: Optional[int] = None) -> np.ndarray:
         """Predicted test loss (divided by ``mean(|y|^2)``) after training to convergence on P
         points, from the measured arrays.
 
@@ -465,7 +485,18 @@ class SpectrumAnalysis:
         ``method="simulate"``: :func:`scalinglaws.simulate_gd` with gradient flow to time ``t``
         on Gaussian features with the measured spectrum, width ``N`` (default: the number of
         modes), mean over ``seeds`` draws.
+
+        ``extend_to=M`` (theory only): use :meth:`extended_arrays` (measured modes up to the
+        fit range, fitted power laws from there to M modes). Without it the prediction uses the
+        n measured modes only and is reliable for P well below n (at P -> n it wrongly goes to
+        0 because the measured spectrum has only n modes).
         """
+        if extend_to is not None:
+            if method != "theory":
+                raise ValueError("extend_to is only for method='theory'")
+            lam, pw = self.extended_arrays(extend_to)
+            Ps = np.atleast_1d(np.asarray(P, dtype=np.float64))
+            return kernel_regression_loss(lam, pw, Ps) / self.mean_square
         idx = self.positive_modes()
         lam, pw = self.eigenvalues[idx], self.power[idx]
         Ps = np.atleast_1d(np.asarray(P, dtype=np.float64))
