@@ -468,3 +468,16 @@ def test_extended_arrays_follow_the_fits():
     assert np.all(np.diff(curve) < 0)
     with pytest.raises(ValueError, match="M must be >= 31"):
         s.extended_arrays(10)
+
+
+def test_missing_sklearn_gives_clear_error(monkeypatch, capsys):
+    """Without scikit-learn the loader raises ImportError naming the optional dependency, and
+    the CLI prints it as one line with exit status 2."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(ImportError, match="needs scikit-learn"):
+        sp.load_dataset("digits")
+    code, out, err = run(capsys, "spectrum", "--dataset", "digits")
+    assert code == 2 and "pip install scikit-learn" in err and err.count("\n") == 1
