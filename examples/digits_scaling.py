@@ -66,6 +66,26 @@ def main() -> None:
     L_theory = s.predicted_data_curve(Ps)
     L_ext = s.predicted_data_curve(Ps, extend_to=50 * n)
 
+    # Time: kernel gradient flow df/dt = -(1/P) K (f - y) on the P = pool training points of a few
+    # splits (the Problem's time convention), test loss against t, vs the N, P = inf prediction
+    # sum_k power_k exp(-2 lambda_k t) of the measured arrays.
+    ts = np.logspace(-1, 4, 26)
+    meas_t = np.zeros((3, ts.size))
+    rng_t = np.random.default_rng(1)
+    for r in range(3):
+        perm = rng_t.permutation(n)
+        tr, te = perm[:pool], perm[pool:]
+        mu, V = np.linalg.eigh(K[np.ix_(tr, tr)] / pool)
+        mu = np.maximum(mu, 1e-300)
+        proj = V.T @ y[tr]
+        KTV = K[np.ix_(te, tr)] @ V
+        for j, t in enumerate(ts):
+            g = -np.expm1(-mu * t) / (pool * mu)
+            pred = KTV @ (g[:, None] * proj)
+            meas_t[r, j] = np.mean(np.sum((pred - y[te]) ** 2, axis=1)) / ms
+    Lt_meas = meas_t.mean(axis=0)
+    Lt_theory = s.predicted_time_curve(ts)
+
     out = {
         "kernel": args.kernel, "depth": args.depth, "n": n,
         "a": s.a, "a_interval": list(s.a_interval), "b": s.b, "b_interval": list(s.b_interval),
@@ -78,6 +98,11 @@ def main() -> None:
         "measured_exponent_low_P": slope(Ps, L_meas, 10, 150),
         "theory_exponent_low_P": slope(Ps, L_theory, 10, 150),
         "fit_range_P": [lo, hi],
+        "predicted_time_exponent_from_fit": s.exponents()["time"],
+        "measured_time_exponent": slope(ts, Lt_meas, 1.0, 100.0),
+        "theory_curve_time_exponent": slope(ts, Lt_theory, 1.0, 100.0),
+        "fit_range_t": [1.0, 100.0],
+        "t": ts.tolist(), "measured_loss_t": Lt_meas.tolist(), "theory_loss_t": Lt_theory.tolist(),
         "P": Ps.tolist(), "measured_loss": L_meas.tolist(), "measured_sem": L_sem.tolist(),
         "theory_loss": L_theory.tolist(), "extended_theory_loss": L_ext.tolist(), "splits": args.splits,
     }
@@ -94,6 +119,12 @@ def main() -> None:
         print(f"  theory curve (arrays + fitted tails to 50 n)      = {out['extended_theory_data_exponent']:.3f}")
         print(f"  P in 10..150: measured {out['measured_exponent_low_P']:.3f}, "
               f"theory (arrays) {out['theory_exponent_low_P']:.3f}")
+        print(f"  time exponent (t in 1..100, P = {pool}): predicted (a-1)/b = "
+              f"{out['predicted_time_exponent_from_fit']:.3f}, measured {out['measured_time_exponent']:.3f}, "
+              f"theory curve (arrays, N = P = inf) {out['theory_curve_time_exponent']:.3f}")
+        print(f"  {'t':>8s} {'measured':>10s} {'theory':>10s}")
+        for t, m_, t_ in list(zip(ts, Lt_meas, Lt_theory))[::5]:
+            print(f"  {t:8.3g} {m_:10.4f} {t_:10.4f}")
         print(f"  {'P':>6s} {'measured':>10s} {'sem':>8s} {'theory':>10s} {'extended':>10s}")
         for P, m_, e_, t_, x_ in zip(Ps, L_meas, L_sem, L_theory, L_ext):
             print(f"  {P:6d} {m_:10.4f} {e_:8.4f} {t_:10.4f} {x_:10.4f}")
@@ -101,7 +132,7 @@ def main() -> None:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(1, 3, figsize=(15, 4))
+        fig, ax = plt.subplots(1, 4, figsize=(20, 4))
         s.plot(axes=ax[:2])
         ax[2].errorbar(Ps, L_meas, yerr=L_sem, fmt="o", label="measured (kernel regression)")
         ax[2].loglog(Ps, L_theory, "k-", label="theory from spectrum arrays")
@@ -112,6 +143,11 @@ def main() -> None:
         ax[2].set_xlabel("P")
         ax[2].set_ylabel("test MSE / mean|y|^2")
         ax[2].legend()
+        ax[3].loglog(ts, Lt_meas, "o", label=f"measured gradient flow, P = {pool}")
+        ax[3].loglog(ts, Lt_theory, "k-", label="theory N, P = inf (arrays)")
+        ax[3].set_xlabel("t")
+        ax[3].set_ylabel("test MSE / mean|y|^2")
+        ax[3].legend()
         fig.tight_layout()
         fig.savefig(args.plot, dpi=110)
 
