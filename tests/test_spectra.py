@@ -466,6 +466,9 @@ def test_extended_arrays_follow_the_fits():
     assert np.sum(pw) / s.mean_square == pytest.approx(1.0 - T[1], rel=1e-12)
     curve = s.predicted_data_curve([20, 200, 2000], extend_to=5000)
     assert np.all(np.diff(curve) < 0)
+    tc = s.predicted_time_curve([0.0, 10.0, 1e4], extend_to=5000)
+    assert tc[0] == pytest.approx(1.0 - T[1], rel=1e-12) and np.all(np.diff(tc) < 0)
+    assert tc[2] > s.predicted_time_curve([1e4])[0]  # the extension keeps unlearned power
     with pytest.raises(ValueError, match="M must be >= 31"):
         s.extended_arrays(10)
 

@@ -449,11 +449,17 @@ class SpectrumAnalysis:
         wstar = np.sqrt(self.power[idx] / lam)
         return Problem.from_spectrum(lam, wstar, N)
 
-    def predicted_time_curve(self, t: Any) -> np.ndarray:
+    def predicted_time_curve(self, t: Any, *, extend_to: Optional[int] = None) -> np.ndarray:
         """Predicted test loss of gradient flow at N, P = inf from the measured arrays,
         ``sum_k power_k exp(-2 lambda_k t)`` (Problem.infinite_limit_loss), divided by
-        ``mean(|y|^2)`` (so it starts at 1)."""
-        return self.problem().infinite_limit_loss(t) / self.mean_square
+        ``mean(|y|^2)`` (so it starts at 1). Time convention of :mod:`scalinglaws.simulate`:
+        ``dw/dt = (1/P) Phi^T (y - Phi w)``, i.e. kernel flow ``df/dt = -(1/P) K (f - y)``.
+        ``extend_to=M`` uses :meth:`extended_arrays` (without it the curve falls to 0 once the
+        n measured modes are learned)."""
+        if extend_to is None:
+            return self.problem().infinite_limit_loss(t) / self.mean_square
+        lam, pw = self.extended_arrays(extend_to)
+        return Problem.from_spectrum(lam, np.sqrt(pw / lam)).infinite_limit_loss(t) / self.mean_square
 
     def extended_arrays(self, M: int) -> Tuple[np.ndarray, np.ndarray]:
         """Eigenvalues and powers with the finite-n end replaced by the fitted power laws.
@@ -558,7 +564,7 @@ class SpectrumAnalysis:
         axes[0].set_ylabel("lambda_k")
         axes[0].legend()
         tail = self.tail
-        tp = tail > 0
+        tp = tail > 1e-12  # below that the reverse cumulative sum is round-off
         axes[1].loglog(k[tp], tail[tp], ".", ms=3, label="1 - C(k)")
         ka = np.arange(self.fit_a.k_range[0], self.fit_a.k_range[1] + 1)
         axes[1].loglog(ka, self.fit_a.predict(ka), "k--",
