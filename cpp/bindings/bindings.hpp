@@ -8,4 +8,5 @@ void register_linalg(pybind11::module_& m);
 void register_simulate(pybind11::module_& m);
 void register_dmft(pybind11::module_& m);
 void register_plrf(pybind11::module_& m);
+void register_kernels(pybind11::module_& m);
 }  // namespace scalinglaws::bindings

@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   scalinglaws::bindings::register_simulate(m);
   scalinglaws::bindings::register_dmft(m);
   scalinglaws::bindings::register_plrf(m);
+  scalinglaws::bindings::register_kernels(m);
 }
