@@ -269,10 +269,10 @@ def test_synthetic_recovery_small_n_with_given_ranges():
     assert abs(s.b - 1.5) <= 0.08 and abs(s.a - 2.0) <= 0.08, (s.b, s.a)
 
 
-@pytest.mark.parametrize("a,b,loss,t,N", [(2, 1, -0.5, 0.5, 0.5), (2, 1.5, -0.4, 0.6, 0.4),
-                                          (2, 2, -1 / 3, 2 / 3, 1 / 3),
-                                          (1.5, 1.25, -0.2222, 0.5556, 0.4444),
-                                          (1.15, 2.0, -0.05, 2 / 3, 1 / 3)])
+@pytest.mark.parametrize("a,b,loss,t,N", [(2, 1, 0.5, 0.5, 0.5), (2, 1.5, 0.4, 0.6, 0.4),
+                                          (2, 2, 1 / 3, 2 / 3, 1 / 3),
+                                          (1.5, 1.25, 0.2222, 0.5556, 0.4444),
+                                          (1.15, 2.0, 0.05, 2 / 3, 1 / 3)])
 def test_scaling_exponents_table(a, b, loss, t, N):
     """dmft.md section 4 table, to 1e-4."""
     e = sp.scaling_exponents(a, b)

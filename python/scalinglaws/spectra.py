@@ -298,20 +298,12 @@ def auto_k_range(n_modes: int, n: int) -> Tuple[int, int]:
 
 # ----------------------------------------------------------------------------------- exponents
 def scaling_exponents(a: float, b: float) -> Dict[str, Any]:
-    """Closed-form exponents of Bordelon, Atanasov & Pehlevan (dmft.md section 4).
+    """Closed-form exponents of Bordelon, Atanasov & Pehlevan for fitted (a, b): the same as
+    :func:`scalinglaws.dmft.exponents` (positive numbers: losses decay as X^-exponent; the
+    compute-optimal ``t`` and ``N`` entries are growth exponents in C). Requires a > 1, b > 0."""
+    from .dmft import exponents
 
-    ``time``: ``L ~ t^-(a-1)/b`` (N, P = inf); ``model``/``data``: ``L ~ N^-m``, ``P^-m`` with
-    ``m = min(a-1, 2b)``; compute-optimal at ``C = N t`` (P not limiting):
-    ``t ~ C^(b m/(a-1+b m))``, ``N ~ C^((a-1)/(a-1+b m))``, ``L* ~ C^(-(a-1) m/(a-1+b m))``
-    (the ``"loss"`` entry is that decay exponent, reported negative as a power of C).
-    Requires a > 1 and b > 0.
-    """
-    a = check_real("a", a, minimum=1.0, min_open=True)
-    b = check_real("b", b, minimum=0.0, min_open=True)
-    m = min(a - 1.0, 2.0 * b)
-    den = a - 1.0 + b * m
-    return {"time": (a - 1.0) / b, "model": m, "data": m,
-            "compute": {"t": b * m / den, "N": (a - 1.0) / den, "loss": -(a - 1.0) * m / den}}
+    return exponents(a, b)
 
 
 # ----------------------------------------------------------------------------------- theory

@@ -165,5 +165,5 @@ def _text(o: Dict[str, Any]) -> str:
         lines += [f"  time:   L ~ t^-{e['time']:.4f}",
                   f"  model:  L ~ N^-{e['model']:.4f}    data: L ~ P^-{e['data']:.4f}",
                   f"  compute-optimal: t ~ C^{c['t']:.4f}, N ~ C^{c['N']:.4f}, "
-                  f"L* ~ C^{c['loss']:.4f}"]
+                  f"L* ~ C^-{c['loss']:.4f}"]
     return "\n".join(lines)
