@@ -237,3 +237,20 @@ def test_measured_compute_optimal_exponent_phase_III():
     assert abs(r["eta_isoflop"] - 0.643) <= 0.02
     assert abs(r["eta_frontier"] - 0.643) <= 0.02
     assert abs(r["xi_isoflop"] - 0.5) <= 0.03
+
+
+def test_deterministic_vs_empirical_below_high_dimensional_line():
+    # alpha = 0.3 < 1/2 (v = 4 d): measured median gap 0.06%, lambda_min 1.6%, F_0 0.6%,
+    # loss (mean of 20 W, gamma = 0.5 / tr D) 1.9% for r >= 100.
+    a, b, v, d = 0.3, 0.7, 2000, 500
+    det = plrf.deterministic_spectrum(a, v, d, b)
+    lr = 0.5 / det.params["trace_D"]
+    emp = [plrf.empirical_spectrum(a, b, v, d, seed=s) for s in range(20)]
+    eig = np.mean([e.eigenvalues for e in emp], axis=0)
+    assert np.median(np.abs(det.eigenvalues / eig - 1)) <= 0.02
+    assert abs(det.lambda_min / eig[-1] - 1) <= 0.05
+    assert abs(det.limit_loss / np.mean([e.limit_loss for e in emp]) - 1) <= 0.05
+    dl = plrf.volterra_loss(det, lr, 100000)
+    el = np.mean([plrf.volterra_loss(e, lr, 100000).loss for e in emp], axis=0)
+    m = dl.steps >= 100
+    assert np.max(np.abs(dl.loss[m] / el[m] - 1)) <= 0.2
