@@ -254,3 +254,13 @@ def test_deterministic_vs_empirical_below_high_dimensional_line():
     el = np.mean([plrf.volterra_loss(e, lr, 100000).loss for e in emp], axis=0)
     m = dl.steps >= 100
     assert np.max(np.abs(dl.loss[m] / el[m] - 1)) <= 0.2
+
+
+def test_figure_data_small():
+    f = plrf.figure_spectrum(1.0, 2.0, 2000, 200, draws=5, bins=40)
+    assert f["empirical_density"].shape == (40,)
+    assert np.all(np.isfinite(f["deterministic_density"]))
+    p = plrf.figure_phase_diagram([0.7], [0.2, 0.3], [100, 141, 200, 283, 400, 566, 800],
+                                  flops=np.logspace(4, 9, 20))
+    assert np.isnan(p["eta"][0, 0]) and p["phases"][0, 1] == "Ia"
+    assert abs(p["eta"][0, 1] - p["eta_theory"][0, 1]) < 0.05
