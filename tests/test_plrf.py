@@ -260,7 +260,7 @@ def test_figure_data_small():
     f = plrf.figure_spectrum(1.0, 2.0, 2000, 200, draws=5, bins=40)
     assert f["empirical_density"].shape == (40,)
     assert np.all(np.isfinite(f["deterministic_density"]))
-    p = plrf.figure_phase_diagram([0.7], [0.2, 0.3], [100, 141, 200, 283, 400, 566, 800],
+    p = plrf.figure_phase_diagram([0.7], [-0.3, 0.3], [100, 141, 200, 283, 400, 566, 800],
                                   flops=np.logspace(4, 9, 20))
     assert np.isnan(p["eta"][0, 0]) and p["phases"][0, 1] == "Ia"
     assert abs(p["eta"][0, 1] - p["eta_theory"][0, 1]) < 0.05
