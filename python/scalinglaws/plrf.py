@@ -72,7 +72,7 @@ def _check_v_d(alpha: float, v: Any, d: Any) -> Tuple[float, int]:
     elif vv != int(vv):
         raise ValueError(f"v must be an integer or inf, got {v!r}")
     if not vv > d:
-        raise ValueError(f"need v > d (v >= d + 1), got v = {v}, d = {d}")
+        raise ValueError(f"need v > d (v >= d + 1), got v = {vv:g}, d = {d}")
     if not math.isinf(vv) and vv > 1e15:
         raise ValueError(f"v must be <= 1e15 or inf, got {v}")
     return vv, d
