@@ -264,3 +264,22 @@ def test_figure_data_small():
                                   flops=np.logspace(4, 9, 20))
     assert np.isnan(p["eta"][0, 0]) and p["phases"][0, 1] == "Ia"
     assert abs(p["eta"][0, 1] - p["eta_theory"][0, 1]) < 0.05
+
+
+def test_long_horizon_block_convergence():
+    # r = 1e9: block_rel 0.01 vs 0.002 agree to 1e-5 (measured 3.5e-6)
+    sp = plrf.empirical_spectrum(A, B, V, D, seed=3)
+    a = plrf.volterra_loss(sp, 0.3, 10**9)
+    b = plrf.volterra_loss(sp, 0.3, 10**9, block_rel=0.002, exact_steps=20000)
+    assert np.all(np.isfinite(a.loss)) and a.loss[-1] < a.loss[0]
+    assert np.max(np.abs(a.loss / b.loss - 1)) < 1e-5
+
+
+def test_large_d_estimate_is_of_the_right_order():
+    # P ~ F_0 + F_pp + F_ac + K_pp/(gamma B): measured ratios 0.84-1.57 (alpha=1, beta=0.7 and
+    # alpha=0.7, beta=1.2, d = 200..3200, r = 1e2..1e7)
+    for a, b in [(1.0, 0.7), (0.7, 1.2)]:
+        f = plrf.figure_finite_size(a, b, (200, 800), steps=10**6)
+        for row in f["rows"]:
+            m = row["steps"] >= 100
+            assert np.all((row["ratio"][m] > 0.5) & (row["ratio"][m] < 2.0))

@@ -42,7 +42,8 @@ __all__ = [
     "Spectrum", "LossCurve", "resolvent_m", "limit_loss", "lambda_min", "deterministic_spectrum",
     "empirical_spectrum", "max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve",
     "phase", "compute_optimal_exponents", "loss_components", "measure_compute_optimal",
-    "PHASES", "figure_spectrum", "figure_phase_diagram", "figure_boundary", "plot_figure",
+    "PHASES", "figure_spectrum", "figure_phase_diagram", "figure_boundary", "figure_finite_size",
+    "plot_figure",
 ]
 
 Size = Union[int, float]
@@ -592,3 +593,28 @@ def plot_figure(data: Dict[str, Any], kind: str, ax: Any = None) -> Any:
         raise ValueError(f"unknown kind {kind!r}")
     ax.legend() if kind in ("spectrum", "boundary") else None
     return ax
+
+
+def figure_finite_size(alpha: float, beta: float, ds: Sequence[int] = (200, 800, 3200), *,
+                       v_ratio: Optional[float] = None, lr_scale: float = 0.5,
+                       steps: int = 10**7) -> Dict[str, Any]:
+    """Fig. 5 (finite-size effects): ratio of the exact (deterministic-equivalent) Volterra
+    solution to the large-d estimate F_0 + F_pp + F_ac + K_pp / (gamma B) of plrf.md 3.1-3.2,
+    for several d (B = 1, gamma = lr_scale / tr D, v = inf above the line, else v_ratio d)."""
+    alpha, beta = _check_alpha_beta(alpha, beta)
+    if v_ratio is None and not 2 * alpha > 1:
+        v_ratio = 4.0
+    rows = []
+    for d in ds:
+        v = math.inf if v_ratio is None else int(round(v_ratio * d))
+        det = deterministic_spectrum(alpha, v, d, beta)
+        lr = lr_scale / det.params["trace_D"]
+        c = volterra_loss(det, lr, steps)
+        r = c.steps[1:].astype(float)
+        comp = loss_components(alpha, beta, d, r, lr, 1, v=v)
+        est = comp["F_0"] + comp["F_pp"] + comp["F_ac"]
+        if comp["noise"] is not None:
+            est = est + comp["noise"]
+        rows.append({"d": d, "steps": c.steps[1:], "loss": c.loss[1:], "estimate": est,
+                     "ratio": c.loss[1:] / est})
+    return {"alpha": alpha, "beta": beta, "rows": rows}
