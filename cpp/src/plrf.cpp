@@ -244,7 +244,6 @@ NewtonOut continuation(const PowerLawSums& S, int d, double trd, cplx z) {
   const double x = z.real(), eta_t = z.imag();
   double eta = 1e3 * (1.0 + std::abs(x) + trd);
   cplx m = 1.0;
-  NewtonOut out{m, kInf, false};
   if (eta <= eta_t) return newton(S, d, z, m, 200, 1e-14);
   double factor = 0.25;
   int failures = 0;

@@ -42,7 +42,8 @@ __all__ = [
     "Spectrum", "LossCurve", "resolvent_m", "limit_loss", "lambda_min", "deterministic_spectrum",
     "empirical_spectrum", "max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve",
     "phase", "compute_optimal_exponents", "loss_components", "measure_compute_optimal",
-    "PHASES",
+    "PHASES", "figure_spectrum", "figure_phase_diagram", "figure_boundary", "figure_finite_size",
+    "plot_figure",
 ]
 
 Size = Union[int, float]
@@ -72,7 +73,7 @@ def _check_v_d(alpha: float, v: Any, d: Any) -> Tuple[float, int]:
     elif vv != int(vv):
         raise ValueError(f"v must be an integer or inf, got {v!r}")
     if not vv > d:
-        raise ValueError(f"need v > d (v >= d + 1), got v = {v}, d = {d}")
+        raise ValueError(f"need v > d (v >= d + 1), got v = {vv:g}, d = {d}")
     if not math.isinf(vv) and vv > 1e15:
         raise ValueError(f"v must be <= 1e15 or inf, got {v}")
     return vv, d
@@ -172,7 +173,10 @@ def deterministic_spectrum(alpha: float, v: Size, d: int, beta: Optional[float] 
     z = x + i eta_rel x. Deterministic eigenvalue k (descending) is where the descending
     cumulative count crosses k - 1/2; rho_k integrates the rho-measure (1/pi) Im(S_F/z) between the
     crossings of k - 1 and k (the top window extends to the top of the grid, so it contains the
-    whole top bump). ``beta`` is needed for rho and the limit loss.
+    whole top bump). ``beta`` is needed for rho and the limit loss. The integrated count must be
+    within 2% (+1) of d, else RuntimeError; the small remainder (typically < 1e-4 d) is removed by
+    rescaling the count to d before it is inverted. Sum rule: limit_loss + sum_k lambda_k rho_k
+    equals ||D^1/2 b||^2 to ~1e-3 (checked in the tests).
     """
     alpha, beta = _check_alpha_beta(alpha, beta)
     v, d = _check_v_d(alpha, v, d)
@@ -482,3 +486,138 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
         "flops": flops, "P_frontier": P_front, "d_frontier": d_front, "P_isoflop": P_iso,
         "d_isoflop": d_iso, "interior": interior, "ds": np.asarray(ds), "curves": curves,
     }
+
+
+# ------------------------------------------------------------------------------ figure data
+def figure_spectrum(alpha: float = 1.0, beta: float = 2.0, v: int = 10000, d: int = 1000,
+                    draws: int = 100, bins: int = 200, seed: int = 0) -> Dict[str, Any]:
+    """Empirical vs deterministic spectrum (plrf.md 4, appendix figure).
+
+    Histogram (log bins) of the target-weighted spectral measure sum_k lambda_k rho_k delta_k of
+    ``draws`` sampled W (atom at 0 removed), averaged, against the deterministic target measure
+    x * rho_density; also the mean sorted eigenvalues vs the deterministic ones.
+    """
+    draws = check_int("draws", draws, minimum=1, maximum=10000)
+    det = deterministic_spectrum(alpha, v, d, beta)
+    lo, hi = 0.5 * det.lambda_min, 2.0 * det.eigenvalues[0]
+    edges = np.logspace(math.log10(lo), math.log10(hi), bins + 1)
+    hist = np.zeros(bins)
+    eig = np.zeros(d)
+    for s in range(draws):
+        e = empirical_spectrum(alpha, beta, v, d, seed + s)
+        hist += np.histogram(e.eigenvalues, edges, weights=e.eigenvalues * e.rho)[0]
+        eig += e.eigenvalues
+    hist /= draws * np.diff(edges)
+    return {"edges": edges, "empirical_density": hist, "grid": det.grid,
+            "deterministic_density": det.target_measure, "empirical_eigenvalues": eig / draws,
+            "deterministic_eigenvalues": det.eigenvalues, "lambda_min": det.lambda_min}
+
+
+def figure_phase_diagram(alphas: Sequence[float], betas: Sequence[float], ds: Sequence[int], *,
+                         flops: Optional[Sequence[float]] = None, **kwargs: Any) -> Dict[str, Any]:
+    """Measured (IsoFLOP) and closed-form xi, eta on an (alpha, beta) grid (Fig. 4a heat maps;
+    a single alpha and many betas gives the Fig. 4b sweep). Points with 2(alpha+beta) <= 1 are
+    NaN."""
+    A, Bt = np.asarray(alphas, float), np.asarray(betas, float)
+    out = {k: np.full((A.size, Bt.size), np.nan) for k in
+           ("xi", "eta", "xi_theory", "eta_theory", "xi_frontier", "eta_frontier")}
+    phases = np.full((A.size, Bt.size), "", dtype=object)
+    for i, a in enumerate(A):
+        for j, b in enumerate(Bt):
+            if not 2 * (a + b) > 1:
+                continue
+            r = measure_compute_optimal(a, b, ds, flops=flops, **kwargs)
+            out["xi"][i, j], out["eta"][i, j] = r["xi_isoflop"], r["eta_isoflop"]
+            out["xi_frontier"][i, j], out["eta_frontier"][i, j] = r["xi_frontier"], r["eta_frontier"]
+            out["xi_theory"][i, j], out["eta_theory"][i, j] = r["xi_theory"], r["eta_theory"]
+            phases[i, j] = r["phase"]
+    out.update(alphas=A, betas=Bt, phases=phases)
+    return out
+
+
+def figure_boundary(alpha: float = 0.7, beta: float = 0.7, ds: Sequence[int] = (100, 200, 400, 800),
+                    v_ratio: float = 4.0, lr_scale: float = 0.5, flops_max: float = 1e9,
+                    sgd_runs: int = 0, seed: int = 0) -> Dict[str, Any]:
+    """Fig. 3 (II/III boundary): Volterra (deterministic) loss vs flops f = d r for several d,
+    optionally with the mean of ``sgd_runs`` simulated SGD runs (v = v_ratio d, B = 1,
+    gamma = lr_scale / tr D), plus the compute-optimal measurement (IsoFLOP slices, d* fit)."""
+    from .simulate import simulate_sgd
+
+    curves = []
+    for d in ds:
+        v = int(round(v_ratio * d))
+        det = deterministic_spectrum(alpha, v, d, beta)
+        lr = lr_scale / det.params["trace_D"]
+        steps = int(flops_max // d)
+        c = volterra_loss(det, lr, steps)
+        row: Dict[str, Any] = {"d": d, "flops": c.steps * d, "volterra": c.loss}
+        if sgd_runs > 0:
+            res = simulate_sgd(Problem.paquette(alpha, beta, v, d), lr, steps, seeds=sgd_runs,
+                               seed=seed, n_checkpoints=60)
+            row.update(sgd_flops=res.steps * d, sgd_mean=res.test_loss_mean,
+                       sgd_sem=res.test_loss_sem)
+        curves.append(row)
+    meas = measure_compute_optimal(alpha, beta, ds, v_ratio=v_ratio, lr_scale=lr_scale,
+                                   flops=np.logspace(math.log10(10 * max(ds)),
+                                                     math.log10(flops_max), 30))
+    return {"curves": curves, "compute_optimal": meas}
+
+
+def plot_figure(data: Dict[str, Any], kind: str, ax: Any = None) -> Any:
+    """Draw a figure_* result with matplotlib (optional extra ``scalinglaws[plot]``).
+    ``kind``: "spectrum", "eta", "xi" (phase heat maps) or "boundary"."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    if kind == "spectrum":
+        c = 0.5 * (data["edges"][1:] + data["edges"][:-1])
+        ax.loglog(c, data["empirical_density"], ".", label="empirical (mean over W)")
+        ax.loglog(data["grid"], data["deterministic_density"], "-", label="deterministic")
+        ax.set_xlabel("eigenvalue")
+        ax.set_ylabel("target-weighted density")
+    elif kind in ("eta", "xi"):
+        im = ax.imshow(data[kind].T, origin="lower", aspect="auto",
+                       extent=(data["alphas"][0], data["alphas"][-1], data["betas"][0],
+                               data["betas"][-1]))
+        ax.figure.colorbar(im, ax=ax, label=f"measured {kind}")
+        ax.set_xlabel("alpha")
+        ax.set_ylabel("beta")
+    elif kind == "boundary":
+        for row in data["curves"]:
+            ax.loglog(row["flops"][1:], row["volterra"][1:], label=f"d={row['d']}")
+            if "sgd_mean" in row:
+                ax.loglog(row["sgd_flops"][1:], row["sgd_mean"][1:], ".", ms=3)
+        m = data["compute_optimal"]
+        ax.loglog(m["flops"], m["P_frontier"], "k--", label="frontier")
+        ax.set_xlabel("flops f = B d r")
+        ax.set_ylabel("P (no 1/2)")
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    ax.legend() if kind in ("spectrum", "boundary") else None
+    return ax
+
+
+def figure_finite_size(alpha: float, beta: float, ds: Sequence[int] = (200, 800, 3200), *,
+                       v_ratio: Optional[float] = None, lr_scale: float = 0.5,
+                       steps: int = 10**7) -> Dict[str, Any]:
+    """Fig. 5 (finite-size effects): ratio of the exact (deterministic-equivalent) Volterra
+    solution to the large-d estimate F_0 + F_pp + F_ac + K_pp / (gamma B) of plrf.md 3.1-3.2,
+    for several d (B = 1, gamma = lr_scale / tr D, v = inf above the line, else v_ratio d)."""
+    alpha, beta = _check_alpha_beta(alpha, beta)
+    if v_ratio is None and not 2 * alpha > 1:
+        v_ratio = 4.0
+    rows = []
+    for d in ds:
+        v = math.inf if v_ratio is None else int(round(v_ratio * d))
+        det = deterministic_spectrum(alpha, v, d, beta)
+        lr = lr_scale / det.params["trace_D"]
+        c = volterra_loss(det, lr, steps)
+        r = c.steps[1:].astype(float)
+        comp = loss_components(alpha, beta, d, r, lr, 1, v=v)
+        est = comp["F_0"] + comp["F_pp"] + comp["F_ac"]
+        if comp["noise"] is not None:
+            est = est + comp["noise"]
+        rows.append({"d": d, "steps": c.steps[1:], "loss": c.loss[1:], "estimate": est,
+                     "ratio": c.loss[1:] / est})
+    return {"alpha": alpha, "beta": beta, "rows": rows}
