@@ -43,7 +43,6 @@ __all__ = [
     "empirical_spectrum", "max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve",
     "phase", "compute_optimal_exponents", "loss_components", "measure_compute_optimal",
     "PHASES", "figure_spectrum", "figure_phase_diagram", "figure_boundary", "figure_finite_size",
-    "plot_figure",
 ]
 
 Size = Union[int, float]
@@ -561,41 +560,6 @@ def figure_boundary(alpha: float = 0.7, beta: float = 0.7, ds: Sequence[int] = (
                                    flops=np.logspace(math.log10(10 * max(ds)),
                                                      math.log10(flops_max), 30))
     return {"curves": curves, "compute_optimal": meas}
-
-
-def plot_figure(data: Dict[str, Any], kind: str, ax: Any = None) -> Any:
-    """Draw a figure_* result with matplotlib (optional extra ``scalinglaws[plot]``).
-    ``kind``: "spectrum", "eta", "xi" (phase heat maps) or "boundary"."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots()
-    if kind == "spectrum":
-        c = 0.5 * (data["edges"][1:] + data["edges"][:-1])
-        ax.loglog(c, data["empirical_density"], ".", label="empirical (mean over W)")
-        ax.loglog(data["grid"], data["deterministic_density"], "-", label="deterministic")
-        ax.set_xlabel("eigenvalue")
-        ax.set_ylabel("target-weighted density")
-    elif kind in ("eta", "xi"):
-        im = ax.imshow(data[kind].T, origin="lower", aspect="auto",
-                       extent=(data["alphas"][0], data["alphas"][-1], data["betas"][0],
-                               data["betas"][-1]))
-        ax.figure.colorbar(im, ax=ax, label=f"measured {kind}")
-        ax.set_xlabel("alpha")
-        ax.set_ylabel("beta")
-    elif kind == "boundary":
-        for row in data["curves"]:
-            ax.loglog(row["flops"][1:], row["volterra"][1:], label=f"d={row['d']}")
-            if "sgd_mean" in row:
-                ax.loglog(row["sgd_flops"][1:], row["sgd_mean"][1:], ".", ms=3)
-        m = data["compute_optimal"]
-        ax.loglog(m["flops"], m["P_frontier"], "k--", label="frontier")
-        ax.set_xlabel("flops f = B d r")
-        ax.set_ylabel("P (no 1/2)")
-    else:
-        raise ValueError(f"unknown kind {kind!r}")
-    ax.legend() if kind in ("spectrum", "boundary") else None
-    return ax
 
 
 def figure_finite_size(alpha: float, beta: float, ds: Sequence[int] = (200, 800, 3200), *,
