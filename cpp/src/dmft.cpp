@@ -68,21 +68,38 @@ double solve_real_positive(const Spectrum& sp, double q) {
 cplx residual(const Spectrum& sp, cplx q, cplx S, cplx* dfdS) {
   const cplx x = xval(sp, S);
   // sums of lambda/(q + lambda x) and lambda/(q + lambda x)^2 in real arithmetic (no __divdc3)
-  double g1r = 0.0, g1i = 0.0, g2r = 0.0, g2i = 0.0;
+  // four independent partial sums (instruction-level parallelism; fixed order, deterministic)
+  double a1r[4] = {0, 0, 0, 0}, a1i[4] = {0, 0, 0, 0}, a2r[4] = {0, 0, 0, 0}, a2i[4] = {0, 0, 0, 0};
   const std::size_t M = sp.lam.size();
   const double qr = q.real(), qi = q.imag(), xr = x.real(), xi = x.imag();
-  for (std::size_t k = 0; k < M; ++k) {
-    const double l = sp.lam[k];
-    const double dr = qr + l * xr, di = qi + l * xi;
-    const double n = 1.0 / (dr * dr + di * di);
-    const double ir = dr * n, ii = -di * n;  // 1/(q + l x)
-    g1r += l * ir;
-    g1i += l * ii;
-    if (dfdS) {
-      g2r += l * (ir * ir - ii * ii);
-      g2i += l * (2.0 * ir * ii);
+  const double* lam = sp.lam.data();
+  std::size_t k = 0;
+  for (; k + 4 <= M; k += 4) {
+    for (int u = 0; u < 4; ++u) {
+      const double l = lam[k + u];
+      const double dr = qr + l * xr, di = qi + l * xi;
+      const double n = 1.0 / (dr * dr + di * di);
+      const double ir = dr * n, ii = -di * n;  // 1/(q + l x)
+      a1r[u] += l * ir;
+      a1i[u] += l * ii;
+      a2r[u] += l * (ir * ir - ii * ii);
+      a2i[u] += l * (2.0 * ir * ii);
     }
   }
+  for (; k < M; ++k) {
+    const double l = lam[k];
+    const double dr = qr + l * xr, di = qi + l * xi;
+    const double n = 1.0 / (dr * dr + di * di);
+    const double ir = dr * n, ii = -di * n;
+    a1r[0] += l * ir;
+    a1i[0] += l * ii;
+    a2r[0] += l * (ir * ir - ii * ii);
+    a2i[0] += l * (2.0 * ir * ii);
+  }
+  const double g1r = (a1r[0] + a1r[1]) + (a1r[2] + a1r[3]);
+  const double g1i = (a1i[0] + a1i[1]) + (a1i[2] + a1i[3]);
+  const double g2r = (a2r[0] + a2r[1]) + (a2r[2] + a2r[3]);
+  const double g2i = (a2i[0] + a2i[1]) + (a2i[2] + a2i[3]);
   const cplx g = x * cplx(g1r, g1i);
   if (dfdS) {
     const cplx dg = q * cplx(g2r, g2i);
@@ -100,6 +117,10 @@ bool newton(const Spectrum& sp, cplx q, cplx& S, double& resid, int max_iter) {
     if (!std::isfinite(resid)) return false;
     cplx step = f / d;
     if (!std::isfinite(step.real()) || !std::isfinite(step.imag())) return false;
+    if (std::abs(step) <= 1e-15 * std::abs(S)) {  // converged: the Newton step is round-off
+      S -= step;
+      return true;
+    }
     // backtracking on |f|
     double t = 1.0;
     cplx Sn, fn, dn;
