@@ -196,6 +196,40 @@ def test_early_time_expansion():
     assert np.all(np.abs(approx - exact) < 0.1 * np.abs(exact - zeroth))
 
 
+def test_timescale_density_normalised():
+    """int rho_k(u) du = H_k(0) = 1 when no mass sits at u = 0 (N, P > number of relevant modes),
+    and rho_k -> delta(u - lambda_k) as N, P grow (App. F). Trapezoid on a fine log grid: 2%."""
+    pr = Problem.bordelon(A, B, 400, 2000)
+    u = np.logspace(-4, 1, 4000)
+    rho = dmft.timescale_density(pr, 4000, u, [1, 3])
+    mass = np.trapezoid(rho * u[:, None], np.log(u), axis=0)
+    assert np.all(np.abs(mass - 1) < 0.02), mass
+    peak = u[np.argmax(rho, axis=0)]
+    assert np.allclose(peak, pr.lam[[0, 2]], rtol=0.1)
+
+
+def test_irreducible_bias():
+    """B(t) = sum lambda w*^2 H_k^2: equals eq. (125) at N = P = inf, and B <= L at finite N, P."""
+    pr = Problem.bordelon(A, B, 300, 64)
+    t = np.array([1.0, 10.0, 100.0])
+    b_inf = dmft.irreducible_bias(pr, math.inf, t, N=math.inf, flow=True)
+    assert np.allclose(b_inf, pr.infinite_limit_loss(t), rtol=1e-6)
+    b = dmft.irreducible_bias(pr, 128, t, flow=True)
+    L = dmft.loss_curve(pr, 128, t, flow=True).test_loss
+    assert np.all(b < L) and np.all(b > b_inf)
+
+
+def test_auto_falls_back_to_recipe_for_large_lr():
+    """lr * max eig(K) >= 1 is outside the GD contour; auto mode then uses the exact recipe."""
+    pr = Problem.bordelon(A, B, 400, 16)
+    c = dmft.loss_curve(pr, 32, [5.0, 40.0], lr=0.9)
+    assert c.method == "recipe"
+    ref = dmft.loss_curve(pr, 32, [5.0, 40.0], lr=0.9, method="recipe")
+    assert np.array_equal(c.test_loss, ref.test_loss)
+    with pytest.raises(ValueError, match="stability limit"):
+        dmft.loss_curve(pr, 32, [40.0], lr=1.2)
+
+
 # ------------------------------------------------------------------ against simulation
 @pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
 def test_theory_vs_simulation_fast(N, P):
