@@ -22,7 +22,12 @@ Main entry points
 * :func:`transfer_functions` -- H_k(t) (eq. 10 inverted).
 * Closed forms: :func:`infinite_width_loss` (eq. 125), :func:`final_losses` (App. C, eqs. 70-76;
   kernel limit eqs. 77-80), :func:`early_time_transfer` (App. D, eq. 83), :func:`exponents`
-  (eq. 14 and App. N with the eq. 155 typo fixed), :func:`compute_optimal_frontier`.
+  (eq. 14 and App. N with the eq. 155 typo fixed), :func:`compute_optimal_frontier`,
+  :func:`timescale_density` (App. F, eq. 90), :func:`irreducible_bias` (eqs. 19, 114).
+
+Not implemented: momentum (eqs. 138-141), finite ensembles / bagging beyond the E, B -> inf bias
+(eq. 112), the train-test-gap integral (eq. 18) as a separate function (the train loss itself is
+computed), and the paper's figures.
 """
 from __future__ import annotations
 
