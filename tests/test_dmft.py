@@ -245,16 +245,31 @@ def test_theory_vs_simulation_grid(N, P):
     compare_with_simulation(N, P)
 
 
-@pytest.mark.parametrize("N,P", [(400, 100), (100, 400), (50, 800)])
-def test_final_losses_vs_long_time_simulation(N, P):
-    """Final losses within 3% of gradient-flow simulations at t = 1e7 (32 seeds, M = 4 max)."""
+def _final_vs_simulation(N, P, seeds, allow_sem):
     M = 4 * max(N, P)
     pr = Problem.bordelon(A, B, M, N)
     f = dmft.final_losses(pr, P)
-    sim = simulate_gd(pr, P, flow=True, times=[1e7], seeds=32)
-    assert abs(f["test"] / sim.test_loss_mean[0] - 1) < 0.03
+    sim = simulate_gd(pr, P, flow=True, times=[1e7], seeds=seeds)
+    pairs = [("test", f["test"], sim.test_loss_mean[0], sim.test_loss_sem[0])]
     if N < P:
-        assert abs(f["train"] / sim.train_loss_mean[0] - 1) < 0.03
+        pairs.append(("train", f["train"], sim.train_loss_mean[0], sim.train_loss_sem[0]))
+    for name, theory, mean, sem in pairs:
+        ok = abs(theory / mean - 1) < 0.03 or (allow_sem and abs(theory - mean) < 3 * sem)
+        assert ok, f"{name} N={N} P={P}: theory {theory:.4f} sim {mean:.4f} +- {sem:.4f}"
+
+
+@pytest.mark.parametrize("N,P", [(400, 100), (100, 400), (50, 800)])
+def test_final_losses_vs_long_time_simulation(N, P):
+    """Final losses vs gradient-flow simulations at t = 1e7 (32 seeds, M = 4 max(N, P)): 3% or
+    3 SEM (with 32 seeds the SEM is 1.3-1.6%; measured 3.0%, 1.0%, 1.1%)."""
+    _final_vs_simulation(N, P, 32, allow_sem=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("N,P", [(400, 100), (100, 400), (50, 800)])
+def test_final_losses_vs_long_time_simulation_strict(N, P):
+    """Strict 3% with 128 seeds (measured 1.6%, 1.1%, 0.6%)."""
+    _final_vs_simulation(N, P, 128, allow_sem=False)
 
 
 def test_sgd_theory_vs_simulation():
