@@ -149,8 +149,12 @@ def test_infinite_limits_closed_form():
     gd = dmft.loss_curve(pr, math.inf, t, N=math.inf, lr=LR)
     ref = dmft.infinite_width_loss(pr, gd.times, lr=LR)
     assert np.max(np.abs(gd.test_loss / ref - 1)) < 1e-8
+    # absolute floor of the contour: measured 4e-10 (14 nodes, default), 2e-11 (16 nodes)
+    exact = np.exp(-np.outer(t, pr.lam[[0, 9]]))
     H = dmft.transfer_functions(pr, math.inf, t, [1, 10], N=math.inf, flow=True)
-    assert np.allclose(H, np.exp(-np.outer(t, pr.lam[[0, 9]])), rtol=1e-7, atol=1e-10)  # absolute floor of the contour ~1e-11
+    assert np.allclose(H, exact, rtol=1e-6, atol=1e-9)
+    H = dmft.transfer_functions(pr, math.inf, t, [1, 10], N=math.inf, flow=True, nodes=16)
+    assert np.allclose(H, exact, rtol=1e-7, atol=1e-10)
 
 
 def test_gd_small_lr_approaches_flow():
@@ -192,6 +196,40 @@ def test_early_time_expansion():
     assert np.all(np.abs(approx - exact) < 0.1 * np.abs(exact - zeroth))
 
 
+def test_timescale_density_normalised():
+    """int rho_k(u) du = H_k(0) = 1 when no mass sits at u = 0 (N, P > number of relevant modes),
+    and rho_k -> delta(u - lambda_k) as N, P grow (App. F). Trapezoid on a fine log grid: 2%."""
+    pr = Problem.bordelon(A, B, 400, 2000)
+    u = np.logspace(-4, 1, 4000)
+    rho = dmft.timescale_density(pr, 4000, u, [1, 3])
+    mass = np.trapezoid(rho * u[:, None], np.log(u), axis=0)
+    assert np.all(np.abs(mass - 1) < 0.02), mass
+    peak = u[np.argmax(rho, axis=0)]
+    assert np.allclose(peak, pr.lam[[0, 2]], rtol=0.1)
+
+
+def test_irreducible_bias():
+    """B(t) = sum lambda w*^2 H_k^2: equals eq. (125) at N = P = inf, and B <= L at finite N, P."""
+    pr = Problem.bordelon(A, B, 300, 64)
+    t = np.array([1.0, 10.0, 100.0])
+    b_inf = dmft.irreducible_bias(pr, math.inf, t, N=math.inf, flow=True)
+    assert np.allclose(b_inf, pr.infinite_limit_loss(t), rtol=1e-6)
+    b = dmft.irreducible_bias(pr, 128, t, flow=True)
+    L = dmft.loss_curve(pr, 128, t, flow=True).test_loss
+    assert np.all(b < L) and np.all(b > b_inf)
+
+
+def test_auto_falls_back_to_recipe_for_large_lr():
+    """lr * max eig(K) >= 1 is outside the GD contour; auto mode then uses the exact recipe."""
+    pr = Problem.bordelon(A, B, 400, 16)
+    c = dmft.loss_curve(pr, 32, [5.0, 40.0], lr=0.9)
+    assert c.method == "recipe"
+    ref = dmft.loss_curve(pr, 32, [5.0, 40.0], lr=0.9, method="recipe")
+    assert np.array_equal(c.test_loss, ref.test_loss)
+    with pytest.raises(ValueError, match="stability limit"):
+        dmft.loss_curve(pr, 32, [40.0], lr=1.2)
+
+
 # ------------------------------------------------------------------ against simulation
 @pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
 def test_theory_vs_simulation_fast(N, P):
@@ -207,16 +245,31 @@ def test_theory_vs_simulation_grid(N, P):
     compare_with_simulation(N, P)
 
 
-@pytest.mark.parametrize("N,P", [(400, 100), (100, 400), (50, 800)])
-def test_final_losses_vs_long_time_simulation(N, P):
-    """Final losses within 3% of gradient-flow simulations at t = 1e7 (32 seeds, M = 4 max)."""
+def _final_vs_simulation(N, P, seeds, allow_sem):
     M = 4 * max(N, P)
     pr = Problem.bordelon(A, B, M, N)
     f = dmft.final_losses(pr, P)
-    sim = simulate_gd(pr, P, flow=True, times=[1e7], seeds=32)
-    assert abs(f["test"] / sim.test_loss_mean[0] - 1) < 0.03
+    sim = simulate_gd(pr, P, flow=True, times=[1e7], seeds=seeds)
+    pairs = [("test", f["test"], sim.test_loss_mean[0], sim.test_loss_sem[0])]
     if N < P:
-        assert abs(f["train"] / sim.train_loss_mean[0] - 1) < 0.03
+        pairs.append(("train", f["train"], sim.train_loss_mean[0], sim.train_loss_sem[0]))
+    for name, theory, mean, sem in pairs:
+        ok = abs(theory / mean - 1) < 0.03 or (allow_sem and abs(theory - mean) < 3 * sem)
+        assert ok, f"{name} N={N} P={P}: theory {theory:.4f} sim {mean:.4f} +- {sem:.4f}"
+
+
+@pytest.mark.parametrize("N,P", [(400, 100), (100, 400), (50, 800)])
+def test_final_losses_vs_long_time_simulation(N, P):
+    """Final losses vs gradient-flow simulations at t = 1e7 (32 seeds, M = 4 max(N, P)): 3% or
+    3 SEM (with 32 seeds the SEM is 1.3-1.6%; measured 3.0%, 1.0%, 1.1%)."""
+    _final_vs_simulation(N, P, 32, allow_sem=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("N,P", [(400, 100), (100, 400), (50, 800)])
+def test_final_losses_vs_long_time_simulation_strict(N, P):
+    """Strict 3% with 128 seeds (measured 1.6%, 1.1%, 0.6%)."""
+    _final_vs_simulation(N, P, 128, allow_sem=False)
 
 
 def test_sgd_theory_vs_simulation():

@@ -67,15 +67,42 @@ double solve_real_positive(const Spectrum& sp, double q) {
 
 cplx residual(const Spectrum& sp, cplx q, cplx S, cplx* dfdS) {
   const cplx x = xval(sp, S);
-  cplx g = 0.0, dg = 0.0;
+  // sums of lambda/(q + lambda x) and lambda/(q + lambda x)^2 in real arithmetic (no __divdc3)
+  // four independent partial sums (instruction-level parallelism; fixed order, deterministic)
+  double a1r[4] = {0, 0, 0, 0}, a1i[4] = {0, 0, 0, 0}, a2r[4] = {0, 0, 0, 0}, a2i[4] = {0, 0, 0, 0};
   const std::size_t M = sp.lam.size();
-  for (std::size_t k = 0; k < M; ++k) {
-    const double l = sp.lam[k];
-    const cplx inv = 1.0 / (q + l * x);
-    g += l * x * inv;
-    if (dfdS) dg += l * q * inv * inv;
+  const double qr = q.real(), qi = q.imag(), xr = x.real(), xi = x.imag();
+  const double* lam = sp.lam.data();
+  std::size_t k = 0;
+  for (; k + 4 <= M; k += 4) {
+    for (int u = 0; u < 4; ++u) {
+      const double l = lam[k + u];
+      const double dr = qr + l * xr, di = qi + l * xi;
+      const double n = 1.0 / (dr * dr + di * di);
+      const double ir = dr * n, ii = -di * n;  // 1/(q + l x)
+      a1r[u] += l * ir;
+      a1i[u] += l * ii;
+      a2r[u] += l * (ir * ir - ii * ii);
+      a2i[u] += l * (2.0 * ir * ii);
+    }
   }
+  for (; k < M; ++k) {
+    const double l = lam[k];
+    const double dr = qr + l * xr, di = qi + l * xi;
+    const double n = 1.0 / (dr * dr + di * di);
+    const double ir = dr * n, ii = -di * n;
+    a1r[0] += l * ir;
+    a1i[0] += l * ii;
+    a2r[0] += l * (ir * ir - ii * ii);
+    a2i[0] += l * (2.0 * ir * ii);
+  }
+  const double g1r = (a1r[0] + a1r[1]) + (a1r[2] + a1r[3]);
+  const double g1i = (a1i[0] + a1i[1]) + (a1i[2] + a1i[3]);
+  const double g2r = (a2r[0] + a2r[1]) + (a2r[2] + a2r[3]);
+  const double g2i = (a2i[0] + a2i[1]) + (a2i[2] + a2i[3]);
+  const cplx g = x * cplx(g1r, g1i);
   if (dfdS) {
+    const cplx dg = q * cplx(g2r, g2i);
     const cplx dx = -sp.inv_P * (1.0 - S * sp.inv_N) - sp.inv_N * (1.0 - S * sp.inv_P);
     *dfdS = 1.0 - dg * dx;
   }
@@ -90,6 +117,10 @@ bool newton(const Spectrum& sp, cplx q, cplx& S, double& resid, int max_iter) {
     if (!std::isfinite(resid)) return false;
     cplx step = f / d;
     if (!std::isfinite(step.real()) || !std::isfinite(step.imag())) return false;
+    if (std::abs(step) <= 1e-15 * std::abs(S)) {  // converged: the Newton step is round-off
+      S -= step;
+      return true;
+    }
     // backtracking on |f|
     double t = 1.0;
     cplx Sn, fn, dn;
@@ -202,12 +233,30 @@ Contour make_contour(double time, const CurveOptions& opt) {
 }
 
 // S along the contour nodes, by continuation from the real node (unique real root) outward.
-std::vector<cplx> solve_contour(const Spectrum& sp, const std::vector<cplx>& q) {
+// With a guess (the solution at the same node of a nearby time), each node is first tried by
+// Newton from its guess; nodes that fail (or land off the physical branch) fall back to the
+// continuation along the contour.
+std::vector<cplx> solve_contour(const Spectrum& sp, const std::vector<cplx>& q,
+                                const std::vector<cplx>* guess = nullptr) {
   std::vector<cplx> S(q.size(), 0.0);
   if (both_infinite(sp)) return S;
-  S[0] = (q[0].imag() == 0.0 && q[0].real() > 0) ? cplx(solve_real_positive(sp, q[0].real()), 0.0)
-                                                  : solve(sp, q[0]);
+  std::vector<char> done(q.size(), 0);
+  if (guess) {
+    for (std::size_t j = 0; j < q.size(); ++j) {
+      cplx Sg = (*guess)[j];
+      double resid = 0.0;
+      if (newton(sp, q[j], Sg, resid, 20) && physical(q[j], Sg)) {
+        if (j == 0) Sg = cplx(Sg.real(), 0.0);
+        S[j] = Sg;
+        done[j] = 1;
+      }
+    }
+  }
+  if (!done[0])
+    S[0] = (q[0].imag() == 0.0 && q[0].real() > 0) ? cplx(solve_real_positive(sp, q[0].real()), 0.0)
+                                                    : solve(sp, q[0]);
   for (std::size_t j = 1; j < q.size(); ++j) {
+    if (done[j]) continue;
     cplx Sc = S[j - 1];
     cplx qprev = q[j - 1];
     // substeps along the straight segment (it stays in the upper half plane)
@@ -256,9 +305,19 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
     sw(k, 2) = l;
     sw(k, 3) = l * std::sqrt(w2);
   }
-  parallel_for(T, opt.threads, [&](std::ptrdiff_t it) {
+  // Times are processed in fixed chunks (independent of the thread count); inside a chunk each
+  // time warm-starts Newton from the previous one.
+  const std::ptrdiff_t chunk = 8;
+  const std::ptrdiff_t nchunks = (T + chunk - 1) / chunk;
+  parallel_for(nchunks, opt.threads, [&](std::ptrdiff_t ic) {
+  std::vector<cplx> prevS;
+  double prev_t = -1.0;
+  for (std::ptrdiff_t it = ic * chunk; it < std::min(T, (ic + 1) * chunk); ++it) {
     const Contour c = make_contour(times[it], opt);
-    const std::vector<cplx> S = solve_contour(sp, c.q);
+    const bool warm = prev_t > 0 && times[it] <= 2.0 * prev_t && times[it] >= 0.5 * prev_t;
+    const std::vector<cplx> S = solve_contour(sp, c.q, warm ? &prevS : nullptr);
+    prevS = S;
+    prev_t = times[it];
     std::vector<cplx> R1(K), R3(K), x(K);
     for (int j = 0; j < K; ++j) {
       R1[j] = 1.0 - S[j] * sp.inv_P;
@@ -266,11 +325,13 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
       x[j] = R1[j] * R3[j];
     }
     Matrix H(M, 2 * K);
-    for (std::ptrdiff_t k = 0; k < M; ++k) {
-      for (int j = 0; j < K; ++j) {
-        const cplx h = 1.0 / (c.q[j] + sp.lam[k] * x[j]);
-        H(k, 2 * j) = h.real();
-        H(k, 2 * j + 1) = h.imag();
+    for (int j = 0; j < K; ++j) {
+      for (std::ptrdiff_t k = 0; k < M; ++k) {
+        const double dr = c.q[j].real() + sp.lam[k] * x[j].real();
+        const double di = c.q[j].imag() + sp.lam[k] * x[j].imag();
+        const double n = 1.0 / (dr * dr + di * di);
+        H(k, 2 * j) = dr * n;
+        H(k, 2 * j + 1) = -di * n;
       }
     }
     Matrix A(M, 2 * K), G[4];
@@ -324,6 +385,7 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
     }
     test[it] = L;
     train[it] = Lh;
+  }
   });
 }
 

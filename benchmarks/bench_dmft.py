@@ -1,0 +1,46 @@
+"""Benchmark: full DMFT theory curve vs the simulator's 32-seed mean, same setting.
+
+a = 1.5, b = 1.25, N = 512, P = 1024, M = 8192, discrete GD lr = 0.5, 200 log-spaced times up to
+t = 1e4 (test and train loss). Target: theory < 2 s. Run with
+``pytest benchmarks/bench_dmft.py --benchmark-enable -s``.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from scalinglaws import dmft
+from scalinglaws.problem import Problem
+from scalinglaws.simulate import simulate_gd
+
+A, B, M, N, P, LR = 1.5, 1.25, 8192, 512, 1024, 0.5
+TIMES = np.logspace(0, 4, 200)
+
+
+@pytest.fixture(scope="module")
+def problem() -> Problem:
+    return Problem.bordelon(A, B, M, N)
+
+
+def _theory(problem: Problem):
+    return dmft.loss_curve(problem, P, TIMES, lr=LR)
+
+
+def test_bench_theory_curve(benchmark, problem):
+    curve = benchmark.pedantic(_theory, args=(problem,), rounds=3, iterations=1)
+    assert np.all(np.isfinite(curve.test_loss)) and np.all(np.isfinite(curve.train_loss))
+
+
+def test_theory_vs_simulator_ratio(problem):
+    t0 = time.perf_counter()
+    curve = _theory(problem)
+    t_theory = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sim = simulate_gd(problem, P, lr=LR, times=TIMES, seeds=32)
+    t_sim = time.perf_counter() - t0
+    rel = np.abs(curve.test_loss / sim.test_loss_mean - 1)
+    print(f"\ntheory curve ({curve.method}): {t_theory:.3f} s; simulator 32 seeds: {t_sim:.3f} s; "
+          f"simulator/theory = {t_sim / t_theory:.1f}x; max |theory/sim - 1| (test) = {rel.max():.3f}")
+    assert t_theory < 2.0
