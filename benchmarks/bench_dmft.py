@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pytest
 
+from conftest import record
 from scalinglaws import dmft
 from scalinglaws.problem import Problem
 from scalinglaws.simulate import simulate_gd
@@ -41,6 +42,9 @@ def test_theory_vs_simulator_ratio(problem):
     sim = simulate_gd(problem, P, lr=LR, times=TIMES, seeds=32)
     t_sim = time.perf_counter() - t0
     rel = np.abs(curve.test_loss / sim.test_loss_mean - 1)
+    record("DMFT theory curve N=512 P=1024 M=8192, 200 times to 1e4 (vs simulator, 32 seeds)",
+           t_theory, t_sim, target="theory < 2 s, faster than the simulator",
+           fast_label="theory", reference_label="simulator")
     print(f"\ntheory curve ({curve.method}): {t_theory:.3f} s; simulator 32 seeds: {t_sim:.3f} s; "
           f"simulator/theory = {t_sim / t_theory:.1f}x; max |theory/sim - 1| (test) = {rel.max():.3f}")
     assert t_theory < 2.0

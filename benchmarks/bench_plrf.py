@@ -18,55 +18,12 @@ import numpy as np
 import pytest
 
 from scalinglaws import plrf
-
-
-def numpy_m(alpha, v, d, z, chunk=256):
-    lam = np.arange(1, v + 1, dtype=np.float64) ** (-2 * alpha)
-    n_eta = int(40 + 20 * alpha * math.log(d))
-    out = np.empty(z.size, dtype=np.complex128)
-    for s in range(0, z.size, chunk):
-        zz = z[s:s + chunk]
-        m = np.ones(zz.size, dtype=np.complex128)
-        for eta in np.logspace(6, np.log10(zz.imag.min()), n_eta):
-            zl = zz.real + 1j * np.maximum(eta, zz.imag)
-            h = lam[None, :] * m[:, None] - zl[:, None]
-            s1 = (lam / h).sum(1)
-            s2 = (lam / h**2).sum(1)
-            m = m - (m * (1 + s1 / d) - 1) / (1 - zl * s2 / d)
-        out[s:s + chunk] = m
-    return out
-
-
-def numpy_spectrum(alpha, beta, v, d, x, eta_rel=1e-10):
-    z = x + 1j * eta_rel * x
-    m = numpy_m(alpha, v, d, z)
-    j = np.arange(1, v + 1, dtype=np.float64)
-    lam, w = j ** (-2 * alpha), j ** (-2 * alpha - 2 * beta)
-    dens = d * ((1 - m) / z).imag / np.pi
-    sf = np.array([(w / (lam * mi - zi)).sum() for mi, zi in zip(m, z)])
-    rho_d = (sf / z).imag / np.pi
-    dx = -np.diff(x)
-    N = np.concatenate([[0], np.cumsum(0.5 * dx * (dens[1:] + dens[:-1]))])
-    R = np.concatenate([[0], np.cumsum(0.5 * dx * (rho_d[1:] + rho_d[:-1]))])
-    k = np.arange(1, d + 1) - 0.5
-    eig = np.exp(np.interp(k, N, np.log(x)))
-    rho = np.diff(np.interp(np.arange(d + 1), N, R))
-    return eig, rho
-
-
-def numpy_volterra(lam, rho, p_inf, gamma, steps):
-    q = 1 - 2 * gamma * lam + 2 * gamma**2 * lam**2
-    m = rho.copy()
-    P = p_inf + lam @ m
-    for _ in range(steps):
-        m = q * m + gamma**2 * lam * P
-        P = p_inf + lam @ m
-    return P
+from conftest import record
+from scalinglaws.oracle import plrf_m_continuation, plrf_spectrum, plrf_volterra_stepping
 
 
 def _report(name, fast, slow, note=""):
-    print(f"\n[{name}] scalinglaws {fast:.3f} s, numpy {slow:.3f} s, ratio numpy/scalinglaws = "
-          f"{slow / fast:.1f}x {note}")
+    record(f"PLRF {name} {note}".strip(), fast, slow)
 
 
 def test_bench_spectrum_small(benchmark):
@@ -76,7 +33,7 @@ def test_bench_spectrum_small(benchmark):
         lambda: plrf.deterministic_spectrum(1.0, 2000, 500, 0.7))
     sub = spec.grid[::8]
     t0 = time.perf_counter()
-    numpy_m(1.0, 2000, 500, sub + 1j * 1e-10 * sub)
+    plrf_m_continuation(1.0, 2000, 500, sub + 1j * 1e-10 * sub)
     slow = (time.perf_counter() - t0) * spec.grid.size / sub.size
     _report("spectrum+rho alpha=1 v=2000 d=500", fast, slow,
             f"(numpy m(z) timed on {sub.size} of {spec.grid.size} grid points, scaled)")
@@ -86,7 +43,7 @@ def test_bench_spectrum_small(benchmark):
 def test_bench_spectrum_small_numpy_agrees():
     # the numpy baseline on the same grid gives the same eigenvalues (sanity of the baseline)
     spec = plrf.deterministic_spectrum(1.0, 2000, 200, 0.7)
-    eig, rho = numpy_spectrum(1.0, 0.7, 2000, 200, spec.grid)
+    eig, rho = plrf_spectrum(1.0, 0.7, 2000, 200, spec.grid)
     assert np.median(np.abs(eig / spec.eigenvalues - 1)) < 1e-3
 
 
@@ -103,7 +60,7 @@ def test_bench_spectrum_large(benchmark):
         lambda: plrf.deterministic_spectrum(1.0, 10**6, 10**5, 0.7))
     sub = spec.grid[:: max(1, spec.grid.size // 4)][:4]
     t0 = time.perf_counter()
-    numpy_m(1.0, 10**6, 10**5, sub + 1j * 1e-10 * sub, chunk=4)
+    plrf_m_continuation(1.0, 10**6, 10**5, sub + 1j * 1e-10 * sub, chunk=4)
     slow = (time.perf_counter() - t0) * spec.grid.size / sub.size
     _report("spectrum+rho alpha=1 v=1e6 d=1e5", fast, slow,
             f"(numpy m(z) timed on {sub.size} of {spec.grid.size} grid points, scaled)")
@@ -119,7 +76,7 @@ def test_bench_loss_curve(benchmark):
         lambda: plrf.volterra_loss(spec, gamma, 10**8))
     n = 20000
     t0 = time.perf_counter()
-    p = numpy_volterra(spec.eigenvalues, spec.rho, spec.limit_loss, gamma, n)
+    p = plrf_volterra_stepping(spec.eigenvalues, spec.rho, spec.limit_loss, gamma, n)
     slow = (time.perf_counter() - t0) * 1e8 / n
     exact = plrf.volterra_loss(spec, gamma, n, checkpoints=[n])
     assert abs(exact.loss[-1] / p - 1) < 1e-3

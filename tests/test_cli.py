@@ -80,3 +80,14 @@ def test_entry_point_runs():
     out = subprocess.run([sys.executable, "-m", "scalinglaws.cli", "simulate", "gd", "--help"],
                          capture_output=True, text=True, check=True).stdout
     assert "examples:" in out and "--times" in out
+
+
+def test_bench_quick_prints_ratios(capsys):
+    assert main(["bench", "--quick", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["benchmarks"]
+    names = " ".join(r["benchmark"] for r in rows)
+    for part in ("GD", "SGD", "eigendecomposition", "DMFT", "PLRF", "NTK"):
+        assert part in names
+    for r in rows:
+        assert r["cpp_s"] > 0 and r["numpy_s"] > 0
+        assert r["ratio"] == pytest.approx(r["numpy_s"] / r["cpp_s"])

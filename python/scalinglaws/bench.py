@@ -63,6 +63,44 @@ def cases(quick: bool = False) -> List[Case]:
              target="C++ < 1 s at 1e5 steps", reference_scale=10.0),
         Case(f"symmetric eigendecomposition N={neig} vs numpy.linalg.eigh",
              lambda: _core.symmetric_eigh(a), lambda: np.linalg.eigh(a), target=">= 0.667"),
+    ] + theory_cases(quick)
+
+
+def theory_cases(quick: bool = False) -> List[Case]:
+    """Hot paths of the theory modules against numpy references (or, for the DMFT curve, the
+    simulator's 32-seed mean of the same setting, which the theory replaces)."""
+    from . import dmft, oracle, plrf, spectra
+    from .problem import Problem
+    from .simulate import simulate_gd
+
+    M = 2048 if quick else 8192
+    prob = Problem.bordelon(1.5, 1.25, M, 512)
+    times = np.logspace(0, 4, 200)
+    spec_args = (1.0, 2000, 500, 0.7)
+    det = plrf.deterministic_spectrum(*spec_args)
+    sub = det.grid[::32]
+    vspec = plrf.deterministic_spectrum(1.0, 10**5, 10**4, 0.7) if not quick else det
+    gamma = 0.5 / vspec.params["trace_D"]
+    horizon, prefix = (10**8, 20_000) if not quick else (10**6, 5_000)
+    n = 2000 if quick else 8000
+    X = np.random.default_rng(0).standard_normal((n, 64))
+    return [
+        Case(f"DMFT theory curve N=512 P=1024 M={M}, 200 times to 1e4 vs simulator (32 seeds)",
+             lambda: dmft.loss_curve(prob, 1024, times, lr=0.5),
+             lambda: simulate_gd(prob, 1024, lr=0.5, times=times, seeds=32),
+             target="theory < 2 s, faster than the simulator", repeat=2),
+        Case("PLRF deterministic spectrum + rho, alpha=1 v=2000 d=500 vs numpy continuation",
+             lambda: plrf.deterministic_spectrum(*spec_args),
+             lambda: oracle.plrf_m_continuation(1.0, 2000, 500, sub + 1j * 1e-10 * sub),
+             target="< 1 s", reference_scale=det.grid.size / sub.size),
+        Case(f"PLRF Volterra loss curve to r={horizon:.0e}, d={vspec.d} vs per-step recursion",
+             lambda: plrf.volterra_loss(vspec, gamma, horizon),
+             lambda: oracle.plrf_volterra_stepping(vspec.eigenvalues, vspec.rho,
+                                                   vspec.limit_loss, gamma, prefix),
+             target="< 2 s at r=1e8, d=1e4", reference_scale=horizon / prefix),
+        Case(f"NTK depth 2 kernel matrix n={n} d=64 vs numpy recursion",
+             lambda: spectra.kernel_matrix(X, kernel="ntk", depth=2),
+             lambda: oracle.relu_ntk(X, 2), repeat=2),
     ]
 
 

@@ -6,13 +6,16 @@ They are slow on purpose: their job is to be obviously right.
 """
 from __future__ import annotations
 
+import math
 from typing import Dict, Optional, Sequence
 
 import numpy as np
 
 from .problem import Problem
 
-__all__ = ["gd_stepping", "draw_explicit", "gd_explicit", "sgd_stepping", "sgd_eigenbasis"]
+__all__ = ["gd_stepping", "draw_explicit", "gd_explicit", "sgd_stepping", "sgd_eigenbasis",
+           "plrf_m_continuation", "plrf_spectrum", "plrf_volterra_stepping", "relu_ntk",
+           "rbf_kernel"]
 
 
 def gd_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.ndarray, c0: float,
@@ -108,3 +111,93 @@ def sgd_eigenbasis(s: np.ndarray, e0: np.ndarray, p_inf: float, lr: float,
             r += 1
         out[idx] = p_inf + s @ (e * e)
     return out
+
+
+def plrf_m_continuation(alpha, v, d, z, chunk=256):
+    """m(z) of the deterministic equivalent (plrf.md 2.3) as the reference code computes it:
+    Newton continuation in Im z, one step per level, full sums over j = 1..v."""
+    lam = np.arange(1, v + 1, dtype=np.float64) ** (-2 * alpha)
+    n_eta = int(40 + 20 * alpha * math.log(d))
+    out = np.empty(z.size, dtype=np.complex128)
+    for s in range(0, z.size, chunk):
+        zz = z[s:s + chunk]
+        m = np.ones(zz.size, dtype=np.complex128)
+        for eta in np.logspace(6, np.log10(zz.imag.min()), n_eta):
+            zl = zz.real + 1j * np.maximum(eta, zz.imag)
+            h = lam[None, :] * m[:, None] - zl[:, None]
+            s1 = (lam / h).sum(1)
+            s2 = (lam / h**2).sum(1)
+            m = m - (m * (1 + s1 / d) - 1) / (1 - zl * s2 / d)
+        out[s:s + chunk] = m
+    return out
+
+
+def plrf_spectrum(alpha, beta, v, d, x, eta_rel=1e-10):
+    """Deterministic eigenvalues and rho-weights on the grid x (descending) from full sums."""
+    z = x + 1j * eta_rel * x
+    m = plrf_m_continuation(alpha, v, d, z)
+    j = np.arange(1, v + 1, dtype=np.float64)
+    lam, w = j ** (-2 * alpha), j ** (-2 * alpha - 2 * beta)
+    dens = d * ((1 - m) / z).imag / np.pi
+    sf = np.array([(w / (lam * mi - zi)).sum() for mi, zi in zip(m, z)])
+    rho_d = (sf / z).imag / np.pi
+    dx = -np.diff(x)
+    N = np.concatenate([[0], np.cumsum(0.5 * dx * (dens[1:] + dens[:-1]))])
+    R = np.concatenate([[0], np.cumsum(0.5 * dx * (rho_d[1:] + rho_d[:-1]))])
+    k = np.arange(1, d + 1) - 0.5
+    eig = np.exp(np.interp(k, N, np.log(x)))
+    rho = np.diff(np.interp(np.arange(d + 1), N, R))
+    return eig, rho
+
+
+def plrf_volterra_stepping(lam, rho, p_inf, gamma, steps):
+    """Expected SGD loss after ``steps`` steps (B = 1, batch-sum gamma) by the per-step mode
+    recursion m_k(r+1) = q_k m_k(r) + gamma^2 lam_k P(r) (plrf.md 2.1)."""
+    q = 1 - 2 * gamma * lam + 2 * gamma**2 * lam**2
+    m = rho.copy()
+    P = p_inf + lam @ m
+    for _ in range(steps):
+        m = q * m + gamma**2 * lam * P
+        P = p_inf + lam @ m
+    return P
+
+
+def relu_ntk(X: np.ndarray, depth: int, sw2: float = 2.0, sb2: float = 0.0) -> np.ndarray:
+    """The arc-cosine NTK recursion in vectorised numpy (in-place where possible)."""
+    d = X.shape[1]
+    s = X @ X.T
+    s *= sw2 / d
+    s += sb2
+    diag = np.diag(s).copy()
+    theta = s.copy()
+    for _ in range(depth):
+        r = np.sqrt(np.outer(diag, diag))
+        rho = np.divide(s, r)
+        np.clip(rho, -1.0, 1.0, out=rho)
+        np.fill_diagonal(rho, 1.0)
+        t = np.arccos(rho)
+        # s <- sw2 r (sin t + (pi - t) cos t) / (2 pi) + sb2, with sin t = sqrt(1 - rho^2)
+        sin_t = np.sqrt(np.maximum(1.0 - rho * rho, 0.0))
+        np.subtract(np.pi, t, out=t)  # t <- pi - t
+        s = (sin_t + t * rho) * r
+        del sin_t, r, rho
+        s *= sw2 / (2 * np.pi)
+        s += sb2
+        theta *= t
+        theta *= sw2 / (2 * np.pi)
+        theta += s
+        del t
+        diag = sw2 * diag / 2 + sb2
+    return theta
+
+
+def rbf_kernel(X: np.ndarray, h: float) -> np.ndarray:
+    """exp(-|x - z|^2 / (2 h^2)) for all pairs of rows of X."""
+    sq = np.sum(X**2, axis=1)
+    K = X @ X.T
+    K *= -2.0
+    K += sq[:, None]
+    K += sq[None, :]
+    np.maximum(K, 0.0, out=K)
+    K *= -1.0 / (2 * h * h)
+    return np.exp(K, out=K)
