@@ -260,15 +260,10 @@ def _final_vs_simulation(N, P, seeds, allow_sem):
 
 @pytest.mark.parametrize("N,P", [(400, 100), (100, 400), (50, 800)])
 def test_final_losses_vs_long_time_simulation(N, P):
-    """Final losses vs gradient-flow simulations at t = 1e7 (32 seeds, M = 4 max(N, P)): 3% or
-    3 SEM (with 32 seeds the SEM is 1.3-1.6%; measured 3.0%, 1.0%, 1.1%)."""
-    _final_vs_simulation(N, P, 32, allow_sem=True)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("N,P", [(400, 100), (100, 400), (50, 800)])
-def test_final_losses_vs_long_time_simulation_strict(N, P):
-    """Strict 3% with 128 seeds (measured 1.6%, 1.1%, 0.6%)."""
+    """Final losses vs gradient-flow simulations at t = 1e7, strict 3% with 128 seeds,
+    M = 4 max(N, P) (measured 1.6%, 1.1%, 0.6%). With 32 seeds one seed set was 3.2 SEM off for
+    the (100, 400) train loss (a fluctuation: 128 seeds are within 1.1%), so the default run uses
+    128 seeds, which costs about 1 s per case."""
     _final_vs_simulation(N, P, 128, allow_sem=False)
 
 
