@@ -61,6 +61,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (CliError, ValueError, TypeError, MemoryError) as exc:
         print(f"scalinglaws {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:  # pragma: no cover
         print("scalinglaws: interrupted", file=sys.stderr)
         return 130
