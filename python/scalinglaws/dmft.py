@@ -668,26 +668,52 @@ def _fit_slope(x: np.ndarray, y: np.ndarray) -> tuple:
     return res.slope, (res.slope - tq * res.stderr, res.slope + tq * res.stderr)
 
 
+def _problem_for_width(problem: Problem, N: int, features_per_width: Optional[float]) -> Problem:
+    """``problem`` itself, or (``features_per_width = c``) the same power-law family rebuilt with
+    ``M = ceil(c N)`` features."""
+    if features_per_width is None:
+        return problem
+    if problem.family != "bordelon":
+        raise ValueError("features_per_width needs a Problem.bordelon power-law problem "
+                         f"(got family {problem.family!r})")
+    pr = problem.params
+    return Problem.bordelon(pr["a"], pr["b"], int(math.ceil(features_per_width * N)), N,
+                            sigma=pr["sigma"], normalize=pr["normalize"])
+
+
 def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = _INF,
-                             t_max: float = 1e5, n_times: int = 120, flow: bool = True,
-                             lr: Optional[float] = None, fit_range: Optional[tuple] = None,
+                             t_max: float = 1e5, t_min: float = 1.0, n_times: int = 120,
+                             flow: bool = True, lr: Optional[float] = None,
+                             fit_range: Optional[tuple] = None,
+                             features_per_width: Optional[float] = None,
                              threads: Optional[int] = None) -> Frontier:
     """Pareto frontier of the theory test loss over compute ``C = N t`` (Fig. 4, App. N).
 
-    Theory curves L(t; N) (default P = inf, gradient flow) on ``n_times`` log-spaced times up to
-    ``t_max`` for each N in ``Ns``; the frontier ``min_N L`` on a common log grid of C; the
-    exponent fitted over ``fit_range`` = (C_lo, C_hi) (default: the C range where the optimal N is
-    strictly inside the N grid). Loss without 1/2.
+    Theory curves L(t; N) (default P = inf, gradient flow) on ``n_times`` log-spaced times in
+    [``t_min``, ``t_max``] for each N in ``Ns``; the frontier ``min_N L`` on a common log grid of C;
+    the exponent fitted over ``fit_range`` = (C_lo, C_hi) (default: the C range where the optimal N
+    is strictly inside the N grid). Loss without 1/2.
+
+    ``features_per_width = c`` rebuilds the power-law problem with ``M = ceil(c N)`` features for
+    each N (instead of one fixed M). This is the only well-defined choice when the spectrum is not
+    trace class (b <= 1): with ``sum_k lambda_k = inf`` a finite model learns nothing as M -> inf
+    (``N = sum_k lambda_k r/(1 + lambda_k r)`` forces r -> 0), and at fixed M the model bottleneck
+    carries a factor ``ln(M/N)``.
     """
     problem = _check_problem(problem)
     Ns_arr = np.array(sorted(check_int("N", n, minimum=1) for n in Ns), dtype=float)
     if Ns_arr.size < 3:
         raise ValueError("Ns needs at least 3 model sizes")
-    t_max = check_real("t_max", t_max, minimum=1.0, min_open=True)
-    t = np.logspace(0.0, math.log10(t_max), check_int("n_times", n_times, minimum=10))
+    t_max = check_real("t_max", t_max, minimum=0.0, min_open=True)
+    t_min = check_real("t_min", t_min, minimum=0.0, maximum=t_max, min_open=True, max_open=True)
+    if features_per_width is not None:
+        features_per_width = check_real("features_per_width", features_per_width, minimum=1.0)
+    t = np.logspace(math.log10(t_min), math.log10(t_max),
+                    check_int("n_times", n_times, minimum=10))
     curves = {}
     for n in Ns_arr:
-        c = loss_curve(problem, P, t, N=int(n), flow=flow, lr=lr, threads=threads)
+        pr = _problem_for_width(problem, int(n), features_per_width)
+        c = loss_curve(pr, P, t, N=int(n), flow=flow, lr=lr, threads=threads)
         curves[float(n)] = c.test_loss
     logC = np.linspace(math.log10(Ns_arr[0] * t[0]), math.log10(Ns_arr[-1] * t[-1]), 200)
     Ls = np.full((Ns_arr.size, logC.size), np.inf)
