@@ -138,14 +138,23 @@ def test_volterra_equals_mean_of_sgd_long():
 
 
 def test_deterministic_volterra_close_to_empirical(det):
-    # The deterministic equivalent predicts the W-average: compare with the mean of the exact
-    # (empirical-spectrum) curves of 20 draws of W (measured max gap 4.5% for r >= 100; a single
-    # W deviates by 9-43%, median 21%, through its top outliers and F_0).
+    """The deterministic equivalent predicts the W-average of the exact (empirical-spectrum)
+    curves. Over 20 draws of W at r >= 100: max gap to their mean 4.5% (target 20%), and within
+    3 standard errors of that mean at every checkpoint. A single W is one draw from a spread
+    whose relative std is 9-18% (its top outliers lambda_j ~ j^-2 ||W_j||^2 move by ~sqrt(2/d),
+    which shifts exp(-2 gamma lambda_j r) by tens of per cent once gamma lambda_j r ~ 3), so one W
+    deviates from the deterministic curve by 8-43% (median 21%): the 20% target can only hold for
+    the W-average."""
     d = plrf.volterra_loss(det, 0.3, 100000)
-    e = np.mean([plrf.volterra_loss(plrf.empirical_spectrum(A, B, V, D, seed=s), 0.3, 100000).loss
-                 for s in range(20)], axis=0)
+    curves = np.array([plrf.volterra_loss(plrf.empirical_spectrum(A, B, V, D, seed=s), 0.3,
+                                          100000, checkpoints=d.steps).loss for s in range(20)])
     m = d.steps >= 100
+    e = curves.mean(axis=0)
     assert np.max(np.abs(d.loss[m] / e[m] - 1)) <= 0.2
+    sem = curves.std(axis=0, ddof=1) / math.sqrt(curves.shape[0])
+    assert np.all(np.abs(d.loss[m] - e[m]) <= 3 * sem[m])
+    spread = curves.std(axis=0, ddof=1)[m] / e[m]
+    assert 0.05 < np.median(spread) < 0.3
 
 
 # ----------------------------------------------------------------------------------- phases
