@@ -269,6 +269,15 @@ def _front_arrays(rows: Any, prefix: str = "") -> Dict[str, Any]:
     return out
 
 
+def _dense_log_yticks(ax: Any) -> None:
+    """Major ticks at 1, 2, 3, 5, 7 x 10^k: the y range of these panels is often under a decade (and
+    the figure module blanks minor tick labels)."""
+    from matplotlib.ticker import LogFormatterSciNotation, LogLocator
+
+    ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 3.0, 5.0, 7.0)))
+    ax.yaxis.set_major_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+
+
 def _interp_curve(f: Any, fl: np.ndarray, loss: np.ndarray) -> np.ndarray:
     m = np.isfinite(fl) & (fl > 0)
     return np.exp(np.interp(np.log(f), np.log(fl[m]), np.log(loss[m]), left=np.nan,
@@ -337,6 +346,7 @@ def _fig1_draw(d: Dict[str, Any], fig: Any) -> None:
         a2.loglog(f, P[0] * (f / f[0]) ** (-eth), "b:", label=f"theory f^-{eth:.3f}")
     a2.set_xlabel("flops f")
     a2.set_ylabel("compute-optimal loss P*(f)")
+    _dense_log_yticks(a2)
     a2.set_title(f"d* ~ f^{float(d['xi_isoflop'][0]):.3f} (theory "
                  f"{float(d['xi_theory'][0]):.3f})", fontsize=8)
     a2.legend(fontsize=7, frameon=False)
@@ -456,3 +466,65 @@ def _fig2b_verify(d: Dict[str, Any]) -> None:
     _check_plateau(float(d["alpha"][i]), float(d["beta"][i]), int(d["d"]), math.inf,
                    float(d["gamma"][i]), float(d["loss"][i][np.isfinite(d["loss"][i])][-1]),
                    0.02)
+
+
+# --------------------------------------------------------------------------- negative beta
+@register_figure("paquette-negative-beta", PAPER, "App.: alpha = 0.7, beta in [-0.2, 0.2] "
+                 "(Phase Ia extends to beta < 0 while alpha + beta > 1/2): Volterra vs SGD",
+                 figsize=(13, 3.8))
+def negative_beta(quick: bool) -> Dict[str, Any]:
+    # beta = -0.2 is the boundary 2(alpha + beta) = 1 itself (no power law): stop at -0.15
+    betas = [-0.15, 0.1] if quick else [-0.15, -0.1, 0.0, 0.1, 0.2]
+    ds = [50, 100, 200] if quick else [100, 200, 400, 800]
+    out: Dict[str, Any] = {"alpha": 0.7, "betas": np.array(betas), "ds": np.array(ds),
+                           "v_ratio": 4.0}
+    for i, b in enumerate(betas):
+        r = _plrf().figure_boundary(0.7, b, ds, flops_max=2e5 if quick else 1e8,
+                                    sgd_runs=64, measure=False,
+                                    n_checkpoints=30 if quick else 60)
+        c = r["curves"]
+        out[f"b{i}_flops"] = _padded([row["flops"] for row in c])
+        out[f"b{i}_volterra"] = _padded([row["volterra"] for row in c])
+        out[f"b{i}_sgd_flops"] = _padded([row["sgd_flops"] for row in c])
+        out[f"b{i}_sgd"] = _padded([row["sgd_mean"] for row in c])
+        out[f"b{i}_sgd_sem"] = _padded([row["sgd_sem"] for row in c])
+    return out
+
+
+@negative_beta.draw
+def _negative_beta_draw(d: Dict[str, Any], fig: Any) -> None:
+    axes = np.atleast_1d(fig.subplots(1, len(d["betas"])))
+    for i, ax in enumerate(axes):
+        for k, dd in enumerate(d["ds"]):
+            f, s = d[f"b{i}_sgd_flops"][k], d[f"b{i}_sgd"][k]
+            ok = np.isfinite(s) & (f > 0)
+            ax.loglog(f[ok], s[ok], color=f"C{k}", lw=1.4, label=f"SGD d={dd}")
+            fv, v = d[f"b{i}_flops"][k], d[f"b{i}_volterra"][k]
+            ok = np.isfinite(v) & (fv > 0)
+            ax.loglog(fv[ok], v[ok], "k--", lw=0.8)
+        ax.set_xlabel("flops f = B d r")
+        ax.set_ylabel("loss P (no 1/2)")
+        _dense_log_yticks(ax)
+        ax.set_title(f"alpha = 0.7, beta = {d['betas'][i]:g}: SGD (colour), Volterra (dashed)",
+                     fontsize=8)
+        ax.legend(fontsize=6, frameon=False)
+
+
+@negative_beta.verify
+def _negative_beta_verify(d: Dict[str, Any]) -> None:
+    pl = _plrf()
+    for i, b in enumerate(d["betas"]):
+        assert pl.phase(0.7, float(b)) == "Ia"
+        for k, dd in enumerate(d["ds"]):
+            f, s = d[f"b{i}_sgd_flops"][k], d[f"b{i}_sgd"][k]
+            m = np.isfinite(s) & (f >= 100 * dd)
+            interp = _interp_curve(f[m], d[f"b{i}_flops"][k], d[f"b{i}_volterra"][k])
+            # the deterministic equivalent vs the SGD mean over draws of W and data, r >= 100
+            tol = np.maximum(0.2 * s[m], 3 * d[f"b{i}_sgd_sem"][k][m])
+            assert np.all(np.abs(interp - s[m]) < tol), (b, dd, np.abs(interp / s[m] - 1).max())
+            # at r = 0 (theta = 0) the loss is ||D^1/2 b||^2 = sum_{j<=v} j^-(2alpha+2beta) for
+            # every W (SGD); the deterministic spectrum meets this sum rule to ~1e-3
+            v = int(round(float(d["v_ratio"]) * dd))
+            p0 = float(np.sum(np.arange(1, v + 1.0) ** (-1.4 - 2 * float(b))))
+            assert abs(s[0] / p0 - 1) < 1e-9
+            assert abs(d[f"b{i}_volterra"][k][0] / p0 - 1) < 5e-3
