@@ -528,3 +528,83 @@ def _negative_beta_verify(d: Dict[str, Any]) -> None:
             p0 = float(np.sum(np.arange(1, v + 1.0) ** (-1.4 - 2 * float(b))))
             assert abs(s[0] / p0 - 1) < 1e-9
             assert abs(d[f"b{i}_volterra"][k][0] / p0 - 1) < 5e-3
+
+
+# --------------------------------------------------------------------------- IsoFLOP windows
+_EXP = ("xi_isoflop", "eta_isoflop", "xi_frontier", "eta_frontier", "n_fit")
+
+
+@register_figure("paquette-isoflop-window", PAPER, "App.: sensitivity of the IsoFLOP "
+                 "(Approach 1) exponents to the flops window, [1e6, 1e8] vs [2e6, 0.5e8] "
+                 "(quick: d <= 800, windows / 100)",
+                 figsize=(14, 3.8))
+def isoflop_window(quick: bool) -> Dict[str, Any]:
+    cases = [(0.7, 0.3), (1.0, 0.7), (0.7, 0.7)]
+    if quick:  # d = 100 ... 800: the windows scaled down by 100
+        ds, flops, windows = _ds(True), np.logspace(3, 8, 41), [(1e4, 1e6), (2e4, 0.5e6)]
+    else:
+        ds, flops, windows = _ds(False), np.logspace(4, 10, 49), [(1e6, 1e8), (2e6, 0.5e8)]
+    rows = _plrf().figure_fronts(cases, ds, flops=flops, windows=windows)
+    out = _front_arrays(rows)
+    out["windows"] = np.array(windows, float)
+    for k in _EXP:
+        out["win_" + k] = np.array([[float(w[k]) for w in r["windows"]] for r in rows])
+    return out
+
+
+@isoflop_window.draw
+def _isoflop_window_draw(d: Dict[str, Any], fig: Any) -> None:
+    n = len(d["alpha"])
+    axes = fig.subplots(1, n + 1)
+    for i in range(n):
+        ax, p = axes[i], f"c{i}_"
+        f, ds_ = d[p + "flops"], d[p + "d_isoflop"]
+        ok = np.isfinite(ds_)
+        ax.loglog(f[ok], ds_[ok], "k.", ms=4, label="IsoFLOP d*(f)")
+        for w, (lo, hi) in enumerate(d["windows"]):
+            ax.axvspan(lo, hi, color=f"C{w}", alpha=0.12)
+            m = ok & (f >= lo) & (f <= hi)
+            if m.sum() >= 2:
+                xi = float(d["win_xi_isoflop"][i, w])
+                c = np.exp(np.mean(np.log(ds_[m]) - xi * np.log(f[m])))
+                ax.loglog(f[m], c * f[m] ** xi, "-", color=f"C{w}",
+                          label=f"[{lo:.0e}, {hi:.0e}]: xi={xi:.3f}")
+        ax.set_xlabel("flops f")
+        ax.set_ylabel("d*")
+        _dense_log_yticks(ax)
+        ax.set_title(f"{d['phases'][i]}: alpha={d['alpha'][i]:g}, beta={d['beta'][i]:g}, "
+                     f"xi theory {d['xi_theory'][i]:.3f}", fontsize=8)
+        ax.legend(fontsize=6, frameon=False)
+    ax = axes[-1]
+    x = np.arange(n)
+    for w, (lo, hi) in enumerate(d["windows"]):
+        ax.plot(x + 0.1 * w, d["win_eta_isoflop"][:, w], "o", color=f"C{w}",
+                label=f"eta [{lo:.0e}, {hi:.0e}]")
+        ax.plot(x + 0.1 * w, d["win_xi_isoflop"][:, w], "s", color=f"C{w}", mfc="none",
+                label=f"xi [{lo:.0e}, {hi:.0e}]")
+    ax.plot(x + 0.05, d["eta_theory"], "k_", ms=14, label="theory")
+    ax.plot(x + 0.05, d["xi_theory"], "k_", ms=14)
+    ax.set_xticks(x)
+    ax.set_xticklabels([f"{p}\n({a:g},{b:g})" for p, a, b in
+                        zip(d["phases"], d["alpha"], d["beta"])], fontsize=7)
+    ax.set_ylabel("exponent")
+    ax.set_title("eta (P* ~ f^-eta), xi (d* ~ f^xi)", fontsize=8)
+    ax.legend(fontsize=5, frameon=False)
+
+
+@isoflop_window.verify
+def _isoflop_window_verify(d: Dict[str, Any]) -> None:
+    pl = _plrf()
+    for i in range(len(d["alpha"])):
+        ph, xt, et = pl.compute_optimal_exponents(float(d["alpha"][i]), float(d["beta"][i]))
+        assert ph == d["phases"][i] and math.isclose(xt, float(d["xi_theory"][i]))
+        for w in range(len(d["windows"])):
+            assert d["win_n_fit"][i, w] >= 5
+            xi, eta = float(d["win_xi_isoflop"][i, w]), float(d["win_eta_isoflop"][i, w])
+            # closed forms: measured |eta - theory| <= 0.04, |xi - theory| <= 0.02 (quick)
+            assert abs(eta - et) < 0.05, (ph, w, eta, et)
+            assert abs(xi - xt) < 0.05, (ph, w, xi, xt)
+            # the frontier (envelope on the d grid) gives the same loss exponent
+            assert abs(eta - float(d["win_eta_frontier"][i, w])) < 0.02
+        # the two windows agree with each other better than with the theory tolerance
+        assert np.ptp(d["win_eta_isoflop"][i]) < 0.03 and np.ptp(d["win_xi_isoflop"][i]) < 0.03
