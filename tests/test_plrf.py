@@ -315,3 +315,36 @@ def test_negative_beta_spectrum_and_phase():
     assert plrf.compute_optimal_exponents(a, b)[2] == pytest.approx((2 * a + 2 * b - 1) / (2 * a + 1))
     with pytest.raises(ValueError, match=r"2\(alpha \+ beta\) > 1"):
         plrf.deterministic_spectrum(0.7, 2000, 300, -0.2)
+
+
+# --------------------------------------------------------------------------- figure helpers
+def test_kernel_norm_gives_the_plateau():
+    # P(r) -> P_inf / (1 - ||K||): measured agreement 1e-15 at r = 1e8 (d = 100)
+    s = plrf.deterministic_spectrum(1.0, 2000, 100, 0.7)
+    for lr in (0.3, 0.5):
+        P = plrf.volterra_loss(s, lr, 10**8).loss[-1]
+        assert P == pytest.approx(s.limit_loss / (1 - plrf.kernel_norm(s, lr)), rel=1e-6)
+    with pytest.raises(ValueError, match="unstable"):
+        plrf.kernel_norm(s, 5.0)
+
+
+def test_fit_compute_optimal_windows():
+    r = plrf.measure_compute_optimal(1.0, 0.7, [100, 141, 200, 283, 400],
+                                     flops=np.logspace(3, 7.5, 28))
+    full = plrf.fit_compute_optimal(r)
+    assert full["eta_isoflop"] == pytest.approx(r["eta_isoflop"])
+    assert full["n_fit"] == int(r["interior"].sum())
+    w = plrf.fit_compute_optimal(r, (6e4, 3.5e5))
+    assert 3 <= w["n_fit"] < full["n_fit"]
+    assert abs(w["eta_isoflop"] - full["eta_isoflop"]) < 0.05
+    with pytest.raises(ValueError, match="fit_flops"):
+        plrf.fit_compute_optimal(r, (1e6, 1e5))
+    assert np.isnan(plrf.fit_compute_optimal(r, (1.0, 2.0))["eta_isoflop"])  # no budget inside
+
+
+def test_contour_forcing_matches_eigenvalue_sum():
+    c = plrf.figure_contour(1.0, 0.7, 1000, 100, steps=(0, 10, 1000))
+    assert c["F0_contour"] == pytest.approx(plrf.limit_loss(1.0, 0.7, 1000, 100), rel=1e-6)
+    assert c["F_contour"] == pytest.approx(c["F_spectrum"], rel=1e-2)
+    with pytest.raises(ValueError, match="finite"):
+        plrf.figure_contour(1.0, 0.7, math.inf, 100)
