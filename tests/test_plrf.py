@@ -312,7 +312,8 @@ def test_negative_beta_spectrum_and_phase():
     assert abs(total / target - 1) < 5e-3
     assert 0 < s.limit_loss < target
     assert plrf.phase(a, b) == "Ia"
-    assert plrf.compute_optimal_exponents(a, b)[2] == pytest.approx((2 * a + 2 * b - 1) / (2 * a + 1))
+    eta = plrf.compute_optimal_exponents(a, b)[2]
+    assert eta == pytest.approx((2 * a + 2 * b - 1) / (2 * a + 1))
     with pytest.raises(ValueError, match=r"2\(alpha \+ beta\) > 1"):
         plrf.deterministic_spectrum(0.7, 2000, 300, -0.2)
 

@@ -23,7 +23,14 @@ Contents
   Volterra equation P(r) = F(r) + sum_{s<r} K(r-1-s) P(s), exact per step up to ``exact_steps``,
   then blocks of ~``block_rel * r`` steps with P linear inside a block).
 * Phases: :func:`phase`, :func:`compute_optimal_exponents`, :func:`loss_components`,
-  :func:`measure_compute_optimal`.
+  :func:`measure_compute_optimal`, :func:`fit_compute_optimal` (refit over a flops window),
+  :func:`kernel_norm` (||K||; the loss plateau is P_inf / (1 - ||K||)).
+* Figure data (``scalinglaws reproduce paquette-...``): :func:`figure_spectrum`,
+  :func:`figure_phase_diagram`, :func:`figure_boundary`, :func:`figure_finite_size`,
+  :func:`figure_fronts`, :func:`figure_phase_curves`, :func:`figure_contour`.
+
+beta may be negative: everything needs only 2(alpha + beta) > 1 (summable target weights
+j^-(2alpha+2beta)); Phase Ia then extends to beta < 0.
 """
 from __future__ import annotations
 

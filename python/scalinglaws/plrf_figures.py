@@ -336,7 +336,8 @@ def fig1(quick: bool) -> Dict[str, Any]:
 @fig1.draw
 def _fig1_draw(d: Dict[str, Any], fig: Any) -> None:
     a1, a2 = fig.subplots(1, 2)
-    _draw_front(a1, d, "c0_", label_every=2, title="Volterra loss curves (deterministic equivalent)")
+    _draw_front(a1, d, "c0_", label_every=2,
+                title="Volterra loss curves (deterministic equivalent)")
     inter = d["c0_interior"]
     f, P = d["c0_flops"][inter], d["c0_P_frontier"][inter]
     a2.loglog(f, P, "ko", ms=3, label="frontier")
@@ -479,7 +480,7 @@ def negative_beta(quick: bool) -> Dict[str, Any]:
     out: Dict[str, Any] = {"alpha": 0.7, "betas": np.array(betas), "ds": np.array(ds),
                            "v_ratio": 4.0}
     for i, b in enumerate(betas):
-        r = _plrf().figure_boundary(0.7, b, ds, flops_max=2e5 if quick else 1e8,
+        r = _plrf().figure_boundary(0.7, b, ds, flops_max=2e5 if quick else 1e7,
                                     sgd_runs=64, measure=False,
                                     n_checkpoints=30 if quick else 60)
         c = r["curves"]
