@@ -470,8 +470,9 @@ def _fig2b_verify(d: Dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- negative beta
-@register_figure("paquette-negative-beta", PAPER, "App.: alpha = 0.7, beta in [-0.2, 0.2] "
-                 "(Phase Ia extends to beta < 0 while alpha + beta > 1/2): Volterra vs SGD",
+@register_figure("paquette-negative-beta", PAPER, "App.: alpha = 0.7, beta in [-0.15, 0.2] "
+                 "(paper: [-0.2, 0.2]; Phase Ia extends to beta < 0 while alpha + beta > 1/2): "
+                 "Volterra vs SGD",
                  figsize=(13, 3.8))
 def negative_beta(quick: bool) -> Dict[str, Any]:
     # beta = -0.2 is the boundary 2(alpha + beta) = 1 itself (no power law): stop at -0.15
