@@ -292,3 +292,69 @@ def test_large_d_estimate_is_of_the_right_order():
         for row in f["rows"]:
             m = row["steps"] >= 100
             assert np.all((row["ratio"][m] > 0.5) & (row["ratio"][m] < 2.0))
+
+
+# ------------------------------------------------------------------------------ negative beta
+# Phase Ia extends to beta < 0 while 2(alpha + beta) > 1: the target weights j^-(2alpha+2beta)
+# are summable although b_j = j^-beta grows.
+def test_negative_beta_volterra_equals_mean_of_sgd():
+    # alpha = 0.7, beta = -0.15, v = 1000, d = 250, gamma = 0.5 / tr D, 256 SGD runs on one W:
+    # measured 100% of the checkpoints r >= 1 within 3 standard errors.
+    a, b, v, d = 0.7, -0.15, 1000, 250
+    sp = plrf.empirical_spectrum(a, b, v, d, seed=7)
+    lr = 0.5 / float(np.sum(np.arange(1, v + 1.0) ** (-2 * a)))
+    res = simulate_sgd(Problem.paquette(a, b, v, d), lr, 3000, seeds=256, seed=1000,
+                       projection_seed=7, n_checkpoints=40)
+    cur = plrf.volterra_loss(sp, lr, 3000, checkpoints=res.steps)
+    P = np.interp(res.steps, cur.steps, cur.loss)
+    ok = res.steps >= 1
+    z = (res.test_loss_mean[ok] - P[ok]) / res.test_loss_sem[ok]
+    assert np.mean(np.abs(z) <= 3.0) >= 0.9
+
+
+def test_negative_beta_spectrum_and_phase():
+    a, b, v, d = 0.7, -0.15, 2000, 300
+    s = plrf.deterministic_spectrum(a, v, d, b)
+    target = float(np.sum(np.arange(1, v + 1.0) ** (-2 * a - 2 * b)))
+    assert abs(s.params["target_norm"] / target - 1) < 1e-10
+    total = float(np.sum(s.eigenvalues * s.rho)) + s.limit_loss
+    assert abs(total / target - 1) < 5e-3
+    assert 0 < s.limit_loss < target
+    assert plrf.phase(a, b) == "Ia"
+    eta = plrf.compute_optimal_exponents(a, b)[2]
+    assert eta == pytest.approx((2 * a + 2 * b - 1) / (2 * a + 1))
+    with pytest.raises(ValueError, match=r"2\(alpha \+ beta\) > 1"):
+        plrf.deterministic_spectrum(0.7, 2000, 300, -0.2)
+
+
+# --------------------------------------------------------------------------- figure helpers
+def test_kernel_norm_gives_the_plateau():
+    # P(r) -> P_inf / (1 - ||K||): measured agreement 1e-15 at r = 1e8 (d = 100)
+    s = plrf.deterministic_spectrum(1.0, 2000, 100, 0.7)
+    for lr in (0.3, 0.5):
+        P = plrf.volterra_loss(s, lr, 10**8).loss[-1]
+        assert P == pytest.approx(s.limit_loss / (1 - plrf.kernel_norm(s, lr)), rel=1e-6)
+    with pytest.raises(ValueError, match="unstable"):
+        plrf.kernel_norm(s, 5.0)
+
+
+def test_fit_compute_optimal_windows():
+    r = plrf.measure_compute_optimal(1.0, 0.7, [100, 141, 200, 283, 400],
+                                     flops=np.logspace(3, 7.5, 28))
+    full = plrf.fit_compute_optimal(r)
+    assert full["eta_isoflop"] == pytest.approx(r["eta_isoflop"])
+    assert full["n_fit"] == int(r["interior"].sum())
+    w = plrf.fit_compute_optimal(r, (6e4, 3.5e5))
+    assert 3 <= w["n_fit"] < full["n_fit"]
+    assert abs(w["eta_isoflop"] - full["eta_isoflop"]) < 0.05
+    with pytest.raises(ValueError, match="fit_flops"):
+        plrf.fit_compute_optimal(r, (1e6, 1e5))
+    assert np.isnan(plrf.fit_compute_optimal(r, (1.0, 2.0))["eta_isoflop"])  # no budget inside
+
+
+def test_contour_forcing_matches_eigenvalue_sum():
+    c = plrf.figure_contour(1.0, 0.7, 1000, 100, steps=(0, 10, 1000))
+    assert c["F0_contour"] == pytest.approx(plrf.limit_loss(1.0, 0.7, 1000, 100), rel=1e-6)
+    assert c["F_contour"] == pytest.approx(c["F_spectrum"], rel=1e-2)
+    with pytest.raises(ValueError, match="finite"):
+        plrf.figure_contour(1.0, 0.7, math.inf, 100)

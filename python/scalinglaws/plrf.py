@@ -23,7 +23,14 @@ Contents
   Volterra equation P(r) = F(r) + sum_{s<r} K(r-1-s) P(s), exact per step up to ``exact_steps``,
   then blocks of ~``block_rel * r`` steps with P linear inside a block).
 * Phases: :func:`phase`, :func:`compute_optimal_exponents`, :func:`loss_components`,
-  :func:`measure_compute_optimal`.
+  :func:`measure_compute_optimal`, :func:`fit_compute_optimal` (refit over a flops window),
+  :func:`kernel_norm` (||K||; the loss plateau is P_inf / (1 - ||K||)).
+* Figure data (``scalinglaws reproduce paquette-...``): :func:`figure_spectrum`,
+  :func:`figure_phase_diagram`, :func:`figure_boundary`, :func:`figure_finite_size`,
+  :func:`figure_fronts`, :func:`figure_phase_curves`, :func:`figure_contour`.
+
+beta may be negative: everything needs only 2(alpha + beta) > 1 (summable target weights
+j^-(2alpha+2beta)); Phase Ia then extends to beta < 0.
 """
 from __future__ import annotations
 
@@ -42,7 +49,10 @@ __all__ = [
     "Spectrum", "LossCurve", "resolvent_m", "limit_loss", "lambda_min", "deterministic_spectrum",
     "empirical_spectrum", "max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve",
     "phase", "compute_optimal_exponents", "loss_components", "measure_compute_optimal",
-    "PHASES", "figure_spectrum", "figure_phase_diagram", "figure_boundary", "figure_finite_size",
+    "fit_compute_optimal",
+    "PHASES", "PHASE_EXAMPLES", "kernel_norm", "figure_spectrum", "figure_phase_diagram",
+    "figure_boundary", "figure_finite_size", "figure_fronts", "figure_phase_curves",
+    "figure_contour",
 ]
 
 Size = Union[int, float]
@@ -455,8 +465,6 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
     logd = np.log(np.asarray(ds, dtype=np.float64))
     idx = np.nanargmin(np.where(np.isnan(logP), np.inf, logP), axis=0)
     interior = (idx > 0) & (idx < len(ds) - 1) & np.all(np.isfinite(logP), axis=0)
-    if fit_flops is not None:
-        interior &= (flops >= float(fit_flops[0])) & (flops <= float(fit_flops[1]))
     P_front = np.exp(logP[idx, np.arange(flops.size)])
     d_front = np.asarray(ds, dtype=np.float64)[idx]
     d_iso = np.full(flops.size, np.nan)
@@ -469,21 +477,48 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
             x0 = -c1 / (2 * c2)
             d_iso[k] = math.exp(x0)
             P_iso[k] = math.exp(c0 + c1 * x0 + c2 * x0 * x0)
-    lf = np.log(flops)
-
-    def slope(y: np.ndarray, mask: np.ndarray) -> float:
-        if mask.sum() < 3:
-            return float("nan")
-        return float(np.polyfit(lf[mask], np.log(y[mask]), 1)[0])
-
-    ok_iso = interior & np.isfinite(d_iso)
     ph, xi_th, eta_th = compute_optimal_exponents(alpha, beta)
-    return {
+    out = {
         "phase": ph, "xi_theory": xi_th, "eta_theory": eta_th,
-        "eta_frontier": -slope(P_front, interior), "xi_frontier": slope(d_front, interior),
-        "eta_isoflop": -slope(P_iso, ok_iso), "xi_isoflop": slope(d_iso, ok_iso),
         "flops": flops, "P_frontier": P_front, "d_frontier": d_front, "P_isoflop": P_iso,
         "d_isoflop": d_iso, "interior": interior, "ds": np.asarray(ds), "curves": curves,
+    }
+    out.update(fit_compute_optimal(out, fit_flops))
+    return out
+
+
+def fit_compute_optimal(measurement: Dict[str, Any],
+                        fit_flops: Optional[Tuple[float, float]] = None) -> Dict[str, float]:
+    """Exponents of a :func:`measure_compute_optimal` result, refitted over a flops window.
+
+    Least-squares slopes in log-log of the frontier (P*, d* on the d grid) and of the IsoFLOP
+    parabola minima, over the budgets f whose minimum is interior to the d grid and, if given,
+    ``f_lo <= f <= f_hi`` with ``fit_flops = (f_lo, f_hi)``. Returns ``eta_frontier``,
+    ``xi_frontier``, ``eta_isoflop``, ``xi_isoflop`` and ``n_fit`` (NaN exponents when fewer than
+    3 budgets qualify).
+    """
+    flops = np.asarray(measurement["flops"], dtype=np.float64)
+    mask = np.asarray(measurement["interior"], dtype=bool).copy()
+    if fit_flops is not None:
+        lo = check_real("fit_flops[0]", fit_flops[0], minimum=0.0, min_open=True)
+        hi = check_real("fit_flops[1]", fit_flops[1], minimum=0.0, min_open=True)
+        if not hi > lo:
+            raise ValueError(f"fit_flops must be (f_lo, f_hi) with f_hi > f_lo, got {fit_flops}")
+        mask &= (flops >= lo) & (flops <= hi)
+    lf = np.log(flops)
+
+    def slope(y: np.ndarray, m: np.ndarray) -> float:
+        if m.sum() < 3:
+            return float("nan")
+        return float(np.polyfit(lf[m], np.log(y[m]), 1)[0])
+
+    ok_iso = mask & np.isfinite(measurement["d_isoflop"])
+    return {
+        "eta_frontier": -slope(measurement["P_frontier"], mask),
+        "xi_frontier": slope(measurement["d_frontier"], mask),
+        "eta_isoflop": -slope(measurement["P_isoflop"], ok_iso),
+        "xi_isoflop": slope(measurement["d_isoflop"], ok_iso),
+        "n_fit": int(mask.sum()),
     }
 
 
@@ -536,10 +571,13 @@ def figure_phase_diagram(alphas: Sequence[float], betas: Sequence[float], ds: Se
 
 def figure_boundary(alpha: float = 0.7, beta: float = 0.7, ds: Sequence[int] = (100, 200, 400, 800),
                     v_ratio: float = 4.0, lr_scale: float = 0.5, flops_max: float = 1e9,
-                    sgd_runs: int = 0, seed: int = 0) -> Dict[str, Any]:
+                    sgd_runs: int = 0, seed: int = 0, measure: bool = True,
+                    n_checkpoints: int = 60) -> Dict[str, Any]:
     """Fig. 3 (II/III boundary): Volterra (deterministic) loss vs flops f = d r for several d,
     optionally with the mean of ``sgd_runs`` simulated SGD runs (v = v_ratio d, B = 1,
-    gamma = lr_scale / tr D), plus the compute-optimal measurement (IsoFLOP slices, d* fit)."""
+    gamma = lr_scale / tr D; each run draws its own W, so the mean is over W and data), plus,
+    if ``measure``, the compute-optimal measurement (IsoFLOP slices, d* fit). Also used for the
+    negative-beta appendix figure (Phase Ia extends to beta < 0 while 2(alpha + beta) > 1)."""
     from .simulate import simulate_sgd
 
     curves = []
@@ -552,10 +590,12 @@ def figure_boundary(alpha: float = 0.7, beta: float = 0.7, ds: Sequence[int] = (
         row: Dict[str, Any] = {"d": d, "flops": c.steps * d, "volterra": c.loss}
         if sgd_runs > 0:
             res = simulate_sgd(Problem.paquette(alpha, beta, v, d), lr, steps, seeds=sgd_runs,
-                               seed=seed, n_checkpoints=60)
+                               seed=seed, n_checkpoints=n_checkpoints)
             row.update(sgd_flops=res.steps * d, sgd_mean=res.test_loss_mean,
                        sgd_sem=res.test_loss_sem)
         curves.append(row)
+    if not measure:
+        return {"curves": curves, "compute_optimal": None}
     meas = measure_compute_optimal(alpha, beta, ds, v_ratio=v_ratio, lr_scale=lr_scale,
                                    flops=np.logspace(math.log10(10 * max(ds)),
                                                      math.log10(flops_max), 30))
@@ -585,3 +625,189 @@ def figure_finite_size(alpha: float, beta: float, ds: Sequence[int] = (200, 800,
         rows.append({"d": d, "steps": c.steps[1:], "loss": c.loss[1:], "estimate": est,
                      "ratio": c.loss[1:] / est})
     return {"alpha": alpha, "beta": beta, "rows": rows}
+
+
+def _v_for(alpha: float, d: int, v_ratio: Optional[float]) -> Size:
+    """v = inf above the high-dimensional line unless ``v_ratio`` is given; v = v_ratio d
+    (default 4 d) below it, where the sums over j diverge as v grows."""
+    if v_ratio is None:
+        return math.inf if 2 * alpha > 1 else int(round(4.0 * d))
+    return int(round(check_real("v_ratio", v_ratio, minimum=1.0, min_open=True) * d))
+
+
+def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: str = "sum") -> float:
+    """||K|| = sum_r K(r) = sum_k gamma lam_k / (2 - gamma (B+1) lam_k) (batch-sum gamma).
+
+    For a stable lr, P(r) -> P_inf / (1 - ||K||) as r -> inf (the fixed point of the Volterra
+    equation P = F + K * P with F -> P_inf)."""
+    batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    gamma = _check_lr(spectrum, lr, batch, lr_convention)
+    lam = np.asarray(spectrum.eigenvalues, dtype=np.float64)
+    return float(np.sum(gamma * lam / (2.0 - gamma * (batch + 1) * lam)))
+
+
+def figure_fronts(cases: Sequence[Tuple[float, float]], ds: Sequence[int], *,
+                  flops: Optional[Sequence[float]] = None, v_ratio: Optional[float] = None,
+                  lr_scale: float = 0.5,
+                  windows: Optional[Sequence[Tuple[float, float]]] = None,
+                  threads: Optional[int] = None) -> List[Dict[str, Any]]:
+    """Compute-optimal fronts (Fig. 1 and the appendix figures on fronts and IsoFLOP windows).
+
+    For each (alpha, beta) in ``cases``: :func:`measure_compute_optimal` over the model sizes
+    ``ds`` (B = 1, gamma = lr_scale / tr D in the batch-sum convention, v = inf above the
+    high-dimensional line, v = 4 d below it unless ``v_ratio`` is given), i.e. the deterministic
+    Volterra loss P (no 1/2) against flops f = B d r for every d, the frontier min_d P and the
+    IsoFLOP minima, with fitted and closed-form exponents. With ``windows`` (a list of
+    (f_lo, f_hi)), the exponents are also refitted over each window (:func:`fit_compute_optimal`)
+    and returned as ``row["windows"]``.
+    """
+    out = []
+    for a, b in cases:
+        alpha, beta = _check_alpha_beta(a, b)
+        m = measure_compute_optimal(alpha, beta, ds, v_ratio=v_ratio, lr_scale=lr_scale,
+                                    flops=flops, threads=threads)
+        row: Dict[str, Any] = {k: m[k] for k in (
+            "phase", "xi_theory", "eta_theory", "eta_frontier", "xi_frontier", "eta_isoflop",
+            "xi_isoflop", "n_fit", "flops", "P_frontier", "d_frontier", "P_isoflop",
+            "d_isoflop", "interior", "ds")}
+        row.update(alpha=alpha, beta=beta,
+                   v=[_v_for(alpha, int(d), v_ratio) for d in m["ds"]],
+                   curve_flops=[c.flops for c in m["curves"]],
+                   curve_loss=[c.loss for c in m["curves"]],
+                   gamma=[c.params["gamma"] for c in m["curves"]])
+        if windows is not None:
+            row["windows"] = [dict(window=(float(w[0]), float(w[1])),
+                                   **fit_compute_optimal(m, w)) for w in windows]
+        out.append(row)
+    return out
+
+
+#: one representative (alpha, beta) per phase, in the order of PHASES
+PHASE_EXAMPLES: Dict[str, Tuple[float, float]] = {
+    "Ia": (1.0, 0.3), "Ib": (0.4, 0.3), "Ic": (0.2, 0.8), "II": (1.0, 0.7), "III": (0.7, 1.2),
+    "IVa": (0.4, 0.8), "IVb": (0.27, 0.8)}
+
+
+def figure_phase_curves(cases: Optional[Sequence[Tuple[float, float]]] = None, d: int = 400, *,
+                        steps: int = 10**7, v_ratio: Optional[float] = None,
+                        lr_scale: float = 0.5, n_checkpoints: int = 120) -> List[Dict[str, Any]]:
+    """Fig. 2b: the loss curve of each phase with its components.
+
+    For each (alpha, beta) (default :data:`PHASE_EXAMPLES`): the deterministic Volterra loss P(r)
+    (no 1/2; B = 1, gamma = lr_scale / tr D batch-sum, v as in :func:`figure_fronts`), the
+    large-d components of :func:`loss_components` (F_0, F_pp, F_ac and the noise term
+    K_pp / (gamma B); ``None`` -> NaN where they are not defined: K_pp for alpha <= 1/4), the
+    exact forcing F(r) and kernel term K(r) / (gamma B) of the same discrete spectrum
+    (:func:`forcing_kernel`), and the plateau P_inf / (1 - ||K||).
+    """
+    if cases is None:
+        cases = list(PHASE_EXAMPLES.values())
+    d = check_int("d", d, minimum=2, maximum=10**7)
+    rows = []
+    for a, b in cases:
+        alpha, beta = _check_alpha_beta(a, b)
+        v = _v_for(alpha, d, v_ratio)
+        det = deterministic_spectrum(alpha, v, d, beta)
+        lr = lr_scale / det.params["trace_D"]
+        c = volterra_loss(det, lr, steps, n_checkpoints=n_checkpoints)
+        r = c.steps[1:]
+        comp = loss_components(alpha, beta, d, r.astype(float), lr, 1, v=v)
+        F, K = forcing_kernel(det, lr, r.astype(float))
+        nan = np.full(r.size, np.nan)
+        rows.append({
+            "alpha": alpha, "beta": beta, "phase": phase(alpha, beta), "d": d, "v": v,
+            "gamma": lr, "steps": r, "loss": c.loss[1:], "F_0": float(comp["F_0"]),
+            "F_pp": comp["F_pp"], "F_ac": comp["F_ac"],
+            "noise": nan if comp["noise"] is None else comp["noise"],
+            "F_exact": F, "noise_exact": K / lr,
+            "plateau": float(det.limit_loss) / (1.0 - kernel_norm(det, lr))})
+    return rows
+
+
+def _gl_panels(a: float, b: float, panels: int, order: int = 8) -> Tuple[np.ndarray, np.ndarray]:
+    """Composite Gauss-Legendre nodes and weights on [a, b] (no node at an end point)."""
+    x, w = np.polynomial.legendre.leggauss(order)
+    edges = np.linspace(a, b, panels + 1)
+    c, h = 0.5 * (edges[1:] + edges[:-1]), 0.5 * np.diff(edges)
+    return (c[:, None] + h[:, None] * x[None, :]).ravel(), (h[:, None] * w[None, :]).ravel()
+
+
+def figure_contour(alpha: float = 1.0, beta: float = 0.7, v: int = 2000, d: int = 200, *,
+                   phi: float = 0.3, lr_scale: float = 0.5,
+                   steps: Sequence[int] = (0, 10, 100, 1000, 10000), panels: int = 120,
+                   threads: Optional[int] = None) -> Dict[str, Any]:
+    """The contour Gamma = Gamma_0 + Gamma_c + Gamma_caps of plrf.md 2.1, and the forcing
+    F(r) = -(1/2 pi i) oint_Gamma S_F(z) q(z)^r dz computed on it.
+
+    S_F(z) = sum_{j<=v} j^-(2alpha+2beta) / (j^-2alpha m(z) - z) is the deterministic equivalent
+    of <(K_hat - z)^-1 b_hat, b_hat> (direct sum over j, so v must be finite), with m(z) from
+    :func:`resolvent_m` (m(conj z) = conj m(z) below the axis); q(z) = 1 - 2 gamma z + 2 gamma^2 z^2
+    (B = 1, gamma = lr_scale / tr D batch-sum). The pieces, all counter-clockwise:
+
+    * Gamma_0: the circle |z| = x_L / 2 around the atom at 0 (its integral is F_0);
+    * Gamma_c: the rays z = x e^{+-i phi}, x in [x_L, x_R] with x_L = lambda_min / 2 (inside the
+      spectral gap (0, lambda_min)) and x_R = 1.5 x the top deterministic eigenvalue;
+    * Gamma_caps: the arcs |z| = x_L and |z| = x_R, |arg z| <= phi, closing the rays.
+
+    Gamma_c + Gamma_caps encloses the support [lambda_min, lambda_max] and its integral is
+    F(r) - F_0. Returned with the same quantities from the deterministic eigenvalues and
+    rho-weights (``F_spectrum``, via :func:`forcing_kernel`) and the limit loss F_0
+    (:func:`limit_loss`). Only the upper half is integrated: the lower half is its mirror image
+    (the integrand is real on the real axis), so each closed piece gives -Im(I_upper) / pi.
+    """
+    alpha, beta = _check_alpha_beta(alpha, beta)
+    vv, d = _check_v_d(alpha, v, d)
+    if math.isinf(vv):
+        raise ValueError("figure_contour sums over j directly: v must be finite")
+    phi = check_real("phi", phi, minimum=0.0, maximum=1.5, min_open=True)
+    panels = check_int("panels", panels, minimum=4, maximum=10**5)
+    st = check_array("steps", list(steps))
+    if np.any(st < 0) or np.any(st != np.round(st)):
+        raise ValueError("steps must be whole numbers >= 0")
+    det = deterministic_spectrum(alpha, vv, d, beta, threads=threads)
+    lr = lr_scale / det.params["trace_D"]
+    lmin, lmax = det.lambda_min, float(det.eigenvalues[0])
+    xL, xR, r0 = 0.5 * lmin, 1.5 * lmax, 0.25 * lmin
+    # upper halves, each as (z, dz/dt * weight): caps and Gamma_0 in the angle, rays in log x
+    pieces: Dict[str, List[Tuple[np.ndarray, np.ndarray]]] = {}
+    th, wt = _gl_panels(0.0, phi, max(4, panels // 10))
+    zc = xR * np.exp(1j * th)                         # right cap, real axis -> ray
+    pieces["caps"] = [(zc, 1j * zc * wt)]
+    u, wu = _gl_panels(math.log(xR), math.log(xL), panels)  # ray, from x_R inwards to x_L
+    zr = np.exp(u + 1j * phi)
+    pieces["c"] = [(zr, zr * wu)]
+    th2, wt2 = _gl_panels(phi, 0.0, max(4, panels // 10))   # left cap, ray -> real axis
+    zl = xL * np.exp(1j * th2)
+    pieces["caps"].append((zl, 1j * zl * wt2))
+    th0, wt0 = _gl_panels(0.0, math.pi, max(8, panels // 4))  # Gamma_0, upper semicircle
+    z0 = r0 * np.exp(1j * th0)
+    pieces["0"] = [(z0, 1j * z0 * wt0)]
+    j = np.arange(1, int(vv) + 1, dtype=np.float64)
+    lam_j, w_j = j ** (-2 * alpha), j ** (-2 * alpha - 2 * beta)
+
+    def integral(z: np.ndarray, dz: np.ndarray) -> np.ndarray:
+        m = resolvent_m(z, alpha, vv, d, threads=threads)
+        sf = np.empty(z.size, dtype=np.complex128)
+        for i0 in range(0, z.size, 256):                  # S_F by direct sum, in chunks
+            sl = slice(i0, i0 + 256)
+            sf[sl] = (w_j[None, :] / (lam_j[None, :] * m[sl, None] - z[sl, None])).sum(1)
+        q = 1.0 - 2.0 * lr * z + 2.0 * lr * lr * z * z
+        return np.array([-np.imag(np.sum(sf * q ** r * dz)) / math.pi for r in st])
+
+    zs = {k: np.concatenate([p[0] for p in v_]) for k, v_ in pieces.items()}
+    dzs = {k: np.concatenate([p[1] for p in v_]) for k, v_ in pieces.items()}
+    F0_contour = integral(zs["0"], dzs["0"])
+    Fc_contour = integral(np.concatenate([zs["c"], zs["caps"]]),
+                          np.concatenate([dzs["c"], dzs["caps"]]))
+    F_spec, _ = forcing_kernel(det, lr, st)
+    # closed lower-half mirror images for drawing
+    close = lambda z: np.concatenate([z, np.conj(z[::-1])])  # noqa: E731
+    return {
+        "alpha": alpha, "beta": beta, "v": int(vv), "d": d, "gamma": lr, "phi": phi,
+        "lambda_min": lmin, "lambda_max": lmax, "x_L": xL, "x_R": xR, "r0": r0,
+        "steps": st, "F0_contour": F0_contour, "F_contour": F0_contour + Fc_contour,
+        "F_spectrum": F_spec, "F_0": float(det.limit_loss),
+        "gamma_0": close(zs["0"]), "gamma_c_upper": zs["c"],
+        "gamma_caps_right": zc, "gamma_caps_left": zl,
+        "contour": close(np.concatenate([zc, zr, zl])),
+        "grid": det.grid, "density": det.density, "eigenvalues": det.eigenvalues}
