@@ -512,3 +512,26 @@ def test_ensemble_bad_parameters_name_the_parameter():
         dmft.final_losses(pr, 64, bags=-1)
     with pytest.raises(ValueError, match="ensemble and bags"):
         dmft.loss_curve(pr, 64, [1.0], lr=LR, batch=8, ensemble=2)
+
+
+def test_cli_ensemble_and_bags(capsys):
+    args = ["dmft", "--a", "1.5", "--b", "1.25", "--M", "512", "--N", "64", "--P", "128",
+            "--lr", "0.5", "--times", "10,100", "--json"]
+    pr = Problem.bordelon(1.5, 1.25, 512, 64)
+    rc = cli_main(args + ["--ensemble", "4"])
+    out = json.loads(capsys.readouterr().out)
+    ref = dmft.loss_curve(pr, 128, [10, 100], lr=0.5, ensemble=4)
+    assert rc == 0 and set(out) == {"times", "test_loss", "train_loss"}
+    assert np.allclose(out["test_loss"], ref.test_loss) and np.allclose(out["train_loss"],
+                                                                        ref.train_loss)
+    rc = cli_main(args + ["--ensemble", "inf", "--bags", "3"])
+    out = json.loads(capsys.readouterr().out)
+    ref = dmft.loss_curve(pr, 128, [10, 100], lr=0.5, ensemble=math.inf, bags=3)
+    assert rc == 0 and out["train_loss"] is None and np.allclose(out["test_loss"], ref.test_loss)
+    rc = cli_main(args[:-5] + ["--final", "--bags", "2", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and out["train_loss"] is None
+    assert out["test_loss"] == pytest.approx(dmft.final_losses(pr, 128, bags=2)["test"])
+    with pytest.raises(SystemExit):  # argparse: "expected a positive integer or 'inf'"
+        cli_main(args + ["--bags", "0"])
+    assert "--bags" in capsys.readouterr().err
