@@ -19,15 +19,29 @@ Main entry points
   C++; ``"recipe"`` (reference): the paper's T x T recipe (App. M.1, dmft.md 3.5, with the
   corrected C3 update), evaluated exactly using that all responses are lower-triangular Toeplitz
   (time-translation invariant), which reduces its cost from O(M T^3) to O(M T^2).
+  Both routes take ``ensemble=E, bags=B`` (App. H, eqs. 108-113): the loss of the predictor
+  averaged over E independent projections and B independent data sets (cross-system
+  correlations of eq. 110); E = B = inf is :func:`irreducible_bias`.
 * :func:`transfer_functions` -- H_k(t) (eq. 10 inverted).
 * Closed forms: :func:`infinite_width_loss` (eq. 125), :func:`final_losses` (App. C, eqs. 70-76;
-  kernel limit eqs. 77-80), :func:`early_time_transfer` (App. D, eq. 83), :func:`exponents`
+  kernel limit eqs. 77-80; with label noise, and for E-member ensembles / B bags at t = inf),
+  :func:`early_time_transfer` (App. D, eq. 83), :func:`exponents`
   (eq. 14 and App. N with the eq. 155 typo fixed), :func:`compute_optimal_frontier`,
   :func:`timescale_density` (App. F, eq. 90), :func:`irreducible_bias` (eqs. 19, 114).
 
-Not implemented: momentum (eqs. 138-141), finite ensembles / bagging beyond the E, B -> inf bias
-(eq. 112), the train-test-gap integral (eq. 18) as a separate function (the train loss itself is
-computed), and the paper's figures.
+Ensembles and bagging (App. H): with E projections ``A_e`` and B data sets ``Psi_b`` (P samples
+each, every data set shared by all E members, label noise shared within a data set), the mode
+correlation of ``v0bar = (1/EB) sum_{e,b} v0_{e,b}`` is
+``<v0bar v0bar'> = H H' [w*^2 + (1/(N E)) ((1/B) C3 + (1-1/B) C3x)
++ (lambda_k/(P B)) R3 R3' ((1/E) C1 + (1-1/E) C1x)]``, with ``C0x = (Sa + gamma0 sigma^2/(q q'))
+/(1 - gamma0)``, ``C1x = R1 R1' (C0x + sigma^2/(q q'))`` (members on one data set) and
+``C2x = R1 R1' Sd/(1 - gamma2)``, ``C3x = R3 R3' C2x`` (one member, two data sets), eq. 110.
+This is eq. 112 with the within-system and cross-system terms kept apart (the printed eq. 112
+folds them together). The train loss of the average is defined for B = 1 only.
+
+Not implemented: momentum (eqs. 138-141), ensembles with one-pass SGD, the train-test-gap
+integral (eq. 18) as a separate function (the train loss itself is computed). The paper's
+figures are in :mod:`scalinglaws.dmft_figures`.
 """
 from __future__ import annotations
 
@@ -566,7 +580,8 @@ def irreducible_bias(problem: Problem, P: Size, times: Iterable[float], *,
                      nodes: int = 14, threads: Optional[int] = None) -> np.ndarray:
     """Infinite-ensemble, infinite-bagging loss ``B(t, N, P) = sum_k lambda_k w*_k^2 H_k(t)^2``
     (eqs. 19, 114; dmft.md 3.10): what ensembling E -> inf models and bagging over B -> inf data
-    sets cannot remove. No 1/2."""
+    sets cannot remove (``loss_curve(..., ensemble=math.inf, bags=math.inf)``; finite E, B there
+    too). No 1/2."""
     problem = _check_problem(problem)
     H = transfer_functions(problem, P, times, list(range(1, problem.M + 1)), lr=lr, flow=flow, N=N,
                            nodes=nodes, threads=threads)
