@@ -535,3 +535,33 @@ def test_cli_ensemble_and_bags(capsys):
     with pytest.raises(SystemExit):  # argparse: "expected a positive integer or 'inf'"
         cli_main(args + ["--bags", "0"])
     assert "--bags" in capsys.readouterr().err
+
+
+def test_ensemble_final_loss_equals_printed_eq112():
+    """The cross-term form used by the library (C3x, C1x of eq. 110 weighted by 1 - 1/B, 1 - 1/E)
+    equals the paper's printed five-term eq. 112, transcribed here at zero frequency (sigma = 0;
+    rho1 rho3 -> r^2): L = b0 + s1 r^2 b2/(N E (1-g2)) + s1^2 rho3 C1/(N P E B (1-g2))
+    + s2 r^2 b0/(P B (1-g0)) + s1 s2 r^2 C3/(P N E B (1-g0)), g0 = r^2 s2/P, g2 = r^2 s2/N."""
+    for N, P in [(300, 90), (90, 300)]:
+        pr = Problem.bordelon(A, B, 900, N)
+        lam, w2 = pr.lam, pr.wstar ** 2
+        over = N > P
+        r = dmft._solve_r(lam, P if over else N, "size")
+        H = 1 / (1 + lam * r)
+        g = 1 - min(N, P) / max(N, P)
+        s1, s2 = np.sum(lam * H ** 2), np.sum(lam ** 2 * H ** 2)
+        b0, b2 = np.sum(lam * w2 * H ** 2), np.sum(lam ** 2 * w2 * H ** 2)
+        rho1, rho3 = (r * r / g ** 2, g ** 2) if over else (g ** 2, r * r / g ** 2)
+        # within-system zero-frequency values (C0, C1, C2, C3), eqs. 73 / 76
+        Amat = np.array([[1, -s2 * rho3 / P, 0, -s1 / N], [-rho1, 1, 0, 0],
+                         [0, -s1 / P, 1, -rho1 * s2 / N], [0, 0, -rho3, 1]])
+        C0, C1, C2, C3 = np.linalg.solve(Amat, [b0, 0, rho1 * b2, 0])
+        g0, g2 = r * r * s2 / P, r * r * s2 / N
+        for E, Bg in [(1, 1), (3, 1), (1, 5), (4, 7)]:
+            ref = (b0 + s1 * r * r * b2 / (N * E * (1 - g2))
+                   + s1 ** 2 * rho3 * C1 / (N * P * E * Bg * (1 - g2))
+                   + s2 * r * r * b0 / (P * Bg * (1 - g0))
+                   + s1 * s2 * r * r * C3 / (P * N * E * Bg * (1 - g0)))
+            got = dmft.final_losses(pr, P, ensemble=E, bags=Bg)["test"]
+            assert got == pytest.approx(ref, rel=1e-10), (N, P, E, Bg)
+        assert C0 == pytest.approx(dmft.final_losses(pr, P)["test"], rel=1e-10)

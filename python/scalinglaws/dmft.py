@@ -36,8 +36,9 @@ correlation of ``v0bar = (1/EB) sum_{e,b} v0_{e,b}`` is
 + (lambda_k/(P B)) R3 R3' ((1/E) C1 + (1-1/E) C1x)]``, with ``C0x = (Sa + gamma0 sigma^2/(q q'))
 /(1 - gamma0)``, ``C1x = R1 R1' (C0x + sigma^2/(q q'))`` (members on one data set) and
 ``C2x = R1 R1' Sd/(1 - gamma2)``, ``C3x = R3 R3' C2x`` (one member, two data sets), eq. 110.
-This is eq. 112 with the within-system and cross-system terms kept apart (the printed eq. 112
-folds them together). The train loss of the average is defined for B = 1 only.
+This is the printed eq. 112 regrouped: its five terms are the bias, C3x/(N E), (C3 - C3x)/(N E B),
+lambda R3R3' C1x/(P B) and lambda R3R3' (C1 - C1x)/(P E B) (checked term by term at t = inf in
+the tests). The train loss of the average is defined for B = 1 only.
 
 Not implemented: momentum (eqs. 138-141), ensembles with one-pass SGD, the train-test-gap
 integral (eq. 18) as a separate function (the train loss itself is computed). The paper's
