@@ -32,7 +32,7 @@ void check_spec(const ProblemSpec& spec) {
 // Bag 0 uses the streams of the single-data-set simulator (feature stream index mu, label-noise
 // index 0); bag b > 0 uses feature stream indices (b << 48) ^ mu and label-noise index b.
 void draw_bag_samples(const Draw& d, int P, std::uint64_t data_seed, int bag, double sigma,
-                  int threads, Matrix& phi, Vector& y) {
+                      int threads, Matrix& phi, Vector& y) {
   const int EN = static_cast<int>(d.q.size());
   const std::uint64_t base = static_cast<std::uint64_t>(bag) << 48;
   {
