@@ -127,6 +127,80 @@ def test_ensemble_is_loss_of_averaged_predictor():
         assert r.train_loss[0, i] == pytest.approx(train, rel=1e-9)
 
 
+def test_bagging_is_loss_of_predictor_averaged_over_members_and_data_sets():
+    """Same draw: simulate_gd(ensemble=E, bags=B) equals plain numpy GD on the B data sets that
+    _core.draw_problem(bag=b) returns (all given the same E projections), weights averaged over
+    the E * B models, exact population loss; rel 1e-9. Bag 0 is the bags=1 data set."""
+    p = sl.Problem.bordelon(1.5, 1.25, 300, 20, sigma=0.3)
+    P, E, Bg, steps = 30, 2, 3, [0, 4, 50]
+    r = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=5, ensemble=E, bags=Bg)
+    assert r.train_loss is None
+    draws = [_core.draw_problem(p.lam, p.wstar, p.N, p.sigma, P, E, 5, 5, False, 0, b)
+             for b in range(Bg)]
+    d0 = _draw(p, P, 5, ensemble=E)
+    assert np.array_equal(draws[0]["phi"], d0["phi"]) and np.array_equal(draws[0]["y"], d0["y"])
+    for d in draws[1:]:  # same projection, a different data set
+        assert np.array_equal(d["sigma"], d0["sigma"])
+        assert not np.allclose(d["phi"], d0["phi"])
+    N = p.N
+    for i, n in enumerate(steps):
+        wbar = np.zeros(E * N)
+        for d in draws:
+            for e in range(E):
+                ph = d["phi"][:, e * N:(e + 1) * N]
+                w = np.zeros(N)
+                for _ in range(n):
+                    w = w + 0.5 / P * ph.T @ (d["y"] - ph @ w)
+                wbar[e * N:(e + 1) * N] += w / (E * Bg)
+        test = d0["c0"] - 2 * wbar @ d0["q"] + wbar @ d0["sigma"] @ wbar
+        assert r.test_loss[0, i] == pytest.approx(test, rel=1e-9)
+    one = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=5, ensemble=E)
+    same = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=5, ensemble=E, bags=1)
+    assert np.array_equal(one.test_loss, same.test_loss)
+    # a pure function of the seed: threads do not matter
+    t1 = sl.simulate_gd(p, P, lr=0.5, steps=steps, seeds=3, seed=5, ensemble=E, bags=Bg, threads=1)
+    t2 = sl.simulate_gd(p, P, lr=0.5, steps=steps, seeds=3, seed=5, ensemble=E, bags=Bg, threads=2)
+    assert np.array_equal(t1.test_loss, t2.test_loss)
+    assert np.array_equal(t1.test_loss[0], r.test_loss[0])
+
+
+def test_bagging_matches_independent_numpy_pipeline():
+    """Distribution check with an independent pipeline: numpy draws explicit projections A_e
+    (E of them) and B data sets Psi_b with noisy labels, runs gradient flow in closed form for
+    every (e, b), averages the E * B predictors and computes the exact population loss. 400 runs
+    each; the two means agree within 3.5 combined standard errors at every time."""
+    M, N, P, E, Bg, sigma = 60, 10, 20, 2, 3, 0.4
+    p = sl.Problem.bordelon(1.5, 1.25, M, N, sigma=sigma)
+    times = np.array([0.5, 3.0, 30.0])
+    runs = 400
+    sim = sl.simulate_gd(p, P, flow=True, times=times, seeds=runs, seed=100, ensemble=E, bags=Bg)
+    rng = np.random.default_rng(12345)
+    lam, ws = p.lam, p.wstar
+    out = np.empty((runs, times.size))
+    for r in range(runs):
+        F = [rng.standard_normal((N, M)) / np.sqrt(N) for _ in range(E)]
+        W = np.zeros((times.size, E, N))
+        for _ in range(Bg):
+            psi = rng.standard_normal((P, M)) * np.sqrt(lam)
+            y = psi @ ws + sigma * rng.standard_normal(P)
+            for e in range(E):
+                ph = psi @ F[e].T
+                g, U = np.linalg.eigh(ph.T @ ph / P)
+                hp = U.T @ (ph.T @ y / P)
+                g = np.maximum(g, 1e-300)
+                gain = -np.expm1(-np.outer(times, g)) / g
+                W[:, e] += (gain * hp) @ U.T / (E * Bg)
+        for i in range(times.size):
+            v = ws - sum(F[e].T @ W[i, e] for e in range(E))
+            out[r, i] = np.sum(lam * v * v)
+    z = (sim.test_loss_mean - out.mean(0)) / np.sqrt(sim.test_loss_sem ** 2
+                                                     + out.std(0, ddof=1) ** 2 / runs)
+    assert np.all(np.abs(z) < 3.5), z
+    # and bagging helps: the B = 3 average beats one data set
+    single = sl.simulate_gd(p, P, flow=True, times=times, seeds=runs, seed=100, ensemble=E)
+    assert sim.test_loss_mean[-1] < single.test_loss_mean[-1]
+
+
 def test_population_loss_agrees_with_monte_carlo_test_set():
     """The test loss c0 - 2 w.q + w^T Sigma w equals E_psi[(w.F psi - w*.psi)^2] (fresh samples)."""
     p = sl.Problem.bordelon(1.5, 1.25, 200, 30, sigma=0.0)
@@ -272,6 +346,8 @@ def test_unstable_gd_learning_rate_states_the_bound():
         (dict(P=10, lr=0.5, times=[1], seeds=0), ValueError, "seeds must be >= 1"),
         (dict(P=10, lr=0.5, times=[1], steps=[1]), ValueError, "exactly one of"),
         (dict(P=10, lr=0.5, times=[1], ensemble=0), ValueError, "ensemble must be >= 1"),
+        (dict(P=10, lr=0.5, times=[1], bags=0), ValueError, "bags must be >= 1"),
+        (dict(P=10, lr=0.5, times=[1], bags=1.5), ValueError, "bags must be an integer"),
     ],
 )
 def test_gd_validation(kwargs, exc, match):

@@ -26,12 +26,16 @@ void register_simulate(py::module_& m) {
       "draw_problem",
       [](const Vector& lam, const Vector& wstar, int N, double sigma, int P, int ensemble,
          std::uint64_t projection_seed, std::uint64_t data_seed, bool explicit_matrices,
-         int threads) {
+         int threads, int bag) {
         ProblemSpec spec = make_spec(lam, wstar, N, sigma);
+        if (bag < 0) throw std::invalid_argument("bag must be >= 0");
+        if (bag > 0 && explicit_matrices)
+          throw std::invalid_argument("bag > 0 is drawn from the conditional law only");
         Draw d;
         {
           py::gil_scoped_release release;
           d = draw_problem(spec, P, ensemble, projection_seed, data_seed, explicit_matrices, threads);
+          if (bag > 0) draw_bag_samples(d, P, data_seed, bag, sigma, threads, d.phi, d.y);
         }
         py::dict out;
         out["phi"] = d.phi;
@@ -48,17 +52,18 @@ void register_simulate(py::module_& m) {
       },
       py::arg("lam"), py::arg("wstar"), py::arg("N"), py::arg("sigma"), py::arg("P"),
       py::arg("ensemble"), py::arg("projection_seed"), py::arg("data_seed"),
-      py::arg("explicit_matrices") = false, py::arg("threads") = 0);
+      py::arg("explicit_matrices") = false, py::arg("threads") = 0, py::arg("bag") = 0);
 
   m.def(
       "simulate_gd",
       [](const Vector& lam, const Vector& wstar, int N, double sigma, int P, int ensemble,
          double lr, bool flow, std::vector<double> times, std::vector<std::uint64_t> data_seeds,
-         std::vector<std::uint64_t> projection_seeds, int threads) {
+         std::vector<std::uint64_t> projection_seeds, int threads, int bags) {
         ProblemSpec spec = make_spec(lam, wstar, N, sigma);
         GdOptions opt;
         opt.P = P;
         opt.ensemble = ensemble;
+        opt.bags = bags;
         opt.lr = lr;
         opt.flow = flow;
         opt.times = std::move(times);
@@ -74,7 +79,7 @@ void register_simulate(py::module_& m) {
       },
       py::arg("lam"), py::arg("wstar"), py::arg("N"), py::arg("sigma"), py::arg("P"),
       py::arg("ensemble"), py::arg("lr"), py::arg("flow"), py::arg("times"), py::arg("data_seeds"),
-      py::arg("projection_seeds"), py::arg("threads") = 0);
+      py::arg("projection_seeds"), py::arg("threads") = 0, py::arg("bags") = 1);
 
   m.def(
       "sgd_setup",

@@ -294,6 +294,10 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
   const std::ptrdiff_t T = static_cast<std::ptrdiff_t>(times.size());
   const std::ptrdiff_t M = static_cast<std::ptrdiff_t>(sp.lam.size());
   const int K = opt.nodes;
+  const double inv_E = opt.inv_E, inv_B = opt.inv_B;
+  if (!(inv_E >= 0.0 && inv_E <= 1.0) || !(inv_B >= 0.0 && inv_B <= 1.0))
+    throw std::invalid_argument("inv_E and inv_B must lie in [0, 1] (E, B >= 1 or infinity)");
+  const bool single = inv_E == 1.0 && inv_B == 1.0;  // E = B = 1: the within-system C0, C1
   test.assign(T, 0.0);
   train.assign(T, 0.0);
   // sqrt weights of the four k-sums: lam w*^2, lam, lam^2, lam^2 w*^2
@@ -371,8 +375,21 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
         const cplx det = a11 * a22 - a12 * a21;
         const cplx C0 = (b1 * a22 - a12 * b2) / det;
         const cplx C1 = rho1 * (C0 + noise);
-        row0 += wj * C0;
-        row1 += wj * C1;
+        if (single) {
+          row0 += wj * C0;
+          row1 += wj * C1;
+        } else {
+          // cross-system correlations (eq. 110) and the averaged predictor (eqs. 111-112)
+          const cplx C2 = (a11 * b2 - a21 * b1) / det;
+          const cplx C3 = rho3 * C2;
+          const cplx C0x = b1 / a11;
+          const cplx C1x = rho1 * (C0x + noise);
+          const cplx C3x = rho3 * (rho1 * Sd / a22);
+          const cplx c1bar = inv_E * C1 + (1.0 - inv_E) * C1x;
+          const cplx c3bar = inv_B * C3 + (1.0 - inv_B) * C3x;
+          row0 += wj * (Sa + Sb * (sp.inv_N * inv_E) * c3bar + Sc * rho3 * (sp.inv_P * inv_B) * c1bar);
+          row1 += wj * c1bar;
+        }
       }
       const double mult = (i == 0) ? 1.0 : 2.0;
       L += mult * (c.w[i] * row0).real();

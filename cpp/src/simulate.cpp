@@ -27,6 +27,55 @@ void check_spec(const ProblemSpec& spec) {
 
 }  // namespace
 
+// Training samples (phi_mu, w*.psi_mu) of data set `bag` drawn from their exact joint Gaussian
+// law given the projection in d (covariance [[Sigma, q], [q^T, c0]]), plus sigma * eps.
+// Bag 0 uses the streams of the single-data-set simulator (feature stream index mu, label-noise
+// index 0); bag b > 0 uses feature stream indices (b << 48) ^ mu and label-noise index b.
+void draw_bag_samples(const Draw& d, int P, std::uint64_t data_seed, int bag, double sigma,
+                      int threads, Matrix& phi, Vector& y) {
+  const int EN = static_cast<int>(d.q.size());
+  const std::uint64_t base = static_cast<std::uint64_t>(bag) << 48;
+  {
+    // Given F, each sample (phi, w*.psi) is Gaussian with covariance C = [[Sigma, q], [q^T, c0]]:
+    // draw it as z L^T with C = L L^T (exact in distribution, O(P EN^2), no P x M matrix).
+    Matrix C(EN + 1, EN + 1);
+    C.topLeftCorner(EN, EN) = d.sigma_mat;
+    C.topRightCorner(EN, 1) = d.q;
+    C.bottomLeftCorner(1, EN) = d.q.transpose();
+    C(EN, EN) = d.c0;
+    Matrix XT(EN + 1, P);  // column mu = sample mu (contiguous per stream)
+    parallel_for(P, threads, [&](std::ptrdiff_t mu) {
+      Rng rng(data_seed, Stream::kFeatures, base ^ static_cast<std::uint64_t>(mu));
+      double* x = XT.col(mu).data();
+      for (int j = 0; j <= EN; ++j) x[j] = rng.normal();
+    });
+    Matrix X(P, EN + 1);
+    Matrix L = C;
+    // Pivots at round-off level mean a singular C: use the eigen route, exact on its range.
+    const double pivot_floor = 1e-13 * C.diagonal().maxCoeff();
+    if (linalg::cholesky_lower(L) && (L.diagonal().array().square() > pivot_floor).all()) {
+      X = XT.transpose();
+      linalg::multiply_lower_transpose_right(L, X);
+    } else {
+      // Singular covariance (N > M, or a target the model represents exactly): a symmetric
+      // square root from the eigendecomposition instead.
+      Vector mu;
+      linalg::symmetric_eigh(C, mu);
+      // Eigenvalues within round-off of zero are zero (their sign and size are noise).
+      const double floor = (EN + 1) * std::numeric_limits<double>::epsilon() * mu.maxCoeff();
+      for (int j = 0; j <= EN; ++j) C.col(j) *= mu[j] > floor ? std::sqrt(mu[j]) : 0.0;
+      linalg::gemm(true, true, 1.0, XT, C, 0.0, X);
+    }
+    phi = X.leftCols(EN);
+    y = X.col(EN);
+  }
+  if (bag > 0) {  // bag 0: draw_problem adds the noise (shared with the explicit path)
+    Rng rng(data_seed, Stream::kLabelNoise, static_cast<std::uint64_t>(bag));
+    if (sigma != 0.0)
+      for (int mu = 0; mu < P; ++mu) y[mu] += sigma * rng.normal();
+  }
+}
+
 Draw draw_problem(const ProblemSpec& spec, int P, int ensemble, std::uint64_t projection_seed,
                   std::uint64_t data_seed, bool explicit_matrices, int threads) {
   check_spec(spec);
@@ -94,38 +143,7 @@ Draw draw_problem(const ProblemSpec& spec, int P, int ensemble, std::uint64_t pr
   linalg::symmetrize_lower(d.sigma_mat);
   if (P == 0) return d;
   if (!explicit_matrices) {
-    // Given F, each sample (phi, w*.psi) is Gaussian with covariance C = [[Sigma, q], [q^T, c0]]:
-    // draw it as z L^T with C = L L^T (exact in distribution, O(P EN^2), no P x M matrix).
-    Matrix C(EN + 1, EN + 1);
-    C.topLeftCorner(EN, EN) = d.sigma_mat;
-    C.topRightCorner(EN, 1) = d.q;
-    C.bottomLeftCorner(1, EN) = d.q.transpose();
-    C(EN, EN) = d.c0;
-    Matrix XT(EN + 1, P);  // column mu = sample mu (contiguous per stream)
-    parallel_for(P, threads, [&](std::ptrdiff_t mu) {
-      Rng rng(data_seed, Stream::kFeatures, static_cast<std::uint64_t>(mu));
-      double* x = XT.col(mu).data();
-      for (int j = 0; j <= EN; ++j) x[j] = rng.normal();
-    });
-    Matrix X(P, EN + 1);
-    Matrix L = C;
-    // Pivots at round-off level mean a singular C: use the eigen route, exact on its range.
-    const double pivot_floor = 1e-13 * C.diagonal().maxCoeff();
-    if (linalg::cholesky_lower(L) && (L.diagonal().array().square() > pivot_floor).all()) {
-      X = XT.transpose();
-      linalg::multiply_lower_transpose_right(L, X);
-    } else {
-      // Singular covariance (N > M, or a target the model represents exactly): a symmetric
-      // square root from the eigendecomposition instead.
-      Vector mu;
-      linalg::symmetric_eigh(C, mu);
-      // Eigenvalues within round-off of zero are zero (their sign and size are noise).
-      const double floor = (EN + 1) * std::numeric_limits<double>::epsilon() * mu.maxCoeff();
-      for (int j = 0; j <= EN; ++j) C.col(j) *= mu[j] > floor ? std::sqrt(mu[j]) : 0.0;
-      linalg::gemm(true, true, 1.0, XT, C, 0.0, X);
-    }
-    d.phi = X.leftCols(EN);
-    d.y = X.col(EN);
+    draw_bag_samples(d, P, data_seed, 0, 0.0, threads, d.phi, d.y);
   }
   Rng rng(data_seed, Stream::kLabelNoise, 0);
   Vector eps(P);
@@ -151,49 +169,61 @@ double gd_gain(double g, double t, double lr, bool flow) {
 
 void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int inner_threads,
             GdResult& out) {
-  const int N = spec.N, E = opt.ensemble, EN = E * N, P = opt.P;
+  const int N = spec.N, E = opt.ensemble, EN = E * N, P = opt.P, B = opt.bags;
   const Eigen::Index T = static_cast<Eigen::Index>(opt.times.size());
   Draw d = draw_problem(spec, P, E, opt.projection_seeds[run], opt.data_seeds[run], false,
                         inner_threads);
   const double invP = 1.0 / static_cast<double>(P);
-  Matrix gram = Matrix::Zero(EN, EN);
-  linalg::syrk(true, invP, d.phi, 0.0, gram);
-  linalg::symmetrize_lower(gram);
-  Vector h = invP * (d.phi.transpose() * d.y);
-
-  Matrix W = Matrix::Zero(T, EN);  // weights of the averaged predictor (stacked), one row per time
-  Matrix U, C(T, N);
-  Vector g;
+  // weights of the predictor averaged over the E members and the B data sets (stacked), one row
+  // per time: member e's block is (1/(E B)) sum_b w_{e,b}(t)
+  Matrix W = Matrix::Zero(T, EN);
+  Matrix U, C(T, N), gram(EN, EN);
+  Matrix phi_b;
+  Vector g, y_b;
   double gmax = 0.0;
-  for (int e = 0; e < E; ++e) {
-    U = gram.block(e * N, e * N, N, N);
-    linalg::symmetric_eigh(U, g);
-    const double top = g[N - 1];
-    gmax = std::max(gmax, top);
-    if (!opt.flow && opt.lr * top >= 2.0) {
-      std::ostringstream msg;
-      msg << "lr = " << opt.lr << " is unstable for this draw (data seed " << opt.data_seeds[run]
-          << "): gradient descent needs lr < 2 / lambda_max(Phi^T Phi / P) = " << 2.0 / top;
-      throw std::invalid_argument(msg.str());
+  const double scale = 1.0 / (static_cast<double>(E) * static_cast<double>(B));
+  for (int b = 0; b < B; ++b) {
+    if (b > 0) draw_bag_samples(d, P, opt.data_seeds[run], b, spec.sigma, inner_threads, phi_b, y_b);
+    const Matrix& phi = b == 0 ? d.phi : phi_b;
+    const Vector& y = b == 0 ? d.y : y_b;
+    gram.setZero();
+    linalg::syrk(true, invP, phi, 0.0, gram);
+    linalg::symmetrize_lower(gram);
+    Vector h = invP * (phi.transpose() * y);
+    for (int e = 0; e < E; ++e) {
+      U = gram.block(e * N, e * N, N, N);
+      linalg::symmetric_eigh(U, g);
+      const double top = g[N - 1];
+      gmax = std::max(gmax, top);
+      if (!opt.flow && opt.lr * top >= 2.0) {
+        std::ostringstream msg;
+        msg << "lr = " << opt.lr << " is unstable for this draw (data seed " << opt.data_seeds[run];
+        if (B > 1) msg << ", data set " << b;
+        msg << "): gradient descent needs lr < 2 / lambda_max(Phi^T Phi / P) = " << 2.0 / top;
+        throw std::invalid_argument(msg.str());
+      }
+      Vector hp = U.transpose() * h.segment(e * N, N);
+      for (Eigen::Index t = 0; t < T; ++t)
+        for (int i = 0; i < N; ++i) C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
+      linalg::gemm(false, true, scale, C, U, b == 0 ? 0.0 : 1.0, W.middleCols(e * N, N));
     }
-    Vector hp = U.transpose() * h.segment(e * N, N);
-    for (Eigen::Index t = 0; t < T; ++t)
-      for (int i = 0; i < N; ++i) C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
-    linalg::gemm(false, true, 1.0 / E, C, U, 0.0, W.middleCols(e * N, N));
   }
   out.max_gram_eig[run] = gmax;
   // Test: c0 - 2 w.q + w^T Sigma w (population loss, exact given the draw).
   Matrix WS(T, EN);
   linalg::gemm(false, false, 1.0, W, d.sigma_mat, 0.0, WS);
   Vector wq = W * d.q;
+  for (Eigen::Index t = 0; t < T; ++t) out.test(run, t) = d.c0 - 2.0 * wq[t] + WS.row(t).dot(W.row(t));
+  if (B > 1) {
+    // no single training set: the train loss is not defined for bagging
+    for (Eigen::Index t = 0; t < T; ++t) out.train(run, t) = std::numeric_limits<double>::quiet_NaN();
+    return;
+  }
   // Train: (1/P)||y - Phi w||^2 evaluated directly (no cancellation when it goes to zero).
   Matrix R(T, P);
   for (Eigen::Index t = 0; t < T; ++t) R.row(t) = d.y.transpose();
   linalg::gemm(false, true, -1.0, W, d.phi, 1.0, R);
-  for (Eigen::Index t = 0; t < T; ++t) {
-    out.test(run, t) = d.c0 - 2.0 * wq[t] + WS.row(t).dot(W.row(t));
-    out.train(run, t) = invP * R.row(t).squaredNorm();
-  }
+  for (Eigen::Index t = 0; t < T; ++t) out.train(run, t) = invP * R.row(t).squaredNorm();
 }
 
 }  // namespace
@@ -202,6 +232,7 @@ GdResult simulate_gd(const ProblemSpec& spec, const GdOptions& opt) {
   check_spec(spec);
   if (opt.P <= 0) throw std::invalid_argument("P must be a positive integer");
   if (opt.ensemble <= 0) throw std::invalid_argument("ensemble must be a positive integer");
+  if (opt.bags <= 0) throw std::invalid_argument("bags must be a positive integer");
   if (opt.data_seeds.size() != opt.projection_seeds.size())
     throw std::invalid_argument("data_seeds and projection_seeds differ in length");
   const std::size_t runs = opt.data_seeds.size();

@@ -19,15 +19,30 @@ Main entry points
   C++; ``"recipe"`` (reference): the paper's T x T recipe (App. M.1, dmft.md 3.5, with the
   corrected C3 update), evaluated exactly using that all responses are lower-triangular Toeplitz
   (time-translation invariant), which reduces its cost from O(M T^3) to O(M T^2).
+  Both routes take ``ensemble=E, bags=B`` (App. H, eqs. 108-113): the loss of the predictor
+  averaged over E independent projections and B independent data sets (cross-system
+  correlations of eq. 110); E = B = inf is :func:`irreducible_bias`.
 * :func:`transfer_functions` -- H_k(t) (eq. 10 inverted).
 * Closed forms: :func:`infinite_width_loss` (eq. 125), :func:`final_losses` (App. C, eqs. 70-76;
-  kernel limit eqs. 77-80), :func:`early_time_transfer` (App. D, eq. 83), :func:`exponents`
+  kernel limit eqs. 77-80; with label noise, and for E-member ensembles / B bags at t = inf),
+  :func:`early_time_transfer` (App. D, eq. 83), :func:`exponents`
   (eq. 14 and App. N with the eq. 155 typo fixed), :func:`compute_optimal_frontier`,
   :func:`timescale_density` (App. F, eq. 90), :func:`irreducible_bias` (eqs. 19, 114).
 
-Not implemented: momentum (eqs. 138-141), finite ensembles / bagging beyond the E, B -> inf bias
-(eq. 112), the train-test-gap integral (eq. 18) as a separate function (the train loss itself is
-computed), and the paper's figures.
+Ensembles and bagging (App. H): with E projections ``A_e`` and B data sets ``Psi_b`` (P samples
+each, every data set shared by all E members, label noise shared within a data set), the mode
+correlation of ``v0bar = (1/EB) sum_{e,b} v0_{e,b}`` is
+``<v0bar v0bar'> = H H' [w*^2 + (1/(N E)) ((1/B) C3 + (1-1/B) C3x)
++ (lambda_k/(P B)) R3 R3' ((1/E) C1 + (1-1/E) C1x)]``, with ``C0x = (Sa + gamma0 sigma^2/(q q'))
+/(1 - gamma0)``, ``C1x = R1 R1' (C0x + sigma^2/(q q'))`` (members on one data set) and
+``C2x = R1 R1' Sd/(1 - gamma2)``, ``C3x = R3 R3' C2x`` (one member, two data sets), eq. 110.
+This is the printed eq. 112 regrouped: its five terms are the bias, C3x/(N E), (C3 - C3x)/(N E B),
+lambda R3R3' C1x/(P B) and lambda R3R3' (C1 - C1x)/(P E B) (checked term by term at t = inf in
+the tests). The train loss of the average is defined for B = 1 only.
+
+Not implemented: momentum (eqs. 138-141), ensembles with one-pass SGD, the train-test-gap
+integral (eq. 18) as a separate function (the train loss itself is computed). The paper's
+figures are in :mod:`scalinglaws.dmft_figures`.
 """
 from __future__ import annotations
 
@@ -219,9 +234,15 @@ def _conv2(W: np.ndarray, Z: np.ndarray) -> np.ndarray:
 
 
 def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float, lr: float,
-            T: int, batch: Optional[int] = None) -> tuple:
+            T: int, batch: Optional[int] = None, invE: float = 1.0, invB: float = 1.0) -> tuple:
     """Paper's T x T recipe (App. M.1, dmft.md 3.5) for discrete GD (or one-pass SGD with batch),
     evaluated with the lower-triangular Toeplitz structure of all responses.
+
+    With ``invE, invB`` (1/E, 1/B; 0 = infinity) != 1: the test loss of the predictor averaged
+    over E projections x B data sets, from the cross-system correlations (App. H, eq. 110 in the
+    time domain): ``C0x = bias0 + (1/P) W2 * (Theta R3 C1x R3^T Theta^T)``,
+    ``C1x = R1 (C0x + sigma^2) R1^T``, ``C2x = bias2 + (1/N) W2 * (R1 Theta C3x Theta^T R1^T)``,
+    ``C3x = R3 C2x R3^T``; the train output is then ``(1/E) C1 + (1 - 1/E) C1x``.
 
     Returns (test[0..T-1], train[0..T-1]) at steps 0..T-1.
     """
@@ -300,7 +321,30 @@ def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: f
                              "theory loss diverges (lr * max eigenvalue of K > 2)")
         raise DmftSolveError(f"T x T recipe: correlation iteration did not converge "
                              f"(last change {change:.3g})")
-    return np.diag(C0).copy(), np.diag(C1).copy()
+    if invE == 1.0 and invB == 1.0:
+        return np.diag(C0).copy(), np.diag(C1).copy()
+    # cross-system correlations: members e != e' on one data set (C0x, C1x), one member on data
+    # sets b != b' (C2x, C3x); both are causal linear systems, exact after T sweeps
+    C0x = np.zeros((T, T))
+    C1x = np.zeros((T, T))
+    C3x = np.zeros((T, T))
+    for _ in range(T + 5):
+        C0xn = bias0 + invP * _conv2(W2, Th @ R3m @ C1x @ R3m.T @ Th.T)
+        C1xn = R1m @ (C0xn + sigma2 * ones) @ R1m.T
+        C2xn = bias2 + invN * _conv2(W2, R1m @ Th @ C3x @ Th.T @ R1m.T)
+        C3xn = R3m @ C2xn @ R3m.T
+        change = np.max(np.abs(C0xn - C0x)) + np.max(np.abs(C3xn - C3x))
+        C0x, C1x, C3x = C0xn, C1xn, C3xn
+        if change <= 1e-14 * max(np.max(np.abs(C0x)), np.max(np.abs(C3x))):
+            break
+    if not change <= 1e-9 * max(np.max(np.abs(C0x)), np.max(np.abs(C3x))):
+        raise DmftSolveError(f"T x T recipe: cross-system correlation iteration did not converge "
+                             f"(last change {change:.3g})")
+    c1bar = invE * C1 + (1.0 - invE) * C1x
+    c3bar = invB * C3 + (1.0 - invB) * C3x
+    Cbar = (bias0 + invN * invE * _conv2(W1, Th @ c3bar @ Th.T)
+            + invP * invB * _conv2(W2, Th @ R3m @ c1bar @ R3m.T @ Th.T))
+    return np.diag(Cbar).copy(), np.diag(c1bar).copy()
 
 
 def _times_array(times: Any) -> np.ndarray:
@@ -316,7 +360,7 @@ def _times_array(times: Any) -> np.ndarray:
 def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optional[float] = None,
                flow: bool = False, batch: Optional[int] = None, N: Size = None,
                method: str = "auto", nodes: int = 14, threads: Optional[int] = None,
-               max_recipe_steps: int = 2000) -> TheoryCurve:
+               max_recipe_steps: int = 2000, ensemble: Size = 1, bags: Size = 1) -> TheoryCurve:
     """Test and train loss of the DMFT theory at the given times.
 
     Parameters
@@ -344,6 +388,18 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
     nodes : int
         Talbot nodes on the upper half contour. Measured relative error against the exact
         T x T recipe: ~2e-8 (12 nodes), ~1e-9 (14, default), ~1e-10 (16); cost grows as nodes^2.
+    ensemble, bags : int or math.inf
+        E independent projections ``A_e`` and B independent data sets ``Psi_b`` (each of P
+        samples, each shared by all E members; label noise shared within a data set): the loss
+        of the averaged predictor ``v0bar = (1/EB) sum_{e,b} v0_{e,b}`` (App. H, eqs. 108-113;
+        :func:`scalinglaws.simulate_gd` with ``ensemble=E, bags=B``). Per mode,
+        ``<v0bar v0bar'> = H H' [w*^2 + (1/(N E)) ((1/B) C3 + (1-1/B) C3x)
+        + (lambda_k/(P B)) R3 R3' ((1/E) C1 + (1-1/E) C1x)]`` with the cross-system correlations
+        of eq. 110 (C0x across members on one data set, C2x across data sets of one member).
+        E = B = 1 is the single model; E, B = inf gives :func:`irreducible_bias`. Full-batch GD
+        and flow only (not with ``batch``). ``train_loss`` is then the training loss of the
+        E-member average on the shared data set for B = 1, and None for B > 1 (no single
+        training set).
 
     Returns
     -------
@@ -361,7 +417,13 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
     sigma2 = problem.sigma**2
     L0 = float(np.sum(lam * w2))
     th = _threads(threads)
+    Ev = _size("ensemble", ensemble)
+    Bv = _size("bags", bags)
+    invE, invB = _inv(Ev), _inv(Bv)
+    ens = {"ensemble": Ev, "bags": Bv}
     if batch is not None:
+        if Ev != 1 or Bv != 1:
+            raise ValueError("ensemble and bags are for full-batch GD / gradient flow; drop batch")
         batch = check_int("batch", batch, minimum=1)
         if flow:
             raise ValueError("batch (one-pass SGD) is discrete-time; drop flow")
@@ -391,11 +453,12 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         pos = t > 0
         if np.any(pos):
             a, b = _core.dmft_loss_curve(lam, w2, _inv(Nv), _inv(Pv), sigma2, list(t[pos]), True,
-                                         0.0, nodes, th)
+                                         0.0, nodes, th, invE, invB)
             test[pos] = a
             train[pos] = b
-        return TheoryCurve(t, _finite("test_loss", test), _finite("train_loss", train), None,
-                           "contour", {"N": Nv, "P": Pv, "flow": True, "nodes": nodes})
+        return TheoryCurve(t, _finite("test_loss", test),
+                           _finite("train_loss", train) if Bv == 1 else None, None,
+                           "contour", {"N": Nv, "P": Pv, "flow": True, "nodes": nodes, **ens})
     if lr is None:
         raise ValueError("lr is required for discrete GD (or pass flow=True)")
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
@@ -425,20 +488,22 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         if T - 1 > max_recipe_steps:
             raise ValueError(f"the T x T recipe is limited to max_recipe_steps={max_recipe_steps} "
                              f"steps (asked {T - 1}); use method='contour'")
-        a, b = _recipe(lam, w2, _inv(Nv), _inv(Pv), sigma2, lr, T)
+        a, b = _recipe(lam, w2, _inv(Nv), _inv(Pv), sigma2, lr, T, invE=invE, invB=invB)
         test[use_recipe] = a[steps[use_recipe]]
         train[use_recipe] = b[steps[use_recipe]]
     cont = ~use_recipe
     if np.any(cont):
         _check_contour_lr(problem, Nv, Pv, lr)
         a, b = _core.dmft_loss_curve(lam, w2, _inv(Nv), _inv(Pv), sigma2,
-                                     [float(n) for n in steps[cont]], False, lr, nodes, th)
+                                     [float(n) for n in steps[cont]], False, lr, nodes, th,
+                                     invE, invB)
         test[cont] = a
         train[cont] = b
     used = "recipe" if np.all(use_recipe) else ("contour" if not np.any(use_recipe) else
                                                 "recipe (< 2 nodes steps) + contour")
-    return TheoryCurve(steps * lr, _finite("test_loss", test), _finite("train_loss", train), steps,
-                       used, {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes})
+    return TheoryCurve(steps * lr, _finite("test_loss", test),
+                       _finite("train_loss", train) if Bv == 1 else None, steps,
+                       used, {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes, **ens})
 
 
 def _check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
@@ -516,7 +581,8 @@ def irreducible_bias(problem: Problem, P: Size, times: Iterable[float], *,
                      nodes: int = 14, threads: Optional[int] = None) -> np.ndarray:
     """Infinite-ensemble, infinite-bagging loss ``B(t, N, P) = sum_k lambda_k w*_k^2 H_k(t)^2``
     (eqs. 19, 114; dmft.md 3.10): what ensembling E -> inf models and bagging over B -> inf data
-    sets cannot remove. No 1/2."""
+    sets cannot remove (``loss_curve(..., ensemble=math.inf, bags=math.inf)``; finite E, B there
+    too). No 1/2."""
     problem = _check_problem(problem)
     H = transfer_functions(problem, P, times, list(range(1, problem.M + 1)), lr=lr, flow=flow, N=N,
                            nodes=nodes, threads=threads)
@@ -557,56 +623,87 @@ def _solve_r(lam: np.ndarray, target: float, name: str) -> float:
     return math.exp(brentq(f, lo, hi, xtol=1e-14, rtol=1e-14))
 
 
-def final_losses(problem: Problem, P: Size, *, N: Size = None) -> Dict[str, Any]:
+def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 1,
+                 bags: Size = 1) -> Dict[str, Any]:
     """t -> infinity losses of gradient flow / converged GD (App. C, eqs. 66-76; dmft.md 3.7).
 
     Over-parameterised (N > P, eq. 73): final train loss 0. Under-parameterised (N < P, eq. 76).
     ``N = inf`` gives ridgeless kernel regression (eqs. 77-80); ``P = inf`` the pure model
-    bottleneck. Noise-free (sigma = 0) only. No 1/2. Returns
-    ``{"test": L_inf, "train": Lhat_inf, "regime": ..., "r": r}``.
+    bottleneck. No 1/2; the test loss excludes the sigma^2 floor.
+
+    Zero-frequency system (unified form): with ``H = 1/(1 + lambda r)``, ``s1 = sum lam H^2``,
+    ``s2 = sum lam^2 H^2``, ``b0 = sum lam w*^2 H^2``, ``b2 = sum lam^2 w*^2 H^2`` and
+    ``(rho1, rho3) = (r^2/g^2, g^2)`` over-parameterised, ``(g^2, r^2/g^2)`` under-parameterised
+    (``g = 1 - min(N,P)/max(N,P)``):
+    ``C0 = b0 + s1 C3/N + s2 rho3 C1/P``, ``C1 = rho1 (C0 + sigma^2)``,
+    ``C2 = s1 C1/P + rho1 (b2 + s2 C3/N)``, ``C3 = rho3 C2`` (eqs. 73, 76; the label noise enters
+    through C1 exactly as in the time-domain theory).
+
+    ``ensemble=E``, ``bags=B`` (integers or math.inf): the final loss of the predictor averaged
+    over E projections x B data sets (App. H, eqs. 108-113 at zero frequency), with the
+    cross-system correlations ``C0x = b0 + s2 rho3 C1x/P``, ``C1x = rho1 (C0x + sigma^2)``,
+    ``C2x = rho1 (b2 + s2 C3x/N)``, ``C3x = rho3 C2x``:
+    ``Lbar = b0 + (s1/(N E)) ((1/B) C3 + (1-1/B) C3x) + (s2 rho3/(P B)) ((1/E) C1 + (1-1/E) C1x)``.
+    E = B = inf gives the irreducible bias ``b0`` (eq. 114 at t = inf).
+
+    Returns ``{"test": L_inf, "train": Lhat_inf, "regime": ..., "r": r}`` (plus ``"ensemble"``,
+    ``"bags"``); ``train`` is the final training loss of the E-member average on the shared data
+    set (0 over-parameterised) and None for B > 1.
     """
     problem = _check_problem(problem)
-    if problem.sigma != 0:
-        raise ValueError("final_losses: the closed forms (App. C) are for sigma = 0")
     Pv = _size("P", P)
     Nv = _size("N", N, problem.N)
+    Ev = _size("ensemble", ensemble)
+    Bv = _size("bags", bags)
     lam, w2 = problem.lam, problem.wstar**2
+    sigma2 = problem.sigma**2
+    extra = {"ensemble": Ev, "bags": Bv}
     if Nv == Pv:
         if Nv == _INF:
-            return {"test": 0.0, "train": 0.0, "regime": "infinite", "r": _INF}
+            return {"test": 0.0, "train": sigma2 if Bv == 1 else None, "regime": "infinite",
+                    "r": _INF, **extra}
         raise ValueError(f"final losses diverge at N = P (= {int(Nv)}): double-descent peak")
     over = Nv > Pv
     r = _solve_r(lam, Pv if over else Nv, "P" if over else "N")
     H = 1.0 / (1.0 + lam * r)
     iN, iP = _inv(Nv), _inv(Pv)
+    iE, iB = _inv(Ev), _inv(Bv)
     g = 1.0 - (Pv * iN if over else Nv * iP)
     s1 = float(np.sum(lam * H**2))
     s2 = float(np.sum(lam**2 * H**2))
     b0 = float(np.sum(lam * H**2 * w2))
     b2 = float(np.sum(lam**2 * H**2 * w2))
+    rho1, rho3 = (r * r / (g * g), g * g) if over else (g * g, r * r / (g * g))
     # unknowns C0, C1, C2, C3 (zero-frequency values)
     A = np.eye(4)
     rhs = np.zeros(4)
-    if over:
-        # C0 = b0 + s1 C3/N + (g^2/P) s2 C1 ; C1 = r^2/g^2 C0
-        # C2 = (1/P) s1 C1 + r^2/g^2 (b2 + s2 C3/N) ; C3 = g^2 C2
-        A[0, 3] -= s1 * iN; A[0, 1] -= g * g * iP * s2; rhs[0] = b0
-        A[1, 0] -= r * r / (g * g)
-        A[2, 1] -= iP * s1; A[2, 3] -= r * r / (g * g) * s2 * iN; rhs[2] = r * r / (g * g) * b2
-        A[3, 2] -= g * g
-    else:
-        # C0 = b0 + s1 C3/N + (r^2/g^2)(1/P) s2 C1 ; C1 = g^2 C0
-        # C2 = (1/P) s1 C1 + g^2 (b2 + s2 C3/N) ; C3 = r^2/g^2 C2
-        A[0, 3] -= s1 * iN; A[0, 1] -= r * r / (g * g) * iP * s2; rhs[0] = b0
-        A[1, 0] -= g * g
-        A[2, 1] -= iP * s1; A[2, 3] -= g * g * s2 * iN; rhs[2] = g * g * b2
-        A[3, 2] -= r * r / (g * g)
+    A[0, 3] -= s1 * iN; A[0, 1] -= s2 * rho3 * iP; rhs[0] = b0
+    A[1, 0] -= rho1; rhs[1] = rho1 * sigma2
+    A[2, 1] -= iP * s1; A[2, 3] -= rho1 * s2 * iN; rhs[2] = rho1 * b2
+    A[3, 2] -= rho3
     C = np.linalg.solve(A, rhs)
     if not np.all(np.isfinite(C)) or C[0] < 0:
         raise DmftSolveError("final-loss system is singular or ill-conditioned (N close to P?)")
+    test, train = float(C[0]), (0.0 if over else float(C[1]))
+    if iE != 1.0 or iB != 1.0:
+        d0 = 1.0 - s2 * rho3 * rho1 * iP
+        d2 = 1.0 - rho1 * rho3 * s2 * iN
+        if not (d0 > 0 and d2 > 0):
+            raise DmftSolveError(f"final-loss cross-system system is singular (1 - gamma0 = "
+                                 f"{d0:.3g}, 1 - gamma2 = {d2:.3g})")
+        C0x = (b0 + s2 * rho3 * rho1 * sigma2 * iP) / d0
+        C1x = rho1 * (C0x + sigma2)
+        C3x = rho3 * rho1 * b2 / d2
+        c1bar = iE * C[1] + (1.0 - iE) * C1x
+        c3bar = iB * C[3] + (1.0 - iB) * C3x
+        test = b0 + s1 * iN * iE * c3bar + s2 * rho3 * iP * iB * c1bar
+        train = 0.0 if over else float(c1bar)
+        if not (math.isfinite(test) and test >= -1e-12 * max(b0, 1e-300)):
+            raise DmftSolveError(f"ensemble final loss is not finite / negative ({test:.3g})")
+        test = max(float(test), 0.0)
     regime = ("kernel regression (N = inf)" if Nv == _INF else "over-parameterised (N > P)") if over \
         else ("model bottleneck (P = inf)" if Pv == _INF else "under-parameterised (N < P)")
-    return {"test": float(C[0]), "train": 0.0 if over else float(C[1]), "regime": regime, "r": r}
+    return {"test": test, "train": train if Bv == 1 else None, "regime": regime, "r": r, **extra}
 
 
 def early_time_transfer(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,

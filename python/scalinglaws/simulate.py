@@ -154,7 +154,7 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
                 times: Optional[Iterable[float]] = None, steps: Optional[Iterable[int]] = None,
                 flow: bool = False, seeds: int = 1, seed: int = 0, ensemble: int = 1,
                 projection_seed: Optional[int] = None, threads: Optional[int] = None,
-                max_memory: Optional[float] = None) -> SimulationResult:
+                max_memory: Optional[float] = None, bags: int = 1) -> SimulationResult:
     """Full-batch gradient descent / gradient flow on P samples, solved exactly.
 
     Parameters
@@ -180,12 +180,21 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
     ensemble : int
         E > 1 trains E students with independent projections on the same data and reports the
         losses of their averaged predictor (Bordelon et al. Sec. 3.10 / Fig. 6a).
+    bags : int
+        B > 1 (bagging, Bordelon et al. App. H): B independent data sets of P samples each, every
+        one shared by all E members (E * B models in all, the E projections shared by the bags);
+        reports the population loss of the predictor averaged over all E * B models (the weights
+        of member e are averaged over the bags, then the exact loss from the stacked covariance).
+        Data set 0 is the one of ``bags=1``, so ``bags=1`` reproduces the single-data-set
+        results bitwise. The train loss is not defined (no single training set): ``train_loss``
+        is None when B > 1.
     threads : int
         Threads (default: all cores). Results do not depend on it.
     """
     N = problem.require_N()
     P = check_int("P", P, minimum=1)
     ensemble = check_int("ensemble", ensemble, minimum=1, maximum=4096)
+    bags = check_int("bags", bags, minimum=1, maximum=4096)
     if flow:
         if steps is not None:
             raise ValueError("steps is for discrete GD; use times with flow=True")
@@ -221,18 +230,21 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
     concurrent = 1 if len(data) == 1 else min(len(data), nthreads or _cpu_count())
     per_run = 8.0 * (P * EN + 3.0 * EN * EN + 2.0 * N * N + 3.0 * T * EN + T * P
                      + 2.0 * (EN + P) * 256 + T * N)
-    check_memory(concurrent * per_run, f"simulate_gd (N={N}, P={P}, E={ensemble}, T={T})",
-                 limit=max_memory)
+    if bags > 1:  # a second data set (P x EN), its draw (2 P (EN + 1)) and covariance factor
+        per_run += 8.0 * (3.0 * P * (EN + 1) + 2.0 * (EN + 1) ** 2)
+    check_memory(concurrent * per_run,
+                 f"simulate_gd (N={N}, P={P}, E={ensemble}, B={bags}, T={T})", limit=max_memory)
     test, train, gmax = _core.simulate_gd(problem.lam, problem.wstar, N, problem.sigma, P,
                                           ensemble, lr_val, bool(flow), list(sim_times), data,
-                                          proj, nthreads)
+                                          proj, nthreads, bags)
     out_times = sim_times if flow else step_arr * lr_val
     return SimulationResult(
         times=np.asarray(out_times, dtype=np.float64),
         steps=None if flow else step_arr,
-        test_loss=np.asarray(test), train_loss=np.asarray(train), seeds=np.asarray(data),
+        test_loss=np.asarray(test), train_loss=np.asarray(train) if bags == 1 else None,
+        seeds=np.asarray(data),
         method="gradient flow" if flow else "gradient descent",
-        params={"N": N, "P": P, "lr": lr, "flow": flow, "ensemble": ensemble,
+        params={"N": N, "P": P, "lr": lr, "flow": flow, "ensemble": ensemble, "bags": bags,
                 "sigma": problem.sigma, "M": problem.M, "max_gram_eigenvalue": np.asarray(gmax),
                 "projection_seed": projection_seed, **problem.params},
     )

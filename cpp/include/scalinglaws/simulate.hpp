@@ -48,9 +48,19 @@ struct Draw {
 Draw draw_problem(const ProblemSpec& spec, int P, int ensemble, std::uint64_t projection_seed,
                   std::uint64_t data_seed, bool explicit_matrices, int threads);
 
+// Training samples of data set `bag` (bagging) given the projection in d: P samples from the
+// exact joint Gaussian law of (phi, w*.psi) given F, labels y = w*.psi + sigma eps. Bag 0 is the
+// data set of draw_problem(..., explicit_matrices = false) (which adds the noise itself; pass
+// sigma = 0 there); bag b > 0 uses its own feature and label-noise streams of data_seed, so the
+// bags are independent given F.
+void draw_bag_samples(const Draw& d, int P, std::uint64_t data_seed, int bag, double sigma,
+                      int threads, Matrix& phi, Vector& y);
+
 struct GdOptions {
   int P = 0;
   int ensemble = 1;        // E members with independent projections, loss of the averaged predictor
+  int bags = 1;            // B independent data sets of P samples, each shared by all E members;
+                           // loss of the predictor averaged over all E * B models (train: NaN if B > 1)
   double lr = 0.0;         // step size (discrete GD)
   bool flow = false;       // gradient flow: times are continuous, lr unused
   std::vector<double> times;  // discrete GD: step counts (whole numbers); flow: times t >= 0
@@ -61,7 +71,7 @@ struct GdOptions {
 
 struct GdResult {
   Matrix test;         // runs x T, population loss (no 1/2, no noise term)
-  Matrix train;        // runs x T, (1/P)||y - Phi w||^2
+  Matrix train;        // runs x T, (1/P)||y - Phi w||^2 (NaN with bags > 1)
   Vector max_gram_eig; // runs, largest eigenvalue of Phi^T Phi / P over the members
 };
 

@@ -16,6 +16,7 @@ EXAMPLES = """examples:
   scalinglaws dmft --a 1.5 --b 1.25 --M 4096 --N 256 --batch 32 --lr 0.5 --times 1,10,100 --json
   scalinglaws dmft --a 1.5 --b 1.25 --M 1000 --N 400 --P 100 --final --json
   scalinglaws dmft --a 2 --b 1.5 --exponents --json
+  scalinglaws dmft --a 1.5 --b 1.25 --M 4096 --N 256 --P 1024 --lr 0.5 --times 10,100 --ensemble 4 --bags 2 --json
 """
 
 
@@ -41,6 +42,12 @@ def register(sub: Any) -> None:
     p.add_argument("--method", choices=("auto", "contour", "recipe"), default="auto",
                    help="time-domain route (default auto)")
     p.add_argument("--final", action="store_true", help="t -> infinity test/train losses")
+    p.add_argument("--ensemble", type=parse_size, default=1,
+                   help="E: loss of the average of E models with independent projections "
+                        "(integer or inf; default 1)")
+    p.add_argument("--bags", type=parse_size, default=1,
+                   help="B: ... trained on B independent data sets of P samples each (bagging; "
+                        "integer or inf; default 1). With B > 1 the train loss is null")
     p.add_argument("--exponents", action="store_true",
                    help="closed-form time/model/data/compute-optimal exponents (needs --a --b)")
     p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
@@ -59,6 +66,14 @@ def _problem(args: argparse.Namespace, need_N: bool = True):
     if math.isinf(args.M):
         raise CliError("--M must be finite (the theory sums over M features)")
     return Problem.bordelon(args.a, args.b, int(args.M), None, sigma=args.sigma)
+
+
+def _ens(name: str, value: float) -> Any:
+    if math.isinf(value):
+        return math.inf
+    if value != int(value) or value < 1:
+        raise CliError(f"--{name} must be an integer >= 1 or inf, got {value:g}")
+    return int(value)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,10 +102,13 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError("missing --P (an integer or inf)")
     N = math.inf if math.isinf(args.N) else int(args.N)
     P = math.inf if args.P is None or math.isinf(args.P) else int(args.P)
+    E = _ens("ensemble", args.ensemble)
+    Bg = _ens("bags", args.bags)
     if args.final:
-        f = dmft.final_losses(problem, P, N=N)
+        f = dmft.final_losses(problem, P, N=N, ensemble=E, bags=Bg)
         out = {"test_loss": f["test"], "train_loss": f["train"], "regime": f["regime"]}
-        emit(out, args.json, f"final test {f['test']:.6g}, train {f['train']:.6g} ({f['regime']})")
+        train = "n/a" if f["train"] is None else f"{f['train']:.6g}"
+        emit(out, args.json, f"final test {f['test']:.6g}, train {train} ({f['regime']})")
         return 0
     if args.times is None:
         raise CliError("missing --times (comma list)")
@@ -101,14 +119,19 @@ def _run(args: argparse.Namespace) -> int:
     if args.batch is not None and args.flow:
         raise CliError("--batch (one-pass SGD) cannot be combined with --flow")
     curve = dmft.loss_curve(problem, P, args.times, lr=args.lr, flow=args.flow, batch=args.batch,
-                            N=N, method=args.method, threads=args.threads)
+                            N=N, method=args.method, threads=args.threads, ensemble=E, bags=Bg)
+    if curve.train_loss is not None:
+        train = [float(v) for v in curve.train_loss]
+    elif args.batch is not None:
+        # one-pass SGD has no train/test gap (dmft.md 3.11): train = test + sigma^2
+        train = [float(v) for v in curve.test_loss + args.sigma**2]
+    else:
+        train = None  # bagging: no single training set
     out = {"times": [float(t) for t in curve.times],
-           "test_loss": [float(v) for v in curve.test_loss],
-           # one-pass SGD has no train/test gap (dmft.md 3.11): train = test + sigma^2
-           "train_loss": [float(v) for v in (curve.train_loss if curve.train_loss is not None
-                                              else curve.test_loss + args.sigma**2)]}
+           "test_loss": [float(v) for v in curve.test_loss], "train_loss": train}
     rows = [f"{'t':>12} {'test':>14} {'train':>14}"]
-    for t, a, b in zip(out["times"], out["test_loss"], out["train_loss"]):
-        rows.append(f"{t:12.6g} {a:14.8g} {b:14.8g}")
+    for i, (t, a) in enumerate(zip(out["times"], out["test_loss"])):
+        b = "n/a" if train is None else f"{train[i]:.8g}"
+        rows.append(f"{t:12.6g} {a:14.8g} {b:>14}")
     emit(out, args.json, "\n".join(rows))
     return 0

@@ -49,6 +49,9 @@ def register(sub: Any) -> None:
                          "default: 50 log-spaced times up to --tmax")
     gd.add_argument("--tmax", type=float, default=1000.0, help="largest default time (default 1e3)")
     gd.add_argument("--ensemble", type=int, default=1, help="E students averaged (default 1)")
+    gd.add_argument("--bags", type=int, default=1,
+                    help="B independent data sets of P samples (bagging; default 1); the loss is "
+                         "that of the average of all E x B models (no train loss with B > 1)")
     _common(gd)
     gd.set_defaults(func=run_gd)
 
@@ -89,7 +92,7 @@ def run_gd(args: argparse.Namespace) -> int:
             raise CliError("--tmax must be > 0")
         times = np.logspace(-1, np.log10(args.tmax), 50)
     res = simulate_gd(problem, args.P, lr=args.lr, times=times, flow=args.flow, seeds=args.seeds,
-                      seed=args.seed, ensemble=args.ensemble,
+                      seed=args.seed, ensemble=args.ensemble, bags=args.bags,
                       projection_seed=args.projection_seed, threads=args.threads)
     return _print(res, args.json)
 
