@@ -43,13 +43,15 @@ void register_dmft(py::module_& m) {
   m.def(
       "dmft_loss_curve",
       [](const Vector& lam, const Vector& wstar2, double inv_N, double inv_P, double sigma2,
-         std::vector<double> times, bool flow, double lr, int nodes, int threads) {
+         std::vector<double> times, bool flow, double lr, int nodes, int threads,
+         double momentum) {
         auto sp = make_spectrum(lam, wstar2, inv_N, inv_P, sigma2);
         dmft::CurveOptions opt;
         opt.flow = flow;
         opt.lr = lr;
         opt.nodes = nodes;
         opt.threads = threads;
+        opt.momentum = momentum;
         std::vector<double> test, train;
         {
           py::gil_scoped_release release;
@@ -58,18 +60,20 @@ void register_dmft(py::module_& m) {
         return py::make_tuple(test, train);
       },
       py::arg("lam"), py::arg("wstar2"), py::arg("inv_N"), py::arg("inv_P"), py::arg("sigma2"),
-      py::arg("times"), py::arg("flow"), py::arg("lr"), py::arg("nodes"), py::arg("threads") = 0);
+      py::arg("times"), py::arg("flow"), py::arg("lr"), py::arg("nodes"), py::arg("threads") = 0,
+      py::arg("momentum") = 0.0);
   m.def(
       "dmft_transfer",
       [](const Vector& lam, const Vector& wstar2, double inv_N, double inv_P,
          std::vector<double> times, std::vector<int> modes, bool flow, double lr, int nodes,
-         int threads) {
+         int threads, double momentum) {
         auto sp = make_spectrum(lam, wstar2, inv_N, inv_P, 0.0);
         dmft::CurveOptions opt;
         opt.flow = flow;
         opt.lr = lr;
         opt.nodes = nodes;
         opt.threads = threads;
+        opt.momentum = momentum;
         Matrix out;
         {
           py::gil_scoped_release release;
@@ -78,7 +82,8 @@ void register_dmft(py::module_& m) {
         return out;
       },
       py::arg("lam"), py::arg("wstar2"), py::arg("inv_N"), py::arg("inv_P"), py::arg("times"),
-      py::arg("modes"), py::arg("flow"), py::arg("lr"), py::arg("nodes"), py::arg("threads") = 0);
+      py::arg("modes"), py::arg("flow"), py::arg("lr"), py::arg("nodes"), py::arg("threads") = 0,
+      py::arg("momentum") = 0.0);
 }
 
 }  // namespace scalinglaws::bindings

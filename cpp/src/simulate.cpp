@@ -149,6 +149,33 @@ double gd_gain(double g, double t, double lr, bool flow) {
   return (1.0 - std::pow(1.0 - x, t)) / g;
 }
 
+}  // namespace
+
+double heavy_ball_gain(double g, std::int64_t n, double lr, double mu) {
+  // Coordinate c(n) = hp * gamma(n) with gamma(0) = 0, beta(-1) = 0 and
+  //   beta(n) = 1 - g gamma(n) + mu beta(n-1),  gamma(n+1) = gamma(n) + lr beta(n).
+  // State x(n) = (gamma(n), beta(n-1), 1): x(n+1) = B x(n) with
+  //   B = [[1 - lr g, lr mu, lr], [-g, mu, 1], [0, 0, 1]];  gamma(n) = (B^n)[0][2].
+  double R[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  double B[3][3] = {{1.0 - lr * g, lr * mu, lr}, {-g, mu, 1.0}, {0.0, 0.0, 1.0}};
+  auto mul = [](const double (&X)[3][3], const double (&Y)[3][3], double (&Z)[3][3]) {
+    double W[3][3];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) W[i][j] = X[i][0] * Y[0][j] + X[i][1] * Y[1][j] + X[i][2] * Y[2][j];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) Z[i][j] = W[i][j];
+  };
+  std::int64_t e = n;
+  while (e > 0) {
+    if (e & 1) mul(R, B, R);
+    e >>= 1;
+    if (e > 0) mul(B, B, B);
+  }
+  return R[0][2];
+}
+
+namespace {
+
 void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int inner_threads,
             GdResult& out) {
   const int N = spec.N, E = opt.ensemble, EN = E * N, P = opt.P;
@@ -170,15 +197,32 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
     linalg::symmetric_eigh(U, g);
     const double top = g[N - 1];
     gmax = std::max(gmax, top);
-    if (!opt.flow && opt.lr * top >= 2.0) {
+    const double mu = opt.momentum;
+    if (!opt.flow && mu == 0.0 && opt.lr * top >= 2.0) {
       std::ostringstream msg;
       msg << "lr = " << opt.lr << " is unstable for this draw (data seed " << opt.data_seeds[run]
           << "): gradient descent needs lr < 2 / lambda_max(Phi^T Phi / P) = " << 2.0 / top;
       throw std::invalid_argument(msg.str());
     }
+    if (!opt.flow && mu != 0.0 && opt.lr * top >= 2.0 * (1.0 + mu)) {
+      std::ostringstream msg;
+      msg << "lr = " << opt.lr << " is unstable for this draw (data seed " << opt.data_seeds[run]
+          << "): heavy-ball GD with momentum " << mu
+          << " needs lr < 2 (1 + momentum) / lambda_max(Phi^T Phi / P) = " << 2.0 * (1.0 + mu) / top;
+      throw std::invalid_argument(msg.str());
+    }
     Vector hp = U.transpose() * h.segment(e * N, N);
-    for (Eigen::Index t = 0; t < T; ++t)
-      for (int i = 0; i < N; ++i) C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
+    if (mu == 0.0) {
+      for (Eigen::Index t = 0; t < T; ++t)
+        for (int i = 0; i < N; ++i) C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
+    } else {
+      for (Eigen::Index t = 0; t < T; ++t) {
+        const auto n = static_cast<std::int64_t>(opt.times[t]);
+        // round-off negative eigenvalues of the Gram matrix are zero
+        for (int i = 0; i < N; ++i)
+          C(t, i) = hp[i] * heavy_ball_gain(std::max(g[i], 0.0), n, opt.lr, mu);
+      }
+    }
     linalg::gemm(false, true, 1.0 / E, C, U, 0.0, W.middleCols(e * N, N));
   }
   out.max_gram_eig[run] = gmax;
@@ -202,6 +246,10 @@ GdResult simulate_gd(const ProblemSpec& spec, const GdOptions& opt) {
   check_spec(spec);
   if (opt.P <= 0) throw std::invalid_argument("P must be a positive integer");
   if (opt.ensemble <= 0) throw std::invalid_argument("ensemble must be a positive integer");
+  if (!(opt.momentum >= 0.0 && opt.momentum < 1.0))
+    throw std::invalid_argument("momentum must be in [0, 1)");
+  if (opt.momentum != 0.0 && opt.flow)
+    throw std::invalid_argument("momentum is for discrete GD (heavy ball); not with flow");
   if (opt.data_seeds.size() != opt.projection_seeds.size())
     throw std::invalid_argument("data_seeds and projection_seeds differ in length");
   const std::size_t runs = opt.data_seeds.size();

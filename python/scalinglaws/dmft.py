@@ -218,18 +218,35 @@ def _conv2(W: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return np.fft.irfft2(F, s=(n, n))[:T, :T]
 
 
-def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float, lr: float,
-            T: int, batch: Optional[int] = None) -> tuple:
-    """Paper's T x T recipe (App. M.1, dmft.md 3.5) for discrete GD (or one-pass SGD with batch),
-    evaluated with the lower-triangular Toeplitz structure of all responses.
+def _theta_series(lr: float, T: int, momentum: float = 0.0) -> np.ndarray:
+    """First column of the (strictly lower-triangular Toeplitz) Theta of ``v0 = w* - Theta v4``.
 
-    Returns (test[0..T-1], train[0..T-1]) at steps 0..T-1.
+    GD ``v0(n+1) = v0(n) - lr v4(n)``: ``Theta(n) = lr`` for n >= 1. Heavy ball
+    ``b(n) = v4(n) + mu b(n-1)``, ``v0(n+1) = v0(n) - lr b(n)``, ``b(-1) = 0`` (eq. 139):
+    ``v0(n) = w* - lr sum_{m<n} sum_{s<=m} mu^(m-s) v4(s)``, i.e.
+    ``Theta(n) = lr (1 - mu^n)/(1 - mu)`` (z-transform ``lr z/((z-1)(z-mu))``, eq. 141)."""
+    theta = np.full(T, lr)
+    if momentum != 0.0:
+        n = np.arange(T, dtype=np.float64)
+        theta = lr * (-np.expm1(n * math.log(momentum))) / (1.0 - momentum)
+    theta[0] = 0.0  # strictly lower
+    return theta
+
+
+def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float, lr: float,
+            T: int, batch: Optional[int] = None, momentum: float = 0.0,
+            full: bool = False) -> tuple:
+    """Paper's T x T recipe (App. M.1, dmft.md 3.5) for discrete GD (or one-pass SGD with batch),
+    evaluated with the lower-triangular Toeplitz structure of all responses. ``momentum`` = mu
+    gives heavy-ball GD (eqs. 139-141) through its Theta (see :func:`_theta_series`).
+
+    Returns (test[0..T-1], train[0..T-1]) at steps 0..T-1; with ``full`` also a dict with the
+    series ``R02`` (first column of R0,2), ``r1``, ``r3`` and the matrices ``C0``, ``C1``.
     """
     M = lam.shape[0]
     delta = np.zeros(T)
     delta[0] = 1.0
-    theta = np.full(T, lr)
-    theta[0] = 0.0  # strictly lower: v0(t+1) = v0(t) - lr v4(t)
+    theta = _theta_series(lr, T, momentum)
     sgd = batch is not None
     r1 = delta.copy()
     r3 = delta.copy()
@@ -296,10 +313,16 @@ def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: f
     # T sweeps are exact by causality; FFT round-off may keep the change at ~1e-14
     if not change <= 1e-9 * np.max(np.abs(C0)):
         if np.max(np.abs(np.diag(C0))) > 1e3 * float(np.sum(lam * w2)):
+            lim = "2" if momentum == 0.0 else f"2 (1 + momentum) = {2 * (1 + momentum):g}"
             raise ValueError(f"lr = {lr} is above the stability limit for these N, P, batch: the "
-                             "theory loss diverges (lr * max eigenvalue of K > 2)")
+                             f"theory loss diverges (lr * max eigenvalue of K > {lim})")
         raise DmftSolveError(f"T x T recipe: correlation iteration did not converge "
                              f"(last change {change:.3g})")
+    if full:
+        gs = G @ lam
+        R02 = -_series_mul(_series_mul(gs, theta), r3)
+        return np.diag(C0).copy(), np.diag(C1).copy(), {"R02": R02, "r1": r1, "r3": r3,
+                                                         "C0": C0, "C1": C1}
     return np.diag(C0).copy(), np.diag(C1).copy()
 
 
@@ -313,10 +336,31 @@ def _times_array(times: Any) -> np.ndarray:
     return t
 
 
+def _check_momentum(momentum: Any, flow: bool) -> float:
+    """Heavy-ball mu in [0, 1) (discrete GD) or continuous beta >= 0 (flow)."""
+    if momentum is None:
+        return 0.0
+    if flow:
+        return check_real("momentum", momentum, minimum=0.0)
+    return check_real("momentum", momentum, minimum=0.0, maximum=1.0, max_open=True)
+
+
+def _check_stable(lam: np.ndarray, lr: float, mu: float) -> None:
+    """GD (mu = 0) on eigenvalue u is stable iff 0 < lr u < 2; heavy ball iff 0 <= mu < 1 and
+    0 < lr u < 2 (1 + mu) (the roots of z^2 - (1 + mu - lr u) z + mu lie inside |z| < 1)."""
+    lim = 2.0 * (1.0 + mu)
+    if lr * float(lam.max()) >= lim:
+        if mu == 0.0:
+            raise ValueError(f"lr must be < 2/max(lambda) = {2.0 / lam.max():g} for stable GD, "
+                             f"got {lr}")
+        raise ValueError(f"lr must be < 2 (1 + momentum)/max(lambda) = {lim / lam.max():g} for "
+                         f"stable heavy-ball GD (momentum = {mu:g}), got lr = {lr}")
+
+
 def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optional[float] = None,
                flow: bool = False, batch: Optional[int] = None, N: Size = None,
-               method: str = "auto", nodes: int = 14, threads: Optional[int] = None,
-               max_recipe_steps: int = 2000) -> TheoryCurve:
+               momentum: Optional[float] = None, method: str = "auto", nodes: int = 14,
+               threads: Optional[int] = None, max_recipe_steps: int = 2000) -> TheoryCurve:
     """Test and train loss of the DMFT theory at the given times.
 
     Parameters
@@ -337,10 +381,19 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         largest step must be <= ``max_recipe_steps``). ``lr`` is the batch-mean learning rate.
     N : int or math.inf
         Overrides ``problem.N``.
+    momentum : float
+        Discrete GD: heavy-ball coefficient mu in [0, 1) (App. K.2, eqs. 139-141):
+        ``b(n) = v4(n) + mu b(n-1)``, ``v0(n+1) = v0(n) - lr b(n)``, ``b(-1) = 0``, reported at
+        ``t = lr * n`` (as without momentum; the effective step is ``lr/(1-mu)``). Stable iff
+        ``lr u < 2 (1 + mu)`` for every eigenvalue u of K. Flow: continuous momentum beta >= 0,
+        ``beta v0'' + v0' = -v4`` with ``v0(0) = w*``, ``v0'(0) = 0`` (eqs. 137-138; contour
+        only). Not available for one-pass SGD.
     method : "auto" | "contour" | "recipe"
         ``contour``: fixed-Talbot 2-D inversion (fast, any t; GD needs steps >= nodes/2).
         ``recipe``: the paper's T x T recipe (exact for discrete GD; cost O(M T^2) with T = steps).
-        ``auto``: GD/flow use the contour, except GD steps < 2 * nodes which use the recipe.
+        ``auto``: GD/flow use the contour, except GD steps < 2 * nodes which use the recipe. With
+        momentum the contour must also enclose the (complex) singularities of the transfer
+        functions (see :func:`_momentum_contour_ok`); steps where it does not use the recipe.
     nodes : int
         Talbot nodes on the upper half contour. Measured relative error against the exact
         T x T recipe: ~2e-8 (12 nodes), ~1e-9 (14, default), ~1e-10 (16); cost grows as nodes^2.
@@ -357,6 +410,7 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
     nodes = check_int("nodes", nodes, minimum=4, maximum=200)
     if method not in ("auto", "contour", "recipe"):
         raise ValueError(f"method must be 'auto', 'contour' or 'recipe', got {method!r}")
+    mu = _check_momentum(momentum, flow)
     lam, w2 = problem.lam, problem.wstar**2
     sigma2 = problem.sigma**2
     L0 = float(np.sum(lam * w2))
@@ -365,6 +419,8 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         batch = check_int("batch", batch, minimum=1)
         if flow:
             raise ValueError("batch (one-pass SGD) is discrete-time; drop flow")
+        if mu != 0.0:
+            raise ValueError("momentum is not available for one-pass SGD (batch)")
         if lr is None:
             raise ValueError("lr is required for one-pass SGD")
         lr = check_real("lr", lr, minimum=0.0, min_open=True)
@@ -390,17 +446,26 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         train = np.full(t.size, L0 + sigma2)
         pos = t > 0
         if np.any(pos):
+            if mu != 0.0:
+                ok = _momentum_contour_ok(problem, Nv, Pv, t[pos], nodes, beta=mu)
+                if not np.all(ok):
+                    raise ValueError(
+                        f"continuous momentum beta = {mu:g}: the Talbot contour does not enclose "
+                        f"the oscillatory singularities (beta * max eigenvalue(K) > 1/4) at "
+                        f"t = {t[pos][~ok][0]:g}; use a smaller beta, larger nodes, or t >> beta")
             a, b = _core.dmft_loss_curve(lam, w2, _inv(Nv), _inv(Pv), sigma2, list(t[pos]), True,
-                                         0.0, nodes, th)
+                                         0.0, nodes, th, mu)
             test[pos] = a
             train[pos] = b
+        params = {"N": Nv, "P": Pv, "flow": True, "nodes": nodes}
+        if mu != 0.0:
+            params["momentum"] = mu
         return TheoryCurve(t, _finite("test_loss", test), _finite("train_loss", train), None,
-                           "contour", {"N": Nv, "P": Pv, "flow": True, "nodes": nodes})
+                           "contour", params)
     if lr is None:
         raise ValueError("lr is required for discrete GD (or pass flow=True)")
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
-    if lr * float(lam.max()) >= 2.0:
-        raise ValueError(f"lr must be < 2/max(lambda) = {2.0 / lam.max():g} for stable GD, got {lr}")
+    _check_stable(lam, lr, mu)
     steps = np.round(t / lr).astype(np.int64)
     test = np.empty(t.size)
     train = np.empty(t.size)
@@ -410,35 +475,59 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         use_recipe = steps == 0
         if np.any((steps > 0) & (steps < (nodes + 1) // 2)):
             raise ValueError(f"method='contour' needs >= {(nodes + 1) // 2} steps for discrete GD")
+        if mu != 0.0:
+            ok = _momentum_contour_ok(problem, Nv, Pv, steps[~use_recipe].astype(float), nodes,
+                                      lr=lr, mu=mu)
+            if not np.all(ok):
+                raise ValueError(
+                    f"method='contour' with momentum = {mu:g}: the Talbot contour does not "
+                    f"enclose the complex poles of heavy-ball GD at step "
+                    f"{int(steps[~use_recipe][~ok][0])} (they contribute ~ momentum^(steps/2)); "
+                    "use method='recipe' or 'auto', or more nodes")
     else:
         use_recipe = steps < 2 * nodes
         if not np.all(use_recipe):
-            try:
-                _check_contour_lr(problem, Nv, Pv, lr)
-            except ValueError:
-                # lr * max eig(K) >= 1: the contour does not apply; the recipe is exact
-                if int(steps.max()) > max_recipe_steps:
-                    raise
-                use_recipe = np.ones(t.size, bool)
+            if mu != 0.0:
+                idx = np.flatnonzero(~use_recipe)
+                ok = _momentum_contour_ok(problem, Nv, Pv, steps[idx].astype(float), nodes,
+                                          lr=lr, mu=mu)
+                use_recipe[idx[~ok]] = True
+                if np.any(use_recipe) and int(steps[use_recipe].max()) > max_recipe_steps:
+                    raise ValueError(
+                        f"momentum = {mu:g}, lr = {lr:g}: the contour does not apply up to step "
+                        f"{int(steps[use_recipe].max())} and the exact recipe is limited to "
+                        f"max_recipe_steps={max_recipe_steps}; raise max_recipe_steps or nodes")
+            else:
+                try:
+                    _check_contour_lr(problem, Nv, Pv, lr)
+                except ValueError:
+                    # lr * max eig(K) >= 1: the contour does not apply; the recipe is exact
+                    if int(steps.max()) > max_recipe_steps:
+                        raise
+                    use_recipe = np.ones(t.size, bool)
     if np.any(use_recipe):
         T = int(steps[use_recipe].max()) + 1
         if T - 1 > max_recipe_steps:
             raise ValueError(f"the T x T recipe is limited to max_recipe_steps={max_recipe_steps} "
                              f"steps (asked {T - 1}); use method='contour'")
-        a, b = _recipe(lam, w2, _inv(Nv), _inv(Pv), sigma2, lr, T)
+        a, b = _recipe(lam, w2, _inv(Nv), _inv(Pv), sigma2, lr, T, momentum=mu)
         test[use_recipe] = a[steps[use_recipe]]
         train[use_recipe] = b[steps[use_recipe]]
     cont = ~use_recipe
     if np.any(cont):
-        _check_contour_lr(problem, Nv, Pv, lr)
+        if mu == 0.0:
+            _check_contour_lr(problem, Nv, Pv, lr)
         a, b = _core.dmft_loss_curve(lam, w2, _inv(Nv), _inv(Pv), sigma2,
-                                     [float(n) for n in steps[cont]], False, lr, nodes, th)
+                                     [float(n) for n in steps[cont]], False, lr, nodes, th, mu)
         test[cont] = a
         train[cont] = b
     used = "recipe" if np.all(use_recipe) else ("contour" if not np.any(use_recipe) else
                                                 "recipe (< 2 nodes steps) + contour")
+    params = {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes}
+    if mu != 0.0:
+        params["momentum"] = mu
     return TheoryCurve(steps * lr, _finite("test_loss", test), _finite("train_loss", train), steps,
-                       used, {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes})
+                       used, params)
 
 
 def _check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
@@ -457,6 +546,81 @@ def _check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None
             raise ValueError(f"method='contour' for GD needs lr * max eigenvalue(K) < 1, but the "
                              f"DMFT spectrum reaches u = {u:g} >= 1/lr (lr={lr}); use a smaller lr "
                              "or method='recipe'")
+
+
+def _spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
+    """Upper edge of the DMFT spectrum of K (support of the density of -Im S(-u + i0)/pi),
+    found by a log scan from a norm bound down and bisection; +2% margin."""
+    lam = problem.lam
+    if Nv == _INF and Pv == _INF:
+        return float(lam.max())
+    M = lam.size
+    fN = 1.0 if Nv == _INF else (1.0 + math.sqrt(M / Nv)) ** 2
+    fP = 1.0 if Pv == _INF else (1.0 + math.sqrt(M / Pv)) ** 2
+    hi = 1.1 * float(lam.max()) * fN * fP
+    scale = float(np.sum(lam))
+
+    def inside(u: float) -> bool:
+        S = _core.dmft_solve(lam, problem.wstar**2, _inv(Nv), _inv(Pv), [-u + 1e-9j * u], 1)[0]
+        return abs(S.imag) > 1e-7 * scale
+
+    grid = np.geomspace(hi, float(lam.max()) * 1e-2, 80)
+    prev = hi
+    for u in grid:
+        if inside(u):
+            lo, up = u, prev
+            for _ in range(40):
+                mid = 0.5 * (lo + up)
+                if inside(mid):
+                    lo = mid
+                else:
+                    up = mid
+            return 1.02 * up
+        prev = u
+    return float(lam.max())
+
+
+def _momentum_contour_ok(problem: Problem, Nv: float, Pv: float, taus: np.ndarray, nodes: int, *,
+                         lr: float = 0.0, mu: float = 0.0, beta: Optional[float] = None,
+                         power: float = 2.0, tol: float = 1e-10) -> np.ndarray:
+    """Whether the fixed-Talbot contour of "time" tau (steps for GD, t for flow) can be used.
+
+    With momentum the transfer functions are singular where q(z) (GD: ``(z-1)(1-mu/z)/lr``;
+    flow: ``s + beta s^2``) hits the spectrum -u, u in (0, u_max]: the roots of
+    ``z^2 - (1 + mu - lr u) z + mu`` (complex pairs of modulus sqrt(mu) once
+    ``lr u > (1 - sqrt mu)^2``; negative real near ``lr u = 2(1 + mu)``), resp. of
+    ``beta s^2 + s + u`` (complex with real part -1/(2 beta) once ``4 beta u > 1``). In
+    ``s = log z`` the contour ``s(theta) = r theta (cot theta + i)``, ``r = 2 nodes/(5 tau)``,
+    reaches heights ``|Im s| < r pi`` only and passes Im s = w at Re s = w cot(w/r). A singular
+    point not strictly inside crosses the contour; the loss (quadratic in the responses) then
+    errs by ~ |e^{s tau}|^2 (measured against the exact recipe: heavy ball mu = 0.9, N = 64,
+    P = 256, lr = 0.2: relative error 1e-4 / 2e-6 / 1e-9 at 100 / 150 / 200 steps, where
+    mu^steps = 3e-5 / 1e-7 / 7e-10). The contour is accepted when every singular point is inside
+    or has ``|e^{s tau}|^power < tol`` (power 2 for losses, 1 for transfer functions).
+    """
+    u_max = _spectral_edge(problem, Nv, Pv)
+    u = u_max * np.concatenate([np.geomspace(1e-8, 1.0, 1500), [1.0]])
+    if beta is not None:
+        disc = np.sqrt((1.0 - 4.0 * beta * u).astype(np.complex128))
+        roots = np.concatenate([(-1.0 + disc) / (2.0 * beta), (-1.0 - disc) / (2.0 * beta)])
+    else:
+        bsum = 1.0 + mu - lr * u
+        disc = np.sqrt((bsum * bsum - 4.0 * mu).astype(np.complex128))
+        z = np.concatenate([(bsum + disc) / 2.0, (bsum - disc) / 2.0])
+        z = z[np.abs(z) > 0]
+        roots = np.log(z.astype(np.complex128))
+    sig = roots.real
+    om = np.abs(roots.imag)
+    out = np.empty(len(taus), bool)
+    for i, tau in enumerate(np.asarray(taus, dtype=np.float64)):
+        r = 2.0 * nodes / (5.0 * tau)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            th = om / r
+            edge = np.where(th == 0, r, om / np.tan(np.minimum(th, np.pi - 1e-300)))
+        inside = (th < np.pi) & (sig < edge)
+        weight = np.exp(power * np.minimum(sig * tau, 0.0))
+        out[i] = bool(np.all(inside | (weight < tol)))
+    return out
 
 
 def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,

@@ -13,7 +13,7 @@ import numpy as np
 
 from .problem import Problem
 
-__all__ = ["gd_stepping", "draw_explicit", "gd_explicit", "sgd_stepping", "sgd_eigenbasis",
+__all__ = ["gd_stepping", "heavy_ball_stepping", "draw_explicit", "gd_explicit", "sgd_stepping", "sgd_eigenbasis",
            "plrf_m_continuation", "plrf_spectrum", "plrf_volterra_stepping", "relu_ntk",
            "rbf_kernel"]
 
@@ -31,6 +31,28 @@ def gd_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.nda
     for idx in order:
         while n < steps[idx]:
             w = w + (lr / P) * (phi.T @ (y - phi @ w))
+            n += 1
+        test[idx] = c0 - 2.0 * w @ q + w @ sigma_mat @ w
+        train[idx] = np.mean((y - phi @ w) ** 2)
+    return {"test": test, "train": train}
+
+
+def heavy_ball_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.ndarray,
+                        c0: float, lr: float, momentum: float,
+                        steps: Sequence[int]) -> Dict[str, np.ndarray]:
+    """Step full-batch heavy-ball GD on a given draw: ``b <- (1/P) Phi^T (y - Phi w) + mu b``,
+    ``w <- w + lr b`` from ``w = b = 0``; losses at the given step counts."""
+    P = phi.shape[0]
+    w = np.zeros(phi.shape[1])
+    b = np.zeros(phi.shape[1])
+    steps = np.asarray(steps, dtype=np.int64)
+    test = np.empty(len(steps))
+    train = np.empty(len(steps))
+    n = 0
+    for idx in np.argsort(steps):
+        while n < steps[idx]:
+            b = (phi.T @ (y - phi @ w)) / P + momentum * b
+            w = w + lr * b
             n += 1
         test[idx] = c0 - 2.0 * w @ q + w @ sigma_mat @ w
         train[idx] = np.mean((y - phi @ w) ** 2)
