@@ -43,7 +43,7 @@ from .problem import Problem
 
 __all__ = [
     "DmftSolveError", "Responses", "TheoryCurve", "Frontier",
-    "responses", "loss_curve", "transfer_functions", "infinite_width_loss", "final_losses",
+    "responses", "loss_curve", "train_test_gap", "transfer_functions", "infinite_width_loss", "final_losses",
     "early_time_transfer", "exponents", "compute_optimal_frontier", "timescale_density",
     "irreducible_bias",
 ]
@@ -119,7 +119,7 @@ class Responses:
 
 
 def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z: Any = None,
-              lr: Optional[float] = None, N: Size = None,
+              lr: Optional[float] = None, N: Size = None, momentum: Optional[float] = None,
               threads: Optional[int] = None) -> Responses:
     """Solve the one-scalar self-consistency (dmft.md 3.3) at complex frequencies.
 
@@ -127,7 +127,10 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
     ``R3 = 1 - S/N`` (eqs. 11, 32, 68). Give exactly one of: ``s`` (Laplace variable, gradient
     flow), ``omega`` (real or complex frequency, ``s = i omega``), or ``z`` together with ``lr``
     (discrete GD, z-transform, ``q = (z-1)/lr``; dmft.md 3.11). ``N`` defaults to ``problem.N``;
-    N or P may be ``math.inf``. The physical branch (S a Stieltjes transform, reached by
+    N or P may be ``math.inf``. ``momentum`` (App. K.2): with ``z``, heavy-ball mu in [0, 1) and
+    ``q = (z - 1)(1 - mu/z)/lr`` (eq. 141: ``H_k(z) = h_k/lr``; the z-transform of ``H_k(n)`` is
+    ``(z - mu) h_k/lr``); with ``s``/``omega``, continuous beta >= 0 and ``q = s + beta s^2``
+    (eq. 138; the Laplace transform of ``H_k(t)`` is ``(1 + beta s) h_k``). The physical branch (S a Stieltjes transform, reached by
     continuation from |q| = infinity) is returned; q on the negative real axis (the spectrum's
     branch cut) is rejected. Raises :class:`DmftSolveError` with the residual on failure.
     """
@@ -141,11 +144,19 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
         if lr is None:
             raise ValueError("lr is required with z (discrete GD: q = (z - 1)/lr)")
         lr = check_real("lr", lr, minimum=0.0, min_open=True)
-        q = (np.asarray(z, dtype=np.complex128) - 1.0) / lr
-    elif omega is not None:
-        q = 1j * np.asarray(omega, dtype=np.complex128)
+        mu = _check_momentum(momentum, False)
+        zz = np.asarray(z, dtype=np.complex128)
+        if mu == 0.0:
+            q = (zz - 1.0) / lr
+        else:
+            if np.any(zz == 0):
+                raise ValueError("z = 0 is not allowed with momentum (q = (z-1)(1-mu/z)/lr)")
+            q = (zz - 1.0) * (1.0 - mu / zz) / lr
     else:
-        q = np.asarray(s, dtype=np.complex128)
+        beta = _check_momentum(momentum, True)
+        sv = 1j * np.asarray(omega, dtype=np.complex128) if omega is not None else \
+            np.asarray(s, dtype=np.complex128)
+        q = sv if beta == 0.0 else sv + beta * sv * sv
     shape = q.shape
     q = q.ravel()
     if not np.all(np.isfinite(q)):
@@ -294,25 +305,28 @@ def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: f
     C1 = np.zeros((T, T))
     C2 = np.zeros((T, T))
     C3 = np.zeros((T, T))
-    for _ in range(T + 5):
-        TC3T = Th @ C3 @ Th.T
-        if sgd:
-            D = np.diag(np.diag(C0) + sigma2)
-            C0n = bias0 + invN * _conv2(W1, TC3T) + _conv2(W2, Th @ R3m @ D @ R3m.T @ Th.T) / batch
-            C2n = bias2 + _conv2(W1, D) / batch + invN * _conv2(W2, TC3T)
-            C1n = C0n
-        else:
-            C0n = bias0 + invN * _conv2(W1, TC3T) + invP * _conv2(W2, Th @ R3m @ C1 @ R3m.T @ Th.T)
-            C1n = R1m @ (C0n + sigma2 * ones) @ R1m.T
-            C2n = bias2 + invP * _conv2(W1, C1n) + invN * _conv2(W2, R1m @ TC3T @ R1m.T)
-        C3n = R3m @ C2n @ R3m.T
-        change = np.max(np.abs(C0n - C0)) + np.max(np.abs(C1n - C1))
-        C0, C1, C2, C3 = C0n, C1n, C2n, C3n
-        if change <= 1e-14 * np.max(np.abs(C0)):
-            break
+    # divergence (an unstable lr) is detected below, without floating-point warnings
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(T + 5):
+            TC3T = Th @ C3 @ Th.T
+            if sgd:
+                D = np.diag(np.diag(C0) + sigma2)
+                C0n = bias0 + invN * _conv2(W1, TC3T) + _conv2(W2, Th @ R3m @ D @ R3m.T @ Th.T) / batch
+                C2n = bias2 + _conv2(W1, D) / batch + invN * _conv2(W2, TC3T)
+                C1n = C0n
+            else:
+                C0n = bias0 + invN * _conv2(W1, TC3T) + invP * _conv2(W2, Th @ R3m @ C1 @ R3m.T @ Th.T)
+                C1n = R1m @ (C0n + sigma2 * ones) @ R1m.T
+                C2n = bias2 + invP * _conv2(W1, C1n) + invN * _conv2(W2, R1m @ TC3T @ R1m.T)
+            C3n = R3m @ C2n @ R3m.T
+            change = np.max(np.abs(C0n - C0)) + np.max(np.abs(C1n - C1))
+            C0, C1, C2, C3 = C0n, C1n, C2n, C3n
+            if change <= 1e-14 * np.max(np.abs(C0)):
+                break
     # T sweeps are exact by causality; FFT round-off may keep the change at ~1e-14
     if not change <= 1e-9 * np.max(np.abs(C0)):
-        if np.max(np.abs(np.diag(C0))) > 1e3 * float(np.sum(lam * w2)):
+        d0 = np.abs(np.diag(C0))
+        if not np.all(np.isfinite(d0)) or np.max(d0) > 1e3 * float(np.sum(lam * w2)):
             lim = "2" if momentum == 0.0 else f"2 (1 + momentum) = {2 * (1 + momentum):g}"
             raise ValueError(f"lr = {lr} is above the stability limit for these N, P, batch: the "
                              f"theory loss diverges (lr * max eigenvalue of K > {lim})")
@@ -623,13 +637,63 @@ def _momentum_contour_ok(problem: Problem, Nv: float, Pv: float, taus: np.ndarra
     return out
 
 
+def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: float,
+                   N: Size = None, momentum: Optional[float] = None,
+                   max_recipe_steps: int = 2000) -> np.ndarray:
+    """Test minus train loss ``L(t) - Lhat(t)`` from eq. 18 (App. E, eqs. 84-85), discrete GD.
+
+    Evaluated independently of the C0 recursion: from the data response R0,2 and the train
+    correlation C1 of the T x T recipe. In discrete time the field on the training points obeys
+    ``v1 = u1 + (1/P) R0,2 v1`` (eq. 84, R0,2 strictly lower triangular), with
+    ``<u1 u1^T> = C0 + sigma^2 1 1^T`` and ``<v1 v1^T> = C1``, so
+    ``C0 + sigma^2 = (I - R0,2/P) C1 (I - R0,2/P)^T``, i.e. at time step n
+
+        L(n) - Lhat(n) = -(2/P) sum_{n'<n} R0,2(n,n') C1(n,n')
+                         + (1/P^2) sum_{n',m'<n} R0,2(n,n') R0,2(n,m') C1(n',m') - sigma^2
+
+    (eq. 18 with the integrals as sums over steps; noise-free it is eq. 18 exactly; the test loss
+    excludes and the train loss includes the label noise). Times are ``t = lr * steps`` (rounded);
+    ``momentum`` = heavy-ball mu as in :func:`loss_curve`. P finite; no 1/2. Cost: the recipe,
+    so ``steps <= max_recipe_steps``.
+    """
+    problem = _check_problem(problem)
+    Pv = _size("P", P)
+    if Pv == _INF:
+        raise ValueError("P must be finite for the train-test gap (it vanishes at P = inf)")
+    Nv = _size("N", N, problem.N)
+    t = _times_array(times)
+    mu = _check_momentum(momentum, False)
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    _check_stable(problem.lam, lr, mu)
+    steps = np.round(t / lr).astype(np.int64)
+    T = int(steps.max()) + 1
+    if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
+        raise ValueError(f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="
+                         f"{max_recipe_steps} steps (asked {T - 1})")
+    _, _, ex = _recipe(problem.lam, problem.wstar**2, _inv(Nv), 1.0 / Pv, problem.sigma**2, lr,
+                       T, momentum=mu, full=True)
+    R = _toeplitz_lower(ex["R02"])       # R0,2(n, n') = R02[n - n'], zero for n' >= n
+    C1 = ex["C1"]
+    RC = R @ C1
+    first = np.einsum("ij,ij->i", R, C1)          # sum_n' R0,2(n,n') C1(n,n')
+    second = np.einsum("ij,ij->i", RC, R)         # sum_n',m' R0,2(n,n') C1(n',m') R0,2(n,m')
+    gap = -2.0 / Pv * first + second / Pv**2 - problem.sigma**2
+    out = gap[steps]
+    if not np.all(np.isfinite(out)):
+        raise DmftSolveError("train_test_gap: non-finite values (solver failure)")
+    return out
+
+
 def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,
                        lr: Optional[float] = None, flow: bool = False, N: Size = None,
-                       nodes: int = 14, threads: Optional[int] = None) -> np.ndarray:
+                       momentum: Optional[float] = None, nodes: int = 14,
+                       threads: Optional[int] = None) -> np.ndarray:
     """Mode transfer functions ``H_k(t) = d<v0_k(t)>/d w*_k`` (eq. 10 inverted; dmft.md 3.3).
 
     ``modes`` are 1-based mode numbers k (k = 1 is the largest eigenvalue). GD times are rounded to
     whole steps (needs steps >= nodes/2; t = 0 gives 1). Returns shape (len(times), len(modes)).
+    ``momentum``: heavy-ball mu (GD) or continuous beta (flow), as in :func:`loss_curve`; times
+    where the contour does not enclose the momentum poles raise ValueError (contour only).
     """
     problem = _check_problem(problem)
     Pv = _size("P", P)
@@ -640,6 +704,7 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
     if not ks:
         raise ValueError("modes must not be empty")
     out = np.ones((t.size, len(ks)))
+    mu = _check_momentum(momentum, flow)
     if flow:
         tau = t
         lr_v = 0.0
@@ -650,12 +715,22 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
         tau = np.round(t / lr_v)
         if np.any((tau > 0) & (tau < (nodes + 1) // 2)):
             raise ValueError(f"discrete-GD transfer functions need t = 0 or >= {(nodes + 1) // 2} steps")
-        _check_contour_lr(problem, Nv, Pv, lr_v)
+        if mu == 0.0:
+            _check_contour_lr(problem, Nv, Pv, lr_v)
+        else:
+            _check_stable(problem.lam, lr_v, mu)
     pos = tau > 0
+    if mu != 0.0 and np.any(pos):
+        ok = _momentum_contour_ok(problem, Nv, Pv, tau[pos], nodes, lr=lr_v, mu=mu,
+                                  beta=mu if flow else None, power=1.0)
+        if not np.all(ok):
+            raise ValueError(f"transfer_functions with momentum = {mu:g}: the Talbot contour does "
+                             f"not enclose the momentum poles at time {t[pos][~ok][0]:g}; use "
+                             "later times, more nodes, or a smaller momentum")
     if np.any(pos):
         out[pos] = np.asarray(_core.dmft_transfer(problem.lam, problem.wstar**2, _inv(Nv), _inv(Pv),
                                                   list(tau[pos]), ks, flow, lr_v, nodes,
-                                                  _threads(threads)))
+                                                  _threads(threads), mu))
     return _finite("H_k", out)
 
 
