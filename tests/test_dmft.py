@@ -488,7 +488,9 @@ def compare_momentum_with_simulation(N, P, mu, lr, seeds=32, tol=None):
                                      sim.train_loss_sem)):
         rel = np.abs(theory / mean - 1.0)
         z = np.abs(theory - mean) / sem
-        ok = (rel <= tol) | (z <= 3.0)
+        # over-parameterised train losses decay exponentially to round-off (both ~ 1e-20)
+        tiny = np.abs(theory - mean) <= 1e-10 * pr.initial_loss
+        ok = (rel <= tol) | (z <= 3.0) | tiny
         assert np.all(ok), (f"{name} loss N={N} P={P} mu={mu}: rel {np.round(rel, 4)} "
                             f"z {np.round(z, 2)} (tol {tol} or 3 SEM)")
 

@@ -363,7 +363,7 @@ def test_heavy_ball_zero_momentum_is_bitwise_plain_gd_and_reproducible():
     f = sl.simulate_gd(p, 128, lr=0.5, steps=[1, 10, 100, 1000], seed=6, momentum=0.5)
     np.testing.assert_array_equal(c.test_loss, e.test_loss)
     np.testing.assert_array_equal(c.test_loss[2], f.test_loss[0])
-    assert np.all(c.test_loss[:, :2] < a.test_loss[:, :2])  # momentum trains faster early on
+    assert np.all(c.test_loss[:, 1] < a.test_loss[:, 1])  # faster at step 10 (step 1: same)
 
 
 def test_heavy_ball_validation():
