@@ -562,3 +562,23 @@ def test_train_test_gap_is_order_one_over_P_at_early_time():
     # first step exactly: C0(1,1) - C1(1,1) from v1 = u1 + R0,2 v1 / P at lag 1
     with pytest.raises(ValueError, match="P must be finite"):
         dmft.train_test_gap(pr, math.inf, [1.0], lr=LR)
+
+
+def test_cli_momentum(capsys):
+    """--momentum keeps the JSON contract; theory and simulation CLIs agree with the library."""
+    base = ["--a", "1.5", "--b", "1.25", "--M", "512", "--N", "64", "--P", "128"]
+    rc = cli_main(["dmft"] + base + ["--lr", "0.5", "--momentum", "0.5", "--times", "1,10,50",
+                                     "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and set(out) == {"times", "test_loss", "train_loss"}
+    pr = Problem.bordelon(1.5, 1.25, 512, 64)
+    ref = dmft.loss_curve(pr, 128, [1, 10, 50], lr=0.5, momentum=0.5)
+    assert np.allclose(out["test_loss"], ref.test_loss, rtol=1e-12)
+    rc = cli_main(["simulate", "gd"] + base + ["--lr", "0.5", "--momentum", "0.5", "--times",
+                                               "1,10,50", "--seeds", "2", "--json"])
+    sim = json.loads(capsys.readouterr().out)
+    direct = simulate_gd(pr, 128, lr=0.5, times=[1, 10, 50], seeds=2, momentum=0.5)
+    assert rc == 0 and np.allclose(sim["test_loss_mean"], direct.test_loss_mean, rtol=1e-12)
+    rc = cli_main(["dmft"] + base + ["--lr", "0.5", "--momentum", "1", "--times", "1"])
+    err = capsys.readouterr().err
+    assert rc != 0 and "momentum" in err and len(err.strip().splitlines()) == 1

@@ -19,15 +19,21 @@ Main entry points
   C++; ``"recipe"`` (reference): the paper's T x T recipe (App. M.1, dmft.md 3.5, with the
   corrected C3 update), evaluated exactly using that all responses are lower-triangular Toeplitz
   (time-translation invariant), which reduces its cost from O(M T^3) to O(M T^2).
+* :func:`train_test_gap` -- ``L(t) - Lhat(t)`` from eq. 18 (App. E, eqs. 84-85) in its discrete
+  form, evaluated from R0,2 and C1 of the recipe (an independent check of the train loss).
 * :func:`transfer_functions` -- H_k(t) (eq. 10 inverted).
+* Momentum (App. K.2) in :func:`responses`, :func:`loss_curve`, :func:`transfer_functions`,
+  :func:`train_test_gap` via ``momentum=``: discrete heavy ball ``b(n) = v4(n) + mu b(n-1)``,
+  ``v0(n+1) = v0(n) - lr b(n)`` (eqs. 139-141; recipe with ``Theta(n) = lr (1-mu^n)/(1-mu)``,
+  contour with ``q = (z-1)(1-mu/z)/lr``), reported at ``t = lr * n``; continuous momentum
+  ``beta v0'' + v0' = -v4``, ``v0'(0) = 0`` (eqs. 137-138; contour with ``q = s + beta s^2``).
 * Closed forms: :func:`infinite_width_loss` (eq. 125), :func:`final_losses` (App. C, eqs. 70-76;
   kernel limit eqs. 77-80), :func:`early_time_transfer` (App. D, eq. 83), :func:`exponents`
   (eq. 14 and App. N with the eq. 155 typo fixed), :func:`compute_optimal_frontier`,
   :func:`timescale_density` (App. F, eq. 90), :func:`irreducible_bias` (eqs. 19, 114).
 
-Not implemented: momentum (eqs. 138-141), finite ensembles / bagging beyond the E, B -> inf bias
-(eq. 112), the train-test-gap integral (eq. 18) as a separate function (the train loss itself is
-computed), and the paper's figures.
+Not implemented: finite ensembles / bagging beyond the E, B -> inf bias (eq. 112), momentum with
+one-pass SGD, a recipe (T x T) route for continuous momentum, and the paper's figures.
 """
 from __future__ import annotations
 
