@@ -582,3 +582,20 @@ def test_cli_momentum(capsys):
     rc = cli_main(["dmft"] + base + ["--lr", "0.5", "--momentum", "1", "--times", "1"])
     err = capsys.readouterr().err
     assert rc != 0 and "momentum" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
+def test_continuous_momentum_theory_vs_simulation(N, P):
+    """beta = 0.05 (overdamped: contour applies), 32 seeds, M = 4 max(N, P), t = 1..1e3:
+    10% (N or P = 64) or 3 SEM."""
+    M = 4 * max(N, P)
+    pr = Problem.bordelon(A, B, M, N)
+    th = dmft.loss_curve(pr, P, TIMES, flow=True, momentum=0.05)
+    sim = simulate_gd(pr, P, flow=True, times=TIMES, seeds=32, momentum=0.05)
+    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss_mean, sim.test_loss_sem),
+                                    ("train", th.train_loss, sim.train_loss_mean,
+                                     sim.train_loss_sem)):
+        rel = np.abs(theory / mean - 1.0)
+        z = np.abs(theory - mean) / sem
+        ok = (rel <= 0.10) | (z <= 3.0) | (np.abs(theory - mean) <= 1e-10 * pr.initial_loss)
+        assert np.all(ok), f"{name}: rel {np.round(rel, 4)} z {np.round(z, 2)}"

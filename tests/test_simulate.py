@@ -372,4 +372,37 @@ def test_heavy_ball_validation():
         with pytest.raises((ValueError, TypeError), match="momentum"):
             sl.simulate_gd(p, 40, lr=0.5, steps=[1], momentum=bad)
     with pytest.raises(ValueError, match="momentum"):
-        sl.simulate_gd(p, 40, times=[1.0], flow=True, momentum=0.5)
+        sl.simulate_gd(p, 40, times=[1.0], flow=True, momentum=-0.5)
+
+
+@pytest.mark.parametrize("beta", [0.05, 2.0])  # over- and under-damped top modes
+def test_continuous_momentum_flow_equals_block_matrix_exponential(beta):
+    """beta w'' + w' = (1/P) Phi^T (y - Phi w), w(0) = w'(0) = 0: per-eigenvalue 3x3 expm vs
+    scipy expm of the (2N+1)-dimensional first-order system on the same draw, 1e-9."""
+    p = sl.Problem.bordelon(1.5, 1.25, 300, 30, sigma=0.1)
+    P = 60
+    times = [0.0, 0.3, 4.0, 50.0, 700.0]
+    r = sl.simulate_gd(p, P, flow=True, times=times, seed=2, momentum=beta)
+    d = _draw(p, P, 2)
+    N = p.N
+    G = d["phi"].T @ d["phi"] / P
+    h = d["phi"].T @ d["y"] / P
+    A = np.zeros((2 * N + 1, 2 * N + 1))
+    A[:N, N:2 * N] = np.eye(N)
+    A[N:2 * N, :N] = -G / beta
+    A[N:2 * N, N:2 * N] = -np.eye(N) / beta
+    A[N:2 * N, 2 * N] = h / beta
+    x0 = np.zeros(2 * N + 1)
+    x0[-1] = 1.0
+    for i, t in enumerate(times):
+        w = (scipy.linalg.expm(A * t) @ x0)[:N]
+        test = d["c0"] - 2 * w @ d["q"] + w @ d["sigma"] @ w
+        train = np.mean((d["y"] - d["phi"] @ w) ** 2)
+        assert r.test_loss[0, i] == pytest.approx(test, rel=1e-9)
+        assert r.train_loss[0, i] == pytest.approx(train, rel=1e-9)
+    # momentum = 0 is plain flow, bitwise
+    a = sl.simulate_gd(p, P, flow=True, times=times, seed=2)
+    b = sl.simulate_gd(p, P, flow=True, times=times, seed=2, momentum=0.0)
+    np.testing.assert_array_equal(a.test_loss, b.test_loss)
+    assert _core.continuous_momentum_gain(0.0, 3.0, 0.5) == pytest.approx(
+        3.0 - 0.5 * (1 - math.exp(-6.0)), rel=1e-13)  # g = 0: t - beta (1 - e^{-t/beta})

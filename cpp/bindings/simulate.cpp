@@ -78,6 +78,8 @@ void register_simulate(py::module_& m) {
       py::arg("projection_seeds"), py::arg("threads") = 0, py::arg("momentum") = 0.0);
   m.def("heavy_ball_gain", &heavy_ball_gain, py::arg("g"), py::arg("n"), py::arg("lr"),
         py::arg("mu"));
+  m.def("continuous_momentum_gain", &continuous_momentum_gain, py::arg("g"), py::arg("t"),
+        py::arg("beta"));
 
   m.def(
       "sgd_setup",

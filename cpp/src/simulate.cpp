@@ -174,6 +174,40 @@ double heavy_ball_gain(double g, std::int64_t n, double lr, double mu) {
   return R[0][2];
 }
 
+double continuous_momentum_gain(double g, double t, double beta) {
+  if (t <= 0.0) return 0.0;
+  double A[3][3] = {{0.0, t, 0.0}, {-g * t / beta, -t / beta, t / beta}, {0.0, 0.0, 0.0}};
+  double norm = 0.0;
+  for (int i = 0; i < 3; ++i)
+    norm = std::max(norm, std::abs(A[i][0]) + std::abs(A[i][1]) + std::abs(A[i][2]));
+  int sq = 0;
+  if (norm > 0.5) sq = static_cast<int>(std::ceil(std::log2(norm / 0.5)));
+  const double scale = std::ldexp(1.0, -sq);
+  for (auto& row : A)
+    for (double& v : row) v *= scale;
+  // Taylor series of exp(A) with ||A|| <= 1/2: 24 terms are far below round-off
+  double E[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, term[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  for (int k = 1; k <= 24; ++k) {
+    double nt[3][3];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j)
+        nt[i][j] = (term[i][0] * A[0][j] + term[i][1] * A[1][j] + term[i][2] * A[2][j]) / k;
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) {
+        term[i][j] = nt[i][j];
+        E[i][j] += nt[i][j];
+      }
+  }
+  for (int r = 0; r < sq; ++r) {
+    double W[3][3];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) W[i][j] = E[i][0] * E[0][j] + E[i][1] * E[1][j] + E[i][2] * E[2][j];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) E[i][j] = W[i][j];
+  }
+  return E[0][2];
+}
+
 namespace {
 
 void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int inner_threads,
@@ -215,6 +249,10 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
     if (mu == 0.0) {
       for (Eigen::Index t = 0; t < T; ++t)
         for (int i = 0; i < N; ++i) C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
+    } else if (opt.flow) {
+      for (Eigen::Index t = 0; t < T; ++t)
+        for (int i = 0; i < N; ++i)
+          C(t, i) = hp[i] * continuous_momentum_gain(std::max(g[i], 0.0), opt.times[t], mu);
     } else {
       for (Eigen::Index t = 0; t < T; ++t) {
         const auto n = static_cast<std::int64_t>(opt.times[t]);
@@ -246,10 +284,8 @@ GdResult simulate_gd(const ProblemSpec& spec, const GdOptions& opt) {
   check_spec(spec);
   if (opt.P <= 0) throw std::invalid_argument("P must be a positive integer");
   if (opt.ensemble <= 0) throw std::invalid_argument("ensemble must be a positive integer");
-  if (!(opt.momentum >= 0.0 && opt.momentum < 1.0))
-    throw std::invalid_argument("momentum must be in [0, 1)");
-  if (opt.momentum != 0.0 && opt.flow)
-    throw std::invalid_argument("momentum is for discrete GD (heavy ball); not with flow");
+  if (!(opt.momentum >= 0.0 && std::isfinite(opt.momentum)) || (!opt.flow && opt.momentum >= 1.0))
+    throw std::invalid_argument("momentum must be in [0, 1) for GD and >= 0 for flow");
   if (opt.data_seeds.size() != opt.projection_seeds.size())
     throw std::invalid_argument("data_seeds and projection_seeds differ in length");
   const std::size_t runs = opt.data_seeds.size();

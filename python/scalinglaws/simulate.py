@@ -184,19 +184,22 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
     threads : int
         Threads (default: all cores). Results do not depend on it.
     momentum : float
-        Heavy-ball coefficient mu in [0, 1) (discrete GD only; Bordelon et al. eq. 139):
+        Discrete GD: heavy-ball coefficient mu in [0, 1) (Bordelon et al. eq. 139):
         ``b(n) = (1/P) Phi^T (y - Phi w(n)) + mu b(n-1)``, ``b(-1) = 0``,
         ``w(n+1) = w(n) + lr b(n)``, reported at ``t = lr * n`` as plain GD. Solved exactly in the
         Gram eigenbasis (3x3 affine recurrence per eigenvalue, n-th power by repeated squaring;
         cost independent of n). Stable iff ``lr < 2 (1 + mu)/lambda_max(Phi^T Phi / P)`` for
-        each draw, else ValueError. ``momentum=0`` (or None) is plain GD, bitwise.
+        each draw, else ValueError. Flow: continuous momentum beta >= 0 (eq. 137),
+        ``beta w'' + w' = (1/P) Phi^T (y - Phi w)``, ``w(0) = w'(0) = 0`` (3x3 matrix exponential
+        per eigenvalue). ``momentum=0`` (or None) is plain GD / flow, bitwise.
     """
     N = problem.require_N()
-    mu = 0.0 if momentum is None else check_real("momentum", momentum, minimum=0.0, maximum=1.0,
-                                                  max_open=True)
-    if flow and mu != 0.0:
-        raise ValueError("momentum is for discrete GD (heavy ball); it is not available with "
-                         "flow=True")
+    if momentum is None:
+        mu = 0.0
+    elif flow:
+        mu = check_real("momentum", momentum, minimum=0.0)
+    else:
+        mu = check_real("momentum", momentum, minimum=0.0, maximum=1.0, max_open=True)
     P = check_int("P", P, minimum=1)
     ensemble = check_int("ensemble", ensemble, minimum=1, maximum=4096)
     if flow:
@@ -244,7 +247,8 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         times=np.asarray(out_times, dtype=np.float64),
         steps=None if flow else step_arr,
         test_loss=np.asarray(test), train_loss=np.asarray(train), seeds=np.asarray(data),
-        method="gradient flow" if flow else ("heavy-ball GD" if mu else "gradient descent"),
+        method=("gradient flow" + (" with momentum" if mu else "")) if flow else
+        ("heavy-ball GD" if mu else "gradient descent"),
         params={"N": N, "P": P, "lr": lr, "flow": flow, "ensemble": ensemble,
                 **({"momentum": mu} if mu else {}),
                 "sigma": problem.sigma, "M": problem.M, "max_gram_eigenvalue": np.asarray(gmax),
