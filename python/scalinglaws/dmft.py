@@ -541,8 +541,9 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
                                      [float(n) for n in steps[cont]], False, lr, nodes, th, mu)
         test[cont] = a
         train[cont] = b
-    used = "recipe" if np.all(use_recipe) else ("contour" if not np.any(use_recipe) else
-                                                "recipe (< 2 nodes steps) + contour")
+    mixed = "recipe (< 2 nodes steps) + contour" if mu == 0.0 else \
+        "recipe (momentum poles outside the contour) + contour"
+    used = "recipe" if np.all(use_recipe) else ("contour" if not np.any(use_recipe) else mixed)
     params = {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes}
     if mu != 0.0:
         params["momentum"] = mu

@@ -6,6 +6,8 @@ Two engines, both exact:
   The linear dynamics are solved spectrally: one eigendecomposition of the Gram matrix
   ``Phi^T Phi / P`` per draw, after which the weights at any time are closed-form, so the cost does
   not grow with t. Test loss is the population loss computed from the covariance (no test set).
+  ``momentum=`` adds heavy-ball momentum (discrete GD) or continuous momentum (flow), also exact
+  in the Gram eigenbasis (a 3x3 recurrence power / matrix exponential per eigenvalue).
 * :func:`simulate_sgd` -- one-pass SGD with batch B and fresh samples every step. Given the
   projection, the projected features are Gaussian with covariance ``Sigma = F diag(lam) F^T`` and
   the label residual of the best in-model predictor is independent Gaussian noise, so samples are
