@@ -161,7 +161,8 @@ double heavy_ball_gain(double g, std::int64_t n, double lr, double mu) {
   auto mul = [](const double (&X)[3][3], const double (&Y)[3][3], double (&Z)[3][3]) {
     double W[3][3];
     for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j) W[i][j] = X[i][0] * Y[0][j] + X[i][1] * Y[1][j] + X[i][2] * Y[2][j];
+      for (int j = 0; j < 3; ++j)
+        W[i][j] = X[i][0] * Y[0][j] + X[i][1] * Y[1][j] + X[i][2] * Y[2][j];
     for (int i = 0; i < 3; ++i)
       for (int j = 0; j < 3; ++j) Z[i][j] = W[i][j];
   };
@@ -186,7 +187,8 @@ double continuous_momentum_gain(double g, double t, double beta) {
   for (auto& row : A)
     for (double& v : row) v *= scale;
   // Taylor series of exp(A) with ||A|| <= 1/2: 24 terms are far below round-off
-  double E[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, term[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  double E[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  double term[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
   for (int k = 1; k <= 24; ++k) {
     double nt[3][3];
     for (int i = 0; i < 3; ++i)
@@ -201,7 +203,8 @@ double continuous_momentum_gain(double g, double t, double beta) {
   for (int r = 0; r < sq; ++r) {
     double W[3][3];
     for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j) W[i][j] = E[i][0] * E[0][j] + E[i][1] * E[1][j] + E[i][2] * E[2][j];
+      for (int j = 0; j < 3; ++j)
+        W[i][j] = E[i][0] * E[0][j] + E[i][1] * E[1][j] + E[i][2] * E[2][j];
     for (int i = 0; i < 3; ++i)
       for (int j = 0; j < 3; ++j) E[i][j] = W[i][j];
   }
@@ -242,7 +245,8 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
       std::ostringstream msg;
       msg << "lr = " << opt.lr << " is unstable for this draw (data seed " << opt.data_seeds[run]
           << "): heavy-ball GD with momentum " << mu
-          << " needs lr < 2 (1 + momentum) / lambda_max(Phi^T Phi / P) = " << 2.0 * (1.0 + mu) / top;
+          << " needs lr < 2 (1 + momentum) / lambda_max(Phi^T Phi / P) = "
+          << 2.0 * (1.0 + mu) / top;
       throw std::invalid_argument(msg.str());
     }
     Vector hp = U.transpose() * h.segment(e * N, N);
