@@ -398,11 +398,10 @@ def test_momentum_recipe_and_transfer_exact_at_infinite_size(mu):
     exact = H**2 @ pr.target_power
     c = dmft.loss_curve(pr, math.inf, steps * lr, lr=lr, N=math.inf, momentum=mu, method="recipe")
     assert np.max(np.abs(c.test_loss / exact - 1)) < 1e-12
-    late = steps[steps >= (60 if mu == 0.5 else 500)]  # contour: mu^(steps/2) < 1e-10
-    Ht = dmft.transfer_functions(pr, math.inf, late * lr, [1, 3, 10, 50], lr=lr, N=math.inf,
+    # contour where mu^(steps/2) < 1e-10 (steps 60 / 500), the recipe's responses before
+    Ht = dmft.transfer_functions(pr, math.inf, steps * lr, [1, 3, 10, 50], lr=lr, N=math.inf,
                                  momentum=mu)
-    ref = H[np.isin(steps, late)][:, [0, 2, 9, 49]]
-    assert np.max(np.abs(Ht - ref)) < 1e-7
+    assert np.max(np.abs(Ht - H[:, [0, 2, 9, 49]])) < 1e-7
 
 
 def test_continuous_momentum_transfer_exact_at_infinite_size():
@@ -446,6 +445,18 @@ def test_momentum_contour_matches_recipe_high_momentum():
     con = dmft.loss_curve(pr, 256, steps * 0.2, lr=0.2, momentum=0.9, method="contour")
     assert np.max(np.abs(con.test_loss / rec.test_loss - 1)) < 1e-6
     assert np.max(np.abs(con.train_loss / rec.train_loss - 1)) < 1e-6
+
+
+def test_momentum_transfer_functions_finite_size_contour_vs_recipe():
+    """Finite N, P: heavy-ball H_k from the contour (step 60, mu = 0.5) equals the recipe's
+    responses (1e-7); early steps come from the recipe."""
+    pr = Problem.bordelon(A, B, 256, 32)
+    assert dmft._momentum_contour_ok(pr, 32, 64, np.array([40.0, 80.0]), 14, lr=0.5, mu=0.5,
+                                     power=1.0).tolist() == [False, True]
+    H = dmft.transfer_functions(pr, 64, [1.0, 40.0], [1, 5, 40], lr=0.5, momentum=0.5)
+    Hr = dmft._recipe(pr.lam, pr.wstar**2, 1 / 32, 1 / 64, 0.0, 0.5, 81, momentum=0.5,
+                      responses_only=True)
+    assert np.max(np.abs(H - Hr[[2, 80]][:, [0, 4, 39]])) < 1e-7
 
 
 def test_momentum_contour_refuses_unenclosed_poles():

@@ -252,13 +252,15 @@ def _theta_series(lr: float, T: int, momentum: float = 0.0) -> np.ndarray:
 
 def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float, lr: float,
             T: int, batch: Optional[int] = None, momentum: float = 0.0,
-            full: bool = False) -> tuple:
+            full: bool = False, responses_only: bool = False) -> Any:
     """Paper's T x T recipe (App. M.1, dmft.md 3.5) for discrete GD (or one-pass SGD with batch),
     evaluated with the lower-triangular Toeplitz structure of all responses. ``momentum`` = mu
     gives heavy-ball GD (eqs. 139-141) through its Theta (see :func:`_theta_series`).
 
     Returns (test[0..T-1], train[0..T-1]) at steps 0..T-1; with ``full`` also a dict with the
-    series ``R02`` (first column of R0,2), ``r1``, ``r3`` and the matrices ``C0``, ``C1``.
+    series ``R02`` (first column of R0,2), ``r1``, ``r3`` and the matrices ``C0``, ``C1``. With
+    ``responses_only`` it stops after the responses and returns the mode transfer functions
+    ``H_k(n) = (G_k 1)(n)``, shape (T, M).
     """
     M = lam.shape[0]
     delta = np.zeros(T)
@@ -297,6 +299,8 @@ def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: f
         raise DmftSolveError(f"T x T recipe: response iteration did not converge "
                              f"(last change {change:.3g})")
     G = kernels(r1, r3)
+    if responses_only:
+        return np.cumsum(G, axis=0)
     Th = _toeplitz_lower(theta)
     R1m = _toeplitz_lower(r1)
     R3m = _toeplitz_lower(r3)
@@ -694,13 +698,15 @@ def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: flo
 def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,
                        lr: Optional[float] = None, flow: bool = False, N: Size = None,
                        momentum: Optional[float] = None, nodes: int = 14,
-                       threads: Optional[int] = None) -> np.ndarray:
+                       threads: Optional[int] = None, max_recipe_steps: int = 2000) -> np.ndarray:
     """Mode transfer functions ``H_k(t) = d<v0_k(t)>/d w*_k`` (eq. 10 inverted; dmft.md 3.3).
 
     ``modes`` are 1-based mode numbers k (k = 1 is the largest eigenvalue). GD times are rounded to
     whole steps (needs steps >= nodes/2; t = 0 gives 1). Returns shape (len(times), len(modes)).
-    ``momentum``: heavy-ball mu (GD) or continuous beta (flow), as in :func:`loss_curve`; times
-    where the contour does not enclose the momentum poles raise ValueError (contour only).
+    ``momentum``: heavy-ball mu (GD) or continuous beta (flow), as in :func:`loss_curve`. For
+    heavy-ball steps where the contour does not enclose the momentum poles (one-frequency error
+    ~ mu^(steps/2), see :func:`_momentum_contour_ok`) the responses of the exact T x T recipe are
+    used (steps <= ``max_recipe_steps``); for continuous momentum such times raise ValueError.
     """
     problem = _check_problem(problem)
     Pv = _size("P", P)
@@ -720,20 +726,37 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
             raise ValueError("lr is required for discrete GD (or pass flow=True)")
         lr_v = check_real("lr", lr, minimum=0.0, min_open=True)
         tau = np.round(t / lr_v)
-        if np.any((tau > 0) & (tau < (nodes + 1) // 2)):
-            raise ValueError(f"discrete-GD transfer functions need t = 0 or >= {(nodes + 1) // 2} steps")
         if mu == 0.0:
+            if np.any((tau > 0) & (tau < (nodes + 1) // 2)):
+                raise ValueError(f"discrete-GD transfer functions need t = 0 or >= "
+                                 f"{(nodes + 1) // 2} steps")
             _check_contour_lr(problem, Nv, Pv, lr_v)
         else:
             _check_stable(problem.lam, lr_v, mu)
     pos = tau > 0
     if mu != 0.0 and np.any(pos):
-        ok = _momentum_contour_ok(problem, Nv, Pv, tau[pos], nodes, lr=lr_v, mu=mu,
+        idx = np.flatnonzero(pos)
+        ok = _momentum_contour_ok(problem, Nv, Pv, tau[idx], nodes, lr=lr_v, mu=mu,
                                   beta=mu if flow else None, power=1.0)
+        if not flow:
+            ok &= tau[idx] >= 2 * nodes
         if not np.all(ok):
-            raise ValueError(f"transfer_functions with momentum = {mu:g}: the Talbot contour does "
-                             f"not enclose the momentum poles at time {t[pos][~ok][0]:g}; use "
-                             "later times, more nodes, or a smaller momentum")
+            if flow:
+                raise ValueError(f"transfer_functions with continuous momentum beta = {mu:g}: the "
+                                 f"Talbot contour does not enclose the oscillatory poles at t = "
+                                 f"{t[idx][~ok][0]:g}; use later times, more nodes or a smaller "
+                                 "beta")
+            bad = idx[~ok]
+            T = int(tau[bad].max()) + 1
+            if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
+                raise ValueError(f"transfer_functions with momentum = {mu:g}: the contour does not "
+                                 f"apply at step {int(tau[bad].max())} and the exact recipe is "
+                                 f"limited to max_recipe_steps={max_recipe_steps}")
+            Hr = _recipe(problem.lam, problem.wstar**2, _inv(Nv), _inv(Pv), 0.0, lr_v, T,
+                         momentum=mu, responses_only=True)
+            out[bad] = Hr[tau[bad].astype(np.int64)][:, ks]
+            pos = pos.copy()
+            pos[bad] = False
     if np.any(pos):
         out[pos] = np.asarray(_core.dmft_transfer(problem.lam, problem.wstar**2, _inv(Nv), _inv(Pv),
                                                   list(tau[pos]), ks, flow, lr_v, nodes,
