@@ -782,13 +782,14 @@ def timescale_density(problem: Problem, P: Size, u: Any, modes: Sequence[int], *
 
 def irreducible_bias(problem: Problem, P: Size, times: Iterable[float], *,
                      lr: Optional[float] = None, flow: bool = False, N: Size = None,
-                     nodes: int = 14, threads: Optional[int] = None) -> np.ndarray:
+                     momentum: Optional[float] = None, nodes: int = 14,
+                     threads: Optional[int] = None) -> np.ndarray:
     """Infinite-ensemble, infinite-bagging loss ``B(t, N, P) = sum_k lambda_k w*_k^2 H_k(t)^2``
     (eqs. 19, 114; dmft.md 3.10): what ensembling E -> inf models and bagging over B -> inf data
     sets cannot remove. No 1/2."""
     problem = _check_problem(problem)
     H = transfer_functions(problem, P, times, list(range(1, problem.M + 1)), lr=lr, flow=flow, N=N,
-                           nodes=nodes, threads=threads)
+                           momentum=momentum, nodes=nodes, threads=threads)
     return _finite("bias loss", H**2 @ problem.target_power)
 
 
