@@ -786,7 +786,7 @@ def irreducible_bias(problem: Problem, P: Size, times: Iterable[float], *,
                      threads: Optional[int] = None) -> np.ndarray:
     """Infinite-ensemble, infinite-bagging loss ``B(t, N, P) = sum_k lambda_k w*_k^2 H_k(t)^2``
     (eqs. 19, 114; dmft.md 3.10): what ensembling E -> inf models and bagging over B -> inf data
-    sets cannot remove. No 1/2."""
+    sets cannot remove. No 1/2. ``momentum`` as in :func:`transfer_functions`."""
     problem = _check_problem(problem)
     H = transfer_functions(problem, P, times, list(range(1, problem.M + 1)), lr=lr, flow=flow, N=N,
                            momentum=momentum, nodes=nodes, threads=threads)
