@@ -47,7 +47,8 @@ def register(sub: Any) -> None:
     gd.add_argument("--flow", action="store_true", help="gradient flow instead of discrete GD")
     gd.add_argument("--momentum", type=float, default=None,
                     help="heavy-ball momentum mu in [0, 1) (discrete GD; b <- grad + mu b, "
-                         "w <- w + lr b; times stay t = lr x steps)")
+                         "w <- w + lr b; times stay t = lr x steps); with --flow the continuous "
+                         "momentum beta >= 0 (beta w'' + w' = -grad)")
     gd.add_argument("--times", type=parse_number_list, default=None,
                     help="comma list of times t = lr x steps (rounded to whole steps); "
                          "default: 50 log-spaced times up to --tmax")
