@@ -13,7 +13,8 @@ import numpy as np
 
 from .problem import Problem
 
-__all__ = ["gd_stepping", "heavy_ball_stepping", "draw_explicit", "gd_explicit", "sgd_stepping", "sgd_eigenbasis",
+__all__ = ["gd_stepping", "heavy_ball_stepping", "draw_explicit", "gd_explicit",
+           "heavy_ball_explicit", "sgd_stepping", "sgd_eigenbasis",
            "plrf_m_continuation", "plrf_spectrum", "plrf_volterra_stepping", "relu_ntk",
            "rbf_kernel"]
 
@@ -79,6 +80,17 @@ def gd_explicit(problem: Problem, P: int, lr: float, steps: Sequence[int],
     sigma_mat = FL @ F.T
     q = FL @ problem.wstar
     return gd_stepping(phi, d["y"], sigma_mat, q, problem.initial_loss, lr, steps)
+
+
+def heavy_ball_explicit(problem: Problem, P: int, lr: float, momentum: float,
+                        steps: Sequence[int], rng: np.random.Generator) -> Dict[str, np.ndarray]:
+    """:func:`gd_explicit` with heavy-ball momentum (:func:`heavy_ball_stepping`)."""
+    d = draw_explicit(problem, P, rng)
+    F = d["F"]
+    phi = d["psi"] @ F.T
+    FL = F * problem.lam
+    return heavy_ball_stepping(phi, d["y"], FL @ F.T, FL @ problem.wstar, problem.initial_loss,
+                               lr, momentum, steps)
 
 
 def sgd_stepping(problem: Problem, lr: float, checkpoints: Sequence[int], batch: int,
