@@ -615,3 +615,251 @@ def test_ensemble_final_loss_equals_printed_eq112():
             got = dmft.final_losses(pr, P, ensemble=E, bags=Bg)["test"]
             assert got == pytest.approx(ref, rel=1e-10), (N, P, E, Bg)
         assert C0 == pytest.approx(dmft.final_losses(pr, P)["test"], rel=1e-10)
+# ------------------------------------------------------------------ momentum (App. K.2)
+def heavy_ball_modes(lam, lr, mu, steps):
+    """<v0_k(n)>/w*_k at N = P = inf by stepping b = lam e + mu b, e -= lr b (eq. 139)."""
+    out = np.empty((len(steps), lam.size))
+    e, b, n = np.ones_like(lam), np.zeros_like(lam), 0
+    for i, s in enumerate(steps):
+        while n < s:
+            b = lam * e + mu * b
+            e = e - lr * b
+            n += 1
+        out[i] = e
+    return out
+
+
+@pytest.mark.parametrize("mu", [0.5, 0.9])
+def test_momentum_recipe_and_transfer_exact_at_infinite_size(mu):
+    """N = P = inf: the heavy-ball Theta(n) = lr (1 - mu^n)/(1 - mu) of the recipe and the contour
+    map q = (z-1)(1-mu/z)/lr, phi = (z-mu)/lr reproduce the stepped modes (1e-12 / 1e-7)."""
+    pr = Problem.bordelon(A, B, 256, None)
+    lr, steps = 0.5, np.array([1, 2, 7, 30, 120, 500])
+    H = heavy_ball_modes(pr.lam, lr, mu, steps)
+    exact = H**2 @ pr.target_power
+    c = dmft.loss_curve(pr, math.inf, steps * lr, lr=lr, N=math.inf, momentum=mu, method="recipe")
+    assert np.max(np.abs(c.test_loss / exact - 1)) < 1e-12
+    # contour where mu^(steps/2) < 1e-10 (steps 60 / 500), the recipe's responses before
+    Ht = dmft.transfer_functions(pr, math.inf, steps * lr, [1, 3, 10, 50], lr=lr, N=math.inf,
+                                 momentum=mu)
+    assert np.max(np.abs(Ht - H[:, [0, 2, 9, 49]])) < 1e-7
+
+
+def test_continuous_momentum_transfer_exact_at_infinite_size():
+    """beta v'' + v' = -lambda v, v(0) = 1, v'(0) = 0 (eq. 137): closed form vs contour (1e-8)."""
+    pr = Problem.bordelon(A, B, 256, None)
+    beta, t = 0.1, np.array([0.5, 3.0, 20.0, 200.0])
+    ks = [1, 4, 20, 100]
+    Ht = dmft.transfer_functions(pr, math.inf, t, ks, flow=True, N=math.inf, momentum=beta)
+    lam = pr.lam[np.array(ks) - 1]
+    d = np.sqrt(1 - 4 * beta * lam)  # overdamped (4 beta lambda_1 < 1)
+    r1, r2 = (-1 + d) / (2 * beta), (-1 - d) / (2 * beta)
+    ref = (r1 * np.exp(np.outer(t, r2)) - r2 * np.exp(np.outer(t, r1))) / (r1 - r2)
+    assert np.max(np.abs(Ht - ref)) < 1e-8
+
+
+@pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
+def test_momentum_contour_matches_recipe(N, P):
+    """Heavy ball mu = 0.5: the contour route agrees with the exact recipe to 1e-6 where the
+    contour applies (steps >= 34: mu^steps < 1e-10); 'auto' mixes both correctly."""
+    pr = Problem.bordelon(A, B, 256, N)
+    lr, mu, steps = 0.5, 0.5, np.array([40, 70])
+    rec = dmft.loss_curve(pr, P, steps * lr, lr=lr, momentum=mu, method="recipe")
+    con = dmft.loss_curve(pr, P, steps * lr, lr=lr, momentum=mu, method="contour")
+    assert np.max(np.abs(con.test_loss / rec.test_loss - 1)) < 1e-6
+    assert np.max(np.abs(con.train_loss / rec.train_loss - 1)) < 1e-6
+    auto = dmft.loss_curve(pr, P, [1.0, 5.0, 35.0], lr=lr, momentum=mu)
+    ref = dmft.loss_curve(pr, P, [1.0, 5.0, 35.0], lr=lr, momentum=mu, method="recipe")
+    assert auto.method != "recipe" and np.allclose(auto.test_loss, ref.test_loss, rtol=1e-6)
+    # momentum speeds training up at equal t = lr * steps
+    plain = dmft.loss_curve(pr, P, [35.0], lr=lr)
+    assert auto.test_loss[-1] < plain.test_loss[0]
+
+
+@pytest.mark.slow
+def test_momentum_contour_matches_recipe_high_momentum():
+    """mu = 0.9, lr = 0.2: where the check accepts the contour (mu^steps < 1e-10, steps >= 219)
+    it agrees with the recipe to 1e-6 (measured 5e-9 at 220 steps)."""
+    pr = Problem.bordelon(A, B, 256, 64)
+    steps = np.array([220, 260])
+    rec = dmft.loss_curve(pr, 256, steps * 0.2, lr=0.2, momentum=0.9, method="recipe")
+    con = dmft.loss_curve(pr, 256, steps * 0.2, lr=0.2, momentum=0.9, method="contour")
+    assert np.max(np.abs(con.test_loss / rec.test_loss - 1)) < 1e-6
+    assert np.max(np.abs(con.train_loss / rec.train_loss - 1)) < 1e-6
+
+
+def test_momentum_transfer_functions_finite_size_contour_vs_recipe():
+    """Finite N, P: heavy-ball H_k from the contour (step 60, mu = 0.5) equals the recipe's
+    responses (1e-7); early steps come from the recipe."""
+    pr = Problem.bordelon(A, B, 256, 32)
+    assert dmft._momentum_contour_ok(pr, 32, 64, np.array([40.0, 80.0]), 14, lr=0.5, mu=0.5,
+                                     power=1.0).tolist() == [False, True]
+    H = dmft.transfer_functions(pr, 64, [1.0, 40.0], [1, 5, 40], lr=0.5, momentum=0.5)
+    Hr = dmft._recipe(pr.lam, pr.wstar**2, 1 / 32, 1 / 64, 0.0, 0.5, 81, momentum=0.5,
+                      responses_only=True)
+    assert np.max(np.abs(H - Hr[[2, 80]][:, [0, 4, 39]])) < 1e-7
+
+
+def test_momentum_contour_refuses_unenclosed_poles():
+    """mu = 0.9 at 60 steps: complex poles outside the Talbot contour -> contour refuses, auto
+    uses the recipe."""
+    pr = Problem.bordelon(A, B, 256, 32)
+    with pytest.raises(ValueError, match="does not enclose"):
+        dmft.loss_curve(pr, 64, [30.0], lr=0.5, momentum=0.9, method="contour")
+    c = dmft.loss_curve(pr, 64, [30.0], lr=0.5, momentum=0.9)
+    assert c.method == "recipe"
+
+
+def test_momentum_zero_is_plain_gd():
+    pr = Problem.bordelon(A, B, 512, 64)
+    for method in ("recipe", "auto"):
+        a = dmft.loss_curve(pr, 128, [1.0, 30.0, 300.0][: 2 if method == "recipe" else 3],
+                            lr=LR, method=method)
+        b = dmft.loss_curve(pr, 128, [1.0, 30.0, 300.0][: 2 if method == "recipe" else 3],
+                            lr=LR, method=method, momentum=0.0)
+        assert np.array_equal(a.test_loss, b.test_loss) and np.array_equal(a.train_loss,
+                                                                           b.train_loss)
+    f = dmft.loss_curve(pr, 128, [1.0, 10.0], flow=True)
+    g = dmft.loss_curve(pr, 128, [1.0, 10.0], flow=True, momentum=0.0)
+    assert np.array_equal(f.test_loss, g.test_loss)
+
+
+def test_continuous_momentum_small_beta_approaches_flow():
+    """|L_beta - L_flow| / L_flow shrinks ~ linearly in beta (checked at beta = 1e-2, 1e-3)."""
+    pr = Problem.bordelon(A, B, 512, 64)
+    t = [1.0, 10.0, 100.0]
+    flow = dmft.loss_curve(pr, 128, t, flow=True)
+    d = []
+    for beta in (1e-2, 1e-3):
+        c = dmft.loss_curve(pr, 128, t, flow=True, momentum=beta)
+        d.append(np.max(np.abs(c.test_loss / flow.test_loss - 1)))
+    assert d[1] < 2e-3 and 5 < d[0] / d[1] < 20
+    # beta delays training: the loss is higher than the flow's
+    assert np.all(c.test_loss > flow.test_loss)
+
+
+def compare_momentum_with_simulation(N, P, mu, lr, seeds=32, tol=None):
+    """As compare_with_simulation: 5%, or 10% when N or P = 64 (finite-size corrections of the
+    asymptotic theory, the same as for plain GD), or 3 SEM."""
+    M = 4 * max(N, P)
+    tol = tol if tol is not None else (0.10 if min(N, P) == 64 else 0.05)
+    pr = Problem.bordelon(A, B, M, N)
+    th = dmft.loss_curve(pr, P, TIMES, lr=lr, momentum=mu)
+    sim = simulate_gd(pr, P, lr=lr, times=TIMES, seeds=seeds, momentum=mu)
+    assert np.allclose(th.times, sim.times)
+    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss_mean, sim.test_loss_sem),
+                                    ("train", th.train_loss, sim.train_loss_mean,
+                                     sim.train_loss_sem)):
+        rel = np.abs(theory / mean - 1.0)
+        z = np.abs(theory - mean) / sem
+        # over-parameterised train losses decay exponentially to round-off (both ~ 1e-20)
+        tiny = np.abs(theory - mean) <= 1e-10 * pr.initial_loss
+        ok = (rel <= tol) | (z <= 3.0) | tiny
+        assert np.all(ok), (f"{name} loss N={N} P={P} mu={mu}: rel {np.round(rel, 4)} "
+                            f"z {np.round(z, 2)} (tol {tol} or 3 SEM)")
+
+
+@pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
+def test_momentum_theory_vs_simulation_fast(N, P):
+    """Heavy ball mu = 0.5, lr = 0.5, 32 seeds, M = 4 max(N, P), t = 1..1e3: 10% (N or P = 64)
+    or 3 SEM."""
+    compare_momentum_with_simulation(N, P, 0.5, 0.5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("N", [64, 256])
+@pytest.mark.parametrize("P", [64, 256])
+@pytest.mark.parametrize("mu,lr", [(0.5, 0.5), (0.9, 0.2)])
+def test_momentum_theory_vs_simulation_grid(N, P, mu, lr):
+    compare_momentum_with_simulation(N, P, mu, lr, seeds=64)
+
+
+def test_momentum_bad_parameters_name_the_parameter():
+    pr = Problem.bordelon(A, B, 256, 32)
+    with pytest.raises(ValueError, match=r"2 \(1 \+ momentum\)"):
+        dmft.loss_curve(pr, 64, [10.0], lr=3.5, momentum=0.5)  # lr lambda_1 = 3.5 >= 3
+    for bad in (1.0, -0.1, float("nan")):
+        with pytest.raises(ValueError, match="momentum"):
+            dmft.loss_curve(pr, 64, [10.0], lr=0.5, momentum=bad)
+    with pytest.raises(ValueError, match="momentum"):
+        dmft.loss_curve(pr, None, [10], lr=0.5, batch=4, momentum=0.5)
+    with pytest.raises(ValueError, match="momentum"):
+        dmft.loss_curve(pr, 64, [1.0], flow=True, momentum=-1.0)
+    with pytest.raises(ValueError, match="momentum"):
+        dmft.responses(pr, 64, z=[2.0], lr=0.5, momentum=1.5)
+    # the recipe detects divergence beyond the finite-size spectral edge
+    with pytest.raises(ValueError, match="stability limit"):
+        dmft.loss_curve(pr, 8, [40.0], lr=2.9, momentum=0.5, method="recipe")
+
+
+def test_momentum_responses_map():
+    pr = Problem.bordelon(A, B, 256, 32)
+    z = np.array([1.5 + 0.3j, 0.8 + 0.5j])
+    mu, lr = 0.6, 0.4
+    r = dmft.responses(pr, 64, z=z, lr=lr, momentum=mu)
+    ref = dmft.responses(pr, 64, s=(z - 1) * (1 - mu / z) / lr)
+    assert np.allclose(r.S, ref.S, rtol=1e-13) and np.allclose(r.q, ref.q)
+    rb = dmft.responses(pr, 64, s=[0.5 + 1j], momentum=0.3)
+    assert np.allclose(rb.q, (0.5 + 1j) + 0.3 * (0.5 + 1j) ** 2)
+
+
+# ------------------------------------------------------------------ train-test gap (eq. 18)
+@pytest.mark.parametrize("mu,sigma", [(0.0, 0.0), (0.5, 0.0), (0.0, 0.3)])
+def test_train_test_gap_equals_loss_difference(mu, sigma):
+    """Eq. 18 from R0,2 and C1 equals test - train of loss_curve to 1e-8 (relative to L(0))."""
+    pr = Problem.bordelon(A, B, 512, 64, sigma=sigma)
+    t = [0.5, 1.0, 5.0, 10.0, 20.0]
+    c = dmft.loss_curve(pr, 128, t, lr=LR, momentum=mu, method="recipe")
+    g = dmft.train_test_gap(pr, 128, t, lr=LR, momentum=mu)
+    assert np.max(np.abs(g - (c.test_loss - c.train_loss))) < 1e-8 * pr.initial_loss
+    assert np.all(g[1:] > -sigma**2)  # overfitting builds up: L - Lhat grows from -sigma^2
+    assert np.all(np.diff(g) > 0)
+
+
+def test_train_test_gap_is_order_one_over_P_at_early_time():
+    """P * gap converges as P grows (the corrections are O(1/P^2)) at t = 0.5, 1, 2."""
+    pr = Problem.bordelon(A, B, 1024, None)
+    Pg = np.array([P * dmft.train_test_gap(pr, P, [0.5, 1.0, 2.0], lr=LR, N=math.inf)
+                   for P in (256, 1024, 4096)])
+    d1, d2 = np.abs(Pg[1] - Pg[0]), np.abs(Pg[2] - Pg[1])
+    assert np.all(Pg > 0) and np.all(d2 < 0.35 * d1) and np.all(d2 < 0.01 * Pg[2])
+    # first step exactly: C0(1,1) - C1(1,1) from v1 = u1 + R0,2 v1 / P at lag 1
+    with pytest.raises(ValueError, match="P must be finite"):
+        dmft.train_test_gap(pr, math.inf, [1.0], lr=LR)
+
+
+def test_cli_momentum(capsys):
+    """--momentum keeps the JSON contract; theory and simulation CLIs agree with the library."""
+    base = ["--a", "1.5", "--b", "1.25", "--M", "512", "--N", "64", "--P", "128"]
+    rc = cli_main(["dmft"] + base + ["--lr", "0.5", "--momentum", "0.5", "--times", "1,10,50",
+                                     "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and set(out) == {"times", "test_loss", "train_loss"}
+    pr = Problem.bordelon(1.5, 1.25, 512, 64)
+    ref = dmft.loss_curve(pr, 128, [1, 10, 50], lr=0.5, momentum=0.5)
+    assert np.allclose(out["test_loss"], ref.test_loss, rtol=1e-12)
+    rc = cli_main(["simulate", "gd"] + base + ["--lr", "0.5", "--momentum", "0.5", "--times",
+                                               "1,10,50", "--seeds", "2", "--json"])
+    sim = json.loads(capsys.readouterr().out)
+    direct = simulate_gd(pr, 128, lr=0.5, times=[1, 10, 50], seeds=2, momentum=0.5)
+    assert rc == 0 and np.allclose(sim["test_loss_mean"], direct.test_loss_mean, rtol=1e-12)
+    rc = cli_main(["dmft"] + base + ["--lr", "0.5", "--momentum", "1", "--times", "1"])
+    err = capsys.readouterr().err
+    assert rc != 0 and "momentum" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
+def test_continuous_momentum_theory_vs_simulation(N, P):
+    """beta = 0.05 (overdamped: contour applies), 32 seeds, M = 4 max(N, P), t = 1..1e3:
+    10% (N or P = 64) or 3 SEM."""
+    M = 4 * max(N, P)
+    pr = Problem.bordelon(A, B, M, N)
+    th = dmft.loss_curve(pr, P, TIMES, flow=True, momentum=0.05)
+    sim = simulate_gd(pr, P, flow=True, times=TIMES, seeds=32, momentum=0.05)
+    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss_mean, sim.test_loss_sem),
+                                    ("train", th.train_loss, sim.train_loss_mean,
+                                     sim.train_loss_sem)):
+        rel = np.abs(theory / mean - 1.0)
+        z = np.abs(theory - mean) / sem
+        ok = (rel <= 0.10) | (z <= 3.0) | (np.abs(theory - mean) <= 1e-10 * pr.initial_loss)
+        assert np.all(ok), f"{name}: rel {np.round(rel, 4)} z {np.round(z, 2)}"

@@ -383,3 +383,102 @@ def test_result_summary_json_ready():
     assert d["test_loss_sem"] == [None, None]  # undefined with one run: null, never NaN
     assert d["test_loss_mean"][0] == pytest.approx(p.initial_loss)
     assert "t=" in repr(r)
+
+
+# ----------------------------------------------------------------------------- heavy-ball momentum
+@pytest.mark.parametrize("N, P, sigma, mu", [(30, 80, 0.0, 0.5), (80, 30, 0.2, 0.9),
+                                             (50, 50, 0.0, 0.9)])
+def test_heavy_ball_gd_equals_stepping_oracle(N, P, sigma, mu):
+    """Exact heavy-ball (3x3 recurrence power) vs plain stepping on the same draw, 1e-8."""
+    p = sl.Problem.bordelon(1.5, 1.25, 400, N, sigma=sigma)
+    steps = [0, 1, 2, 7, 50, 300, 2000]
+    r = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=3, momentum=mu)
+    d = _draw(p, P, 3)
+    o = oracle.heavy_ball_stepping(d["phi"], d["y"], d["sigma"], d["q"], d["c0"], 0.5, mu, steps)
+    np.testing.assert_allclose(r.test_loss[0], o["test"], rtol=1e-8)
+    np.testing.assert_allclose(r.train_loss[0], o["train"], rtol=1e-8, atol=1e-14)
+    np.testing.assert_allclose(r.times, 0.5 * np.array(steps))
+    assert r.params["momentum"] == mu
+
+
+def test_heavy_ball_near_the_stability_edge_is_exact():
+    """lr g close to 2 (1 + mu) for the top mode (oscillating, slowly decaying): still exact."""
+    p = sl.Problem.bordelon(1.5, 1.0, 300, 40)
+    d = _draw(p, 100, 9)
+    gmax = np.linalg.eigvalsh(d["phi"].T @ d["phi"] / 100).max()
+    mu = 0.5
+    lr = 0.95 * 2 * (1 + mu) / gmax
+    steps = [1, 5, 40, 400]
+    r = sl.simulate_gd(p, 100, lr=lr, steps=steps, seed=9, momentum=mu)
+    o = oracle.heavy_ball_stepping(d["phi"], d["y"], d["sigma"], d["q"], d["c0"], lr, mu, steps)
+    np.testing.assert_allclose(r.test_loss[0], o["test"], rtol=1e-8)
+    with pytest.raises(ValueError, match=r"2 \(1 \+ momentum\)"):
+        sl.simulate_gd(p, 100, lr=1.01 * 2 * (1 + mu) / gmax, steps=steps, seed=9, momentum=mu)
+
+
+def test_heavy_ball_gain_closed_forms():
+    # g = 0: gamma(n) = lr sum_{m<n} (1 - mu^(m+1))/(1 - mu)
+    lr, mu = 0.3, 0.7
+    for n in (0, 1, 5, 64):
+        ref = lr * sum((1 - mu ** (m + 1)) / (1 - mu) for m in range(n))
+        assert _core.heavy_ball_gain(0.0, n, lr, mu) == pytest.approx(ref, rel=1e-13, abs=1e-300)
+    # mu = 0 reduces to plain GD (1 - (1 - lr g)^n)/g; converged: 1/g
+    assert _core.heavy_ball_gain(2.0, 7, 0.3, 0.0) == pytest.approx((1 - 0.4**7) / 2.0, rel=1e-13)
+    assert _core.heavy_ball_gain(2.0, 10**12, 0.3, 0.9) == pytest.approx(0.5, rel=1e-10)
+
+
+def test_heavy_ball_zero_momentum_is_bitwise_plain_gd_and_reproducible():
+    p = sl.Problem.bordelon(1.5, 1.25, 1024, 64)
+    kw = dict(lr=0.5, steps=[1, 10, 100, 1000], seeds=3, seed=4)
+    a = sl.simulate_gd(p, 128, **kw)
+    b = sl.simulate_gd(p, 128, momentum=0.0, **kw)
+    np.testing.assert_array_equal(a.test_loss, b.test_loss)
+    np.testing.assert_array_equal(a.train_loss, b.train_loss)
+    c = sl.simulate_gd(p, 128, momentum=0.5, threads=1, **kw)
+    e = sl.simulate_gd(p, 128, momentum=0.5, threads=2, **kw)
+    f = sl.simulate_gd(p, 128, lr=0.5, steps=[1, 10, 100, 1000], seed=6, momentum=0.5)
+    np.testing.assert_array_equal(c.test_loss, e.test_loss)
+    np.testing.assert_array_equal(c.test_loss[2], f.test_loss[0])
+    assert np.all(c.test_loss[:, 1] < a.test_loss[:, 1])  # faster at step 10 (step 1: same)
+
+
+def test_heavy_ball_validation():
+    p = sl.Problem.bordelon(1.5, 1.25, 200, 20)
+    for bad in (1.0, -0.2, float("nan"), "x"):
+        with pytest.raises((ValueError, TypeError), match="momentum"):
+            sl.simulate_gd(p, 40, lr=0.5, steps=[1], momentum=bad)
+    with pytest.raises(ValueError, match="momentum"):
+        sl.simulate_gd(p, 40, times=[1.0], flow=True, momentum=-0.5)
+
+
+@pytest.mark.parametrize("beta", [0.05, 2.0])  # over- and under-damped top modes
+def test_continuous_momentum_flow_equals_block_matrix_exponential(beta):
+    """beta w'' + w' = (1/P) Phi^T (y - Phi w), w(0) = w'(0) = 0: per-eigenvalue 3x3 expm vs
+    scipy expm of the (2N+1)-dimensional first-order system on the same draw, 1e-9."""
+    p = sl.Problem.bordelon(1.5, 1.25, 300, 30, sigma=0.1)
+    P = 60
+    times = [0.0, 0.3, 4.0, 50.0, 700.0]
+    r = sl.simulate_gd(p, P, flow=True, times=times, seed=2, momentum=beta)
+    d = _draw(p, P, 2)
+    N = p.N
+    G = d["phi"].T @ d["phi"] / P
+    h = d["phi"].T @ d["y"] / P
+    A = np.zeros((2 * N + 1, 2 * N + 1))
+    A[:N, N:2 * N] = np.eye(N)
+    A[N:2 * N, :N] = -G / beta
+    A[N:2 * N, N:2 * N] = -np.eye(N) / beta
+    A[N:2 * N, 2 * N] = h / beta
+    x0 = np.zeros(2 * N + 1)
+    x0[-1] = 1.0
+    for i, t in enumerate(times):
+        w = (scipy.linalg.expm(A * t) @ x0)[:N]
+        test = d["c0"] - 2 * w @ d["q"] + w @ d["sigma"] @ w
+        train = np.mean((d["y"] - d["phi"] @ w) ** 2)
+        assert r.test_loss[0, i] == pytest.approx(test, rel=1e-9)
+        assert r.train_loss[0, i] == pytest.approx(train, rel=1e-9)
+    # momentum = 0 is plain flow, bitwise
+    a = sl.simulate_gd(p, P, flow=True, times=times, seed=2)
+    b = sl.simulate_gd(p, P, flow=True, times=times, seed=2, momentum=0.0)
+    np.testing.assert_array_equal(a.test_loss, b.test_loss)
+    assert _core.continuous_momentum_gain(0.0, 3.0, 0.5) == pytest.approx(
+        3.0 - 0.5 * (1 - math.exp(-6.0)), rel=1e-13)  # g = 0: t - beta (1 - e^{-t/beta})

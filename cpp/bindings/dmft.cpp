@@ -44,7 +44,7 @@ void register_dmft(py::module_& m) {
       "dmft_loss_curve",
       [](const Vector& lam, const Vector& wstar2, double inv_N, double inv_P, double sigma2,
          std::vector<double> times, bool flow, double lr, int nodes, int threads, double inv_E,
-         double inv_B) {
+         double inv_B, double momentum) {
         auto sp = make_spectrum(lam, wstar2, inv_N, inv_P, sigma2);
         dmft::CurveOptions opt;
         opt.flow = flow;
@@ -53,6 +53,7 @@ void register_dmft(py::module_& m) {
         opt.threads = threads;
         opt.inv_E = inv_E;
         opt.inv_B = inv_B;
+        opt.momentum = momentum;
         std::vector<double> test, train;
         {
           py::gil_scoped_release release;
@@ -62,18 +63,19 @@ void register_dmft(py::module_& m) {
       },
       py::arg("lam"), py::arg("wstar2"), py::arg("inv_N"), py::arg("inv_P"), py::arg("sigma2"),
       py::arg("times"), py::arg("flow"), py::arg("lr"), py::arg("nodes"), py::arg("threads") = 0,
-      py::arg("inv_E") = 1.0, py::arg("inv_B") = 1.0);
+      py::arg("inv_E") = 1.0, py::arg("inv_B") = 1.0, py::arg("momentum") = 0.0);
   m.def(
       "dmft_transfer",
       [](const Vector& lam, const Vector& wstar2, double inv_N, double inv_P,
          std::vector<double> times, std::vector<int> modes, bool flow, double lr, int nodes,
-         int threads) {
+         int threads, double momentum) {
         auto sp = make_spectrum(lam, wstar2, inv_N, inv_P, 0.0);
         dmft::CurveOptions opt;
         opt.flow = flow;
         opt.lr = lr;
         opt.nodes = nodes;
         opt.threads = threads;
+        opt.momentum = momentum;
         Matrix out;
         {
           py::gil_scoped_release release;
@@ -82,7 +84,8 @@ void register_dmft(py::module_& m) {
         return out;
       },
       py::arg("lam"), py::arg("wstar2"), py::arg("inv_N"), py::arg("inv_P"), py::arg("times"),
-      py::arg("modes"), py::arg("flow"), py::arg("lr"), py::arg("nodes"), py::arg("threads") = 0);
+      py::arg("modes"), py::arg("flow"), py::arg("lr"), py::arg("nodes"), py::arg("threads") = 0,
+      py::arg("momentum") = 0.0);
 }
 
 }  // namespace scalinglaws::bindings

@@ -58,9 +58,10 @@ void register_simulate(py::module_& m) {
       "simulate_gd",
       [](const Vector& lam, const Vector& wstar, int N, double sigma, int P, int ensemble,
          double lr, bool flow, std::vector<double> times, std::vector<std::uint64_t> data_seeds,
-         std::vector<std::uint64_t> projection_seeds, int threads, int bags) {
+         std::vector<std::uint64_t> projection_seeds, int threads, int bags, double momentum) {
         ProblemSpec spec = make_spec(lam, wstar, N, sigma);
         GdOptions opt;
+        opt.momentum = momentum;
         opt.P = P;
         opt.ensemble = ensemble;
         opt.bags = bags;
@@ -79,7 +80,12 @@ void register_simulate(py::module_& m) {
       },
       py::arg("lam"), py::arg("wstar"), py::arg("N"), py::arg("sigma"), py::arg("P"),
       py::arg("ensemble"), py::arg("lr"), py::arg("flow"), py::arg("times"), py::arg("data_seeds"),
-      py::arg("projection_seeds"), py::arg("threads") = 0, py::arg("bags") = 1);
+      py::arg("projection_seeds"), py::arg("threads") = 0, py::arg("bags") = 1,
+      py::arg("momentum") = 0.0);
+  m.def("heavy_ball_gain", &heavy_ball_gain, py::arg("g"), py::arg("n"), py::arg("lr"),
+        py::arg("mu"));
+  m.def("continuous_momentum_gain", &continuous_momentum_gain, py::arg("g"), py::arg("t"),
+        py::arg("beta"));
 
   m.def(
       "sgd_setup",

@@ -202,6 +202,8 @@ Contour make_contour(double time, const CurveOptions& opt) {
   c.w.resize(K);
   const double tau = opt.flow ? time : time;  // flow: t; GD: step count n
   const double r = 2.0 * K / (5.0 * tau);
+  if (!std::isfinite(opt.momentum) || opt.momentum < 0.0 || (!opt.flow && opt.momentum >= 1.0))
+    throw std::invalid_argument("momentum must be in [0, 1) for GD (heavy ball) and >= 0 for flow");
   if (!opt.flow && r >= 0.9)
     throw std::invalid_argument("GD contour needs at least 0.45 * nodes steps");
   for (int j = 0; j < K; ++j) {
@@ -217,16 +219,31 @@ Contour make_contour(double time, const CurveOptions& opt) {
       cw = (r / (2.0 * K)) * cplx(1.0, sig);
     }
     const cplx e = std::exp(s * tau);
+    const double mom = opt.momentum;
     if (opt.flow) {
-      c.q[j] = s;
-      c.w[j] = cw * e;
+      if (mom == 0.0) {
+        c.q[j] = s;
+        c.w[j] = cw * e;
+      } else {
+        // continuous momentum: q = s + beta s^2, initial-condition factor phi = 1 + beta s
+        c.q[j] = s * (1.0 + mom * s);
+        c.w[j] = cw * e * (1.0 + mom * s);
+      }
     } else {
-      // q = (e^s - 1)/eta computed without cancellation; dq/ds = e^s/eta
+      // z - 1 = e^s - 1 computed without cancellation
       const double a = s.real(), b = s.imag();
       const double sb = std::sin(0.5 * b);
       const cplx em1(std::expm1(a) * std::cos(b) - 2.0 * sb * sb, std::exp(a) * std::sin(b));
-      c.q[j] = em1 / opt.lr;
-      c.w[j] = cw * e * std::exp(s) / opt.lr;
+      if (mom == 0.0) {
+        // q = (z - 1)/eta; phi = z/eta
+        c.q[j] = em1 / opt.lr;
+        c.w[j] = cw * e * std::exp(s) / opt.lr;
+      } else {
+        // heavy ball: q = (z - 1)(1 - mu/z)/eta; phi = (z - mu)/eta
+        const cplx z = std::exp(s);
+        c.q[j] = em1 * (1.0 - mom * std::exp(-s)) / opt.lr;
+        c.w[j] = cw * e * (z - mom) / opt.lr;
+      }
     }
   }
   return c;

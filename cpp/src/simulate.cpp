@@ -167,6 +167,70 @@ double gd_gain(double g, double t, double lr, bool flow) {
   return (1.0 - std::pow(1.0 - x, t)) / g;
 }
 
+}  // namespace
+
+double heavy_ball_gain(double g, std::int64_t n, double lr, double mu) {
+  // Coordinate c(n) = hp * gamma(n) with gamma(0) = 0, beta(-1) = 0 and
+  //   beta(n) = 1 - g gamma(n) + mu beta(n-1),  gamma(n+1) = gamma(n) + lr beta(n).
+  // State x(n) = (gamma(n), beta(n-1), 1): x(n+1) = B x(n) with
+  //   B = [[1 - lr g, lr mu, lr], [-g, mu, 1], [0, 0, 1]];  gamma(n) = (B^n)[0][2].
+  double R[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  double B[3][3] = {{1.0 - lr * g, lr * mu, lr}, {-g, mu, 1.0}, {0.0, 0.0, 1.0}};
+  auto mul = [](const double (&X)[3][3], const double (&Y)[3][3], double (&Z)[3][3]) {
+    double W[3][3];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j)
+        W[i][j] = X[i][0] * Y[0][j] + X[i][1] * Y[1][j] + X[i][2] * Y[2][j];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) Z[i][j] = W[i][j];
+  };
+  std::int64_t e = n;
+  while (e > 0) {
+    if (e & 1) mul(R, B, R);
+    e >>= 1;
+    if (e > 0) mul(B, B, B);
+  }
+  return R[0][2];
+}
+
+double continuous_momentum_gain(double g, double t, double beta) {
+  if (t <= 0.0) return 0.0;
+  double A[3][3] = {{0.0, t, 0.0}, {-g * t / beta, -t / beta, t / beta}, {0.0, 0.0, 0.0}};
+  double norm = 0.0;
+  for (int i = 0; i < 3; ++i)
+    norm = std::max(norm, std::abs(A[i][0]) + std::abs(A[i][1]) + std::abs(A[i][2]));
+  int sq = 0;
+  if (norm > 0.5) sq = static_cast<int>(std::ceil(std::log2(norm / 0.5)));
+  const double scale = std::ldexp(1.0, -sq);
+  for (auto& row : A)
+    for (double& v : row) v *= scale;
+  // Taylor series of exp(A) with ||A|| <= 1/2: 24 terms are far below round-off
+  double E[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  double term[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  for (int k = 1; k <= 24; ++k) {
+    double nt[3][3];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j)
+        nt[i][j] = (term[i][0] * A[0][j] + term[i][1] * A[1][j] + term[i][2] * A[2][j]) / k;
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) {
+        term[i][j] = nt[i][j];
+        E[i][j] += nt[i][j];
+      }
+  }
+  for (int r = 0; r < sq; ++r) {
+    double W[3][3];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j)
+        W[i][j] = E[i][0] * E[0][j] + E[i][1] * E[1][j] + E[i][2] * E[2][j];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) E[i][j] = W[i][j];
+  }
+  return E[0][2];
+}
+
+namespace {
+
 void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int inner_threads,
             GdResult& out) {
   const int N = spec.N, E = opt.ensemble, EN = E * N, P = opt.P, B = opt.bags;
@@ -182,6 +246,7 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
   Vector g, y_b;
   double gmax = 0.0;
   const double scale = 1.0 / (static_cast<double>(E) * static_cast<double>(B));
+  const double mu = opt.momentum;
   for (int b = 0; b < B; ++b) {
     if (b > 0) draw_bag_samples(d, P, opt.data_seeds[run], b, spec.sigma, inner_threads, phi_b, y_b);
     const Matrix& phi = b == 0 ? d.phi : phi_b;
@@ -195,16 +260,36 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
       linalg::symmetric_eigh(U, g);
       const double top = g[N - 1];
       gmax = std::max(gmax, top);
-      if (!opt.flow && opt.lr * top >= 2.0) {
+      // heavy-ball GD on eigenvalue g is stable iff lr g < 2 (1 + mu) (plain GD: mu = 0)
+      if (!opt.flow && opt.lr * top >= 2.0 * (1.0 + mu)) {
         std::ostringstream msg;
         msg << "lr = " << opt.lr << " is unstable for this draw (data seed " << opt.data_seeds[run];
         if (B > 1) msg << ", data set " << b;
-        msg << "): gradient descent needs lr < 2 / lambda_max(Phi^T Phi / P) = " << 2.0 / top;
+        if (mu == 0.0) {
+          msg << "): gradient descent needs lr < 2 / lambda_max(Phi^T Phi / P) = " << 2.0 / top;
+        } else {
+          msg << "): heavy-ball GD with momentum " << mu
+              << " needs lr < 2 (1 + momentum) / lambda_max(Phi^T Phi / P) = "
+              << 2.0 * (1.0 + mu) / top;
+        }
         throw std::invalid_argument(msg.str());
       }
       Vector hp = U.transpose() * h.segment(e * N, N);
-      for (Eigen::Index t = 0; t < T; ++t)
-        for (int i = 0; i < N; ++i) C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
+      if (mu == 0.0) {
+        for (Eigen::Index t = 0; t < T; ++t)
+          for (int i = 0; i < N; ++i) C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
+      } else if (opt.flow) {
+        for (Eigen::Index t = 0; t < T; ++t)
+          for (int i = 0; i < N; ++i)
+            C(t, i) = hp[i] * continuous_momentum_gain(std::max(g[i], 0.0), opt.times[t], mu);
+      } else {
+        for (Eigen::Index t = 0; t < T; ++t) {
+          const auto n = static_cast<std::int64_t>(opt.times[t]);
+          // round-off negative eigenvalues of the Gram matrix are zero
+          for (int i = 0; i < N; ++i)
+            C(t, i) = hp[i] * heavy_ball_gain(std::max(g[i], 0.0), n, opt.lr, mu);
+        }
+      }
       linalg::gemm(false, true, scale, C, U, b == 0 ? 0.0 : 1.0, W.middleCols(e * N, N));
     }
   }
@@ -233,6 +318,8 @@ GdResult simulate_gd(const ProblemSpec& spec, const GdOptions& opt) {
   if (opt.P <= 0) throw std::invalid_argument("P must be a positive integer");
   if (opt.ensemble <= 0) throw std::invalid_argument("ensemble must be a positive integer");
   if (opt.bags <= 0) throw std::invalid_argument("bags must be a positive integer");
+  if (!(opt.momentum >= 0.0 && std::isfinite(opt.momentum)) || (!opt.flow && opt.momentum >= 1.0))
+    throw std::invalid_argument("momentum must be in [0, 1) for GD and >= 0 for flow");
   if (opt.data_seeds.size() != opt.projection_seeds.size())
     throw std::invalid_argument("data_seeds and projection_seeds differ in length");
   const std::size_t runs = opt.data_seeds.size();

@@ -56,6 +56,12 @@ def cases(quick: bool = False) -> List[Case]:
              lambda: simulate_gd(gd, N, lr=0.5, times=times, seed=0),
              lambda: oracle.gd_explicit(gd, N, 0.5, steps, np.random.default_rng(0)),
              target=">= 10", repeat=3),
+        Case(f"heavy-ball GD mu=0.9 a=1.5 b=1.25 M={M} N=P={N}, 200 times to t=1e4, lr=0.5: "
+             "spectral vs stepping (reference to t=1e3, x10)",
+             lambda: simulate_gd(gd, N, lr=0.5, times=times, seed=0, momentum=0.9),
+             lambda: oracle.heavy_ball_explicit(gd, N, 0.5, 0.9, steps[steps <= 2000],
+                                                np.random.default_rng(0)),
+             target=">= 10", reference_scale=10.0, repeat=1),
         Case(f"SGD alpha=1 beta=0.7 v=2000 d=500 B=1, {nsgd} steps, 1 thread vs numpy loop",
              lambda: simulate_sgd(sgd, 0.3, nsgd, seed=0, threads=1),
              lambda: oracle.sgd_eigenbasis(s, e0, p_inf, 0.3, [nsgd // 10], 1,

@@ -22,7 +22,14 @@ Main entry points
   Both routes take ``ensemble=E, bags=B`` (App. H, eqs. 108-113): the loss of the predictor
   averaged over E independent projections and B independent data sets (cross-system
   correlations of eq. 110); E = B = inf is :func:`irreducible_bias`.
+* :func:`train_test_gap` -- ``L(t) - Lhat(t)`` from eq. 18 (App. E, eqs. 84-85) in its discrete
+  form, evaluated from R0,2 and C1 of the recipe (an independent check of the train loss).
 * :func:`transfer_functions` -- H_k(t) (eq. 10 inverted).
+* Momentum (App. K.2) in :func:`responses`, :func:`loss_curve`, :func:`transfer_functions`,
+  :func:`train_test_gap` via ``momentum=``: discrete heavy ball ``b(n) = v4(n) + mu b(n-1)``,
+  ``v0(n+1) = v0(n) - lr b(n)`` (eqs. 139-141; recipe with ``Theta(n) = lr (1-mu^n)/(1-mu)``,
+  contour with ``q = (z-1)(1-mu/z)/lr``), reported at ``t = lr * n``; continuous momentum
+  ``beta v0'' + v0' = -v4``, ``v0'(0) = 0`` (eqs. 137-138; contour with ``q = s + beta s^2``).
 * Closed forms: :func:`infinite_width_loss` (eq. 125), :func:`final_losses` (App. C, eqs. 70-76;
   kernel limit eqs. 77-80; with label noise, and for E-member ensembles / B bags at t = inf),
   :func:`early_time_transfer` (App. D, eq. 83), :func:`exponents`
@@ -40,9 +47,8 @@ This is the printed eq. 112 regrouped: its five terms are the bias, C3x/(N E), (
 lambda R3R3' C1x/(P B) and lambda R3R3' (C1 - C1x)/(P E B) (checked term by term at t = inf in
 the tests). The train loss of the average is defined for B = 1 only.
 
-Not implemented: momentum (eqs. 138-141), ensembles with one-pass SGD, the train-test-gap
-integral (eq. 18) as a separate function (the train loss itself is computed). The paper's
-figures are in :mod:`scalinglaws.dmft_figures`.
+Not implemented: momentum or ensembles with one-pass SGD, and a recipe (T x T) route for
+continuous momentum. The paper's figures are in :mod:`scalinglaws.dmft_figures`.
 """
 from __future__ import annotations
 
@@ -58,7 +64,7 @@ from .problem import Problem
 
 __all__ = [
     "DmftSolveError", "Responses", "TheoryCurve", "Frontier",
-    "responses", "loss_curve", "transfer_functions", "infinite_width_loss", "final_losses",
+    "responses", "loss_curve", "train_test_gap", "transfer_functions", "infinite_width_loss", "final_losses",
     "early_time_transfer", "exponents", "compute_optimal_frontier", "timescale_density",
     "irreducible_bias",
 ]
@@ -134,7 +140,7 @@ class Responses:
 
 
 def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z: Any = None,
-              lr: Optional[float] = None, N: Size = None,
+              lr: Optional[float] = None, N: Size = None, momentum: Optional[float] = None,
               threads: Optional[int] = None) -> Responses:
     """Solve the one-scalar self-consistency (dmft.md 3.3) at complex frequencies.
 
@@ -142,7 +148,10 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
     ``R3 = 1 - S/N`` (eqs. 11, 32, 68). Give exactly one of: ``s`` (Laplace variable, gradient
     flow), ``omega`` (real or complex frequency, ``s = i omega``), or ``z`` together with ``lr``
     (discrete GD, z-transform, ``q = (z-1)/lr``; dmft.md 3.11). ``N`` defaults to ``problem.N``;
-    N or P may be ``math.inf``. The physical branch (S a Stieltjes transform, reached by
+    N or P may be ``math.inf``. ``momentum`` (App. K.2): with ``z``, heavy-ball mu in [0, 1) and
+    ``q = (z - 1)(1 - mu/z)/lr`` (eq. 141: ``H_k(z) = h_k/lr``; the z-transform of ``H_k(n)`` is
+    ``(z - mu) h_k/lr``); with ``s``/``omega``, continuous beta >= 0 and ``q = s + beta s^2``
+    (eq. 138; the Laplace transform of ``H_k(t)`` is ``(1 + beta s) h_k``). The physical branch (S a Stieltjes transform, reached by
     continuation from |q| = infinity) is returned; q on the negative real axis (the spectrum's
     branch cut) is rejected. Raises :class:`DmftSolveError` with the residual on failure.
     """
@@ -156,11 +165,19 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
         if lr is None:
             raise ValueError("lr is required with z (discrete GD: q = (z - 1)/lr)")
         lr = check_real("lr", lr, minimum=0.0, min_open=True)
-        q = (np.asarray(z, dtype=np.complex128) - 1.0) / lr
-    elif omega is not None:
-        q = 1j * np.asarray(omega, dtype=np.complex128)
+        mu = _check_momentum(momentum, False)
+        zz = np.asarray(z, dtype=np.complex128)
+        if mu == 0.0:
+            q = (zz - 1.0) / lr
+        else:
+            if np.any(zz == 0):
+                raise ValueError("z = 0 is not allowed with momentum (q = (z-1)(1-mu/z)/lr)")
+            q = (zz - 1.0) * (1.0 - mu / zz) / lr
     else:
-        q = np.asarray(s, dtype=np.complex128)
+        beta = _check_momentum(momentum, True)
+        sv = 1j * np.asarray(omega, dtype=np.complex128) if omega is not None else \
+            np.asarray(s, dtype=np.complex128)
+        q = sv if beta == 0.0 else sv + beta * sv * sv
     shape = q.shape
     q = q.ravel()
     if not np.all(np.isfinite(q)):
@@ -233,10 +250,27 @@ def _conv2(W: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return np.fft.irfft2(F, s=(n, n))[:T, :T]
 
 
+def _theta_series(lr: float, T: int, momentum: float = 0.0) -> np.ndarray:
+    """First column of the (strictly lower-triangular Toeplitz) Theta of ``v0 = w* - Theta v4``.
+
+    GD ``v0(n+1) = v0(n) - lr v4(n)``: ``Theta(n) = lr`` for n >= 1. Heavy ball
+    ``b(n) = v4(n) + mu b(n-1)``, ``v0(n+1) = v0(n) - lr b(n)``, ``b(-1) = 0`` (eq. 139):
+    ``v0(n) = w* - lr sum_{m<n} sum_{s<=m} mu^(m-s) v4(s)``, i.e.
+    ``Theta(n) = lr (1 - mu^n)/(1 - mu)`` (z-transform ``lr z/((z-1)(z-mu))``, eq. 141)."""
+    theta = np.full(T, lr)
+    if momentum != 0.0:
+        n = np.arange(T, dtype=np.float64)
+        theta = lr * (-np.expm1(n * math.log(momentum))) / (1.0 - momentum)
+    theta[0] = 0.0  # strictly lower
+    return theta
+
+
 def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float, lr: float,
-            T: int, batch: Optional[int] = None, invE: float = 1.0, invB: float = 1.0) -> tuple:
+            T: int, batch: Optional[int] = None, momentum: float = 0.0, invE: float = 1.0,
+            invB: float = 1.0, full: bool = False, responses_only: bool = False) -> Any:
     """Paper's T x T recipe (App. M.1, dmft.md 3.5) for discrete GD (or one-pass SGD with batch),
-    evaluated with the lower-triangular Toeplitz structure of all responses.
+    evaluated with the lower-triangular Toeplitz structure of all responses. ``momentum`` = mu
+    gives heavy-ball GD (eqs. 139-141) through its Theta (see :func:`_theta_series`).
 
     With ``invE, invB`` (1/E, 1/B; 0 = infinity) != 1: the test loss of the predictor averaged
     over E projections x B data sets, from the cross-system correlations (App. H, eq. 110 in the
@@ -244,13 +278,15 @@ def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: f
     ``C1x = R1 (C0x + sigma^2) R1^T``, ``C2x = bias2 + (1/N) W2 * (R1 Theta C3x Theta^T R1^T)``,
     ``C3x = R3 C2x R3^T``; the train output is then ``(1/E) C1 + (1 - 1/E) C1x``.
 
-    Returns (test[0..T-1], train[0..T-1]) at steps 0..T-1.
+    Returns (test[0..T-1], train[0..T-1]) at steps 0..T-1; with ``full`` (E = B = 1 only) also a
+    dict with the series ``R02`` (first column of R0,2), ``r1``, ``r3`` and the matrices ``C0``,
+    ``C1``. With ``responses_only`` it stops after the responses and returns the mode transfer
+    functions ``H_k(n) = (G_k 1)(n)``, shape (T, M).
     """
     M = lam.shape[0]
     delta = np.zeros(T)
     delta[0] = 1.0
-    theta = np.full(T, lr)
-    theta[0] = 0.0  # strictly lower: v0(t+1) = v0(t) - lr v4(t)
+    theta = _theta_series(lr, T, momentum)
     sgd = batch is not None
     r1 = delta.copy()
     r3 = delta.copy()
@@ -284,6 +320,8 @@ def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: f
         raise DmftSolveError(f"T x T recipe: response iteration did not converge "
                              f"(last change {change:.3g})")
     G = kernels(r1, r3)
+    if responses_only:
+        return np.cumsum(G, axis=0)
     Th = _toeplitz_lower(theta)
     R1m = _toeplitz_lower(r1)
     R3m = _toeplitz_lower(r3)
@@ -298,29 +336,38 @@ def _recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: f
     C1 = np.zeros((T, T))
     C2 = np.zeros((T, T))
     C3 = np.zeros((T, T))
-    for _ in range(T + 5):
-        TC3T = Th @ C3 @ Th.T
-        if sgd:
-            D = np.diag(np.diag(C0) + sigma2)
-            C0n = bias0 + invN * _conv2(W1, TC3T) + _conv2(W2, Th @ R3m @ D @ R3m.T @ Th.T) / batch
-            C2n = bias2 + _conv2(W1, D) / batch + invN * _conv2(W2, TC3T)
-            C1n = C0n
-        else:
-            C0n = bias0 + invN * _conv2(W1, TC3T) + invP * _conv2(W2, Th @ R3m @ C1 @ R3m.T @ Th.T)
-            C1n = R1m @ (C0n + sigma2 * ones) @ R1m.T
-            C2n = bias2 + invP * _conv2(W1, C1n) + invN * _conv2(W2, R1m @ TC3T @ R1m.T)
-        C3n = R3m @ C2n @ R3m.T
-        change = np.max(np.abs(C0n - C0)) + np.max(np.abs(C1n - C1))
-        C0, C1, C2, C3 = C0n, C1n, C2n, C3n
-        if change <= 1e-14 * np.max(np.abs(C0)):
-            break
+    # divergence (an unstable lr) is detected below, without floating-point warnings
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(T + 5):
+            TC3T = Th @ C3 @ Th.T
+            if sgd:
+                D = np.diag(np.diag(C0) + sigma2)
+                C0n = bias0 + invN * _conv2(W1, TC3T) + _conv2(W2, Th @ R3m @ D @ R3m.T @ Th.T) / batch
+                C2n = bias2 + _conv2(W1, D) / batch + invN * _conv2(W2, TC3T)
+                C1n = C0n
+            else:
+                C0n = bias0 + invN * _conv2(W1, TC3T) + invP * _conv2(W2, Th @ R3m @ C1 @ R3m.T @ Th.T)
+                C1n = R1m @ (C0n + sigma2 * ones) @ R1m.T
+                C2n = bias2 + invP * _conv2(W1, C1n) + invN * _conv2(W2, R1m @ TC3T @ R1m.T)
+            C3n = R3m @ C2n @ R3m.T
+            change = np.max(np.abs(C0n - C0)) + np.max(np.abs(C1n - C1))
+            C0, C1, C2, C3 = C0n, C1n, C2n, C3n
+            if change <= 1e-14 * np.max(np.abs(C0)):
+                break
     # T sweeps are exact by causality; FFT round-off may keep the change at ~1e-14
     if not change <= 1e-9 * np.max(np.abs(C0)):
-        if np.max(np.abs(np.diag(C0))) > 1e3 * float(np.sum(lam * w2)):
+        d0 = np.abs(np.diag(C0))
+        if not np.all(np.isfinite(d0)) or np.max(d0) > 1e3 * float(np.sum(lam * w2)):
+            lim = "2" if momentum == 0.0 else f"2 (1 + momentum) = {2 * (1 + momentum):g}"
             raise ValueError(f"lr = {lr} is above the stability limit for these N, P, batch: the "
-                             "theory loss diverges (lr * max eigenvalue of K > 2)")
+                             f"theory loss diverges (lr * max eigenvalue of K > {lim})")
         raise DmftSolveError(f"T x T recipe: correlation iteration did not converge "
                              f"(last change {change:.3g})")
+    if full:
+        gs = G @ lam
+        R02 = -_series_mul(_series_mul(gs, theta), r3)
+        return np.diag(C0).copy(), np.diag(C1).copy(), {"R02": R02, "r1": r1, "r3": r3,
+                                                         "C0": C0, "C1": C1}
     if invE == 1.0 and invB == 1.0:
         return np.diag(C0).copy(), np.diag(C1).copy()
     # cross-system correlations: members e != e' on one data set (C0x, C1x), one member on data
@@ -357,10 +404,32 @@ def _times_array(times: Any) -> np.ndarray:
     return t
 
 
+def _check_momentum(momentum: Any, flow: bool) -> float:
+    """Heavy-ball mu in [0, 1) (discrete GD) or continuous beta >= 0 (flow)."""
+    if momentum is None:
+        return 0.0
+    if flow:
+        return check_real("momentum", momentum, minimum=0.0)
+    return check_real("momentum", momentum, minimum=0.0, maximum=1.0, max_open=True)
+
+
+def _check_stable(lam: np.ndarray, lr: float, mu: float) -> None:
+    """GD (mu = 0) on eigenvalue u is stable iff 0 < lr u < 2; heavy ball iff 0 <= mu < 1 and
+    0 < lr u < 2 (1 + mu) (the roots of z^2 - (1 + mu - lr u) z + mu lie inside |z| < 1)."""
+    lim = 2.0 * (1.0 + mu)
+    if lr * float(lam.max()) >= lim:
+        if mu == 0.0:
+            raise ValueError(f"lr must be < 2/max(lambda) = {2.0 / lam.max():g} for stable GD, "
+                             f"got {lr}")
+        raise ValueError(f"lr must be < 2 (1 + momentum)/max(lambda) = {lim / lam.max():g} for "
+                         f"stable heavy-ball GD (momentum = {mu:g}), got lr = {lr}")
+
+
 def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optional[float] = None,
                flow: bool = False, batch: Optional[int] = None, N: Size = None,
-               method: str = "auto", nodes: int = 14, threads: Optional[int] = None,
-               max_recipe_steps: int = 2000, ensemble: Size = 1, bags: Size = 1) -> TheoryCurve:
+               momentum: Optional[float] = None, method: str = "auto", nodes: int = 14,
+               threads: Optional[int] = None, max_recipe_steps: int = 2000, ensemble: Size = 1,
+               bags: Size = 1) -> TheoryCurve:
     """Test and train loss of the DMFT theory at the given times.
 
     Parameters
@@ -381,10 +450,19 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         largest step must be <= ``max_recipe_steps``). ``lr`` is the batch-mean learning rate.
     N : int or math.inf
         Overrides ``problem.N``.
+    momentum : float
+        Discrete GD: heavy-ball coefficient mu in [0, 1) (App. K.2, eqs. 139-141):
+        ``b(n) = v4(n) + mu b(n-1)``, ``v0(n+1) = v0(n) - lr b(n)``, ``b(-1) = 0``, reported at
+        ``t = lr * n`` (as without momentum; the effective step is ``lr/(1-mu)``). Stable iff
+        ``lr u < 2 (1 + mu)`` for every eigenvalue u of K. Flow: continuous momentum beta >= 0,
+        ``beta v0'' + v0' = -v4`` with ``v0(0) = w*``, ``v0'(0) = 0`` (eqs. 137-138; contour
+        only). Not available for one-pass SGD.
     method : "auto" | "contour" | "recipe"
         ``contour``: fixed-Talbot 2-D inversion (fast, any t; GD needs steps >= nodes/2).
         ``recipe``: the paper's T x T recipe (exact for discrete GD; cost O(M T^2) with T = steps).
-        ``auto``: GD/flow use the contour, except GD steps < 2 * nodes which use the recipe.
+        ``auto``: GD/flow use the contour, except GD steps < 2 * nodes which use the recipe. With
+        momentum the contour must also enclose the (complex) singularities of the transfer
+        functions (see :func:`_momentum_contour_ok`); steps where it does not use the recipe.
     nodes : int
         Talbot nodes on the upper half contour. Measured relative error against the exact
         T x T recipe: ~2e-8 (12 nodes), ~1e-9 (14, default), ~1e-10 (16); cost grows as nodes^2.
@@ -413,6 +491,7 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
     nodes = check_int("nodes", nodes, minimum=4, maximum=200)
     if method not in ("auto", "contour", "recipe"):
         raise ValueError(f"method must be 'auto', 'contour' or 'recipe', got {method!r}")
+    mu = _check_momentum(momentum, flow)
     lam, w2 = problem.lam, problem.wstar**2
     sigma2 = problem.sigma**2
     L0 = float(np.sum(lam * w2))
@@ -427,6 +506,8 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         batch = check_int("batch", batch, minimum=1)
         if flow:
             raise ValueError("batch (one-pass SGD) is discrete-time; drop flow")
+        if mu != 0.0:
+            raise ValueError("momentum is not available for one-pass SGD (batch)")
         if lr is None:
             raise ValueError("lr is required for one-pass SGD")
         lr = check_real("lr", lr, minimum=0.0, min_open=True)
@@ -452,18 +533,27 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         train = np.full(t.size, L0 + sigma2)
         pos = t > 0
         if np.any(pos):
+            if mu != 0.0:
+                ok = _momentum_contour_ok(problem, Nv, Pv, t[pos], nodes, beta=mu)
+                if not np.all(ok):
+                    raise ValueError(
+                        f"continuous momentum beta = {mu:g}: the Talbot contour does not enclose "
+                        f"the oscillatory singularities (beta * max eigenvalue(K) > 1/4) at "
+                        f"t = {t[pos][~ok][0]:g}; use a smaller beta, larger nodes, or t >> beta")
             a, b = _core.dmft_loss_curve(lam, w2, _inv(Nv), _inv(Pv), sigma2, list(t[pos]), True,
-                                         0.0, nodes, th, invE, invB)
+                                         0.0, nodes, th, invE, invB, mu)
             test[pos] = a
             train[pos] = b
+        params = {"N": Nv, "P": Pv, "flow": True, "nodes": nodes, **ens}
+        if mu != 0.0:
+            params["momentum"] = mu
         return TheoryCurve(t, _finite("test_loss", test),
                            _finite("train_loss", train) if Bv == 1 else None, None,
-                           "contour", {"N": Nv, "P": Pv, "flow": True, "nodes": nodes, **ens})
+                           "contour", params)
     if lr is None:
         raise ValueError("lr is required for discrete GD (or pass flow=True)")
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
-    if lr * float(lam.max()) >= 2.0:
-        raise ValueError(f"lr must be < 2/max(lambda) = {2.0 / lam.max():g} for stable GD, got {lr}")
+    _check_stable(lam, lr, mu)
     steps = np.round(t / lr).astype(np.int64)
     test = np.empty(t.size)
     train = np.empty(t.size)
@@ -473,37 +563,62 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         use_recipe = steps == 0
         if np.any((steps > 0) & (steps < (nodes + 1) // 2)):
             raise ValueError(f"method='contour' needs >= {(nodes + 1) // 2} steps for discrete GD")
+        if mu != 0.0:
+            ok = _momentum_contour_ok(problem, Nv, Pv, steps[~use_recipe].astype(float), nodes,
+                                      lr=lr, mu=mu)
+            if not np.all(ok):
+                raise ValueError(
+                    f"method='contour' with momentum = {mu:g}: the Talbot contour does not "
+                    f"enclose the complex poles of heavy-ball GD at step "
+                    f"{int(steps[~use_recipe][~ok][0])} (they contribute ~ momentum^(steps/2)); "
+                    "use method='recipe' or 'auto', or more nodes")
     else:
         use_recipe = steps < 2 * nodes
         if not np.all(use_recipe):
-            try:
-                _check_contour_lr(problem, Nv, Pv, lr)
-            except ValueError:
-                # lr * max eig(K) >= 1: the contour does not apply; the recipe is exact
-                if int(steps.max()) > max_recipe_steps:
-                    raise
-                use_recipe = np.ones(t.size, bool)
+            if mu != 0.0:
+                idx = np.flatnonzero(~use_recipe)
+                ok = _momentum_contour_ok(problem, Nv, Pv, steps[idx].astype(float), nodes,
+                                          lr=lr, mu=mu)
+                use_recipe[idx[~ok]] = True
+                if np.any(use_recipe) and int(steps[use_recipe].max()) > max_recipe_steps:
+                    raise ValueError(
+                        f"momentum = {mu:g}, lr = {lr:g}: the contour does not apply up to step "
+                        f"{int(steps[use_recipe].max())} and the exact recipe is limited to "
+                        f"max_recipe_steps={max_recipe_steps}; raise max_recipe_steps or nodes")
+            else:
+                try:
+                    _check_contour_lr(problem, Nv, Pv, lr)
+                except ValueError:
+                    # lr * max eig(K) >= 1: the contour does not apply; the recipe is exact
+                    if int(steps.max()) > max_recipe_steps:
+                        raise
+                    use_recipe = np.ones(t.size, bool)
     if np.any(use_recipe):
         T = int(steps[use_recipe].max()) + 1
         if T - 1 > max_recipe_steps:
             raise ValueError(f"the T x T recipe is limited to max_recipe_steps={max_recipe_steps} "
                              f"steps (asked {T - 1}); use method='contour'")
-        a, b = _recipe(lam, w2, _inv(Nv), _inv(Pv), sigma2, lr, T, invE=invE, invB=invB)
+        a, b = _recipe(lam, w2, _inv(Nv), _inv(Pv), sigma2, lr, T, momentum=mu, invE=invE,
+                       invB=invB)
         test[use_recipe] = a[steps[use_recipe]]
         train[use_recipe] = b[steps[use_recipe]]
     cont = ~use_recipe
     if np.any(cont):
-        _check_contour_lr(problem, Nv, Pv, lr)
+        if mu == 0.0:
+            _check_contour_lr(problem, Nv, Pv, lr)
         a, b = _core.dmft_loss_curve(lam, w2, _inv(Nv), _inv(Pv), sigma2,
                                      [float(n) for n in steps[cont]], False, lr, nodes, th,
-                                     invE, invB)
+                                     invE, invB, mu)
         test[cont] = a
         train[cont] = b
-    used = "recipe" if np.all(use_recipe) else ("contour" if not np.any(use_recipe) else
-                                                "recipe (< 2 nodes steps) + contour")
+    mixed = "recipe (< 2 nodes steps) + contour" if mu == 0.0 else \
+        "recipe (momentum poles outside the contour) + contour"
+    used = "recipe" if np.all(use_recipe) else ("contour" if not np.any(use_recipe) else mixed)
+    params = {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes, **ens}
+    if mu != 0.0:
+        params["momentum"] = mu
     return TheoryCurve(steps * lr, _finite("test_loss", test),
-                       _finite("train_loss", train) if Bv == 1 else None, steps,
-                       used, {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes, **ens})
+                       _finite("train_loss", train) if Bv == 1 else None, steps, used, params)
 
 
 def _check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
@@ -524,13 +639,140 @@ def _check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None
                              "or method='recipe'")
 
 
+def _spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
+    """Upper edge of the DMFT spectrum of K (support of the density of -Im S(-u + i0)/pi),
+    found by a log scan from a norm bound down and bisection; +2% margin."""
+    lam = problem.lam
+    if Nv == _INF and Pv == _INF:
+        return float(lam.max())
+    M = lam.size
+    fN = 1.0 if Nv == _INF else (1.0 + math.sqrt(M / Nv)) ** 2
+    fP = 1.0 if Pv == _INF else (1.0 + math.sqrt(M / Pv)) ** 2
+    hi = 1.1 * float(lam.max()) * fN * fP
+    scale = float(np.sum(lam))
+
+    def inside(u: float) -> bool:
+        S = _core.dmft_solve(lam, problem.wstar**2, _inv(Nv), _inv(Pv), [-u + 1e-9j * u], 1)[0]
+        return abs(S.imag) > 1e-7 * scale
+
+    grid = np.geomspace(hi, float(lam.max()) * 1e-2, 80)
+    prev = hi
+    for u in grid:
+        if inside(u):
+            lo, up = u, prev
+            for _ in range(40):
+                mid = 0.5 * (lo + up)
+                if inside(mid):
+                    lo = mid
+                else:
+                    up = mid
+            return 1.02 * up
+        prev = u
+    return float(lam.max())
+
+
+def _momentum_contour_ok(problem: Problem, Nv: float, Pv: float, taus: np.ndarray, nodes: int, *,
+                         lr: float = 0.0, mu: float = 0.0, beta: Optional[float] = None,
+                         power: float = 2.0, tol: float = 1e-10) -> np.ndarray:
+    """Whether the fixed-Talbot contour of "time" tau (steps for GD, t for flow) can be used.
+
+    With momentum the transfer functions are singular where q(z) (GD: ``(z-1)(1-mu/z)/lr``;
+    flow: ``s + beta s^2``) hits the spectrum -u, u in (0, u_max]: the roots of
+    ``z^2 - (1 + mu - lr u) z + mu`` (complex pairs of modulus sqrt(mu) once
+    ``lr u > (1 - sqrt mu)^2``; negative real near ``lr u = 2(1 + mu)``), resp. of
+    ``beta s^2 + s + u`` (complex with real part -1/(2 beta) once ``4 beta u > 1``). In
+    ``s = log z`` the contour ``s(theta) = r theta (cot theta + i)``, ``r = 2 nodes/(5 tau)``,
+    reaches heights ``|Im s| < r pi`` only and passes Im s = w at Re s = w cot(w/r). A singular
+    point not strictly inside crosses the contour; the loss (quadratic in the responses) then
+    errs by ~ |e^{s tau}|^2 (measured against the exact recipe: heavy ball mu = 0.9, N = 64,
+    P = 256, lr = 0.2: relative error 1e-4 / 2e-6 / 1e-9 at 100 / 150 / 200 steps, where
+    mu^steps = 3e-5 / 1e-7 / 7e-10). The contour is accepted when every singular point is inside
+    or has ``|e^{s tau}|^power < tol`` (power 2 for losses, 1 for transfer functions).
+    """
+    u_max = _spectral_edge(problem, Nv, Pv)
+    u = u_max * np.concatenate([np.geomspace(1e-8, 1.0, 1500), [1.0]])
+    if beta is not None:
+        disc = np.sqrt((1.0 - 4.0 * beta * u).astype(np.complex128))
+        roots = np.concatenate([(-1.0 + disc) / (2.0 * beta), (-1.0 - disc) / (2.0 * beta)])
+    else:
+        bsum = 1.0 + mu - lr * u
+        disc = np.sqrt((bsum * bsum - 4.0 * mu).astype(np.complex128))
+        z = np.concatenate([(bsum + disc) / 2.0, (bsum - disc) / 2.0])
+        z = z[np.abs(z) > 0]
+        roots = np.log(z.astype(np.complex128))
+    sig = roots.real
+    om = np.abs(roots.imag)
+    out = np.empty(len(taus), bool)
+    for i, tau in enumerate(np.asarray(taus, dtype=np.float64)):
+        r = 2.0 * nodes / (5.0 * tau)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            th = om / r
+            edge = np.where(th == 0, r, om / np.tan(np.minimum(th, np.pi - 1e-300)))
+        inside = (th < np.pi) & (sig < edge)
+        weight = np.exp(power * np.minimum(sig * tau, 0.0))
+        out[i] = bool(np.all(inside | (weight < tol)))
+    return out
+
+
+def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: float,
+                   N: Size = None, momentum: Optional[float] = None,
+                   max_recipe_steps: int = 2000) -> np.ndarray:
+    """Test minus train loss ``L(t) - Lhat(t)`` from eq. 18 (App. E, eqs. 84-85), discrete GD.
+
+    Evaluated independently of the C0 recursion: from the data response R0,2 and the train
+    correlation C1 of the T x T recipe. In discrete time the field on the training points obeys
+    ``v1 = u1 + (1/P) R0,2 v1`` (eq. 84, R0,2 strictly lower triangular), with
+    ``<u1 u1^T> = C0 + sigma^2 1 1^T`` and ``<v1 v1^T> = C1``, so
+    ``C0 + sigma^2 = (I - R0,2/P) C1 (I - R0,2/P)^T``, i.e. at time step n
+
+        L(n) - Lhat(n) = -(2/P) sum_{n'<n} R0,2(n,n') C1(n,n')
+                         + (1/P^2) sum_{n',m'<n} R0,2(n,n') R0,2(n,m') C1(n',m') - sigma^2
+
+    (eq. 18 with the integrals as sums over steps; noise-free it is eq. 18 exactly; the test loss
+    excludes and the train loss includes the label noise). Times are ``t = lr * steps`` (rounded);
+    ``momentum`` = heavy-ball mu as in :func:`loss_curve`. P finite; no 1/2. Cost: the recipe,
+    so ``steps <= max_recipe_steps``.
+    """
+    problem = _check_problem(problem)
+    Pv = _size("P", P)
+    if Pv == _INF:
+        raise ValueError("P must be finite for the train-test gap (it vanishes at P = inf)")
+    Nv = _size("N", N, problem.N)
+    t = _times_array(times)
+    mu = _check_momentum(momentum, False)
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    _check_stable(problem.lam, lr, mu)
+    steps = np.round(t / lr).astype(np.int64)
+    T = int(steps.max()) + 1
+    if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
+        raise ValueError(f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="
+                         f"{max_recipe_steps} steps (asked {T - 1})")
+    _, _, ex = _recipe(problem.lam, problem.wstar**2, _inv(Nv), 1.0 / Pv, problem.sigma**2, lr,
+                       T, momentum=mu, full=True)
+    R = _toeplitz_lower(ex["R02"])       # R0,2(n, n') = R02[n - n'], zero for n' >= n
+    C1 = ex["C1"]
+    RC = R @ C1
+    first = np.einsum("ij,ij->i", R, C1)          # sum_n' R0,2(n,n') C1(n,n')
+    second = np.einsum("ij,ij->i", RC, R)         # sum_n',m' R0,2(n,n') C1(n',m') R0,2(n,m')
+    gap = -2.0 / Pv * first + second / Pv**2 - problem.sigma**2
+    out = gap[steps]
+    if not np.all(np.isfinite(out)):
+        raise DmftSolveError("train_test_gap: non-finite values (solver failure)")
+    return out
+
+
 def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,
                        lr: Optional[float] = None, flow: bool = False, N: Size = None,
-                       nodes: int = 14, threads: Optional[int] = None) -> np.ndarray:
+                       momentum: Optional[float] = None, nodes: int = 14,
+                       threads: Optional[int] = None, max_recipe_steps: int = 2000) -> np.ndarray:
     """Mode transfer functions ``H_k(t) = d<v0_k(t)>/d w*_k`` (eq. 10 inverted; dmft.md 3.3).
 
     ``modes`` are 1-based mode numbers k (k = 1 is the largest eigenvalue). GD times are rounded to
     whole steps (needs steps >= nodes/2; t = 0 gives 1). Returns shape (len(times), len(modes)).
+    ``momentum``: heavy-ball mu (GD) or continuous beta (flow), as in :func:`loss_curve`. For
+    heavy-ball steps where the contour does not enclose the momentum poles (one-frequency error
+    ~ mu^(steps/2), see :func:`_momentum_contour_ok`) the responses of the exact T x T recipe are
+    used (steps <= ``max_recipe_steps``); for continuous momentum such times raise ValueError.
     """
     problem = _check_problem(problem)
     Pv = _size("P", P)
@@ -541,6 +783,7 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
     if not ks:
         raise ValueError("modes must not be empty")
     out = np.ones((t.size, len(ks)))
+    mu = _check_momentum(momentum, flow)
     if flow:
         tau = t
         lr_v = 0.0
@@ -549,14 +792,41 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
             raise ValueError("lr is required for discrete GD (or pass flow=True)")
         lr_v = check_real("lr", lr, minimum=0.0, min_open=True)
         tau = np.round(t / lr_v)
-        if np.any((tau > 0) & (tau < (nodes + 1) // 2)):
-            raise ValueError(f"discrete-GD transfer functions need t = 0 or >= {(nodes + 1) // 2} steps")
-        _check_contour_lr(problem, Nv, Pv, lr_v)
+        if mu == 0.0:
+            if np.any((tau > 0) & (tau < (nodes + 1) // 2)):
+                raise ValueError(f"discrete-GD transfer functions need t = 0 or >= "
+                                 f"{(nodes + 1) // 2} steps")
+            _check_contour_lr(problem, Nv, Pv, lr_v)
+        else:
+            _check_stable(problem.lam, lr_v, mu)
     pos = tau > 0
+    if mu != 0.0 and np.any(pos):
+        idx = np.flatnonzero(pos)
+        ok = _momentum_contour_ok(problem, Nv, Pv, tau[idx], nodes, lr=lr_v, mu=mu,
+                                  beta=mu if flow else None, power=1.0)
+        if not flow:
+            ok &= tau[idx] >= 2 * nodes
+        if not np.all(ok):
+            if flow:
+                raise ValueError(f"transfer_functions with continuous momentum beta = {mu:g}: the "
+                                 f"Talbot contour does not enclose the oscillatory poles at t = "
+                                 f"{t[idx][~ok][0]:g}; use later times, more nodes or a smaller "
+                                 "beta")
+            bad = idx[~ok]
+            T = int(tau[bad].max()) + 1
+            if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
+                raise ValueError(f"transfer_functions with momentum = {mu:g}: the contour does not "
+                                 f"apply at step {int(tau[bad].max())} and the exact recipe is "
+                                 f"limited to max_recipe_steps={max_recipe_steps}")
+            Hr = _recipe(problem.lam, problem.wstar**2, _inv(Nv), _inv(Pv), 0.0, lr_v, T,
+                         momentum=mu, responses_only=True)
+            out[bad] = Hr[tau[bad].astype(np.int64)][:, ks]
+            pos = pos.copy()
+            pos[bad] = False
     if np.any(pos):
         out[pos] = np.asarray(_core.dmft_transfer(problem.lam, problem.wstar**2, _inv(Nv), _inv(Pv),
                                                   list(tau[pos]), ks, flow, lr_v, nodes,
-                                                  _threads(threads)))
+                                                  _threads(threads), mu))
     return _finite("H_k", out)
 
 
@@ -578,14 +848,15 @@ def timescale_density(problem: Problem, P: Size, u: Any, modes: Sequence[int], *
 
 def irreducible_bias(problem: Problem, P: Size, times: Iterable[float], *,
                      lr: Optional[float] = None, flow: bool = False, N: Size = None,
-                     nodes: int = 14, threads: Optional[int] = None) -> np.ndarray:
+                     momentum: Optional[float] = None, nodes: int = 14,
+                     threads: Optional[int] = None) -> np.ndarray:
     """Infinite-ensemble, infinite-bagging loss ``B(t, N, P) = sum_k lambda_k w*_k^2 H_k(t)^2``
     (eqs. 19, 114; dmft.md 3.10): what ensembling E -> inf models and bagging over B -> inf data
     sets cannot remove (``loss_curve(..., ensemble=math.inf, bags=math.inf)``; finite E, B there
-    too). No 1/2."""
+    too). No 1/2. ``momentum`` as in :func:`transfer_functions`."""
     problem = _check_problem(problem)
     H = transfer_functions(problem, P, times, list(range(1, problem.M + 1)), lr=lr, flow=flow, N=N,
-                           nodes=nodes, threads=threads)
+                           momentum=momentum, nodes=nodes, threads=threads)
     return _finite("bias loss", H**2 @ problem.target_power)
 
 

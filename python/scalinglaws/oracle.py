@@ -13,7 +13,8 @@ import numpy as np
 
 from .problem import Problem
 
-__all__ = ["gd_stepping", "draw_explicit", "gd_explicit", "sgd_stepping", "sgd_eigenbasis",
+__all__ = ["gd_stepping", "heavy_ball_stepping", "draw_explicit", "gd_explicit",
+           "heavy_ball_explicit", "sgd_stepping", "sgd_eigenbasis",
            "plrf_m_continuation", "plrf_spectrum", "plrf_volterra_stepping", "relu_ntk",
            "rbf_kernel"]
 
@@ -31,6 +32,28 @@ def gd_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.nda
     for idx in order:
         while n < steps[idx]:
             w = w + (lr / P) * (phi.T @ (y - phi @ w))
+            n += 1
+        test[idx] = c0 - 2.0 * w @ q + w @ sigma_mat @ w
+        train[idx] = np.mean((y - phi @ w) ** 2)
+    return {"test": test, "train": train}
+
+
+def heavy_ball_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.ndarray,
+                        c0: float, lr: float, momentum: float,
+                        steps: Sequence[int]) -> Dict[str, np.ndarray]:
+    """Step full-batch heavy-ball GD on a given draw: ``b <- (1/P) Phi^T (y - Phi w) + mu b``,
+    ``w <- w + lr b`` from ``w = b = 0``; losses at the given step counts."""
+    P = phi.shape[0]
+    w = np.zeros(phi.shape[1])
+    b = np.zeros(phi.shape[1])
+    steps = np.asarray(steps, dtype=np.int64)
+    test = np.empty(len(steps))
+    train = np.empty(len(steps))
+    n = 0
+    for idx in np.argsort(steps):
+        while n < steps[idx]:
+            b = (phi.T @ (y - phi @ w)) / P + momentum * b
+            w = w + lr * b
             n += 1
         test[idx] = c0 - 2.0 * w @ q + w @ sigma_mat @ w
         train[idx] = np.mean((y - phi @ w) ** 2)
@@ -57,6 +80,17 @@ def gd_explicit(problem: Problem, P: int, lr: float, steps: Sequence[int],
     sigma_mat = FL @ F.T
     q = FL @ problem.wstar
     return gd_stepping(phi, d["y"], sigma_mat, q, problem.initial_loss, lr, steps)
+
+
+def heavy_ball_explicit(problem: Problem, P: int, lr: float, momentum: float,
+                        steps: Sequence[int], rng: np.random.Generator) -> Dict[str, np.ndarray]:
+    """:func:`gd_explicit` with heavy-ball momentum (:func:`heavy_ball_stepping`)."""
+    d = draw_explicit(problem, P, rng)
+    F = d["F"]
+    phi = d["psi"] @ F.T
+    FL = F * problem.lam
+    return heavy_ball_stepping(phi, d["y"], FL @ F.T, FL @ problem.wstar, problem.initial_loss,
+                               lr, momentum, steps)
 
 
 def sgd_stepping(problem: Problem, lr: float, checkpoints: Sequence[int], batch: int,

@@ -6,6 +6,8 @@ Two engines, both exact:
   The linear dynamics are solved spectrally: one eigendecomposition of the Gram matrix
   ``Phi^T Phi / P`` per draw, after which the weights at any time are closed-form, so the cost does
   not grow with t. Test loss is the population loss computed from the covariance (no test set).
+  ``momentum=`` adds heavy-ball momentum (discrete GD) or continuous momentum (flow), also exact
+  in the Gram eigenbasis (a 3x3 recurrence power / matrix exponential per eigenvalue).
 * :func:`simulate_sgd` -- one-pass SGD with batch B and fresh samples every step. Given the
   projection, the projected features are Gaussian with covariance ``Sigma = F diag(lam) F^T`` and
   the label residual of the best in-model predictor is independent Gaussian noise, so samples are
@@ -154,7 +156,8 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
                 times: Optional[Iterable[float]] = None, steps: Optional[Iterable[int]] = None,
                 flow: bool = False, seeds: int = 1, seed: int = 0, ensemble: int = 1,
                 projection_seed: Optional[int] = None, threads: Optional[int] = None,
-                max_memory: Optional[float] = None, bags: int = 1) -> SimulationResult:
+                max_memory: Optional[float] = None, bags: int = 1,
+                momentum: Optional[float] = None) -> SimulationResult:
     """Full-batch gradient descent / gradient flow on P samples, solved exactly.
 
     Parameters
@@ -190,8 +193,23 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         is None when B > 1.
     threads : int
         Threads (default: all cores). Results do not depend on it.
+    momentum : float
+        Discrete GD: heavy-ball coefficient mu in [0, 1) (Bordelon et al. eq. 139):
+        ``b(n) = (1/P) Phi^T (y - Phi w(n)) + mu b(n-1)``, ``b(-1) = 0``,
+        ``w(n+1) = w(n) + lr b(n)``, reported at ``t = lr * n`` as plain GD. Solved exactly in the
+        Gram eigenbasis (3x3 affine recurrence per eigenvalue, n-th power by repeated squaring;
+        cost independent of n). Stable iff ``lr < 2 (1 + mu)/lambda_max(Phi^T Phi / P)`` for
+        each draw, else ValueError. Flow: continuous momentum beta >= 0 (eq. 137),
+        ``beta w'' + w' = (1/P) Phi^T (y - Phi w)``, ``w(0) = w'(0) = 0`` (3x3 matrix exponential
+        per eigenvalue). ``momentum=0`` (or None) is plain GD / flow, bitwise.
     """
     N = problem.require_N()
+    if momentum is None:
+        mu = 0.0
+    elif flow:
+        mu = check_real("momentum", momentum, minimum=0.0)
+    else:
+        mu = check_real("momentum", momentum, minimum=0.0, maximum=1.0, max_open=True)
     P = check_int("P", P, minimum=1)
     ensemble = check_int("ensemble", ensemble, minimum=1, maximum=4096)
     bags = check_int("bags", bags, minimum=1, maximum=4096)
@@ -236,15 +254,17 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
                  f"simulate_gd (N={N}, P={P}, E={ensemble}, B={bags}, T={T})", limit=max_memory)
     test, train, gmax = _core.simulate_gd(problem.lam, problem.wstar, N, problem.sigma, P,
                                           ensemble, lr_val, bool(flow), list(sim_times), data,
-                                          proj, nthreads, bags)
+                                          proj, nthreads, bags, mu)
     out_times = sim_times if flow else step_arr * lr_val
     return SimulationResult(
         times=np.asarray(out_times, dtype=np.float64),
         steps=None if flow else step_arr,
         test_loss=np.asarray(test), train_loss=np.asarray(train) if bags == 1 else None,
         seeds=np.asarray(data),
-        method="gradient flow" if flow else "gradient descent",
+        method=("gradient flow" + (" with momentum" if mu else "")) if flow else
+        ("heavy-ball GD" if mu else "gradient descent"),
         params={"N": N, "P": P, "lr": lr, "flow": flow, "ensemble": ensemble, "bags": bags,
+                **({"momentum": mu} if mu else {}),
                 "sigma": problem.sigma, "M": problem.M, "max_gram_eigenvalue": np.asarray(gmax),
                 "projection_seed": projection_seed, **problem.params},
     )

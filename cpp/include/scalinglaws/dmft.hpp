@@ -9,6 +9,14 @@
 // and the mode transfer function is h_k(q) = 1 / (q + lambda_k x)
 // (flow: H_k(s) = h_k; GD: H_k(z) = h_k / eta, eqs. 10, 132-136).
 //
+// Momentum (App. K.2) is another map to q plus an initial-condition factor phi (the transform of
+// the constant 1 times q): v0 = w* - Theta * v4 with Theta = 1/q and
+//   heavy-ball b(n) = v4(n) + mu b(n-1), v0(n+1) = v0(n) - eta b(n) (eqs. 139-141):
+//     q = (z - 1)(1 - mu/z)/eta,  phi = (z - mu)/eta;
+//   continuous beta v0'' + v0' = -v4 with v0(0) = w*, v0'(0) = 0 (eqs. 137-138):
+//     q = s + beta s^2,  phi = 1 + beta s.
+// mu = 0 / beta = 0 reduce to plain GD (phi = z/eta) and flow (phi = 1).
+//
 // This header never includes pybind11.
 #pragma once
 
@@ -54,6 +62,7 @@ std::vector<cplx> solve_many(const Spectrum& sp, const std::vector<cplx>& q, int
 struct CurveOptions {
   bool flow = false;  // gradient flow (true) or discrete GD (false)
   double lr = 0.5;    // GD learning rate eta (ignored for flow)
+  double momentum = 0.0;  // heavy-ball mu (GD, 0 <= mu < 1) or continuous beta >= 0 (flow)
   int nodes = 20;     // fixed-Talbot nodes on the upper half of the contour (incl. the real one)
   int threads = 0;
   // Ensembles and bagging (App. H, eqs. 108-113): the loss of the predictor averaged over E

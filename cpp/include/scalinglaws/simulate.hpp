@@ -63,6 +63,8 @@ struct GdOptions {
                            // loss of the predictor averaged over all E * B models (train: NaN if B > 1)
   double lr = 0.0;         // step size (discrete GD)
   bool flow = false;       // gradient flow: times are continuous, lr unused
+  double momentum = 0.0;   // GD: heavy-ball mu in [0, 1) (b <- g + mu b, w <- w + lr b);
+                           // flow: continuous momentum beta >= 0 (beta w'' + w' = gradient)
   std::vector<double> times;  // discrete GD: step counts (whole numbers); flow: times t >= 0
   std::vector<std::uint64_t> data_seeds;        // one per run
   std::vector<std::uint64_t> projection_seeds;  // one per run
@@ -76,7 +78,20 @@ struct GdResult {
 };
 
 // Exact spectral solution: one eigendecomposition of each member's Gram matrix per run, so the
-// cost does not grow with t. Throws std::invalid_argument if lr >= 2 / lambda_max(Gram).
+// cost does not grow with t. Throws std::invalid_argument if lr >= 2 / lambda_max(Gram)
+// (heavy ball: lr >= 2 (1 + mu) / lambda_max(Gram)).
+// Heavy ball (momentum mu > 0): with the gradient g(n) = (1/P) Phi^T (y - Phi w(n)),
+// b(n) = g(n) + mu b(n-1), b(-1) = 0, w(n+1) = w(n) + lr b(n), w(0) = 0. In the eigenbasis of the
+// Gram matrix each coordinate follows a 3x3 affine recurrence whose n-th power is taken by
+// repeated squaring (exact, O(log n)). mu = 0 runs the plain-GD code path unchanged.
+double heavy_ball_gain(double g, std::int64_t n, double lr, double mu);
+
+// Continuous momentum (gradient flow with beta > 0): beta w'' + w' = (1/P) Phi^T (y - Phi w),
+// w(0) = w'(0) = 0. Per Gram eigenvalue g the coordinate is hp * gamma(t) with
+// beta gamma'' + gamma' + g gamma = 1, gamma(0) = gamma'(0) = 0, computed as
+// expm(A t)[0][2] of the 3x3 A = [[0, 1, 0], [-g/beta, -1/beta, 1/beta], [0, 0, 0]]
+// (Taylor series with scaling and squaring; no cancellation at g -> 0 or critical damping).
+double continuous_momentum_gain(double g, double t, double beta);
 GdResult simulate_gd(const ProblemSpec& spec, const GdOptions& opt);
 
 struct SgdOptions {

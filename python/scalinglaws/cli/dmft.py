@@ -14,6 +14,8 @@ EXAMPLES = """examples:
   scalinglaws dmft --a 1.5 --b 1.25 --M 8192 --N 256 --P 1024 --lr 0.5 --times 1,10,100 --json
   scalinglaws dmft --a 1.5 --b 1.25 --M 8192 --N 256 --P inf --flow --times 1,1e2,1e4 --json
   scalinglaws dmft --a 1.5 --b 1.25 --M 4096 --N 256 --batch 32 --lr 0.5 --times 1,10,100 --json
+  scalinglaws dmft --a 1.5 --b 1.25 --M 1024 --N 64 --P 256 --lr 0.5 --momentum 0.5 --times 1,10,100 --json
+  scalinglaws dmft --a 1.5 --b 1.25 --M 1024 --N 64 --P 256 --flow --momentum 0.05 --times 1,10,100 --json
   scalinglaws dmft --a 1.5 --b 1.25 --M 1000 --N 400 --P 100 --final --json
   scalinglaws dmft --a 2 --b 1.5 --exponents --json
   scalinglaws dmft --a 1.5 --b 1.25 --M 4096 --N 256 --P 1024 --lr 0.5 --times 10,100 --ensemble 4 --bags 2 --json
@@ -37,6 +39,9 @@ def register(sub: Any) -> None:
     p.add_argument("--lr", type=float, default=None, help="learning rate (discrete GD / SGD)")
     p.add_argument("--flow", action="store_true", help="gradient flow instead of discrete GD")
     p.add_argument("--batch", type=int, default=None, help="one-pass SGD with this batch size")
+    p.add_argument("--momentum", type=float, default=None,
+                   help="heavy-ball mu in [0, 1) for GD (times stay t = lr x steps); with --flow "
+                        "the continuous momentum beta >= 0 (beta v'' + v' = -grad)")
     p.add_argument("--times", type=parse_number_list, default=None,
                    help="comma list of times (GD: t = lr x steps; SGD: steps)")
     p.add_argument("--method", choices=("auto", "contour", "recipe"), default="auto",
@@ -104,6 +109,8 @@ def _run(args: argparse.Namespace) -> int:
     P = math.inf if args.P is None or math.isinf(args.P) else int(args.P)
     E = _ens("ensemble", args.ensemble)
     Bg = _ens("bags", args.bags)
+    if args.momentum is not None and (args.final or args.batch is not None):
+        raise CliError("--momentum applies to GD / flow loss curves (not --final or --batch)")
     if args.final:
         f = dmft.final_losses(problem, P, N=N, ensemble=E, bags=Bg)
         out = {"test_loss": f["test"], "train_loss": f["train"], "regime": f["regime"]}
@@ -119,7 +126,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.batch is not None and args.flow:
         raise CliError("--batch (one-pass SGD) cannot be combined with --flow")
     curve = dmft.loss_curve(problem, P, args.times, lr=args.lr, flow=args.flow, batch=args.batch,
-                            N=N, method=args.method, threads=args.threads, ensemble=E, bags=Bg)
+                            N=N, method=args.method, threads=args.threads, ensemble=E, bags=Bg,
+                            momentum=args.momentum)
     if curve.train_loss is not None:
         train = [float(v) for v in curve.train_loss]
     elif args.batch is not None:

@@ -13,6 +13,7 @@ from ._common import add_problem_args, parse_number_list, problem_from_args
 EXAMPLES_GD = """examples:
   scalinglaws simulate gd --a 1.5 --b 1.25 --M 8192 --N 256 --P 1024 --lr 0.5 --times 1,10,100 --seeds 16 --json
   scalinglaws simulate gd --alpha 1 --beta 0.7 --v 2000 --d 500 --P 4000 --flow --times 1,10,1e3
+  scalinglaws simulate gd --a 1.5 --b 1.25 --M 1024 --N 64 --P 256 --lr 0.5 --momentum 0.5 --times 1,10,100 --seeds 8 --json
 """
 EXAMPLES_SGD = """examples:
   scalinglaws simulate sgd --alpha 1.0 --beta 0.7 --v 2000 --d 500 --batch 1 --lr 0.3 --steps 100000 --seeds 4 --json
@@ -44,6 +45,10 @@ def register(sub: Any) -> None:
     gd.add_argument("--P", type=int, required=True, help="number of training samples")
     gd.add_argument("--lr", type=float, default=None, help="learning rate (discrete GD)")
     gd.add_argument("--flow", action="store_true", help="gradient flow instead of discrete GD")
+    gd.add_argument("--momentum", type=float, default=None,
+                    help="heavy-ball momentum mu in [0, 1) (discrete GD; b <- grad + mu b, "
+                         "w <- w + lr b; times stay t = lr x steps); with --flow the continuous "
+                         "momentum beta >= 0 (beta w'' + w' = -grad)")
     gd.add_argument("--times", type=parse_number_list, default=None,
                     help="comma list of times t = lr x steps (rounded to whole steps); "
                          "default: 50 log-spaced times up to --tmax")
@@ -93,7 +98,8 @@ def run_gd(args: argparse.Namespace) -> int:
         times = np.logspace(-1, np.log10(args.tmax), 50)
     res = simulate_gd(problem, args.P, lr=args.lr, times=times, flow=args.flow, seeds=args.seeds,
                       seed=args.seed, ensemble=args.ensemble, bags=args.bags,
-                      projection_seed=args.projection_seed, threads=args.threads)
+                      projection_seed=args.projection_seed, threads=args.threads,
+                      momentum=args.momentum)
     return _print(res, args.json)
 
 
