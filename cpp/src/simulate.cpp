@@ -173,60 +173,34 @@ double heavy_ball_gain(double g, std::int64_t n, double lr, double mu) {
   // Coordinate c(n) = hp * gamma(n) with gamma(0) = 0, beta(-1) = 0 and
   //   beta(n) = 1 - g gamma(n) + mu beta(n-1),  gamma(n+1) = gamma(n) + lr beta(n).
   // State x(n) = (gamma(n), beta(n-1), 1): x(n+1) = B x(n) with
-  //   B = [[1 - lr g, lr mu, lr], [-g, mu, 1], [0, 0, 1]];  gamma(n) = (B^n)[0][2].
-  double R[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
-  double B[3][3] = {{1.0 - lr * g, lr * mu, lr}, {-g, mu, 1.0}, {0.0, 0.0, 1.0}};
-  auto mul = [](const double (&X)[3][3], const double (&Y)[3][3], double (&Z)[3][3]) {
-    double W[3][3];
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j)
-        W[i][j] = X[i][0] * Y[0][j] + X[i][1] * Y[1][j] + X[i][2] * Y[2][j];
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j) Z[i][j] = W[i][j];
-  };
-  std::int64_t e = n;
-  while (e > 0) {
-    if (e & 1) mul(R, B, R);
-    e >>= 1;
-    if (e > 0) mul(B, B, B);
+  //   B = [[1 - lr g, lr mu, lr], [-g, mu, 1], [0, 0, 1]];  gamma(n) = (B^n)[0][2],
+  // by repeated squaring (cost O(log n)).
+  Eigen::Matrix3d R = Eigen::Matrix3d::Identity(), B;
+  B << 1.0 - lr * g, lr * mu, lr, -g, mu, 1.0, 0.0, 0.0, 1.0;
+  for (std::int64_t e = n; e > 0; e >>= 1) {
+    if (e & 1) R = R * B;
+    if (e > 1) B = B * B;
   }
-  return R[0][2];
+  return R(0, 2);
 }
 
 double continuous_momentum_gain(double g, double t, double beta) {
+  // beta c'' + c' = 1 - g c, c(0) = c'(0) = 0: state (c, c', 1), c(t) = exp(t A)[0][2] with
+  // A = [[0, 1, 0], [-g/beta, -1/beta, 1/beta], [0, 0, 0]]; scaling and squaring of a Taylor
+  // series (||t A / 2^sq|| <= 1/2, 24 terms are far below round-off).
   if (t <= 0.0) return 0.0;
-  double A[3][3] = {{0.0, t, 0.0}, {-g * t / beta, -t / beta, t / beta}, {0.0, 0.0, 0.0}};
-  double norm = 0.0;
-  for (int i = 0; i < 3; ++i)
-    norm = std::max(norm, std::abs(A[i][0]) + std::abs(A[i][1]) + std::abs(A[i][2]));
-  int sq = 0;
-  if (norm > 0.5) sq = static_cast<int>(std::ceil(std::log2(norm / 0.5)));
-  const double scale = std::ldexp(1.0, -sq);
-  for (auto& row : A)
-    for (double& v : row) v *= scale;
-  // Taylor series of exp(A) with ||A|| <= 1/2: 24 terms are far below round-off
-  double E[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
-  double term[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  Eigen::Matrix3d A;
+  A << 0.0, t, 0.0, -g * t / beta, -t / beta, t / beta, 0.0, 0.0, 0.0;
+  const double norm = A.cwiseAbs().rowwise().sum().maxCoeff();
+  const int sq = norm > 0.5 ? static_cast<int>(std::ceil(std::log2(norm / 0.5))) : 0;
+  A *= std::ldexp(1.0, -sq);
+  Eigen::Matrix3d E = Eigen::Matrix3d::Identity(), term = Eigen::Matrix3d::Identity();
   for (int k = 1; k <= 24; ++k) {
-    double nt[3][3];
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j)
-        nt[i][j] = (term[i][0] * A[0][j] + term[i][1] * A[1][j] + term[i][2] * A[2][j]) / k;
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j) {
-        term[i][j] = nt[i][j];
-        E[i][j] += nt[i][j];
-      }
+    term = (term * A) / static_cast<double>(k);
+    E += term;
   }
-  for (int r = 0; r < sq; ++r) {
-    double W[3][3];
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j)
-        W[i][j] = E[i][0] * E[0][j] + E[i][1] * E[1][j] + E[i][2] * E[2][j];
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j) E[i][j] = W[i][j];
-  }
-  return E[0][2];
+  for (int r = 0; r < sq; ++r) E = E * E;
+  return E(0, 2);
 }
 
 namespace {
