@@ -48,3 +48,25 @@ def test_theory_vs_simulator_ratio(problem):
     print(f"\ntheory curve ({curve.method}): {t_theory:.3f} s; simulator 32 seeds: {t_sim:.3f} s; "
           f"simulator/theory = {t_sim / t_theory:.1f}x; max |theory/sim - 1| (test) = {rel.max():.3f}")
     assert t_theory < 2.0
+
+
+def test_momentum_theory_vs_simulator_ratio(benchmark, problem):
+    """Heavy ball (mu = 0.5, lr = 0.5), the same setting: the theory curve (contour, with the
+    recipe for the first steps where the contour does not enclose the momentum poles) vs the
+    simulator's 32-seed mean."""
+    kw = dict(lr=LR, momentum=0.5)
+    curve = benchmark.pedantic(lambda: dmft.loss_curve(problem, P, TIMES, **kw), rounds=1,
+                               iterations=1)
+    t0 = time.perf_counter()
+    curve = dmft.loss_curve(problem, P, TIMES, **kw)
+    t_theory = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sim = simulate_gd(problem, P, times=TIMES, seeds=32, **kw)
+    t_sim = time.perf_counter() - t0
+    rel = np.abs(curve.test_loss / sim.test_loss_mean - 1)
+    record("DMFT heavy-ball theory curve mu=0.5, N=512 P=1024 M=8192, 200 times to 1e4 "
+           "(vs simulator, 32 seeds)", t_theory, t_sim, target="theory < 2 s",
+           fast_label="theory", reference_label="simulator")
+    print(f"\nmomentum theory ({curve.method}): {t_theory:.3f} s; simulator: {t_sim:.3f} s; "
+          f"max |theory/sim - 1| (test) = {rel.max():.3f}")
+    assert t_theory < 2.0
