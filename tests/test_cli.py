@@ -91,3 +91,18 @@ def test_bench_quick_prints_ratios(capsys):
     for r in rows:
         assert r["cpp_s"] > 0 and r["numpy_s"] > 0
         assert r["ratio"] == pytest.approx(r["numpy_s"] / r["cpp_s"])
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "gd", "--a", "1.5", "--b", "1.25", "--M", "100", "--N", "10", "--P", "abc"],
+    ["dmft", "--a", "1.5", "--b", "1.25", "--M", "100", "--N", "10", "--P", "10", "--bags", "0"],
+    ["plrf", "loss", "--alpha", "x"],
+    ["no-such-command"],
+])
+def test_usage_errors_are_one_line(capsys, argv):
+    """argparse's own mistakes (bad types, unknown commands) are one line too, exit status 2."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert exc.value.code == 2 and out == ""
+    assert err.count("\n") == 1 and "error:" in err and "usage:" not in err

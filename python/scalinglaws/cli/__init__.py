@@ -12,7 +12,7 @@ import importlib
 import json
 import pkgutil
 import sys
-from typing import Any, List, Optional
+from typing import Any, List, NoReturn, Optional
 
 __all__ = ["main", "CliError", "emit"]
 
@@ -30,10 +30,17 @@ def emit(obj: Any, as_json: bool, text: Optional[str] = None) -> None:
         print(text if text is not None else json.dumps(obj, indent=2, allow_nan=False))
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (no usage block); subparsers inherit it."""
+
+    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="scalinglaws",
         description="Solvable models of neural scaling laws: exact simulations and theory.",
         epilog="Run 'scalinglaws SUBCOMMAND --help' for the options and examples of each command.",
