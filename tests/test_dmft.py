@@ -875,3 +875,26 @@ def test_momentum_with_ensembles_and_bagging_contour_matches_recipe(E, Bg):
     rec = dmft.loss_curve(pr, 128, steps * 0.5, method="recipe", **kw)
     con = dmft.loss_curve(pr, 128, steps * 0.5, method="contour", **kw)
     assert np.max(np.abs(con.test_loss / rec.test_loss - 1)) < 1e-6
+
+
+def test_sgd_responses_are_the_infinite_data_gd_responses():
+    """One-pass SGD: R1 = 1 and R3 solves the P = inf discrete self-consistency, whatever B, and
+    its inverse z-transform (the contour's H_k) equals the mean mode dynamics H_k(n) of the SGD
+    T x T recipe (N = 64, B = 4; 1e-7)."""
+    pr = Problem.bordelon(A, B, 256, 64)
+    z = np.array([1.5 + 0.5j, 0.9 + 0.8j, 3.0])
+    r = dmft.responses(pr, None, z=z, lr=0.5, batch=4)
+    g = dmft.responses(pr, math.inf, z=z, lr=0.5)
+    assert np.allclose(r.R1, 1.0) and np.allclose(r.R3, g.R3, rtol=1e-14)
+    x = r.R3
+    res = r.S - np.sum(pr.lam[None, :] * x[:, None] / (r.q[:, None] + pr.lam[None, :] * x[:, None]),
+                       axis=1)
+    assert np.max(np.abs(res)) < 1e-10 * np.sum(pr.lam)
+    with pytest.raises(ValueError, match="no finite P"):
+        dmft.responses(pr, 128, z=z, lr=0.5, batch=4)
+    with pytest.raises(ValueError, match="batch must be"):
+        dmft.responses(pr, None, z=z, lr=0.5, batch=0)
+    Hr = dmft._recipe(pr.lam, pr.wstar**2, 1 / 64, 0.0, 0.0, 0.5, 61, batch=4,
+                      responses_only=True)
+    Hc = dmft.transfer_functions(pr, math.inf, [20.0, 30.0], [1, 5, 40], lr=0.5)
+    assert np.max(np.abs(Hc - Hr[[40, 60]][:, [0, 4, 39]])) < 1e-7

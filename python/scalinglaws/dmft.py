@@ -141,7 +141,7 @@ class Responses:
 
 def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z: Any = None,
               lr: Optional[float] = None, N: Size = None, momentum: Optional[float] = None,
-              threads: Optional[int] = None) -> Responses:
+              batch: Optional[int] = None, threads: Optional[int] = None) -> Responses:
     """Solve the one-scalar self-consistency (dmft.md 3.3) at complex frequencies.
 
     ``S = sum_k lambda_k x/(q + lambda_k x)``, ``x = (1 - S/P)(1 - S/N)``, ``R1 = 1 - S/P``,
@@ -151,10 +151,24 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
     N or P may be ``math.inf``. ``momentum`` (App. K.2): with ``z``, heavy-ball mu in [0, 1) and
     ``q = (z - 1)(1 - mu/z)/lr`` (eq. 141: ``H_k(z) = h_k/lr``; the z-transform of ``H_k(n)`` is
     ``(z - mu) h_k/lr``); with ``s``/``omega``, continuous beta >= 0 and ``q = s + beta s^2``
-    (eq. 138; the Laplace transform of ``H_k(t)`` is ``(1 + beta s) h_k``). The physical branch (S a Stieltjes transform, reached by
-    continuation from |q| = infinity) is returned; q on the negative real axis (the spectrum's
-    branch cut) is rejected. Raises :class:`DmftSolveError` with the residual on failure.
+    (eq. 138; the Laplace transform of ``H_k(t)`` is ``(1 + beta s) h_k``).
+
+    One-pass SGD with batch B (eqs. 142-144, dmft.md 3.11): every step sees fresh samples, so
+    ``R1 = 1`` and R3 is the discrete "analog of (11)" with no data term, i.e. the discrete-GD
+    response at P = inf; the batch size enters the correlations (the loss), not the responses.
+    ``batch=B`` (with ``z``, ``lr`` and ``P`` None or inf) returns exactly that.
+
+    The physical branch (S a Stieltjes transform, reached by continuation from |q| = infinity) is
+    returned; q on the negative real axis (the spectrum's branch cut) is rejected. Raises
+    :class:`DmftSolveError` with the residual on failure.
     """
+    if batch is not None:
+        check_int("batch", batch, minimum=1)
+        if P is not None and not (isinstance(P, (int, float)) and math.isinf(P)):
+            raise ValueError("one-pass SGD (batch) has no finite P: pass P=None or math.inf")
+        if z is None:
+            raise ValueError("one-pass SGD (batch) is discrete-time: give z with lr")
+        P = _INF
     problem = _check_problem(problem)
     Pv = _size("P", P)
     Nv = _size("N", N, problem.N)
