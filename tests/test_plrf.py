@@ -349,7 +349,10 @@ def test_fit_compute_optimal_windows():
     assert abs(w["eta_isoflop"] - full["eta_isoflop"]) < 0.05
     with pytest.raises(ValueError, match="fit_flops"):
         plrf.fit_compute_optimal(r, (1e6, 1e5))
-    assert np.isnan(plrf.fit_compute_optimal(r, (1.0, 2.0))["eta_isoflop"])  # no budget inside
+    with pytest.raises(ValueError, match="at least 3"):                     # no budget inside
+        plrf.fit_compute_optimal(r, (1.0, 2.0))
+    with pytest.raises(ValueError, match="pair"):
+        plrf.fit_compute_optimal(r, (1e4,))
 
 
 def test_contour_forcing_matches_eigenvalue_sum():
@@ -358,3 +361,28 @@ def test_contour_forcing_matches_eigenvalue_sum():
     assert c["F_contour"] == pytest.approx(c["F_spectrum"], rel=1e-2)
     with pytest.raises(ValueError, match="finite"):
         plrf.figure_contour(1.0, 0.7, math.inf, 100)
+
+
+def test_contour_forcing_finite_at_long_times():
+    """Gamma_0 carries the atom F_0 q(0)^r = F_0 for every r: evaluated at r = 0 only, so long
+    times stay finite (q^r on its left half would overflow near r = 1e7)."""
+    c = plrf.figure_contour(1.0, 0.7, 1000, 100, steps=(0, 10**7, 10**8))
+    assert np.all(np.isfinite(c["F_contour"]))
+    assert c["F_contour"][-1] == pytest.approx(c["F_spectrum"][-1], rel=1e-6)
+
+
+def test_estimate_compute_optimal_phase_II_and_IVa_crossover():
+    """The large-d estimate reproduces the closed form where the asymptote is reached (II:
+    xi 0.403 vs 0.412, eta 0.710 vs 0.706 over f in [1e8, 1e11]) and shows the slow IVa
+    crossover (xi 0.59 at f in [1e5, 1e8], 0.54 at [1e11, 1e14], towards 1/2)."""
+    ii = plrf.estimate_compute_optimal(1.0, 0.7, np.logspace(8, 11, 10), d_range=(10, 1e7),
+                                       n_d=200)
+    _, xi, eta = plrf.compute_optimal_exponents(1.0, 0.7)
+    assert abs(ii["xi"] - xi) < 0.02 and abs(ii["eta"] - eta) < 0.02
+    early = plrf.estimate_compute_optimal(0.4, 0.8, np.logspace(5, 8, 10), d_range=(10, 1e7),
+                                          n_d=200)["xi"]
+    late = plrf.estimate_compute_optimal(0.4, 0.8, np.logspace(11, 14, 10), d_range=(10, 1e8),
+                                         n_d=200)["xi"]
+    assert 0.56 < early < 0.62 and 0.5 < late < early - 0.03
+    with pytest.raises(ValueError, match="edge of d_range"):
+        plrf.estimate_compute_optimal(0.4, 0.8, np.logspace(11, 14, 10), d_range=(10, 1e4))

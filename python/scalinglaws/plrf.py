@@ -50,7 +50,7 @@ __all__ = [
     "empirical_spectrum", "max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve",
     "phase", "compute_optimal_exponents", "loss_components", "measure_compute_optimal",
     "fit_compute_optimal",
-    "PHASES", "PHASE_EXAMPLES", "kernel_norm", "figure_spectrum", "figure_phase_diagram",
+    "PHASES", "PHASE_EXAMPLES", "kernel_norm", "estimate_compute_optimal", "figure_spectrum", "figure_phase_diagram",
     "figure_boundary", "figure_finite_size", "figure_fronts", "figure_phase_curves",
     "figure_contour",
 ]
@@ -384,6 +384,20 @@ def compute_optimal_exponents(alpha: float, beta: float) -> Tuple[str, float, fl
     return ph, float(xi), float(eta)
 
 
+def _power_sum(p: float, n: int, head: int = 100_000) -> float:
+    """sum_{j=1}^{n} j^-p: exact up to ``head`` terms, then Euler-Maclaurin for the rest
+    (integral + endpoint halves + the first derivative correction; relative error < 1e-15 for
+    head = 1e5)."""
+    m = min(n, head)
+    s = float(np.sum(np.arange(1, m + 1, dtype=np.float64) ** (-p)))
+    if n <= m:
+        return s
+    a, b = float(m), float(n)
+    integral = math.log(b / a) if p == 1.0 else (b ** (1 - p) - a ** (1 - p)) / (1 - p)
+    # sum_{j=m+1}^{n} f(j) = int_m^n f + (f(n) - f(m))/2 + (f'(n) - f'(m))/12, f = x^-p
+    return s + integral + 0.5 * (b ** -p - a ** -p) - p * (b ** (-p - 1) - a ** (-p - 1)) / 12.0
+
+
 def loss_components(alpha: float, beta: float, d: int, r: Any, lr: float, batch: int = 1,
                     v: Optional[Size] = None) -> Dict[str, Any]:
     """Large-d forms of the loss components (plrf.md 3.1), with t = 2 gamma B r (batch-sum gamma):
@@ -406,8 +420,7 @@ def loss_components(alpha: float, beta: float, d: int, r: Any, lr: float, batch:
     out["F_0"] = None if v is None else limit_loss(a, b, v, d)
     out["F_pp"] = (1 / (2 * a)) * math.gamma(1 + (2 * b - 1) / (2 * a)) * t ** (-(2 * a + 2 * b - 1) / (2 * a))
     if 2 * b > 1 and 2 * a > 1:
-        jj = np.arange(1, d + 1, dtype=np.float64)
-        out["F_ac"] = (np.sum(jj ** (-2 * b)) / d) * (1 / (2 * a)) * math.gamma(1 - 1 / (2 * a)) * \
+        out["F_ac"] = (_power_sum(2 * b, d) / d) * (1 / (2 * a)) * math.gamma(1 - 1 / (2 * a)) * \
             t ** (-(1 - 1 / (2 * a)))
     else:
         out["F_ac"] = np.zeros_like(t)
@@ -494,17 +507,25 @@ def fit_compute_optimal(measurement: Dict[str, Any],
     Least-squares slopes in log-log of the frontier (P*, d* on the d grid) and of the IsoFLOP
     parabola minima, over the budgets f whose minimum is interior to the d grid and, if given,
     ``f_lo <= f <= f_hi`` with ``fit_flops = (f_lo, f_hi)``. Returns ``eta_frontier``,
-    ``xi_frontier``, ``eta_isoflop``, ``xi_isoflop`` and ``n_fit`` (NaN exponents when fewer than
-    3 budgets qualify).
+    ``xi_frontier``, ``eta_isoflop``, ``xi_isoflop`` and ``n_fit``. A window with fewer than 3
+    such budgets raises ValueError; without a window the exponents are NaN when fewer than 3
+    budgets qualify (e.g. the optimum leaves the d grid), so that sweeps over (alpha, beta) can
+    mark the point as unmeasured.
     """
     flops = np.asarray(measurement["flops"], dtype=np.float64)
     mask = np.asarray(measurement["interior"], dtype=bool).copy()
     if fit_flops is not None:
+        if len(fit_flops) != 2:
+            raise ValueError(f"fit_flops must be a pair (f_lo, f_hi), got {fit_flops!r}")
         lo = check_real("fit_flops[0]", fit_flops[0], minimum=0.0, min_open=True)
         hi = check_real("fit_flops[1]", fit_flops[1], minimum=0.0, min_open=True)
         if not hi > lo:
             raise ValueError(f"fit_flops must be (f_lo, f_hi) with f_hi > f_lo, got {fit_flops}")
         mask &= (flops >= lo) & (flops <= hi)
+        if mask.sum() < 3:
+            raise ValueError(f"fit_flops = ({lo:g}, {hi:g}) holds {int(mask.sum())} budget(s) with "
+                             "an interior optimum; at least 3 are needed (widen the window, the "
+                             "flops grid or the d grid)")
     lf = np.log(flops)
 
     def slope(y: np.ndarray, m: np.ndarray) -> float:
@@ -633,6 +654,43 @@ def _v_for(alpha: float, d: int, v_ratio: Optional[float]) -> Size:
     if v_ratio is None:
         return math.inf if 2 * alpha > 1 else int(round(4.0 * d))
     return int(round(check_real("v_ratio", v_ratio, minimum=1.0, min_open=True) * d))
+
+
+def estimate_compute_optimal(alpha: float, beta: float, flops: Sequence[float], *,
+                             d_range: Tuple[float, float] = (10.0, 1e8), n_d: int = 400,
+                             v_ratio: Optional[float] = None,
+                             lr_scale: float = 0.5) -> Dict[str, Any]:
+    """Compute-optimal d*(f) and P*(f) of the large-d estimate F_0 + F_pp + F_ac + K_pp/(gamma B)
+    (:func:`loss_components`, plrf.md 3.1-3.2) minimised over a fine log grid of d in
+    ``d_range``, with the same conventions as :func:`measure_compute_optimal` (B = 1,
+    gamma = lr_scale / tr D, v as there, r = f/d). Unlike the closed-form exponents of
+    :func:`compute_optimal_exponents` this keeps every term at finite f, so it shows the
+    crossovers (e.g. in Phase IVa F_pp still matters at f ~ 1e8 and xi > 1/2 until f ~ 1e13).
+    Returns ``flops``, ``d_star``, ``P_star`` and the fitted ``xi``, ``eta`` (log-log slopes over
+    the given flops; budgets whose optimum is at the edge of ``d_range`` raise ValueError)."""
+    alpha, beta = _check_alpha_beta(alpha, beta)
+    f = check_array("flops", list(flops))
+    if f.size < 3 or np.any(f <= 0):
+        raise ValueError("flops needs at least 3 positive budgets")
+    n_d = check_int("n_d", n_d, minimum=20, maximum=100000)
+    lo = check_real("d_range[0]", d_range[0], minimum=1.0)
+    hi = check_real("d_range[1]", d_range[1], minimum=lo, min_open=True)
+    ds = np.unique(np.round(np.logspace(math.log10(lo), math.log10(hi), n_d)).astype(np.int64))
+    P = np.empty((ds.size, f.size))
+    for i, d in enumerate(ds):
+        v = _v_for(alpha, int(d), v_ratio)
+        gamma = lr_scale / _edges(alpha, beta, float(v), int(d))[4]
+        c = loss_components(alpha, beta, int(d), f / d, gamma, v=v)
+        P[i] = c["F_0"] + c["F_pp"] + c["F_ac"] + (c["noise"] if c["noise"] is not None else 0.0)
+    best = np.argmin(P, axis=0)
+    if np.any(best == 0) or np.any(best == ds.size - 1):
+        raise ValueError(f"the optimal d of some budgets is at the edge of d_range={d_range}: "
+                         "widen d_range or narrow flops")
+    d_star, P_star = ds[best].astype(np.float64), P[best, np.arange(f.size)]
+    lf = np.log(f)
+    return {"flops": f, "d_star": d_star, "P_star": P_star,
+            "xi": float(np.polyfit(lf, np.log(d_star), 1)[0]),
+            "eta": float(-np.polyfit(lf, np.log(P_star), 1)[0])}
 
 
 def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: str = "sum") -> float:
@@ -767,7 +825,9 @@ def figure_contour(alpha: float = 1.0, beta: float = 0.7, v: int = 2000, d: int 
     det = deterministic_spectrum(alpha, vv, d, beta, threads=threads)
     lr = lr_scale / det.params["trace_D"]
     lmin, lmax = det.lambda_min, float(det.eigenvalues[0])
-    xL, xR, r0 = 0.5 * lmin, 1.5 * lmax, 0.25 * lmin
+    # the right end must lie above the whole top outlier bump (plrf.md 2.3 item 7): take the top
+    # of the density grid, which extends to 2 (1 + tr D/d)(1 + 2/sqrt d)^2
+    xL, xR, r0 = 0.5 * lmin, max(1.5 * lmax, float(det.grid[-1])), 0.25 * lmin
     # upper halves, each as (z, dz/dt * weight): caps and Gamma_0 in the angle, rays in log x
     pieces: Dict[str, List[Tuple[np.ndarray, np.ndarray]]] = {}
     th, wt = _gl_panels(0.0, phi, max(4, panels // 10))
@@ -785,20 +845,25 @@ def figure_contour(alpha: float = 1.0, beta: float = 0.7, v: int = 2000, d: int 
     j = np.arange(1, int(vv) + 1, dtype=np.float64)
     lam_j, w_j = j ** (-2 * alpha), j ** (-2 * alpha - 2 * beta)
 
-    def integral(z: np.ndarray, dz: np.ndarray) -> np.ndarray:
+    def integral(z: np.ndarray, dz: np.ndarray, rs: np.ndarray = st) -> np.ndarray:
         m = resolvent_m(z, alpha, vv, d, threads=threads)
         sf = np.empty(z.size, dtype=np.complex128)
         for i0 in range(0, z.size, 256):                  # S_F by direct sum, in chunks
             sl = slice(i0, i0 + 256)
             sf[sl] = (w_j[None, :] / (lam_j[None, :] * m[sl, None] - z[sl, None])).sum(1)
         q = 1.0 - 2.0 * lr * z + 2.0 * lr * lr * z * z
-        return np.array([-np.imag(np.sum(sf * q ** r * dz)) / math.pi for r in st])
+        return np.array([-np.imag(np.sum(sf * q ** r * dz)) / math.pi for r in rs])
 
     zs = {k: np.concatenate([p[0] for p in v_]) for k, v_ in pieces.items()}
     dzs = {k: np.concatenate([p[1] for p in v_]) for k, v_ in pieces.items()}
-    F0_contour = integral(zs["0"], dzs["0"])
+    # Gamma_0 encloses only the atom at 0, whose residue is F_0 q(0)^r = F_0 for every r: on its
+    # left half |q| > 1, so q^r is evaluated at r = 0 only (large r would overflow)
+    F0_contour = np.full(st.size, integral(zs["0"], dzs["0"], np.zeros(1))[0])
     Fc_contour = integral(np.concatenate([zs["c"], zs["caps"]]),
                           np.concatenate([dzs["c"], dzs["caps"]]))
+    if not (np.all(np.isfinite(F0_contour)) and np.all(np.isfinite(Fc_contour))):
+        raise RuntimeError("figure_contour: the contour integral is not finite (steps too large "
+                           "for the quadrature?)")
     F_spec, _ = forcing_kernel(det, lr, st)
     # closed lower-half mirror images for drawing
     close = lambda z: np.concatenate([z, np.conj(z[::-1])])  # noqa: E731

@@ -275,7 +275,9 @@ def _dense_log_yticks(ax: Any) -> None:
     from matplotlib.ticker import LogFormatterSciNotation, LogLocator
 
     ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 3.0, 5.0, 7.0)))
-    ax.yaxis.set_major_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+    # minor_thresholds=(inf, inf): label every major tick, however many decades are shown
+    ax.yaxis.set_major_formatter(LogFormatterSciNotation(labelOnlyBase=False,
+                                                         minor_thresholds=(np.inf, np.inf)))
 
 
 def _interp_curve(f: Any, fl: np.ndarray, loss: np.ndarray) -> np.ndarray:
@@ -521,9 +523,13 @@ def _negative_beta_verify(d: Dict[str, Any]) -> None:
             f, s = d[f"b{i}_sgd_flops"][k], d[f"b{i}_sgd"][k]
             m = np.isfinite(s) & (f >= 100 * dd)
             interp = _interp_curve(f[m], d[f"b{i}_flops"][k], d[f"b{i}_volterra"][k])
-            # the deterministic equivalent vs the SGD mean over draws of W and data, r >= 100
-            tol = np.maximum(0.2 * s[m], 3 * d[f"b{i}_sgd_sem"][k][m])
-            assert np.all(np.abs(interp - s[m]) < tol), (b, dd, np.abs(interp / s[m] - 1).max())
+            # the deterministic equivalent vs the SGD mean over draws of W and data, r >= 100:
+            # >= 90% of checkpoints within 3 standard errors and all within 8% (measured max
+            # 2.3-7.2% in quick mode; a 30% error in gamma moves the curve by 4-11%)
+            sem = d[f"b{i}_sgd_sem"][k][m]
+            gap = np.abs(interp - s[m])
+            assert np.mean(gap <= 3 * sem) >= 0.9, (b, dd, np.mean(gap <= 3 * sem))
+            assert np.all(gap < 0.08 * s[m]), (b, dd, np.max(gap / s[m]))
             # at r = 0 (theta = 0) the loss is ||D^1/2 b||^2 = sum_{j<=v} j^-(2alpha+2beta) for
             # every W (SGD); the deterministic spectrum meets this sum rule to ~1e-3
             v = int(round(float(d["v_ratio"]) * dd))
@@ -640,13 +646,25 @@ def _fronts_verify(d: Dict[str, Any]) -> None:
         ph, xt, et = pl.compute_optimal_exponents(a, b)
         assert ph == d["phases"][i]
         # closed forms. Measured (quick, d = 100 .. 800): |eta - theory| <= 0.02 except III
-        # (0.684 vs 0.643); |xi - theory| <= 0.02 except III (0.561 vs 1/2) and IVa (0.602 vs
-        # 1/2; still 0.60 with d up to 12800): finite-size excess of xi above the line beta = alpha
-        # and in IVa, stated tolerances 0.05 for eta and 0.05 / 0.12 for xi
+        # (0.684 vs 0.643); |xi - theory| <= 0.02 except III (0.561 vs 1/2, converging with d)
+        # and IVa (0.602 vs 1/2, still 0.60 with d up to 12800). Tolerances 0.05 for eta and xi,
+        # 0.08 for xi in III.
         assert abs(float(d["eta_isoflop"][i]) - et) < 0.05, (ph, d["eta_isoflop"][i], et)
         assert abs(float(d["eta_frontier"][i]) - et) < 0.05, (ph, d["eta_frontier"][i], et)
-        assert abs(float(d["xi_isoflop"][i]) - xt) < (0.12 if ph in ("III", "IVa") else 0.05), \
-            (ph, d["xi_isoflop"][i], xt)
+        p = f"c{i}_"
+        if ph == "IVa":
+            # IVa is far from its asymptote at these flops: F_pp still matters, so compare with
+            # the optimum of the large-d estimate F_0 + F_pp + K_pp/(gamma B) over the same
+            # budgets (measured 0.602 vs estimate 0.59; the closed form 1/2 is reached only near
+            # f ~ 1e13)
+            fl = d[p + "flops"][d[p + "interior"] & np.isfinite(d[p + "d_isoflop"])]
+            est = pl.estimate_compute_optimal(a, b, fl, d_range=(10, 1e7), n_d=200)
+            assert abs(float(d["xi_isoflop"][i]) - est["xi"]) < 0.03, \
+                (d["xi_isoflop"][i], est["xi"])
+            assert est["xi"] - xt > 0.05          # the crossover is real at these flops
+        else:
+            assert abs(float(d["xi_isoflop"][i]) - xt) < (0.08 if ph == "III" else 0.05), \
+                (ph, d["xi_isoflop"][i], xt)
         # the block scheme of the stored curves vs the exact step-by-step recursion, smallest d
         p = f"c{i}_"
         dd, gamma = int(d[p + "ds"][0]), float(d[p + "gamma"][0])
