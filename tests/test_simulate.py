@@ -482,3 +482,26 @@ def test_continuous_momentum_flow_equals_block_matrix_exponential(beta):
     np.testing.assert_array_equal(a.test_loss, b.test_loss)
     assert _core.continuous_momentum_gain(0.0, 3.0, 0.5) == pytest.approx(
         3.0 - 0.5 * (1 - math.exp(-6.0)), rel=1e-13)  # g = 0: t - beta (1 - e^{-t/beta})
+
+
+def test_continuous_momentum_gain_all_damping_regimes():
+    """The per-eigenvalue gain of continuous momentum (beta c'' + c' = 1 - g c) against scipy's
+    expm of the 3x3 system over over-, critically and under-damped cases (1e-10), and the
+    beta -> 0 limit (plain flow, (1 - e^{-g t})/g) down to beta = 5e-324 without overflow."""
+    from scipy.linalg import expm
+
+    from scalinglaws import _core
+
+    worst = 0.0
+    for g in (0.0, 1e-8, 1e-3, 0.1, 1.0, 3.0):
+        for beta in (1e-3, 0.01, 0.1, 0.2, 0.5, 2.0):
+            for t in (1e-3, 0.5, 3.0, 30.0, 300.0):
+                if t / beta > 1e4:
+                    continue
+                A = np.array([[0, 1, 0], [-g / beta, -1 / beta, 1 / beta], [0, 0, 0.0]])
+                ref = expm(A * t)[0, 2]
+                worst = max(worst, abs(_core.continuous_momentum_gain(g, t, beta) / ref - 1))
+    assert worst < 1e-10
+    flow = -np.expm1(-1e-3 * 100) / 1e-3
+    for beta in (1e-12, 1e-300, 5e-324):
+        assert _core.continuous_momentum_gain(1e-3, 100.0, beta) == pytest.approx(flow, rel=1e-12)

@@ -185,10 +185,24 @@ double heavy_ball_gain(double g, std::int64_t n, double lr, double mu) {
 }
 
 double continuous_momentum_gain(double g, double t, double beta) {
-  // beta c'' + c' = 1 - g c, c(0) = c'(0) = 0: state (c, c', 1), c(t) = exp(t A)[0][2] with
-  // A = [[0, 1, 0], [-g/beta, -1/beta, 1/beta], [0, 0, 0]]; scaling and squaring of a Taylor
-  // series (||t A / 2^sq|| <= 1/2, 24 terms are far below round-off).
+  // beta c'' + c' = 1 - g c, c(0) = c'(0) = 0.
   if (t <= 0.0) return 0.0;
+  if (4.0 * beta * g <= 0.9) {
+    // Overdamped: roots r1 = -2g/(1 + s) (slow), r2 = -(1 + s)/(2 beta) (fast), s = sqrt(1 - 4
+    // beta g); c = (r1/g) [expm1(r2 t)/r2 - t phi(r1 t)] / (1 - r1/r2) with phi(x) =
+    // expm1(x)/x, written without g or beta in a denominator (exact as beta -> 0 or g -> 0).
+    const double s = std::sqrt(1.0 - 4.0 * beta * g);
+    const double rho1 = -2.0 / (1.0 + s);  // r1 / g
+    const double r1t = rho1 * g * t;
+    const double phi = r1t == 0.0 ? 1.0 : std::expm1(r1t) / r1t;
+    const double q = 4.0 * beta * g / ((1.0 + s) * (1.0 + s));  // r1 / r2, <= 0.52
+    const double inv_r2 = -2.0 * beta / (1.0 + s);
+    const double fast = std::expm1(-(1.0 + s) * t / (2.0 * beta)) * inv_r2;  // expm1(r2 t)/r2
+    return rho1 * (-t * phi + fast) / (1.0 - q);
+  }
+  // Near critical and underdamped (beta g > 0.225, so t/beta <= 4.5 g t stays moderate): state
+  // (c, c', 1), c(t) = exp(t A)[0][2] with A = [[0, 1, 0], [-g/beta, -1/beta, 1/beta], [0, 0, 0]];
+  // scaling and squaring of a Taylor series (||t A / 2^sq|| <= 1/2, 24 terms: below round-off).
   Eigen::Matrix3d A;
   A << 0.0, t, 0.0, -g * t / beta, -t / beta, t / beta, 0.0, 0.0, 0.0;
   const double norm = A.cwiseAbs().rowwise().sum().maxCoeff();

@@ -23,7 +23,8 @@ Main entry points
   averaged over E independent projections and B independent data sets (cross-system
   correlations of eq. 110); E = B = inf is :func:`irreducible_bias`.
 * :func:`train_test_gap` -- ``L(t) - Lhat(t)`` from eq. 18 (App. E, eqs. 84-85) in its discrete
-  form, evaluated from R0,2 and C1 of the recipe (an independent check of the train loss).
+  form, evaluated from R0,2 and C1 of the recipe (the gap expressed through the data response;
+  an algebraic identity of the recipe, so it equals test - train to round-off).
 * :func:`transfer_functions` -- H_k(t) (eq. 10 inverted).
 * Momentum (App. K.2) in :func:`responses`, :func:`loss_curve`, :func:`transfer_functions`,
   :func:`train_test_gap` via ``momentum=``: discrete heavy ball ``b(n) = v4(n) + mu b(n-1)``,
@@ -117,10 +118,12 @@ def _finite(name: str, arr: np.ndarray) -> np.ndarray:
 class Responses:
     """Frequency-domain responses at the frequencies ``q`` (see :func:`responses`).
 
-    ``q`` is the unified variable: Laplace ``s`` (gradient flow) or ``(z - 1)/lr`` (discrete GD).
+    ``q`` is the unified variable: Laplace ``s`` (gradient flow; ``s + beta s^2`` with continuous
+    momentum) or ``(z - 1)/lr`` (discrete GD; ``(z - 1)(1 - mu/z)/lr`` with heavy-ball momentum).
     ``S = P (1 - R1) = N (1 - R3)``; ``x = R1 R3``. The mode transfer function is
-    ``h_k(q) = 1/(q + lambda_k x)``: for flow ``H_k(s) = h_k`` (eq. 10 with ``s = i omega``), for GD
-    the z-transform of ``H_k(n)`` is ``z h_k / lr``.
+    ``h_k(q) = 1/(q + lambda_k x)``: for flow ``H_k(s) = h_k`` (eq. 10 with ``s = i omega``;
+    ``(1 + beta s) h_k`` with momentum), for GD the z-transform of ``H_k(n)`` is ``z h_k / lr``
+    (``(z - mu) h_k / lr`` with momentum).
     """
 
     q: np.ndarray
@@ -164,8 +167,10 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
     """
     if batch is not None:
         check_int("batch", batch, minimum=1)
-        if P is not None and not (isinstance(P, (int, float)) and math.isinf(P)):
+        if P is not None and _size("P", P) != _INF:
             raise ValueError("one-pass SGD (batch) has no finite P: pass P=None or math.inf")
+        if momentum is not None:
+            raise ValueError("momentum is not available with one-pass SGD (batch)")
         if z is None:
             raise ValueError("one-pass SGD (batch) is discrete-time: give z with lr")
         P = _INF
@@ -216,7 +221,8 @@ class TheoryCurve:
 
     times : gradient-flow time ``t`` (GD: ``lr * steps``; SGD: the step count).
     test_loss : ``sum_k lambda_k <v0_k(t)^2>`` -- no 1/2, no sigma^2 floor.
-    train_loss : ``(1/P) <||y - Phi w||^2>`` -- no 1/2, includes label noise (None for SGD).
+    train_loss : ``(1/P) <||y - Phi w||^2>`` -- no 1/2, includes label noise (None for SGD, and
+        for bagging with B > 1, where there is no single training set).
     steps : whole steps for GD/SGD (None for flow).
     """
 
@@ -427,6 +433,12 @@ def _check_momentum(momentum: Any, flow: bool) -> float:
     return check_real("momentum", momentum, minimum=0.0, maximum=1.0, max_open=True)
 
 
+#: in method="auto", heavy-ball steps that must fall back to the exact recipe are refused above
+#: this many steps (its correlation iteration needs ~T sweeps at high momentum: measured 14 s at
+#: T = 200, mu = 0.9, and 160 s at T = 400, mu = 0.95, on 2 cores)
+_AUTO_MOMENTUM_RECIPE_STEPS = 256
+
+
 def _check_stable(lam: np.ndarray, lr: float, mu: float) -> None:
     """GD (mu = 0) on eigenvalue u is stable iff 0 < lr u < 2; heavy ball iff 0 <= mu < 1 and
     0 < lr u < 2 (1 + mu) (the roots of z^2 - (1 + mu - lr u) z + mu lie inside |z| < 1)."""
@@ -568,6 +580,14 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         raise ValueError("lr is required for discrete GD (or pass flow=True)")
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     _check_stable(lam, lr, mu)
+    if mu != 0.0:
+        # the finite-size spectrum of K reaches beyond max(lambda): check heavy-ball stability
+        # on its DMFT edge up front (the recipe would otherwise only find the divergence late)
+        u_max = _spectral_edge(problem, Nv, Pv)
+        if lr * u_max >= 2.0 * (1.0 + mu):
+            raise ValueError(f"lr = {lr:g} is unstable for heavy-ball GD with momentum = {mu:g}: "
+                             f"the DMFT spectrum of K reaches u = {u_max:.4g} and stability "
+                             f"needs lr * u < 2 (1 + momentum), i.e. lr < {2 * (1 + mu) / u_max:.4g}")
     steps = np.round(t / lr).astype(np.int64)
     test = np.empty(t.size)
     train = np.empty(t.size)
@@ -594,11 +614,14 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
                 ok = _momentum_contour_ok(problem, Nv, Pv, steps[idx].astype(float), nodes,
                                           lr=lr, mu=mu)
                 use_recipe[idx[~ok]] = True
-                if np.any(use_recipe) and int(steps[use_recipe].max()) > max_recipe_steps:
+                limit = min(max_recipe_steps, _AUTO_MOMENTUM_RECIPE_STEPS)
+                if np.any(use_recipe) and int(steps[use_recipe].max()) > limit:
                     raise ValueError(
-                        f"momentum = {mu:g}, lr = {lr:g}: the contour does not apply up to step "
-                        f"{int(steps[use_recipe].max())} and the exact recipe is limited to "
-                        f"max_recipe_steps={max_recipe_steps}; raise max_recipe_steps or nodes")
+                        f"momentum = {mu:g}, lr = {lr:g}: the contour does not enclose the "
+                        f"heavy-ball poles up to step {int(steps[use_recipe].max())}, and the exact "
+                        f"recipe there needs ~T sweeps of T x T products (minutes beyond "
+                        f"{limit} steps at high momentum). Ask for later times, or pass "
+                        "method='recipe' (with max_recipe_steps) to run it anyway")
             else:
                 try:
                     _check_contour_lr(problem, Nv, Pv, lr)
@@ -733,8 +756,9 @@ def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: flo
                    max_recipe_steps: int = 2000) -> np.ndarray:
     """Test minus train loss ``L(t) - Lhat(t)`` from eq. 18 (App. E, eqs. 84-85), discrete GD.
 
-    Evaluated independently of the C0 recursion: from the data response R0,2 and the train
-    correlation C1 of the T x T recipe. In discrete time the field on the training points obeys
+    Evaluated from the data response R0,2 and the train correlation C1 of the T x T recipe (not
+    from C0; since C1 = R1 (C0 + sigma^2) R1^T with R1 = (I - R0,2/P)^-1 this is an identity of
+    the recipe, so it equals test - train of :func:`loss_curve` to round-off). In discrete time the field on the training points obeys
     ``v1 = u1 + (1/P) R0,2 v1`` (eq. 84, R0,2 strictly lower triangular), with
     ``<u1 u1^T> = C0 + sigma^2 1 1^T`` and ``<v1 v1^T> = C1``, so
     ``C0 + sigma^2 = (I - R0,2/P) C1 (I - R0,2/P)^T``, i.e. at time step n
