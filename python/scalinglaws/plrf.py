@@ -454,8 +454,6 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
     ds = sorted(set(check_int("d", x, minimum=2) for x in ds))
     if len(ds) < 3:
         raise ValueError("need at least 3 model sizes d")
-    if v_ratio is None and not 2 * alpha > 1:
-        v_ratio = 4.0
     if flops is None:
         f_lo = 10 * ds[-1] * batch * 10
         f_hi = 1e4 * ds[0] ** (2 * max(alpha, 0.5) + 1) * batch
@@ -464,7 +462,7 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
     logP = np.empty((len(ds), flops.size))
     curves = []
     for i, d in enumerate(ds):
-        v = math.inf if v_ratio is None else int(round(v_ratio * d))
+        v = _v_for(alpha, d, v_ratio)
         spec = deterministic_spectrum(alpha, v, d, beta, threads=threads)
         gamma = lr_scale / spec.params["trace_D"]
         steps = int(math.ceil(flops[-1] / (batch * d))) + 1
@@ -630,11 +628,9 @@ def figure_finite_size(alpha: float, beta: float, ds: Sequence[int] = (200, 800,
     solution to the large-d estimate F_0 + F_pp + F_ac + K_pp / (gamma B) of plrf.md 3.1-3.2,
     for several d (B = 1, gamma = lr_scale / tr D, v = inf above the line, else v_ratio d)."""
     alpha, beta = _check_alpha_beta(alpha, beta)
-    if v_ratio is None and not 2 * alpha > 1:
-        v_ratio = 4.0
     rows = []
     for d in ds:
-        v = math.inf if v_ratio is None else int(round(v_ratio * d))
+        v = _v_for(alpha, int(d), v_ratio)
         det = deterministic_spectrum(alpha, v, d, beta)
         lr = lr_scale / det.params["trace_D"]
         c = volterra_loss(det, lr, steps)
