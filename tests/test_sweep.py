@@ -171,3 +171,33 @@ def test_cli_errors_and_unreachable_scheduler(tmp_path, capsys):
                  "--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "2"])
     err = capsys.readouterr().err
     assert code == 2 and "cannot reach the Dask scheduler" in err and err.count("\n") == 1
+
+
+def test_builtin_theory_point_functions(tmp_path):
+    """The DMFT and PLRF theory curves run as sweep points (TOML-style "inf" sizes) and load
+    into the same dataset values as direct calls."""
+    import math
+
+    from scalinglaws import Problem, dmft, plrf
+
+    spec = sweep.SweepSpec("dmft.loss_curve", grid={"N": [32, "inf"], "momentum": [0.0, 0.5]},
+                           fixed=dict(a=1.5, b=1.25, M=256, P=128, lr=0.5, times=[1, 10, 100],
+                                      ensemble="inf"))
+    sweep.run(spec, tmp_path / "dmft", workers=1, progress=False)
+    ds = sweep.load(tmp_path / "dmft")
+    assert (ds["status"] == "ok").all()
+    ref = dmft.loss_curve(Problem.bordelon(1.5, 1.25, 256, 32), 128, [1, 10, 100], lr=0.5,
+                          momentum=0.5, ensemble=math.inf)
+    got = ds["test_loss"].sel(N=32, momentum=0.5).values
+    np.testing.assert_allclose(got, ref.test_loss, rtol=1e-12)
+    spec = sweep.SweepSpec("plrf.loss_curve", grid={"d": [50, 100]},
+                           fixed=dict(alpha=1.0, beta=0.7, v="inf", lr=0.3, steps=1000,
+                                      n_checkpoints=20))
+    sweep.run(spec, tmp_path / "plrf", workers=1, progress=False)
+    ds = sweep.load(tmp_path / "plrf")
+    ref = plrf.loss_curve(1.0, 0.7, math.inf, 100, 0.3, 1000, n_checkpoints=20)
+    np.testing.assert_allclose(ds["test_loss"].sel(d=100).values, ref.loss, rtol=1e-12)
+    with pytest.raises(ValueError, match="unknown parameter"):
+        sweep.run(sweep.SweepSpec("plrf.loss_curve", grid={"d": [50]},
+                                  fixed=dict(alpha=1.0, beta=0.7, v=200, lr=0.3, steps=10, M=3)),
+                  tmp_path / "bad", workers=1, progress=False)

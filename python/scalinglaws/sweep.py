@@ -6,6 +6,8 @@ errors), plus optional scalars. Built-in point functions (see :data:`POINT_FUNCT
 
 * ``"simulate.gd"``  -- :func:`scalinglaws.simulate_gd` (mean and SEM over ``seeds``);
 * ``"simulate.sgd"`` -- :func:`scalinglaws.simulate_sgd`;
+* ``"dmft.loss_curve"`` -- :func:`scalinglaws.dmft.loss_curve` (theory: test and train loss);
+* ``"plrf.loss_curve"`` -- :func:`scalinglaws.plrf.loss_curve` (theory: Volterra loss P(r));
 
 theory modules register theirs the same way (:func:`point_function`). A user function can be given
 as ``"package.module:function"``; it must accept keyword parameters and return a mapping with a
@@ -88,25 +90,67 @@ def resolve_function(name: str) -> PointFunction:
 
 
 # --------------------------------------------------------------------------- built-in functions
-def _problem(params: Dict[str, Any]):
+def _problem(params: Dict[str, Any], need_size: bool = True):
     from .problem import Problem
 
     keys = ("a", "b", "M", "N", "alpha", "beta", "v", "d", "sigma", "normalize")
-    return Problem.from_params(**{k: params.pop(k) for k in keys if k in params})
+    return Problem.from_params(**{k: params.pop(k) for k in keys if k in params},
+                               need_size=need_size)
 
 
 @point_function("simulate.gd")
 def _simulate_gd_point(*, P: int, times: Sequence[float], lr: Optional[float] = None,
                        flow: bool = False, seeds: int = 1, seed: int = 0, ensemble: int = 1,
+                       bags: int = 1, momentum: Optional[float] = None,
                        projection_seed: Optional[int] = None, threads: Optional[int] = None,
                        **problem: Any) -> Dict[str, Any]:
     """Full-batch GD/GF (see :func:`scalinglaws.simulate_gd`); problem by either family."""
     from .simulate import simulate_gd
 
     res = simulate_gd(_problem(problem), P, lr=lr, times=times, flow=flow, seeds=seeds, seed=seed,
-                      ensemble=ensemble, projection_seed=projection_seed, threads=threads)
+                      ensemble=ensemble, bags=bags, momentum=momentum,
+                      projection_seed=projection_seed, threads=threads)
     return {"time": res.times, "test_loss": res.test_loss_mean, "test_loss_sem": res.test_loss_sem,
             "train_loss": res.train_loss_mean, "train_loss_sem": res.train_loss_sem}
+
+
+@point_function("dmft.loss_curve")
+def _dmft_loss_curve_point(*, times: Sequence[float], P: Any = None, lr: Optional[float] = None,
+                           flow: bool = False, batch: Optional[int] = None,
+                           momentum: Optional[float] = None, ensemble: Any = 1, bags: Any = 1,
+                           method: str = "auto", nodes: int = 14, threads: Optional[int] = None,
+                           **problem: Any) -> Dict[str, Any]:
+    """DMFT theory curve (see :func:`scalinglaws.dmft.loss_curve`); problem by either family.
+    ``P``, ``N``, ``ensemble`` and ``bags`` may be the string ``"inf"`` in TOML."""
+    from . import dmft
+
+    def size(v: Any) -> Any:
+        return math.inf if isinstance(v, str) and v.strip().lower() in ("inf", "infinity") else v
+
+    N = size(problem.pop("N", None))
+    if N is not None and not (isinstance(N, float) and math.isinf(N)):
+        problem["N"] = N            # a finite N belongs to the problem; inf is passed as N=
+    c = dmft.loss_curve(_problem(problem, need_size=False), size(P), times, lr=lr, flow=flow, batch=batch,
+                        momentum=momentum, N=N, ensemble=size(ensemble), bags=size(bags),
+                        method=method, nodes=nodes, threads=threads)
+    return {"time": c.times, "test_loss": c.test_loss, "train_loss": c.train_loss}
+
+
+@point_function("plrf.loss_curve")
+def _plrf_loss_curve_point(*, alpha: float, beta: float, v: Any, d: int, lr: float, steps: int,
+                           batch: int = 1, lr_convention: str = "sum", empirical: bool = False,
+                           seed: int = 0, n_checkpoints: int = 100,
+                           threads: Optional[int] = None) -> Dict[str, Any]:
+    """Volterra loss curve P(r) of Paquette et al. (see :func:`scalinglaws.plrf.loss_curve`):
+    deterministic equivalent, or the exact curve of the W drawn with ``seed`` (``empirical``).
+    ``v`` may be ``"inf"``. The time axis is the step count r; ``flops`` = B d r."""
+    from . import plrf
+
+    vv = math.inf if isinstance(v, str) and v.strip().lower() in ("inf", "infinity") else v
+    c = plrf.loss_curve(alpha, beta, vv, d, lr, steps, batch=batch, lr_convention=lr_convention,
+                        empirical=empirical, seed=seed, n_checkpoints=n_checkpoints,
+                        threads=threads)
+    return {"time": c.steps, "test_loss": c.loss, "flops": c.flops}
 
 
 @point_function("simulate.sgd")
