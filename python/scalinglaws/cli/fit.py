@@ -86,7 +86,13 @@ def run(args: argparse.Namespace) -> int:
                 raise CliError(f"{src}: the scaling model needs an N axis in the sweep")
             other = [d for d in da.dims if d not in ("N", "time")]
             sub = da.isel({d: 0 for d in other}) if other else da
-            tt, nn = np.meshgrid(sub["time"].values, sub["N"].values)
+            # sweep axes may hold "inf" (N = inf from TOML): those curves carry no N-dependence
+            # and are left out of the fit over finite N
+            n_axis = np.array([float(v) for v in sub["N"].values])
+            sub = sub.isel(N=np.flatnonzero(np.isfinite(n_axis)))
+            if sub.sizes["N"] < 2:
+                raise CliError(f"{src}: the scaling model needs at least 2 finite N values")
+            tt, nn = np.meshgrid(sub["time"].values, n_axis[np.isfinite(n_axis)])
             vals = sub.transpose("N", "time").values
             t, n, y = tt.ravel(), nn.ravel(), vals.ravel()
         else:
