@@ -200,7 +200,7 @@ Contour make_contour(double time, const CurveOptions& opt) {
   Contour c;
   c.q.resize(K);
   c.w.resize(K);
-  const double tau = opt.flow ? time : time;  // flow: t; GD: step count n
+  const double tau = time;  // flow: t; GD: step count n
   const double r = 2.0 * K / (5.0 * tau);
   if (!std::isfinite(opt.momentum) || opt.momentum < 0.0 || (!opt.flow && opt.momentum >= 1.0))
     throw std::invalid_argument("momentum must be in [0, 1) for GD (heavy ball) and >= 0 for flow");

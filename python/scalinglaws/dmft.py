@@ -599,7 +599,7 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
             raise ValueError(f"method='contour' needs >= {(nodes + 1) // 2} steps for discrete GD")
         if mu != 0.0:
             ok = _momentum_contour_ok(problem, Nv, Pv, steps[~use_recipe].astype(float), nodes,
-                                      lr=lr, mu=mu)
+                                      lr=lr, mu=mu, u_max=u_max)
             if not np.all(ok):
                 raise ValueError(
                     f"method='contour' with momentum = {mu:g}: the Talbot contour does not "
@@ -612,7 +612,7 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
             if mu != 0.0:
                 idx = np.flatnonzero(~use_recipe)
                 ok = _momentum_contour_ok(problem, Nv, Pv, steps[idx].astype(float), nodes,
-                                          lr=lr, mu=mu)
+                                          lr=lr, mu=mu, u_max=u_max)
                 use_recipe[idx[~ok]] = True
                 limit = min(max_recipe_steps, _AUTO_MOMENTUM_RECIPE_STEPS)
                 if np.any(use_recipe) and int(steps[use_recipe].max()) > limit:
@@ -710,7 +710,8 @@ def _spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
 
 def _momentum_contour_ok(problem: Problem, Nv: float, Pv: float, taus: np.ndarray, nodes: int, *,
                          lr: float = 0.0, mu: float = 0.0, beta: Optional[float] = None,
-                         power: float = 2.0, tol: float = 1e-10) -> np.ndarray:
+                         power: float = 2.0, tol: float = 1e-10,
+                         u_max: Optional[float] = None) -> np.ndarray:
     """Whether the fixed-Talbot contour of "time" tau (steps for GD, t for flow) can be used.
 
     With momentum the transfer functions are singular where q(z) (GD: ``(z-1)(1-mu/z)/lr``;
@@ -726,7 +727,8 @@ def _momentum_contour_ok(problem: Problem, Nv: float, Pv: float, taus: np.ndarra
     mu^steps = 3e-5 / 1e-7 / 7e-10). The contour is accepted when every singular point is inside
     or has ``|e^{s tau}|^power < tol`` (power 2 for losses, 1 for transfer functions).
     """
-    u_max = _spectral_edge(problem, Nv, Pv)
+    if u_max is None:  # the caller may have it already (see loss_curve)
+        u_max = _spectral_edge(problem, Nv, Pv)
     u = u_max * np.concatenate([np.geomspace(1e-8, 1.0, 1500), [1.0]])
     if beta is not None:
         disc = np.sqrt((1.0 - 4.0 * beta * u).astype(np.complex128))

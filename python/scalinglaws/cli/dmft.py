@@ -73,12 +73,9 @@ def _problem(args: argparse.Namespace, need_N: bool = True):
     return Problem.bordelon(args.a, args.b, int(args.M), None, sigma=args.sigma)
 
 
-def _ens(name: str, value: float) -> Any:
-    if math.isinf(value):
-        return math.inf
-    if value != int(value) or value < 1:
-        raise CliError(f"--{name} must be an integer >= 1 or inf, got {value:g}")
-    return int(value)
+def _size(value: float) -> Any:
+    """A :func:`parse_size` value as the library takes it: an int, or math.inf."""
+    return math.inf if math.isinf(value) else int(value)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,10 +102,10 @@ def _run(args: argparse.Namespace) -> int:
     problem = _problem(args)
     if args.P is None and args.batch is None:
         raise CliError("missing --P (an integer or inf)")
-    N = math.inf if math.isinf(args.N) else int(args.N)
-    P = math.inf if args.P is None or math.isinf(args.P) else int(args.P)
-    E = _ens("ensemble", args.ensemble)
-    Bg = _ens("bags", args.bags)
+    N = _size(args.N)
+    P = math.inf if args.P is None else _size(args.P)
+    E = _size(args.ensemble)
+    Bg = _size(args.bags)
     if args.momentum is not None and (args.final or args.batch is not None):
         raise CliError("--momentum applies to GD / flow loss curves (not --final or --batch)")
     if args.final:
