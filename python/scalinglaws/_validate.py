@@ -8,6 +8,8 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .errors import ParameterError, ResourceError
+
 __all__ = [
     "check_int",
     "check_real",
@@ -19,36 +21,36 @@ __all__ = [
 
 def check_int(name: str, value: Any, *, minimum: Optional[int] = None,
               maximum: Optional[int] = None) -> int:
-    """Return ``value`` as an int, or raise ValueError naming ``name`` and the valid range."""
+    """Return ``value`` as an int, or raise ParameterError naming ``name`` and the valid range."""
     if isinstance(value, bool) or not isinstance(value, (Integral, float, np.floating)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
+        raise ParameterError(f"{name} must be an integer, got {value!r}")
     if isinstance(value, (float, np.floating)):
         if not math.isfinite(value) or value != int(value):
-            raise ValueError(f"{name} must be an integer, got {value!r}")
+            raise ParameterError(f"{name} must be an integer, got {value!r}")
     v = int(value)
     if minimum is not None and v < minimum:
         hi = "" if maximum is None else f" and <= {maximum}"
-        raise ValueError(f"{name} must be >= {minimum}{hi}, got {v}")
+        raise ParameterError(f"{name} must be >= {minimum}{hi}, got {v}")
     if maximum is not None and v > maximum:
-        raise ValueError(f"{name} must be <= {maximum}, got {v}")
+        raise ParameterError(f"{name} must be <= {maximum}, got {v}")
     return v
 
 
 def check_real(name: str, value: Any, *, minimum: Optional[float] = None,
                maximum: Optional[float] = None, min_open: bool = False,
                max_open: bool = False, allow_inf: bool = False) -> float:
-    """Return ``value`` as a float, or raise ValueError naming ``name`` and the valid range."""
+    """Return ``value`` as a float, or raise ParameterError naming ``name`` and the valid range."""
     if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
+        raise ParameterError(f"{name} must be a real number, got {value!r}")
     v = float(value)
     if math.isnan(v) or (math.isinf(v) and not allow_inf):
-        raise ValueError(f"{name} must be a finite number, got {v}")
+        raise ParameterError(f"{name} must be a finite number, got {v}")
     if minimum is not None and (v < minimum or (min_open and v == minimum)):
         op = ">" if min_open else ">="
-        raise ValueError(f"{name} must be {op} {minimum}, got {v}")
+        raise ParameterError(f"{name} must be {op} {minimum}, got {v}")
     if maximum is not None and (v > maximum or (max_open and v == maximum)):
         op = "<" if max_open else "<="
-        raise ValueError(f"{name} must be {op} {maximum}, got {v}")
+        raise ParameterError(f"{name} must be {op} {maximum}, got {v}")
     return v
 
 
@@ -57,15 +59,15 @@ def check_array(name: str, value: Any, *, ndim: int = 1, positive: bool = False)
     try:
         arr = np.ascontiguousarray(np.asarray(value, dtype=np.float64))
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of real numbers") from exc
+        raise ParameterError(f"{name} must be an array of real numbers") from exc
     if arr.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+        raise ParameterError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
     if arr.size == 0:
-        raise ValueError(f"{name} must not be empty")
+        raise ParameterError(f"{name} must not be empty")
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain only finite numbers (found NaN or inf)")
+        raise ParameterError(f"{name} must contain only finite numbers (found NaN or inf)")
     if positive and np.any(arr <= 0):
-        raise ValueError(f"{name} must be strictly positive (min is {arr.min():g})")
+        raise ParameterError(f"{name} must be strictly positive (min is {arr.min():g})")
     return arr
 
 
@@ -88,7 +90,7 @@ def check_memory(nbytes: float, what: str, *, limit: Optional[float] = None) -> 
     """Refuse a problem whose working set would not fit, saying how much it needs."""
     avail = available_memory_bytes() if limit is None else float(limit)
     if nbytes > 0.9 * avail:
-        raise MemoryError(
+        raise ResourceError(
             f"{what} needs about {nbytes / 2**30:.2f} GiB of memory, but only "
             f"{avail / 2**30:.2f} GiB is available; reduce the problem size"
         )
