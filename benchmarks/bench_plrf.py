@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from scalinglaws import plrf
+from scalinglaws.problem import Problem
 from conftest import record
 from scalinglaws.oracle import plrf_m_continuation, plrf_spectrum, plrf_volterra_stepping
 
@@ -30,7 +31,7 @@ def test_bench_spectrum_small(benchmark):
     spec = benchmark.pedantic(plrf.deterministic_spectrum, args=(1.0, 2000, 500, 0.7),
                               rounds=3, iterations=1)
     fast = benchmark.stats.stats.min if benchmark.stats else _time(
-        lambda: plrf.deterministic_spectrum(1.0, 2000, 500, 0.7))
+        lambda: plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 2000, 500)))
     sub = spec.grid[::8]
     t0 = time.perf_counter()
     plrf_m_continuation(1.0, 2000, 500, sub + 1j * 1e-10 * sub)
@@ -42,7 +43,7 @@ def test_bench_spectrum_small(benchmark):
 
 def test_bench_spectrum_small_numpy_agrees():
     # the numpy baseline on the same grid gives the same eigenvalues (sanity of the baseline)
-    spec = plrf.deterministic_spectrum(1.0, 2000, 200, 0.7)
+    spec = plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 2000, 200))
     eig, rho = plrf_spectrum(1.0, 0.7, 2000, 200, spec.grid)
     assert np.median(np.abs(eig / spec.eigenvalues - 1)) < 1e-3
 
@@ -57,7 +58,7 @@ def test_bench_spectrum_large(benchmark):
     spec = benchmark.pedantic(plrf.deterministic_spectrum, args=(1.0, 10**6, 10**5, 0.7),
                               rounds=1, iterations=1)
     fast = benchmark.stats.stats.min if benchmark.stats else _time(
-        lambda: plrf.deterministic_spectrum(1.0, 10**6, 10**5, 0.7))
+        lambda: plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 10**6, 10**5)))
     sub = spec.grid[:: max(1, spec.grid.size // 4)][:4]
     t0 = time.perf_counter()
     plrf_m_continuation(1.0, 10**6, 10**5, sub + 1j * 1e-10 * sub, chunk=4)
@@ -68,7 +69,7 @@ def test_bench_spectrum_large(benchmark):
 
 
 def test_bench_loss_curve(benchmark):
-    spec = plrf.deterministic_spectrum(1.0, 10**5, 10**4, 0.7)
+    spec = plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 10**5, 10**4))
     gamma = 0.5 / spec.params["trace_D"]
     curve = benchmark.pedantic(plrf.volterra_loss, args=(spec, gamma, 10**8), rounds=3,
                                iterations=1)
@@ -79,8 +80,8 @@ def test_bench_loss_curve(benchmark):
     p = plrf_volterra_stepping(spec.eigenvalues, spec.rho, spec.limit_loss, gamma, n)
     slow = (time.perf_counter() - t0) * 1e8 / n
     exact = plrf.volterra_loss(spec, gamma, n, checkpoints=[n])
-    assert abs(exact.loss[-1] / p - 1) < 1e-3
+    assert abs(exact.test_loss[-1] / p - 1) < 1e-3
     _report("loss curve r=1e8 d=1e4", fast, slow, f"(numpy per-step recursion timed on {n} "
                                                   "steps, scaled to 1e8)")
     assert fast < 2.0
-    assert np.all(np.isfinite(curve.loss))
+    assert np.all(np.isfinite(curve.test_loss))

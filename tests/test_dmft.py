@@ -13,6 +13,10 @@ import numpy as np
 import pytest
 
 from scalinglaws import dmft
+from scalinglaws._backend import _core
+from scalinglaws.dmft import contour as dmft_contour
+from scalinglaws.dmft import limits as dmft_limits
+from scalinglaws.dmft import recipe as dmft_recipe
 from scalinglaws.cli import main as cli_main
 from scalinglaws.problem import Problem
 from scalinglaws.simulate import simulate_gd, simulate_sgd
@@ -67,8 +71,8 @@ def compare_with_simulation(N, P, seeds=32, rel_tol=None):
     th = dmft.loss_curve(pr, P, TIMES, lr=LR)
     sim = simulate_gd(pr, P, lr=LR, times=TIMES, seeds=seeds)
     tol = rel_tol if rel_tol is not None else (0.10 if min(N, P) == 64 else 0.05)
-    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss_mean, sim.test_loss_sem),
-                                    ("train", th.train_loss, sim.train_loss_mean,
+    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
+                                    ("train", th.train_loss, sim.train_loss,
                                      sim.train_loss_sem)):
         rel = np.abs(theory / mean - 1.0)
         z = np.abs(theory - mean) / sem
@@ -114,7 +118,7 @@ def test_toeplitz_recipe_equals_literal_recipe():
     pr = Problem.bordelon(A, B, 40)
     lam, w2 = pr.lam, pr.wstar**2
     a, b = literal_recipe(lam, w2, 12, 20, LR, 16)
-    c, d = dmft._recipe(lam, w2, 1 / 12, 1 / 20, 0.0, LR, 16)
+    c, d = dmft_recipe.recipe(lam, w2, 1 / 12, 1 / 20, 0.0, LR, 16)
     assert np.max(np.abs(a / c - 1)) < 1e-12
     assert np.max(np.abs(b / d - 1)) < 1e-12
 
@@ -250,9 +254,9 @@ def _final_vs_simulation(N, P, seeds, allow_sem):
     pr = Problem.bordelon(A, B, M, N)
     f = dmft.final_losses(pr, P)
     sim = simulate_gd(pr, P, flow=True, times=[1e7], seeds=seeds)
-    pairs = [("test", f["test"], sim.test_loss_mean[0], sim.test_loss_sem[0])]
+    pairs = [("test", f["test"], sim.test_loss[0], sim.test_loss_sem[0])]
     if N < P:
-        pairs.append(("train", f["train"], sim.train_loss_mean[0], sim.train_loss_sem[0]))
+        pairs.append(("train", f["train"], sim.train_loss[0], sim.train_loss_sem[0]))
     for name, theory, mean, sem in pairs:
         ok = abs(theory / mean - 1) < 0.03 or (allow_sem and abs(theory - mean) < 3 * sem)
         assert ok, f"{name} N={N} P={P}: theory {theory:.4f} sim {mean:.4f} +- {sem:.4f}"
@@ -274,7 +278,7 @@ def test_sgd_theory_vs_simulation():
     th = dmft.loss_curve(pr, None, steps, lr=LR, batch=32)
     sim = simulate_sgd(pr, LR, 100, batch=32, times=steps, seeds=32)
     idx = np.searchsorted(sim.times, steps)
-    mean, sem = sim.test_loss_mean[idx], sim.test_loss_sem[idx]
+    mean, sem = sim.test_loss[idx], sim.test_loss_sem[idx]
     ok = (np.abs(th.test_loss / mean - 1) < 0.05) | (np.abs(th.test_loss - mean) < 3 * sem)
     assert np.all(ok), (th.test_loss, mean, sem)
 
@@ -438,12 +442,12 @@ def test_ensemble_one_reduces_to_single_model():
     assert np.array_equal(base.test_loss, same.test_loss)
     lam, w2 = pr.lam, pr.wstar ** 2
     steps = [20.0, 100.0, 600.0]
-    a, b = dmft._core.dmft_loss_curve(lam, w2, 1 / 64, 1 / 128, 0.04, steps, False, LR, 14, 0,
+    a, b = _core.dmft_loss_curve(lam, w2, 1 / 64, 1 / 128, 0.04, steps, False, LR, 14, 0,
                                       1 - 1e-15, 1 - 1e-15)
     np.testing.assert_allclose(a, base.test_loss, rtol=1e-10)
     np.testing.assert_allclose(b, base.train_loss, rtol=1e-10)
-    r0 = dmft._recipe(lam, w2, 1 / 64, 1 / 128, 0.04, LR, 41)
-    r1 = dmft._recipe(lam, w2, 1 / 64, 1 / 128, 0.04, LR, 41, invE=1 - 1e-15, invB=1 - 1e-15)
+    r0 = dmft_recipe.recipe(lam, w2, 1 / 64, 1 / 128, 0.04, LR, 41)
+    r1 = dmft_recipe.recipe(lam, w2, 1 / 64, 1 / 128, 0.04, LR, 41, invE=1 - 1e-15, invB=1 - 1e-15)
     np.testing.assert_allclose(r1[0], r0[0], rtol=1e-10)
     np.testing.assert_allclose(r1[1], r0[1], rtol=1e-10)
 
@@ -510,9 +514,9 @@ def test_ensemble_bagging_theory_vs_simulation(N, P, E, Bg, sigma):
     pr = Problem.bordelon(A, B, 4 * max(N, P), N, sigma=sigma)
     th = dmft.loss_curve(pr, P, ENS_TIMES, lr=LR, ensemble=E, bags=Bg)
     sim = simulate_gd(pr, P, lr=LR, times=ENS_TIMES, seeds=64, ensemble=E, bags=Bg)
-    pairs = [("test", th.test_loss, sim.test_loss_mean, sim.test_loss_sem)]
+    pairs = [("test", th.test_loss, sim.test_loss, sim.test_loss_sem)]
     if Bg == 1:
-        pairs.append(("train", th.train_loss, sim.train_loss_mean, sim.train_loss_sem))
+        pairs.append(("train", th.train_loss, sim.train_loss, sim.train_loss_sem))
     for name, theory, mean, sem in pairs:
         rel = np.abs(theory / mean - 1.0)
         z = np.abs(theory - mean) / sem
@@ -535,7 +539,7 @@ def test_white_ensemble_final_loss_vs_simulation(P, E):
     pr = _white_unit(100, 25)
     f = dmft.final_losses(pr, P, ensemble=E)
     sim = simulate_gd(pr, P, flow=True, times=[1e7], seeds=32, ensemble=E)
-    mean, sem = sim.test_loss_mean[0], sim.test_loss_sem[0]
+    mean, sem = sim.test_loss[0], sim.test_loss_sem[0]
     assert abs(f["test"] / mean - 1) <= 0.05 or abs(f["test"] - mean) <= 3 * sem, \
         (f["test"], mean, sem)
 
@@ -547,7 +551,7 @@ def test_ensemble_final_loss_with_noise_vs_simulation():
     for E, Bg in [(1, 1), (3, 2)]:
         f = dmft.final_losses(pr, 150, ensemble=E, bags=Bg)
         sim = simulate_gd(pr, 150, flow=True, times=[1e7], seeds=32, ensemble=E, bags=Bg)
-        mean, sem = sim.test_loss_mean[0], sim.test_loss_sem[0]
+        mean, sem = sim.test_loss[0], sim.test_loss_sem[0]
         assert abs(f["test"] / mean - 1) <= 0.05 or abs(f["test"] - mean) <= 3 * sem, \
             (E, Bg, f["test"], mean, sem)
 
@@ -596,7 +600,7 @@ def test_ensemble_final_loss_equals_printed_eq112():
         pr = Problem.bordelon(A, B, 900, N)
         lam, w2 = pr.lam, pr.wstar ** 2
         over = N > P
-        r = dmft._solve_r(lam, P if over else N, "size")
+        r = dmft_limits._solve_r(lam, P if over else N, "size")
         H = 1 / (1 + lam * r)
         g = 1 - min(N, P) / max(N, P)
         s1, s2 = np.sum(lam * H ** 2), np.sum(lam ** 2 * H ** 2)
@@ -692,10 +696,10 @@ def test_momentum_transfer_functions_finite_size_contour_vs_recipe():
     """Finite N, P: heavy-ball H_k from the contour (step 60, mu = 0.5) equals the recipe's
     responses (1e-7); early steps come from the recipe."""
     pr = Problem.bordelon(A, B, 256, 32)
-    assert dmft._momentum_contour_ok(pr, 32, 64, np.array([40.0, 80.0]), 14, lr=0.5, mu=0.5,
+    assert dmft_contour.momentum_contour_ok(pr, 32, 64, np.array([40.0, 80.0]), 14, lr=0.5, mu=0.5,
                                      power=1.0).tolist() == [False, True]
     H = dmft.transfer_functions(pr, 64, [1.0, 40.0], [1, 5, 40], lr=0.5, momentum=0.5)
-    Hr = dmft._recipe(pr.lam, pr.wstar**2, 1 / 32, 1 / 64, 0.0, 0.5, 81, momentum=0.5,
+    Hr = dmft_recipe.recipe(pr.lam, pr.wstar**2, 1 / 32, 1 / 64, 0.0, 0.5, 81, momentum=0.5,
                       responses_only=True)
     assert np.max(np.abs(H - Hr[[2, 80]][:, [0, 4, 39]])) < 1e-7
 
@@ -747,8 +751,8 @@ def compare_momentum_with_simulation(N, P, mu, lr, seeds=32, tol=None):
     th = dmft.loss_curve(pr, P, TIMES, lr=lr, momentum=mu)
     sim = simulate_gd(pr, P, lr=lr, times=TIMES, seeds=seeds, momentum=mu)
     assert np.allclose(th.times, sim.times)
-    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss_mean, sim.test_loss_sem),
-                                    ("train", th.train_loss, sim.train_loss_mean,
+    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
+                                    ("train", th.train_loss, sim.train_loss,
                                      sim.train_loss_sem)):
         rel = np.abs(theory / mean - 1.0)
         z = np.abs(theory - mean) / sem
@@ -844,7 +848,7 @@ def test_cli_momentum(capsys):
                                                "1,10,50", "--seeds", "2", "--json"])
     sim = json.loads(capsys.readouterr().out)
     direct = simulate_gd(pr, 128, lr=0.5, times=[1, 10, 50], seeds=2, momentum=0.5)
-    assert rc == 0 and np.allclose(sim["test_loss_mean"], direct.test_loss_mean, rtol=1e-12)
+    assert rc == 0 and np.allclose(sim["test_loss_mean"], direct.test_loss, rtol=1e-12)
     rc = cli_main(["dmft"] + base + ["--lr", "0.5", "--momentum", "1", "--times", "1"])
     err = capsys.readouterr().err
     assert rc != 0 and "momentum" in err and len(err.strip().splitlines()) == 1
@@ -858,8 +862,8 @@ def test_continuous_momentum_theory_vs_simulation(N, P):
     pr = Problem.bordelon(A, B, M, N)
     th = dmft.loss_curve(pr, P, TIMES, flow=True, momentum=0.05)
     sim = simulate_gd(pr, P, flow=True, times=TIMES, seeds=32, momentum=0.05)
-    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss_mean, sim.test_loss_sem),
-                                    ("train", th.train_loss, sim.train_loss_mean,
+    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
+                                    ("train", th.train_loss, sim.train_loss,
                                      sim.train_loss_sem)):
         rel = np.abs(theory / mean - 1.0)
         z = np.abs(theory - mean) / sem
@@ -896,7 +900,7 @@ def test_sgd_responses_are_the_infinite_data_gd_responses():
         dmft.responses(pr, 128, z=z, lr=0.5, batch=4)
     with pytest.raises(ValueError, match="batch must be"):
         dmft.responses(pr, None, z=z, lr=0.5, batch=0)
-    Hr = dmft._recipe(pr.lam, pr.wstar**2, 1 / 64, 0.0, 0.0, 0.5, 61, batch=4,
+    Hr = dmft_recipe.recipe(pr.lam, pr.wstar**2, 1 / 64, 0.0, 0.0, 0.5, 61, batch=4,
                       responses_only=True)
     Hc = dmft.transfer_functions(pr, math.inf, [20.0, 30.0], [1, 5, 40], lr=0.5)
     assert np.max(np.abs(Hc - Hr[[40, 60]][:, [0, 4, 39]])) < 1e-7

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from scalinglaws import plrf
+from scalinglaws.figures import paquette2024_data
 from scalinglaws._backend import _core
 from scalinglaws.cli import main as cli_main
 from scalinglaws.problem import Problem
@@ -19,14 +20,14 @@ A, B, V, D = 1.0, 0.7, 2000, 500
 
 @pytest.fixture(scope="module")
 def det():
-    return plrf.deterministic_spectrum(A, V, D, B)
+    return plrf.deterministic_spectrum(Problem.paquette(A, B, V, D))
 
 
 @pytest.fixture(scope="module")
 def emp_mean():
     eig, f0 = [], []
     for s in range(20):
-        e = plrf.empirical_spectrum(A, B, V, D, seed=s)
+        e = plrf.empirical_spectrum(Problem.paquette(A, B, V, D), seed=s)
         eig.append(e.eigenvalues)
         f0.append(e.limit_loss)
     return np.mean(eig, axis=0), float(np.mean(f0))
@@ -49,17 +50,17 @@ def test_m_solves_fixed_point_and_branch():
     j = np.arange(1, V + 1.0)
     lam = j ** -2.0
     z = np.array([0.3 + 1e-3j, 1e-5 + 1e-7j, 0.01 + 1e-9j, 2.0 + 1e-12j, 1e-7 + 1e-17j])
-    m = plrf.resolvent_m(z, A, V, D)
+    m = plrf.resolvent_m(Problem.paquette(A, B, V, D), z)
     res = np.abs(m * (1 + (lam[None, :] / (lam[None, :] * m[:, None] - z[:, None])).sum(1) / D) - 1)
     assert np.all(res < 1e-10)
     assert np.all(m.imag <= 0)  # physical branch
 
 
 def test_v_infinity_is_the_limit_of_large_v():
-    f_inf = plrf.limit_loss(1.0, 0.7, math.inf, 200)
-    f_big = plrf.limit_loss(1.0, 0.7, 10**9, 200)
+    f_inf = plrf.limit_loss(Problem.paquette(1.0, 0.7, math.inf, 200))
+    f_big = plrf.limit_loss(Problem.paquette(1.0, 0.7, 10**9, 200))
     assert abs(f_inf / f_big - 1) < 1e-6
-    l_inf, l_big = plrf.lambda_min(1.0, math.inf, 200), plrf.lambda_min(1.0, 10**9, 200)
+    l_inf, l_big = plrf.lambda_min(Problem.paquette(1.0, 0.7, math.inf, 200)), plrf.lambda_min(Problem.paquette(1.0, 0.7, 10**9, 200))
     assert abs(l_inf / l_big - 1) < 1e-6
 
 
@@ -84,47 +85,47 @@ def test_deterministic_vs_empirical_spectrum(det, emp_mean):
 def test_limit_loss_below_high_dimensional_line():
     # 2 alpha < 1: F_0 vs the mean of 20 sampled W at v = 4 d
     a, b, v, d = 0.35, 0.8, 1200, 300
-    f_det = plrf.limit_loss(a, b, v, d)
-    f_emp = np.mean([plrf.empirical_spectrum(a, b, v, d, seed=s).limit_loss for s in range(20)])
+    f_det = plrf.limit_loss(Problem.paquette(a, b, v, d))
+    f_emp = np.mean([plrf.empirical_spectrum(Problem.paquette(a, b, v, d), seed=s).limit_loss for s in range(20)])
     assert abs(f_det / f_emp - 1) <= 0.05
 
 
 # ------------------------------------------------------------------------------- Volterra
 def test_block_scheme_matches_exact_recursion():
-    sp = plrf.empirical_spectrum(A, B, V, D, seed=3)
+    sp = plrf.empirical_spectrum(Problem.paquette(A, B, V, D), seed=3)
     exact = plrf.volterra_loss(sp, 0.3, 100000, exact_steps=10**9)
     fast = plrf.volterra_loss(sp, 0.3, 100000, exact_steps=100, block_rel=0.01)
-    assert np.max(np.abs(fast.loss / exact.loss - 1)) < 1e-4
+    assert np.max(np.abs(fast.test_loss / exact.test_loss - 1)) < 1e-4
 
 
 def test_volterra_equals_forcing_kernel_convolution():
     # the mode recursion solves P(r) = F(r) + sum_{s<r} K(r-1-s) P(s) exactly (first 300 steps)
-    sp = plrf.empirical_spectrum(A, B, V, 100, seed=1)
+    sp = plrf.empirical_spectrum(Problem.paquette(A, B, V, 100), seed=1)
     r = np.arange(301)
     F, K = plrf.forcing_kernel(sp, 0.2, r, batch=3)
     P = np.empty(301)
     for t in range(301):
         P[t] = F[t] + np.dot(K[:t][::-1], P[:t])
     cur = plrf.volterra_loss(sp, 0.2, 300, batch=3, checkpoints=r, exact_steps=10**9)
-    assert np.allclose(cur.loss, P, rtol=1e-10)
+    assert np.allclose(cur.test_loss, P, rtol=1e-10)
 
 
 def test_lr_conventions_agree():
-    sp = plrf.empirical_spectrum(A, B, V, D, seed=3)
+    sp = plrf.empirical_spectrum(Problem.paquette(A, B, V, D), seed=3)
     a = plrf.volterra_loss(sp, 0.05, 1000, batch=4)
     b = plrf.volterra_loss(sp, 0.2, 1000, batch=4, lr_convention="mean")
-    assert np.allclose(a.loss, b.loss, rtol=1e-12)
+    assert np.allclose(a.test_loss, b.test_loss, rtol=1e-12)
 
 
 def _sgd_check(steps, runs, checkpoints):
-    sp = plrf.empirical_spectrum(A, B, V, D, seed=7)
+    sp = plrf.empirical_spectrum(Problem.paquette(A, B, V, D), seed=7)
     res = simulate_sgd(Problem.paquette(A, B, V, D), 0.3, steps, seeds=runs, seed=1000,
                        projection_seed=7, n_checkpoints=checkpoints)
     cur = plrf.volterra_loss(sp, 0.3, steps, checkpoints=res.steps)
-    P = np.interp(res.steps, cur.steps, cur.loss)
+    P = np.interp(res.steps, cur.steps, cur.test_loss)
     sem = res.test_loss_sem
     ok = sem > 0
-    z = (res.test_loss_mean[ok] - P[ok]) / sem[ok]
+    z = (res.test_loss[ok] - P[ok]) / sem[ok]
     return np.mean(np.abs(z) <= 3.0)
 
 
@@ -146,13 +147,13 @@ def test_deterministic_volterra_close_to_empirical(det):
     deviates from the deterministic curve by 8-43% (median 21%): the 20% target can only hold for
     the W-average."""
     d = plrf.volterra_loss(det, 0.3, 100000)
-    curves = np.array([plrf.volterra_loss(plrf.empirical_spectrum(A, B, V, D, seed=s), 0.3,
-                                          100000, checkpoints=d.steps).loss for s in range(20)])
+    curves = np.array([plrf.volterra_loss(plrf.empirical_spectrum(Problem.paquette(A, B, V, D), seed=s), 0.3,
+                                          100000, checkpoints=d.steps).test_loss for s in range(20)])
     m = d.steps >= 100
     e = curves.mean(axis=0)
-    assert np.max(np.abs(d.loss[m] / e[m] - 1)) <= 0.2
+    assert np.max(np.abs(d.test_loss[m] / e[m] - 1)) <= 0.2
     sem = curves.std(axis=0, ddof=1) / math.sqrt(curves.shape[0])
-    assert np.all(np.abs(d.loss[m] - e[m]) <= 3 * sem[m])
+    assert np.all(np.abs(d.test_loss[m] - e[m]) <= 3 * sem[m])
     spread = curves.std(axis=0, ddof=1)[m] / e[m]
     assert 0.05 < np.median(spread) < 0.3
 
@@ -177,13 +178,13 @@ def test_exponents_continuous_across_boundaries():
 
 # ------------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("call", [
-    lambda: plrf.deterministic_spectrum(0.2, 2000, 500, 0.2),       # 2(alpha+beta) <= 1
-    lambda: plrf.deterministic_spectrum(1.0, 400, 500, 0.7),        # v < d
-    lambda: plrf.deterministic_spectrum(float("nan"), 2000, 500),   # non-finite
-    lambda: plrf.limit_loss(1.0, float("inf"), 2000, 500),          # non-finite
-    lambda: plrf.deterministic_spectrum(0.4, math.inf, 500, 0.7),   # v = inf, 2 alpha < 1
-    lambda: plrf.loss_curve(1.0, 0.7, 2000, 500, 3.0, 100),         # unstable lr
-    lambda: plrf.loss_curve(1.0, 0.7, 2000, 500, float("nan"), 100),
+    lambda: plrf.deterministic_spectrum(Problem.paquette(0.2, 0.2, 2000, 500)),       # 2(alpha+beta) <= 1
+    lambda: plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 400, 500)),        # v < d
+    lambda: plrf.deterministic_spectrum(Problem.paquette(float("nan"), 0.7, 2000, 500)),   # non-finite
+    lambda: plrf.limit_loss(Problem.paquette(1.0, float("inf"), 2000, 500)),          # non-finite
+    lambda: plrf.deterministic_spectrum(Problem.paquette(0.4, 0.7, math.inf, 500)),   # v = inf, 2 alpha < 1
+    lambda: plrf.loss_curve(Problem.paquette(1.0, 0.7, 2000, 500), lr=3.0, steps=100),         # unstable lr
+    lambda: plrf.loss_curve(Problem.paquette(1.0, 0.7, 2000, 500), lr=float("nan"), steps=100),
 ])
 def test_bad_parameters_raise(call):
     with pytest.raises(ValueError):
@@ -192,7 +193,7 @@ def test_bad_parameters_raise(call):
 
 def test_unstable_lr_message_gives_bound():
     with pytest.raises(ValueError, match=r"require lr < 0\.6"):
-        plrf.loss_curve(1.0, 0.7, 2000, 500, 3.0, 100)
+        plrf.loss_curve(Problem.paquette(1.0, 0.7, 2000, 500), lr=3.0, steps=100)
 
 
 # ------------------------------------------------------------------------------------- CLI
@@ -229,7 +230,7 @@ def test_cli_errors_one_line(capsys):
 def test_spectrum_across_phases(a, b, d):
     # regression: Newton at band edges (residual at rounding level, ill-conditioned step)
     v = 4 * d if 2 * a < 1 else math.inf
-    s = plrf.deterministic_spectrum(a, v, d, b)
+    s = plrf.deterministic_spectrum(Problem.paquette(a, b, v, d))
     assert abs(s.total_count - d) < 0.01 * d
     total = float(np.sum(s.eigenvalues * s.rho)) + s.limit_loss
     assert abs(total / s.params["target_norm"] - 1) < 1e-2
@@ -252,24 +253,24 @@ def test_deterministic_vs_empirical_below_high_dimensional_line():
     # alpha = 0.3 < 1/2 (v = 4 d): measured median gap 0.06%, lambda_min 1.6%, F_0 0.6%,
     # loss (mean of 20 W, gamma = 0.5 / tr D) 1.9% for r >= 100.
     a, b, v, d = 0.3, 0.7, 2000, 500
-    det = plrf.deterministic_spectrum(a, v, d, b)
+    det = plrf.deterministic_spectrum(Problem.paquette(a, b, v, d))
     lr = 0.5 / det.params["trace_D"]
-    emp = [plrf.empirical_spectrum(a, b, v, d, seed=s) for s in range(20)]
+    emp = [plrf.empirical_spectrum(Problem.paquette(a, b, v, d), seed=s) for s in range(20)]
     eig = np.mean([e.eigenvalues for e in emp], axis=0)
     assert np.median(np.abs(det.eigenvalues / eig - 1)) <= 0.02
     assert abs(det.lambda_min / eig[-1] - 1) <= 0.05
     assert abs(det.limit_loss / np.mean([e.limit_loss for e in emp]) - 1) <= 0.05
     dl = plrf.volterra_loss(det, lr, 100000)
-    el = np.mean([plrf.volterra_loss(e, lr, 100000).loss for e in emp], axis=0)
+    el = np.mean([plrf.volterra_loss(e, lr, 100000).test_loss for e in emp], axis=0)
     m = dl.steps >= 100
-    assert np.max(np.abs(dl.loss[m] / el[m] - 1)) <= 0.2
+    assert np.max(np.abs(dl.test_loss[m] / el[m] - 1)) <= 0.2
 
 
 def test_figure_data_small():
-    f = plrf.figure_spectrum(1.0, 2.0, 2000, 200, draws=5, bins=40)
+    f = paquette2024_data.figure_spectrum(1.0, 2.0, 2000, 200, draws=5, bins=40)
     assert f["empirical_density"].shape == (40,)
     assert np.all(np.isfinite(f["deterministic_density"]))
-    p = plrf.figure_phase_diagram([0.7], [-0.3, 0.3], [100, 141, 200, 283, 400, 566, 800],
+    p = paquette2024_data.figure_phase_diagram([0.7], [-0.3, 0.3], [100, 141, 200, 283, 400, 566, 800],
                                   flops=np.logspace(4, 9, 20))
     assert np.isnan(p["eta"][0, 0]) and p["phases"][0, 1] == "Ia"
     assert abs(p["eta"][0, 1] - p["eta_theory"][0, 1]) < 0.05
@@ -277,18 +278,18 @@ def test_figure_data_small():
 
 def test_long_horizon_block_convergence():
     # r = 1e9: block_rel 0.01 vs 0.002 agree to 1e-5 (measured 3.5e-6)
-    sp = plrf.empirical_spectrum(A, B, V, D, seed=3)
+    sp = plrf.empirical_spectrum(Problem.paquette(A, B, V, D), seed=3)
     a = plrf.volterra_loss(sp, 0.3, 10**9)
     b = plrf.volterra_loss(sp, 0.3, 10**9, block_rel=0.002, exact_steps=20000)
-    assert np.all(np.isfinite(a.loss)) and a.loss[-1] < a.loss[0]
-    assert np.max(np.abs(a.loss / b.loss - 1)) < 1e-5
+    assert np.all(np.isfinite(a.test_loss)) and a.test_loss[-1] < a.test_loss[0]
+    assert np.max(np.abs(a.test_loss / b.test_loss - 1)) < 1e-5
 
 
 def test_large_d_estimate_is_of_the_right_order():
     # P ~ F_0 + F_pp + F_ac + K_pp/(gamma B): measured ratios 0.84-1.57 (alpha=1, beta=0.7 and
     # alpha=0.7, beta=1.2, d = 200..3200, r = 1e2..1e7)
     for a, b in [(1.0, 0.7), (0.7, 1.2)]:
-        f = plrf.figure_finite_size(a, b, (200, 800), steps=10**6)
+        f = paquette2024_data.figure_finite_size(a, b, (200, 800), steps=10**6)
         for row in f["rows"]:
             m = row["steps"] >= 100
             assert np.all((row["ratio"][m] > 0.5) & (row["ratio"][m] < 2.0))
@@ -301,20 +302,20 @@ def test_negative_beta_volterra_equals_mean_of_sgd():
     # alpha = 0.7, beta = -0.15, v = 1000, d = 250, gamma = 0.5 / tr D, 256 SGD runs on one W:
     # measured 100% of the checkpoints r >= 1 within 3 standard errors.
     a, b, v, d = 0.7, -0.15, 1000, 250
-    sp = plrf.empirical_spectrum(a, b, v, d, seed=7)
+    sp = plrf.empirical_spectrum(Problem.paquette(a, b, v, d), seed=7)
     lr = 0.5 / float(np.sum(np.arange(1, v + 1.0) ** (-2 * a)))
     res = simulate_sgd(Problem.paquette(a, b, v, d), lr, 3000, seeds=256, seed=1000,
                        projection_seed=7, n_checkpoints=40)
     cur = plrf.volterra_loss(sp, lr, 3000, checkpoints=res.steps)
-    P = np.interp(res.steps, cur.steps, cur.loss)
+    P = np.interp(res.steps, cur.steps, cur.test_loss)
     ok = res.steps >= 1
-    z = (res.test_loss_mean[ok] - P[ok]) / res.test_loss_sem[ok]
+    z = (res.test_loss[ok] - P[ok]) / res.test_loss_sem[ok]
     assert np.mean(np.abs(z) <= 3.0) >= 0.9
 
 
 def test_negative_beta_spectrum_and_phase():
     a, b, v, d = 0.7, -0.15, 2000, 300
-    s = plrf.deterministic_spectrum(a, v, d, b)
+    s = plrf.deterministic_spectrum(Problem.paquette(a, b, v, d))
     target = float(np.sum(np.arange(1, v + 1.0) ** (-2 * a - 2 * b)))
     assert abs(s.params["target_norm"] / target - 1) < 1e-10
     total = float(np.sum(s.eigenvalues * s.rho)) + s.limit_loss
@@ -324,15 +325,15 @@ def test_negative_beta_spectrum_and_phase():
     eta = plrf.compute_optimal_exponents(a, b)[2]
     assert eta == pytest.approx((2 * a + 2 * b - 1) / (2 * a + 1))
     with pytest.raises(ValueError, match=r"2\(alpha \+ beta\) > 1"):
-        plrf.deterministic_spectrum(0.7, 2000, 300, -0.2)
+        plrf.deterministic_spectrum(Problem.paquette(0.7, -0.2, 2000, 300))
 
 
 # --------------------------------------------------------------------------- figure helpers
 def test_kernel_norm_gives_the_plateau():
     # P(r) -> P_inf / (1 - ||K||): measured agreement 1e-15 at r = 1e8 (d = 100)
-    s = plrf.deterministic_spectrum(1.0, 2000, 100, 0.7)
+    s = plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 2000, 100))
     for lr in (0.3, 0.5):
-        P = plrf.volterra_loss(s, lr, 10**8).loss[-1]
+        P = plrf.volterra_loss(s, lr, 10**8).test_loss[-1]
         assert P == pytest.approx(s.limit_loss / (1 - plrf.kernel_norm(s, lr)), rel=1e-6)
     with pytest.raises(ValueError, match="unstable"):
         plrf.kernel_norm(s, 5.0)
@@ -356,17 +357,17 @@ def test_fit_compute_optimal_windows():
 
 
 def test_contour_forcing_matches_eigenvalue_sum():
-    c = plrf.figure_contour(1.0, 0.7, 1000, 100, steps=(0, 10, 1000))
-    assert c["F0_contour"] == pytest.approx(plrf.limit_loss(1.0, 0.7, 1000, 100), rel=1e-6)
+    c = paquette2024_data.figure_contour(1.0, 0.7, 1000, 100, steps=(0, 10, 1000))
+    assert c["F0_contour"] == pytest.approx(plrf.limit_loss(Problem.paquette(1.0, 0.7, 1000, 100)), rel=1e-6)
     assert c["F_contour"] == pytest.approx(c["F_spectrum"], rel=1e-2)
     with pytest.raises(ValueError, match="finite"):
-        plrf.figure_contour(1.0, 0.7, math.inf, 100)
+        paquette2024_data.figure_contour(1.0, 0.7, math.inf, 100)
 
 
 def test_contour_forcing_finite_at_long_times():
     """Gamma_0 carries the atom F_0 q(0)^r = F_0 for every r: evaluated at r = 0 only, so long
     times stay finite (q^r on its left half would overflow near r = 1e7)."""
-    c = plrf.figure_contour(1.0, 0.7, 1000, 100, steps=(0, 10**7, 10**8))
+    c = paquette2024_data.figure_contour(1.0, 0.7, 1000, 100, steps=(0, 10**7, 10**8))
     assert np.all(np.isfinite(c["F_contour"]))
     assert c["F_contour"][-1] == pytest.approx(c["F_spectrum"][-1], rel=1e-6)
 

@@ -53,16 +53,16 @@ def test_results_are_a_pure_function_of_the_seed():
     b = sl.simulate_gd(p, 256, seeds=4, seed=10, threads=2, **kw)
     c = sl.simulate_gd(p, 256, seeds=1, seed=12, threads=1, **kw)
     d = sl.simulate_gd(p, 256, seeds=1, seed=12, threads=2, **kw)
-    np.testing.assert_array_equal(a.test_loss, b.test_loss)
-    np.testing.assert_array_equal(a.train_loss, b.train_loss)
-    np.testing.assert_array_equal(a.test_loss[2], c.test_loss[0])
-    np.testing.assert_allclose(d.test_loss[0], c.test_loss[0], rtol=1e-12)
-    assert not np.array_equal(a.test_loss[0], a.test_loss[1])
+    np.testing.assert_array_equal(a.test_loss_runs, b.test_loss_runs)
+    np.testing.assert_array_equal(a.train_loss_runs, b.train_loss_runs)
+    np.testing.assert_array_equal(a.test_loss_runs[2], c.test_loss_runs[0])
+    np.testing.assert_allclose(d.test_loss_runs[0], c.test_loss_runs[0], rtol=1e-12)
+    assert not np.array_equal(a.test_loss_runs[0], a.test_loss_runs[1])
     s1 = sl.simulate_sgd(p, 0.3, 500, seeds=3, seed=5, threads=1)
     s2 = sl.simulate_sgd(p, 0.3, 500, seeds=3, seed=5, threads=2)
     s3 = sl.simulate_sgd(p, 0.3, 500, seeds=1, seed=7, threads=2)
-    np.testing.assert_array_equal(s1.test_loss, s2.test_loss)
-    np.testing.assert_array_equal(s1.test_loss[2], s3.test_loss[0])
+    np.testing.assert_array_equal(s1.test_loss_runs, s2.test_loss_runs)
+    np.testing.assert_array_equal(s1.test_loss_runs[2], s3.test_loss_runs[0])
 
 
 # ----------------------------------------------------------------------------- GD, same draw
@@ -73,8 +73,8 @@ def test_spectral_gd_equals_stepping_oracle(N, P, sigma):
     r = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=3)
     d = _draw(p, P, 3)
     o = oracle.gd_stepping(d["phi"], d["y"], d["sigma"], d["q"], d["c0"], 0.5, steps)
-    np.testing.assert_allclose(r.test_loss[0], o["test"], rtol=1e-8)
-    np.testing.assert_allclose(r.train_loss[0], o["train"], rtol=1e-8, atol=1e-14)
+    np.testing.assert_allclose(r.test_loss_runs[0], o["test"], rtol=1e-8)
+    np.testing.assert_allclose(r.train_loss_runs[0], o["train"], rtol=1e-8, atol=1e-14)
     np.testing.assert_allclose(r.times, 0.5 * np.array(steps))
 
 
@@ -87,7 +87,7 @@ def test_spectral_gd_large_lr_above_one_over_lambda():
     steps = [1, 5, 40, 400]
     r = sl.simulate_gd(p, 100, lr=lr, steps=steps, seed=9)
     o = oracle.gd_stepping(d["phi"], d["y"], d["sigma"], d["q"], d["c0"], lr, steps)
-    np.testing.assert_allclose(r.test_loss[0], o["test"], rtol=1e-8)
+    np.testing.assert_allclose(r.test_loss_runs[0], o["test"], rtol=1e-8)
 
 
 def test_gradient_flow_equals_matrix_exponential():
@@ -102,8 +102,8 @@ def test_gradient_flow_equals_matrix_exponential():
         w = np.linalg.solve(G, (np.eye(20) - scipy.linalg.expm(-G * t)) @ h)
         test = d["c0"] - 2 * w @ d["q"] + w @ d["sigma"] @ w
         train = np.mean((d["y"] - d["phi"] @ w) ** 2)
-        assert r.test_loss[0, i] == pytest.approx(test, rel=1e-9)
-        assert r.train_loss[0, i] == pytest.approx(train, rel=1e-9)
+        assert r.test_loss_runs[0, i] == pytest.approx(test, rel=1e-9)
+        assert r.train_loss_runs[0, i] == pytest.approx(train, rel=1e-9)
 
 
 def test_ensemble_is_loss_of_averaged_predictor():
@@ -123,8 +123,8 @@ def test_ensemble_is_loss_of_averaged_predictor():
         wbar = np.concatenate(wbar)
         test = d["c0"] - 2 * wbar @ d["q"] + wbar @ d["sigma"] @ wbar
         train = np.mean((d["y"] - d["phi"] @ wbar) ** 2)
-        assert r.test_loss[0, i] == pytest.approx(test, rel=1e-9)
-        assert r.train_loss[0, i] == pytest.approx(train, rel=1e-9)
+        assert r.test_loss_runs[0, i] == pytest.approx(test, rel=1e-9)
+        assert r.train_loss_runs[0, i] == pytest.approx(train, rel=1e-9)
 
 
 def test_bagging_is_loss_of_predictor_averaged_over_members_and_data_sets():
@@ -134,7 +134,7 @@ def test_bagging_is_loss_of_predictor_averaged_over_members_and_data_sets():
     p = sl.Problem.bordelon(1.5, 1.25, 300, 20, sigma=0.3)
     P, E, Bg, steps = 30, 2, 3, [0, 4, 50]
     r = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=5, ensemble=E, bags=Bg)
-    assert r.train_loss is None
+    assert r.train_loss_runs is None
     draws = [_core.draw_problem(p.lam, p.wstar, p.N, p.sigma, P, E, 5, 5, False, 0, b)
              for b in range(Bg)]
     d0 = _draw(p, P, 5, ensemble=E)
@@ -153,15 +153,15 @@ def test_bagging_is_loss_of_predictor_averaged_over_members_and_data_sets():
                     w = w + 0.5 / P * ph.T @ (d["y"] - ph @ w)
                 wbar[e * N:(e + 1) * N] += w / (E * Bg)
         test = d0["c0"] - 2 * wbar @ d0["q"] + wbar @ d0["sigma"] @ wbar
-        assert r.test_loss[0, i] == pytest.approx(test, rel=1e-9)
+        assert r.test_loss_runs[0, i] == pytest.approx(test, rel=1e-9)
     one = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=5, ensemble=E)
     same = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=5, ensemble=E, bags=1)
-    assert np.array_equal(one.test_loss, same.test_loss)
+    assert np.array_equal(one.test_loss_runs, same.test_loss_runs)
     # a pure function of the seed: threads do not matter
     t1 = sl.simulate_gd(p, P, lr=0.5, steps=steps, seeds=3, seed=5, ensemble=E, bags=Bg, threads=1)
     t2 = sl.simulate_gd(p, P, lr=0.5, steps=steps, seeds=3, seed=5, ensemble=E, bags=Bg, threads=2)
-    assert np.array_equal(t1.test_loss, t2.test_loss)
-    assert np.array_equal(t1.test_loss[0], r.test_loss[0])
+    assert np.array_equal(t1.test_loss_runs, t2.test_loss_runs)
+    assert np.array_equal(t1.test_loss_runs[0], r.test_loss_runs[0])
 
 
 def test_bagging_matches_independent_numpy_pipeline():
@@ -193,12 +193,12 @@ def test_bagging_matches_independent_numpy_pipeline():
         for i in range(times.size):
             v = ws - sum(F[e].T @ W[i, e] for e in range(E))
             out[r, i] = np.sum(lam * v * v)
-    z = (sim.test_loss_mean - out.mean(0)) / np.sqrt(sim.test_loss_sem ** 2
+    z = (sim.test_loss - out.mean(0)) / np.sqrt(sim.test_loss_sem ** 2
                                                      + out.std(0, ddof=1) ** 2 / runs)
     assert np.all(np.abs(z) < 3.5), z
     # and bagging helps: the B = 3 average beats one data set
     single = sl.simulate_gd(p, P, flow=True, times=times, seeds=runs, seed=100, ensemble=E)
-    assert sim.test_loss_mean[-1] < single.test_loss_mean[-1]
+    assert sim.test_loss[-1] < single.test_loss[-1]
 
 
 def test_population_loss_agrees_with_monte_carlo_test_set():
@@ -247,9 +247,9 @@ def test_gd_mean_matches_independent_numpy_pipeline():
     ref = np.array([oracle.gd_explicit(p, P, 0.5, steps, rng)["test"] for _ in range(runs)])
     ref_tr = np.array([oracle.gd_explicit(p, P, 0.5, steps, rng)["train"] for _ in range(runs)])
     se = np.sqrt(r.test_loss_sem**2 + ref.std(0, ddof=1) ** 2 / runs)
-    assert np.all(np.abs(r.test_loss_mean - ref.mean(0)) < 3 * se)
+    assert np.all(np.abs(r.test_loss - ref.mean(0)) < 3 * se)
     se_tr = np.sqrt(r.train_loss_sem**2 + ref_tr.std(0, ddof=1) ** 2 / runs)
-    assert np.all(np.abs(r.train_loss_mean - ref_tr.mean(0)) < 3 * se_tr)
+    assert np.all(np.abs(r.train_loss - ref_tr.mean(0)) < 3 * se_tr)
 
 
 def test_infinite_width_and_data_limit_is_eq125():
@@ -262,12 +262,12 @@ def test_infinite_width_and_data_limit_is_eq125():
     limit = p.infinite_limit_loss(times)
     r1 = sl.simulate_gd(p.replace(N=256), 256, times=times, flow=True, seeds=32, seed=77)
     r2 = sl.simulate_gd(p.replace(N=1024), 1024, times=times, flow=True, seeds=16, seed=177)
-    bias1 = r1.test_loss_mean / limit - 1
-    bias2 = r2.test_loss_mean / limit - 1
+    bias1 = r1.test_loss / limit - 1
+    bias2 = r2.test_loss / limit - 1
     se1, se2 = r1.test_loss_sem / limit, r2.test_loss_sem / limit
     assert bias1[-1] > 5 * se1[-1]  # the finite-size bias is resolved at N = P = 256 ...
     assert np.all(np.abs(bias2) < np.abs(bias1) / 2 + 3 * se2)  # ... and shrinks with N
-    extrap = (4 * r2.test_loss_mean - r1.test_loss_mean) / 3
+    extrap = (4 * r2.test_loss - r1.test_loss) / 3
     se = np.sqrt(16 * r2.test_loss_sem**2 + r1.test_loss_sem**2) / 3
     assert np.all(np.abs(extrap - limit) < 3 * se + 0.03 * limit), (extrap / limit - 1, se / limit)
     assert np.all(se / limit < 0.04)  # the check has teeth
@@ -285,7 +285,7 @@ def test_sgd_mean_matches_plain_stepping_oracle_same_projection():
     rng = np.random.default_rng(99)
     runs = 400
     ref = np.array([oracle.sgd_stepping(p, lr, cps, batch, rng, F=d["F"]) for _ in range(runs)])
-    diff = np.abs(r.test_loss_mean[idx] - ref.mean(0))
+    diff = np.abs(r.test_loss[idx] - ref.mean(0))
     se = np.sqrt(r.test_loss_sem[idx] ** 2 + ref.std(0, ddof=1) ** 2 / runs)
     assert diff[0] < 1e-12  # both start at the same W's initial loss
     assert np.all(diff[1:] < 3 * se[1:])
@@ -303,7 +303,7 @@ def test_sgd_mean_matches_oracle_over_projections_batch_mean_convention():
     ref = np.array([oracle.sgd_stepping(p, lr, cps, batch, rng, batch_mean=True)
                     for _ in range(runs)])
     se = np.sqrt(r.test_loss_sem[idx] ** 2 + ref.std(0, ddof=1) ** 2 / runs)
-    assert np.all(np.abs(r.test_loss_mean[idx] - ref.mean(0)) < 3 * se + 1e-12)
+    assert np.all(np.abs(r.test_loss[idx] - ref.mean(0)) < 3 * se + 1e-12)
 
 
 def test_sgd_setup_is_the_exact_decomposition():
@@ -381,7 +381,7 @@ def test_result_summary_json_ready():
     r = sl.simulate_gd(p, 10, lr=0.5, times=[0, 1], seeds=1)
     d = r.to_dict()
     assert d["test_loss_sem"] == [None, None]  # undefined with one run: null, never NaN
-    assert d["test_loss_mean"][0] == pytest.approx(p.initial_loss)
+    assert d["test_loss"][0] == pytest.approx(p.initial_loss)
     assert "t=" in repr(r)
 
 
@@ -395,8 +395,8 @@ def test_heavy_ball_gd_equals_stepping_oracle(N, P, sigma, mu):
     r = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=3, momentum=mu)
     d = _draw(p, P, 3)
     o = oracle.heavy_ball_stepping(d["phi"], d["y"], d["sigma"], d["q"], d["c0"], 0.5, mu, steps)
-    np.testing.assert_allclose(r.test_loss[0], o["test"], rtol=1e-8)
-    np.testing.assert_allclose(r.train_loss[0], o["train"], rtol=1e-8, atol=1e-14)
+    np.testing.assert_allclose(r.test_loss_runs[0], o["test"], rtol=1e-8)
+    np.testing.assert_allclose(r.train_loss_runs[0], o["train"], rtol=1e-8, atol=1e-14)
     np.testing.assert_allclose(r.times, 0.5 * np.array(steps))
     assert r.params["momentum"] == mu
 
@@ -411,7 +411,7 @@ def test_heavy_ball_near_the_stability_edge_is_exact():
     steps = [1, 5, 40, 400]
     r = sl.simulate_gd(p, 100, lr=lr, steps=steps, seed=9, momentum=mu)
     o = oracle.heavy_ball_stepping(d["phi"], d["y"], d["sigma"], d["q"], d["c0"], lr, mu, steps)
-    np.testing.assert_allclose(r.test_loss[0], o["test"], rtol=1e-8)
+    np.testing.assert_allclose(r.test_loss_runs[0], o["test"], rtol=1e-8)
     with pytest.raises(ValueError, match=r"2 \(1 \+ momentum\)"):
         sl.simulate_gd(p, 100, lr=1.01 * 2 * (1 + mu) / gmax, steps=steps, seed=9, momentum=mu)
 
@@ -432,14 +432,14 @@ def test_heavy_ball_zero_momentum_is_bitwise_plain_gd_and_reproducible():
     kw = dict(lr=0.5, steps=[1, 10, 100, 1000], seeds=3, seed=4)
     a = sl.simulate_gd(p, 128, **kw)
     b = sl.simulate_gd(p, 128, momentum=0.0, **kw)
-    np.testing.assert_array_equal(a.test_loss, b.test_loss)
-    np.testing.assert_array_equal(a.train_loss, b.train_loss)
+    np.testing.assert_array_equal(a.test_loss_runs, b.test_loss_runs)
+    np.testing.assert_array_equal(a.train_loss_runs, b.train_loss_runs)
     c = sl.simulate_gd(p, 128, momentum=0.5, threads=1, **kw)
     e = sl.simulate_gd(p, 128, momentum=0.5, threads=2, **kw)
     f = sl.simulate_gd(p, 128, lr=0.5, steps=[1, 10, 100, 1000], seed=6, momentum=0.5)
-    np.testing.assert_array_equal(c.test_loss, e.test_loss)
-    np.testing.assert_array_equal(c.test_loss[2], f.test_loss[0])
-    assert np.all(c.test_loss[:, 1] < a.test_loss[:, 1])  # faster at step 10 (step 1: same)
+    np.testing.assert_array_equal(c.test_loss_runs, e.test_loss_runs)
+    np.testing.assert_array_equal(c.test_loss_runs[2], f.test_loss_runs[0])
+    assert np.all(c.test_loss_runs[:, 1] < a.test_loss_runs[:, 1])  # faster at step 10 (step 1: same)
 
 
 def test_heavy_ball_validation():
@@ -474,12 +474,12 @@ def test_continuous_momentum_flow_equals_block_matrix_exponential(beta):
         w = (scipy.linalg.expm(A * t) @ x0)[:N]
         test = d["c0"] - 2 * w @ d["q"] + w @ d["sigma"] @ w
         train = np.mean((d["y"] - d["phi"] @ w) ** 2)
-        assert r.test_loss[0, i] == pytest.approx(test, rel=1e-9)
-        assert r.train_loss[0, i] == pytest.approx(train, rel=1e-9)
+        assert r.test_loss_runs[0, i] == pytest.approx(test, rel=1e-9)
+        assert r.train_loss_runs[0, i] == pytest.approx(train, rel=1e-9)
     # momentum = 0 is plain flow, bitwise
     a = sl.simulate_gd(p, P, flow=True, times=times, seed=2)
     b = sl.simulate_gd(p, P, flow=True, times=times, seed=2, momentum=0.0)
-    np.testing.assert_array_equal(a.test_loss, b.test_loss)
+    np.testing.assert_array_equal(a.test_loss_runs, b.test_loss_runs)
     assert _core.continuous_momentum_gain(0.0, 3.0, 0.5) == pytest.approx(
         3.0 - 0.5 * (1 - math.exp(-6.0)), rel=1e-13)  # g = 0: t - beta (1 - e^{-t/beta})
 

@@ -58,7 +58,7 @@ def test_200_points_local_pool_and_dask_cluster_agree(tmp_path):
     direct = simulate_gd(Problem.bordelon(1.5, 1.25, 32, 7), 16, lr=0.5, times=[1, 10, 100],
                          seeds=2, seed=100)
     np.testing.assert_array_equal(a.test_loss.sel(N=7, P=16, seed=100).values,
-                                  direct.test_loss_mean)
+                                  direct.test_loss)
 
 
 def _count_calls(calls: Path):
@@ -195,9 +195,9 @@ def test_builtin_theory_point_functions(tmp_path):
                                       n_checkpoints=20))
     sweep.run(spec, tmp_path / "plrf", workers=1, progress=False)
     ds = sweep.load(tmp_path / "plrf")
-    ref = plrf.loss_curve(1.0, 0.7, math.inf, 100, 0.3, 1000, n_checkpoints=20)
-    np.testing.assert_allclose(ds["test_loss"].sel(d=100).values, ref.loss, rtol=1e-12)
-    with pytest.raises(ValueError, match="unknown parameter"):
+    ref = plrf.loss_curve(Problem.paquette(1.0, 0.7, math.inf, 100), lr=0.3, steps=1000, n_checkpoints=20)
+    np.testing.assert_allclose(ds["test_loss"].sel(d=100).values, ref.test_loss, rtol=1e-12)
+    with pytest.raises(ValueError, match="mix of parameter families"):
         sweep.run(sweep.SweepSpec("plrf.loss_curve", grid={"d": [50]},
                                   fixed=dict(alpha=1.0, beta=0.7, v=200, lr=0.3, steps=10, M=3)),
                   tmp_path / "bad", workers=1, progress=False)

@@ -17,17 +17,30 @@ computed from the covariance and exclude the label-noise floor sigma^2.
 """
 from __future__ import annotations
 
-from . import dmft, plrf, spectra
-from ._backend import linalg_backend
-from .problem import Problem
-from .simulate import (SimulationResult, log_spaced_steps, sgd_stability_bound, simulate_gd,
-                       simulate_sgd)
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-__version__ = "0.1.0"
+from . import dmft, errors, plrf, spectra
+from ._backend import linalg_backend
+from ._deprecation import moved
+from .errors import ConvergenceError, ParameterError, ResourceError
+from .problem import Problem
+from .results import Comparison, LossCurve, log_spaced_steps
+from .simulate import sgd_stability_bound, simulate_gd, simulate_sgd
+
+try:
+    __version__ = version("scalinglaws")  # the one place: pyproject.toml
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
 
 __all__ = [
     "Problem",
-    "SimulationResult",
+    "LossCurve",
+    "Comparison",
+    "ParameterError",
+    "ConvergenceError",
+    "ResourceError",
+    "errors",
     "simulate_gd",
     "simulate_sgd",
     "sgd_stability_bound",
@@ -38,3 +51,11 @@ __all__ = [
     "spectra",
     "__version__",
 ]
+
+_MOVED = {"SimulationResult": "scalinglaws.results"}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SimulationResult":
+        return moved(__name__, "LossCurve", {"LossCurve": "scalinglaws.results"})
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

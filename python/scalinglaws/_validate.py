@@ -16,6 +16,8 @@ __all__ = [
     "check_array",
     "check_memory",
     "available_memory_bytes",
+    "threads_arg",
+    "check_size",
 ]
 
 
@@ -94,3 +96,27 @@ def check_memory(nbytes: float, what: str, *, limit: Optional[float] = None) -> 
             f"{what} needs about {nbytes / 2**30:.2f} GiB of memory, but only "
             f"{avail / 2**30:.2f} GiB is available; reduce the problem size"
         )
+
+
+def threads_arg(threads: Any) -> int:
+    """The C++ core's thread count: 0 (= all cores) for None, else an integer in [1, 1024]."""
+    return 0 if threads is None else check_int("threads", threads, minimum=1, maximum=1024)
+
+
+def check_size(name: str, value: Any, default: Any = None) -> float:
+    """A size: an integer >= 1, or infinity (``math.inf`` or the string ``"inf"``); as a float."""
+    if value is None:
+        value = default
+    if value is None:
+        raise ParameterError(f"{name} is required (a positive integer or inf)")
+    if isinstance(value, str):
+        if value.strip().lower() in ("inf", "infinity"):
+            return math.inf
+        try:
+            value = float(value)
+        except ValueError:
+            raise ParameterError(f"{name} must be a positive integer or 'inf', got {value!r}") \
+                from None
+    if isinstance(value, (float, np.floating)) and math.isinf(value) and value > 0:
+        return math.inf
+    return float(check_int(name, value, minimum=1))

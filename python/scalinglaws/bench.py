@@ -82,10 +82,11 @@ def theory_cases(quick: bool = False) -> List[Case]:
     M = 2048 if quick else 8192
     prob = Problem.bordelon(1.5, 1.25, M, 512)
     times = np.logspace(0, 4, 200)
-    spec_args = (1.0, 2000, 500, 0.7)
-    det = plrf.deterministic_spectrum(*spec_args)
+    spec_problem = Problem.paquette(1.0, 0.7, 2000, 500)
+    det = plrf.deterministic_spectrum(spec_problem)
     sub = det.grid[::32]
-    vspec = plrf.deterministic_spectrum(1.0, 10**5, 10**4, 0.7) if not quick else det
+    vspec = plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 10**5, 10**4)) if not quick \
+        else det
     gamma = 0.5 / vspec.params["trace_D"]
     horizon, prefix = (10**8, 20_000) if not quick else (10**6, 5_000)
     n = 2000 if quick else 8000
@@ -96,7 +97,7 @@ def theory_cases(quick: bool = False) -> List[Case]:
              lambda: simulate_gd(prob, 1024, lr=0.5, times=times, seeds=32),
              target="theory < 2 s, faster than the simulator", repeat=2),
         Case("PLRF deterministic spectrum + rho, alpha=1 v=2000 d=500 vs numpy continuation",
-             lambda: plrf.deterministic_spectrum(*spec_args),
+             lambda: plrf.deterministic_spectrum(spec_problem),
              lambda: oracle.plrf_m_continuation(1.0, 2000, 500, sub + 1j * 1e-10 * sub),
              target="< 1 s", reference_scale=det.grid.size / sub.size),
         Case(f"PLRF Volterra loss curve to r={horizon:.0e}, d={vspec.d} vs per-step recursion",

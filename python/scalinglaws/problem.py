@@ -20,13 +20,43 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 import numpy as np
 
-from ._validate import check_array, check_int, check_real
+from ._validate import check_array, check_int, check_memory, check_real
+from .errors import ParameterError
 
-__all__ = ["Problem"]
+__all__ = ["Problem", "PowerLaw"]
+
+#: default learning-rate convention of one-pass SGD per family (see :attr:`Problem.lr_convention`)
+_DEFAULT_CONVENTION = {"bordelon": "mean", "paquette": "sum", "custom": "sum"}
+
+
+#: the largest finite number of features a problem may have (its arrays take 16 bytes a mode)
+_MAX_FEATURES = 10**9
+
+
+def _is_inf(value: Any, name: str) -> bool:
+    if isinstance(value, str):
+        if value.strip().lower() in ("inf", "infinity"):
+            return True
+        raise ParameterError(f"{name} must be an integer or 'inf', got {value!r}")
+    return isinstance(value, (float, np.floating)) and math.isinf(value) and value > 0
+
+
+class PowerLaw(NamedTuple):
+    """A problem's spectrum written as Paquette et al.'s power law.
+
+    ``lambda_j = j^(-2 alpha)`` and target power ``lambda_j w*_j^2 = scale * j^(-2 alpha - 2 beta)``
+    for j = 1..v. A Bordelon et al. task (a, b, M) is ``alpha = b/2``, ``beta = (a - b)/2``,
+    ``v = M`` (``scale`` != 1 only with ``normalize=True``).
+    """
+
+    alpha: float
+    beta: float
+    v: float
+    scale: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,11 +74,20 @@ class Problem:
     sigma : float
         Label-noise standard deviation (labels ``y + sigma * eps``).
     family : str
-        ``"bordelon"``, ``"paquette"`` or ``"custom"``: which paper's constructor made it. It sets
-        the default SGD learning-rate convention (batch mean for Bordelon et al., batch sum for
-        Paquette et al.).
+        ``"bordelon"``, ``"paquette"`` or ``"custom"``: which paper's constructor made it.
     params : dict
         The constructor's parameters, for records and printing.
+    infinite : bool
+        True for a power-law problem with infinitely many features (``M = inf``/``v = inf``):
+        ``lam`` and ``wstar`` are then empty and every mode follows the family's power law
+        (:attr:`power_law`). Theories that evaluate the power-law sums analytically accept it;
+        simulators and truncated theories refuse it (:meth:`require_finite`).
+    lr_convention : str
+        The learning-rate convention of one-pass SGD on this problem: ``"mean"`` (the update
+        averages the batch: ``w <- w - (lr/B) sum_i grad_i``; Bordelon et al. eq. 142) or
+        ``"sum"`` (``w <- w - lr sum_i grad_i``; Paquette et al.). Default: the family's
+        (mean for Bordelon et al., sum otherwise); every SGD function also takes an explicit
+        ``lr_convention=`` keyword. Identical for batch 1.
     """
 
     lam: np.ndarray
@@ -57,26 +96,45 @@ class Problem:
     sigma: float = 0.0
     family: str = "custom"
     params: Dict[str, Any] = field(default_factory=dict)
+    lr_convention: str = ""
+    infinite: bool = False
 
     def __post_init__(self) -> None:
-        lam = check_array("lam", self.lam, positive=True)
-        wstar = check_array("wstar", self.wstar)
-        if lam.shape != wstar.shape:
-            raise ValueError(f"lam and wstar must have the same length, got {lam.size} and {wstar.size}")
-        lam.setflags(write=False)
-        wstar.setflags(write=False)
-        object.__setattr__(self, "lam", lam)
-        object.__setattr__(self, "wstar", wstar)
+        given_lam = self.__dict__.get("_lam")
+        given_wstar = self.__dict__.get("_wstar")
+        if self.infinite and self.family == "custom":
+            raise ParameterError("an infinite problem needs a power law (Problem.bordelon with "
+                                 "M=inf or Problem.paquette with v=inf)")
+        if given_lam is None or given_wstar is None:
+            # a power law: its arrays are built on first use (they may be large or infinite)
+            if self.family == "custom":
+                raise ParameterError("lam and wstar are required")
+            lam = wstar = None
+        else:
+            lam = check_array("lam", given_lam, positive=True)
+            wstar = check_array("wstar", given_wstar)
+        if lam is not None and wstar is not None and lam.shape != wstar.shape:
+            raise ParameterError(f"lam and wstar must have the same length, got {lam.size} and {wstar.size}")
+        if lam is not None and wstar is not None:
+            lam.setflags(write=False)
+            wstar.setflags(write=False)
+        self.__dict__["_lam"] = lam
+        self.__dict__["_wstar"] = wstar
         if self.N is not None:
             object.__setattr__(self, "N", check_int("N", self.N, minimum=1))
         object.__setattr__(self, "sigma", check_real("sigma", self.sigma, minimum=0.0))
         if self.family not in ("bordelon", "paquette", "custom"):
-            raise ValueError(f"family must be 'bordelon', 'paquette' or 'custom', got {self.family!r}")
+            raise ParameterError(
+                f"family must be 'bordelon', 'paquette' or 'custom', got {self.family!r}")
+        conv = self.lr_convention or _DEFAULT_CONVENTION[self.family]
+        if conv not in ("sum", "mean"):
+            raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {conv!r}")
+        object.__setattr__(self, "lr_convention", conv)
 
     # ----------------------------------------------------------------- constructors
     @classmethod
     def bordelon(cls, a: float, b: float, M: int, N: Optional[int] = None, *, sigma: float = 0.0,
-                 normalize: bool = False) -> "Problem":
+                 normalize: bool = False, lr_convention: str = "mean") -> "Problem":
         """Power-law task of Bordelon, Atanasov & Pehlevan (dmft.md 2.3).
 
         ``lambda_k = k^-b`` and ``lambda_k (w*_k)^2 = k^-a`` for k = 1..M, i.e.
@@ -86,18 +144,21 @@ class Problem:
         """
         a = check_real("a", a)
         b = check_real("b", b, minimum=0.0, min_open=True)
-        M = check_int("M", M, minimum=1)
-        k = np.arange(1, M + 1, dtype=np.float64)
-        lam = k ** (-b)
-        wstar = k ** ((b - a) / 2.0)
-        if normalize:
-            wstar = wstar / math.sqrt(float(np.sum(lam * wstar**2)))
-        return cls(lam, wstar, N, sigma, "bordelon",
-                   {"a": a, "b": b, "M": M, "N": N, "sigma": sigma, "normalize": normalize})
+        if _is_inf(M, "M"):
+            if not (a > 1.0 and b > 1.0):
+                raise ParameterError(f"M = inf needs a > 1 and b > 1 (finite loss and trace), got "
+                                     f"a = {a:g}, b = {b:g}")
+            return cls(None, None, N, sigma, "bordelon",
+                       {"a": a, "b": b, "M": math.inf, "N": N, "sigma": sigma,
+                        "normalize": normalize}, lr_convention, infinite=True)
+        M = check_int("M", M, minimum=1, maximum=_MAX_FEATURES)
+        return cls(None, None, N, sigma, "bordelon",
+                   {"a": a, "b": b, "M": M, "N": N, "sigma": sigma, "normalize": normalize},
+                   lr_convention)
 
     @classmethod
     def paquette(cls, alpha: float, beta: float, v: int, d: Optional[int] = None, *,
-                 sigma: float = 0.0) -> "Problem":
+                 sigma: float = 0.0, lr_convention: str = "sum") -> "Problem":
         """Power-law random features of Paquette, Paquette, Xiao & Pennington (plrf.md 1.1).
 
         ``D = diag(j^(-2 alpha))`` and ``b_j = j^(-beta)``, j = 1..v; model size d (= N). The
@@ -106,22 +167,28 @@ class Problem:
         """
         alpha = check_real("alpha", alpha, minimum=0.0, min_open=True)
         beta = check_real("beta", beta)
-        v = check_int("v", v, minimum=1)
         if d is not None:
             d = check_int("d", d, minimum=1)
-        j = np.arange(1, v + 1, dtype=np.float64)
-        return cls(j ** (-2.0 * alpha), j ** (-beta), d, sigma, "paquette",
-                   {"alpha": alpha, "beta": beta, "v": v, "d": d, "sigma": sigma})
+        if _is_inf(v, "v"):
+            if not (2.0 * alpha > 1.0 and 2.0 * (alpha + beta) > 1.0):
+                raise ParameterError(f"v = inf needs 2 alpha > 1 and 2(alpha + beta) > 1, got "
+                                     f"alpha = {alpha:g}, beta = {beta:g}")
+            return cls(None, None, d, sigma, "paquette",
+                       {"alpha": alpha, "beta": beta, "v": math.inf, "d": d, "sigma": sigma},
+                       lr_convention, infinite=True)
+        v = check_int("v", v, minimum=1, maximum=_MAX_FEATURES)
+        return cls(None, None, d, sigma, "paquette",
+                   {"alpha": alpha, "beta": beta, "v": v, "d": d, "sigma": sigma}, lr_convention)
 
     @classmethod
     def from_spectrum(cls, lam: Any, wstar: Any, N: Optional[int] = None, *,
-                      sigma: float = 0.0) -> "Problem":
+                      sigma: float = 0.0, lr_convention: str = "sum") -> "Problem":
         """Any user-given spectrum ``lam`` (> 0) and target coefficients ``wstar`` (arrays).
 
         Use it with measured kernel spectra: ``lam`` are kernel eigenvalues and ``lam * wstar**2``
         the target's power in each eigenmode.
         """
-        return cls(lam, wstar, N, sigma, "custom", {"N": N, "sigma": sigma})
+        return cls(lam, wstar, N, sigma, "custom", {"N": N, "sigma": sigma}, lr_convention)
 
     @classmethod
     def from_params(cls, *, a: Optional[float] = None, b: Optional[float] = None,
@@ -137,22 +204,22 @@ class Problem:
         bord = {k: x for k, x in dict(a=a, b=b, M=M, N=N).items() if x is not None}
         paq = {k: x for k, x in dict(alpha=alpha, beta=beta, v=v, d=d).items() if x is not None}
         if bord and paq:
-            raise ValueError(
+            raise ParameterError(
                 f"mix of parameter families: {', '.join(bord)} (Bordelon et al.) with "
                 f"{', '.join(paq)} (Paquette et al.); use one family")
         if not bord and not paq:
-            raise ValueError("give a problem: a, b, M, N (Bordelon et al.) or "
+            raise ParameterError("give a problem: a, b, M, N (Bordelon et al.) or "
                              "alpha, beta, v, d (Paquette et al.)")
         names = ("a", "b", "M", "N") if bord else ("alpha", "beta", "v", "d")
         given = bord or paq
         missing = [n for n in names[: 4 if need_size else 3] if n not in given]
         if missing:
             fam = "Bordelon et al." if bord else "Paquette et al."
-            raise ValueError(f"missing {', '.join(missing)} for the {fam} family")
+            raise ParameterError(f"missing {', '.join(missing)} for the {fam} family")
         if bord:
             return cls.bordelon(a, b, M, N, sigma=sigma, normalize=normalize)  # type: ignore[arg-type]
         if normalize:
-            raise ValueError("normalize applies to the Bordelon et al. family only")
+            raise ParameterError("normalize applies to the Bordelon et al. family only")
         return cls.paquette(alpha, beta, v, d, sigma=sigma)  # type: ignore[arg-type]
 
     def replace(self, **changes: Any) -> "Problem":
@@ -163,13 +230,73 @@ class Problem:
                 params[key] = changes[key]
         if "N" in changes and "d" in params:
             params["d"] = changes["N"]
+        changes.setdefault("lam", self.__dict__.get("_lam"))
+        changes.setdefault("wstar", self.__dict__.get("_wstar"))
         return dataclasses.replace(self, params=params, **changes)
+
+    def _arrays(self) -> Tuple[np.ndarray, np.ndarray]:
+        """Build (and keep) the arrays of a power-law problem, refusing what would not fit."""
+        lam, wstar = self.__dict__.get("_lam"), self.__dict__.get("_wstar")
+        if lam is not None and wstar is not None:
+            return lam, wstar
+        self.require_finite("the arrays lam and wstar")
+        M = int(self.M)
+        check_memory(32.0 * M, f"the spectrum arrays of {self!r} (M = {M})")
+        p = self.params
+        k = np.arange(1, M + 1, dtype=np.float64)
+        if self.family == "bordelon":
+            a, b = float(p["a"]), float(p["b"])
+            lam = k ** (-b)
+            wstar = k ** ((b - a) / 2.0)
+            if p.get("normalize"):
+                wstar = wstar / math.sqrt(float(np.sum(lam * wstar**2)))
+        else:
+            lam = k ** (-2.0 * float(p["alpha"]))
+            wstar = k ** (-float(p["beta"]))
+        lam.setflags(write=False)
+        wstar.setflags(write=False)
+        self.__dict__["_lam"] = lam
+        self.__dict__["_wstar"] = wstar
+        return lam, wstar
 
     # ----------------------------------------------------------------- derived quantities
     @property
-    def M(self) -> int:
-        """Number of features (truncation of the feature space; Paquette's v)."""
-        return int(self.lam.size)
+    def M(self) -> Any:
+        """Number of features (truncation of the feature space; Paquette's v): an int, or
+        ``math.inf`` for an infinite problem."""
+        if self.infinite:
+            return math.inf
+        if self.family == "custom":
+            return int(self.lam.size)
+        return int(self.params["M" if self.family == "bordelon" else "v"])
+
+    def require_finite(self, what: str) -> "Problem":
+        """Return self, or raise ParameterError if the problem has infinitely many features."""
+        if self.infinite:
+            raise ParameterError(f"{what} needs a finite number of features (M/v), got M = inf; "
+                                 "give a finite M (the plrf theory accepts M = inf)")
+        return self
+
+    @property
+    def power_law(self) -> Optional[PowerLaw]:
+        """The spectrum as Paquette et al.'s power law (:class:`PowerLaw`), or None for a custom
+        spectrum. Both families' constructors give one: Bordelon et al.'s (a, b, M) is
+        ``alpha = b/2``, ``beta = (a - b)/2``, ``v = M``."""
+        p = self.params
+        if self.family == "paquette":
+            return PowerLaw(float(p["alpha"]), float(p["beta"]), float(self.M), 1.0)
+        if self.family == "bordelon":
+            a, b = float(p["a"]), float(p["b"])
+            scale = 1.0
+            if p.get("normalize"):
+                if self.infinite:
+                    from scipy.special import zeta
+
+                    scale = 1.0 / float(zeta(a, 1.0))
+                else:
+                    scale = 1.0 / _power_sum(a, int(p["M"]))
+            return PowerLaw(b / 2.0, (a - b) / 2.0, float(self.M), scale)
+        return None
 
     @property
     def target_power(self) -> np.ndarray:
@@ -179,6 +306,12 @@ class Problem:
     @property
     def initial_loss(self) -> float:
         """Test loss at w = 0: ``sum_k lambda_k (w*_k)^2`` (no 1/2, no noise)."""
+        if self.infinite:
+            from scipy.special import zeta
+
+            pl = self.power_law
+            assert pl is not None
+            return float(pl.scale * zeta(2.0 * (pl.alpha + pl.beta), 1.0))
         return float(np.sum(self.target_power))
 
     def infinite_limit_loss(self, t: Any) -> np.ndarray:
@@ -192,10 +325,43 @@ class Problem:
 
     def require_N(self) -> int:
         if self.N is None:
-            raise ValueError("the problem has no model size: pass N (Bordelon) / d (Paquette)")
+            raise ParameterError("the problem has no model size: pass N (Bordelon) / d (Paquette)")
         return int(self.N)
 
     def __repr__(self) -> str:
         p = ", ".join(f"{k}={v}" for k, v in self.params.items() if v is not None)
         return f"Problem.{self.family}({p})" if self.family != "custom" else \
             f"Problem.from_spectrum(M={self.M}, N={self.N}, sigma={self.sigma})"
+
+
+def _power_sum(p: float, n: int) -> float:
+    """sum_{k=1}^{n} k^-p (Hurwitz zeta difference for large n)."""
+    if n <= 10**6:
+        return float(np.sum(np.arange(1, n + 1, dtype=np.float64) ** (-p)))
+    from scipy.special import zeta
+
+    return float(zeta(p, 1.0) - zeta(p, n + 1.0)) if p > 1 else \
+        float(np.sum(np.arange(1, 10**6 + 1, dtype=np.float64) ** (-p))) + \
+        ((n + 0.5) ** (1 - p) - (10**6 + 0.5) ** (1 - p)) / (1 - p)
+
+
+def _get_lam(self: Problem) -> np.ndarray:
+    return self._arrays()[0]
+
+
+def _get_wstar(self: Problem) -> np.ndarray:
+    return self._arrays()[1]
+
+
+def _set_lam(self: Problem, value: Any) -> None:
+    self.__dict__["_lam"] = value
+
+
+def _set_wstar(self: Problem, value: Any) -> None:
+    self.__dict__["_wstar"] = value
+
+
+# ``lam`` and ``wstar`` are dataclass fields whose storage is ``_lam``/``_wstar``: a power-law
+# problem builds its arrays on first use (see Problem._arrays)
+Problem.lam = property(_get_lam, _set_lam, doc="Feature spectrum lambda_k (M,).")  # type: ignore
+Problem.wstar = property(_get_wstar, _set_wstar, doc="Target coefficients w*_k (M,).")  # type: ignore

@@ -30,111 +30,14 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 import numpy as np
 
 from ._backend import _core
-from ._validate import check_int, check_memory, check_real
+from ._validate import check_int, check_memory, check_real, threads_arg
+from .errors import ParameterError
 from .problem import Problem
+from .results import LossCurve, log_spaced_steps
 
-__all__ = ["SimulationResult", "simulate_gd", "simulate_sgd", "sgd_stability_bound",
-           "log_spaced_steps"]
+__all__ = ["simulate_gd", "simulate_sgd", "sgd_stability_bound", "log_spaced_steps"]
 
 _MAX_SEED = 2**63 - 1
-
-
-@dataclass
-class SimulationResult:
-    """Per-run loss curves of a simulation, with summary statistics.
-
-    Attributes
-    ----------
-    times : ndarray (T,)
-        GD: gradient-flow time ``t = lr * steps`` (or t itself for flow). SGD: the step count r.
-    steps : ndarray (T,) or None
-        Whole steps (None for gradient flow).
-    test_loss : ndarray (runs, T)
-        Population loss ``sum_k lam_k v0_k^2`` (no 1/2, no sigma^2 floor) of each run.
-    train_loss : ndarray (runs, T) or None
-        Training loss ``(1/P) ||y - Phi w||^2`` of each run (GD only; includes label noise).
-    seeds : ndarray (runs,)
-        Data seed of each run.
-    """
-
-    times: np.ndarray
-    steps: Optional[np.ndarray]
-    test_loss: np.ndarray
-    train_loss: Optional[np.ndarray]
-    seeds: np.ndarray
-    method: str
-    params: Dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def n_runs(self) -> int:
-        return int(self.test_loss.shape[0])
-
-    @staticmethod
-    def _sem(x: np.ndarray) -> np.ndarray:
-        if x.shape[0] < 2:
-            return np.full(x.shape[1], np.nan)
-        return x.std(axis=0, ddof=1) / math.sqrt(x.shape[0])
-
-    @property
-    def test_loss_mean(self) -> np.ndarray:
-        return self.test_loss.mean(axis=0)
-
-    @property
-    def test_loss_sem(self) -> np.ndarray:
-        """Standard error of the mean over runs (NaN with a single run)."""
-        return self._sem(self.test_loss)
-
-    @property
-    def test_loss_std(self) -> np.ndarray:
-        return self.test_loss.std(axis=0, ddof=1) if self.n_runs > 1 else np.zeros(len(self.times))
-
-    @property
-    def train_loss_mean(self) -> Optional[np.ndarray]:
-        return None if self.train_loss is None else self.train_loss.mean(axis=0)
-
-    @property
-    def train_loss_sem(self) -> Optional[np.ndarray]:
-        return None if self.train_loss is None else self._sem(self.train_loss)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """JSON-ready summary: times, means and standard errors (null where undefined)."""
-
-        def clean(x: Optional[np.ndarray]) -> Optional[List[Optional[float]]]:
-            if x is None:
-                return None
-            return [None if not math.isfinite(v) else float(v) for v in np.asarray(x, float)]
-
-        out: Dict[str, Any] = {
-            "times": [float(t) for t in self.times],
-            "test_loss_mean": clean(self.test_loss_mean),
-            "test_loss_sem": clean(self.test_loss_sem),
-        }
-        if self.train_loss is not None:
-            out["train_loss_mean"] = clean(self.train_loss_mean)
-            out["train_loss_sem"] = clean(self.train_loss_sem)
-        if self.steps is not None:
-            out["steps"] = [int(s) for s in self.steps]
-        out["n_runs"] = self.n_runs
-        return out
-
-    def __repr__(self) -> str:
-        rows = [f"SimulationResult({self.method}, runs={self.n_runs}, T={len(self.times)})"]
-        idx = np.unique(np.linspace(0, len(self.times) - 1, min(6, len(self.times))).astype(int))
-        for i in idx:
-            line = f"  t={self.times[i]:<10.4g} test={self.test_loss_mean[i]:.6g}"
-            if self.train_loss is not None:
-                line += f"  train={self.train_loss_mean[i]:.6g}"
-            rows.append(line)
-        return "\n".join(rows)
-
-
-def log_spaced_steps(steps: int, n: int = 100, include_zero: bool = True) -> np.ndarray:
-    """About ``n`` distinct integer steps log-spaced in [1, steps] (plus 0)."""
-    steps = check_int("steps", steps, minimum=1)
-    grid = np.unique(np.round(np.logspace(0.0, math.log10(steps), n)).astype(np.int64))
-    if include_zero:
-        grid = np.concatenate([[0], grid])
-    return grid
 
 
 def _seed_lists(seeds: int, seed: int, projection_seed: Optional[int]) -> tuple:
@@ -148,16 +51,12 @@ def _seed_lists(seeds: int, seed: int, projection_seed: Optional[int]) -> tuple:
     return data, proj
 
 
-def _threads(threads: Optional[int]) -> int:
-    return 0 if threads is None else check_int("threads", threads, minimum=1, maximum=1024)
-
-
 def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
                 times: Optional[Iterable[float]] = None, steps: Optional[Iterable[int]] = None,
                 flow: bool = False, seeds: int = 1, seed: int = 0, ensemble: int = 1,
                 projection_seed: Optional[int] = None, threads: Optional[int] = None,
                 max_memory: Optional[float] = None, bags: int = 1,
-                momentum: Optional[float] = None) -> SimulationResult:
+                momentum: Optional[float] = None) -> LossCurve:
     """Full-batch gradient descent / gradient flow on P samples, solved exactly.
 
     Parameters
@@ -203,7 +102,7 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         ``beta w'' + w' = (1/P) Phi^T (y - Phi w)``, ``w(0) = w'(0) = 0`` (3x3 matrix exponential
         per eigenvalue). ``momentum=0`` (or None) is plain GD / flow, bitwise.
     """
-    N = problem.require_N()
+    N = problem.require_finite("simulate_gd").require_N()
     if momentum is None:
         mu = 0.0
     elif flow:
@@ -215,9 +114,9 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
     bags = check_int("bags", bags, minimum=1, maximum=4096)
     if flow:
         if steps is not None:
-            raise ValueError("steps is for discrete GD; use times with flow=True")
+            raise ParameterError("steps is for discrete GD; use times with flow=True")
         if times is None:
-            raise ValueError("times is required (gradient-flow times t >= 0)")
+            raise ParameterError("times is required (gradient-flow times t >= 0)")
         t = np.asarray(list(times), dtype=np.float64)
         _check_times(t)
         step_arr = None
@@ -225,25 +124,25 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         sim_times = t
     else:
         if lr is None:
-            raise ValueError("lr is required for discrete gradient descent (or pass flow=True)")
+            raise ParameterError("lr is required for discrete gradient descent (or pass flow=True)")
         lr_val = check_real("lr", lr, minimum=0.0, min_open=True)
         if (times is None) == (steps is None):
-            raise ValueError("pass exactly one of times (t = lr * steps) or steps")
+            raise ParameterError("pass exactly one of times (t = lr * steps) or steps")
         if steps is not None:
             step_arr = np.asarray(list(steps), dtype=np.float64)
             _check_times(step_arr, name="steps")
             if np.any(step_arr != np.round(step_arr)):
-                raise ValueError("steps must be whole numbers")
+                raise ParameterError("steps must be whole numbers")
         else:
             t = np.asarray(list(times), dtype=np.float64)
             _check_times(t)
             step_arr = np.round(t / lr_val)
         if np.any(step_arr > 1e15):
-            raise ValueError("steps must be <= 1e15")
+            raise ParameterError("steps must be <= 1e15")
         step_arr = step_arr.astype(np.int64)
         sim_times = step_arr.astype(np.float64)
     data, proj = _seed_lists(seeds, seed, projection_seed)
-    nthreads = _threads(threads)
+    nthreads = threads_arg(threads)
     EN, T = ensemble * N, len(sim_times)
     concurrent = 1 if len(data) == 1 else min(len(data), nthreads or _cpu_count())
     per_run = 8.0 * (P * EN + 3.0 * EN * EN + 2.0 * N * N + 3.0 * T * EN + T * P
@@ -256,25 +155,25 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
                                           ensemble, lr_val, bool(flow), list(sim_times), data,
                                           proj, nthreads, bags, mu)
     out_times = sim_times if flow else step_arr * lr_val
-    return SimulationResult(
-        times=np.asarray(out_times, dtype=np.float64),
-        steps=None if flow else step_arr,
-        test_loss=np.asarray(test), train_loss=np.asarray(train) if bags == 1 else None,
-        seeds=np.asarray(data),
+    return LossCurve.from_runs(
+        np.asarray(out_times, dtype=np.float64), np.asarray(test),
+        np.asarray(train) if bags == 1 else None,
+        steps=None if flow else step_arr, time_unit="time" if flow else "lr*steps",
+        model="simulation", seeds=np.asarray(data),
         method=("gradient flow" + (" with momentum" if mu else "")) if flow else
         ("heavy-ball GD" if mu else "gradient descent"),
-        params={"N": N, "P": P, "lr": lr, "flow": flow, "ensemble": ensemble, "bags": bags,
-                **({"momentum": mu} if mu else {}),
+        params={**problem.params, "N": N, "P": P, "lr": lr, "flow": flow, "ensemble": ensemble,
+                "bags": bags, **({"momentum": mu} if mu else {}),
                 "sigma": problem.sigma, "M": problem.M, "max_gram_eigenvalue": np.asarray(gmax),
-                "projection_seed": projection_seed, **problem.params},
+                "projection_seed": projection_seed},
     )
 
 
 def _check_times(t: np.ndarray, name: str = "times") -> None:
     if t.ndim != 1 or t.size == 0:
-        raise ValueError(f"{name} must be a non-empty list of numbers")
+        raise ParameterError(f"{name} must be a non-empty list of numbers")
     if not np.all(np.isfinite(t)) or np.any(t < 0):
-        raise ValueError(f"{name} must be finite and >= 0")
+        raise ParameterError(f"{name} must be finite and >= 0")
 
 
 def _cpu_count() -> int:
@@ -285,11 +184,11 @@ def _cpu_count() -> int:
 
 
 def _sgd_convention(problem: Problem, lr_convention: Optional[str]) -> bool:
-    """True for the batch-mean convention."""
+    """True for the batch-mean convention (default: the problem's)."""
     if lr_convention is None:
-        return problem.family == "bordelon"
+        return problem.lr_convention == "mean"
     if lr_convention not in ("sum", "mean"):
-        raise ValueError(f"lr_convention must be 'sum' or 'mean', got {lr_convention!r}")
+        raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {lr_convention!r}")
     return lr_convention == "mean"
 
 
@@ -302,7 +201,7 @@ def sgd_stability_bound(problem: Problem, batch: int = 1, *, seed: int = 0,
     feature covariance, ``g (B+1) s_max < 2`` and ``sum_k g s_k / (2 - g (B+1) s_k) < 1``
     (the kernel norm of the Volterra equation, plrf.md 1.3).
     """
-    N = problem.require_N()
+    N = problem.require_finite("sgd_stability_bound").require_N()
     batch = check_int("batch", batch, minimum=1)
     seed = check_int("seed", seed, minimum=0, maximum=_MAX_SEED)
     s, _, _ = _core.sgd_setup(problem.lam, problem.wstar, N, seed, 0)
@@ -314,7 +213,7 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
                  times: Optional[Iterable[int]] = None, n_checkpoints: int = 100,
                  seeds: int = 1, seed: int = 0, projection_seed: Optional[int] = None,
                  lr_convention: Optional[str] = None,
-                 threads: Optional[int] = None) -> SimulationResult:
+                 threads: Optional[int] = None) -> LossCurve:
     """One-pass SGD with batch ``batch`` and fresh Gaussian samples every step, from w = 0.
 
     Parameters
@@ -323,7 +222,8 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
         Learning rate. Convention ``"sum"`` (Paquette et al.):
         ``theta <- theta - lr * sum_{i<=B} phi_i (phi_i . theta - y_i)``; ``"mean"`` (Bordelon et al.
         eq. 142, and the Paquette reference code): the same with lr / B. Default: the problem's
-        family (mean for Bordelon, sum otherwise); identical for B = 1.
+        :attr:`~scalinglaws.Problem.lr_convention` (mean for ``Problem.bordelon``, sum
+        otherwise); identical for B = 1.
     steps : int
         Number of SGD steps r.
     times : sequence of int
@@ -332,7 +232,7 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
     seeds, seed, projection_seed :
         As in :func:`simulate_gd`; a fixed ``projection_seed`` runs many SGD trajectories on one W.
     """
-    N = problem.require_N()
+    N = problem.require_finite("simulate_sgd").require_N()
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     steps = check_int("steps", steps, minimum=1, maximum=10**13)
     batch = check_int("batch", batch, minimum=1, maximum=10**6)
@@ -343,18 +243,17 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
         extra = np.asarray(list(times), dtype=np.float64)
         _check_times(extra)
         if np.any(extra != np.round(extra)) or np.any(extra > steps):
-            raise ValueError(f"SGD times are step counts: whole numbers in [0, steps={steps}]")
+            raise ParameterError(f"SGD times are step counts: whole numbers in [0, steps={steps}]")
         cps = np.unique(np.concatenate([cps, extra.astype(np.int64)]))
     data, proj = _seed_lists(seeds, seed, projection_seed)
     check_memory(8.0 * (3 * N * N + problem.M * 256 + len(data) * (2 * N + len(cps))),
                  f"simulate_sgd (N={N})")
     test = _core.simulate_sgd(problem.lam, problem.wstar, N, problem.sigma, batch, lr, batch_mean,
-                              steps, [int(c) for c in cps], data, proj, _threads(threads))
-    return SimulationResult(
-        times=cps.astype(np.float64), steps=cps, test_loss=np.asarray(test), train_loss=None,
-        seeds=np.asarray(data), method="one-pass SGD",
-        params={"N": N, "batch": batch, "lr": lr,
+                              steps, [int(c) for c in cps], data, proj, threads_arg(threads))
+    return LossCurve.from_runs(
+        cps.astype(np.float64), np.asarray(test), steps=cps, time_unit="steps",
+        model="simulation", seeds=np.asarray(data), method="one-pass SGD",
+        params={**problem.params, "N": N, "batch": batch, "lr": lr,
                 "lr_convention": "mean" if batch_mean else "sum", "steps": steps,
-                "sigma": problem.sigma, "M": problem.M, "projection_seed": projection_seed,
-                **problem.params},
+                "sigma": problem.sigma, "M": problem.M, "projection_seed": projection_seed},
     )

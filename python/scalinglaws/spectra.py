@@ -509,7 +509,7 @@ class SpectrumAnalysis:
         for p in Ps:
             p = check_int("P", p, minimum=1)
             res = simulate_gd(prob, p, flow=True, times=[t], seeds=seeds, seed=seed)
-            out.append(float(res.test_loss_mean[-1]))
+            out.append(float(res.test_loss[-1]))
         return np.asarray(out) / self.mean_square
 
     # ------------------------------------------------------------------ output

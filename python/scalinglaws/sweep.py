@@ -58,18 +58,29 @@ __all__ = [
     "read_toml",
 ]
 
-PointFunction = Callable[..., Mapping[str, Any]]
+PointFunction = Callable[..., Any]
 POINT_FUNCTIONS: Dict[str, PointFunction] = {}
+#: built-in point function -> the library function whose keywords it forwards
+_TARGETS: Dict[PointFunction, str] = {}
 
 
-def point_function(name: str) -> Callable[[PointFunction], PointFunction]:
-    """Register a built-in point function under ``name`` (e.g. ``"dmft.loss"``)."""
+def point_function(name: str, target: str) -> Callable[[PointFunction], PointFunction]:
+    """Register a built-in point function under ``name`` that forwards its keywords (besides the
+    problem's parameters) to the library function ``target`` ("module:function")."""
 
     def deco(fn: PointFunction) -> PointFunction:
         POINT_FUNCTIONS[name] = fn
+        _TARGETS[fn] = target
         return fn
 
     return deco
+
+
+def _target_parameters(fn: PointFunction) -> set:
+    mod, _, attr = _TARGETS[fn].partition(":")
+    target = getattr(importlib.import_module(mod), attr)
+    return {p.name for p in inspect.signature(target).parameters.values()
+            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and p.name != "problem"}
 
 
 def resolve_function(name: str) -> PointFunction:
@@ -98,75 +109,62 @@ def _problem(params: Dict[str, Any], need_size: bool = True):
                                need_size=need_size)
 
 
-@point_function("simulate.gd")
-def _simulate_gd_point(*, P: int, times: Sequence[float], lr: Optional[float] = None,
-                       flow: bool = False, seeds: int = 1, seed: int = 0, ensemble: int = 1,
-                       bags: int = 1, momentum: Optional[float] = None,
-                       projection_seed: Optional[int] = None, threads: Optional[int] = None,
-                       **problem: Any) -> Dict[str, Any]:
-    """Full-batch GD/GF (see :func:`scalinglaws.simulate_gd`); problem by either family."""
+@point_function("simulate.gd", "scalinglaws.simulate:simulate_gd")
+def _simulate_gd_point(*, P: int, times: Sequence[float], **kwargs: Any) -> Any:
+    """Full-batch GD/GF (:func:`scalinglaws.simulate_gd`); problem by either family."""
     from .simulate import simulate_gd
 
-    res = simulate_gd(_problem(problem), P, lr=lr, times=times, flow=flow, seeds=seeds, seed=seed,
-                      ensemble=ensemble, bags=bags, momentum=momentum,
-                      projection_seed=projection_seed, threads=threads)
-    return {"time": res.times, "test_loss": res.test_loss_mean, "test_loss_sem": res.test_loss_sem,
-            "train_loss": res.train_loss_mean, "train_loss_sem": res.train_loss_sem}
+    return simulate_gd(_problem(kwargs), P, times=times, **kwargs)
 
 
-@point_function("dmft.loss_curve")
-def _dmft_loss_curve_point(*, times: Sequence[float], P: Any = None, lr: Optional[float] = None,
-                           flow: bool = False, batch: Optional[int] = None,
-                           momentum: Optional[float] = None, ensemble: Any = 1, bags: Any = 1,
-                           method: str = "auto", nodes: int = 14, threads: Optional[int] = None,
-                           **problem: Any) -> Dict[str, Any]:
-    """DMFT theory curve (see :func:`scalinglaws.dmft.loss_curve`); problem by either family.
+@point_function("dmft.loss_curve", "scalinglaws.dmft:loss_curve")
+def _dmft_loss_curve_point(*, times: Sequence[float], P: Any = None, **kwargs: Any) -> Any:
+    """DMFT theory curve (:func:`scalinglaws.dmft.loss_curve`); problem by either family.
     ``P``, ``N``, ``ensemble`` and ``bags`` may be the string ``"inf"`` in TOML."""
     from . import dmft
+    from ._validate import check_size
 
-    def size(v: Any) -> Any:
-        return math.inf if isinstance(v, str) and v.strip().lower() in ("inf", "infinity") else v
-
-    N = size(problem.pop("N", None))
-    if N is not None and not (isinstance(N, float) and math.isinf(N)):
-        problem["N"] = N            # a finite N belongs to the problem; inf is passed as N=
-    c = dmft.loss_curve(_problem(problem, need_size=False), size(P), times, lr=lr, flow=flow, batch=batch,
-                        momentum=momentum, N=N, ensemble=size(ensemble), bags=size(bags),
-                        method=method, nodes=nodes, threads=threads)
-    return {"time": c.times, "test_loss": c.test_loss, "train_loss": c.train_loss}
+    N = kwargs.pop("N", None)
+    if N is not None and not math.isinf(check_size("N", N)):
+        kwargs["N"] = N             # a finite N belongs to the problem; inf is passed as N=
+        N = None
+    problem = _problem(kwargs, need_size=False)
+    return dmft.loss_curve(problem, P, times, N=N, **kwargs)
 
 
-@point_function("plrf.loss_curve")
-def _plrf_loss_curve_point(*, alpha: float, beta: float, v: Any, d: int, lr: float, steps: int,
-                           batch: int = 1, lr_convention: str = "sum", empirical: bool = False,
-                           seed: int = 0, n_checkpoints: int = 100,
-                           threads: Optional[int] = None) -> Dict[str, Any]:
-    """Volterra loss curve P(r) of Paquette et al. (see :func:`scalinglaws.plrf.loss_curve`):
-    deterministic equivalent, or the exact curve of the W drawn with ``seed`` (``empirical``).
-    ``v`` may be ``"inf"``. The time axis is the step count r; ``flops`` = B d r."""
+@point_function("plrf.loss_curve", "scalinglaws.plrf:loss_curve")
+def _plrf_loss_curve_point(*, lr: float, steps: int, **kwargs: Any) -> Any:
+    """Volterra loss curve of one-pass SGD (:func:`scalinglaws.plrf.loss_curve`); problem by
+    either family (``v`` or ``M`` may be ``"inf"``). The time axis is the step count r;
+    ``flops`` = B d r."""
     from . import plrf
 
-    vv = math.inf if isinstance(v, str) and v.strip().lower() in ("inf", "infinity") else v
-    c = plrf.loss_curve(alpha, beta, vv, d, lr, steps, batch=batch, lr_convention=lr_convention,
-                        empirical=empirical, seed=seed, n_checkpoints=n_checkpoints,
-                        threads=threads)
-    return {"time": c.steps, "test_loss": c.loss, "flops": c.flops}
+    return plrf.loss_curve(_problem(kwargs), lr=lr, steps=steps, **kwargs)
 
 
-@point_function("simulate.sgd")
-def _simulate_sgd_point(*, lr: float, steps: int, batch: int = 1,
-                        times: Optional[Sequence[int]] = None, n_checkpoints: int = 100,
-                        seeds: int = 1, seed: int = 0, projection_seed: Optional[int] = None,
-                        lr_convention: Optional[str] = None, threads: Optional[int] = None,
-                        **problem: Any) -> Dict[str, Any]:
-    """One-pass SGD (see :func:`scalinglaws.simulate_sgd`); problem by either family."""
+@point_function("simulate.sgd", "scalinglaws.simulate:simulate_sgd")
+def _simulate_sgd_point(*, lr: float, steps: int, **kwargs: Any) -> Any:
+    """One-pass SGD (:func:`scalinglaws.simulate_sgd`); problem by either family."""
     from .simulate import simulate_sgd
 
-    res = simulate_sgd(_problem(problem), lr, steps, batch=batch, times=times,
-                       n_checkpoints=n_checkpoints, seeds=seeds, seed=seed,
-                       projection_seed=projection_seed, lr_convention=lr_convention,
-                       threads=threads)
-    return {"time": res.times, "test_loss": res.test_loss_mean, "test_loss_sem": res.test_loss_sem}
+    return simulate_sgd(_problem(kwargs), lr, steps, **kwargs)
+
+
+def curve_outputs(curve: Any) -> Dict[str, Any]:
+    """A point function's result as a record's outputs: a :class:`~scalinglaws.LossCurve` gives
+    ``time``, ``test_loss`` and, where defined, ``test_loss_sem``, ``train_loss``,
+    ``train_loss_sem`` and ``flops`` (step-count curves); a dict is taken as it is."""
+    from .results import LossCurve
+
+    if not isinstance(curve, LossCurve):
+        return dict(curve)
+    out: Dict[str, Any] = {"time": curve.times, "test_loss": curve.test_loss}
+    for name in ("test_loss_sem", "train_loss", "train_loss_sem"):
+        if getattr(curve, name) is not None:
+            out[name] = getattr(curve, name)
+    if curve.time_unit == "steps" and curve.model == "plrf":
+        out["flops"] = curve.flops
+    return out
 
 
 _PROBLEM_KEYS = {"a", "b", "M", "N", "alpha", "beta", "v", "d", "sigma", "normalize"}
@@ -178,9 +176,18 @@ def check_parameters(fn: PointFunction, params: Mapping[str, Any], name: str) ->
     accepted = {p.name for p in sig.parameters.values()
                 if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
     var_kw = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
-    allowed = accepted | (_PROBLEM_KEYS if var_kw and fn in POINT_FUNCTIONS.values() else set())
+    allowed = accepted
+    if fn in _TARGETS:
+        allowed = accepted | _PROBLEM_KEYS | _target_parameters(fn)
     if var_kw and fn not in POINT_FUNCTIONS.values():
         return  # user function takes **kwargs: anything goes
+    if fn in _TARGETS:
+        bord = sorted(set(params) & {"a", "b", "M", "N"})
+        paq = sorted(set(params) & {"alpha", "beta", "v", "d"})
+        if bord and paq:
+            raise ValueError(f"mix of parameter families for sweep function {name!r}: "
+                             f"{', '.join(bord)} (Bordelon et al.) with {', '.join(paq)} "
+                             "(Paquette et al.); use one family")
     unknown = sorted(set(params) - allowed)
     if unknown:
         raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for sweep function {name!r} "
@@ -323,7 +330,7 @@ def _run_point(function: str, params: Dict[str, Any], single_thread: bool) -> Di
             kwargs["threads"] = 1
         out = fn(**kwargs)
         outputs: Dict[str, Any] = {}
-        for k, v in dict(out).items():
+        for k, v in curve_outputs(out).items():
             arr = np.asarray(v, dtype=np.float64) if v is not None else None
             if arr is None:
                 continue

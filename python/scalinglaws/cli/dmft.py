@@ -79,11 +79,11 @@ def _size(value: float) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import dmft
+    from ..errors import ConvergenceError
 
     try:
         return _run(args)
-    except dmft.DmftSolveError as exc:  # solver failures: one line, non-zero exit
+    except ConvergenceError as exc:  # solver failures: one line, non-zero exit
         raise CliError(f"theory solver failed: {exc}") from None
 
 

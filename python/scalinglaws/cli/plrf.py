@@ -7,6 +7,7 @@ batch-SUM convention (theta -= gamma sum_i grad_i), as in ``scalinglaws simulate
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from . import CliError, emit
@@ -21,19 +22,28 @@ EXAMPLES = """examples:
 """
 
 
-def _size(args: argparse.Namespace) -> Any:
+def _problem(args: argparse.Namespace) -> Any:
+    from ..problem import Problem
+
     if args.v is None or args.d is None:
         raise CliError("--v and --d are required")
-    return args.v, args.d
+    v = args.v if math.isinf(args.v) else int(args.v)
+    beta = args.beta
+    if beta is None:  # the spectrum alone does not depend on the target
+        beta = max(0.5, 1.0 - args.alpha)
+    return Problem.paquette(args.alpha, beta, v, args.d)
 
 
 def run_spectrum(args: argparse.Namespace) -> int:
     from ..plrf import deterministic_spectrum
 
-    v, d = _size(args)
-    spec = deterministic_spectrum(args.alpha, v, d, args.beta, points_per_bump=args.points_per_bump,
+    problem = _problem(args)
+    v, d = args.v, args.d
+    spec = deterministic_spectrum(problem, points_per_bump=args.points_per_bump,
                                   threads=args.threads)
     out = spec.to_dict()
+    if args.beta is None:  # no target given: no rho-weights, no limit loss
+        out["rho"], out["limit_loss"] = None, None
     text = (f"deterministic spectrum alpha={args.alpha} beta={args.beta} v={v} d={d}\n"
             f"  lambda_max={spec.eigenvalues[0]:.6g} lambda_min(edge)={spec.lambda_min:.6g} "
             f"limit_loss={out['limit_loss']}")
@@ -44,18 +54,19 @@ def run_spectrum(args: argparse.Namespace) -> int:
 def run_loss(args: argparse.Namespace) -> int:
     from ..plrf import loss_curve
 
-    v, d = _size(args)
+    problem = _problem(args)
     if args.empirical:
-        if isinstance(v, float) and v == float("inf"):
+        if problem.infinite:
             raise CliError("--empirical needs a finite --v")
-        v = int(v)
     elif args.seed is not None:
         raise CliError("--seed is only used with --empirical")
-    curve = loss_curve(args.alpha, args.beta, v, d, args.lr, args.steps, batch=args.batch,
+    curve = loss_curve(problem, lr=args.lr, steps=args.steps, batch=args.batch,
                        lr_convention=args.lr_convention, empirical=args.empirical,
                        seed=args.seed or 0, n_checkpoints=args.checkpoints, threads=args.threads)
-    text = "\n".join(f"{int(s):>12d}  {p:.8g}" for s, p in zip(curve.steps, curve.loss))
-    emit(curve.to_dict(), args.json, "step          P (no 1/2)\n" + text)
+    steps = [int(s) for s in curve.times]
+    loss = [float(x) for x in curve.test_loss]
+    text = "\n".join(f"{s:>12d}  {p:.8g}" for s, p in zip(steps, loss))
+    emit({"steps": steps, "loss": loss}, args.json, "step          P (no 1/2)\n" + text)
     return 0
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, Dict
 
 import numpy as np
 
@@ -81,7 +81,18 @@ def register(sub: Any) -> None:
 
 
 def _print(res: Any, as_json: bool) -> int:
-    emit(res.to_dict(), as_json, text=repr(res))
+    """The simulation's JSON contract: times, test_loss_mean, test_loss_sem (null for one run),
+    train_loss_mean/sem (GD with one data set), steps (discrete), n_runs."""
+    d = res.to_dict()
+    out: Dict[str, Any] = {"times": d["times"], "test_loss_mean": d["test_loss"],
+                           "test_loss_sem": d.get("test_loss_sem", [None] * len(d["times"]))}
+    if res.train_loss is not None:
+        out["train_loss_mean"] = d["train_loss"]
+        out["train_loss_sem"] = d.get("train_loss_sem", [None] * len(d["times"]))
+    if res.steps is not None:
+        out["steps"] = d["steps"]
+    out["n_runs"] = res.n_runs
+    emit(out, as_json, text=repr(res))
     return 0
 
 

@@ -24,6 +24,9 @@ import numpy as np
 
 __all__ = ["FigureSpec", "FIGURES", "register_figure", "reproduce", "figure_ids"]
 
+#: the modules that register the papers' figures (on import)
+_BUILTIN = ("bordelon2024", "bordelon2024_white", "paquette2024", "paquette2024_fronts")
+
 
 @dataclass(frozen=True)
 class FigureSpec:
@@ -77,12 +80,8 @@ def _load_builtin_figures() -> None:
     """Import the modules that register figures (they register on import)."""
     import importlib
 
-    for name in ("dmft_figures", "plrf_figures"):
-        try:
-            importlib.import_module(f"{__package__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{name}":
-                raise
+    for name in _BUILTIN:
+        importlib.import_module(f"{__package__}.{name}")
 
 
 def figure_ids() -> List[str]:
@@ -101,7 +100,7 @@ def reproduce(id: str, out: Union[str, Path] = ".", *, quick: bool = False) -> D
     t0 = time.perf_counter()
     data = spec.data(quick)
     elapsed = time.perf_counter() - t0
-    from .plotting import pyplot
+    from ..plotting import pyplot
 
     plt = pyplot()
     fig = plt.figure(figsize=spec.figsize)
@@ -126,7 +125,7 @@ def reproduce(id: str, out: Union[str, Path] = ".", *, quick: bool = False) -> D
             "scalars": {k: v for k, v in data.items()
                         if isinstance(v, (int, float, str, bool)) and not isinstance(v, np.ndarray)},
             "arrays": {k: list(v.shape) for k, v in arrays.items()}}
-    from . import __version__
+    from .. import __version__
 
     meta["version"] = __version__
     (out / f"{id}.json").write_text(json.dumps(meta, indent=1, default=float))

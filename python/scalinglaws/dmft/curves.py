@@ -1,0 +1,337 @@
+"""DMFT loss curves L(t), Lhat(t) and the train-test gap (theory page "DMFT", sections "Contour
+route", "T x T recipe" and "One-pass SGD")."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+
+import numpy as np
+
+from .._backend import _core
+from .._validate import check_int, check_real, threads_arg
+from ..errors import ConvergenceError, ParameterError
+from ..problem import Problem
+from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
+                      finite, inv, size, times_array)
+from ..results import LossCurve
+from .contour import check_contour_lr, momentum_contour_ok, spectral_edge
+from .recipe import recipe, toeplitz_lower
+
+__all__ = ["loss_curve", "train_test_gap"]
+
+
+def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optional[float] = None,
+               flow: bool = False, batch: Optional[int] = None, N: Size = None,
+               momentum: Optional[float] = None, method: str = "auto", nodes: int = 14,
+               threads: Optional[int] = None, max_recipe_steps: int = 2000, ensemble: Size = 1,
+               bags: Size = 1, lr_convention: Optional[str] = None) -> LossCurve:
+    """Test and train loss of the DMFT theory at the given times.
+
+    Parameters
+    ----------
+    problem : Problem
+        Spectrum ``lam``, target ``wstar``, label noise ``sigma`` and (default) model size ``N``.
+    P : int or math.inf
+        Number of training samples (ignored for one-pass SGD).
+    times : sequence of float
+        GD: ``t = lr * steps`` (rounded to whole steps, as :func:`simulate_gd`); flow: ``t``;
+        SGD (``batch`` given): step counts.
+    lr : float
+        Learning rate (discrete GD / SGD). Not used with ``flow=True``.
+    flow : bool
+        Gradient flow instead of discrete GD.
+    batch : int
+        One-pass SGD with this batch size (fresh samples every step; ``P`` is not used). Times
+        are step counts. Default route (``method="auto"`` or ``"volterra"``): the exact
+        expected-loss recursion (Volterra equation) on the deterministic-equivalent spectrum of
+        the projected covariance (:func:`scalinglaws.plrf.loss_curve`), any number of steps at a
+        cost that grows like log(steps). ``method="recipe"``: the DMFT one-pass SGD recipe
+        (Bordelon et al. eqs. 142-144; cost O(M T^2), steps <= ``max_recipe_steps``). The
+        recipe's closure treats the batch noise to leading order only: it is accurate for
+        lr x lambda_max(K) << 1, and underestimates the loss at moderate learning rates (about 6%
+        after one step at batch 1, lr = 0.3); prefer the default.
+    lr_convention : "mean" | "sum"
+        One-pass SGD: ``lr`` averages (``"mean"``, Bordelon et al. eq. 142) or sums the batch.
+        Default: :attr:`Problem.lr_convention` (mean for ``Problem.bordelon``).
+    N : int or math.inf
+        Overrides ``problem.N``.
+    momentum : float
+        Discrete GD: heavy-ball coefficient mu in [0, 1) (App. K.2, eqs. 139-141):
+        ``b(n) = v4(n) + mu b(n-1)``, ``v0(n+1) = v0(n) - lr b(n)``, ``b(-1) = 0``, reported at
+        ``t = lr * n`` (as without momentum; the effective step is ``lr/(1-mu)``). Stable iff
+        ``lr u < 2 (1 + mu)`` for every eigenvalue u of K. Flow: continuous momentum beta >= 0,
+        ``beta v0'' + v0' = -v4`` with ``v0(0) = w*``, ``v0'(0) = 0`` (eqs. 137-138; contour
+        only). Not available for one-pass SGD.
+    method : "auto" | "contour" | "recipe" | "volterra"
+        ``volterra``: one-pass SGD only (see ``batch``). ``contour``: fixed-Talbot 2-D inversion (fast, any t; GD needs steps >= nodes/2).
+        ``recipe``: the paper's T x T recipe (exact for discrete GD; cost O(M T^2) with T = steps).
+        ``auto``: GD/flow use the contour, except GD steps < 2 * nodes which use the recipe. With
+        momentum the contour must also enclose the (complex) singularities of the transfer
+        functions (see :func:`_momentum_contour_ok`); steps where it does not use the recipe.
+    nodes : int
+        Talbot nodes on the upper half contour. Measured relative error against the exact
+        T x T recipe: ~2e-8 (12 nodes), ~1e-9 (14, default), ~1e-10 (16); cost grows as nodes^2.
+    ensemble, bags : int or math.inf
+        E independent projections ``A_e`` and B independent data sets ``Psi_b`` (each of P
+        samples, each shared by all E members; label noise shared within a data set): the loss
+        of the averaged predictor ``v0bar = (1/EB) sum_{e,b} v0_{e,b}`` (App. H, eqs. 108-113;
+        :func:`scalinglaws.simulate_gd` with ``ensemble=E, bags=B``). Per mode,
+        ``<v0bar v0bar'> = H H' [w*^2 + (1/(N E)) ((1/B) C3 + (1-1/B) C3x)
+        + (lambda_k/(P B)) R3 R3' ((1/E) C1 + (1-1/E) C1x)]`` with the cross-system correlations
+        of eq. 110 (C0x across members on one data set, C2x across data sets of one member).
+        E = B = 1 is the single model; E, B = inf gives :func:`irreducible_bias`. Full-batch GD
+        and flow only (not with ``batch``). ``train_loss`` is then the training loss of the
+        E-member average on the shared data set for B = 1, and None for B > 1 (no single
+        training set).
+
+    Returns
+    -------
+    LossCurve
+        ``test_loss`` has no 1/2 and no sigma^2 floor; ``train_loss`` has no 1/2 and includes the
+        label noise (as the simulator); None for one-pass SGD and for bagging with B > 1. Time
+        unit ``"lr*steps"`` (GD), ``"time"`` (flow) or ``"steps"`` (SGD).
+
+    Examples
+    --------
+    >>> import scalinglaws as sl
+    >>> p = sl.Problem.bordelon(a=1.5, b=1.25, M=2048, N=128)
+    >>> c = sl.dmft.loss_curve(p, 512, [1, 10, 100], lr=0.5)
+    >>> c.time_unit, c.test_loss.shape
+    ('lr*steps', (3,))
+    """
+    if not isinstance(problem, Problem):
+        raise ParameterError(f"problem must be a scalinglaws.Problem, got {type(problem).__name__}")
+    if batch is None:
+        check_problem(problem)
+    Nv = size("N", N, problem.N)
+    t = times_array(times)
+    nodes = check_int("nodes", nodes, minimum=4, maximum=200)
+    if method not in ("auto", "contour", "recipe", "volterra"):
+        raise ParameterError(f"method must be 'auto', 'contour', 'recipe' or 'volterra', got "
+                             f"{method!r}")
+    if method == "volterra" and batch is None:
+        raise ParameterError("method='volterra' is the one-pass SGD route: give batch=")
+    mu = check_momentum(momentum, flow)
+    lam, w2 = problem.lam, problem.wstar**2
+    sigma2 = problem.sigma**2
+    L0 = float(np.sum(lam * w2))
+    th = threads_arg(threads)
+    Ev = size("ensemble", ensemble)
+    Bv = size("bags", bags)
+    invE, invB = inv(Ev), inv(Bv)
+    ens = {"ensemble": Ev, "bags": Bv}
+    if batch is not None:
+        if Ev != 1 or Bv != 1:
+            raise ParameterError("ensemble and bags are for full-batch GD / gradient flow; drop batch")
+        if flow:
+            raise ParameterError("batch (one-pass SGD) is discrete-time; drop flow")
+        if mu != 0.0:
+            raise ParameterError("momentum is not available for one-pass SGD (batch)")
+        return _sgd_curve(problem, t, lr=lr, batch=batch, N=Nv, method=method,
+                          lr_convention=lr_convention, max_recipe_steps=max_recipe_steps,
+                          threads=threads)
+    if lr_convention is not None:
+        raise ParameterError("lr_convention applies to one-pass SGD (batch=...) only")
+    Pv = size("P", P)
+    if flow:
+        if lr is not None:
+            raise ParameterError("lr is for discrete GD; drop it with flow=True")
+        if method == "recipe":
+            raise ParameterError("the T x T recipe is for discrete GD; use method='contour' for flow")
+        test = np.full(t.size, L0)
+        train = np.full(t.size, L0 + sigma2)
+        pos = t > 0
+        if np.any(pos):
+            if mu != 0.0:
+                ok = momentum_contour_ok(problem, Nv, Pv, t[pos], nodes, beta=mu)
+                if not np.all(ok):
+                    raise ParameterError(
+                        f"continuous momentum beta = {mu:g}: the Talbot contour does not enclose "
+                        f"the oscillatory singularities (beta * max eigenvalue(K) > 1/4) at "
+                        f"t = {t[pos][~ok][0]:g}; use a smaller beta, larger nodes, or t >> beta")
+            a, b = _core.dmft_loss_curve(lam, w2, inv(Nv), inv(Pv), sigma2, list(t[pos]), True,
+                                         0.0, nodes, th, invE, invB, mu)
+            test[pos] = a
+            train[pos] = b
+        params = {"N": Nv, "P": Pv, "flow": True, "nodes": nodes, **ens}
+        if mu != 0.0:
+            params["momentum"] = mu
+        return LossCurve(times=t, test_loss=finite("test_loss", test),
+                         train_loss=finite("train_loss", train) if Bv == 1 else None,
+                         time_unit="time", model="dmft", method="contour",
+                         params={**problem.params, **params})
+    if lr is None:
+        raise ParameterError("lr is required for discrete GD (or pass flow=True)")
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    check_stable(lam, lr, mu)
+    if mu != 0.0:
+        # the finite-size spectrum of K reaches beyond max(lambda): check heavy-ball stability
+        # on its DMFT edge up front (the recipe would otherwise only find the divergence late)
+        u_max = spectral_edge(problem, Nv, Pv)
+        if lr * u_max >= 2.0 * (1.0 + mu):
+            raise ParameterError(f"lr = {lr:g} is unstable for heavy-ball GD with momentum = {mu:g}: "
+                             f"the DMFT spectrum of K reaches u = {u_max:.4g} and stability "
+                             f"needs lr * u < 2 (1 + momentum), i.e. lr < {2 * (1 + mu) / u_max:.4g}")
+    steps = np.round(t / lr).astype(np.int64)
+    test = np.empty(t.size)
+    train = np.empty(t.size)
+    if method == "recipe":
+        use_recipe = np.ones(t.size, bool)
+    elif method == "contour":
+        use_recipe = steps == 0
+        if np.any((steps > 0) & (steps < (nodes + 1) // 2)):
+            raise ParameterError(f"method='contour' needs >= {(nodes + 1) // 2} steps for discrete GD")
+        if mu != 0.0:
+            ok = momentum_contour_ok(problem, Nv, Pv, steps[~use_recipe].astype(float), nodes,
+                                      lr=lr, mu=mu, u_max=u_max)
+            if not np.all(ok):
+                raise ParameterError(
+                    f"method='contour' with momentum = {mu:g}: the Talbot contour does not "
+                    f"enclose the complex poles of heavy-ball GD at step "
+                    f"{int(steps[~use_recipe][~ok][0])} (they contribute ~ momentum^(steps/2)); "
+                    "use method='recipe' or 'auto', or more nodes")
+    else:
+        use_recipe = steps < 2 * nodes
+        if not np.all(use_recipe):
+            if mu != 0.0:
+                idx = np.flatnonzero(~use_recipe)
+                ok = momentum_contour_ok(problem, Nv, Pv, steps[idx].astype(float), nodes,
+                                          lr=lr, mu=mu, u_max=u_max)
+                use_recipe[idx[~ok]] = True
+                limit = min(max_recipe_steps, AUTO_MOMENTUM_RECIPE_STEPS)
+                if np.any(use_recipe) and int(steps[use_recipe].max()) > limit:
+                    raise ParameterError(
+                        f"momentum = {mu:g}, lr = {lr:g}: the contour does not enclose the "
+                        f"heavy-ball poles up to step {int(steps[use_recipe].max())}, and the exact "
+                        f"recipe there needs ~T sweeps of T x T products (minutes beyond "
+                        f"{limit} steps at high momentum). Ask for later times, or pass "
+                        "method='recipe' (with max_recipe_steps) to run it anyway")
+            else:
+                try:
+                    check_contour_lr(problem, Nv, Pv, lr)
+                except ValueError:
+                    # lr * max eig(K) >= 1: the contour does not apply; the recipe is exact
+                    if int(steps.max()) > max_recipe_steps:
+                        raise
+                    use_recipe = np.ones(t.size, bool)
+    if np.any(use_recipe):
+        T = int(steps[use_recipe].max()) + 1
+        if T - 1 > max_recipe_steps:
+            raise ParameterError(f"the T x T recipe is limited to max_recipe_steps={max_recipe_steps} "
+                             f"steps (asked {T - 1}); use method='contour'")
+        a, b = recipe(lam, w2, inv(Nv), inv(Pv), sigma2, lr, T, momentum=mu, invE=invE,
+                       invB=invB)
+        test[use_recipe] = a[steps[use_recipe]]
+        train[use_recipe] = b[steps[use_recipe]]
+    cont = ~use_recipe
+    if np.any(cont):
+        if mu == 0.0:
+            check_contour_lr(problem, Nv, Pv, lr)
+        a, b = _core.dmft_loss_curve(lam, w2, inv(Nv), inv(Pv), sigma2,
+                                     [float(n) for n in steps[cont]], False, lr, nodes, th,
+                                     invE, invB, mu)
+        test[cont] = a
+        train[cont] = b
+    mixed = "recipe (< 2 nodes steps) + contour" if mu == 0.0 else \
+        "recipe (momentum poles outside the contour) + contour"
+    used = "recipe" if np.all(use_recipe) else ("contour" if not np.any(use_recipe) else mixed)
+    params = {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes, **ens}
+    if mu != 0.0:
+        params["momentum"] = mu
+    return LossCurve(times=steps * lr, test_loss=finite("test_loss", test),
+                     train_loss=finite("train_loss", train) if Bv == 1 else None, steps=steps,
+                     time_unit="lr*steps", model="dmft", method=used,
+                     params={**problem.params, **params})
+
+
+
+def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: float,
+                   N: Size = None, momentum: Optional[float] = None,
+                   max_recipe_steps: int = 2000) -> np.ndarray:
+    """Test minus train loss ``L(t) - Lhat(t)`` from eq. 18 (App. E, eqs. 84-85), discrete GD.
+
+    Evaluated from the data response R0,2 and the train correlation C1 of the T x T recipe (not
+    from C0; since C1 = R1 (C0 + sigma^2) R1^T with R1 = (I - R0,2/P)^-1 this is an identity of
+    the recipe, so it equals test - train of :func:`loss_curve` to round-off). In discrete time the field on the training points obeys
+    ``v1 = u1 + (1/P) R0,2 v1`` (eq. 84, R0,2 strictly lower triangular), with
+    ``<u1 u1^T> = C0 + sigma^2 1 1^T`` and ``<v1 v1^T> = C1``, so
+    ``C0 + sigma^2 = (I - R0,2/P) C1 (I - R0,2/P)^T``, i.e. at time step n
+
+        L(n) - Lhat(n) = -(2/P) sum_{n'<n} R0,2(n,n') C1(n,n')
+                         + (1/P^2) sum_{n',m'<n} R0,2(n,n') R0,2(n,m') C1(n',m') - sigma^2
+
+    (eq. 18 with the integrals as sums over steps; noise-free it is eq. 18 exactly; the test loss
+    excludes and the train loss includes the label noise). Times are ``t = lr * steps`` (rounded);
+    ``momentum`` = heavy-ball mu as in :func:`loss_curve`. P finite; no 1/2. Cost: the recipe,
+    so ``steps <= max_recipe_steps``.
+    """
+    problem = check_problem(problem)
+    Pv = size("P", P)
+    if Pv == INF:
+        raise ParameterError("P must be finite for the train-test gap (it vanishes at P = inf)")
+    Nv = size("N", N, problem.N)
+    t = times_array(times)
+    mu = check_momentum(momentum, False)
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    check_stable(problem.lam, lr, mu)
+    steps = np.round(t / lr).astype(np.int64)
+    T = int(steps.max()) + 1
+    if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
+        raise ParameterError(f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="
+                         f"{max_recipe_steps} steps (asked {T - 1})")
+    _, _, ex = recipe(problem.lam, problem.wstar**2, inv(Nv), 1.0 / Pv, problem.sigma**2, lr,
+                       T, momentum=mu, full=True)
+    R = toeplitz_lower(ex["R02"])       # R0,2(n, n') = R02[n - n'], zero for n' >= n
+    C1 = ex["C1"]
+    RC = R @ C1
+    first = np.einsum("ij,ij->i", R, C1)          # sum_n' R0,2(n,n') C1(n,n')
+    second = np.einsum("ij,ij->i", RC, R)         # sum_n',m' R0,2(n,n') C1(n',m') R0,2(n,m')
+    gap = -2.0 / Pv * first + second / Pv**2 - problem.sigma**2
+    out = gap[steps]
+    if not np.all(np.isfinite(out)):
+        raise ConvergenceError("train_test_gap: non-finite values (solver failure)")
+    return out
+
+
+def _sgd_curve(problem: Problem, t: np.ndarray, *, lr: Optional[float], batch: int, N: float,
+               method: str, lr_convention: Optional[str], max_recipe_steps: int,
+               threads: Optional[int]) -> LossCurve:
+    """One-pass SGD: the Volterra route (default) or the DMFT recipe (``method="recipe"``)."""
+    from ..plrf.volterra import loss_curve as volterra_curve
+
+    batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    if lr is None:
+        raise ParameterError("lr is required for one-pass SGD")
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    conv = problem.lr_convention if lr_convention is None else lr_convention
+    if conv not in ("sum", "mean"):
+        raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {conv!r}")
+    if np.any(t != np.round(t)):
+        raise ParameterError("SGD times are step counts (whole numbers)")
+    if np.any(t > 1e15):
+        raise ParameterError(f"SGD times must be <= 1e15 steps, got {t.max():g}")
+    steps = t.astype(np.int64)
+    if method == "contour":
+        raise ParameterError("one-pass SGD has no contour route: use method='auto' (Volterra) "
+                             "or 'recipe'")
+    if method == "recipe":
+        check_problem(problem)
+        T = int(steps.max()) + 1
+        if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
+            raise ParameterError(f"the SGD recipe is limited to max_recipe_steps="
+                                 f"{max_recipe_steps} steps (asked {T - 1}); the default "
+                                 "method='auto' (Volterra) has no limit")
+        lr_mean = lr if conv == "mean" else lr * batch
+        test, _ = recipe(problem.lam, problem.wstar**2, inv(N), 0.0, problem.sigma**2, lr_mean, T,
+                         batch=batch)
+        return LossCurve(times=t, test_loss=finite("test_loss", test[steps]), steps=steps,
+                         time_unit="steps", model="dmft", method="recipe (SGD)",
+                         params={**problem.params, "N": N, "batch": batch, "lr": lr,
+                                 "lr_convention": conv})
+    top = int(steps.max())
+    c = volterra_curve(problem, lr=lr, steps=max(top, 1), batch=batch, lr_convention=conv,
+                       checkpoints=np.unique(steps), N=N, threads=threads)
+    return LossCurve(times=t, test_loss=finite("test_loss", np.interp(t, c.times, c.test_loss)),
+                     steps=steps, time_unit="steps", model="dmft", method=c.method,
+                     params={**c.params, "N": N})

@@ -1,0 +1,115 @@
+"""The numerical compute-optimal frontier of the DMFT theory (Bordelon et al. Fig. 4, App. N)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+
+import numpy as np
+
+from .._backend import _core
+from .._validate import check_int, check_real, threads_arg
+from ..errors import ConvergenceError, ParameterError
+from ..problem import Problem
+from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
+                      finite, inv, size, times_array)
+from .curves import loss_curve
+
+__all__ = ["Frontier", "compute_optimal_frontier"]
+
+
+@dataclass
+class Frontier:
+    """Numerical compute-optimal frontier: ``L*(C) = min_N L(t = C/N, N)``.
+
+    ``exponent`` is the fitted positive exponent of ``L* ~ C^-exponent`` with its 95% confidence
+    interval ``ci`` (least squares in log-log over ``fit_range``); ``n_exponent`` fits the optimal
+    N ~ C^n_exponent."""
+
+    compute: np.ndarray
+    loss: np.ndarray
+    best_N: np.ndarray
+    exponent: float
+    ci: tuple
+    n_exponent: float
+    fit_range: tuple
+    curves: Dict[float, np.ndarray] = field(default_factory=dict)
+
+
+def _fit_slope(x: np.ndarray, y: np.ndarray) -> tuple:
+    from scipy import stats
+
+    res = stats.linregress(x, y)
+    n = x.size
+    tq = stats.t.ppf(0.975, n - 2) if n > 2 else float("nan")
+    return res.slope, (res.slope - tq * res.stderr, res.slope + tq * res.stderr)
+
+
+def _problem_for_width(problem: Problem, N: int, features_per_width: Optional[float]) -> Problem:
+    """``problem`` itself, or (``features_per_width = c``) the same power-law family rebuilt with
+    ``M = ceil(c N)`` features."""
+    if features_per_width is None:
+        return problem
+    if problem.family != "bordelon":
+        raise ParameterError("features_per_width needs a Problem.bordelon power-law problem "
+                         f"(got family {problem.family!r})")
+    pr = problem.params
+    return Problem.bordelon(pr["a"], pr["b"], int(math.ceil(features_per_width * N)), N,
+                            sigma=pr["sigma"], normalize=pr["normalize"])
+
+
+def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = INF,
+                             t_max: float = 1e5, t_min: float = 1.0, n_times: int = 120,
+                             flow: bool = True, lr: Optional[float] = None,
+                             fit_range: Optional[tuple] = None,
+                             features_per_width: Optional[float] = None,
+                             threads: Optional[int] = None) -> Frontier:
+    """Pareto frontier of the theory test loss over compute ``C = N t`` (Fig. 4, App. N).
+
+    Theory curves L(t; N) (default P = inf, gradient flow) on ``n_times`` log-spaced times in
+    [``t_min``, ``t_max``] for each N in ``Ns``; the frontier ``min_N L`` on a common log grid of C;
+    the exponent fitted over ``fit_range`` = (C_lo, C_hi) (default: the C range where the optimal N
+    is strictly inside the N grid). Loss without 1/2.
+
+    ``features_per_width = c`` rebuilds the power-law problem with ``M = ceil(c N)`` features for
+    each N (instead of one fixed M). This is the only well-defined choice when the spectrum is not
+    trace class (b <= 1): with ``sum_k lambda_k = inf`` a finite model learns nothing as M -> inf
+    (``N = sum_k lambda_k r/(1 + lambda_k r)`` forces r -> 0), and at fixed M the model bottleneck
+    carries a factor ``ln(M/N)``.
+    """
+    problem = check_problem(problem)
+    Ns_arr = np.array(sorted(check_int("N", n, minimum=1) for n in Ns), dtype=float)
+    if Ns_arr.size < 3:
+        raise ParameterError("Ns needs at least 3 model sizes")
+    t_max = check_real("t_max", t_max, minimum=0.0, min_open=True)
+    t_min = check_real("t_min", t_min, minimum=0.0, maximum=t_max, min_open=True, max_open=True)
+    if features_per_width is not None:
+        features_per_width = check_real("features_per_width", features_per_width, minimum=1.0)
+    t = np.logspace(math.log10(t_min), math.log10(t_max),
+                    check_int("n_times", n_times, minimum=10))
+    curves = {}
+    for n in Ns_arr:
+        pr = _problem_for_width(problem, int(n), features_per_width)
+        c = loss_curve(pr, P, t, N=int(n), flow=flow, lr=lr, threads=threads)
+        curves[float(n)] = c.test_loss
+    logC = np.linspace(math.log10(Ns_arr[0] * t[0]), math.log10(Ns_arr[-1] * t[-1]), 200)
+    Ls = np.full((Ns_arr.size, logC.size), np.inf)
+    for i, n in enumerate(Ns_arr):
+        lt = logC - math.log10(n)
+        ok = (lt >= math.log10(t[0])) & (lt <= math.log10(t[-1]))
+        Ls[i, ok] = 10 ** np.interp(lt[ok], np.log10(t), np.log10(curves[float(n)]))
+    best = np.argmin(Ls, axis=0)
+    Lstar = Ls[best, np.arange(logC.size)]
+    Nbest = Ns_arr[best]
+    if fit_range is None:
+        inside = (best > 0) & (best < Ns_arr.size - 1) & np.isfinite(Lstar)
+        if inside.sum() < 5:
+            raise ParameterError("too few compute values with an interior optimal N: widen Ns or t_max")
+        lo, hi = logC[inside].min(), logC[inside].max()
+    else:
+        lo, hi = math.log10(fit_range[0]), math.log10(fit_range[1])
+    sel = (logC >= lo) & (logC <= hi) & np.isfinite(Lstar)
+    slope, ci = _fit_slope(logC[sel], np.log10(Lstar[sel]))
+    nslope, _ = _fit_slope(logC[sel], np.log10(Nbest[sel]))
+    return Frontier(10 ** logC, Lstar, Nbest, -slope, (-ci[1], -ci[0]), nslope,
+                    (10 ** lo, 10 ** hi), curves)

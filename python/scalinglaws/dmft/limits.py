@@ -1,0 +1,168 @@
+"""Closed forms and limits of the DMFT: N = P = inf, final losses (t = inf), the early-time
+expansion and the bottleneck / compute-optimal exponents (theory page "DMFT", section
+"Limits and exponents")."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+
+import numpy as np
+
+from .._backend import _core
+from .._validate import check_int, check_real, threads_arg
+from ..errors import ConvergenceError, ParameterError
+from ..problem import Problem
+from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
+                      finite, inv, size, times_array)
+
+__all__ = ["infinite_width_loss", "final_losses", "early_time_transfer", "exponents"]
+
+
+def infinite_width_loss(problem: Problem, times: Iterable[float], *, lr: Optional[float] = None,
+                        flow: bool = False) -> np.ndarray:
+    """N = P = infinity (eq. 125): flow ``sum_k lambda_k w*_k^2 exp(-2 lambda_k t)``; GD
+    ``sum_k lambda_k w*_k^2 (1 - lr lambda_k)^(2 n)`` with ``n = round(t/lr)``. No 1/2."""
+    problem = check_problem(problem)
+    t = times_array(times)
+    if flow:
+        return problem.infinite_limit_loss(t)
+    if lr is None:
+        raise ParameterError("lr is required for discrete GD (or pass flow=True)")
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    n = np.round(t / lr)
+    base = np.abs(1.0 - lr * problem.lam)
+    return np.exp(2.0 * np.multiply.outer(n, np.log(base))) @ problem.target_power
+
+
+def _solve_r(lam: np.ndarray, target: float, name: str) -> float:
+    """r > 0 with sum_k lambda_k r/(1 + lambda_k r) = target (< M)."""
+    M = lam.size
+    if target >= M:
+        raise ParameterError(f"{name} = {target:g} must be < M = {M} (number of features) for the "
+                         "final-loss formulas; the model interpolates exactly otherwise")
+    from scipy.optimize import brentq
+
+    f = lambda lr_: float(np.sum(lam * math.exp(lr_) / (1.0 + lam * math.exp(lr_)))) - target
+    lo, hi = -50.0, 50.0
+    while f(hi) < 0:
+        hi += 50.0
+        if hi > 2000:
+            raise ConvergenceError(f"could not bracket r for {name} = {target:g}")
+    return math.exp(brentq(f, lo, hi, xtol=1e-14, rtol=1e-14))
+
+
+def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 1,
+                 bags: Size = 1) -> Dict[str, Any]:
+    """t -> infinity losses of gradient flow / converged GD (App. C, eqs. 66-76; dmft.md 3.7).
+
+    Over-parameterised (N > P, eq. 73): final train loss 0. Under-parameterised (N < P, eq. 76).
+    ``N = inf`` gives ridgeless kernel regression (eqs. 77-80); ``P = inf`` the pure model
+    bottleneck. No 1/2; the test loss excludes the sigma^2 floor.
+
+    Zero-frequency system (unified form): with ``H = 1/(1 + lambda r)``, ``s1 = sum lam H^2``,
+    ``s2 = sum lam^2 H^2``, ``b0 = sum lam w*^2 H^2``, ``b2 = sum lam^2 w*^2 H^2`` and
+    ``(rho1, rho3) = (r^2/g^2, g^2)`` over-parameterised, ``(g^2, r^2/g^2)`` under-parameterised
+    (``g = 1 - min(N,P)/max(N,P)``):
+    ``C0 = b0 + s1 C3/N + s2 rho3 C1/P``, ``C1 = rho1 (C0 + sigma^2)``,
+    ``C2 = s1 C1/P + rho1 (b2 + s2 C3/N)``, ``C3 = rho3 C2`` (eqs. 73, 76; the label noise enters
+    through C1 exactly as in the time-domain theory).
+
+    ``ensemble=E``, ``bags=B`` (integers or math.inf): the final loss of the predictor averaged
+    over E projections x B data sets (App. H, eqs. 108-113 at zero frequency), with the
+    cross-system correlations ``C0x = b0 + s2 rho3 C1x/P``, ``C1x = rho1 (C0x + sigma^2)``,
+    ``C2x = rho1 (b2 + s2 C3x/N)``, ``C3x = rho3 C2x``:
+    ``Lbar = b0 + (s1/(N E)) ((1/B) C3 + (1-1/B) C3x) + (s2 rho3/(P B)) ((1/E) C1 + (1-1/E) C1x)``.
+    E = B = inf gives the irreducible bias ``b0`` (eq. 114 at t = inf).
+
+    Returns ``{"test": L_inf, "train": Lhat_inf, "regime": ..., "r": r}`` (plus ``"ensemble"``,
+    ``"bags"``); ``train`` is the final training loss of the E-member average on the shared data
+    set (0 over-parameterised) and None for B > 1.
+    """
+    problem = check_problem(problem)
+    Pv = size("P", P)
+    Nv = size("N", N, problem.N)
+    Ev = size("ensemble", ensemble)
+    Bv = size("bags", bags)
+    lam, w2 = problem.lam, problem.wstar**2
+    sigma2 = problem.sigma**2
+    extra = {"ensemble": Ev, "bags": Bv}
+    if Nv == Pv:
+        if Nv == INF:
+            return {"test": 0.0, "train": sigma2 if Bv == 1 else None, "regime": "infinite",
+                    "r": INF, **extra}
+        raise ParameterError(f"final losses diverge at N = P (= {int(Nv)}): double-descent peak")
+    over = Nv > Pv
+    r = _solve_r(lam, Pv if over else Nv, "P" if over else "N")
+    H = 1.0 / (1.0 + lam * r)
+    iN, iP = inv(Nv), inv(Pv)
+    iE, iB = inv(Ev), inv(Bv)
+    g = 1.0 - (Pv * iN if over else Nv * iP)
+    s1 = float(np.sum(lam * H**2))
+    s2 = float(np.sum(lam**2 * H**2))
+    b0 = float(np.sum(lam * H**2 * w2))
+    b2 = float(np.sum(lam**2 * H**2 * w2))
+    rho1, rho3 = (r * r / (g * g), g * g) if over else (g * g, r * r / (g * g))
+    # unknowns C0, C1, C2, C3 (zero-frequency values)
+    A = np.eye(4)
+    rhs = np.zeros(4)
+    A[0, 3] -= s1 * iN; A[0, 1] -= s2 * rho3 * iP; rhs[0] = b0
+    A[1, 0] -= rho1; rhs[1] = rho1 * sigma2
+    A[2, 1] -= iP * s1; A[2, 3] -= rho1 * s2 * iN; rhs[2] = rho1 * b2
+    A[3, 2] -= rho3
+    C = np.linalg.solve(A, rhs)
+    if not np.all(np.isfinite(C)) or C[0] < 0:
+        raise ConvergenceError("final-loss system is singular or ill-conditioned (N close to P?)")
+    test, train = float(C[0]), (0.0 if over else float(C[1]))
+    if iE != 1.0 or iB != 1.0:
+        d0 = 1.0 - s2 * rho3 * rho1 * iP
+        d2 = 1.0 - rho1 * rho3 * s2 * iN
+        if not (d0 > 0 and d2 > 0):
+            raise ConvergenceError(f"final-loss cross-system system is singular (1 - gamma0 = "
+                                 f"{d0:.3g}, 1 - gamma2 = {d2:.3g})")
+        C0x = (b0 + s2 * rho3 * rho1 * sigma2 * iP) / d0
+        C1x = rho1 * (C0x + sigma2)
+        C3x = rho3 * rho1 * b2 / d2
+        c1bar = iE * C[1] + (1.0 - iE) * C1x
+        c3bar = iB * C[3] + (1.0 - iB) * C3x
+        test = b0 + s1 * iN * iE * c3bar + s2 * rho3 * iP * iB * c1bar
+        train = 0.0 if over else float(c1bar)
+        if not (math.isfinite(test) and test >= -1e-12 * max(b0, 1e-300)):
+            raise ConvergenceError(f"ensemble final loss is not finite / negative ({test:.3g})")
+        test = max(float(test), 0.0)
+    regime = ("kernel regression (N = inf)" if Nv == INF else "over-parameterised (N > P)") if over \
+        else ("model bottleneck (P = inf)" if Pv == INF else "under-parameterised (N < P)")
+    return {"test": test, "train": train if Bv == 1 else None, "regime": regime, "r": r, **extra}
+
+
+def early_time_transfer(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,
+                        N: Size = None) -> np.ndarray:
+    """Early-time (high-frequency) expansion of H_k(t) for gradient flow (App. D, eqs. 81-83):
+    ``e^{-lambda t} + (c (1/P + 1/N)/lambda)[1 - e^{-lambda t} - lambda t e^{-lambda t}]``,
+    ``c = sum_k lambda_k``. Valid while the correction is small (t << min(N, P)/c)."""
+    problem = check_problem(problem)
+    Pv = size("P", P)
+    Nv = size("N", N, problem.N)
+    t = times_array(times)[:, None]
+    lam = problem.lam[[check_int("mode", k, minimum=1, maximum=problem.M) - 1 for k in modes]][None, :]
+    c = float(np.sum(problem.lam)) * (inv(Pv) + inv(Nv))
+    e = np.exp(-lam * t)
+    return e + (c / lam) * (1.0 - e - lam * t * e)
+
+
+def exponents(a: float, b: float) -> Dict[str, Any]:
+    """Closed-form scaling exponents (positive numbers; losses decay as X^-exponent).
+
+    time ``(a-1)/b``; model = data ``min(a-1, 2b)`` (eq. 14, App. J); compute-optimal
+    (App. N, eq. 17, with the eq. 155 typo fixed), ``m = min(a-1, 2b)``:
+    ``t ~ C^(b m/(a-1+b m))``, ``N ~ C^((a-1)/(a-1+b m))``, ``L* ~ C^-((a-1) m/(a-1+b m))``.
+    Requires a > 1 and b > 0 (finite loss with infinitely many features).
+    """
+    a = check_real("a", a, minimum=1.0, min_open=True)
+    b = check_real("b", b, minimum=0.0, min_open=True)
+    rt = (a - 1.0) / b
+    m = min(a - 1.0, 2.0 * b)
+    den = a - 1.0 + b * m
+    return {"time": rt, "model": m, "data": m,
+            "compute": {"t": b * m / den, "N": (a - 1.0) / den, "loss": (a - 1.0) * m / den}}
+

@@ -1,0 +1,193 @@
+"""The paper's T x T recipe (Bordelon et al. App. M.1; theory page "DMFT", section "T x T
+recipe"), evaluated exactly with the lower-triangular Toeplitz structure of every response:
+O(M T^2) instead of O(M T^3)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+
+import numpy as np
+
+from .._backend import _core
+from .._validate import check_int, check_real, threads_arg
+from ..errors import ConvergenceError, ParameterError
+from ..problem import Problem
+from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
+                      finite, inv, size, times_array)
+
+__all__ = ["recipe", "theta_series", "toeplitz_lower", "series_mul", "series_inv"]
+
+
+def series_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.convolve(a, b)[: a.shape[0]]
+
+
+def series_inv(a: np.ndarray) -> np.ndarray:
+    T = a.shape[0]
+    g = np.zeros(T)
+    g[0] = 1.0 / a[0]
+    for n in range(1, T):
+        g[n] = -np.dot(a[1:n + 1], g[n - 1::-1]) / a[0]
+    return g
+
+
+def toeplitz_lower(c: np.ndarray) -> np.ndarray:
+    T = c.shape[0]
+    idx = np.arange(T)
+    d = idx[:, None] - idx[None, :]
+    out = np.where(d >= 0, c[np.clip(d, 0, T - 1)], 0.0)
+    return out
+
+
+def conv2(W: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """``out[t,s] = sum_{a<=t, b<=s} W[t-a, s-b] Z[a, b]`` (T x T), by FFT."""
+    T = W.shape[0]
+    n = 2 * T
+    F = np.fft.rfft2(W, s=(n, n)) * np.fft.rfft2(Z, s=(n, n))
+    return np.fft.irfft2(F, s=(n, n))[:T, :T]
+
+
+def theta_series(lr: float, T: int, momentum: float = 0.0) -> np.ndarray:
+    """First column of the (strictly lower-triangular Toeplitz) Theta of ``v0 = w* - Theta v4``.
+
+    GD ``v0(n+1) = v0(n) - lr v4(n)``: ``Theta(n) = lr`` for n >= 1. Heavy ball
+    ``b(n) = v4(n) + mu b(n-1)``, ``v0(n+1) = v0(n) - lr b(n)``, ``b(-1) = 0`` (eq. 139):
+    ``v0(n) = w* - lr sum_{m<n} sum_{s<=m} mu^(m-s) v4(s)``, i.e.
+    ``Theta(n) = lr (1 - mu^n)/(1 - mu)`` (z-transform ``lr z/((z-1)(z-mu))``, eq. 141)."""
+    theta = np.full(T, lr)
+    if momentum != 0.0:
+        n = np.arange(T, dtype=np.float64)
+        theta = lr * (-np.expm1(n * math.log(momentum))) / (1.0 - momentum)
+    theta[0] = 0.0  # strictly lower
+    return theta
+
+
+def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float, lr: float,
+            T: int, batch: Optional[int] = None, momentum: float = 0.0, invE: float = 1.0,
+            invB: float = 1.0, full: bool = False, responses_only: bool = False) -> Any:
+    """Paper's T x T recipe (App. M.1, dmft.md 3.5) for discrete GD (or one-pass SGD with batch),
+    evaluated with the lower-triangular Toeplitz structure of all responses. ``momentum`` = mu
+    gives heavy-ball GD (eqs. 139-141) through its Theta (see :func:`_theta_series`).
+
+    With ``invE, invB`` (1/E, 1/B; 0 = infinity) != 1: the test loss of the predictor averaged
+    over E projections x B data sets, from the cross-system correlations (App. H, eq. 110 in the
+    time domain): ``C0x = bias0 + (1/P) W2 * (Theta R3 C1x R3^T Theta^T)``,
+    ``C1x = R1 (C0x + sigma^2) R1^T``, ``C2x = bias2 + (1/N) W2 * (R1 Theta C3x Theta^T R1^T)``,
+    ``C3x = R3 C2x R3^T``; the train output is then ``(1/E) C1 + (1 - 1/E) C1x``.
+
+    Returns (test[0..T-1], train[0..T-1]) at steps 0..T-1; with ``full`` (E = B = 1 only) also a
+    dict with the series ``R02`` (first column of R0,2), ``r1``, ``r3`` and the matrices ``C0``,
+    ``C1``. With ``responses_only`` it stops after the responses and returns the mode transfer
+    functions ``H_k(n) = (G_k 1)(n)``, shape (T, M).
+    """
+    M = lam.shape[0]
+    delta = np.zeros(T)
+    delta[0] = 1.0
+    theta = theta_series(lr, T, momentum)
+    sgd = batch is not None
+    r1 = delta.copy()
+    r3 = delta.copy()
+
+    def kernels(r1: np.ndarray, r3: np.ndarray) -> np.ndarray:
+        # g_k = (I + lambda_k Theta R3 R1)^{-1} as series, all k at once: shape (T, M)
+        B = series_mul(series_mul(theta, r3), r1)
+        G = np.zeros((T, M))
+        G[0] = 1.0
+        for n in range(1, T):
+            G[n] = -lam * (B[n:0:-1] @ G[:n])
+        return G
+
+    for _ in range(T + 5):
+        G = kernels(r1, r3)
+        gs = G @ lam
+        if sgd:
+            r1n = delta
+        else:
+            R02 = -series_mul(series_mul(gs, theta), r3)
+            r1n = series_inv(delta - R02 * invP)
+        R24 = -series_mul(series_mul(gs, r1), theta)
+        r3n = series_inv(delta - R24 * invN)
+        change = max(np.max(np.abs(r1n - r1)), np.max(np.abs(r3n - r3)))
+        r1, r3 = r1n, r3n
+        scale_r = max(1.0, np.max(np.abs(r1)), np.max(np.abs(r3)))
+        if change <= 1e-15 * scale_r:
+            break
+    # causality (strictly lower Theta) makes T sweeps exact; what remains is round-off
+    if not change <= 1e-9 * scale_r:
+        raise ConvergenceError(f"T x T recipe: response iteration did not converge "
+                             f"(last change {change:.3g})")
+    G = kernels(r1, r3)
+    if responses_only:
+        return np.cumsum(G, axis=0)
+    Th = toeplitz_lower(theta)
+    R1m = toeplitz_lower(r1)
+    R3m = toeplitz_lower(r3)
+    V = np.cumsum(G, axis=0)          # g_k * 1
+    U = R1m @ V                        # R1 g_k 1
+    W1 = (G * lam) @ G.T               # sum_k lam_k g_k g_k^T (Toeplitz kernels)
+    W2 = (G * lam**2) @ G.T
+    bias0 = (V * (lam * w2)) @ V.T
+    bias2 = (U * (lam**2 * w2)) @ U.T
+    ones = np.ones((T, T))
+    C0 = np.zeros((T, T))
+    C1 = np.zeros((T, T))
+    C2 = np.zeros((T, T))
+    C3 = np.zeros((T, T))
+    # divergence (an unstable lr) is detected below, without floating-point warnings
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(T + 5):
+            TC3T = Th @ C3 @ Th.T
+            if sgd:
+                D = np.diag(np.diag(C0) + sigma2)
+                C0n = bias0 + invN * conv2(W1, TC3T) + conv2(W2, Th @ R3m @ D @ R3m.T @ Th.T) / batch
+                C2n = bias2 + conv2(W1, D) / batch + invN * conv2(W2, TC3T)
+                C1n = C0n
+            else:
+                C0n = bias0 + invN * conv2(W1, TC3T) + invP * conv2(W2, Th @ R3m @ C1 @ R3m.T @ Th.T)
+                C1n = R1m @ (C0n + sigma2 * ones) @ R1m.T
+                C2n = bias2 + invP * conv2(W1, C1n) + invN * conv2(W2, R1m @ TC3T @ R1m.T)
+            C3n = R3m @ C2n @ R3m.T
+            change = np.max(np.abs(C0n - C0)) + np.max(np.abs(C1n - C1))
+            C0, C1, C2, C3 = C0n, C1n, C2n, C3n
+            if change <= 1e-14 * np.max(np.abs(C0)):
+                break
+    # T sweeps are exact by causality; FFT round-off may keep the change at ~1e-14
+    if not change <= 1e-9 * np.max(np.abs(C0)):
+        d0 = np.abs(np.diag(C0))
+        if not np.all(np.isfinite(d0)) or np.max(d0) > 1e3 * float(np.sum(lam * w2)):
+            lim = "2" if momentum == 0.0 else f"2 (1 + momentum) = {2 * (1 + momentum):g}"
+            raise ParameterError(f"lr = {lr} is above the stability limit for these N, P, batch: the "
+                             f"theory loss diverges (lr * max eigenvalue of K > {lim})")
+        raise ConvergenceError(f"T x T recipe: correlation iteration did not converge "
+                             f"(last change {change:.3g})")
+    if full:
+        gs = G @ lam
+        R02 = -series_mul(series_mul(gs, theta), r3)
+        return np.diag(C0).copy(), np.diag(C1).copy(), {"R02": R02, "r1": r1, "r3": r3,
+                                                         "C0": C0, "C1": C1}
+    if invE == 1.0 and invB == 1.0:
+        return np.diag(C0).copy(), np.diag(C1).copy()
+    # cross-system correlations: members e != e' on one data set (C0x, C1x), one member on data
+    # sets b != b' (C2x, C3x); both are causal linear systems, exact after T sweeps
+    C0x = np.zeros((T, T))
+    C1x = np.zeros((T, T))
+    C3x = np.zeros((T, T))
+    for _ in range(T + 5):
+        C0xn = bias0 + invP * conv2(W2, Th @ R3m @ C1x @ R3m.T @ Th.T)
+        C1xn = R1m @ (C0xn + sigma2 * ones) @ R1m.T
+        C2xn = bias2 + invN * conv2(W2, R1m @ Th @ C3x @ Th.T @ R1m.T)
+        C3xn = R3m @ C2xn @ R3m.T
+        change = np.max(np.abs(C0xn - C0x)) + np.max(np.abs(C3xn - C3x))
+        C0x, C1x, C3x = C0xn, C1xn, C3xn
+        if change <= 1e-14 * max(np.max(np.abs(C0x)), np.max(np.abs(C3x))):
+            break
+    if not change <= 1e-9 * max(np.max(np.abs(C0x)), np.max(np.abs(C3x))):
+        raise ConvergenceError(f"T x T recipe: cross-system correlation iteration did not converge "
+                             f"(last change {change:.3g})")
+    c1bar = invE * C1 + (1.0 - invE) * C1x
+    c3bar = invB * C3 + (1.0 - invB) * C3x
+    Cbar = (bias0 + invN * invE * conv2(W1, Th @ c3bar @ Th.T)
+            + invP * invB * conv2(W2, Th @ R3m @ c1bar @ R3m.T @ Th.T))
+    return np.diag(Cbar).copy(), np.diag(c1bar).copy()
+

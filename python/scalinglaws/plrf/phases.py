@@ -1,0 +1,136 @@
+"""The 4+3 phases of compute-optimal scaling in the (alpha, beta) plane (Paquette et al.;
+theory page "Power-law random features", sections "Loss components" and "Phases").
+
+Functions of the phase plane take the exponents ``(alpha, beta)`` directly (they describe a
+family of problems, not one problem); :func:`loss_components` takes a problem.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, Tuple
+
+import numpy as np
+
+from .._validate import check_int, check_real
+from ..errors import ParameterError
+from ..problem import Problem
+from ..problem import PowerLaw
+from .spectrum import edges, power_law_of
+
+__all__ = ["PHASES", "PHASE_EXAMPLES", "phase", "compute_optimal_exponents", "loss_components",
+           "check_alpha_beta"]
+
+PHASES = ("Ia", "Ib", "Ic", "II", "III", "IVa", "IVb")
+
+#: one representative (alpha, beta) per phase, in the order of PHASES
+PHASE_EXAMPLES: Dict[str, Tuple[float, float]] = {
+    "Ia": (1.0, 0.3), "Ib": (0.4, 0.3), "Ic": (0.2, 0.8), "II": (1.0, 0.7), "III": (0.7, 1.2),
+    "IVa": (0.4, 0.8), "IVb": (0.27, 0.8)}
+
+
+def check_alpha_beta(alpha: Any, beta: Any) -> Tuple[float, float]:
+    """Validated (alpha, beta): alpha > 0 and 2(alpha + beta) > 1 (a finite loss)."""
+    alpha = check_real("alpha", alpha, minimum=0.0, min_open=True)
+    beta = check_real("beta", beta)
+    if not 2.0 * (alpha + beta) > 1.0:
+        raise ParameterError(f"need 2(alpha + beta) > 1 for a finite loss, got alpha = {alpha}, "
+                             f"beta = {beta} (2(alpha+beta) = {2 * (alpha + beta):g})")
+    return alpha, beta
+
+
+def phase(alpha: float, beta: float) -> str:
+    """Phase of (alpha, beta). Boundaries: beta >= alpha counts as III, 2beta = 1
+    as Ia/Ib, 2alpha = 1 as the 2alpha < 1 side (IVa / Ib)."""
+    alpha, beta = check_alpha_beta(alpha, beta)
+    if 2 * beta <= 1:
+        return "Ia" if 2 * alpha > 1 else "Ib"
+    if 2 * alpha > 1:
+        return "III" if beta >= alpha else "II"
+    if alpha < 0.25:
+        return "Ic"
+    if alpha < 1 - 1 / math.sqrt(2):
+        return "IVb"
+    return "IVa"
+
+
+def compute_optimal_exponents(alpha: float, beta: float) -> Tuple[str, float, float]:
+    """(phase, xi, eta): d* ~ f^xi, P* ~ f^-eta (closed forms of Table 2)."""
+    ph = phase(alpha, beta)
+    a, b = float(alpha), float(beta)
+    if ph == "Ia":
+        xi, eta = 1 / (2 * a + 1), (2 * a + 2 * b - 1) / (2 * a + 1)
+    elif ph == "Ib":
+        xi, eta = 0.5, (2 * a + 2 * b - 1) / 2
+    elif ph == "Ic":
+        den = 3 * a + 2 * b - 1 - 2 * a * b
+        xi, eta = (2 * a + 2 * b - 1) / (2 * den), a * (2 * a + 2 * b - 1) / den
+    elif ph == "II":
+        xi, eta = b / (a + b), (2 * a + 2 * b - 1) / (2 * (a + b))
+    elif ph == "III":
+        xi, eta = 0.5, 1 - 1 / (4 * a)
+    elif ph == "IVa":
+        xi, eta = 0.5, a
+    else:  # IVb
+        den = 2 * b * (1 - a) - a
+        xi, eta = (b - a) / den, (1 - 2 * a) * (2 * a + 2 * b - 1) / (2 * den)
+    return ph, float(xi), float(eta)
+
+
+def _power_sum(p: float, n: int, head: int = 100_000) -> float:
+    """sum_{j=1}^{n} j^-p: exact up to ``head`` terms, then Euler-Maclaurin for the rest
+    (integral + endpoint halves + the first derivative correction; relative error < 1e-15 for
+    head = 1e5)."""
+    m = min(n, head)
+    s = float(np.sum(np.arange(1, m + 1, dtype=np.float64) ** (-p)))
+    if n <= m:
+        return s
+    a, b = float(m), float(n)
+    integral = math.log(b / a) if p == 1.0 else (b ** (1 - p) - a ** (1 - p)) / (1 - p)
+    # sum_{j=m+1}^{n} f(j) = int_m^n f + (f(n) - f(m))/2 + (f'(n) - f'(m))/12, f = x^-p
+    return s + integral + 0.5 * (b ** -p - a ** -p) - p * (b ** (-p - 1) - a ** (-p - 1)) / 12.0
+
+
+def loss_components(problem: Problem, r: Any, lr: float, batch: int = 1) -> Dict[str, Any]:
+    """Large-d forms of the loss components, with ``t = 2 gamma B r`` (batch-sum gamma = ``lr``):
+
+    * F_0: exact deterministic limit loss of the problem (v = inf allowed for 2 alpha > 1);
+    * F_pp(r) ~ (2a)^-1 Gamma(1 + (2b-1)/(2a)) t^-(2a+2b-1)/(2a);
+    * F_ac(r) ~ (sum_{j<=d} j^-2b / d) (2a)^-1 Gamma(1 - 1/(2a)) t^-(1-1/(2a)) for 2b > 1, 2a > 1
+      (0 otherwise: its form below the line is not known);
+    * K_pp(r) ~ gamma^2 B (2a)^-1 Gamma(2 - 1/(2a)) t^-(2-1/(2a)) (power law for alpha > 1/4),
+      and the noise term K_pp / (gamma B) that enters P (None for alpha <= 1/4).
+
+    Here ``a, b`` are the problem's ``alpha, beta`` and ``d`` its model size; ``lr`` is gamma in
+    the batch-sum convention.
+    """
+    pl, d = power_law_of(problem)
+    if pl.scale != 1.0:
+        raise ParameterError("loss_components takes an unnormalised power law (normalize=False)")
+    return components(pl.alpha, pl.beta, d, pl.v, r, lr, batch)
+
+
+def components(alpha: float, beta: float, d: int, v: float, r: Any, lr: float,
+               batch: int = 1) -> Dict[str, Any]:
+    """:func:`loss_components` from the exponents and sizes (no Problem arrays are built, so
+    it serves phase-plane sweeps up to d ~ 1e8)."""
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    batch = check_int("batch", batch, minimum=1)
+    rr = np.asarray(r, dtype=np.float64)
+    t = 2.0 * lr * batch * rr
+    a, b = alpha, beta
+    out: Dict[str, Any] = {"t": t, "F_0": float(edges(PowerLaw(a, b, v, 1.0), d)[2])}
+    out["F_pp"] = (1 / (2 * a)) * math.gamma(1 + (2 * b - 1) / (2 * a)) * \
+        t ** (-(2 * a + 2 * b - 1) / (2 * a))
+    if 2 * b > 1 and 2 * a > 1:
+        out["F_ac"] = (_power_sum(2 * b, d) / d) * (1 / (2 * a)) * math.gamma(1 - 1 / (2 * a)) * \
+            t ** (-(1 - 1 / (2 * a)))
+    else:
+        out["F_ac"] = np.zeros_like(t)
+    if a > 0.25:
+        out["K_pp"] = lr**2 * batch * (1 / (2 * a)) * math.gamma(2 - 1 / (2 * a)) * \
+            t ** (-(2 - 1 / (2 * a)))
+        out["noise"] = out["K_pp"] / (lr * batch)
+    else:
+        out["K_pp"] = None
+        out["noise"] = None
+    return out

@@ -1,0 +1,186 @@
+"""Spectra of the projected covariance K = W^T D W: deterministic equivalent and exact draws.
+
+The deterministic equivalent (Paquette et al.; theory page "Power-law random features",
+section "Deterministic equivalent") replaces the resolvent of ``K_hat = D^1/2 W W^T D^1/2`` by
+``diag_j 1/(lambda_j m(z) - z)`` with ``m`` solving
+
+    m(z) = 1 / (1 + (1/d) sum_j lambda_j / (lambda_j m(z) - z)),    m -> 1 as |z| -> inf.
+
+It is computed in C++ (complex128 Newton continuation in Im z, parallel over z); the sums over
+``j = 1..v`` cost O(1) in v for power-law spectra (exact head, exact window at the pole,
+Euler-Maclaurin tail; relative error ~1e-12), so ``v = inf`` is allowed where they converge.
+
+Every function takes a :class:`~scalinglaws.Problem` with its model size ``N`` (Paquette's d)
+set; both families' power laws are supported (a Bordelon et al. task is ``alpha = b/2``,
+``beta = (a - b)/2``, ``v = M``; see :attr:`Problem.power_law`).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional, Tuple
+
+import numpy as np
+
+from .._backend import _core
+from .._validate import check_int, check_real, threads_arg
+from ..errors import ConvergenceError, ParameterError
+from ..problem import PowerLaw, Problem
+
+__all__ = ["Spectrum", "resolvent_m", "limit_loss", "lambda_min", "deterministic_spectrum",
+           "empirical_spectrum"]
+
+
+@dataclass
+class Spectrum:
+    """A discrete spectral input of the Volterra equation.
+
+    ``eigenvalues`` (descending) lambda_k of K = W^T D W, ``rho`` the weights
+    ``rho_k = (u_k . theta*)^2``, ``limit_loss`` ``P_inf = F_0 = min_theta P``. With theta_0 = 0,
+    ``P(0) = limit_loss + sum_k lambda_k rho_k`` (no 1/2).
+    """
+
+    eigenvalues: np.ndarray
+    rho: np.ndarray
+    limit_loss: float
+    lambda_min: float
+    kind: str
+    params: Dict[str, Any] = field(default_factory=dict)
+    grid: Optional[np.ndarray] = None            # x grid of the densities (descending)
+    density: Optional[np.ndarray] = None         # eigenvalue density (integrates to d)
+    rho_density: Optional[np.ndarray] = None     # (1/pi) Im(S_F(x)/x); rho-measure
+    total_count: Optional[float] = None
+
+    @property
+    def d(self) -> int:
+        """Model size (number of eigenvalues)."""
+        return int(self.eigenvalues.size)
+
+    @property
+    def target_measure(self) -> Optional[np.ndarray]:
+        """Target-weighted spectral density mu_F(dx)/dx = x * rho_density (deterministic only)."""
+        if self.rho_density is None or self.grid is None:
+            return None
+        return self.grid * self.rho_density
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready: eigenvalues, rho, lambda_min and limit_loss."""
+        return {"eigenvalues": [float(x) for x in self.eigenvalues],
+                "rho": [float(x) for x in self.rho],
+                "lambda_min": float(self.lambda_min),
+                "limit_loss": float(self.limit_loss)}
+
+
+def _check_problem(problem: Any) -> Problem:
+    if not isinstance(problem, Problem):
+        raise ParameterError(f"problem must be a scalinglaws.Problem, got {type(problem).__name__}")
+    return problem
+
+
+def power_law_of(problem: Problem) -> Tuple[PowerLaw, int]:
+    """The problem's power law and model size d, checked for the deterministic equivalent:
+    ``2(alpha + beta) > 1``, ``v > d``, ``v = inf`` only with ``2 alpha > 1``."""
+    problem = _check_problem(problem)
+    pl = problem.power_law
+    if pl is None:
+        raise ParameterError("the deterministic equivalent needs a power-law problem "
+                             "(Problem.paquette or Problem.bordelon); for a custom spectrum use "
+                             "empirical_spectrum(problem, seed)")
+    d = problem.require_N()
+    if not 2.0 * (pl.alpha + pl.beta) > 1.0:
+        raise ParameterError(f"need 2(alpha + beta) > 1 for a finite loss, got alpha = "
+                             f"{pl.alpha:g}, beta = {pl.beta:g}")
+    if math.isinf(pl.v) and not 2.0 * pl.alpha > 1.0:
+        raise ParameterError(f"v = inf needs 2 alpha > 1 (the sums over j diverge), got alpha = "
+                             f"{pl.alpha:g}")
+    if not pl.v > d:
+        raise ParameterError(f"the deterministic equivalent needs more features than the model "
+                             f"size: v (M) = {pl.v:g} must be > d (N) = {d}")
+    return pl, d
+
+
+def edges(pl: PowerLaw, d: int, target: bool = True) -> Tuple[float, float, float, float, float]:
+    """(lambda_min, c, F_0, ||b_hat||^2, tr D) of the power law (F_0 and norm unscaled)."""
+    return _core.plrf_edges(pl.alpha, pl.beta if target else None, pl.v, d)
+
+
+def resolvent_m(problem: Problem, z: Any, *, threads: Optional[int] = None) -> np.ndarray:
+    """m(z) of the deterministic equivalent at complex ``z`` with Im z > 0 (branch m -> 1 at
+    infinity). Raises :class:`~scalinglaws.errors.ConvergenceError` with the residual if Newton
+    fails."""
+    pl, d = power_law_of(problem)
+    zz = np.atleast_1d(np.asarray(z, dtype=np.complex128))
+    if not np.all(np.isfinite(zz)):
+        raise ParameterError("z must be finite")
+    if np.any(zz.imag <= 0):
+        raise ParameterError("z must have Im z > 0 (use x + 1e-10j*x for the real axis)")
+    out = _core.plrf_solve_m(pl.alpha, pl.v, d, zz.ravel(), threads_arg(threads))
+    return np.asarray(out).reshape(zz.shape)
+
+
+def limit_loss(problem: Problem) -> float:
+    """Deterministic limit loss ``F_0 = P_inf`` (no 1/2).
+
+    ``F_0 = sum_{j<=v} lambda_j w*_j^2 / (1 + c lambda_j)`` with c > 0 solving
+    ``(1/d) sum_{j<=v} c lambda_j / (1 + c lambda_j) = 1``.
+    """
+    pl, d = power_law_of(problem)
+    return float(edges(pl, d)[2]) * pl.scale
+
+
+def lambda_min(problem: Problem) -> float:
+    """Left edge of the deterministic-equivalent spectrum, ~ d^-2alpha."""
+    pl, d = power_law_of(problem)
+    return float(edges(pl, d, target=False)[0])
+
+
+def deterministic_spectrum(problem: Problem, *, points_per_bump: float = 80.0,
+                           eta_rel: float = 1e-10, threads: Optional[int] = None) -> Spectrum:
+    """Deterministic-equivalent spectrum of K = W^T D W: d eigenvalues and rho-weights.
+
+    The density is computed on a log grid from lambda_min/2 to above the top outlier, with
+    ``points_per_bump`` points across the width 4 lambda / sqrt(d) of an outlier bump, at
+    z = x + i eta_rel x. Deterministic eigenvalue k (descending) is where the descending
+    cumulative count crosses k - 1/2; rho_k integrates the rho-measure (1/pi) Im(S_F/z) between
+    the crossings of k - 1 and k (the top window extends to the top of the grid, so it contains
+    the whole top bump). The integrated count must be within 2% (+1) of d, else
+    :class:`~scalinglaws.errors.ConvergenceError`; the small remainder (typically < 1e-4 d) is
+    removed by rescaling the count to d. Sum rule: ``limit_loss + sum_k lambda_k rho_k`` equals
+    the initial loss to ~1e-3.
+    """
+    pl, d = power_law_of(problem)
+    points_per_bump = check_real("points_per_bump", points_per_bump, minimum=4.0, maximum=1e4)
+    eta_rel = check_real("eta_rel", eta_rel, minimum=1e-14, maximum=1e-3)
+    lmin, c, f0, target, trace = edges(pl, d)
+    x_hi = 2.0 * (1.0 + trace / d) * (1.0 + 2.0 / math.sqrt(d)) ** 2
+    s = _core.plrf_spectrum(pl.alpha, pl.beta, pl.v, d, 0.5 * lmin, x_hi, points_per_bump,
+                            eta_rel, threads_arg(threads))
+    eig, rho = np.asarray(s["eigenvalues"]), np.asarray(s["rho"]) * pl.scale
+    for name, arr in (("eigenvalues", eig), ("rho", rho)):
+        if not np.all(np.isfinite(arr)):
+            raise ConvergenceError(f"deterministic spectrum produced non-finite {name}")
+    return Spectrum(
+        eigenvalues=eig, rho=rho, limit_loss=float(f0) * pl.scale, lambda_min=float(lmin),
+        kind="deterministic",
+        params={"alpha": pl.alpha, "beta": pl.beta, "v": pl.v, "d": d, "c": c,
+                "trace_D": trace, "target_norm": target * pl.scale,
+                "lam_rho_mass": float(s["total_lam_rho"]) * pl.scale},
+        grid=np.asarray(s["x"]), density=np.asarray(s["density"]),
+        rho_density=np.asarray(s["rho_density"]) * pl.scale,
+        total_count=float(s["total_count"]),
+    )
+
+
+def empirical_spectrum(problem: Problem, seed: int = 0, *,
+                       threads: Optional[int] = None) -> Spectrum:
+    """Exact spectrum of one sampled projection (the one ``simulate_sgd(..., projection_seed=seed)``
+    and ``simulate_gd`` use): eigenvalues of K (descending), ``rho_k = (u_k . theta*)^2`` and
+    ``P_inf = min P``. Any :class:`~scalinglaws.Problem` (power law or custom) with N set."""
+    problem = _check_problem(problem)
+    d = problem.require_N()
+    seed = check_int("seed", seed, minimum=0, maximum=2**63 - 1)
+    s, e0, p_inf = _core.sgd_setup(problem.lam, problem.wstar, d, seed, threads_arg(threads))
+    s = np.asarray(s)[::-1].copy()
+    rho = (np.asarray(e0) ** 2)[::-1].copy()
+    return Spectrum(eigenvalues=s, rho=rho, limit_loss=float(p_inf), lambda_min=float(s[-1]),
+                    kind="empirical", params={**problem.params, "d": d, "seed": seed})

@@ -1,0 +1,231 @@
+"""Expected loss of one-pass SGD: the discrete Volterra equation (theory page "Power-law random
+features", section "Volterra equation").
+
+For a fixed projection with eigenpairs (lambda_k, u_k) of K and weights
+``rho_k = (u_k . theta*)^2``, Gaussian data make the expected loss an exact recursion over modes
+(batch-sum per-sample step gamma, batch B, ``m_k(0) = rho_k``)::
+
+    m_k(r+1) = q_k m_k(r) + gamma^2 B lambda_k P(r),   q_k = 1 - 2 gamma B lambda_k
+                                                           + gamma^2 B (B+1) lambda_k^2
+    P(r) = P_inf + sum_k lambda_k m_k(r)
+
+equivalently ``P(r) = F(r) + sum_{s<r} K(r-1-s) P(s)`` with forcing
+``F(r) = P_inf + sum_k lambda_k rho_k q_k^r`` and kernel ``K(s) = gamma^2 B sum_k lambda_k^2 q_k^s``.
+Loss without 1/2. With the deterministic-equivalent spectrum this is the expected loss averaged
+over projections (to O(1/d)); with an empirical spectrum it is exact for that projection.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any, Optional, Sequence, Tuple
+
+import numpy as np
+
+from .._backend import _core
+from .._validate import check_array, check_int, check_real, threads_arg
+from ..errors import ConvergenceError, ParameterError, ScalingLawsDeprecationWarning
+from ..problem import Problem
+from ..results import LossCurve, log_spaced_steps
+from .spectrum import Spectrum, deterministic_spectrum, empirical_spectrum
+
+__all__ = ["max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve", "kernel_norm",
+           "exact_spectrum", "sgd_gamma"]
+
+
+def sgd_gamma(lr: float, batch: int, lr_convention: str) -> float:
+    """Per-sample step gamma of the batch-sum update from ``lr`` in the given convention."""
+    if lr_convention not in ("sum", "mean"):
+        raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {lr_convention!r}")
+    return lr / batch if lr_convention == "mean" else lr
+
+
+def max_stable_lr(spectrum: Spectrum, batch: int = 1, lr_convention: str = "sum") -> float:
+    """Largest stable learning rate: ``gamma (B+1) lambda_max < 2`` and kernel norm
+    ``sum_k gamma lambda_k / (2 - gamma (B+1) lambda_k) < 1`` (gamma per sample, batch-sum);
+    returned in the given convention."""
+    batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    g = float(_core.sgd_max_stable_gamma(np.asarray(spectrum.eigenvalues, float), batch))
+    return g * batch if lr_convention == "mean" else g
+
+
+def _check_lr(spectrum: Spectrum, lr: Any, batch: int, lr_convention: str) -> float:
+    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    gamma = sgd_gamma(lr, batch, lr_convention)
+    bound = max_stable_lr(spectrum, batch, "sum")
+    if not gamma < bound:
+        lr_bound = bound * batch if lr_convention == "mean" else bound
+        raise ParameterError(
+            f"lr = {lr:g} is unstable: with batch B = {batch} ({lr_convention} convention) the "
+            f"Volterra kernel norm sum_k g lam_k / (2 - g (B+1) lam_k) < 1 and g (B+1) lam_max < 2 "
+            f"require lr < {lr_bound:.6g} for this spectrum")
+    return gamma
+
+
+def forcing_kernel(spectrum: Spectrum, lr: float, steps: Sequence[float], *, batch: int = 1,
+                   lr_convention: str = "sum",
+                   threads: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """Forcing ``F(r) = P_inf + sum_k lam_k rho_k q_k^r`` and kernel
+    ``K(r) = gamma^2 B sum_k lam_k^2 q_k^r`` at the given steps (P without 1/2)."""
+    batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    gamma = _check_lr(spectrum, lr, batch, lr_convention)
+    r = check_array("steps", steps)
+    if np.any(r < 0):
+        raise ParameterError("steps must be >= 0")
+    F, K = _core.plrf_forcing_kernel(spectrum.eigenvalues, spectrum.rho, gamma, batch,
+                                     list(map(float, r)), threads_arg(threads))
+    return np.asarray(F) + spectrum.limit_loss, np.asarray(K)
+
+
+def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: str = "sum") -> float:
+    """``||K|| = sum_r K(r) = sum_k gamma lam_k / (2 - gamma (B+1) lam_k)`` (batch-sum gamma).
+
+    For a stable lr, ``P(r) -> P_inf / (1 - ||K||)`` as r -> inf (the fixed point of the Volterra
+    equation P = F + K * P with F -> P_inf)."""
+    batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    gamma = _check_lr(spectrum, lr, batch, lr_convention)
+    lam = np.asarray(spectrum.eigenvalues, dtype=np.float64)
+    return float(np.sum(gamma * lam / (2.0 - gamma * (batch + 1) * lam)))
+
+
+def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
+                  lr_convention: str = "sum", checkpoints: Optional[Sequence[int]] = None,
+                  n_checkpoints: int = 100, exact_steps: int = 2000, block_rel: float = 0.01,
+                  noise_variance: float = 0.0, log_spaced: bool = True) -> LossCurve:
+    """Solve the Volterra equation for r <= ``steps`` on a spectrum.
+
+    Mode recursion (module docstring): exact for r <= ``exact_steps``; afterwards blocks of
+    ``n = floor(block_rel * r)`` steps in which P is taken linear (closed-form geometric sums,
+    implicit in the block's end value), relative error O(block_rel^2). Cost
+    O(d (exact_steps + log(steps)/block_rel)). Refuses an unstable lr.
+
+    Reported at ``n_checkpoints`` log-spaced steps (with step 0) plus ``checkpoints``
+    (``log_spaced=False``: at ``checkpoints`` only). ``noise_variance`` = sigma^2 of label noise:
+    it feeds the SGD noise like P_inf does and is excluded from the reported test loss.
+    Returns a :class:`~scalinglaws.LossCurve` with ``time_unit="steps"``.
+    """
+    batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    steps = check_int("steps", steps, minimum=1, maximum=10**15)
+    exact_steps = check_int("exact_steps", exact_steps, minimum=0, maximum=10**15)
+    block_rel = check_real("block_rel", block_rel, minimum=0.0, maximum=0.5, min_open=True)
+    noise = check_real("noise_variance", noise_variance, minimum=0.0)
+    gamma = _check_lr(spectrum, lr, batch, lr_convention)
+    parts = []
+    if log_spaced:
+        parts.append(log_spaced_steps(steps, n_checkpoints))
+    if checkpoints is not None:
+        extra = check_array("checkpoints", list(checkpoints))
+        if np.any(extra < 0) or np.any(extra > steps) or np.any(extra != np.round(extra)):
+            raise ParameterError(f"checkpoints must be whole numbers in [0, steps={steps}]")
+        parts.append(extra.astype(np.int64))
+    if not parts:
+        raise ParameterError("give checkpoints when log_spaced=False")
+    cps = np.unique(np.concatenate(parts))
+    P = np.asarray(_core.plrf_volterra(spectrum.eigenvalues, spectrum.rho,
+                                       float(spectrum.limit_loss) + noise, gamma, batch,
+                                       [int(c) for c in cps], exact_steps, block_rel)) - noise
+    if not np.all(np.isfinite(P)):
+        raise ConvergenceError("Volterra solution is not finite")
+    return LossCurve(times=cps.astype(np.float64), test_loss=np.maximum(P, 0.0), steps=cps,
+                     time_unit="steps", model="plrf", method=f"volterra ({spectrum.kind} spectrum)",
+                     params={**spectrum.params, "lr": lr, "gamma": gamma, "batch": batch,
+                             "lr_convention": lr_convention, "N": spectrum.d,
+                             "spectrum": spectrum.kind, "sigma": math.sqrt(noise)})
+
+
+def exact_spectrum(problem: Problem) -> Spectrum:
+    """The spectrum at N = inf (no projection): K = diag(lambda), rho = w*^2, P_inf = 0."""
+    order = np.argsort(-problem.lam, kind="stable")
+    lam = np.asarray(problem.lam[order], dtype=np.float64)
+    return Spectrum(eigenvalues=lam, rho=np.asarray(problem.wstar[order] ** 2, dtype=np.float64),
+                    limit_loss=0.0, lambda_min=float(lam[-1]), kind="exact (N = inf)",
+                    params={**problem.params, "d": math.inf})
+
+
+def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
+               steps: Optional[int] = None, batch: int = 1, lr_convention: Optional[str] = None,
+               empirical: bool = False, seed: int = 0, n_checkpoints: int = 100,
+               checkpoints: Optional[Sequence[int]] = None, N: Any = None,
+               threads: Optional[int] = None, exact_steps: int = 2000,
+               block_rel: float = 0.01) -> LossCurve:
+    """Expected one-pass SGD test loss of a problem, from the Volterra equation.
+
+    Parameters
+    ----------
+    problem : Problem
+        Any problem with its model size N (Paquette's d) set, or ``N=math.inf`` (no projection:
+        exact). The deterministic-equivalent spectrum needs a power law (both families'
+        constructors); ``empirical=True`` works for every problem.
+    lr : float
+        Learning rate in ``lr_convention`` (default: the problem's, :attr:`Problem.lr_convention`).
+    steps : int
+        Number of SGD steps r; reported at ``n_checkpoints`` log-spaced steps plus
+        ``checkpoints``.
+    batch : int
+        Batch size B.
+    empirical, seed :
+        Use the exact spectrum of the projection drawn with ``seed`` (the same projection as
+        ``simulate_sgd(..., projection_seed=seed)``) instead of the deterministic equivalent.
+
+    Returns
+    -------
+    LossCurve
+        ``time_unit="steps"``; test loss without 1/2 and without sigma^2 (label noise feeds the
+        SGD noise and is excluded from the reported loss).
+
+    Examples
+    --------
+    >>> import scalinglaws as sl
+    >>> p = sl.Problem.paquette(alpha=1.0, beta=0.7, v=2000, d=500)
+    >>> c = sl.plrf.loss_curve(p, lr=0.3, steps=10**5)
+    >>> c.time_unit, bool(c.test_loss[-1] < c.test_loss[0])
+    ('steps', True)
+    """
+    if not isinstance(problem, Problem):
+        problem, lr, steps, lr_convention = _legacy_call(problem, legacy, lr, steps, lr_convention)
+    elif legacy:
+        raise ParameterError("loss_curve(problem, ...) takes lr= and steps= as keywords")
+    if lr is None or steps is None:
+        raise ParameterError("loss_curve needs lr= and steps=")
+    conv = problem.lr_convention if lr_convention is None else lr_convention
+    if N is not None:
+        from .._validate import check_size
+
+        n = check_size("N", N)
+        problem = problem.replace(N=None) if math.isinf(n) else problem.replace(N=int(n))
+        if math.isinf(n):
+            spec = exact_spectrum(problem)
+    if N is None or not math.isinf(float(N) if not isinstance(N, str) else math.inf):
+        if empirical:
+            spec = empirical_spectrum(problem, seed, threads=threads)
+        else:
+            spec = deterministic_spectrum(problem, threads=threads)
+    return volterra_loss(spec, lr, steps, batch=batch, lr_convention=conv,
+                         n_checkpoints=n_checkpoints, checkpoints=checkpoints,
+                         exact_steps=exact_steps, block_rel=block_rel,
+                         noise_variance=problem.sigma**2)
+
+
+def _legacy_call(alpha: Any, legacy: Tuple[Any, ...], lr: Any, steps: Any,
+                 lr_convention: Optional[str]) -> Tuple[Problem, Any, Any, str]:
+    """The old ``loss_curve(alpha, beta, v, d, lr, steps)`` signature (one release)."""
+    if len(legacy) < 3:
+        raise ParameterError("loss_curve takes a Problem: loss_curve(problem, lr=, steps=)")
+    warnings.warn("plrf.loss_curve(alpha, beta, v, d, lr, steps) is deprecated; use "
+                  "plrf.loss_curve(Problem.paquette(alpha, beta, v, d), lr=, steps=)",
+                  ScalingLawsDeprecationWarning, stacklevel=3)
+    beta, v, d = legacy[:3]
+    rest = list(legacy[3:])
+    if rest:
+        lr = rest.pop(0)
+    if rest:
+        steps = rest.pop(0)
+    from .._validate import check_size
+
+    vv = check_size("v", v)
+    problem = Problem.paquette(alpha, beta, 1, d) if math.isinf(vv) else \
+        Problem.paquette(alpha, beta, int(vv), d)
+    if math.isinf(vv):
+        raise ParameterError("the deprecated scalar form does not take v = inf; use "
+                             "Problem.paquette(alpha, beta, math.inf, d)")
+    return problem, lr, steps, lr_convention or "sum"
