@@ -87,6 +87,13 @@ def _public_modules() -> list:
     return sorted(out)
 
 
+# autosummary imports every submodule while it scans a package; importing a ``__main__`` runs the
+# command line. Private modules are not documented, so a placeholder module is enough.
+import types  # noqa: E402
+
+for _pkg in ("scalinglaws.cli",):
+    sys.modules.setdefault(f"{_pkg}.__main__", types.ModuleType(f"{_pkg}.__main__"))
+
 # the module template (_templates/autosummary/module.rst) recurses into these, so the reference
 # follows the package layout (and each module's __all__) without being edited by hand
 autosummary_context = {"public_modules": _public_modules()}
@@ -158,6 +165,9 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 html_sidebars = {"**": ["sidebar-nav-bs"]}
+
+html_copy_source = False      # no _sources/ copies of the pages
+html_show_sourcelink = False
 
 nitpicky = False
 suppress_warnings = ["mystnb.unknown_mime_type"]
