@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from scalinglaws import spectra
-from scalinglaws.oracle import rbf_kernel, relu_ntk
+from scalinglaws.testing import rbf_kernel, relu_ntk
 
 from conftest import best_time, cpp_time, record
 

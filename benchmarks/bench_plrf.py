@@ -20,7 +20,7 @@ import pytest
 from scalinglaws import plrf
 from scalinglaws.problem import Problem
 from conftest import record
-from scalinglaws.oracle import plrf_m_continuation, plrf_spectrum, plrf_volterra_stepping
+from scalinglaws.testing import plrf_m_continuation, plrf_spectrum, plrf_volterra_stepping
 
 
 def _report(name, fast, slow, note=""):

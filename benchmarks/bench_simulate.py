@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 import scalinglaws as sl
-from scalinglaws import _core, oracle
+from scalinglaws import _core
+from scalinglaws import testing as oracle
 
 from conftest import best_time, cpp_time, record
 

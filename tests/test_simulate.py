@@ -7,7 +7,8 @@ import scipy.linalg
 from scipy import stats
 
 import scalinglaws as sl
-from scalinglaws import _core, oracle
+from scalinglaws import _core
+from scalinglaws import testing as oracle
 
 
 def _draw(p, P, seed, ensemble=1, explicit=False):

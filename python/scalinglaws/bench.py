@@ -37,7 +37,8 @@ class Case:
 
 def cases(quick: bool = False) -> List[Case]:
     """The simulator cases of the foundation issue (full sizes, or smaller with ``quick``)."""
-    from . import _core, oracle
+    from . import _core
+    from . import testing as oracle
     from .problem import Problem
     from .simulate import simulate_gd, simulate_sgd
 
@@ -75,7 +76,8 @@ def cases(quick: bool = False) -> List[Case]:
 def theory_cases(quick: bool = False) -> List[Case]:
     """Hot paths of the theory modules against numpy references (or, for the DMFT curve, the
     simulator's 32-seed mean of the same setting, which the theory replaces)."""
-    from . import dmft, oracle, plrf, spectra
+    from . import dmft, plrf, spectra
+    from . import testing as oracle
     from .problem import Problem
     from .simulate import simulate_gd
 

@@ -1,0 +1,64 @@
+"""The spectrum of a kernel: eigenvalues of K/n and the target power per eigenmode."""
+from __future__ import annotations
+
+import math
+from typing import Any, Tuple
+
+import numpy as np
+
+from .._backend import _core
+from .._validate import check_array
+
+
+__all__ = ['kernel_spectrum']
+
+
+# ----------------------------------------------------------------------------------- spectrum
+def _check_targets(y: Any, n: int) -> np.ndarray:
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim == 1:
+        y = y[:, None]
+    y = check_array("y", y, ndim=2)
+    if y.shape[0] != n:
+        raise ValueError(f"y must have one row per point ({n}), got {y.shape[0]}")
+    return y
+
+
+def kernel_spectrum(K: Any = None, y: Any = None, *, features: Any = None
+                    ) -> Tuple[np.ndarray, np.ndarray, float]:
+    """Eigenvalues of ``K / n`` (decreasing) and the target power per eigenmode.
+
+    Give either the Gram matrix ``K`` (n x n, symmetric) or a feature matrix ``features``
+    (n x p, kernel ``Phi Phi^T``). Returns ``(eigenvalues, power, mean_square)`` where
+    ``power_k = |u_k^T y|^2 / n`` and ``mean_square = mean over points of |y|^2``. Tiny negative
+    round-off eigenvalues of a PSD kernel are kept as they are (see ``analyze_spectrum``).
+    """
+    if (K is None) == (features is None):
+        raise ValueError("give exactly one of K (Gram matrix) or features (feature matrix)")
+    if y is None:
+        raise ValueError("y (targets, n or n x c) is required")
+    if K is not None:
+        K = check_array("K", K, ndim=2)
+        n = K.shape[0]
+        if K.shape != (n, n):
+            raise ValueError(f"K must be square, got shape {K.shape}")
+        scale = float(np.max(np.abs(K)))
+        asym = float(np.max(np.abs(K - K.T)))
+        if asym > 1e-8 * max(scale, 1e-300):
+            raise ValueError(f"K must be symmetric (max |K - K^T| = {asym:.3g})")
+        Y = _check_targets(y, n)
+        w, U = _core.symmetric_eigh(np.asfortranarray(K))
+        w = np.asarray(w)[::-1] / n
+        U = np.asarray(U)[:, ::-1]
+    else:
+        Phi = check_array("features", features, ndim=2)
+        n = Phi.shape[0]
+        Y = _check_targets(y, n)
+        U, s, _ = np.linalg.svd(Phi / math.sqrt(n), full_matrices=False)
+        w = s**2
+    proj = U.T @ Y
+    power = np.sum(proj**2, axis=1) / n
+    mean_square = float(np.sum(Y**2) / n)
+    return np.ascontiguousarray(w), np.ascontiguousarray(power), mean_square
+
+

@@ -1,0 +1,63 @@
+"""Kernel regression theory of a measured spectrum (the N = inf limit of the DMFT)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._validate import check_array, check_real
+
+__all__ = ['kernel_regression_loss']
+
+
+# ----------------------------------------------------------------------------------- theory
+def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float = 0.0,
+                           noise: float = 0.0) -> np.ndarray:
+    """Predicted test loss of kernel (ridge/ridgeless) regression on P points, at N, t = inf.
+
+    The kernel-regression limit of the DMFT (dmft.md 3.7, eqs 77-80, non-proportional form;
+    equal to the replica / eigenlearning result): ``kappa`` solves
+    ``1 = sum_k lambda_k / (lambda_k P + kappa) + ridge / kappa`` (ridge = 0: ridgeless) and
+    ``L = [sum_k power_k kappa^2 / (kappa + lambda_k P)^2 + gamma noise] / (1 - gamma)`` with
+    ``gamma = P sum_k lambda_k^2 / (lambda_k P + kappa)^2``; ``noise`` is the variance of
+    label noise (excluded from L itself). Ridgeless needs P < number of modes with
+    ``lambda_k > 0``. ``power_k = lambda_k (w*_k)^2``.
+    """
+    lam = check_array("eigenvalues", eigenvalues, positive=True)
+    pw = check_array("power", power)
+    if pw.shape != lam.shape:
+        raise ValueError("eigenvalues and power must have the same length")
+    if np.any(pw < 0):
+        raise ValueError("power must be >= 0")
+    ridge = check_real("ridge", ridge, minimum=0.0)
+    noise = check_real("noise", noise, minimum=0.0)
+    Ps = np.atleast_1d(np.asarray(P, dtype=np.float64))
+    out = np.empty(Ps.shape)
+    for i, p in enumerate(Ps):
+        p = check_real("P", p, minimum=0.0, min_open=True)
+        if ridge == 0.0 and p >= lam.size:
+            raise ValueError(f"P must be < {lam.size} (the number of modes) for ridgeless "
+                             f"regression, got {p:g}")
+        f = lambda lk: float(np.sum(lam / (lam * p + math.exp(lk))) + ridge / math.exp(lk) - 1.0)
+        lo, hi = math.log(1e-300), math.log(float(np.sum(lam)) + ridge + 1e-300) + 1.0
+        while f(lo) < 0:  # cannot happen for ridgeless P < M; guards round-off
+            lo += 10.0
+            if lo >= hi:
+                break
+        for _ in range(200):  # bisection in log kappa (f decreasing)
+            mid = 0.5 * (lo + hi)
+            if f(mid) > 0:
+                lo = mid
+            else:
+                hi = mid
+            if hi - lo < 1e-13:
+                break
+        kappa = math.exp(0.5 * (lo + hi))
+        den = lam * p + kappa
+        gamma = float(p * np.sum(lam**2 / den**2))
+        bias = float(np.sum(pw * kappa**2 / den**2))
+        out[i] = (bias + gamma * noise) / max(1.0 - gamma, 1e-300)
+    return out.reshape(np.shape(P)) if np.ndim(P) else out[0]
+
+

@@ -1,0 +1,153 @@
+"""Point functions of a sweep: the built-in ones (library functions returning a
+:class:`~scalinglaws.LossCurve`), user functions ("module:function") and parameter checks."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+from typing import Any, Callable, Dict, Mapping, Sequence
+
+
+__all__ = ['POINT_FUNCTIONS', 'point_function', 'resolve_function', 'check_parameters', 'curve_outputs']
+
+
+PointFunction = Callable[..., Any]
+POINT_FUNCTIONS: Dict[str, PointFunction] = {}
+#: built-in point function -> the library function whose keywords it forwards
+_TARGETS: Dict[PointFunction, str] = {}
+
+
+def point_function(name: str, target: str) -> Callable[[PointFunction], PointFunction]:
+    """Register a built-in point function under ``name`` that forwards its keywords (besides the
+    problem's parameters) to the library function ``target`` ("module:function")."""
+
+    def deco(fn: PointFunction) -> PointFunction:
+        POINT_FUNCTIONS[name] = fn
+        _TARGETS[fn] = target
+        return fn
+
+    return deco
+
+
+def _target_parameters(fn: PointFunction) -> set:
+    mod, _, attr = _TARGETS[fn].partition(":")
+    target = getattr(importlib.import_module(mod), attr)
+    return {p.name for p in inspect.signature(target).parameters.values()
+            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and p.name != "problem"}
+
+
+def resolve_function(name: str) -> PointFunction:
+    """A registered name or ``"module:function"``."""
+    if name in POINT_FUNCTIONS:
+        return POINT_FUNCTIONS[name]
+    if ":" in name:
+        mod_name, _, attr = name.partition(":")
+        try:
+            fn = getattr(importlib.import_module(mod_name), attr)
+        except (ImportError, AttributeError) as exc:
+            raise ValueError(f"cannot import sweep function {name!r}: {exc}") from None
+        if not callable(fn):
+            raise ValueError(f"sweep function {name!r} is not callable")
+        return fn
+    known = ", ".join(sorted(POINT_FUNCTIONS))
+    raise ValueError(f"unknown sweep function {name!r} (built-in: {known}; or 'module:function')")
+
+
+# --------------------------------------------------------------------------- built-in functions
+def _problem(params: Dict[str, Any], need_size: bool = True):
+    from ..problem import Problem
+
+    keys = ("a", "b", "M", "N", "alpha", "beta", "v", "d", "sigma", "normalize")
+    return Problem.from_params(**{k: params.pop(k) for k in keys if k in params},
+                               need_size=need_size)
+
+
+@point_function("simulate.gd", "scalinglaws.simulate:simulate_gd")
+def _simulate_gd_point(*, P: int, times: Sequence[float], **kwargs: Any) -> Any:
+    """Full-batch GD/GF (:func:`scalinglaws.simulate_gd`); problem by either family."""
+    from ..simulate import simulate_gd
+
+    return simulate_gd(_problem(kwargs), P, times=times, **kwargs)
+
+
+@point_function("dmft.loss_curve", "scalinglaws.dmft:loss_curve")
+def _dmft_loss_curve_point(*, times: Sequence[float], P: Any = None, **kwargs: Any) -> Any:
+    """DMFT theory curve (:func:`scalinglaws.dmft.loss_curve`); problem by either family.
+    ``P``, ``N``, ``ensemble`` and ``bags`` may be the string ``"inf"`` in TOML."""
+    from .. import dmft
+    from .._validate import check_size
+
+    N = kwargs.pop("N", None)
+    if N is not None and not math.isinf(check_size("N", N)):
+        kwargs["N"] = N             # a finite N belongs to the problem; inf is passed as N=
+        N = None
+    problem = _problem(kwargs, need_size=False)
+    return dmft.loss_curve(problem, P, times, N=N, **kwargs)
+
+
+@point_function("plrf.loss_curve", "scalinglaws.plrf:loss_curve")
+def _plrf_loss_curve_point(*, lr: float, steps: int, **kwargs: Any) -> Any:
+    """Volterra loss curve of one-pass SGD (:func:`scalinglaws.plrf.loss_curve`); problem by
+    either family (``v`` or ``M`` may be ``"inf"``). The time axis is the step count r;
+    ``flops`` = B d r."""
+    from .. import plrf
+
+    return plrf.loss_curve(_problem(kwargs), lr=lr, steps=steps, **kwargs)
+
+
+@point_function("simulate.sgd", "scalinglaws.simulate:simulate_sgd")
+def _simulate_sgd_point(*, lr: float, steps: int, **kwargs: Any) -> Any:
+    """One-pass SGD (:func:`scalinglaws.simulate_sgd`); problem by either family."""
+    from ..simulate import simulate_sgd
+
+    return simulate_sgd(_problem(kwargs), lr, steps, **kwargs)
+
+
+def curve_outputs(curve: Any) -> Dict[str, Any]:
+    """A point function's result as a record's outputs: a :class:`~scalinglaws.LossCurve` gives
+    ``time``, ``test_loss`` and, where defined, ``test_loss_sem``, ``train_loss``,
+    ``train_loss_sem`` and ``flops`` (step-count curves); a dict is taken as it is."""
+    from ..results import LossCurve
+
+    if not isinstance(curve, LossCurve):
+        return dict(curve)
+    out: Dict[str, Any] = {"time": curve.times, "test_loss": curve.test_loss}
+    for name in ("test_loss_sem", "train_loss", "train_loss_sem"):
+        if getattr(curve, name) is not None:
+            out[name] = getattr(curve, name)
+    if curve.time_unit == "steps" and curve.model == "plrf":
+        out["flops"] = curve.flops
+    return out
+
+
+_PROBLEM_KEYS = {"a", "b", "M", "N", "alpha", "beta", "v", "d", "sigma", "normalize"}
+
+
+def check_parameters(fn: PointFunction, params: Mapping[str, Any], name: str) -> None:
+    """Refuse parameters the function does not accept, naming them and the accepted ones."""
+    sig = inspect.signature(fn)
+    accepted = {p.name for p in sig.parameters.values()
+                if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+    var_kw = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
+    allowed = accepted
+    if fn in _TARGETS:
+        allowed = accepted | _PROBLEM_KEYS | _target_parameters(fn)
+    if var_kw and fn not in POINT_FUNCTIONS.values():
+        return  # user function takes **kwargs: anything goes
+    if fn in _TARGETS:
+        bord = sorted(set(params) & {"a", "b", "M", "N"})
+        paq = sorted(set(params) & {"alpha", "beta", "v", "d"})
+        if bord and paq:
+            raise ValueError(f"mix of parameter families for sweep function {name!r}: "
+                             f"{', '.join(bord)} (Bordelon et al.) with {', '.join(paq)} "
+                             "(Paquette et al.); use one family")
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for sweep function {name!r} "
+                         f"(accepted: {', '.join(sorted(allowed))})")
+    missing = [p.name for p in sig.parameters.values()
+               if p.default is p.empty and p.kind == p.KEYWORD_ONLY and p.name not in params]
+    if missing:
+        raise ValueError(f"missing parameter(s) {', '.join(missing)} for sweep function {name!r}")
+
+

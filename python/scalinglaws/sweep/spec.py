@@ -1,0 +1,130 @@
+"""What a sweep runs: :class:`SweepSpec` (a grid or a list of points) and its TOML form."""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+import numpy as np
+
+from .points import check_parameters, resolve_function
+
+__all__ = ['SweepSpec', 'read_toml', 'point_key']
+
+
+# --------------------------------------------------------------------------- specification
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating,)):
+        return float(x)
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    return x
+
+
+def point_key(params: Mapping[str, Any]) -> str:
+    text = json.dumps(_jsonable(dict(params)), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+@dataclass
+class SweepSpec:
+    """What to run: ``function`` over the cartesian product of ``grid`` (in the given order) or
+    over the explicit ``points``, each merged with the ``fixed`` parameters."""
+
+    function: str
+    grid: Dict[str, List[Any]] = field(default_factory=dict)
+    fixed: Dict[str, Any] = field(default_factory=dict)
+    points: Optional[List[Dict[str, Any]]] = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.function, str) or not self.function:
+            raise ValueError("function must be a non-empty string")
+        self.grid = {str(k): list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v]
+                     for k, v in dict(self.grid).items()}
+        for k, v in self.grid.items():
+            if not v:
+                raise ValueError(f"grid axis {k!r} is empty")
+            if len(set(json.dumps(_jsonable(x)) for x in v)) != len(v):
+                raise ValueError(f"grid axis {k!r} has repeated values")
+        if self.points is not None:
+            if self.grid:
+                raise ValueError("give either grid or points, not both")
+            if not self.points:
+                raise ValueError("points is empty")
+            self.points = [dict(p) for p in self.points]
+        overlap = set(self.fixed) & (set(self.grid) | set().union(*(self.points or [{}])))
+        if overlap:
+            raise ValueError(f"parameter(s) {', '.join(sorted(overlap))} are both fixed and swept")
+
+    def expand(self) -> List[Dict[str, Any]]:
+        """All points, in order, with the fixed parameters merged in."""
+        if self.points is not None:
+            return [{**self.fixed, **p} for p in self.points]
+        if not self.grid:
+            return [dict(self.fixed)]
+        names = list(self.grid)
+        return [{**self.fixed, **dict(zip(names, combo))}
+                for combo in itertools.product(*(self.grid[n] for n in names))]
+
+    def validate(self) -> None:
+        fn = resolve_function(self.function)
+        for p in self.expand()[:1] + (self.expand()[-1:] if self.points is None else self.expand()):
+            check_parameters(fn, p, self.function)
+
+    def to_json(self) -> Dict[str, Any]:
+        return _jsonable({"function": self.function, "grid": self.grid, "fixed": self.fixed,
+                          "points": self.points})
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> "SweepSpec":
+        return cls(function=d["function"], grid=d.get("grid") or {}, fixed=d.get("fixed") or {},
+                   points=d.get("points"))
+
+
+def read_toml(path: Union[str, os.PathLike]) -> SweepSpec:
+    """Read a sweep from TOML::
+
+        function = "simulate.gd"
+        [fixed]
+        a = 1.5
+        b = 1.25
+        M = 4096
+        lr = 0.5
+        times = [1, 10, 100]
+        seeds = 8
+        [grid]
+        N = [64, 128, 256]
+        P = [256, 1024]
+
+    (or ``[[points]]`` tables instead of ``[grid]``).
+    """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ValueError(f"sweep file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"malformed TOML in {path}: {exc}") from None
+    unknown = set(data) - {"function", "grid", "fixed", "points"}
+    if unknown:
+        raise ValueError(f"unknown key(s) in {path}: {', '.join(sorted(unknown))} "
+                         "(expected function, grid, fixed, points)")
+    if "function" not in data:
+        raise ValueError(f"{path}: missing 'function' (e.g. function = \"simulate.gd\")")
+    return SweepSpec.from_json(data)
+
+
