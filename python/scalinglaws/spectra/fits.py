@@ -133,7 +133,7 @@ def scaling_exponents(a: float, b: float) -> Dict[str, Any]:
     """Closed-form exponents of Bordelon, Atanasov & Pehlevan for fitted (a, b): the same as
     :func:`scalinglaws.dmft.exponents` (positive numbers: losses decay as X^-exponent; the
     compute-optimal ``t`` and ``N`` entries are growth exponents in C). Requires a > 1, b > 0."""
-    from .dmft import exponents
+    from ..dmft import exponents
 
     return exponents(a, b)
 
