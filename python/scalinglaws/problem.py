@@ -135,7 +135,7 @@ class Problem:
     @classmethod
     def bordelon(cls, a: float, b: float, M: int, N: Optional[int] = None, *, sigma: float = 0.0,
                  normalize: bool = False, lr_convention: str = "mean") -> "Problem":
-        """Power-law task of Bordelon, Atanasov & Pehlevan (dmft.md 2.3).
+        """Power-law task of Bordelon, Atanasov & Pehlevan (:ref:`dmft-model`).
 
         ``lambda_k = k^-b`` and ``lambda_k (w*_k)^2 = k^-a`` for k = 1..M, i.e.
         ``w*_k = k^((b-a)/2)``. The initial loss is ``L(0) = sum_k k^-a`` unless ``normalize``,
@@ -159,7 +159,7 @@ class Problem:
     @classmethod
     def paquette(cls, alpha: float, beta: float, v: int, d: Optional[int] = None, *,
                  sigma: float = 0.0, lr_convention: str = "sum") -> "Problem":
-        """Power-law random features of Paquette, Paquette, Xiao & Pennington (plrf.md 1.1).
+        """Power-law random features of Paquette, Paquette, Xiao & Pennington (:ref:`plrf-model`).
 
         ``D = diag(j^(-2 alpha))`` and ``b_j = j^(-beta)``, j = 1..v; model size d (= N). The
         paper needs ``2(alpha + beta) > 1`` for a finite loss as v grows; at finite v any value

@@ -199,7 +199,7 @@ def sgd_stability_bound(problem: Problem, batch: int = 1, *, seed: int = 0,
     Mean-square stability of the exact (Gaussian) dynamics: with per-sample step g (g = lr in the
     batch-sum convention, lr/B in the batch-mean one) and s_k the eigenvalues of the projected
     feature covariance, ``g (B+1) s_max < 2`` and ``sum_k g s_k / (2 - g (B+1) s_k) < 1``
-    (the kernel norm of the Volterra equation, plrf.md 1.3).
+    (the kernel norm of the Volterra equation, :ref:`plrf-stability`).
     """
     N = problem.require_finite("sgd_stability_bound").require_N()
     batch = check_int("batch", batch, minimum=1)

@@ -148,7 +148,7 @@ def sgd_eigenbasis(s: np.ndarray, e0: np.ndarray, p_inf: float, lr: float,
 
 
 def plrf_m_continuation(alpha, v, d, z, chunk=256):
-    """m(z) of the deterministic equivalent (plrf.md 2.3) as the reference code computes it:
+    """m(z) of the deterministic equivalent (:ref:`plrf-deterministic`) as the reference code computes it:
     Newton continuation in Im z, one step per level, full sums over j = 1..v."""
     lam = np.arange(1, v + 1, dtype=np.float64) ** (-2 * alpha)
     n_eta = int(40 + 20 * alpha * math.log(d))
@@ -186,7 +186,7 @@ def plrf_spectrum(alpha, beta, v, d, x, eta_rel=1e-10):
 
 def plrf_volterra_stepping(lam, rho, p_inf, gamma, steps):
     """Expected SGD loss after ``steps`` steps (B = 1, batch-sum gamma) by the per-step mode
-    recursion m_k(r+1) = q_k m_k(r) + gamma^2 lam_k P(r) (plrf.md 2.1)."""
+    recursion m_k(r+1) = q_k m_k(r) + gamma^2 lam_k P(r) (:ref:`plrf-volterra`)."""
     q = 1 - 2 * gamma * lam + 2 * gamma**2 * lam**2
     m = rho.copy()
     P = p_inf + lam @ m

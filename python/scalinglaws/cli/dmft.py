@@ -128,7 +128,7 @@ def _run(args: argparse.Namespace) -> int:
     if curve.train_loss is not None:
         train = [float(v) for v in curve.train_loss]
     elif args.batch is not None:
-        # one-pass SGD has no train/test gap (dmft.md 3.11): train = test + sigma^2
+        # one-pass SGD has no train/test gap (see the DMFT theory page, one-pass SGD): train = test + sigma^2
         train = [float(v) for v in curve.test_loss + args.sigma**2]
     else:
         train = None  # bagging: no single training set

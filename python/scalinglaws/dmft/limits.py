@@ -54,7 +54,7 @@ def _solve_r(lam: np.ndarray, target: float, name: str) -> float:
 
 def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 1,
                  bags: Size = 1) -> Dict[str, Any]:
-    """t -> infinity losses of gradient flow / converged GD (App. C, eqs. 66-76; dmft.md 3.7).
+    """t -> infinity losses of gradient flow / converged GD (App. C, eqs. 66-76; :ref:`dmft-final`).
 
     Over-parameterised (N > P, eq. 73): final train loss 0. Under-parameterised (N < P, eq. 76).
     ``N = inf`` gives ridgeless kernel regression (eqs. 77-80); ``P = inf`` the pure model

@@ -66,7 +66,7 @@ def theta_series(lr: float, T: int, momentum: float = 0.0) -> np.ndarray:
 def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float, lr: float,
             T: int, batch: Optional[int] = None, momentum: float = 0.0, invE: float = 1.0,
             invB: float = 1.0, full: bool = False, responses_only: bool = False) -> Any:
-    """Paper's T x T recipe (App. M.1, dmft.md 3.5) for discrete GD (or one-pass SGD with batch),
+    """Paper's T x T recipe (App. M.1, :ref:`dmft-recipe`) for discrete GD (or one-pass SGD with batch),
     evaluated with the lower-triangular Toeplitz structure of all responses. ``momentum`` = mu
     gives heavy-ball GD (eqs. 139-141) through its Theta (see :func:`_theta_series`).
 

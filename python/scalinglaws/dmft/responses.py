@@ -52,18 +52,18 @@ class Responses:
 def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z: Any = None,
               lr: Optional[float] = None, N: Size = None, momentum: Optional[float] = None,
               batch: Optional[int] = None, threads: Optional[int] = None) -> Responses:
-    """Solve the one-scalar self-consistency (dmft.md 3.3) at complex frequencies.
+    """Solve the one-scalar self-consistency (:ref:`dmft-responses`) at complex frequencies.
 
     ``S = sum_k lambda_k x/(q + lambda_k x)``, ``x = (1 - S/P)(1 - S/N)``, ``R1 = 1 - S/P``,
     ``R3 = 1 - S/N`` (eqs. 11, 32, 68). Give exactly one of: ``s`` (Laplace variable, gradient
     flow), ``omega`` (real or complex frequency, ``s = i omega``), or ``z`` together with ``lr``
-    (discrete GD, z-transform, ``q = (z-1)/lr``; dmft.md 3.11). ``N`` defaults to ``problem.N``;
+    (discrete GD, z-transform, ``q = (z-1)/lr``; :ref:`dmft-discrete`). ``N`` defaults to ``problem.N``;
     N or P may be ``math.inf``. ``momentum`` (App. K.2): with ``z``, heavy-ball mu in [0, 1) and
     ``q = (z - 1)(1 - mu/z)/lr`` (eq. 141: ``H_k(z) = h_k/lr``; the z-transform of ``H_k(n)`` is
     ``(z - mu) h_k/lr``); with ``s``/``omega``, continuous beta >= 0 and ``q = s + beta s^2``
     (eq. 138; the Laplace transform of ``H_k(t)`` is ``(1 + beta s) h_k``).
 
-    One-pass SGD with batch B (eqs. 142-144, dmft.md 3.11): every step sees fresh samples, so
+    One-pass SGD with batch B (eqs. 142-144, :ref:`dmft-sgd`): every step sees fresh samples, so
     ``R1 = 1`` and R3 is the discrete "analog of (11)" with no data term, i.e. the discrete-GD
     response at P = inf; the batch size enters the correlations (the loss), not the responses.
     ``batch=B`` (with ``z``, ``lr`` and ``P`` None or inf) returns exactly that.
@@ -127,7 +127,7 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
                        lr: Optional[float] = None, flow: bool = False, N: Size = None,
                        momentum: Optional[float] = None, nodes: int = 14,
                        threads: Optional[int] = None, max_recipe_steps: int = 2000) -> np.ndarray:
-    """Mode transfer functions ``H_k(t) = d<v0_k(t)>/d w*_k`` (eq. 10 inverted; dmft.md 3.3).
+    """Mode transfer functions ``H_k(t) = d<v0_k(t)>/d w*_k`` (eq. 10 inverted; :ref:`dmft-responses`).
 
     ``modes`` are 1-based mode numbers k (k = 1 is the largest eigenvalue). GD times are rounded to
     whole steps (needs steps >= nodes/2; t = 0 gives 1). Returns shape (len(times), len(modes)).
@@ -195,7 +195,7 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
 def timescale_density(problem: Problem, P: Size, u: Any, modes: Sequence[int], *, N: Size = None,
                       eps: float = 1e-8, threads: Optional[int] = None) -> np.ndarray:
     """Timescale densities ``rho_k(u)`` with ``H_k(t) = int du rho_k(u) e^{-u t}`` (App. F, eq. 90;
-    dmft.md 3.9): ``rho_k(u) = -(1/pi) Im H_k(s = -u + i eps)`` for gradient flow. ``u > 0``;
+    :ref:`dmft-timescales`): ``rho_k(u) = -(1/pi) Im H_k(s = -u + i eps)`` for gradient flow. ``u > 0``;
     modes are 1-based. Point masses at u = 0 (unlearnable parts, eq. 71) are not included.
     Returns shape (len(u), len(modes))."""
     problem = check_problem(problem)
@@ -213,7 +213,7 @@ def irreducible_bias(problem: Problem, P: Size, times: Iterable[float], *,
                      momentum: Optional[float] = None, nodes: int = 14,
                      threads: Optional[int] = None) -> np.ndarray:
     """Infinite-ensemble, infinite-bagging loss ``B(t, N, P) = sum_k lambda_k w*_k^2 H_k(t)^2``
-    (eqs. 19, 114; dmft.md 3.10): what ensembling E -> inf models and bagging over B -> inf data
+    (eqs. 19, 114; :ref:`dmft-ensembles`): what ensembling E -> inf models and bagging over B -> inf data
     sets cannot remove (``loss_curve(..., ensemble=math.inf, bags=math.inf)``; finite E, B there
     too). No 1/2. ``momentum`` as in :func:`transfer_functions`."""
     problem = check_problem(problem)

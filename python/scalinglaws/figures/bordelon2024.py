@@ -2,7 +2,7 @@
 
 Theory lines come from :mod:`scalinglaws.dmft`. Simulation means, with standard-deviation bands
 over draws of data and projection, come from :mod:`scalinglaws.simulate`. The paper does not state
-M, the learning rate, the number of seeds or the normalisation of w* (dmft.md section 6). The
+M, the learning rate, the number of seeds or the normalisation of w* (see :ref:`dmft-model`). The
 choices made here are the spec's suggested defaults: discrete GD with lr = 0.5 (t = lr x steps),
 M >= 4 max(N, P), and w* normalised to L(0) = 1. Each figure's ``params`` records them. Losses
 have no 1/2.

@@ -2,7 +2,7 @@
 the library: the data come from the ``figure_*`` functions of :mod:`scalinglaws.plrf` (Volterra
 theory, with SGD from :func:`scalinglaws.simulate_sgd`); this module registers and draws them.
 
-The paper's numeric choices of d, v, gamma and B are not all known (plrf.md 4). These figures use
+The paper's numeric choices of d, v, gamma and B are not all known (:ref:`plrf-typos`). These figures use
 the reference code's: B = 1, gamma = 0.5 / tr D in the batch-sum convention, and v = 4 d (v = inf
 above the high-dimensional line where stated). Loss P = ||D^1/2 (W theta - b)||^2, without 1/2.
 Compute f = B d r.

@@ -25,7 +25,7 @@ __all__ = ["figure_spectrum", "figure_phase_diagram", "figure_boundary", "figure
 
 def figure_spectrum(alpha: float = 1.0, beta: float = 2.0, v: int = 10000, d: int = 1000,
                     draws: int = 100, bins: int = 200, seed: int = 0) -> Dict[str, Any]:
-    """Empirical vs deterministic spectrum (plrf.md 4, appendix figure).
+    """Empirical vs deterministic spectrum (:ref:`plrf-spectrum`, appendix figure).
 
     Histogram (log bins) of the target-weighted spectral measure sum_k lambda_k rho_k delta_k of
     ``draws`` sampled W (atom at 0 removed), averaged, against the deterministic target measure
@@ -106,7 +106,7 @@ def figure_finite_size(alpha: float, beta: float, ds: Sequence[int] = (200, 800,
                        v_ratio: Optional[float] = None, lr_scale: float = 0.5,
                        steps: int = 10**7) -> Dict[str, Any]:
     """Fig. 5 (finite-size effects): ratio of the exact (deterministic-equivalent) Volterra
-    solution to the large-d estimate F_0 + F_pp + F_ac + K_pp / (gamma B) of plrf.md 3.1-3.2,
+    solution to the large-d estimate F_0 + F_pp + F_ac + K_pp / (gamma B) of :ref:`plrf-components`,
     for several d (B = 1, gamma = lr_scale / tr D, v = inf above the line, else v_ratio d)."""
     alpha, beta = check_alpha_beta(alpha, beta)
     rows = []
@@ -211,7 +211,7 @@ def figure_contour(alpha: float = 1.0, beta: float = 0.7, v: int = 2000, d: int 
                    phi: float = 0.3, lr_scale: float = 0.5,
                    steps: Sequence[int] = (0, 10, 100, 1000, 10000), panels: int = 120,
                    threads: Optional[int] = None) -> Dict[str, Any]:
-    """The contour Gamma = Gamma_0 + Gamma_c + Gamma_caps of plrf.md 2.1, and the forcing
+    """The contour Gamma = Gamma_0 + Gamma_c + Gamma_caps of :ref:`plrf-contour`, and the forcing
     F(r) = -(1/2 pi i) oint_Gamma S_F(z) q(z)^r dz computed on it.
 
     S_F(z) = sum_{j<=v} j^-(2alpha+2beta) / (j^-2alpha m(z) - z) is the deterministic equivalent
@@ -244,7 +244,7 @@ def figure_contour(alpha: float = 1.0, beta: float = 0.7, v: int = 2000, d: int 
     det = deterministic_spectrum(Problem.paquette(alpha, beta, vv, d), threads=threads)
     lr = lr_scale / det.params["trace_D"]
     lmin, lmax = det.lambda_min, float(det.eigenvalues[0])
-    # the right end must lie above the whole top outlier bump (plrf.md 2.3 item 7): take the top
+    # the right end must lie above the whole top outlier bump (:ref:`plrf-deterministic`): take the top
     # of the density grid, which extends to 2 (1 + tr D/d)(1 + 2/sqrt d)^2
     xL, xR, r0 = 0.5 * lmin, max(1.5 * lmax, float(det.grid[-1])), 0.25 * lmin
     # upper halves, each as (z, dz/dt * weight): caps and Gamma_0 in the angle, rays in log x

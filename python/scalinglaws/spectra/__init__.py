@@ -1,6 +1,6 @@
 """From a real kernel to predicted scaling laws: kernel spectra, fitted exponents, predictions.
 
-Pipeline (Bordelon, Atanasov & Pehlevan 2024, Fig. 7; dmft.md sections 1, 2.3 and 4)::
+Pipeline (Bordelon, Atanasov & Pehlevan 2024, Fig. 7; theory: :ref:`conv-dictionary`, :ref:`dmft-limits`)::
 
     X, y = load_dataset("digits")                    # or your own data
     K = kernel_matrix(X, kernel="ntk", depth=2)      # C++, O(n^2 d), GIL released

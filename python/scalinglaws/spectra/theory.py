@@ -16,7 +16,7 @@ def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float
                            noise: float = 0.0) -> np.ndarray:
     """Predicted test loss of kernel (ridge/ridgeless) regression on P points, at N, t = inf.
 
-    The kernel-regression limit of the DMFT (dmft.md 3.7, eqs 77-80, non-proportional form;
+    The kernel-regression limit of the DMFT (:ref:`dmft-final`, eqs 77-80, non-proportional form;
     equal to the replica / eigenlearning result): ``kappa`` solves
     ``1 = sum_k lambda_k / (lambda_k P + kappa) + ridge / kappa`` (ridge = 0: ridgeless) and
     ``L = [sum_k power_k kappa^2 / (kappa + lambda_k P)^2 + gamma noise] / (1 - gamma)`` with
