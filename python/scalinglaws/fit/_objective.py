@@ -86,12 +86,12 @@ def objective(x: np.ndarray, prob: Problem, w: np.ndarray) -> Tuple[float, np.nd
     d = prob.delta
     ar = np.abs(r)
     h = np.where(ar <= d, 0.5 * r * r, d * (ar - 0.5 * d))
-    scale = 1.0 / (d * float(np.sum(w)))
-    f = float(np.sum(w * h)) * scale
+    scale = 1.0 / (d * float(w.sum()))
+    f = float((w * h).sum()) * scale
     g = w * np.clip(r, -d, d) * scale
     gs1, gs2 = g * s1, g * s2
-    grad = np.array([np.sum(g * s0), np.sum(gs1), -np.sum(gs1 * prob.lN), np.sum(gs2),
-                     -np.sum(gs2 * prob.lD)])
+    grad = np.array([(g * s0).sum(), gs1.sum(), -(gs1 * prob.lN).sum(), gs2.sum(),
+                     -(gs2 * prob.lD).sum()])
     return f, grad[prob.free]
 
 
@@ -103,7 +103,7 @@ def minimise(prob: Problem, starts: np.ndarray, w: np.ndarray, *, tight: bool = 
     by the lower start index (so the answer does not depend on how starts were chunked).
     """
     opts = ({"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-10} if tight else
-            {"maxiter": 300, "ftol": 1e-10, "gtol": 1e-7})
+            {"maxiter": 200, "ftol": 1e-9, "gtol": 1e-6})
     best_x: Optional[np.ndarray] = None
     best_f = np.inf
     values = np.empty(len(starts))

@@ -11,11 +11,13 @@ Worker processes are started with the ``spawn`` method (safe with threaded paren
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, List, Optional, Tuple
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, Callable, Iterator, List, Optional, Tuple
 
 import numpy as np
 
@@ -47,6 +49,31 @@ def resample_indices(ss: np.random.SeedSequence, n: int) -> np.ndarray:
     return np.bincount(idx, minlength=n).astype(np.float64)
 
 
+_BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """One BLAS thread here and in worker processes started meanwhile: the fits are many tiny
+    problems, for which idle BLAS threads only spin and steal the cores."""
+    saved = {k: os.environ.get(k) for k in _BLAS_VARS}
+    os.environ.update({k: "1" for k in _BLAS_VARS})
+    try:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - optional
+            yield
+        else:
+            with threadpool_limits(limits=1, user_api="blas"):
+                yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def map_chunks(fn: Callable[[Any, int, int], np.ndarray], payload: Any, n_items: int, *,
                chunk: int, n_jobs: Optional[int] = None, progress: bool = False,
                desc: str = "bootstrap") -> np.ndarray:
@@ -61,26 +88,30 @@ def map_chunks(fn: Callable[[Any, int, int], np.ndarray], payload: Any, n_items:
     bar = _bar(n_items, desc) if progress else None
     out: List[Optional[np.ndarray]] = [None] * len(bounds)
     try:
-        if jobs == 1:
-            for k, (a, b) in enumerate(bounds):
-                out[k] = fn(payload, a, b)
-                if bar is not None:
-                    bar.update(b - a)
-        else:
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
-                futures = {ex.submit(fn, payload, a, b): k for k, (a, b) in enumerate(bounds)}
-                from concurrent.futures import as_completed
-
-                for fut in as_completed(futures):
-                    k = futures[fut]
-                    out[k] = fut.result()
-                    if bar is not None:
-                        bar.update(bounds[k][1] - bounds[k][0])
+        with single_threaded_blas():
+            _run(fn, payload, bounds, jobs, bar, out)
     finally:
         if bar is not None:
             bar.close()
     return np.concatenate([np.asarray(o) for o in out], axis=0)
+
+
+def _run(fn: Callable[[Any, int, int], np.ndarray], payload: Any, bounds: List[Tuple[int, int]],
+         jobs: int, bar: Any, out: List[Optional[np.ndarray]]) -> None:
+    if jobs == 1:
+        for k, (a, b) in enumerate(bounds):
+            out[k] = fn(payload, a, b)
+            if bar is not None:
+                bar.update(b - a)
+    else:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
+            futures = {ex.submit(fn, payload, a, b): k for k, (a, b) in enumerate(bounds)}
+            for fut in as_completed(futures):
+                k = futures[fut]
+                out[k] = fut.result()
+                if bar is not None:
+                    bar.update(bounds[k][1] - bounds[k][0])
 
 
 def _bar(total: int, desc: str) -> Any:
@@ -102,8 +133,6 @@ def percentile_interval(samples: Any, confidence: float, axis: int = 0) -> np.nd
     if s.shape[0] == 0 or np.all(np.isnan(s)):
         return np.full((2,) + s.shape[1:], np.nan)
     with np.errstate(all="ignore"):
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns -> NaN
             return np.nanpercentile(s, q, axis=0)
