@@ -31,7 +31,7 @@ def run(capsys, *argv):
     return code, out, err
 
 
-FAST = ("--grid", "coarse", "--jobs", "1", "--bootstrap", "40")
+FAST = ("--grid", "coarse", "--jobs", "1", "--bootstrap", "30")
 
 
 def test_chinchilla_json_contract_and_determinism(runs_csv, capsys):
@@ -40,7 +40,7 @@ def test_chinchilla_json_contract_and_determinism(runs_csv, capsys):
     code, out, _ = run(capsys, *argv)
     assert code == 0
     d = json.loads(out)
-    assert d["law"] == "chinchilla" and d["n_points"] == 80 and d["bootstrap"] == 40
+    assert d["law"] == "chinchilla" and d["n_points"] == 80 and d["bootstrap"] == 30
     assert set(d["params"]) == set(TRUE) == set(d["ci"])
     for k in TRUE:
         lo, hi = d["ci"][k]
