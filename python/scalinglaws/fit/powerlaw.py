@@ -6,6 +6,9 @@
 * :func:`fit_scaling_law` -- ``L = L_inf + A t^(-x) + B N^(-y)`` over a set of (t, N, L) points by
   nonlinear least squares on log L (relative residuals), several starts; confidence intervals from
   the Gauss-Newton covariance ``s^2 (J^T J)^-1`` (normal approximation).
+
+Both take ``bootstrap=K`` (resamples of the points, seeded by ``seed``) for percentile intervals
+instead; ``ci_method`` says which kind a result carries.
 """
 from __future__ import annotations
 
@@ -16,7 +19,9 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 import numpy as np
 from scipy import optimize, stats
 
-from ._validate import check_real
+from .._validate import check_int, check_real
+from ..errors import ParameterError
+from .bootstrap import map_chunks, percentile_interval, resample_indices, resample_seeds
 
 __all__ = ["PowerLawFit", "ScalingLawFit", "fit_power_law", "fit_scaling_law"]
 
@@ -25,9 +30,9 @@ def _positive_pairs(name_x: str, x: Any, name_y: str, y: Any) -> Tuple[np.ndarra
     x = np.asarray(x, dtype=np.float64).ravel()
     y = np.asarray(y, dtype=np.float64).ravel()
     if x.shape != y.shape:
-        raise ValueError(f"{name_x} and {name_y} must have the same length, got {x.size} and {y.size}")
+        raise ParameterError(f"{name_x} and {name_y} must have the same length, got {x.size} and {y.size}")
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
-        raise ValueError(f"{name_x} and {name_y} must be finite")
+        raise ParameterError(f"{name_x} and {name_y} must be finite")
     return x, y
 
 
@@ -43,6 +48,7 @@ class PowerLawFit:
     n: int
     x_range: Tuple[float, float]
     r2: float
+    ci_method: str = "t"
 
     def __call__(self, x: Any) -> np.ndarray:
         return self.prefactor * np.asarray(x, dtype=np.float64) ** (-self.exponent)
@@ -51,7 +57,7 @@ class PowerLawFit:
         return {"exponent": self.exponent, "exponent_ci": list(self.exponent_ci),
                 "prefactor": self.prefactor, "prefactor_ci": list(self.prefactor_ci),
                 "confidence": self.confidence, "n": self.n, "x_range": list(self.x_range),
-                "r2": self.r2}
+                "r2": self.r2, "ci_method": self.ci_method}
 
     def __repr__(self) -> str:
         lo, hi = self.exponent_ci
@@ -60,8 +66,19 @@ class PowerLawFit:
 
 
 def fit_power_law(x: Any, y: Any, *, xmin: Optional[float] = None, xmax: Optional[float] = None,
-                  confidence: float = 0.95) -> PowerLawFit:
-    """Fit ``y = A x^(-p)`` to the points with ``xmin <= x <= xmax`` (x, y > 0)."""
+                  confidence: float = 0.95, bootstrap: int = 0, seed: int = 0) -> PowerLawFit:
+    """Fit ``y = A x^(-p)`` to the points with ``xmin <= x <= xmax`` (x, y > 0).
+
+    Intervals: Student-t from the regression standard errors (``ci_method="t"``), or with
+    ``bootstrap=K`` the percentile intervals of K resamples of the points (resample ``i`` seeded
+    by ``SeedSequence(seed).spawn(K)[i]``; ``ci_method="bootstrap-percentile"``).
+
+    Examples
+    --------
+    >>> f = fit_power_law([1, 10, 100], [2.0, 0.5, 0.125])
+    >>> round(f.exponent, 6)
+    0.60206
+    """
     x, y = _positive_pairs("x", x, "y", y)
     confidence = check_real("confidence", confidence, minimum=0.0, maximum=1.0, min_open=True,
                             max_open=True)
@@ -72,18 +89,34 @@ def fit_power_law(x: Any, y: Any, *, xmin: Optional[float] = None, xmax: Optiona
         keep &= x <= xmax
     n = int(keep.sum())
     if n < 3:
-        raise ValueError(f"need at least 3 points with x, y > 0 in the fit range, got {n}")
+        raise ParameterError(f"need at least 3 points with x, y > 0 in the fit range, got {n}")
+    bootstrap = check_int("bootstrap", bootstrap, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
     lx, ly = np.log(x[keep]), np.log(y[keep])
+    order = np.lexsort((ly, lx))
+    lx, ly = lx[order], ly[order]
     res = stats.linregress(lx, ly)
     q = stats.t.ppf(0.5 + confidence / 2, n - 2)
     slope_ci = (res.slope - q * res.stderr, res.slope + q * res.stderr)
     icpt_ci = (res.intercept - q * res.intercept_stderr, res.intercept + q * res.intercept_stderr)
+    method = "t"
+    if bootstrap:
+        reps = []
+        for ss in resample_seeds(seed, 0, bootstrap):
+            w = resample_indices(ss, n)
+            xm, ym = np.sum(w * lx) / n, np.sum(w * ly) / n
+            sxx = np.sum(w * (lx - xm) ** 2)
+            b = np.sum(w * (lx - xm) * (ly - ym)) / sxx if sxx > 0 else np.nan
+            reps.append((b, ym - b * xm))
+        ci = percentile_interval(np.array(reps), confidence)
+        slope_ci, icpt_ci = (ci[0, 0], ci[1, 0]), (ci[0, 1], ci[1, 1])
+        method = "bootstrap-percentile"
     return PowerLawFit(
         exponent=float(-res.slope), prefactor=float(math.exp(res.intercept)),
         exponent_ci=(float(-slope_ci[1]), float(-slope_ci[0])),
         prefactor_ci=(float(math.exp(icpt_ci[0])), float(math.exp(icpt_ci[1]))),
         confidence=confidence, n=n, x_range=(float(x[keep].min()), float(x[keep].max())),
-        r2=float(res.rvalue**2))
+        r2=float(res.rvalue**2), ci_method=method)
 
 
 @dataclass
@@ -96,6 +129,7 @@ class ScalingLawFit:
     n: int
     rms_log_residual: float
     names: Tuple[str, str] = ("t", "N")
+    ci_method: str = "asymptotic"
 
     def __call__(self, t: Any, N: Any) -> np.ndarray:
         p = self.params
@@ -105,7 +139,7 @@ class ScalingLawFit:
     def to_dict(self) -> Dict[str, Any]:
         return {"params": self.params, "ci": {k: list(v) for k, v in self.ci.items()},
                 "confidence": self.confidence, "n": self.n,
-                "rms_log_residual": self.rms_log_residual}
+                "rms_log_residual": self.rms_log_residual, "ci_method": self.ci_method}
 
     def __repr__(self) -> str:
         p, (a, b) = self.params, self.names
@@ -114,32 +148,55 @@ class ScalingLawFit:
                 f"{self.rms_log_residual:.3g})")
 
 
+def _sl_resid(theta: np.ndarray, lt: np.ndarray, lN: np.ndarray, lL: np.ndarray,
+              with_offset: bool, sw: np.ndarray) -> np.ndarray:
+    la, x, lb, y = theta[:4]
+    linf = theta[4] if with_offset else -np.inf
+    terms = np.stack([np.full_like(lt, linf), la - x * lt, lb - y * lN])
+    return sw * (np.logaddexp.reduce(terms, axis=0) - lL)
+
+
+def _sl_boot_chunk(payload: Tuple[Any, ...], a: int, b: int) -> np.ndarray:
+    lt, lN, lL, with_offset, theta, lo, hi, seed = payload
+    rows = []
+    for ss in resample_seeds(seed, a, b):
+        sw = np.sqrt(resample_indices(ss, lL.size))
+        sol = optimize.least_squares(_sl_resid, theta, bounds=(lo, hi), method="trf",
+                                     x_scale="jac", args=(lt, lN, lL, with_offset, sw))
+        rows.append(sol.x)
+    return np.array(rows)
+
+
 def fit_scaling_law(t: Any, N: Any, L: Any, *, with_offset: bool = True,
-                    confidence: float = 0.95, starts: int = 12, seed: int = 0) -> ScalingLawFit:
+                    confidence: float = 0.95, starts: int = 12, seed: int = 0,
+                    bootstrap: int = 0, n_jobs: Optional[int] = 1) -> ScalingLawFit:
     """Fit ``L = L_inf + A t^-x + B N^-y`` (t: time, steps or data; N: model size).
 
     Least squares on ``log L`` (so every point counts relatively), with ``L_inf >= 0``
     (``L_inf = 0`` if not ``with_offset``), ``A, B > 0`` and ``0 < x, y < 10``; the best of
-    ``starts`` random starts. Confidence intervals: normal approximation with the Gauss-Newton
-    covariance of the log-parameters, reported on the natural scale.
+    ``starts`` random starts (drawn from ``seed``). Confidence intervals: normal approximation
+    with the Gauss-Newton covariance of the log-parameters, reported on the natural scale
+    (``ci_method="asymptotic"``); or, with ``bootstrap=K``, percentile intervals of K resamples
+    of the points, each refitted from the optimum (``ci_method="bootstrap-percentile"``; resample
+    ``i`` seeded by ``SeedSequence(seed).spawn(K)[i]``, independent of ``n_jobs``).
+    In the Chinchilla names of :func:`fit_chinchilla` with t = D: ``E = L_inf``,
+    ``(A, alpha) = (B, y)`` and ``(B, beta) = (A, x)``.
     """
     t, L1 = _positive_pairs("t", t, "L", L)
     N, _ = _positive_pairs("N", N, "L", L)
     if np.any(t <= 0) or np.any(N <= 0) or np.any(L1 <= 0):
-        raise ValueError("t, N and L must be > 0")
+        raise ParameterError("t, N and L must be > 0")
     npar = 5 if with_offset else 4
     if t.size <= npar:
-        raise ValueError(f"need more than {npar} points, got {t.size}")
+        raise ParameterError(f"need more than {npar} points, got {t.size}")
+    bootstrap = check_int("bootstrap", bootstrap, minimum=0)
+    order = np.lexsort((L1, N, t))
+    t, N, L1 = t[order], N[order], L1[order]
     lt, lN, lL = np.log(t), np.log(N), np.log(L1)
-
-    def model(theta: np.ndarray) -> np.ndarray:
-        la, x, lb, y = theta[:4]
-        linf = theta[4] if with_offset else -np.inf
-        terms = np.stack([np.full_like(lt, linf), la - x * lt, lb - y * lN])
-        return np.logaddexp.reduce(terms, axis=0)
+    ones = np.ones_like(lL)
 
     def resid(theta: np.ndarray) -> np.ndarray:
-        return model(theta) - lL
+        return _sl_resid(theta, lt, lN, lL, with_offset, ones)
 
     rng = np.random.default_rng(seed)
     lo = [-50, 1e-6, -50, 1e-6] + ([np.log(L1.min()) - 30] if with_offset else [])
@@ -174,7 +231,18 @@ def fit_scaling_law(t: Any, N: Any, L: Any, *, with_offset: bool = True,
         else:
             params[name] = float(theta[i])
             ci[name] = (float(theta[i] - z * se[i]), float(theta[i] + z * se[i]))
+    method = "asymptotic"
+    if bootstrap:
+        th0 = np.clip(theta, np.array(lo) + 1e-9, np.array(hi) - 1e-9)
+        payload = (lt, lN, lL, with_offset, th0, lo, hi, seed)
+        reps = map_chunks(_sl_boot_chunk, payload, bootstrap, chunk=25, n_jobs=n_jobs)
+        reps[:, [0, 2] + ([4] if with_offset else [])] = np.exp(
+            reps[:, [0, 2] + ([4] if with_offset else [])])
+        q = percentile_interval(reps, confidence)
+        ci = {name: (float(q[0, i]), float(q[1, i])) for i, name in enumerate(names)}
+        method = "bootstrap-percentile"
     if not with_offset:
         params["L_inf"] = 0.0
         ci["L_inf"] = (0.0, 0.0)
-    return ScalingLawFit(params, ci, confidence, int(t.size), float(np.sqrt(np.mean(r**2))))
+    return ScalingLawFit(params, ci, confidence, int(t.size), float(np.sqrt(np.mean(r**2))),
+                         ci_method=method)
