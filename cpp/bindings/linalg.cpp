@@ -1,14 +1,14 @@
+// _core.linalg: the BLAS/LAPACK backend hooks and the symmetric eigensolver.
 #include <pybind11/eigen.h>
 #include <pybind11/pybind11.h>
 
-#include <stdexcept>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "bindings.hpp"
-#include "scalinglaws/linalg.hpp"
-
-namespace py = pybind11;
+#include "scalinglaws/linalg/backend.hpp"
+#include "scalinglaws/linalg/lapack.hpp"
 
 namespace scalinglaws::bindings {
 namespace {
@@ -23,7 +23,8 @@ void* capsule_pointer(const py::object& capsule, const char* what) {
 
 }  // namespace
 
-void register_linalg(py::module_& m) {
+void register_linalg(py::module_& parent) {
+  py::module_ m = parent.def_submodule("linalg", "BLAS/LAPACK backend of the core");
   m.def(
       "_set_lapack",
       [](py::object dgemm, py::object dsyrk, py::object dsyevd, py::object dpotrf,
@@ -35,6 +36,7 @@ void register_linalg(py::module_& m) {
         be.dpotrf = reinterpret_cast<linalg::dpotrf_t*>(capsule_pointer(dpotrf, "dpotrf"));
         be.dtrmm = reinterpret_cast<linalg::dtrmm_t*>(capsule_pointer(dtrmm, "dtrmm"));
       },
+      py::arg("dgemm"), py::arg("dsyrk"), py::arg("dsyevd"), py::arg("dpotrf"), py::arg("dtrmm"),
       "Install BLAS/LAPACK routines from scipy.linalg.cython_blas / cython_lapack capsules.");
   m.def(
       "_set_blas_threads_local",
@@ -46,7 +48,7 @@ void register_linalg(py::module_& m) {
       "Address of openblas_set_num_threads_local(int) of the BLAS in use (0 to unset).");
   m.def("_clear_lapack", []() { linalg::backend() = linalg::Backend{}; },
         "Fall back to Eigen's own routines (for tests and benchmarks).");
-  m.def("linalg_backend", &linalg::backend_name, "'lapack' (scipy's LAPACK) or 'eigen'.");
+  m.def("backend", &linalg::backend_name, "'lapack' (scipy's LAPACK) or 'eigen'.");
   m.def(
       "symmetric_eigh",
       [](const Eigen::Ref<const Matrix>& a) {
@@ -58,7 +60,8 @@ void register_linalg(py::module_& m) {
         }
         return py::make_tuple(w, u);
       },
-      py::arg("a"), "Eigenvalues (ascending) and eigenvectors of a symmetric matrix (lower triangle read).");
+      py::arg("a"),
+      "Eigenvalues (ascending) and eigenvectors of a symmetric matrix (lower triangle read).");
 }
 
 }  // namespace scalinglaws::bindings

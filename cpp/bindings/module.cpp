@@ -5,6 +5,7 @@ PYBIND11_MODULE(_core, m) {
 #ifdef SCALINGLAWS_VERSION
   m.attr("__version__") = SCALINGLAWS_VERSION;
 #endif
+  scalinglaws::bindings::register_errors();
   scalinglaws::bindings::register_linalg(m);
   scalinglaws::bindings::register_simulate(m);
   scalinglaws::bindings::register_dmft(m);

@@ -1,40 +1,92 @@
-// Thin pybind11 binding of the power-law random-feature core (scalinglaws/plrf.hpp).
+// _core.plrf: power-law random features (Paquette, Paquette, Xiao & Pennington 2024).
+#include <pybind11/complex.h>
 #include <pybind11/eigen.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <complex>
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "bindings.hpp"
-#include "scalinglaws/plrf.hpp"
-
-namespace py = pybind11;
+#include "scalinglaws/checks.hpp"
+#include "scalinglaws/plrf/edges.hpp"
+#include "scalinglaws/plrf/resolvent.hpp"
+#include "scalinglaws/plrf/spectrum.hpp"
+#include "scalinglaws/plrf/sums.hpp"
+#include "scalinglaws/plrf/volterra.hpp"
 
 namespace scalinglaws::bindings {
 namespace {
 
+// Sums for lambda_j = j^-2alpha with the target power 2 alpha + 2 beta at index 2 (if beta).
 plrf::PowerLawSums make_sums(double alpha, double v, std::optional<double> beta) {
   std::vector<double> extra;
   if (beta) extra.push_back(2.0 * alpha + 2.0 * (*beta));
   return plrf::PowerLawSums(alpha, v, extra);
 }
 
+void check_complex(std::complex<double> x, const char* name) {
+  checks::require(std::isfinite(x.real()) && std::isfinite(x.imag()), name, "must be finite");
+}
+
 }  // namespace
 
-void register_plrf(py::module_& m) {
+void register_plrf(py::module_& parent) {
+  py::module_ m = parent.def_submodule(
+      "plrf", "Power-law random features (Paquette, Paquette, Xiao & Pennington 2024)");
+
+  const plrf::SpectrumOptions sdef;
+  py::class_<plrf::SpectrumOptions> sopt(m, "SpectrumOptions",
+                                         "Grid of the deterministic-equivalent spectrum.");
+  sopt.def(py::init([](double x_lo, double x_hi, double points_per_bump, double eta_rel,
+                       int threads) {
+             return plrf::SpectrumOptions{x_lo, x_hi, points_per_bump, eta_rel, threads};
+           }),
+           py::kw_only(), py::arg("x_lo"), py::arg("x_hi"), py::arg("points_per_bump"),
+           py::arg("eta_rel") = sdef.eta_rel, py::arg("threads") = sdef.threads)
+      .def_readwrite("x_lo", &plrf::SpectrumOptions::x_lo)
+      .def_readwrite("x_hi", &plrf::SpectrumOptions::x_hi)
+      .def_readwrite("points_per_bump", &plrf::SpectrumOptions::points_per_bump)
+      .def_readwrite("eta_rel", &plrf::SpectrumOptions::eta_rel)
+      .def_readwrite("threads", &plrf::SpectrumOptions::threads);
+  add_repr(sopt, {"x_lo", "x_hi", "points_per_bump", "eta_rel", "threads"});
+
+  const plrf::VolterraOptions vdef;
+  py::class_<plrf::VolterraOptions> vopt(m, "VolterraOptions",
+                                         "One-pass SGD (batch-sum convention) for the Volterra "
+                                         "loss.");
+  vopt.def(py::init([](double gamma, int batch, std::vector<std::int64_t> checkpoints,
+                       std::int64_t exact_steps, double block_rel) {
+             return plrf::VolterraOptions{gamma, batch, std::move(checkpoints), exact_steps,
+                                          block_rel};
+           }),
+           py::kw_only(), py::arg("gamma"), py::arg("batch"), py::arg("checkpoints"),
+           py::arg("exact_steps") = vdef.exact_steps, py::arg("block_rel") = vdef.block_rel)
+      .def_readwrite("gamma", &plrf::VolterraOptions::gamma)
+      .def_readwrite("batch", &plrf::VolterraOptions::batch)
+      .def_readwrite("checkpoints", &plrf::VolterraOptions::checkpoints)
+      .def_readwrite("exact_steps", &plrf::VolterraOptions::exact_steps)
+      .def_readwrite("block_rel", &plrf::VolterraOptions::block_rel);
+  add_repr(vopt, {"gamma", "batch", "checkpoints", "exact_steps", "block_rel"});
+
   m.def(
-      "plrf_solve_m",
+      "solve_m",
       [](double alpha, double v, int d, const plrf::VectorC& z, int threads) {
         py::gil_scoped_release release;
         plrf::PowerLawSums S = make_sums(alpha, v, std::nullopt);
         return plrf::solve_m(S, d, z, threads);
       },
-      py::arg("alpha"), py::arg("v"), py::arg("d"), py::arg("z"), py::arg("threads") = 0);
+      py::arg("alpha"), py::arg("v"), py::arg("d"), py::arg("z"), py::arg("threads") = 0,
+      "m(z) of the deterministic equivalent at each z (Im z > 0).");
 
   m.def(
-      "plrf_sums",
+      "sums",
       [](double alpha, double v, double p, std::complex<double> mm, std::complex<double> z) {
+        check_complex(mm, "m");
+        check_complex(z, "z");
         std::complex<double> s1, s2;
         {
           py::gil_scoped_release release;
@@ -43,10 +95,11 @@ void register_plrf(py::module_& m) {
         }
         return py::make_tuple(s1, s2);
       },
-      py::arg("alpha"), py::arg("v"), py::arg("p"), py::arg("m"), py::arg("z"));
+      py::arg("alpha"), py::arg("v"), py::arg("p"), py::arg("m"), py::arg("z"),
+      "(sum_j j^-p / h_j, sum_j j^-p / h_j^2) with h_j = j^-2alpha m - z.");
 
   m.def(
-      "plrf_edges",
+      "edges",
       [](double alpha, std::optional<double> beta, double v, int d) {
         double lmin, c, f0, target, trace;
         {
@@ -60,18 +113,18 @@ void register_plrf(py::module_& m) {
         }
         return py::make_tuple(lmin, c, f0, target, trace);
       },
-      py::arg("alpha"), py::arg("beta"), py::arg("v"), py::arg("d"));
+      py::arg("alpha"), py::arg("beta"), py::arg("v"), py::arg("d"),
+      "(lambda_min, c, F_0, sum_j j^-(2alpha+2beta), sum_j j^-2alpha); NaN entries without beta.");
 
   m.def(
-      "plrf_spectrum",
-      [](double alpha, std::optional<double> beta, double v, int d, double x_lo, double x_hi,
-         double points_per_bump, double eta_rel, int threads) {
+      "spectrum",
+      [](double alpha, std::optional<double> beta, double v, int d,
+         const plrf::SpectrumOptions& opt) {
         plrf::DetSpectrum s;
         {
           py::gil_scoped_release release;
           plrf::PowerLawSums S = make_sums(alpha, v, beta);
-          s = plrf::deterministic_spectrum(S, 0, beta ? 2 : -1, d, x_lo, x_hi, points_per_bump,
-                                           eta_rel, threads);
+          s = plrf::deterministic_spectrum(S, 0, beta ? 2 : -1, d, opt);
         }
         py::dict out;
         out["x"] = s.x;
@@ -83,32 +136,32 @@ void register_plrf(py::module_& m) {
         out["total_lam_rho"] = s.total_lam_rho;
         return out;
       },
-      py::arg("alpha"), py::arg("beta"), py::arg("v"), py::arg("d"), py::arg("x_lo"),
-      py::arg("x_hi"), py::arg("points_per_bump"), py::arg("eta_rel"), py::arg("threads") = 0);
+      py::arg("alpha"), py::arg("beta"), py::arg("v"), py::arg("d"), py::arg("options"),
+      "Deterministic-equivalent density, eigenvalues and target weights (a dict).");
 
   m.def(
-      "plrf_volterra",
-      [](const plrf::VectorD& lam, const plrf::VectorD& rho, double p_inf, double gamma, int B,
-         std::vector<std::int64_t> checkpoints, std::int64_t exact_steps, double block_rel) {
+      "volterra",
+      [](const plrf::VectorD& lam, const plrf::VectorD& rho, double p_inf,
+         const plrf::VolterraOptions& opt) {
         py::gil_scoped_release release;
-        return plrf::volterra_loss(lam, rho, p_inf, gamma, B, checkpoints, exact_steps, block_rel);
+        return plrf::volterra_loss(lam, rho, p_inf, opt);
       },
-      py::arg("lam"), py::arg("rho"), py::arg("p_inf"), py::arg("gamma"), py::arg("batch"),
-      py::arg("checkpoints"), py::arg("exact_steps"), py::arg("block_rel"));
+      py::arg("lam"), py::arg("rho"), py::arg("p_inf"), py::arg("options"),
+      "SGD loss P(r) at the checkpoints from the discrete Volterra equation.");
 
   m.def(
-      "plrf_forcing_kernel",
-      [](const plrf::VectorD& lam, const plrf::VectorD& rho, double gamma, int B,
-         std::vector<double> steps, int threads) {
+      "forcing_kernel",
+      [](const plrf::VectorD& lam, const plrf::VectorD& rho, double gamma, int batch,
+         const std::vector<double>& steps, int threads) {
         plrf::VectorD F, K;
         {
           py::gil_scoped_release release;
-          plrf::forcing_kernel(lam, rho, gamma, B, steps, F, K, threads);
+          plrf::forcing_kernel(lam, rho, gamma, batch, steps, F, K, threads);
         }
         return py::make_tuple(F, K);
       },
       py::arg("lam"), py::arg("rho"), py::arg("gamma"), py::arg("batch"), py::arg("steps"),
-      py::arg("threads") = 0);
+      py::arg("threads") = 0, "(F(r) - P_inf, K(r)) at the given steps.");
 }
 
 }  // namespace scalinglaws::bindings

@@ -1,41 +1,131 @@
+// _core.simulate: finite-width simulation of the Gaussian linear random-feature model.
 #include <pybind11/eigen.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include "bindings.hpp"
-#include "scalinglaws/simulate.hpp"
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
 
-namespace py = pybind11;
+#include "bindings.hpp"
+#include "scalinglaws/rng.hpp"
+#include "scalinglaws/simulate/gains.hpp"
+#include "scalinglaws/simulate/gd.hpp"
+#include "scalinglaws/simulate/problem.hpp"
+#include "scalinglaws/simulate/sgd.hpp"
 
 namespace scalinglaws::bindings {
 namespace {
 
-ProblemSpec make_spec(const Vector& lam, const Vector& wstar, int N, double sigma) {
-  ProblemSpec s;
-  s.lam.assign(lam.data(), lam.data() + lam.size());
-  s.wstar.assign(wstar.data(), wstar.data() + wstar.size());
-  s.N = N;
-  s.sigma = sigma;
-  return s;
+void bind_problem(py::module_& m) {
+  py::class_<ProblemSpec> spec(m, "ProblemSpec",
+                               "Spectrum lam (> 0), target wstar, model size N, label noise sigma.");
+  spec.def(py::init([](const Vector& lam, const Vector& wstar, int N, double sigma) {
+             ProblemSpec s;
+             s.lam = to_std(lam);
+             s.wstar = to_std(wstar);
+             s.N = N;
+             s.sigma = sigma;
+             return s;
+           }),
+           py::kw_only(), py::arg("lam"), py::arg("wstar"), py::arg("N"), py::arg("sigma") = 0.0)
+      .def_readwrite("N", &ProblemSpec::N)
+      .def_readwrite("sigma", &ProblemSpec::sigma);
+  add_array_field(spec, "lam", &ProblemSpec::lam);
+  add_array_field(spec, "wstar", &ProblemSpec::wstar);
+  add_repr(spec, {"lam", "wstar", "N", "sigma"});
+}
+
+void bind_gd_options(py::module_& m) {
+  const GdOptions d;
+  py::class_<GdOptions> opt(m, "GdOptions", "Full-batch GD / gradient-flow simulation options.");
+  opt.def(py::init([](int P, int ensemble, int bags, double lr, bool flow, double momentum,
+                      std::vector<double> times, std::vector<std::uint64_t> data_seeds,
+                      std::vector<std::uint64_t> projection_seeds, int threads) {
+            GdOptions o;
+            o.P = P;
+            o.ensemble = ensemble;
+            o.bags = bags;
+            o.lr = lr;
+            o.flow = flow;
+            o.momentum = momentum;
+            o.times = std::move(times);
+            o.data_seeds = std::move(data_seeds);
+            o.projection_seeds = std::move(projection_seeds);
+            o.threads = threads;
+            return o;
+          }),
+          py::kw_only(), py::arg("P"), py::arg("ensemble") = d.ensemble, py::arg("bags") = d.bags,
+          py::arg("lr") = d.lr, py::arg("flow") = d.flow, py::arg("momentum") = d.momentum,
+          py::arg("times"), py::arg("data_seeds"), py::arg("projection_seeds"),
+          py::arg("threads") = d.threads)
+      .def_readwrite("P", &GdOptions::P)
+      .def_readwrite("ensemble", &GdOptions::ensemble)
+      .def_readwrite("bags", &GdOptions::bags)
+      .def_readwrite("lr", &GdOptions::lr)
+      .def_readwrite("flow", &GdOptions::flow)
+      .def_readwrite("momentum", &GdOptions::momentum)
+      .def_readwrite("times", &GdOptions::times)
+      .def_readwrite("data_seeds", &GdOptions::data_seeds)
+      .def_readwrite("projection_seeds", &GdOptions::projection_seeds)
+      .def_readwrite("threads", &GdOptions::threads);
+  add_repr(opt, {"P", "ensemble", "bags", "lr", "flow", "momentum", "times", "data_seeds",
+                 "projection_seeds", "threads"});
+}
+
+void bind_sgd_options(py::module_& m) {
+  const SgdOptions d;
+  py::class_<SgdOptions> opt(m, "SgdOptions", "One-pass SGD simulation options.");
+  opt.def(py::init([](int batch, double lr, bool batch_mean, std::int64_t steps,
+                      std::vector<std::int64_t> checkpoints, std::vector<std::uint64_t> data_seeds,
+                      std::vector<std::uint64_t> projection_seeds, int threads) {
+            SgdOptions o;
+            o.batch = batch;
+            o.lr = lr;
+            o.batch_mean = batch_mean;
+            o.steps = steps;
+            o.checkpoints = std::move(checkpoints);
+            o.data_seeds = std::move(data_seeds);
+            o.projection_seeds = std::move(projection_seeds);
+            o.threads = threads;
+            return o;
+          }),
+          py::kw_only(), py::arg("batch") = d.batch, py::arg("lr"),
+          py::arg("batch_mean") = d.batch_mean, py::arg("steps"), py::arg("checkpoints"),
+          py::arg("data_seeds"), py::arg("projection_seeds"), py::arg("threads") = d.threads)
+      .def_readwrite("batch", &SgdOptions::batch)
+      .def_readwrite("lr", &SgdOptions::lr)
+      .def_readwrite("batch_mean", &SgdOptions::batch_mean)
+      .def_readwrite("steps", &SgdOptions::steps)
+      .def_readwrite("checkpoints", &SgdOptions::checkpoints)
+      .def_readwrite("data_seeds", &SgdOptions::data_seeds)
+      .def_readwrite("projection_seeds", &SgdOptions::projection_seeds)
+      .def_readwrite("threads", &SgdOptions::threads);
+  add_repr(opt, {"batch", "lr", "batch_mean", "steps", "checkpoints", "data_seeds",
+                 "projection_seeds", "threads"});
 }
 
 }  // namespace
 
-void register_simulate(py::module_& m) {
+void register_simulate(py::module_& parent) {
+  py::module_ m = parent.def_submodule(
+      "simulate", "Finite-width simulation of the Gaussian linear random-feature model");
+  bind_problem(m);
+  bind_gd_options(m);
+  bind_sgd_options(m);
+
   m.def(
       "draw_problem",
-      [](const Vector& lam, const Vector& wstar, int N, double sigma, int P, int ensemble,
-         std::uint64_t projection_seed, std::uint64_t data_seed, bool explicit_matrices,
-         int threads, int bag) {
-        ProblemSpec spec = make_spec(lam, wstar, N, sigma);
-        if (bag < 0) throw std::invalid_argument("bag must be >= 0");
+      [](const ProblemSpec& spec, int P, int ensemble, std::uint64_t projection_seed,
+         std::uint64_t data_seed, bool explicit_matrices, int threads, int bag) {
         if (bag > 0 && explicit_matrices)
           throw std::invalid_argument("bag > 0 is drawn from the conditional law only");
         Draw d;
         {
           py::gil_scoped_release release;
-          d = draw_problem(spec, P, ensemble, projection_seed, data_seed, explicit_matrices, threads);
-          if (bag > 0) draw_bag_samples(d, P, data_seed, bag, sigma, threads, d.phi, d.y);
+          d = draw_problem(spec, P, ensemble, projection_seed, data_seed, explicit_matrices,
+                           threads);
+          if (bag != 0) draw_bag_samples(d, P, data_seed, bag, spec.sigma, threads, d.phi, d.y);
         }
         py::dict out;
         out["phi"] = d.phi;
@@ -50,27 +140,14 @@ void register_simulate(py::module_& m) {
         }
         return out;
       },
-      py::arg("lam"), py::arg("wstar"), py::arg("N"), py::arg("sigma"), py::arg("P"),
-      py::arg("ensemble"), py::arg("projection_seed"), py::arg("data_seed"),
-      py::arg("explicit_matrices") = false, py::arg("threads") = 0, py::arg("bag") = 0);
+      py::arg("problem"), py::arg("P"), py::arg("ensemble"), py::arg("projection_seed"),
+      py::arg("data_seed"), py::kw_only(), py::arg("explicit_matrices") = false,
+      py::arg("threads") = 0, py::arg("bag") = 0,
+      "One draw of the projection and of P training samples (a dict; tests and diagnostics).");
 
   m.def(
-      "simulate_gd",
-      [](const Vector& lam, const Vector& wstar, int N, double sigma, int P, int ensemble,
-         double lr, bool flow, std::vector<double> times, std::vector<std::uint64_t> data_seeds,
-         std::vector<std::uint64_t> projection_seeds, int threads, int bags, double momentum) {
-        ProblemSpec spec = make_spec(lam, wstar, N, sigma);
-        GdOptions opt;
-        opt.momentum = momentum;
-        opt.P = P;
-        opt.ensemble = ensemble;
-        opt.bags = bags;
-        opt.lr = lr;
-        opt.flow = flow;
-        opt.times = std::move(times);
-        opt.data_seeds = std::move(data_seeds);
-        opt.projection_seeds = std::move(projection_seeds);
-        opt.threads = threads;
+      "gd",
+      [](const ProblemSpec& spec, const GdOptions& opt) {
         GdResult r;
         {
           py::gil_scoped_release release;
@@ -78,19 +155,16 @@ void register_simulate(py::module_& m) {
         }
         return py::make_tuple(r.test, r.train, r.max_gram_eig);
       },
-      py::arg("lam"), py::arg("wstar"), py::arg("N"), py::arg("sigma"), py::arg("P"),
-      py::arg("ensemble"), py::arg("lr"), py::arg("flow"), py::arg("times"), py::arg("data_seeds"),
-      py::arg("projection_seeds"), py::arg("threads") = 0, py::arg("bags") = 1,
-      py::arg("momentum") = 0.0);
+      py::arg("problem"), py::arg("options"),
+      "(test, train, max_gram_eig) of full-batch GD / gradient flow, one row per run.");
   m.def("heavy_ball_gain", &heavy_ball_gain, py::arg("g"), py::arg("n"), py::arg("lr"),
-        py::arg("mu"));
+        py::arg("mu"), py::call_guard<py::gil_scoped_release>());
   m.def("continuous_momentum_gain", &continuous_momentum_gain, py::arg("g"), py::arg("t"),
-        py::arg("beta"));
+        py::arg("beta"), py::call_guard<py::gil_scoped_release>());
 
   m.def(
       "sgd_setup",
-      [](const Vector& lam, const Vector& wstar, int N, std::uint64_t projection_seed, int threads) {
-        ProblemSpec spec = make_spec(lam, wstar, N, 0.0);
+      [](const ProblemSpec& spec, std::uint64_t projection_seed, int threads) {
         SgdSetup st;
         {
           py::gil_scoped_release release;
@@ -98,37 +172,18 @@ void register_simulate(py::module_& m) {
         }
         return py::make_tuple(st.s, st.e0, st.p_inf);
       },
-      py::arg("lam"), py::arg("wstar"), py::arg("N"), py::arg("projection_seed"),
-      py::arg("threads") = 0);
-
-  m.def("sgd_max_stable_gamma", &sgd_max_stable_gamma, py::arg("s"), py::arg("batch"));
-
+      py::arg("problem"), py::arg("projection_seed"), py::arg("threads") = 0,
+      "(s, e0, p_inf): eigenvalues of Sigma, initial error in its eigenbasis, best loss.");
+  m.def("sgd_max_stable_gamma", &sgd_max_stable_gamma, py::arg("s"), py::arg("batch"),
+        py::call_guard<py::gil_scoped_release>());
   m.def(
-      "simulate_sgd",
-      [](const Vector& lam, const Vector& wstar, int N, double sigma, int batch, double lr,
-         bool batch_mean, std::int64_t steps, std::vector<std::int64_t> checkpoints,
-         std::vector<std::uint64_t> data_seeds, std::vector<std::uint64_t> projection_seeds,
-         int threads) {
-        ProblemSpec spec = make_spec(lam, wstar, N, sigma);
-        SgdOptions opt;
-        opt.batch = batch;
-        opt.lr = lr;
-        opt.batch_mean = batch_mean;
-        opt.steps = steps;
-        opt.checkpoints = std::move(checkpoints);
-        opt.data_seeds = std::move(data_seeds);
-        opt.projection_seeds = std::move(projection_seeds);
-        opt.threads = threads;
-        SgdResult r;
-        {
-          py::gil_scoped_release release;
-          r = simulate_sgd(spec, opt);
-        }
-        return r.test;
+      "sgd",
+      [](const ProblemSpec& spec, const SgdOptions& opt) {
+        py::gil_scoped_release release;
+        return simulate_sgd(spec, opt).test;
       },
-      py::arg("lam"), py::arg("wstar"), py::arg("N"), py::arg("sigma"), py::arg("batch"),
-      py::arg("lr"), py::arg("batch_mean"), py::arg("steps"), py::arg("checkpoints"),
-      py::arg("data_seeds"), py::arg("projection_seeds"), py::arg("threads") = 0);
+      py::arg("problem"), py::arg("options"),
+      "Population loss of one-pass SGD at the checkpoints, one row per run.");
 
   m.def(
       "normal_samples",

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "scalinglaws/linalg/types.hpp"
+
 namespace scalinglaws {
 
 inline std::uint64_t splitmix64(std::uint64_t& state) {
@@ -106,5 +108,8 @@ inline double Rng::normal() {
     if (y < std::exp(-0.5 * x * x)) return x;
   }
 }
+
+// n >= 0 standard normal samples from stream (seed, kTest, 0); for tests of the generator.
+Vector normal_samples(std::uint64_t seed, std::int64_t n);
 
 }  // namespace scalinglaws

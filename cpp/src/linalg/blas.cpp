@@ -1,27 +1,11 @@
-#include "scalinglaws/linalg.hpp"
+#include "scalinglaws/linalg/blas.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
-namespace scalinglaws {
-namespace linalg {
+#include "scalinglaws/linalg/backend.hpp"
 
-Backend& backend() {
-  static Backend b;
-  return b;
-}
-
-std::string backend_name() {
-  const Backend& b = backend();
-  return (b.dgemm && b.dsyrk && b.dsyevd && b.dpotrf && b.dtrmm) ? "lapack" : "eigen";
-}
-
-int set_blas_threads_for_this_thread(int n) {
-  Backend& be = backend();
-  if (be.dgemm == nullptr) return 0;  // Eigen fallback: single-threaded already
-  if (be.set_threads_local == nullptr) return -1;
-  return be.set_threads_local(n);
-}
-
+namespace scalinglaws::linalg {
 void gemm(bool trans_a, bool trans_b, double alpha, const Eigen::Ref<const Matrix>& A,
           const Eigen::Ref<const Matrix>& B, double beta, Eigen::Ref<Matrix> C) {
   const Eigen::Index m = C.rows(), n = C.cols();
@@ -79,26 +63,6 @@ void symmetrize_lower(Eigen::Ref<Matrix> C) {
     for (Eigen::Index i = j + 1; i < n; ++i) C(j, i) = C(i, j);
 }
 
-bool cholesky_lower(Matrix& A) {
-  const Eigen::Index n = A.rows();
-  if (A.cols() != n) throw std::invalid_argument("cholesky_lower: matrix is not square");
-  if (n == 0) return true;
-  Backend& be = backend();
-  if (be.dpotrf) {
-    char uplo = 'L';
-    int in = static_cast<int>(n), lda = static_cast<int>(n), info = 0;
-    be.dpotrf(&uplo, &in, A.data(), &lda, &info);
-    if (info < 0) throw std::runtime_error("dpotrf: illegal argument " + std::to_string(-info));
-    if (info > 0) return false;
-    A.template triangularView<Eigen::StrictlyUpper>().setZero();
-    return true;
-  }
-  Eigen::LLT<Matrix> llt(A);
-  if (llt.info() != Eigen::Success) return false;
-  A = llt.matrixL();
-  return true;
-}
-
 void multiply_lower_transpose_right(const Matrix& L, Eigen::Ref<Matrix> B) {
   if (B.rows() == 0 || B.cols() == 0) return;
   if (L.rows() != B.cols() || L.cols() != B.cols())
@@ -116,37 +80,4 @@ void multiply_lower_transpose_right(const Matrix& L, Eigen::Ref<Matrix> B) {
   B = B * L.template triangularView<Eigen::Lower>().transpose();
 }
 
-void symmetric_eigh(Matrix& A, Vector& w) {
-  const Eigen::Index n = A.rows();
-  if (A.cols() != n) throw std::invalid_argument("symmetric_eigh: matrix is not square");
-  w.resize(n);
-  if (n == 0) return;
-  Backend& be = backend();
-  if (be.dsyevd) {
-    char jobz = 'V', uplo = 'L';
-    int in = static_cast<int>(n), lda = static_cast<int>(n), info = 0;
-    int lwork = -1, liwork = -1, iwork_query = 0;
-    double work_query = 0.0;
-    be.dsyevd(&jobz, &uplo, &in, A.data(), &lda, w.data(), &work_query, &lwork, &iwork_query,
-              &liwork, &info);
-    if (info != 0) throw std::runtime_error("dsyevd workspace query failed, info = " + std::to_string(info));
-    lwork = static_cast<int>(work_query) + 1;
-    liwork = iwork_query;
-    std::vector<double> work(static_cast<std::size_t>(lwork));
-    std::vector<int> iwork(static_cast<std::size_t>(std::max(1, liwork)));
-    be.dsyevd(&jobz, &uplo, &in, A.data(), &lda, w.data(), work.data(), &lwork, iwork.data(),
-              &liwork, &info);
-    if (info != 0)
-      throw std::runtime_error("symmetric eigensolver (LAPACK dsyevd) did not converge, info = " +
-                               std::to_string(info));
-    return;
-  }
-  Eigen::SelfAdjointEigenSolver<Matrix> solver(A, Eigen::ComputeEigenvectors);
-  if (solver.info() != Eigen::Success)
-    throw std::runtime_error("symmetric eigensolver (Eigen) did not converge");
-  w = solver.eigenvalues();
-  A = solver.eigenvectors();
-}
-
-}  // namespace linalg
-}  // namespace scalinglaws
+}  // namespace scalinglaws::linalg

@@ -1,10 +1,12 @@
-#include "scalinglaws/kernels.hpp"
+#include "scalinglaws/kernels/kernel_matrix.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
 
+#include "scalinglaws/checks.hpp"
+#include "scalinglaws/linalg/blas.hpp"
 #include "scalinglaws/parallel.hpp"
 
 namespace scalinglaws::kernels {
@@ -19,6 +21,7 @@ constexpr Eigen::Index kTile = 64;
 
 void check_params(const Params& p, Eigen::Index d) {
   if (d < 1) throw std::invalid_argument("X must have at least one feature column");
+  checks::threads(p.threads);
   if (p.kind == Kind::rbf || p.kind == Kind::laplace) {
     if (!(p.bandwidth > 0.0) || !std::isfinite(p.bandwidth))
       throw std::invalid_argument("bandwidth must be a finite number > 0");
@@ -142,8 +145,11 @@ Matrix compute(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<const Matrix>
     throw std::invalid_argument("X and Z must have the same number of columns (features)");
   const Eigen::Ref<const Matrix>& Z = symmetric ? X : *Zp;
   const Eigen::Index n = X.rows(), m = Z.rows();
+  checks::require(n > 0, "X", "must have at least one row (point)");
+  checks::require(m > 0, "Z", "must have at least one row (point)");
+  checks::require(X.allFinite(), "X", "must be finite everywhere");
+  if (!symmetric) checks::require(Z.allFinite(), "Z", "must be finite everywhere");
   Matrix K(n, m);
-  if (n == 0 || m == 0) return K;
   if (symmetric) linalg::syrk(false, 1.0, X, 0.0, K);
   else linalg::gemm(false, true, 1.0, X, Z, 0.0, K);
 

@@ -25,7 +25,7 @@
 
 #include <string>
 
-#include "scalinglaws/linalg.hpp"
+#include "scalinglaws/linalg/types.hpp"
 
 namespace scalinglaws::kernels {
 

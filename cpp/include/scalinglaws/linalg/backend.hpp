@@ -1,5 +1,4 @@
-// Dense linear algebra for the core: column-major matrices, BLAS/LAPACK through a table of
-// function pointers with an Eigen fallback.
+// BLAS/LAPACK backend of the core: a table of function pointers with an Eigen fallback.
 //
 // The table is filled at import time by the bindings with the Fortran-ABI routines of the LAPACK
 // that scipy ships (scipy.linalg.cython_blas / cython_lapack, LP64 `int`). That gives LAPACK's
@@ -7,17 +6,9 @@
 // dependency. Without the table (pure C++ use) Eigen's own routines are used.
 #pragma once
 
-#include <Eigen/Dense>
-#include <cstddef>
 #include <string>
-#include <vector>
 
-namespace scalinglaws {
-
-using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
-using Vector = Eigen::VectorXd;
-
-namespace linalg {
+namespace scalinglaws::linalg {
 
 using dgemm_t = void(char*, char*, int*, int*, int*, double*, double*, int*, double*, int*, double*,
                      double*, int*);
@@ -62,28 +53,4 @@ class SingleThreadedBlas {
 Backend& backend();
 std::string backend_name();
 
-// C = alpha * op(A) op(B) + beta * C, op = transpose if trans_a / trans_b. Column-major, with
-// leading dimensions taken from the arguments' strides (blocks of larger matrices allowed).
-void gemm(bool trans_a, bool trans_b, double alpha, const Eigen::Ref<const Matrix>& A,
-          const Eigen::Ref<const Matrix>& B, double beta, Eigen::Ref<Matrix> C);
-
-// Lower triangle of C = alpha * A A^T + beta * C (trans = false) or alpha * A^T A + beta * C.
-// Call symmetrize_lower() afterwards to fill the upper triangle.
-void syrk(bool trans, double alpha, const Eigen::Ref<const Matrix>& A, double beta,
-          Eigen::Ref<Matrix> C);
-void symmetrize_lower(Eigen::Ref<Matrix> C);
-
-// Cholesky factor of a symmetric positive-definite matrix: on success the lower triangle of A is
-// L with A = L L^T (upper triangle zeroed) and true is returned; false if A is not numerically
-// positive definite (A is then unspecified).
-bool cholesky_lower(Matrix& A);
-
-// B <- B L^T for lower-triangular L (B is m x n, L is n x n).
-void multiply_lower_transpose_right(const Matrix& L, Eigen::Ref<Matrix> B);
-
-// Symmetric eigendecomposition A = U diag(w) U^T with ascending w. A is overwritten by U.
-// Throws std::runtime_error if the solver does not converge.
-void symmetric_eigh(Matrix& A, Vector& w);
-
-}  // namespace linalg
-}  // namespace scalinglaws
+}  // namespace scalinglaws::linalg

@@ -1,0 +1,47 @@
+// Translation of the core's exceptions to scalinglaws.errors (imported lazily, on first error):
+// std::invalid_argument / std::domain_error -> ParameterError, scalinglaws::ConvergenceError ->
+// ConvergenceError (with its residual), std::bad_alloc -> ResourceError.
+#include <cmath>
+#include <exception>
+#include <new>
+#include <stdexcept>
+
+#include "bindings.hpp"
+#include "scalinglaws/errors.hpp"
+
+namespace scalinglaws::bindings {
+namespace {
+
+// Raises scalinglaws.errors.<name>(*args); falls back to `fallback` if the module is unavailable.
+void raise(const char* name, PyObject* fallback, const char* message, py::object residual) {
+  try {
+    py::object cls = py::module_::import("scalinglaws.errors").attr(name);
+    py::object exc = residual.is_none() ? cls(message) : cls(message, residual);
+    PyErr_SetObject(cls.ptr(), exc.ptr());
+  } catch (py::error_already_set&) {
+    PyErr_SetString(fallback, message);
+  }
+}
+
+}  // namespace
+
+void register_errors() {
+  py::register_exception_translator([](std::exception_ptr p) {
+    if (!p) return;
+    try {
+      std::rethrow_exception(p);
+    } catch (const ConvergenceError& e) {
+      const double r = e.residual();
+      raise("ConvergenceError", PyExc_RuntimeError, e.what(),
+            std::isnan(r) ? py::object(py::none()) : py::object(py::float_(r)));
+    } catch (const std::invalid_argument& e) {
+      raise("ParameterError", PyExc_ValueError, e.what(), py::none());
+    } catch (const std::domain_error& e) {
+      raise("ParameterError", PyExc_ValueError, e.what(), py::none());
+    } catch (const std::bad_alloc&) {
+      raise("ResourceError", PyExc_MemoryError, "out of memory in the C++ core", py::none());
+    }
+  });
+}
+
+}  // namespace scalinglaws::bindings

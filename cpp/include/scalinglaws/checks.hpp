@@ -1,0 +1,68 @@
+// Precondition checks for the entry points of the core. Each throws std::invalid_argument whose
+// message starts with the parameter's name, so that no input can crash the process.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <string>
+
+#include "scalinglaws/errors.hpp"
+
+namespace scalinglaws::checks {
+
+// Throws std::invalid_argument("<name> <requirement>") unless ok.
+inline void require(bool ok, const char* name, const char* requirement) {
+  if (!ok) throw std::invalid_argument(std::string(name) + " " + requirement);
+}
+
+inline void count_at_least(long long value, long long minimum, const char* name) {
+  if (value < minimum)
+    throw std::invalid_argument(std::string(name) + " must be >= " + std::to_string(minimum) +
+                                ", got " + std::to_string(value));
+}
+
+// threads: 0 means all cores, otherwise the number of threads.
+inline void threads(int value) { count_at_least(value, 0, "threads"); }
+
+inline void finite(double value, const char* name) {
+  require(std::isfinite(value), name, "must be finite");
+}
+inline void positive(double value, const char* name) {
+  require(std::isfinite(value) && value > 0.0, name, "must be finite and > 0");
+}
+inline void non_negative(double value, const char* name) {
+  require(std::isfinite(value) && value >= 0.0, name, "must be finite and >= 0");
+}
+
+inline void non_empty(std::size_t n, const char* name) { require(n > 0, name, "must not be empty"); }
+
+inline void same_length(std::size_t n, std::size_t m, const char* name, const char* other) {
+  if (n != m)
+    throw std::invalid_argument(std::string(name) + " (length " + std::to_string(n) +
+                                ") and " + other + " (length " + std::to_string(m) +
+                                ") must have the same length");
+}
+
+// Every element of the array finite (and > 0 / >= 0 with the variants below).
+inline void all_finite(const double* x, std::size_t n, const char* name) {
+  for (std::size_t i = 0; i < n; ++i) require(std::isfinite(x[i]), name, "must be finite everywhere");
+}
+inline void all_positive(const double* x, std::size_t n, const char* name) {
+  for (std::size_t i = 0; i < n; ++i)
+    require(std::isfinite(x[i]) && x[i] > 0.0, name, "must be finite and > 0 everywhere");
+}
+inline void all_non_negative(const double* x, std::size_t n, const char* name) {
+  for (std::size_t i = 0; i < n; ++i)
+    require(std::isfinite(x[i]) && x[i] >= 0.0, name, "must be finite and >= 0 everywhere");
+}
+
+// Non-decreasing (strictly increasing with strict = true), with every element >= lo.
+template <class T>
+void sorted_from(const T* x, std::size_t n, T lo, bool strict, const char* name) {
+  for (std::size_t i = 0; i < n; ++i) {
+    require(x[i] >= lo, name, "has an element below its minimum");
+    if (i > 0) require(strict ? x[i] > x[i - 1] : x[i] >= x[i - 1], name, "must be sorted");
+  }
+}
+
+}  // namespace scalinglaws::checks

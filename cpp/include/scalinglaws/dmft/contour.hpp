@@ -1,0 +1,53 @@
+// Fixed-Talbot contours for the numerical Laplace / z-transform inversion of the DMFT responses,
+// and the self-consistency solved along them.
+//
+// Momentum (Bordelon et al. App. K.2) is another map to q plus an initial-condition factor phi
+// (the transform of the constant 1 times q): v0 = w* - Theta * v4 with Theta = 1/q and
+//   heavy-ball b(n) = v4(n) + mu b(n-1), v0(n+1) = v0(n) - eta b(n) (eqs. 139-141):
+//     q = (z - 1)(1 - mu/z)/eta,  phi = (z - mu)/eta;
+//   continuous beta v0'' + v0' = -v4 with v0(0) = w*, v0'(0) = 0 (eqs. 137-138):
+//     q = s + beta s^2,  phi = 1 + beta s.
+// mu = 0 / beta = 0 reduce to plain GD (phi = z/eta) and flow (phi = 1).
+#pragma once
+
+#include <vector>
+
+#include "scalinglaws/dmft/spectrum.hpp"
+
+namespace scalinglaws::dmft {
+
+struct CurveOptions {
+  bool flow = false;      // gradient flow (true) or discrete GD (false)
+  double lr = 0.5;        // GD learning rate eta (ignored for flow)
+  double momentum = 0.0;  // heavy-ball mu (GD, 0 <= mu < 1) or continuous beta >= 0 (flow)
+  int nodes = 20;  // fixed-Talbot nodes on the upper half of the contour (incl. the real one)
+  int threads = 0;
+  // Ensembles and bagging (App. H, eqs. 108-113): the loss of the predictor averaged over E
+  // independent projections x B independent data sets. 1/E and 1/B (0 = infinity).
+  double inv_E = 1.0;
+  double inv_B = 1.0;
+};
+
+// Preconditions on the options shared by the time-domain entry points (nodes >= 1, lr finite
+// and > 0 for GD, momentum in range, threads >= 0, inv_E and inv_B in [0, 1]) and on the times
+// (non-empty, finite, > 0). Throws std::invalid_argument.
+void check_curve(const std::vector<double>& times, const CurveOptions& opt);
+
+// Fixed-Talbot nodes for "time" tau on the upper half contour, theta_j = j pi / K (j = 0..K-1):
+// s_j = r theta (cot theta + i), r = 2K/(5 tau); weight c_j with (1/2 pi i) int e^{s tau} F ds
+// ~ sum_{full contour} c_j e^{s_j tau} F(s_j) and c_{-j} = conj(c_j).
+struct Contour {
+  std::vector<cplx> q;  // frequency variable at the node
+  std::vector<cplx> w;  // c_j * e^{s_j tau} * dq/ds
+};
+
+Contour make_contour(double time, const CurveOptions& opt);
+
+// S along the contour nodes, by continuation from the real node (unique real root) outward.
+// With a guess (the solution at the same node of a nearby time), each node is first tried by
+// Newton from its guess; nodes that fail (or land off the physical branch) fall back to the
+// continuation along the contour.
+std::vector<cplx> solve_contour(const Spectrum& sp, const std::vector<cplx>& q,
+                                const std::vector<cplx>* guess = nullptr);
+
+}  // namespace scalinglaws::dmft

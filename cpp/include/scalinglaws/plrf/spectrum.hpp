@@ -1,0 +1,31 @@
+// Deterministic-equivalent eigenvalues and target weights of power-law random features
+// (Paquette et al. 2024): density from m(z) on a log grid, then d quantile eigenvalues.
+#pragma once
+
+#include "scalinglaws/plrf/sums.hpp"
+
+namespace scalinglaws::plrf {
+
+struct DetSpectrum {
+  VectorD x;             // grid (descending)
+  VectorD density;       // eigenvalue density of the d non-zero eigenvalues
+  VectorD rho_density;   // (1/pi) Im(S_F(z)/z) (zero if no target)
+  VectorD eigenvalues;   // d deterministic eigenvalues, descending
+  VectorD rho;           // d rho-weights (zero if no target)
+  double total_count = 0.0;
+  double total_lam_rho = 0.0;  // int x rho_density dx
+};
+
+struct SpectrumOptions {
+  double x_lo = 0.0;             // grid [x_lo, x_hi], 0 < x_lo < x_hi
+  double x_hi = 0.0;
+  double points_per_bump = 0.0;  // grid resolution (> 0)
+  double eta_rel = 1e-10;        // Im z = eta_rel x on the real grid (> 0)
+  int threads = 0;
+};
+
+// ip2 indexes 2alpha; ipF indexes 2alpha + 2beta (or -1 for no target).
+DetSpectrum deterministic_spectrum(const PowerLawSums& S, int ip2, int ipF, int d,
+                                   const SpectrumOptions& opt);
+
+}  // namespace scalinglaws::plrf

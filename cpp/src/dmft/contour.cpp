@@ -1,0 +1,133 @@
+#include "scalinglaws/dmft/contour.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "scalinglaws/checks.hpp"
+#include "scalinglaws/dmft/solve.hpp"
+
+namespace scalinglaws::dmft {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+}  // namespace
+
+using detail::both_infinite;
+using detail::physical;
+using detail::solve_real_positive;
+
+void check_curve(const std::vector<double>& times, const CurveOptions& opt) {
+  checks::count_at_least(opt.nodes, 1, "nodes");
+  checks::threads(opt.threads);
+  if (!opt.flow) checks::positive(opt.lr, "lr");
+  checks::non_empty(times.size(), "times");
+  checks::all_positive(times.data(), times.size(), "times");
+}
+Contour make_contour(double time, const CurveOptions& opt) {
+  const int K = opt.nodes;
+  Contour c;
+  c.q.resize(K);
+  c.w.resize(K);
+  const double tau = time;  // flow: t; GD: step count n
+  const double r = 2.0 * K / (5.0 * tau);
+  if (!std::isfinite(opt.momentum) || opt.momentum < 0.0 || (!opt.flow && opt.momentum >= 1.0))
+    throw std::invalid_argument("momentum must be in [0, 1) for GD (heavy ball) and >= 0 for flow");
+  if (!opt.flow && r >= 0.9)
+    throw std::invalid_argument("GD contour needs at least 0.45 * nodes steps");
+  for (int j = 0; j < K; ++j) {
+    const double th = kPi * j / K;
+    cplx s, cw;
+    if (j == 0) {
+      s = r;
+      cw = r / (2.0 * K);
+    } else {
+      const double cot = std::cos(th) / std::sin(th);
+      s = cplx(r * th * cot, r * th);
+      const double sig = th / (std::sin(th) * std::sin(th)) - cot;
+      cw = (r / (2.0 * K)) * cplx(1.0, sig);
+    }
+    const cplx e = std::exp(s * tau);
+    const double mom = opt.momentum;
+    if (opt.flow) {
+      if (mom == 0.0) {
+        c.q[j] = s;
+        c.w[j] = cw * e;
+      } else {
+        // continuous momentum: q = s + beta s^2, initial-condition factor phi = 1 + beta s
+        c.q[j] = s * (1.0 + mom * s);
+        c.w[j] = cw * e * (1.0 + mom * s);
+      }
+    } else {
+      // z - 1 = e^s - 1 computed without cancellation
+      const double a = s.real(), b = s.imag();
+      const double sb = std::sin(0.5 * b);
+      const cplx em1(std::expm1(a) * std::cos(b) - 2.0 * sb * sb, std::exp(a) * std::sin(b));
+      if (mom == 0.0) {
+        // q = (z - 1)/eta; phi = z/eta
+        c.q[j] = em1 / opt.lr;
+        c.w[j] = cw * e * std::exp(s) / opt.lr;
+      } else {
+        // heavy ball: q = (z - 1)(1 - mu/z)/eta; phi = (z - mu)/eta
+        const cplx z = std::exp(s);
+        c.q[j] = em1 * (1.0 - mom * std::exp(-s)) / opt.lr;
+        c.w[j] = cw * e * (z - mom) / opt.lr;
+      }
+    }
+  }
+  return c;
+}
+
+std::vector<cplx> solve_contour(const Spectrum& sp, const std::vector<cplx>& q,
+                                const std::vector<cplx>* guess) {
+  std::vector<cplx> S(q.size(), 0.0);
+  if (both_infinite(sp)) return S;
+  std::vector<char> done(q.size(), 0);
+  if (guess) {
+    for (std::size_t j = 0; j < q.size(); ++j) {
+      cplx Sg = (*guess)[j];
+      double resid = 0.0;
+      if (newton(sp, q[j], Sg, resid, 20) && physical(q[j], Sg)) {
+        if (j == 0) Sg = cplx(Sg.real(), 0.0);
+        S[j] = Sg;
+        done[j] = 1;
+      }
+    }
+  }
+  if (!done[0])
+    S[0] = (q[0].imag() == 0.0 && q[0].real() > 0) ? cplx(solve_real_positive(sp, q[0].real()), 0.0)
+                                                    : solve(sp, q[0]);
+  for (std::size_t j = 1; j < q.size(); ++j) {
+    if (done[j]) continue;
+    cplx Sc = S[j - 1];
+    cplx qprev = q[j - 1];
+    // substeps along the straight segment (it stays in the upper half plane)
+    int parts = 1;
+    for (;;) {
+      bool ok = true;
+      cplx Sw = Sc;
+      double resid = 0.0;
+      for (int p = 1; p <= parts; ++p) {
+        const cplx qq = qprev + (q[j] - qprev) * (double(p) / parts);
+        if (!newton(sp, qq, Sw, resid) || !physical(qq, Sw)) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) {
+        S[j] = Sw;
+        break;
+      }
+      parts *= 2;
+      if (parts > 4096) {
+        // last resort: independent continuation from infinity
+        S[j] = solve(sp, q[j]);
+        break;
+      }
+    }
+  }
+  return S;
+}
+
+
+}  // namespace scalinglaws::dmft

@@ -1,0 +1,38 @@
+#include "scalinglaws/dmft/transfer.hpp"
+
+#include <string>
+
+#include "scalinglaws/checks.hpp"
+#include "scalinglaws/parallel.hpp"
+
+namespace scalinglaws::dmft {
+Matrix transfer(const Spectrum& sp, const std::vector<double>& times, const std::vector<int>& modes,
+                const CurveOptions& opt) {
+  check_spectrum(sp);
+  check_curve(times, opt);
+  checks::non_empty(modes.size(), "modes");
+  for (int k : modes)
+    checks::require(k >= 0 && static_cast<std::size_t>(k) < sp.lam.size(), "modes",
+                    "must be 0-based mode indices below len(lam)");
+  const std::ptrdiff_t T = static_cast<std::ptrdiff_t>(times.size());
+  const std::ptrdiff_t nm = static_cast<std::ptrdiff_t>(modes.size());
+  Matrix out(T, nm);
+  const int K = opt.nodes;
+  parallel_for(T, opt.threads, [&](std::ptrdiff_t it) {
+    const Contour c = make_contour(times[it], opt);
+    const std::vector<cplx> S = solve_contour(sp, c.q);
+    for (std::ptrdiff_t m = 0; m < nm; ++m) {
+      const double l = sp.lam[modes[m]];
+      double acc = 0.0;
+      for (int j = 0; j < K; ++j) {
+        const cplx x = (1.0 - S[j] * sp.inv_P) * (1.0 - S[j] * sp.inv_N);
+        const cplx h = 1.0 / (c.q[j] + l * x);
+        acc += (j == 0 ? 1.0 : 2.0) * (c.w[j] * h).real();
+      }
+      out(it, m) = acc;
+    }
+  });
+  return out;
+}
+
+}  // namespace scalinglaws::dmft

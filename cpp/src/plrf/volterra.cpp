@@ -1,0 +1,136 @@
+// Volterra loss of one-pass SGD on power-law random features.
+#include "scalinglaws/plrf/volterra.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "scalinglaws/checks.hpp"
+#include "scalinglaws/errors.hpp"
+#include "scalinglaws/parallel.hpp"
+
+namespace scalinglaws::plrf {
+namespace {
+
+// A = sum_{t<n} q^t, Dt = sum_{t<n} t q^t with e = 1 - q > 0 (or >= 0), q = 1 - e.
+void geometric_sums(double q, double e, double n, double& qn, double& A, double& Dt) {
+  const double lq = std::log1p(-e);
+  qn = std::exp(n * lq);
+  const double ne = n * e;
+  if (ne < 1e-5) {
+    // series in e: sum t^k (1-e)^t ~ sum t^k (1 - t e + t(t-1)/2 e^2)
+    const double S0 = n, S1 = n * (n - 1) / 2.0, S2 = (n - 1) * n * (2 * n - 1) / 6.0;
+    const double S3 = S1 * S1;
+    A = S0 - e * S1 + 0.5 * e * e * (S2 - S1);
+    Dt = S1 - e * S2 + 0.5 * e * e * (S3 - S2);
+    return;
+  }
+  A = -std::expm1(n * lq) / e;
+  Dt = q / e * (A - n * std::exp((n - 1.0) * lq));
+}
+
+// 1 - q_k = 2 gamma B lam - gamma^2 B (B+1) lam^2: the per-step contraction of mode k.
+double mode_rate(double lam, double gamma, int B) {
+  return 2.0 * gamma * B * lam - gamma * gamma * B * (B + 1.0) * lam * lam;
+}
+
+// Preconditions shared by the Volterra entry points.
+void check_modes(const VectorD& lam, const VectorD& rho, double gamma, int B) {
+  const auto n = static_cast<std::size_t>(lam.size());
+  checks::non_empty(n, "lam");
+  checks::same_length(static_cast<std::size_t>(rho.size()), n, "rho", "lam");
+  checks::all_non_negative(lam.data(), n, "lam");
+  checks::all_finite(rho.data(), n, "rho");
+  checks::positive(gamma, "gamma");
+  checks::count_at_least(B, 1, "batch");
+}
+
+}  // namespace
+
+VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
+                      const VolterraOptions& opt) {
+  const double gamma = opt.gamma;
+  const int B = opt.batch;
+  const std::vector<std::int64_t>& checkpoints = opt.checkpoints;
+  const std::int64_t exact_steps = opt.exact_steps;
+  const double block_rel = opt.block_rel;
+  check_modes(lam, rho, gamma, B);
+  checks::finite(p_inf, "p_inf");
+  checks::non_empty(checkpoints.size(), "checkpoints");
+  checks::sorted_from<std::int64_t>(checkpoints.data(), checkpoints.size(), 0, false,
+                                    "checkpoints");
+  checks::count_at_least(exact_steps, 0, "exact_steps");
+  checks::non_negative(block_rel, "block_rel");
+  const Eigen::Index K = lam.size();
+  const double g2 = gamma * gamma * B;
+  VectorD e(K), q(K), mk = rho;
+  for (Eigen::Index k = 0; k < K; ++k) {
+    e[k] = mode_rate(lam[k], gamma, B);
+    q[k] = 1.0 - e[k];
+  }
+  auto loss = [&]() { return p_inf + lam.dot(mk); };
+  VectorD out(checkpoints.size());
+  std::size_t ci = 0;
+  std::int64_t r = 0;
+  double P = loss();
+  while (ci < checkpoints.size() && checkpoints[ci] == 0) out[ci++] = P;
+  const std::int64_t last = checkpoints.empty() ? 0 : checkpoints.back();
+  while (r < last) {
+    const std::int64_t next_cp = checkpoints[ci];
+    std::int64_t n = 1;
+    if (r >= exact_steps) n = std::max<std::int64_t>(1, static_cast<std::int64_t>(block_rel * r));
+    n = std::min(n, next_cp - r);
+    if (n == 1) {
+      for (Eigen::Index k = 0; k < K; ++k) mk[k] = q[k] * mk[k] + g2 * lam[k] * P;
+    } else {
+      // m(r+n) = q^n m + g2 lam [ (A - C) P0 + C P1 ],  C = sum_s (s/n) q^(n-1-s)
+      const double nn = static_cast<double>(n);
+      double base = p_inf, coef = 0.0;
+      VectorD qn(K), AC(K), C(K);
+      for (Eigen::Index k = 0; k < K; ++k) {
+        double qnk, A, Dt;
+        geometric_sums(q[k], e[k], nn, qnk, A, Dt);
+        const double Ck = ((nn - 1.0) * A - Dt) / nn;
+        qn[k] = qnk;
+        C[k] = Ck;
+        AC[k] = A - Ck;
+        base += lam[k] * (qnk * mk[k] + g2 * lam[k] * AC[k] * P);
+        coef += g2 * lam[k] * lam[k] * Ck;
+      }
+      const double P1 = base / (1.0 - coef);
+      for (Eigen::Index k = 0; k < K; ++k)
+        mk[k] = qn[k] * mk[k] + g2 * lam[k] * (AC[k] * P + C[k] * P1);
+    }
+    r += n;
+    P = loss();
+    if (!std::isfinite(P)) throw ConvergenceError("Volterra recursion produced a non-finite loss");
+    while (ci < checkpoints.size() && checkpoints[ci] == r) out[ci++] = P;
+  }
+  return out;
+}
+
+void forcing_kernel(const VectorD& lam, const VectorD& rho, double gamma, int B,
+                    const std::vector<double>& steps, VectorD& F, VectorD& K, int threads) {
+  check_modes(lam, rho, gamma, B);
+  checks::threads(threads);
+  checks::non_empty(steps.size(), "steps");
+  checks::all_non_negative(steps.data(), steps.size(), "steps");
+  const Eigen::Index n = lam.size();
+  VectorD lq(n);
+  for (Eigen::Index k = 0; k < n; ++k)
+    lq[k] = std::log1p(-mode_rate(lam[k], gamma, B));
+  F.resize(steps.size());
+  K.resize(steps.size());
+  parallel_for(static_cast<std::ptrdiff_t>(steps.size()), threads, [&](std::ptrdiff_t i) {
+    double f = 0.0, kk = 0.0;
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const double qr = std::exp(steps[i] * lq[k]);
+      f += lam[k] * rho[k] * qr;
+      kk += lam[k] * lam[k] * qr;
+    }
+    F[i] = f;
+    K[i] = gamma * gamma * B * kk;
+  });
+}
+
+}  // namespace scalinglaws::plrf
