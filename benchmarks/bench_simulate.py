@@ -51,7 +51,7 @@ def test_sgd_one_core(benchmark):
     (per-step Python loop), timed over 1e4 steps and scaled to 1e5."""
     p = sl.Problem.paquette(1.0, 0.7, 2000, 500)
     fast = cpp_time(benchmark, lambda: sl.simulate_sgd(p, 0.3, 100_000, seed=0, threads=1))
-    s, e0, p_inf = _core.sgd_setup(p.lam, p.wstar, 500, 0, 1)
+    s, e0, p_inf = _core.simulate.sgd_setup(_core.simulate.ProblemSpec(lam=p.lam, wstar=p.wstar, N=500), 0, 1)
     rng = np.random.default_rng(0)
     ref = 10 * best_time(lambda: oracle.sgd_eigenbasis(s, e0, p_inf, 0.3, [10_000], 1, rng))
     record("SGD v=2000 d=500 B=1 1e5 steps, 1 core (vs numpy loop)", fast, ref, target="< 1 s")
@@ -75,7 +75,7 @@ def test_eigh_vs_numpy(benchmark):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((4096, 2048)) / 64
     a = x.T @ x
-    fast = cpp_time(benchmark, lambda: _core.symmetric_eigh(a), rounds=3)
+    fast = cpp_time(benchmark, lambda: _core.linalg.symmetric_eigh(a), rounds=3)
     ref = best_time(lambda: np.linalg.eigh(a), 3)
     ratio = record("symmetric eigendecomposition N=2048 (vs numpy.linalg.eigh)", fast, ref,
                    target=">= 0.667")

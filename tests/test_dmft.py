@@ -442,8 +442,10 @@ def test_ensemble_one_reduces_to_single_model():
     assert np.array_equal(base.test_loss, same.test_loss)
     lam, w2 = pr.lam, pr.wstar ** 2
     steps = [20.0, 100.0, 600.0]
-    a, b = _core.dmft_loss_curve(lam, w2, 1 / 64, 1 / 128, 0.04, steps, False, LR, 14, 0,
-                                      1 - 1e-15, 1 - 1e-15)
+    a, b = _core.dmft.loss_curve(
+        _core.dmft.Spectrum(lam=lam, wstar2=w2, inv_N=1 / 64, inv_P=1 / 128, sigma2=0.04),
+        steps, _core.dmft.CurveOptions(flow=False, lr=LR, nodes=14, threads=0,
+                                       inv_E=1 - 1e-15, inv_B=1 - 1e-15))
     np.testing.assert_allclose(a, base.test_loss, rtol=1e-10)
     np.testing.assert_allclose(b, base.train_loss, rtol=1e-10)
     r0 = dmft_recipe.recipe(lam, w2, 1 / 64, 1 / 128, 0.04, LR, 41)

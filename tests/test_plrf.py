@@ -41,7 +41,7 @@ def test_tail_sums_match_direct_sums(m, z):
     v, p = 100000, 3.4
     j = np.arange(1, v + 1.0)
     h = j ** -2.0 * m - z
-    s1, s2 = _core.plrf_sums(1.0, float(v), p, m, z)
+    s1, s2 = _core.plrf.sums(1.0, float(v), p, m, z)
     assert abs(s1 - np.sum(j ** -p / h)) <= 1e-10 * abs(np.sum(j ** -p / h))
     assert abs(s2 - np.sum(j ** -p / h ** 2)) <= 1e-10 * abs(np.sum(j ** -p / h ** 2))
 

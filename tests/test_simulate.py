@@ -13,12 +13,18 @@ from scalinglaws import testing as oracle
 
 def _draw(p, P, seed, ensemble=1, explicit=False):
     """The draw simulate_gd uses for ``seed`` (explicit=True: F and Psi materialised instead)."""
-    return _core.draw_problem(p.lam, p.wstar, p.N, p.sigma, P, ensemble, seed, seed, explicit, 0)
+    return _core.simulate.draw_problem(_spec(p), P, ensemble, seed, seed,
+                                       explicit_matrices=explicit, threads=0)
+
+
+def _spec(p, N=None, sigma=None):
+    return _core.simulate.ProblemSpec(lam=p.lam, wstar=p.wstar, N=p.N if N is None else N,
+                                      sigma=p.sigma if sigma is None else sigma)
 
 
 # ----------------------------------------------------------------------------- random numbers
 def test_normal_generator_moments_and_ks():
-    x = _core.normal_samples(123, 400_000)
+    x = _core.simulate.normal_samples(123, 400_000)
     assert abs(x.mean()) < 5 / math.sqrt(x.size)
     assert abs(x.var() - 1) < 5 * math.sqrt(2 / x.size)
     assert abs(stats.kurtosis(x)) < 5 * math.sqrt(24 / x.size)
@@ -130,13 +136,13 @@ def test_ensemble_is_loss_of_averaged_predictor():
 
 def test_bagging_is_loss_of_predictor_averaged_over_members_and_data_sets():
     """Same draw: simulate_gd(ensemble=E, bags=B) equals plain numpy GD on the B data sets that
-    _core.draw_problem(bag=b) returns (all given the same E projections), weights averaged over
+    _core.simulate.draw_problem(bag=b) returns (all given the same E projections), weights averaged over
     the E * B models, exact population loss; rel 1e-9. Bag 0 is the bags=1 data set."""
     p = sl.Problem.bordelon(1.5, 1.25, 300, 20, sigma=0.3)
     P, E, Bg, steps = 30, 2, 3, [0, 4, 50]
     r = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=5, ensemble=E, bags=Bg)
     assert r.train_loss_runs is None
-    draws = [_core.draw_problem(p.lam, p.wstar, p.N, p.sigma, P, E, 5, 5, False, 0, b)
+    draws = [_core.simulate.draw_problem(_spec(p), P, E, 5, 5, threads=0, bag=b)
              for b in range(Bg)]
     d0 = _draw(p, P, 5, ensemble=E)
     assert np.array_equal(draws[0]["phi"], d0["phi"]) and np.array_equal(draws[0]["y"], d0["y"])
@@ -278,7 +284,7 @@ def test_infinite_width_and_data_limit_is_eq125():
 def test_sgd_mean_matches_plain_stepping_oracle_same_projection():
     p = sl.Problem.paquette(1.0, 0.7, 60, 15, sigma=0.05)
     batch, lr, steps = 2, 0.4, 200
-    d = _core.draw_problem(p.lam, p.wstar, 15, 0.0, 0, 1, 5, 0, True, 0)
+    d = _core.simulate.draw_problem(_spec(p, 15, 0.0), 0, 1, 5, 0, explicit_matrices=True)
     cps = [0, 1, 3, 10, 30, 100, 200]
     r = sl.simulate_sgd(p, lr, steps, batch=batch, times=cps, seeds=2000, seed=1,
                         projection_seed=5)
@@ -309,8 +315,8 @@ def test_sgd_mean_matches_oracle_over_projections_batch_mean_convention():
 
 def test_sgd_setup_is_the_exact_decomposition():
     p = sl.Problem.paquette(1.0, 0.7, 200, 30)
-    s, e0, p_inf = _core.sgd_setup(p.lam, p.wstar, 30, 4, 0)
-    d = _core.draw_problem(p.lam, p.wstar, 30, 0.0, 0, 1, 4, 0, True, 0)
+    s, e0, p_inf = _core.simulate.sgd_setup(_spec(p, 30), 4, 0)
+    d = _core.simulate.draw_problem(_spec(p, 30, 0.0), 0, 1, 4, 0, explicit_matrices=True)
     theta_star = np.linalg.solve(d["sigma"], d["q"])
     best = np.sum(p.lam * (p.wstar - d["F"].T @ theta_star) ** 2)
     assert p_inf == pytest.approx(best, rel=1e-8)
@@ -321,7 +327,7 @@ def test_sgd_setup_is_the_exact_decomposition():
 def test_sgd_stability_bound_is_sharp():
     p = sl.Problem.paquette(1.0, 0.7, 400, 50)
     bound = sl.sgd_stability_bound(p, batch=1, seed=0)
-    s, _, _ = _core.sgd_setup(p.lam, p.wstar, 50, 0, 0)
+    s, _, _ = _core.simulate.sgd_setup(_spec(p, 50), 0, 0)
     kernel_norm = np.sum(bound * s / (2 - 2 * bound * s))
     assert kernel_norm == pytest.approx(1.0, rel=1e-9)
     sl.simulate_sgd(p, 0.95 * bound, 100, seed=0)
@@ -422,10 +428,10 @@ def test_heavy_ball_gain_closed_forms():
     lr, mu = 0.3, 0.7
     for n in (0, 1, 5, 64):
         ref = lr * sum((1 - mu ** (m + 1)) / (1 - mu) for m in range(n))
-        assert _core.heavy_ball_gain(0.0, n, lr, mu) == pytest.approx(ref, rel=1e-13, abs=1e-300)
+        assert _core.simulate.heavy_ball_gain(0.0, n, lr, mu) == pytest.approx(ref, rel=1e-13, abs=1e-300)
     # mu = 0 reduces to plain GD (1 - (1 - lr g)^n)/g; converged: 1/g
-    assert _core.heavy_ball_gain(2.0, 7, 0.3, 0.0) == pytest.approx((1 - 0.4**7) / 2.0, rel=1e-13)
-    assert _core.heavy_ball_gain(2.0, 10**12, 0.3, 0.9) == pytest.approx(0.5, rel=1e-10)
+    assert _core.simulate.heavy_ball_gain(2.0, 7, 0.3, 0.0) == pytest.approx((1 - 0.4**7) / 2.0, rel=1e-13)
+    assert _core.simulate.heavy_ball_gain(2.0, 10**12, 0.3, 0.9) == pytest.approx(0.5, rel=1e-10)
 
 
 def test_heavy_ball_zero_momentum_is_bitwise_plain_gd_and_reproducible():
@@ -481,7 +487,7 @@ def test_continuous_momentum_flow_equals_block_matrix_exponential(beta):
     a = sl.simulate_gd(p, P, flow=True, times=times, seed=2)
     b = sl.simulate_gd(p, P, flow=True, times=times, seed=2, momentum=0.0)
     np.testing.assert_array_equal(a.test_loss_runs, b.test_loss_runs)
-    assert _core.continuous_momentum_gain(0.0, 3.0, 0.5) == pytest.approx(
+    assert _core.simulate.continuous_momentum_gain(0.0, 3.0, 0.5) == pytest.approx(
         3.0 - 0.5 * (1 - math.exp(-6.0)), rel=1e-13)  # g = 0: t - beta (1 - e^{-t/beta})
 
 
@@ -501,8 +507,8 @@ def test_continuous_momentum_gain_all_damping_regimes():
                     continue
                 A = np.array([[0, 1, 0], [-g / beta, -1 / beta, 1 / beta], [0, 0, 0.0]])
                 ref = expm(A * t)[0, 2]
-                worst = max(worst, abs(_core.continuous_momentum_gain(g, t, beta) / ref - 1))
+                worst = max(worst, abs(_core.simulate.continuous_momentum_gain(g, t, beta) / ref - 1))
     assert worst < 1e-10
     flow = -np.expm1(-1e-3 * 100) / 1e-3
     for beta in (1e-12, 1e-300, 5e-324):
-        assert _core.continuous_momentum_gain(1e-3, 100.0, beta) == pytest.approx(flow, rel=1e-12)
+        assert _core.simulate.continuous_momentum_gain(1e-3, 100.0, beta) == pytest.approx(flow, rel=1e-12)

@@ -17,7 +17,7 @@ def _install_lapack() -> None:
         from scipy.linalg import cython_blas, cython_lapack
     except ImportError:  # pragma: no cover - scipy is a runtime dependency
         return
-    _core._set_lapack(
+    _core.linalg._set_lapack(
         cython_blas.__pyx_capi__["dgemm"],
         cython_blas.__pyx_capi__["dsyrk"],
         cython_lapack.__pyx_capi__["dsyevd"],
@@ -46,7 +46,7 @@ def _install_thread_control(scipy_linalg_file: str) -> None:
             fn = lib.openblas_set_num_threads_local
         except (OSError, AttributeError):
             continue
-        _core._set_blas_threads_local(ctypes.cast(fn, ctypes.c_void_p).value or 0)
+        _core.linalg._set_blas_threads_local(ctypes.cast(fn, ctypes.c_void_p).value or 0)
         return
 
 
@@ -55,4 +55,4 @@ _install_lapack()
 
 def linalg_backend() -> str:
     """Name of the dense linear-algebra backend of the core: ``"lapack"`` or ``"eigen"``."""
-    return str(_core.linalg_backend())
+    return str(_core.linalg.backend())

@@ -48,7 +48,7 @@ def cases(quick: bool = False) -> List[Case]:
     steps = np.round(times / 0.5).astype(int)
     sgd = Problem.paquette(1.0, 0.7, 2000, 500)
     nsgd = 10_000 if quick else 100_000
-    s, e0, p_inf = _core.sgd_setup(sgd.lam, sgd.wstar, 500, 0, 1)
+    s, e0, p_inf = _core.simulate.sgd_setup(_core.simulate.ProblemSpec(lam=sgd.lam, wstar=sgd.wstar, N=500), 0, 1)
     neig = 512 if quick else 2048
     x = np.random.default_rng(0).standard_normal((2 * neig, neig)) / np.sqrt(2 * neig)
     a = x.T @ x
@@ -69,7 +69,7 @@ def cases(quick: bool = False) -> List[Case]:
                                            np.random.default_rng(0)),
              target="C++ < 1 s at 1e5 steps", reference_scale=10.0),
         Case(f"symmetric eigendecomposition N={neig} vs numpy.linalg.eigh",
-             lambda: _core.symmetric_eigh(a), lambda: np.linalg.eigh(a), target=">= 0.667"),
+             lambda: _core.linalg.symmetric_eigh(a), lambda: np.linalg.eigh(a), target=">= 0.667"),
     ] + theory_cases(quick)
 
 

@@ -151,9 +151,11 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         per_run += 8.0 * (3.0 * P * (EN + 1) + 2.0 * (EN + 1) ** 2)
     check_memory(concurrent * per_run,
                  f"simulate_gd (N={N}, P={P}, E={ensemble}, B={bags}, T={T})", limit=max_memory)
-    test, train, gmax = _core.simulate_gd(problem.lam, problem.wstar, N, problem.sigma, P,
-                                          ensemble, lr_val, bool(flow), list(sim_times), data,
-                                          proj, nthreads, bags, mu)
+    test, train, gmax = _core.simulate.gd(
+        _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=N, sigma=problem.sigma),
+        _core.simulate.GdOptions(P=P, ensemble=ensemble, bags=bags, lr=lr_val, flow=bool(flow),
+                                 momentum=mu, times=list(sim_times), data_seeds=data,
+                                 projection_seeds=proj, threads=nthreads))
     out_times = sim_times if flow else step_arr * lr_val
     return LossCurve.from_runs(
         np.asarray(out_times, dtype=np.float64), np.asarray(test),
@@ -204,8 +206,9 @@ def sgd_stability_bound(problem: Problem, batch: int = 1, *, seed: int = 0,
     N = problem.require_finite("sgd_stability_bound").require_N()
     batch = check_int("batch", batch, minimum=1)
     seed = check_int("seed", seed, minimum=0, maximum=_MAX_SEED)
-    s, _, _ = _core.sgd_setup(problem.lam, problem.wstar, N, seed, 0)
-    g = float(_core.sgd_max_stable_gamma(s, batch))
+    s, _, _ = _core.simulate.sgd_setup(
+        _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=N), seed, 0)
+    g = float(_core.simulate.sgd_max_stable_gamma(s, batch))
     return g * batch if _sgd_convention(problem, lr_convention) else g
 
 
@@ -248,8 +251,11 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
     data, proj = _seed_lists(seeds, seed, projection_seed)
     check_memory(8.0 * (3 * N * N + problem.M * 256 + len(data) * (2 * N + len(cps))),
                  f"simulate_sgd (N={N})")
-    test = _core.simulate_sgd(problem.lam, problem.wstar, N, problem.sigma, batch, lr, batch_mean,
-                              steps, [int(c) for c in cps], data, proj, threads_arg(threads))
+    test = _core.simulate.sgd(
+        _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=N, sigma=problem.sigma),
+        _core.simulate.SgdOptions(batch=batch, lr=lr, batch_mean=batch_mean, steps=steps,
+                                  checkpoints=[int(c) for c in cps], data_seeds=data,
+                                  projection_seeds=proj, threads=threads_arg(threads)))
     return LossCurve.from_runs(
         cps.astype(np.float64), np.asarray(test), steps=cps, time_unit="steps",
         model="simulation", seeds=np.asarray(data), method="one-pass SGD",

@@ -29,7 +29,8 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
     scale = float(np.sum(problem.lam))
     for u in (1.0 / lr, 1.25 / lr, 2.0 / lr):
         q = -u + 1e-9j * u
-        S = _core.dmft_solve(problem.lam, problem.wstar**2, inv(Nv), inv(Pv), [q], 1)[0]
+        S = _core.dmft.solve(_core.dmft.Spectrum(lam=problem.lam, wstar2=problem.wstar**2,
+                                                 inv_N=inv(Nv), inv_P=inv(Pv)), [q], 1)[0]
         if abs(S.imag) > 1e-6 * scale:
             raise ParameterError(f"method='contour' for GD needs lr * max eigenvalue(K) < 1, but the "
                              f"DMFT spectrum reaches u = {u:g} >= 1/lr (lr={lr}); use a smaller lr "
@@ -49,7 +50,9 @@ def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
     scale = float(np.sum(lam))
 
     def inside(u: float) -> bool:
-        S = _core.dmft_solve(lam, problem.wstar**2, inv(Nv), inv(Pv), [-u + 1e-9j * u], 1)[0]
+        S = _core.dmft.solve(_core.dmft.Spectrum(lam=lam, wstar2=problem.wstar**2,
+                                                 inv_N=inv(Nv), inv_P=inv(Pv)),
+                             [-u + 1e-9j * u], 1)[0]
         return abs(S.imag) > 1e-7 * scale
 
     grid = np.geomspace(hi, float(lam.max()) * 1e-2, 80)

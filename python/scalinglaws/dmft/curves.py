@@ -150,8 +150,12 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
                         f"continuous momentum beta = {mu:g}: the Talbot contour does not enclose "
                         f"the oscillatory singularities (beta * max eigenvalue(K) > 1/4) at "
                         f"t = {t[pos][~ok][0]:g}; use a smaller beta, larger nodes, or t >> beta")
-            a, b = _core.dmft_loss_curve(lam, w2, inv(Nv), inv(Pv), sigma2, list(t[pos]), True,
-                                         0.0, nodes, th, invE, invB, mu)
+            a, b = _core.dmft.loss_curve(
+                _core.dmft.Spectrum(lam=lam, wstar2=w2, inv_N=inv(Nv), inv_P=inv(Pv),
+                                    sigma2=sigma2),
+                list(t[pos]),
+                _core.dmft.CurveOptions(flow=True, lr=0.0, nodes=nodes, threads=th, inv_E=invE,
+                                        inv_B=invB, momentum=mu))
             test[pos] = a
             train[pos] = b
         params = {"N": Nv, "P": Pv, "flow": True, "nodes": nodes, **ens}
@@ -228,9 +232,11 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
     if np.any(cont):
         if mu == 0.0:
             check_contour_lr(problem, Nv, Pv, lr)
-        a, b = _core.dmft_loss_curve(lam, w2, inv(Nv), inv(Pv), sigma2,
-                                     [float(n) for n in steps[cont]], False, lr, nodes, th,
-                                     invE, invB, mu)
+        a, b = _core.dmft.loss_curve(
+            _core.dmft.Spectrum(lam=lam, wstar2=w2, inv_N=inv(Nv), inv_P=inv(Pv), sigma2=sigma2),
+            [float(n) for n in steps[cont]],
+            _core.dmft.CurveOptions(flow=False, lr=lr, nodes=nodes, threads=th, inv_E=invE,
+                                    inv_B=invB, momentum=mu))
         test[cont] = a
         train[cont] = b
     mixed = "recipe (< 2 nodes steps) + contour" if mu == 0.0 else \

@@ -112,8 +112,9 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
     if np.any(bad):
         raise ParameterError(f"frequency q = {q[bad][0].real:g} lies on the non-positive real axis "
                          "(branch cut of the spectrum); give it a small imaginary part")
-    S = np.asarray(_core.dmft_solve(problem.lam, problem.wstar**2, inv(Nv), inv(Pv), list(q),
-                                    threads_arg(threads)), dtype=np.complex128)
+    sp = _core.dmft.Spectrum(lam=problem.lam, wstar2=problem.wstar**2, inv_N=inv(Nv),
+                             inv_P=inv(Pv))
+    S = np.asarray(_core.dmft.solve(sp, list(q), threads_arg(threads)), dtype=np.complex128)
     finite("S", S)
     R1 = 1.0 - S * inv(Pv)
     R3 = 1.0 - S * inv(Nv)
@@ -186,9 +187,12 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
             pos = pos.copy()
             pos[bad] = False
     if np.any(pos):
-        out[pos] = np.asarray(_core.dmft_transfer(problem.lam, problem.wstar**2, inv(Nv), inv(Pv),
-                                                  list(tau[pos]), ks, flow, lr_v, nodes,
-                                                  threads_arg(threads), mu))
+        out[pos] = np.asarray(_core.dmft.transfer(
+            _core.dmft.Spectrum(lam=problem.lam, wstar2=problem.wstar**2, inv_N=inv(Nv),
+                                inv_P=inv(Pv)),
+            list(tau[pos]), ks,
+            _core.dmft.CurveOptions(flow=flow, lr=lr_v, nodes=nodes, threads=threads_arg(threads),
+                                    momentum=mu)))
     return finite("H_k", out)
 
 

@@ -101,7 +101,7 @@ def power_law_of(problem: Problem) -> Tuple[PowerLaw, int]:
 
 def edges(pl: PowerLaw, d: int, target: bool = True) -> Tuple[float, float, float, float, float]:
     """(lambda_min, c, F_0, ||b_hat||^2, tr D) of the power law (F_0 and norm unscaled)."""
-    return _core.plrf_edges(pl.alpha, pl.beta if target else None, pl.v, d)
+    return _core.plrf.edges(pl.alpha, pl.beta if target else None, pl.v, d)
 
 
 def resolvent_m(problem: Problem, z: Any, *, threads: Optional[int] = None) -> np.ndarray:
@@ -114,7 +114,7 @@ def resolvent_m(problem: Problem, z: Any, *, threads: Optional[int] = None) -> n
         raise ParameterError("z must be finite")
     if np.any(zz.imag <= 0):
         raise ParameterError("z must have Im z > 0 (use x + 1e-10j*x for the real axis)")
-    out = _core.plrf_solve_m(pl.alpha, pl.v, d, zz.ravel(), threads_arg(threads))
+    out = _core.plrf.solve_m(pl.alpha, pl.v, d, zz.ravel(), threads_arg(threads))
     return np.asarray(out).reshape(zz.shape)
 
 
@@ -153,8 +153,9 @@ def deterministic_spectrum(problem: Problem, *, points_per_bump: float = 80.0,
     eta_rel = check_real("eta_rel", eta_rel, minimum=1e-14, maximum=1e-3)
     lmin, c, f0, target, trace = edges(pl, d)
     x_hi = 2.0 * (1.0 + trace / d) * (1.0 + 2.0 / math.sqrt(d)) ** 2
-    s = _core.plrf_spectrum(pl.alpha, pl.beta, pl.v, d, 0.5 * lmin, x_hi, points_per_bump,
-                            eta_rel, threads_arg(threads))
+    s = _core.plrf.spectrum(pl.alpha, pl.beta, pl.v, d, _core.plrf.SpectrumOptions(
+        x_lo=0.5 * lmin, x_hi=x_hi, points_per_bump=points_per_bump, eta_rel=eta_rel,
+        threads=threads_arg(threads)))
     eig, rho = np.asarray(s["eigenvalues"]), np.asarray(s["rho"]) * pl.scale
     for name, arr in (("eigenvalues", eig), ("rho", rho)):
         if not np.all(np.isfinite(arr)):
@@ -179,7 +180,9 @@ def empirical_spectrum(problem: Problem, seed: int = 0, *,
     problem = _check_problem(problem)
     d = problem.require_N()
     seed = check_int("seed", seed, minimum=0, maximum=2**63 - 1)
-    s, e0, p_inf = _core.sgd_setup(problem.lam, problem.wstar, d, seed, threads_arg(threads))
+    s, e0, p_inf = _core.simulate.sgd_setup(
+        _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=d), seed,
+        threads_arg(threads))
     s = np.asarray(s)[::-1].copy()
     rho = (np.asarray(e0) ** 2)[::-1].copy()
     return Spectrum(eigenvalues=s, rho=rho, limit_loss=float(p_inf), lambda_min=float(s[-1]),

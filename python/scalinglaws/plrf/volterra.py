@@ -45,7 +45,7 @@ def max_stable_lr(spectrum: Spectrum, batch: int = 1, lr_convention: str = "sum"
     ``sum_k gamma lambda_k / (2 - gamma (B+1) lambda_k) < 1`` (gamma per sample, batch-sum);
     returned in the given convention."""
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
-    g = float(_core.sgd_max_stable_gamma(np.asarray(spectrum.eigenvalues, float), batch))
+    g = float(_core.simulate.sgd_max_stable_gamma(np.asarray(spectrum.eigenvalues, float), batch))
     return g * batch if lr_convention == "mean" else g
 
 
@@ -72,7 +72,7 @@ def forcing_kernel(spectrum: Spectrum, lr: float, steps: Sequence[float], *, bat
     r = check_array("steps", steps)
     if np.any(r < 0):
         raise ParameterError("steps must be >= 0")
-    F, K = _core.plrf_forcing_kernel(spectrum.eigenvalues, spectrum.rho, gamma, batch,
+    F, K = _core.plrf.forcing_kernel(spectrum.eigenvalues, spectrum.rho, gamma, batch,
                                      list(map(float, r)), threads_arg(threads))
     return np.asarray(F) + spectrum.limit_loss, np.asarray(K)
 
@@ -121,9 +121,10 @@ def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
     if not parts:
         raise ParameterError("give checkpoints when log_spaced=False")
     cps = np.unique(np.concatenate(parts))
-    P = np.asarray(_core.plrf_volterra(spectrum.eigenvalues, spectrum.rho,
-                                       float(spectrum.limit_loss) + noise, gamma, batch,
-                                       [int(c) for c in cps], exact_steps, block_rel)) - noise
+    P = np.asarray(_core.plrf.volterra(
+        spectrum.eigenvalues, spectrum.rho, float(spectrum.limit_loss) + noise,
+        _core.plrf.VolterraOptions(gamma=gamma, batch=batch, checkpoints=[int(c) for c in cps],
+                                   exact_steps=exact_steps, block_rel=block_rel))) - noise
     if not np.all(np.isfinite(P)):
         raise ConvergenceError("Volterra solution is not finite")
     return LossCurve(times=cps.astype(np.float64), test_loss=np.maximum(P, 0.0), steps=cps,

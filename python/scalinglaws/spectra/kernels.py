@@ -85,8 +85,9 @@ def kernel_matrix(X: Any, Z: Any = None, *, kernel: str = "ntk", depth: int = 1,
     else:
         bandwidth = 1.0 if bandwidth is None else check_real("bandwidth", bandwidth)
     nthreads = 0 if threads is None else check_int("threads", threads, minimum=1, maximum=1024)
-    return np.asarray(_core.kernel_matrix(X, Z, kind=kernel, bandwidth=bandwidth, depth=depth,
-                                          weight_variance=weight_variance,
-                                          bias_variance=bias_variance, threads=nthreads))
+    params = _core.kernels.Params(kind=kernel, bandwidth=bandwidth, depth=depth,
+                                  weight_variance=weight_variance, bias_variance=bias_variance,
+                                  threads=nthreads)
+    return np.asarray(_core.kernels.matrix(X, Z, params))
 
 

@@ -47,7 +47,7 @@ def kernel_spectrum(K: Any = None, y: Any = None, *, features: Any = None
         if asym > 1e-8 * max(scale, 1e-300):
             raise ValueError(f"K must be symmetric (max |K - K^T| = {asym:.3g})")
         Y = _check_targets(y, n)
-        w, U = _core.symmetric_eigh(np.asfortranarray(K))
+        w, U = _core.linalg.symmetric_eigh(np.asfortranarray(K))
         w = np.asarray(w)[::-1] / n
         U = np.asarray(U)[:, ::-1]
     else:
