@@ -201,3 +201,34 @@ def test_valid_calls_still_work():
     assert F.shape == (2,) and K.shape == (2,)
     P = _core.plrf.volterra(LAM, LAM, 0.0, volterra_options())
     assert P.shape == (2,) and np.all(np.isfinite(P))
+
+
+@pytest.mark.parametrize("cls, values", [
+    (_core.dmft.Spectrum, dict(lam=np.array([1.0, 2.0]), wstar2=np.array([3.0, 4.0]), inv_N=0.5,
+                               inv_P=0.25, sigma2=0.125)),
+    (_core.dmft.CurveOptions, dict(flow=True, lr=0.3, momentum=0.2, nodes=9, threads=3,
+                                   inv_E=0.5, inv_B=0.25)),
+    (_core.simulate.ProblemSpec, dict(lam=np.array([1.0, 2.0]), wstar=np.array([3.0, 4.0]), N=5,
+                                      sigma=0.5)),
+    (_core.simulate.GdOptions, dict(P=3, ensemble=4, bags=5, lr=0.5, flow=True, momentum=0.25,
+                                    times=[1.0, 2.0], data_seeds=[7], projection_seeds=[8],
+                                    threads=2)),
+    (_core.simulate.SgdOptions, dict(batch=3, lr=0.5, batch_mean=True, steps=9,
+                                     checkpoints=[0, 9], data_seeds=[7], projection_seeds=[8],
+                                     threads=2)),
+    (_core.plrf.SpectrumOptions, dict(x_lo=0.1, x_hi=2.0, points_per_bump=3.0, eta_rel=1e-9,
+                                      threads=2)),
+    (_core.plrf.VolterraOptions, dict(gamma=0.1, batch=2, checkpoints=[0, 5], exact_steps=3,
+                                      block_rel=0.5)),
+    (_core.kernels.Params, dict(kind="rbf", bandwidth=0.5, depth=3, weight_variance=1.5,
+                                bias_variance=0.25, threads=2)),
+])
+def test_options_keyword_constructor_fills_every_field(cls, values):
+    obj = cls(**values)
+    for name, value in values.items():
+        got = getattr(obj, name)
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(got, value)
+        else:
+            assert got == value, name
+    assert repr(obj).startswith(cls.__name__ + "(")

@@ -38,7 +38,7 @@ void add_repr(py::class_<T>& cls, std::initializer_list<const char*> fields) {
 
 // A std::vector<double> field exposed as a float64 NumPy array (copied on get and set).
 template <class T>
-void add_array_field(py::class_<T>& cls, const char* name, std::vector<double> T::*member) {
+void add_array_field(py::class_<T>& cls, const char* name, std::vector<double> T::* member) {
   cls.def_property(
       name,
       [member](const T& self) {

@@ -23,13 +23,7 @@ void register_dmft(py::module_& parent) {
   spectrum
       .def(py::init([](const Vector& lam, const Vector& wstar2, double inv_N, double inv_P,
                        double sigma2) {
-             dmft::Spectrum sp;
-             sp.lam = to_std(lam);
-             sp.wstar2 = to_std(wstar2);
-             sp.inv_N = inv_N;
-             sp.inv_P = inv_P;
-             sp.sigma2 = sigma2;
-             return sp;
+             return dmft::Spectrum{to_std(lam), to_std(wstar2), inv_N, inv_P, sigma2};
            }),
            py::kw_only(), py::arg("lam"), py::arg("wstar2"), py::arg("inv_N") = 0.0,
            py::arg("inv_P") = 0.0, py::arg("sigma2") = 0.0)
@@ -46,15 +40,7 @@ void register_dmft(py::module_& parent) {
   options
       .def(py::init([](bool flow, double lr, double momentum, int nodes, int threads, double inv_E,
                        double inv_B) {
-             dmft::CurveOptions o;
-             o.flow = flow;
-             o.lr = lr;
-             o.momentum = momentum;
-             o.nodes = nodes;
-             o.threads = threads;
-             o.inv_E = inv_E;
-             o.inv_B = inv_B;
-             return o;
+             return dmft::CurveOptions{flow, lr, momentum, nodes, threads, inv_E, inv_B};
            }),
            py::kw_only(), py::arg("flow") = defaults.flow, py::arg("lr") = defaults.lr,
            py::arg("momentum") = defaults.momentum, py::arg("nodes") = defaults.nodes,

@@ -25,21 +25,20 @@ std::string kind_name(kernels::Kind kind) {
 }  // namespace
 
 void register_kernels(py::module_& parent) {
-  py::module_ m = parent.def_submodule("kernels", "Kernel (Gram) matrices: rbf, laplace, nngp, ntk");
+  py::module_ m =
+      parent.def_submodule("kernels", "Kernel (Gram) matrices: rbf, laplace, nngp, ntk");
 
   const kernels::Params d;
   py::class_<kernels::Params> params(m, "Params", "Kernel and its parameters.");
   params
-      .def(py::init([](const std::string& kind, double bandwidth, int depth,
-                       double weight_variance, double bias_variance, int threads) {
-             kernels::Params p;
-             p.kind = kernels::kind_from_string(kind);
-             p.bandwidth = bandwidth;
-             p.depth = depth;
-             p.weight_variance = weight_variance;
-             p.bias_variance = bias_variance;
-             p.threads = threads;
-             return p;
+      .def(py::init([](const std::string& kind, double bandwidth, int depth, double weight_variance,
+                       double bias_variance, int threads) {
+             return kernels::Params{kernels::kind_from_string(kind),
+                                    bandwidth,
+                                    depth,
+                                    weight_variance,
+                                    bias_variance,
+                                    threads};
            }),
            py::kw_only(), py::arg("kind") = kind_name(d.kind), py::arg("bandwidth") = d.bandwidth,
            py::arg("depth") = d.depth, py::arg("weight_variance") = d.weight_variance,

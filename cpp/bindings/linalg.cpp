@@ -15,7 +15,8 @@ namespace {
 
 void* capsule_pointer(const py::object& capsule, const char* what) {
   PyObject* obj = capsule.ptr();
-  if (!PyCapsule_CheckExact(obj)) throw std::invalid_argument(std::string(what) + " is not a capsule");
+  if (!PyCapsule_CheckExact(obj))
+    throw std::invalid_argument(std::string(what) + " is not a capsule");
   void* p = PyCapsule_GetPointer(obj, PyCapsule_GetName(obj));
   if (p == nullptr) throw py::error_already_set();
   return p;
@@ -46,8 +47,9 @@ void register_linalg(py::module_& parent) {
       },
       py::arg("address"),
       "Address of openblas_set_num_threads_local(int) of the BLAS in use (0 to unset).");
-  m.def("_clear_lapack", []() { linalg::backend() = linalg::Backend{}; },
-        "Fall back to Eigen's own routines (for tests and benchmarks).");
+  m.def(
+      "_clear_lapack", []() { linalg::backend() = linalg::Backend{}; },
+      "Fall back to Eigen's own routines (for tests and benchmarks).");
   m.def("backend", &linalg::backend_name, "'lapack' (scipy's LAPACK) or 'eigen'.");
   m.def(
       "symmetric_eigh",

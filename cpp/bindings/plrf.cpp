@@ -41,10 +41,10 @@ void register_plrf(py::module_& parent) {
   const plrf::SpectrumOptions sdef;
   py::class_<plrf::SpectrumOptions> sopt(m, "SpectrumOptions",
                                          "Grid of the deterministic-equivalent spectrum.");
-  sopt.def(py::init([](double x_lo, double x_hi, double points_per_bump, double eta_rel,
-                       int threads) {
-             return plrf::SpectrumOptions{x_lo, x_hi, points_per_bump, eta_rel, threads};
-           }),
+  sopt.def(py::init(
+               [](double x_lo, double x_hi, double points_per_bump, double eta_rel, int threads) {
+                 return plrf::SpectrumOptions{x_lo, x_hi, points_per_bump, eta_rel, threads};
+               }),
            py::kw_only(), py::arg("x_lo"), py::arg("x_hi"), py::arg("points_per_bump"),
            py::arg("eta_rel") = sdef.eta_rel, py::arg("threads") = sdef.threads)
       .def_readwrite("x_lo", &plrf::SpectrumOptions::x_lo)

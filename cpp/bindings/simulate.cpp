@@ -18,15 +18,10 @@ namespace scalinglaws::bindings {
 namespace {
 
 void bind_problem(py::module_& m) {
-  py::class_<ProblemSpec> spec(m, "ProblemSpec",
-                               "Spectrum lam (> 0), target wstar, model size N, label noise sigma.");
+  py::class_<ProblemSpec> spec(
+      m, "ProblemSpec", "Spectrum lam (> 0), target wstar, model size N, label noise sigma.");
   spec.def(py::init([](const Vector& lam, const Vector& wstar, int N, double sigma) {
-             ProblemSpec s;
-             s.lam = to_std(lam);
-             s.wstar = to_std(wstar);
-             s.N = N;
-             s.sigma = sigma;
-             return s;
+             return ProblemSpec{to_std(lam), to_std(wstar), N, sigma};
            }),
            py::kw_only(), py::arg("lam"), py::arg("wstar"), py::arg("N"), py::arg("sigma") = 0.0)
       .def_readwrite("N", &ProblemSpec::N)
@@ -42,18 +37,16 @@ void bind_gd_options(py::module_& m) {
   opt.def(py::init([](int P, int ensemble, int bags, double lr, bool flow, double momentum,
                       std::vector<double> times, std::vector<std::uint64_t> data_seeds,
                       std::vector<std::uint64_t> projection_seeds, int threads) {
-            GdOptions o;
-            o.P = P;
-            o.ensemble = ensemble;
-            o.bags = bags;
-            o.lr = lr;
-            o.flow = flow;
-            o.momentum = momentum;
-            o.times = std::move(times);
-            o.data_seeds = std::move(data_seeds);
-            o.projection_seeds = std::move(projection_seeds);
-            o.threads = threads;
-            return o;
+            return GdOptions{P,
+                             ensemble,
+                             bags,
+                             lr,
+                             flow,
+                             momentum,
+                             std::move(times),
+                             std::move(data_seeds),
+                             std::move(projection_seeds),
+                             threads};
           }),
           py::kw_only(), py::arg("P"), py::arg("ensemble") = d.ensemble, py::arg("bags") = d.bags,
           py::arg("lr") = d.lr, py::arg("flow") = d.flow, py::arg("momentum") = d.momentum,
@@ -79,16 +72,14 @@ void bind_sgd_options(py::module_& m) {
   opt.def(py::init([](int batch, double lr, bool batch_mean, std::int64_t steps,
                       std::vector<std::int64_t> checkpoints, std::vector<std::uint64_t> data_seeds,
                       std::vector<std::uint64_t> projection_seeds, int threads) {
-            SgdOptions o;
-            o.batch = batch;
-            o.lr = lr;
-            o.batch_mean = batch_mean;
-            o.steps = steps;
-            o.checkpoints = std::move(checkpoints);
-            o.data_seeds = std::move(data_seeds);
-            o.projection_seeds = std::move(projection_seeds);
-            o.threads = threads;
-            return o;
+            return SgdOptions{batch,
+                              lr,
+                              batch_mean,
+                              steps,
+                              std::move(checkpoints),
+                              std::move(data_seeds),
+                              std::move(projection_seeds),
+                              threads};
           }),
           py::kw_only(), py::arg("batch") = d.batch, py::arg("lr"),
           py::arg("batch_mean") = d.batch_mean, py::arg("steps"), py::arg("checkpoints"),
