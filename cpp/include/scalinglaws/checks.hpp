@@ -34,18 +34,21 @@ inline void non_negative(double value, const char* name) {
   require(std::isfinite(value) && value >= 0.0, name, "must be finite and >= 0");
 }
 
-inline void non_empty(std::size_t n, const char* name) { require(n > 0, name, "must not be empty"); }
+inline void non_empty(std::size_t n, const char* name) {
+  require(n > 0, name, "must not be empty");
+}
 
 inline void same_length(std::size_t n, std::size_t m, const char* name, const char* other) {
   if (n != m)
-    throw std::invalid_argument(std::string(name) + " (length " + std::to_string(n) +
-                                ") and " + other + " (length " + std::to_string(m) +
+    throw std::invalid_argument(std::string(name) + " (length " + std::to_string(n) + ") and " +
+                                other + " (length " + std::to_string(m) +
                                 ") must have the same length");
 }
 
 // Every element of the array finite (and > 0 / >= 0 with the variants below).
 inline void all_finite(const double* x, std::size_t n, const char* name) {
-  for (std::size_t i = 0; i < n; ++i) require(std::isfinite(x[i]), name, "must be finite everywhere");
+  for (std::size_t i = 0; i < n; ++i)
+    require(std::isfinite(x[i]), name, "must be finite everywhere");
 }
 inline void all_positive(const double* x, std::size_t n, const char* name) {
   for (std::size_t i = 0; i < n; ++i)

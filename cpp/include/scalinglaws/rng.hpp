@@ -68,15 +68,16 @@ class Rng {
 namespace detail {
 struct ZigguratTables {
   static constexpr int kLayers = 256;
-  static constexpr double kR = 3.6541528853610088;     // start of the tail
-  static constexpr double kV = 0.00492867323399;        // area of each layer
+  static constexpr double kR = 3.6541528853610088;  // start of the tail
+  static constexpr double kV = 0.00492867323399;    // area of each layer
   double x[kLayers + 1];
   double f[kLayers + 1];
   ZigguratTables() {
     auto pdf = [](double v) { return std::exp(-0.5 * v * v); };
     x[0] = kV / pdf(kR);
     x[1] = kR;
-    for (int i = 1; i < kLayers - 1; ++i) x[i + 1] = std::sqrt(-2.0 * std::log(kV / x[i] + pdf(x[i])));
+    for (int i = 1; i < kLayers - 1; ++i)
+      x[i + 1] = std::sqrt(-2.0 * std::log(kV / x[i] + pdf(x[i])));
     x[kLayers] = 0.0;
     for (int i = 0; i <= kLayers; ++i) f[i] = pdf(x[i]);
   }

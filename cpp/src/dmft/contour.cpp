@@ -96,7 +96,7 @@ std::vector<cplx> solve_contour(const Spectrum& sp, const std::vector<cplx>& q,
   }
   if (!done[0])
     S[0] = (q[0].imag() == 0.0 && q[0].real() > 0) ? cplx(solve_real_positive(sp, q[0].real()), 0.0)
-                                                    : solve(sp, q[0]);
+                                                   : solve(sp, q[0]);
   for (std::size_t j = 1; j < q.size(); ++j) {
     if (done[j]) continue;
     cplx Sc = S[j - 1];
@@ -128,6 +128,5 @@ std::vector<cplx> solve_contour(const Spectrum& sp, const std::vector<cplx>& q,
   }
   return S;
 }
-
 
 }  // namespace scalinglaws::dmft

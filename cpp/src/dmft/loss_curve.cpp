@@ -37,95 +37,96 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
   const std::ptrdiff_t chunk = 8;
   const std::ptrdiff_t nchunks = (T + chunk - 1) / chunk;
   parallel_for(nchunks, opt.threads, [&](std::ptrdiff_t ic) {
-  std::vector<cplx> prevS;
-  double prev_t = -1.0;
-  for (std::ptrdiff_t it = ic * chunk; it < std::min(T, (ic + 1) * chunk); ++it) {
-    const Contour c = make_contour(times[it], opt);
-    const bool warm = prev_t > 0 && times[it] <= 2.0 * prev_t && times[it] >= 0.5 * prev_t;
-    const std::vector<cplx> S = solve_contour(sp, c.q, warm ? &prevS : nullptr);
-    prevS = S;
-    prev_t = times[it];
-    std::vector<cplx> R1(K), R3(K), x(K);
-    for (int j = 0; j < K; ++j) {
-      R1[j] = 1.0 - S[j] * sp.inv_P;
-      R3[j] = 1.0 - S[j] * sp.inv_N;
-      x[j] = R1[j] * R3[j];
-    }
-    Matrix H(M, 2 * K);
-    for (int j = 0; j < K; ++j) {
-      for (std::ptrdiff_t k = 0; k < M; ++k) {
-        const double dr = c.q[j].real() + sp.lam[k] * x[j].real();
-        const double di = c.q[j].imag() + sp.lam[k] * x[j].imag();
-        const double n = 1.0 / (dr * dr + di * di);
-        H(k, 2 * j) = dr * n;
-        H(k, 2 * j + 1) = -di * n;
+    std::vector<cplx> prevS;
+    double prev_t = -1.0;
+    for (std::ptrdiff_t it = ic * chunk; it < std::min(T, (ic + 1) * chunk); ++it) {
+      const Contour c = make_contour(times[it], opt);
+      const bool warm = prev_t > 0 && times[it] <= 2.0 * prev_t && times[it] >= 0.5 * prev_t;
+      const std::vector<cplx> S = solve_contour(sp, c.q, warm ? &prevS : nullptr);
+      prevS = S;
+      prev_t = times[it];
+      std::vector<cplx> R1(K), R3(K), x(K);
+      for (int j = 0; j < K; ++j) {
+        R1[j] = 1.0 - S[j] * sp.inv_P;
+        R3[j] = 1.0 - S[j] * sp.inv_N;
+        x[j] = R1[j] * R3[j];
       }
-    }
-    Matrix A(M, 2 * K), G[4];
-    for (int m = 0; m < 4; ++m) {
-      A = sw.col(m).asDiagonal() * H;
-      G[m].setZero(2 * K, 2 * K);
-      linalg::syrk(true, 1.0, A, 0.0, G[m]);
-      linalg::symmetrize_lower(G[m]);
-    }
-    // sums over k of d_k h_i h_j (conj = false) or d_k h_i conj(h_j) (conj = true)
-    auto pair_sum = [&](int m, int i, int j, bool conj) -> cplx {
-      const Matrix& g = G[m];
-      const double aa = g(2 * i, 2 * j), bb = g(2 * i + 1, 2 * j + 1);
-      const double ab = g(2 * i, 2 * j + 1), ba = g(2 * i + 1, 2 * j);
-      return conj ? cplx(aa + bb, ba - ab) : cplx(aa - bb, ab + ba);
-    };
-    double L = 0.0, Lh = 0.0;
-    for (int i = 0; i < K; ++i) {
-      cplx row0 = 0.0, row1 = 0.0;
-      for (int jj = 0; jj < 2 * K - 1; ++jj) {
-        const bool conj = jj >= K;
-        const int j = conj ? jj - K + 1 : jj;
-        const cplx qj = conj ? std::conj(c.q[j]) : c.q[j];
-        const cplx wj = conj ? std::conj(c.w[j]) : c.w[j];
-        const cplx r1j = conj ? std::conj(R1[j]) : R1[j];
-        const cplx r3j = conj ? std::conj(R3[j]) : R3[j];
-        const cplx Sa = pair_sum(0, i, j, conj), Sb = pair_sum(1, i, j, conj);
-        const cplx Sc = pair_sum(2, i, j, conj), Sd = pair_sum(3, i, j, conj);
-        const cplx rho1 = R1[i] * r1j, rho3 = R3[i] * r3j, qq = c.q[i] * qj;
-        const cplx noise = sp.sigma2 / qq;
-        const cplx a11 = 1.0 - Sc * rho1 * rho3 * sp.inv_P;
-        const cplx a12 = -Sb * rho3 * sp.inv_N;
-        const cplx a21 = -qq * Sb * rho1 * sp.inv_P;
-        const cplx a22 = 1.0 - Sc * rho1 * rho3 * sp.inv_N;
-        const cplx b1 = Sa + Sc * rho1 * rho3 * noise * sp.inv_P;
-        const cplx b2 = rho1 * Sd + qq * Sb * rho1 * noise * sp.inv_P;
-        const cplx det = a11 * a22 - a12 * a21;
-        const cplx C0 = (b1 * a22 - a12 * b2) / det;
-        const cplx C1 = rho1 * (C0 + noise);
-        if (single) {
-          row0 += wj * C0;
-          row1 += wj * C1;
-        } else {
-          // cross-system correlations (eq. 110) and the averaged predictor (eqs. 111-112)
-          const cplx C2 = (a11 * b2 - a21 * b1) / det;
-          const cplx C3 = rho3 * C2;
-          const cplx C0x = b1 / a11;
-          const cplx C1x = rho1 * (C0x + noise);
-          const cplx C3x = rho3 * (rho1 * Sd / a22);
-          const cplx c1bar = inv_E * C1 + (1.0 - inv_E) * C1x;
-          const cplx c3bar = inv_B * C3 + (1.0 - inv_B) * C3x;
-          row0 += wj * (Sa + Sb * (sp.inv_N * inv_E) * c3bar + Sc * rho3 * (sp.inv_P * inv_B) * c1bar);
-          row1 += wj * c1bar;
+      Matrix H(M, 2 * K);
+      for (int j = 0; j < K; ++j) {
+        for (std::ptrdiff_t k = 0; k < M; ++k) {
+          const double dr = c.q[j].real() + sp.lam[k] * x[j].real();
+          const double di = c.q[j].imag() + sp.lam[k] * x[j].imag();
+          const double n = 1.0 / (dr * dr + di * di);
+          H(k, 2 * j) = dr * n;
+          H(k, 2 * j + 1) = -di * n;
         }
       }
-      const double mult = (i == 0) ? 1.0 : 2.0;
-      L += mult * (c.w[i] * row0).real();
-      Lh += mult * (c.w[i] * row1).real();
+      Matrix A(M, 2 * K), G[4];
+      for (int m = 0; m < 4; ++m) {
+        A = sw.col(m).asDiagonal() * H;
+        G[m].setZero(2 * K, 2 * K);
+        linalg::syrk(true, 1.0, A, 0.0, G[m]);
+        linalg::symmetrize_lower(G[m]);
+      }
+      // sums over k of d_k h_i h_j (conj = false) or d_k h_i conj(h_j) (conj = true)
+      auto pair_sum = [&](int m, int i, int j, bool conj) -> cplx {
+        const Matrix& g = G[m];
+        const double aa = g(2 * i, 2 * j), bb = g(2 * i + 1, 2 * j + 1);
+        const double ab = g(2 * i, 2 * j + 1), ba = g(2 * i + 1, 2 * j);
+        return conj ? cplx(aa + bb, ba - ab) : cplx(aa - bb, ab + ba);
+      };
+      double L = 0.0, Lh = 0.0;
+      for (int i = 0; i < K; ++i) {
+        cplx row0 = 0.0, row1 = 0.0;
+        for (int jj = 0; jj < 2 * K - 1; ++jj) {
+          const bool conj = jj >= K;
+          const int j = conj ? jj - K + 1 : jj;
+          const cplx qj = conj ? std::conj(c.q[j]) : c.q[j];
+          const cplx wj = conj ? std::conj(c.w[j]) : c.w[j];
+          const cplx r1j = conj ? std::conj(R1[j]) : R1[j];
+          const cplx r3j = conj ? std::conj(R3[j]) : R3[j];
+          const cplx Sa = pair_sum(0, i, j, conj), Sb = pair_sum(1, i, j, conj);
+          const cplx Sc = pair_sum(2, i, j, conj), Sd = pair_sum(3, i, j, conj);
+          const cplx rho1 = R1[i] * r1j, rho3 = R3[i] * r3j, qq = c.q[i] * qj;
+          const cplx noise = sp.sigma2 / qq;
+          const cplx a11 = 1.0 - Sc * rho1 * rho3 * sp.inv_P;
+          const cplx a12 = -Sb * rho3 * sp.inv_N;
+          const cplx a21 = -qq * Sb * rho1 * sp.inv_P;
+          const cplx a22 = 1.0 - Sc * rho1 * rho3 * sp.inv_N;
+          const cplx b1 = Sa + Sc * rho1 * rho3 * noise * sp.inv_P;
+          const cplx b2 = rho1 * Sd + qq * Sb * rho1 * noise * sp.inv_P;
+          const cplx det = a11 * a22 - a12 * a21;
+          const cplx C0 = (b1 * a22 - a12 * b2) / det;
+          const cplx C1 = rho1 * (C0 + noise);
+          if (single) {
+            row0 += wj * C0;
+            row1 += wj * C1;
+          } else {
+            // cross-system correlations (eq. 110) and the averaged predictor (eqs. 111-112)
+            const cplx C2 = (a11 * b2 - a21 * b1) / det;
+            const cplx C3 = rho3 * C2;
+            const cplx C0x = b1 / a11;
+            const cplx C1x = rho1 * (C0x + noise);
+            const cplx C3x = rho3 * (rho1 * Sd / a22);
+            const cplx c1bar = inv_E * C1 + (1.0 - inv_E) * C1x;
+            const cplx c3bar = inv_B * C3 + (1.0 - inv_B) * C3x;
+            row0 += wj *
+                    (Sa + Sb * (sp.inv_N * inv_E) * c3bar + Sc * rho3 * (sp.inv_P * inv_B) * c1bar);
+            row1 += wj * c1bar;
+          }
+        }
+        const double mult = (i == 0) ? 1.0 : 2.0;
+        L += mult * (c.w[i] * row0).real();
+        Lh += mult * (c.w[i] * row1).real();
+      }
+      if (!std::isfinite(L) || !std::isfinite(Lh)) {
+        std::ostringstream os;
+        os << "non-finite loss at time " << times[it] << " (contour inversion failed)";
+        throw ConvergenceError(os.str());
+      }
+      test[it] = L;
+      train[it] = Lh;
     }
-    if (!std::isfinite(L) || !std::isfinite(Lh)) {
-      std::ostringstream os;
-      os << "non-finite loss at time " << times[it] << " (contour inversion failed)";
-      throw ConvergenceError(os.str());
-    }
-    test[it] = L;
-    train[it] = Lh;
-  }
   });
 }
 

@@ -17,8 +17,8 @@ cplx xval(const Spectrum& sp, cplx S) { return (1.0 - S * sp.inv_P) * (1.0 - S *
 std::string describe(cplx q, cplx S, double resid) {
   std::ostringstream os;
   os.precision(6);
-  os << "q = " << q.real() << (q.imag() < 0 ? " - " : " + ") << std::abs(q.imag()) << "i (last S = "
-     << S.real() << (S.imag() < 0 ? " - " : " + ") << std::abs(S.imag())
+  os << "q = " << q.real() << (q.imag() < 0 ? " - " : " + ") << std::abs(q.imag())
+     << "i (last S = " << S.real() << (S.imag() < 0 ? " - " : " + ") << std::abs(S.imag())
      << "i, residual |f(S)| = " << resid << ")";
   return os.str();
 }
@@ -44,8 +44,10 @@ bool physical(cplx q, cplx S) {
 // Real q > 0: f(S) is strictly increasing on [0, Smax) with a unique root; safeguarded Newton.
 double solve_real_positive(const Spectrum& sp, double q) {
   double Smax = 0.0;
-  if (sp.inv_N > 0 && sp.inv_P > 0) Smax = std::min(1.0 / sp.inv_N, 1.0 / sp.inv_P);
-  else Smax = 1.0 / std::max(sp.inv_N, sp.inv_P);
+  if (sp.inv_N > 0 && sp.inv_P > 0)
+    Smax = std::min(1.0 / sp.inv_N, 1.0 / sp.inv_P);
+  else
+    Smax = 1.0 / std::max(sp.inv_N, sp.inv_P);
   double lo = 0.0, hi = Smax;
   // initial guess: N,P = inf value, clipped
   double S = 0.0;
@@ -55,7 +57,10 @@ double solve_real_positive(const Spectrum& sp, double q) {
     cplx d;
     const cplx f = residual(sp, cplx(q, 0.0), cplx(S, 0.0), &d);
     const double fr = f.real();
-    if (fr > 0) hi = S; else lo = S;
+    if (fr > 0)
+      hi = S;
+    else
+      lo = S;
     double Sn = S - fr / d.real();
     if (!(Sn > lo && Sn < hi) || !std::isfinite(Sn)) Sn = 0.5 * (lo + hi);
     if (std::abs(Sn - S) <= 1e-15 * std::max(std::abs(S), 1e-300) || hi - lo <= 1e-15 * hi) {
@@ -65,7 +70,6 @@ double solve_real_positive(const Spectrum& sp, double q) {
   }
   return S;
 }
-
 
 }  // namespace detail
 
@@ -158,15 +162,19 @@ cplx solve(const Spectrum& sp, cplx q) {
     throw std::invalid_argument("q must be finite");
   if (q.imag() == 0.0 && q.real() > 0.0) return solve_real_positive(sp, q.real());
   if (q.imag() == 0.0)
-    throw std::domain_error("q on the non-positive real axis (the branch cut of the spectrum): add a "
-                     "small imaginary part; " + describe(q, 0.0, 0.0));
+    throw std::domain_error(
+        "q on the non-positive real axis (the branch cut of the spectrum): add a "
+        "small imaginary part; " +
+        describe(q, 0.0, 0.0));
   // continuation along the ray tau * q from large |q| down to tau = 1
   const double big = 1e3 * (1.0 + scale_of(sp));
   double tau = std::max(1.0, big / std::abs(q));
   cplx S = 0.0;
   for (double l : sp.lam) S += l / (tau * q + l);
   double resid = 0.0;
-  if (!newton(sp, tau * q, S, resid)) throw ConvergenceError("Newton failed at the start of continuation: " + describe(tau * q, S, resid), resid);
+  if (!newton(sp, tau * q, S, resid))
+    throw ConvergenceError(
+        "Newton failed at the start of continuation: " + describe(tau * q, S, resid), resid);
   double factor = 0.5;
   while (tau > 1.0) {
     double tn = std::max(1.0, tau * factor);
@@ -179,7 +187,8 @@ cplx solve(const Spectrum& sp, cplx q) {
       factor = std::max(factor * factor, 1e-3);  // accelerate
     } else {
       factor = std::sqrt(factor);
-      if (factor > 1.0 - 1e-6) throw ConvergenceError("continuation stalled: " + describe(tn * q, Sn, rn), rn);
+      if (factor > 1.0 - 1e-6)
+        throw ConvergenceError("continuation stalled: " + describe(tn * q, Sn, rn), rn);
     }
   }
   return S;
@@ -190,7 +199,8 @@ std::vector<cplx> solve_many(const Spectrum& sp, const std::vector<cplx>& q, int
   checks::threads(threads);
   checks::non_empty(q.size(), "q");
   for (const cplx& qi : q)
-    checks::require(std::isfinite(qi.real()) && std::isfinite(qi.imag()), "q", "must be finite everywhere");
+    checks::require(std::isfinite(qi.real()) && std::isfinite(qi.imag()), "q",
+                    "must be finite everywhere");
   std::vector<cplx> out(q.size());
   parallel_for(static_cast<std::ptrdiff_t>(q.size()), threads,
                [&](std::ptrdiff_t i) { out[i] = solve(sp, q[i]); });

@@ -88,7 +88,8 @@ struct ColumnWorker {
         } else {
           const double scale = nx[i] + nz[j];
           d2 = scale - 2.0 * col[i];
-          if (d2 < kCloseFraction * scale) d2 = direct_sqdist(Xt.col(i).data(), Zt.col(j).data(), d);
+          if (d2 < kCloseFraction * scale)
+            d2 = direct_sqdist(Xt.col(i).data(), Zt.col(j).data(), d);
           if (d2 < 0.0) d2 = 0.0;
         }
         col[i] = p.kind == Kind::rbf ? std::exp(-d2 * inv_2h2) : std::exp(-std::sqrt(d2) * inv_h);
@@ -150,8 +151,10 @@ Matrix compute(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<const Matrix>
   checks::require(X.allFinite(), "X", "must be finite everywhere");
   if (!symmetric) checks::require(Z.allFinite(), "Z", "must be finite everywhere");
   Matrix K(n, m);
-  if (symmetric) linalg::syrk(false, 1.0, X, 0.0, K);
-  else linalg::gemm(false, true, 1.0, X, Z, 0.0, K);
+  if (symmetric)
+    linalg::syrk(false, 1.0, X, 0.0, K);
+  else
+    linalg::gemm(false, true, 1.0, X, Z, 0.0, K);
 
   const Vector nx = X.rowwise().squaredNorm();
   const Vector nz = symmetric ? nx : Vector(Z.rowwise().squaredNorm());

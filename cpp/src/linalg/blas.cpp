@@ -25,12 +25,19 @@ void gemm(bool trans_a, bool trans_b, double alpha, const Eigen::Ref<const Matri
              const_cast<double*>(B.data()), &ldb, &beta, C.data(), &ldc);
     return;
   }
-  if (beta == 0.0) C.setZero(); else if (beta != 1.0) C *= beta;
+  if (beta == 0.0)
+    C.setZero();
+  else if (beta != 1.0)
+    C *= beta;
   if (k == 0) return;
-  if (!trans_a && !trans_b) C.noalias() += alpha * A * B;
-  else if (trans_a && !trans_b) C.noalias() += alpha * A.transpose() * B;
-  else if (!trans_a && trans_b) C.noalias() += alpha * A * B.transpose();
-  else C.noalias() += alpha * A.transpose() * B.transpose();
+  if (!trans_a && !trans_b)
+    C.noalias() += alpha * A * B;
+  else if (trans_a && !trans_b)
+    C.noalias() += alpha * A.transpose() * B;
+  else if (!trans_a && trans_b)
+    C.noalias() += alpha * A * B.transpose();
+  else
+    C.noalias() += alpha * A.transpose() * B.transpose();
 }
 
 void syrk(bool trans, double alpha, const Eigen::Ref<const Matrix>& A, double beta,
@@ -50,11 +57,15 @@ void syrk(bool trans, double alpha, const Eigen::Ref<const Matrix>& A, double be
              &ldc);
     return;
   }
-  if (beta == 0.0) C.template triangularView<Eigen::Lower>().setZero();
-  else if (beta != 1.0) C.template triangularView<Eigen::Lower>() *= beta;
+  if (beta == 0.0)
+    C.template triangularView<Eigen::Lower>().setZero();
+  else if (beta != 1.0)
+    C.template triangularView<Eigen::Lower>() *= beta;
   if (k == 0) return;
-  if (trans) C.template selfadjointView<Eigen::Lower>().rankUpdate(A.transpose(), alpha);
-  else C.template selfadjointView<Eigen::Lower>().rankUpdate(A, alpha);
+  if (trans)
+    C.template selfadjointView<Eigen::Lower>().rankUpdate(A.transpose(), alpha);
+  else
+    C.template selfadjointView<Eigen::Lower>().rankUpdate(A, alpha);
 }
 
 void symmetrize_lower(Eigen::Ref<Matrix> C) {

@@ -44,7 +44,8 @@ void symmetric_eigh(Matrix& A, Vector& w) {
     double work_query = 0.0;
     be.dsyevd(&jobz, &uplo, &in, A.data(), &lda, w.data(), &work_query, &lwork, &iwork_query,
               &liwork, &info);
-    if (info != 0) throw ConvergenceError("dsyevd workspace query failed, info = " + std::to_string(info));
+    if (info != 0)
+      throw ConvergenceError("dsyevd workspace query failed, info = " + std::to_string(info));
     lwork = static_cast<int>(work_query) + 1;
     liwork = iwork_query;
     std::vector<double> work(static_cast<std::size_t>(lwork));
@@ -53,7 +54,7 @@ void symmetric_eigh(Matrix& A, Vector& w) {
               &liwork, &info);
     if (info != 0)
       throw ConvergenceError("symmetric eigensolver (LAPACK dsyevd) did not converge, info = " +
-                               std::to_string(info));
+                             std::to_string(info));
     return;
   }
   Eigen::SelfAdjointEigenSolver<Matrix> solver(A, Eigen::ComputeEigenvectors);

@@ -28,7 +28,10 @@ double bisect_log(F&& f, const char* what) {
   }
   for (int it = 0; it < 200 && hi - lo > 1e-15 * std::max(1.0, std::abs(hi)); ++it) {
     const double mid = 0.5 * (lo + hi);
-    if (f(mid) < 0.0) lo = mid; else hi = mid;
+    if (f(mid) < 0.0)
+      lo = mid;
+    else
+      hi = mid;
   }
   return 0.5 * (lo + hi);
 }

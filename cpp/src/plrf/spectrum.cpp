@@ -65,8 +65,16 @@ DetSpectrum deterministic_spectrum(const PowerLawSums& S, int ip2, int ipF, int 
   const double scale = d / out.total_count;
   // inverse of the count: x where scale * N = t (log-linear interpolation)
   auto locate = [&](double t, double& xv, double& rv) {
-    if (t <= 0.0) { xv = out.x[0]; rv = 0.0; return; }
-    if (t >= scale * N[n - 1]) { xv = out.x[n - 1]; rv = R[n - 1]; return; }
+    if (t <= 0.0) {
+      xv = out.x[0];
+      rv = 0.0;
+      return;
+    }
+    if (t >= scale * N[n - 1]) {
+      xv = out.x[n - 1];
+      rv = R[n - 1];
+      return;
+    }
     std::ptrdiff_t i = std::upper_bound(N.data(), N.data() + n, t / scale) - N.data();
     i = std::max<std::ptrdiff_t>(1, std::min(i, n - 1));
     const double n0 = scale * N[i - 1], n1 = scale * N[i];
@@ -82,7 +90,10 @@ DetSpectrum deterministic_spectrum(const PowerLawSums& S, int ip2, int ipF, int 
     locate(k - 0.5, xv, rv);
     out.eigenvalues[k - 1] = xv;
     double xb, rb;
-    if (k == d) rb = R[n - 1]; else locate(static_cast<double>(k), xb, rb);
+    if (k == d)
+      rb = R[n - 1];
+    else
+      locate(static_cast<double>(k), xb, rb);
     out.rho[k - 1] = rb - prev_r;
     prev_r = rb;
   }

@@ -8,8 +8,16 @@
 
 namespace scalinglaws::plrf {
 namespace {
-const double kGLx[16] = {-0.9894009349916499, -0.9445750230732326, -0.8656312023878318, -0.755404408355003, -0.6178762444026438, -0.45801677765722737, -0.2816035507792589, -0.09501250983763744, 0.09501250983763744, 0.2816035507792589, 0.45801677765722737, 0.6178762444026438, 0.755404408355003, 0.8656312023878318, 0.9445750230732326, 0.9894009349916499};
-const double kGLw[16] = {0.027152459411754176, 0.062253523938647456, 0.0951585116824926, 0.12462897125553407, 0.1495959888165767, 0.16915651939500265, 0.18260341504492364, 0.18945061045506864, 0.18945061045506864, 0.18260341504492364, 0.16915651939500265, 0.1495959888165767, 0.12462897125553407, 0.0951585116824926, 0.062253523938647456, 0.027152459411754176};
+const double kGLx[16] = {
+    -0.9894009349916499, -0.9445750230732326,  -0.8656312023878318, -0.755404408355003,
+    -0.6178762444026438, -0.45801677765722737, -0.2816035507792589, -0.09501250983763744,
+    0.09501250983763744, 0.2816035507792589,   0.45801677765722737, 0.6178762444026438,
+    0.755404408355003,   0.8656312023878318,   0.9445750230732326,  0.9894009349916499};
+const double kGLw[16] = {
+    0.027152459411754176, 0.062253523938647456, 0.0951585116824926,   0.12462897125553407,
+    0.1495959888165767,   0.16915651939500265,  0.18260341504492364,  0.18945061045506864,
+    0.18945061045506864,  0.18260341504492364,  0.16915651939500265,  0.1495959888165767,
+    0.12462897125553407,  0.0951585116824926,   0.062253523938647456, 0.027152459411754176};
 
 constexpr long kHead = 256;         // exact head
 constexpr long kExactBelow = 512;   // v <= this: every term exact
@@ -28,7 +36,8 @@ PowerLawSums::PowerLawSums(double alpha, double v, const std::vector<double>& po
   powers_.insert(powers_.end(), powers.begin(), powers.end());
   if (infinite_) {
     for (double p : powers_)
-      if (!(p > 1.0)) throw std::invalid_argument("v = inf needs every summed power > 1 (2 alpha > 1)");
+      if (!(p > 1.0))
+        throw std::invalid_argument("v = inf needs every summed power > 1 (2 alpha > 1)");
   }
   head_ = (!infinite_ && v <= kExactBelow) ? static_cast<long>(v) : kHead;
   lam_head_.resize(head_);
@@ -49,8 +58,10 @@ double PowerLawSums::power_sum(double p) const {
   if (infinite_ && !(p > 1.0)) throw std::invalid_argument("power sum diverges (p <= 1, v = inf)");
   const double a = h + 0.5, b = infinite_ ? kInf : v_ + 0.5;
   double integral;
-  if (std::abs(p - 1.0) < 1e-14) integral = std::log(b / a);
-  else integral = (std::pow(a, 1.0 - p) - (infinite_ ? 0.0 : std::pow(b, 1.0 - p))) / (p - 1.0);
+  if (std::abs(p - 1.0) < 1e-14)
+    integral = std::log(b / a);
+  else
+    integral = (std::pow(a, 1.0 - p) - (infinite_ ? 0.0 : std::pow(b, 1.0 - p))) / (p - 1.0);
   const double ga = -p * std::pow(a, -p - 1.0), gb = infinite_ ? 0.0 : -p * std::pow(b, -p - 1.0);
   return s + integral - (gb - ga) / 24.0;
 }
@@ -74,8 +85,10 @@ void PowerLawSums::gl_panel(double p, cplx m, cplx z, double a, double b, cplx& 
 void PowerLawSums::adaptive(double p, cplx m, cplx z, cplx pole, double a, double b, int depth,
                             cplx& i1, cplx& i2) const {
   double dist;
-  if (pole.real() >= a && pole.real() <= b) dist = std::abs(pole.imag());
-  else dist = std::min(std::abs(pole - a), std::abs(pole - b));
+  if (pole.real() >= a && pole.real() <= b)
+    dist = std::abs(pole.imag());
+  else
+    dist = std::min(std::abs(pole - a), std::abs(pole - b));
   if (depth < 60 && dist < 0.75 * (b - a)) {
     const double mid = 0.5 * (a + b);
     adaptive(p, m, z, pole, a, mid, depth + 1, i1, i2);
@@ -85,8 +98,7 @@ void PowerLawSums::adaptive(double p, cplx m, cplx z, cplx pole, double a, doubl
   gl_panel(p, m, z, a, b, i1, i2);
 }
 
-void PowerLawSums::series(double p, cplx m, cplx z, double a, double b, cplx& i1,
-                          cplx& i2) const {
+void PowerLawSums::series(double p, cplx m, cplx z, double a, double b, cplx& i1, cplx& i2) const {
   // g_k(x) = x^-p (x^-2a m - z)^-k = (-z)^-k sum_n binom(n+k-1, n) (m/z)^n x^-(p + 2 a n)
   const cplx ratio = m / z;
   const cplx mz1 = -1.0 / z;
@@ -97,7 +109,8 @@ void PowerLawSums::series(double p, cplx m, cplx z, double a, double b, cplx& i1
     const double q = p + 2.0 * alpha_ * n;
     double I;
     if (std::abs(q - 1.0) < 1e-13) {
-      if (std::isinf(b)) throw std::invalid_argument("divergent tail sum (power <= 1 with v = inf)");
+      if (std::isinf(b))
+        throw std::invalid_argument("divergent tail sum (power <= 1 with v = inf)");
       I = lb - la;
     } else if (std::isinf(b)) {
       if (q < 1.0) throw std::invalid_argument("divergent tail sum (power <= 1 with v = inf)");

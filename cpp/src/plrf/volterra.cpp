@@ -117,8 +117,7 @@ void forcing_kernel(const VectorD& lam, const VectorD& rho, double gamma, int B,
   checks::all_non_negative(steps.data(), steps.size(), "steps");
   const Eigen::Index n = lam.size();
   VectorD lq(n);
-  for (Eigen::Index k = 0; k < n; ++k)
-    lq[k] = std::log1p(-mode_rate(lam[k], gamma, B));
+  for (Eigen::Index k = 0; k < n; ++k) lq[k] = std::log1p(-mode_rate(lam[k], gamma, B));
   F.resize(steps.size());
   K.resize(steps.size());
   parallel_for(static_cast<std::ptrdiff_t>(steps.size()), threads, [&](std::ptrdiff_t i) {

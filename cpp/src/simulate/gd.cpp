@@ -33,7 +33,8 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
   const double scale = 1.0 / (static_cast<double>(E) * static_cast<double>(B));
   const double mu = opt.momentum;
   for (int b = 0; b < B; ++b) {
-    if (b > 0) draw_bag_samples(d, P, opt.data_seeds[run], b, spec.sigma, inner_threads, phi_b, y_b);
+    if (b > 0)
+      draw_bag_samples(d, P, opt.data_seeds[run], b, spec.sigma, inner_threads, phi_b, y_b);
     const Matrix& phi = b == 0 ? d.phi : phi_b;
     const Vector& y = b == 0 ? d.y : y_b;
     gram.setZero();
@@ -62,7 +63,8 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
       Vector hp = U.transpose() * h.segment(e * N, N);
       if (mu == 0.0) {
         for (Eigen::Index t = 0; t < T; ++t)
-          for (int i = 0; i < N; ++i) C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
+          for (int i = 0; i < N; ++i)
+            C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
       } else if (opt.flow) {
         for (Eigen::Index t = 0; t < T; ++t)
           for (int i = 0; i < N; ++i)
@@ -83,10 +85,12 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
   Matrix WS(T, EN);
   linalg::gemm(false, false, 1.0, W, d.sigma_mat, 0.0, WS);
   Vector wq = W * d.q;
-  for (Eigen::Index t = 0; t < T; ++t) out.test(run, t) = d.c0 - 2.0 * wq[t] + WS.row(t).dot(W.row(t));
+  for (Eigen::Index t = 0; t < T; ++t)
+    out.test(run, t) = d.c0 - 2.0 * wq[t] + WS.row(t).dot(W.row(t));
   if (B > 1) {
     // no single training set: the train loss is not defined for bagging
-    for (Eigen::Index t = 0; t < T; ++t) out.train(run, t) = std::numeric_limits<double>::quiet_NaN();
+    for (Eigen::Index t = 0; t < T; ++t)
+      out.train(run, t) = std::numeric_limits<double>::quiet_NaN();
     return;
   }
   // Train: (1/P)||y - Phi w||^2 evaluated directly (no cancellation when it goes to zero).

@@ -52,7 +52,10 @@ double sgd_max_stable_gamma(const Vector& s, int batch) {
   double lo = 0.0, hi = 2.0 / (b1 * smax);
   for (int it = 0; it < 200; ++it) {
     const double mid = 0.5 * (lo + hi);
-    if (kernel_norm(mid) < 1.0) lo = mid; else hi = mid;
+    if (kernel_norm(mid) < 1.0)
+      lo = mid;
+    else
+      hi = mid;
   }
   return lo;
 }
@@ -91,11 +94,12 @@ SgdResult simulate_sgd(const ProblemSpec& spec, const SgdOptions& opt) {
   {
     linalg::SingleThreadedBlas main_pin;
     const int setup_threads = main_pin.pinned() ? threads : 1;
-    parallel_for(static_cast<std::ptrdiff_t>(distinct.size()), setup_threads, [&](std::ptrdiff_t i) {
-      linalg::SingleThreadedBlas pin;
-      const std::size_t r = distinct[static_cast<std::size_t>(i)];
-      setups[r] = sgd_setup(spec, opt.projection_seeds[r], 1);
-    });
+    parallel_for(static_cast<std::ptrdiff_t>(distinct.size()), setup_threads,
+                 [&](std::ptrdiff_t i) {
+                   linalg::SingleThreadedBlas pin;
+                   const std::size_t r = distinct[static_cast<std::size_t>(i)];
+                   setups[r] = sgd_setup(spec, opt.projection_seeds[r], 1);
+                 });
   }
   for (std::size_t r = 0; r < runs; ++r) {
     if (owner[r] != r) setups[r] = setups[owner[r]];

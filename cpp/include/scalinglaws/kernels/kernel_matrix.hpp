@@ -35,8 +35,8 @@ Kind kind_from_string(const std::string& name);  // throws std::invalid_argument
 
 struct Params {
   Kind kind = Kind::ntk;
-  double bandwidth = 1.0;       // rbf / laplace
-  int depth = 1;                // nngp / ntk: number of hidden layers (>= 1)
+  double bandwidth = 1.0;        // rbf / laplace
+  int depth = 1;                 // nngp / ntk: number of hidden layers (>= 1)
   double weight_variance = 2.0;  // nngp / ntk
   double bias_variance = 0.0;    // nngp / ntk
   int threads = 0;               // 0 = all cores

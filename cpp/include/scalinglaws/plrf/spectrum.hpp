@@ -7,17 +7,17 @@
 namespace scalinglaws::plrf {
 
 struct DetSpectrum {
-  VectorD x;             // grid (descending)
-  VectorD density;       // eigenvalue density of the d non-zero eigenvalues
-  VectorD rho_density;   // (1/pi) Im(S_F(z)/z) (zero if no target)
-  VectorD eigenvalues;   // d deterministic eigenvalues, descending
-  VectorD rho;           // d rho-weights (zero if no target)
+  VectorD x;            // grid (descending)
+  VectorD density;      // eigenvalue density of the d non-zero eigenvalues
+  VectorD rho_density;  // (1/pi) Im(S_F(z)/z) (zero if no target)
+  VectorD eigenvalues;  // d deterministic eigenvalues, descending
+  VectorD rho;          // d rho-weights (zero if no target)
   double total_count = 0.0;
   double total_lam_rho = 0.0;  // int x rho_density dx
 };
 
 struct SpectrumOptions {
-  double x_lo = 0.0;             // grid [x_lo, x_hi], 0 < x_lo < x_hi
+  double x_lo = 0.0;  // grid [x_lo, x_hi], 0 < x_lo < x_hi
   double x_hi = 0.0;
   double points_per_bump = 0.0;  // grid resolution (> 0)
   double eta_rel = 1e-10;        // Im z = eta_rel x on the real grid (> 0)

@@ -44,8 +44,8 @@ class PowerLawSums {
   bool infinite_;
   long head_;  // exact head j = 1..head_
   std::vector<double> powers_;
-  std::vector<double> lam_head_;                 // j^-2alpha
-  std::vector<std::vector<double>> w_head_;      // j^-p per power
+  std::vector<double> lam_head_;             // j^-2alpha
+  std::vector<std::vector<double>> w_head_;  // j^-p per power
   void integral(double p, cplx m, cplx z, double a, double b, cplx& i1, cplx& i2) const;
   void gl_panel(double p, cplx m, cplx z, double a, double b, cplx& i1, cplx& i2) const;
   void adaptive(double p, cplx m, cplx z, cplx pole, double a, double b, int depth, cplx& i1,

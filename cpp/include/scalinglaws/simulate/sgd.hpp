@@ -22,9 +22,9 @@ struct SgdOptions {
 };
 
 struct SgdSetup {
-  Vector s;       // eigenvalues of Sigma (ascending, clamped at 0)
-  Vector e0;      // initial error U^T (0 - theta*) in the eigenbasis of Sigma
-  double p_inf;   // population loss of the best predictor in the model, c0 - q^T Sigma^+ q
+  Vector s;      // eigenvalues of Sigma (ascending, clamped at 0)
+  Vector e0;     // initial error U^T (0 - theta*) in the eigenbasis of Sigma
+  double p_inf;  // population loss of the best predictor in the model, c0 - q^T Sigma^+ q
 };
 
 SgdSetup sgd_setup(const ProblemSpec& spec, std::uint64_t projection_seed, int threads);
