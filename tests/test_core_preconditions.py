@@ -172,11 +172,13 @@ def test_bad_input_raises_parameter_error(name):
         BAD_CALLS[name]()
 
 
-def test_convergence_error_carries_residual():
-    # Volterra recursion with a step far beyond stability diverges to a non-finite loss.
-    with pytest.raises(ConvergenceError):
+def test_divergence_raises_convergence_error():
+    # Volterra recursion with a step far beyond stability diverges to a non-finite loss (no
+    # residual is defined for that failure).
+    with pytest.raises(ConvergenceError) as info:
         _core.plrf.volterra(np.array([1.0]), np.array([1.0]), 0.0,
                             volterra_options(gamma=1e150, checkpoints=[0, 1000]))
+    assert info.value.residual is None
 
 
 def test_options_repr_and_keywords():

@@ -7,4 +7,4 @@ from . import simulate
 from . import dmft
 from . import plrf
 from . import kernels
-__version__: str = '0.1.0'
+__version__: str
