@@ -133,8 +133,8 @@ def to_natural(theta: np.ndarray) -> np.ndarray:
 
 def fit_chinchilla(N: Any, D: Any, loss: Any, *, huber_delta: float = 1e-3,
                    init_grid: Union[str, Any] = "hoffmann", bootstrap: int = 1000,
-                   seed: int = 0, confidence: float = 0.95, bootstrap_starts: int = 3,
-                   n_jobs: Optional[int] = None, progress: bool = False,
+                   seed: int = 0, confidence: float = 0.95, bootstrap_starts: int = 1,
+                   grid_starts: Optional[int] = 256, n_jobs: Optional[int] = None, progress: bool = False,
                    flop_model: Optional[FlopModel] = None, E: Optional[float] = None,
                    A: Optional[float] = None, alpha: Optional[float] = None,
                    B: Optional[float] = None, beta: Optional[float] = None) -> ChinchillaFit:
@@ -152,6 +152,11 @@ def fit_chinchilla(N: Any, D: Any, loss: Any, *, huber_delta: float = 1e-3,
         4500-point grid of Hoffmann et al.: alpha, beta in {0, 0.5, ..., 2}, log E in
         {-1, -0.5, ..., 1}, log A, log B in {0, 5, ..., 25}. The best optimum is polished with
         tight tolerances.
+    grid_starts : int or None, default 256
+        L-BFGS-B runs from the ``grid_starts`` grid points with the lowest objective (all of them
+        with None). Evaluating the objective on the whole grid costs little; optimising from
+        all 4500 points of the Hoffmann grid costs ~25 s of CPU on 300 runs and, on every table
+        tried, reaches the same optimum as the best 256 starts.
     bootstrap : int, default 1000
         Number of bootstrap resamples of the rows (0: asymptotic intervals only). Each resample is
         started from the main optimum and from the ``bootstrap_starts`` next-best distinct optima
@@ -213,6 +218,12 @@ def fit_chinchilla(N: Any, D: Any, loss: Any, *, huber_delta: float = 1e-3,
     N_, D_, L_ = N_[order], D_[order], L_[order]
     prob = obj.Problem(np.log(N_), np.log(D_), np.log(L_), huber_delta, fixed)
 
+    if grid_starts is not None:
+        grid_starts = check_int("grid_starts", grid_starts, minimum=1)
+        if grid_starts < len(grid):
+            vals = obj.grid_values(prob, grid, np.ones(L_.size))
+            vals = np.where(np.isfinite(vals), vals, np.inf)
+            grid = grid[np.sort(np.argsort(vals, kind="stable")[:grid_starts])]
     rows = map_chunks(_grid_chunk, (prob, grid), len(grid), chunk=_GRID_CHUNK,
                       n_jobs=n_jobs if len(grid) > 2 * _GRID_CHUNK else 1, desc="grid")
     if not np.any(np.isfinite(rows[:, -1])):
