@@ -151,3 +151,31 @@ def test_deprecated_names_warn_and_forward(problem):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sl.dmft.loss_curve(problem, 64, [1.0], lr=0.5)   # the new API never warns
+
+
+def test_deprecated_modules_forward():
+    import importlib
+    import sys
+
+    for old, new in (("oracle", "testing"), ("dmft_figures", "figures.bordelon2024"),
+                     ("plrf_figures", "figures.paquette2024")):
+        sys.modules.pop(f"scalinglaws.{old}", None)
+        with pytest.warns(ScalingLawsDeprecationWarning, match=new.replace(".", r"\.")):
+            importlib.import_module(f"scalinglaws.{old}")
+    with pytest.warns(ScalingLawsDeprecationWarning, match="scalinglaws.results"):
+        from scalinglaws.simulate import SimulationResult  # noqa: F401
+
+
+def test_custom_spectrum_sgd_theory_is_a_projection_mean():
+    """A custom spectrum has no power-law deterministic equivalent: the theory is the mean of the
+    exact per-projection recursions (seeds 0..K-1), with its standard error, and equals that mean
+    computed by hand from plrf.empirical_spectrum."""
+    k = np.arange(1, 301.0)
+    p = sl.Problem.from_spectrum(k**-1.5, k**-0.2, 40)
+    c = sl.dmft.loss_curve(p, None, [1, 10, 100], lr=0.15, batch=2, )
+    assert c.test_loss_sem is not None and c.method.startswith("volterra (mean over 16")
+    by_hand = np.mean([sl.plrf.volterra_loss(sl.plrf.empirical_spectrum(p, s), 0.15, 100,
+                                             batch=2, checkpoints=[1, 10, 100],
+                                             log_spaced=False).test_loss for s in range(16)],
+                      axis=0)
+    np.testing.assert_allclose(c.test_loss, by_hand, rtol=1e-12)

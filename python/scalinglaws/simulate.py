@@ -263,3 +263,11 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
                 "lr_convention": "mean" if batch_mean else "sum", "steps": steps,
                 "sigma": problem.sigma, "M": problem.M, "projection_seed": projection_seed},
     )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SimulationResult":
+        from ._deprecation import moved
+
+        return moved(__name__, "LossCurve", {"LossCurve": "scalinglaws.results"})
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

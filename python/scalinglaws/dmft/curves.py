@@ -338,6 +338,7 @@ def _sgd_curve(problem: Problem, t: np.ndarray, *, lr: Optional[float], batch: i
     top = int(steps.max())
     c = volterra_curve(problem, lr=lr, steps=max(top, 1), batch=batch, lr_convention=conv,
                        checkpoints=np.unique(steps), N=N, threads=threads)
+    sem = None if c.test_loss_sem is None else np.interp(t, c.times, c.test_loss_sem)
     return LossCurve(times=t, test_loss=finite("test_loss", np.interp(t, c.times, c.test_loss)),
-                     steps=steps, time_unit="steps", model="dmft", method=c.method,
-                     params={**c.params, "N": N})
+                     test_loss_sem=sem, steps=steps, time_unit="steps", model="dmft",
+                     method=c.method, params={**c.params, "N": N})

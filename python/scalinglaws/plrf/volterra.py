@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_array, check_int, check_real, threads_arg
+from .._validate import check_array, check_int, check_real, check_size, threads_arg
 from ..errors import ConvergenceError, ParameterError, ScalingLawsDeprecationWarning
 from ..problem import Problem
 from ..results import LossCurve, log_spaced_steps
@@ -148,7 +148,7 @@ def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
                empirical: bool = False, seed: int = 0, n_checkpoints: int = 100,
                checkpoints: Optional[Sequence[int]] = None, N: Any = None,
                threads: Optional[int] = None, exact_steps: int = 2000,
-               block_rel: float = 0.01) -> LossCurve:
+               block_rel: float = 0.01, projections: int = 16) -> LossCurve:
     """Expected one-pass SGD test loss of a problem, from the Volterra equation.
 
     Parameters
@@ -167,6 +167,10 @@ def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
     empirical, seed :
         Use the exact spectrum of the projection drawn with ``seed`` (the same projection as
         ``simulate_sgd(..., projection_seed=seed)``) instead of the deterministic equivalent.
+    projections : int
+        A custom spectrum (``Problem.from_spectrum``) has no deterministic equivalent here: its
+        expected loss is the mean of the exact curves of ``projections`` projections (seeds
+        ``seed, seed+1, ...``), returned with standard errors.
 
     Returns
     -------
@@ -189,22 +193,36 @@ def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
     if lr is None or steps is None:
         raise ParameterError("loss_curve needs lr= and steps=")
     conv = problem.lr_convention if lr_convention is None else lr_convention
+    opts: Dict[str, Any] = dict(batch=batch, lr_convention=conv, n_checkpoints=n_checkpoints,
+                                checkpoints=checkpoints, exact_steps=exact_steps,
+                                block_rel=block_rel, noise_variance=problem.sigma**2)
     if N is not None:
-        from .._validate import check_size
-
         n = check_size("N", N)
-        problem = problem.replace(N=None) if math.isinf(n) else problem.replace(N=int(n))
         if math.isinf(n):
-            spec = exact_spectrum(problem)
-    if N is None or not math.isinf(float(N) if not isinstance(N, str) else math.inf):
-        if empirical:
-            spec = empirical_spectrum(problem, seed, threads=threads)
-        else:
-            spec = deterministic_spectrum(problem, threads=threads)
-    return volterra_loss(spec, lr, steps, batch=batch, lr_convention=conv,
-                         n_checkpoints=n_checkpoints, checkpoints=checkpoints,
-                         exact_steps=exact_steps, block_rel=block_rel,
-                         noise_variance=problem.sigma**2)
+            return volterra_loss(exact_spectrum(problem.replace(N=None)), lr, steps, **opts)
+        problem = problem.replace(N=int(n))
+    if empirical:
+        return volterra_loss(empirical_spectrum(problem, seed, threads=threads), lr, steps, **opts)
+    if problem.power_law is None:
+        return _projection_mean(problem, lr, steps, projections, seed, threads, opts)
+    return volterra_loss(deterministic_spectrum(problem, threads=threads), lr, steps, **opts)
+
+
+def _projection_mean(problem: Problem, lr: float, steps: int, projections: int, seed: int,
+                     threads: Optional[int], opts: Dict[str, Any]) -> LossCurve:
+    """A custom spectrum has no power-law deterministic equivalent here: the expected loss over
+    projections is the mean of the exact per-projection curves of ``projections`` draws
+    (seeds ``seed, seed+1, ...``), with its standard error."""
+    projections = check_int("projections", projections, minimum=2, maximum=10**4)
+    curves = [volterra_loss(empirical_spectrum(problem, seed + i, threads=threads), lr, steps,
+                            **opts) for i in range(projections)]
+    first = curves[0]
+    return LossCurve.from_runs(first.times, [c.test_loss for c in curves], steps=first.steps,
+                               time_unit="steps", model="plrf",
+                               method=f"volterra (mean over {projections} projections)",
+                               params={**first.params, "projections": projections,
+                                       "spectrum": "empirical mean"},
+                               seeds=np.arange(seed, seed + projections))
 
 
 def _legacy_call(alpha: Any, legacy: Tuple[Any, ...], lr: Any, steps: Any,
@@ -221,8 +239,6 @@ def _legacy_call(alpha: Any, legacy: Tuple[Any, ...], lr: Any, steps: Any,
         lr = rest.pop(0)
     if rest:
         steps = rest.pop(0)
-    from .._validate import check_size
-
     vv = check_size("v", v)
     problem = Problem.paquette(alpha, beta, 1, d) if math.isinf(vv) else \
         Problem.paquette(alpha, beta, int(vv), d)
