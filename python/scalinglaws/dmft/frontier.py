@@ -137,7 +137,7 @@ def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = I
     >>> from scalinglaws.dmft import exponents
     >>> p = Problem.bordelon(1.5, 1.25, M=256)
     >>> f = compute_optimal_frontier(p, [8, 16, 32], t_max=1e3, n_times=30)
-    >>> round(f.exponent, 2), round(exponents(1.5, 1.25)["compute"]["loss"], 2)
+    >>> round(float(f.exponent), 2), round(exponents(1.5, 1.25)["compute"]["loss"], 2)
     (0.22, 0.22)
     """
     problem = check_problem(problem)
