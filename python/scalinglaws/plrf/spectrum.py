@@ -228,9 +228,37 @@ def deterministic_spectrum(problem: Problem, *, points_per_bump: float = 80.0,
 
 def empirical_spectrum(problem: Problem, seed: int = 0, *,
                        threads: Optional[int] = None) -> Spectrum:
-    """Exact spectrum of one sampled projection (the one ``simulate_sgd(..., projection_seed=seed)``
-    and ``simulate_gd`` use): eigenvalues of K (descending), ``rho_k = (u_k . theta*)^2`` and
-    ``P_inf = min P``. Any :class:`~scalinglaws.Problem` (power law or custom) with N set."""
+    """Exact spectrum of one sampled projection W, drawn with ``seed``.
+
+    The projection is the one that ``simulate_sgd(problem, ..., projection_seed=seed)`` and
+    ``simulate_gd`` use: eigenvalues of K (descending), ``rho_k = (u_k . theta*)^2`` and
+    ``P_inf = min P`` (:ref:`plrf-spectrum`).
+
+    Parameters
+    ----------
+    problem : Problem
+        Any problem (power law or custom) with N (d) set; finite M.
+    seed : int, optional
+        Projection seed.
+    threads : int, optional
+        Threads (results do not depend on it).
+
+    Returns
+    -------
+    Spectrum
+        With ``kind = "empirical"``; the input of :func:`~scalinglaws.plrf.volterra_loss`.
+
+    Raises
+    ------
+    ParameterError
+        N unset, an infinite problem, or a negative seed.
+
+    Examples
+    --------
+    >>> s = empirical_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=500, d=50), seed=3)
+    >>> s.eigenvalues.shape, s.kind
+    ((50,), 'empirical')
+    """
     problem = _check_problem(problem)
     d = problem.require_N()
     seed = check_int("seed", seed, minimum=0, maximum=2**63 - 1)
