@@ -82,6 +82,7 @@ def _public_modules() -> list:
     """Every importable module of the package whose dotted path has no ``_``-prefixed part."""
     import importlib
     import pkgutil
+    import warnings
 
     out = []
     for info in pkgutil.walk_packages(scalinglaws.__path__, "scalinglaws."):
@@ -104,6 +105,29 @@ for _pkg in ("scalinglaws.cli",):
 # the module template (_templates/autosummary/module.rst) recurses into these, so the reference
 # follows the package layout (and each module's __all__) without being edited by hand
 autosummary_context = {"public_modules": _public_modules()}
+
+
+def _sibling_reexports() -> list:
+    """Classes that a plain module (not a package) lists in ``__all__`` but defines in another
+    module (e.g. ``fit.chinchilla`` re-exporting ``fit.result.ChinchillaFit``). Their pages get
+    ``:no-index:``: the class is indexed where it is defined (and under its package), so a third
+    description would be a duplicate."""
+    import importlib
+    import inspect
+
+    out = []
+    for name in autosummary_context["public_modules"]:
+        mod = importlib.import_module(name)
+        if hasattr(mod, "__path__"):
+            continue
+        for item in getattr(mod, "__all__", []):
+            obj = getattr(mod, item, None)
+            if inspect.isclass(obj) and obj.__module__ != name:
+                out.append(f"{name}.{item}")
+    return out
+
+
+autosummary_context["sibling_reexports"] = _sibling_reexports()
 autosummary_ignore_module_all = False   # each module's __all__ defines its public names
 autosummary_imported_members = False
 autodoc_default_options = {"members": False, "show-inheritance": True}
@@ -133,7 +157,7 @@ def _escape_pipes(app, what, name, obj, options, lines):  # noqa: ANN001
 
 #: Docstrings that predate the numpydoc conventions and are not valid reStructuredText; their
 #: body is shown verbatim until they are rewritten (remove entries as they are).
-LEGACY_DOCSTRINGS = {"scalinglaws.dmft.TheoryCurve", "scalinglaws.figures.register_figure"}
+LEGACY_DOCSTRINGS: set = set()
 
 
 def _legacy_verbatim(app, what, name, obj, options, lines):  # noqa: ANN001

@@ -61,7 +61,14 @@ class PowerLaw(NamedTuple):
 
 @dataclass(frozen=True, eq=False)
 class Problem:
-    """A Gaussian linear random-feature regression problem.
+    """A Gaussian linear random-feature regression problem (:ref:`conv-problem`).
+
+    Features ``psi ~ N(0, diag(lam))`` in R^M, target ``y = wstar . psi + sigma eps``, and a
+    model of size N: the predictor ``f = w . (F psi)`` on N random projections ``F`` with
+    N(0, 1/N) entries. One problem serves both theories and the simulators. Build it with
+    :meth:`bordelon` (Bordelon et al.: ``a, b, M, N``), :meth:`paquette` (Paquette et al.:
+    ``alpha, beta, v, d``) or :meth:`from_spectrum` (any spectrum); the dictionary between the
+    two papers' symbols is :ref:`conv-dictionary`.
 
     Attributes
     ----------
@@ -88,6 +95,27 @@ class Problem:
         ``"sum"`` (``w <- w - lr sum_i grad_i``; Paquette et al.). Default: the family's
         (mean for Bordelon et al., sum otherwise); every SGD function also takes an explicit
         ``lr_convention=`` keyword. Identical for batch 1.
+
+    Raises
+    ------
+    ParameterError
+        Invalid parameters (non-positive ``lam``, mismatched lengths, a negative ``sigma``, an
+        unknown ``lr_convention``), with the parameter's name in the message.
+
+    See Also
+    --------
+    scalinglaws.simulate_gd, scalinglaws.simulate_sgd : exact simulations of the problem.
+    scalinglaws.dmft.loss_curve, scalinglaws.plrf.loss_curve : its theories.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(a=1.5, b=1.25, M=1000, N=100)
+    >>> p.lam[:3]                      # k^-b
+    array([1.        , 0.42044821, 0.25327856])
+    >>> p.replace(N=50).N
+    50
+    >>> Problem.paquette(alpha=1.0, beta=0.7, v=math.inf, d=100).infinite
+    True
     """
 
     lam: np.ndarray
@@ -140,7 +168,43 @@ class Problem:
         ``lambda_k = k^-b`` and ``lambda_k (w*_k)^2 = k^-a`` for k = 1..M, i.e.
         ``w*_k = k^((b-a)/2)``. The initial loss is ``L(0) = sum_k k^-a`` unless ``normalize``,
         which rescales w* so that ``L(0) = 1`` (the paper's figures appear to use that).
-        Requires a > 1 for the loss to stay finite as M grows (any a works at finite M) and b > 0.
+
+        Parameters
+        ----------
+        a : float
+            Exponent of the target power ``lambda_k w*_k^2 = k^-a``. Any value at finite M;
+            a > 1 keeps the loss finite as M grows.
+        b : float
+            Exponent of the spectrum ``lambda_k = k^-b`` (> 0).
+        M : int or math.inf
+            Number of features. ``math.inf`` (needs a > 1 and b > 1) is accepted by theories that
+            sum the power law analytically (:func:`scalinglaws.plrf.loss_curve`); simulators
+            need a finite M.
+        N : int, optional
+            Model size (number of random projections); may also be given later with
+            :meth:`replace` or to the theory functions.
+        sigma : float, optional
+            Label-noise standard deviation (>= 0).
+        normalize : bool, optional
+            Rescale w* so that ``L(0) = 1``.
+        lr_convention : {"mean", "sum"}, optional
+            Learning-rate convention of one-pass SGD on this problem (:ref:`conv-lr`).
+
+        Returns
+        -------
+        Problem
+
+        Raises
+        ------
+        ParameterError
+            b <= 0, a non-integer or non-positive M or N, ``M = inf`` with a <= 1 or b <= 1, or
+            more features than fit in memory.
+
+        Examples
+        --------
+        >>> p = Problem.bordelon(1.5, 1.25, M=1000, N=100)
+        >>> p.target_power[:3]            # lambda_k w*_k^2 = k^-a
+        array([1.        , 0.35355339, 0.19245009])
         """
         a = check_real("a", a)
         b = check_real("b", b, minimum=0.0, min_open=True)
@@ -161,9 +225,41 @@ class Problem:
                  sigma: float = 0.0, lr_convention: str = "sum") -> "Problem":
         """Power-law random features of Paquette, Paquette, Xiao & Pennington (:ref:`plrf-model`).
 
-        ``D = diag(j^(-2 alpha))`` and ``b_j = j^(-beta)``, j = 1..v; model size d (= N). The
-        paper needs ``2(alpha + beta) > 1`` for a finite loss as v grows; at finite v any value
-        works, but alpha must be > 0 here.
+        ``D = diag(j^(-2 alpha))`` and ``b_j = j^(-beta)``, j = 1..v; model size d (= N). In the
+        common notation ``lam = diag(D)`` and ``wstar = b`` (:ref:`conv-dictionary`).
+
+        Parameters
+        ----------
+        alpha : float
+            Data-covariance exponent (> 0): ``lambda_j = j^(-2 alpha)``.
+        beta : float
+            Target exponent: ``b_j = j^(-beta)``. The paper needs ``2(alpha + beta) > 1`` for a
+            finite loss as v grows; at finite v any value works.
+        v : int or math.inf
+            Number of features (data dimension). ``math.inf`` needs ``2 alpha > 1`` and
+            ``2(alpha + beta) > 1``.
+        d : int, optional
+            Model size (number of random features, the N of the common notation).
+        sigma : float, optional
+            Label-noise standard deviation (>= 0).
+        lr_convention : {"sum", "mean"}, optional
+            One-pass SGD convention; the paper sums the batch (:ref:`conv-lr`).
+
+        Returns
+        -------
+        Problem
+
+        Raises
+        ------
+        ParameterError
+            alpha <= 0, a non-integer or non-positive v or d, or ``v = inf`` outside the region
+            above.
+
+        Examples
+        --------
+        >>> q = Problem.paquette(alpha=1.0, beta=0.7, v=2000, d=100)
+        >>> q.N, q.M, q.lr_convention
+        (100, 2000, 'sum')
         """
         alpha = check_real("alpha", alpha, minimum=0.0, min_open=True)
         beta = check_real("beta", beta)
@@ -186,7 +282,36 @@ class Problem:
         """Any user-given spectrum ``lam`` (> 0) and target coefficients ``wstar`` (arrays).
 
         Use it with measured kernel spectra: ``lam`` are kernel eigenvalues and ``lam * wstar**2``
-        the target's power in each eigenmode.
+        the target's power in each eigenmode
+        (:meth:`scalinglaws.spectra.SpectrumAnalysis.problem` builds one from a data set).
+
+        Parameters
+        ----------
+        lam : array_like, shape (M,)
+            Feature covariance eigenvalues, all > 0 (any order).
+        wstar : array_like, shape (M,)
+            Target coefficients in the same eigenbasis.
+        N : int, optional
+            Model size.
+        sigma : float, optional
+            Label-noise standard deviation (>= 0).
+        lr_convention : {"sum", "mean"}, optional
+            One-pass SGD convention (:ref:`conv-lr`).
+
+        Returns
+        -------
+        Problem
+
+        Raises
+        ------
+        ParameterError
+            Non-positive or non-finite ``lam``, non-finite ``wstar``, or different lengths.
+
+        Examples
+        --------
+        >>> r = Problem.from_spectrum([1.0, 0.5, 0.25], [1.0, 1.0, 1.0], N=2)
+        >>> r.M, r.infinite_limit_loss([0.0])
+        (3, array([1.75]))
         """
         return cls(lam, wstar, N, sigma, "custom", {"N": N, "sigma": sigma}, lr_convention)
 

@@ -141,6 +141,23 @@ class LossCurve:
         Data seeds of the runs (simulations).
     test_loss_runs, train_loss_runs : ndarray (runs, T) or None
         Per-run curves (simulations).
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``time_unit`` or arrays whose shape differs from that of ``times``.
+
+    Examples
+    --------
+    >>> from scalinglaws import Problem, dmft, simulate_gd
+    >>> p = Problem.bordelon(a=1.5, b=1.25, M=1000, N=100)
+    >>> theory = dmft.loss_curve(p, 200, [10, 100], lr=0.5)
+    >>> sim = simulate_gd(p, P=200, lr=0.5, times=[10, 100], seeds=8)
+    >>> cmp = theory.compare(sim)          # relative error and z-score per common time
+    >>> cmp.times, bool(cmp.max_rel_error < 0.1)
+    (array([ 10., 100.]), True)
+    >>> sorted(theory.to_dict())[:4]
+    ['method', 'model', 'params', 'seeds']
     """
 
     times: np.ndarray
@@ -355,7 +372,32 @@ class LossCurve:
 
 
 def log_spaced_steps(steps: int, n: int = 100, include_zero: bool = True) -> np.ndarray:
-    """About ``n`` distinct integer steps log-spaced in [1, steps] (plus 0)."""
+    """About ``n`` distinct integer steps log-spaced in [1, steps] (plus 0).
+
+    Parameters
+    ----------
+    steps : int
+        Last step (>= 1).
+    n : int, optional
+        Number of log-spaced points before rounding (duplicates are removed).
+    include_zero : bool, optional
+        Prepend step 0.
+
+    Returns
+    -------
+    ndarray of int64
+        Increasing steps.
+
+    Raises
+    ------
+    ParameterError
+        steps or n out of range.
+
+    Examples
+    --------
+    >>> log_spaced_steps(1000, n=5)
+    array([   0,    1,    6,   32,  178, 1000])
+    """
     steps = check_int("steps", steps, minimum=1, maximum=10**15)
     n = check_int("n", n, minimum=1, maximum=10**6)
     grid = np.unique(np.round(np.logspace(0.0, math.log10(steps), n)).astype(np.int64))

@@ -59,15 +59,20 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
                 momentum: Optional[float] = None) -> LossCurve:
     """Full-batch gradient descent / gradient flow on P samples, solved exactly.
 
+    Draws the projection F and the P training samples exactly (no P x M matrix is formed), then
+    solves GD from ``w = 0`` in closed form per eigenvalue of ``Phi^T Phi / P``: the cost does
+    not grow with the time. The test loss is the population loss from the covariance (no 1/2,
+    no sigma^2 floor). Method and checks: :ref:`sim-gd`; conventions: :ref:`conv-time`.
+
     Parameters
     ----------
     problem : Problem
-        With its model size N set.
+        With its model size N set; finite M.
     P : int
         Number of training samples.
     lr : float
         Learning rate eta (discrete GD; ``w <- w + (lr/P) Phi^T (y - Phi w)``). Must be below the
-        stability bound ``2 / lambda_max(Phi^T Phi / P)`` of each draw, else ValueError.
+        stability bound ``2 / lambda_max(Phi^T Phi / P)`` of each draw, else ParameterError.
     times : sequence of float
         Gradient-flow times ``t = lr * steps`` at which to report; for discrete GD they are rounded
         to whole steps and the reported times are ``lr * round(t / lr)``. For ``flow=True`` they
@@ -101,6 +106,35 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         each draw, else ValueError. Flow: continuous momentum beta >= 0 (eq. 137),
         ``beta w'' + w' = (1/P) Phi^T (y - Phi w)``, ``w(0) = w'(0) = 0`` (3x3 matrix exponential
         per eigenvalue). ``momentum=0`` (or None) is plain GD / flow, bitwise.
+    max_memory : float, optional
+        Refuse (ResourceError) a run whose working memory would exceed this many bytes.
+
+    Returns
+    -------
+    LossCurve
+        ``times`` (unit ``"lr*steps"``, or ``"time"`` for flow), ``test_loss`` and
+        ``train_loss`` (means over the runs) with standard errors when ``seeds >= 2``, the
+        per-run curves, ``steps`` (discrete GD) and the seeds.
+
+    Raises
+    ------
+    ParameterError
+        Invalid arguments, N unset, an infinite problem, or an unstable learning rate.
+    ResourceError
+        The run would need more memory than ``max_memory``.
+
+    See Also
+    --------
+    scalinglaws.dmft.loss_curve : the DMFT theory of the same curve.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(a=1.5, b=1.25, M=1000, N=100)
+    >>> c = simulate_gd(p, P=200, lr=0.5, times=[0, 10, 100], seeds=4)
+    >>> c.time_unit, c.steps, c.n_runs
+    ('lr*steps', array([  0,  20, 200]), 4)
+    >>> bool(c.test_loss[-1] < c.test_loss[0])
+    True
     """
     N = problem.require_finite("simulate_gd").require_N()
     if momentum is None:
@@ -202,6 +236,33 @@ def sgd_stability_bound(problem: Problem, batch: int = 1, *, seed: int = 0,
     batch-sum convention, lr/B in the batch-mean one) and s_k the eigenvalues of the projected
     feature covariance, ``g (B+1) s_max < 2`` and ``sum_k g s_k / (2 - g (B+1) s_k) < 1``
     (the kernel norm of the Volterra equation, :ref:`plrf-stability`).
+
+    Parameters
+    ----------
+    problem : Problem
+        With N set; finite M.
+    batch : int, optional
+        Batch size B.
+    seed : int, optional
+        Projection seed (the W of ``simulate_sgd(..., projection_seed=seed)``).
+    lr_convention : {"sum", "mean"}, optional
+        Convention of the returned learning rate (default: the problem's).
+
+    Returns
+    -------
+    float
+        The supremum of stable learning rates.
+
+    Raises
+    ------
+    ParameterError
+        N unset, an infinite problem, or invalid arguments.
+
+    Examples
+    --------
+    >>> q = Problem.paquette(alpha=1.0, beta=0.7, v=500, d=100)
+    >>> round(sgd_stability_bound(q, batch=1, seed=0), 3)
+    0.496
     """
     N = problem.require_finite("sgd_stability_bound").require_N()
     batch = check_int("batch", batch, minimum=1)
@@ -219,8 +280,14 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
                  threads: Optional[int] = None) -> LossCurve:
     """One-pass SGD with batch ``batch`` and fresh Gaussian samples every step, from w = 0.
 
+    Exact in distribution at O(B N) per step: the projected covariance is diagonalised once per
+    projection and each step samples in its eigenbasis (:ref:`sim-sgd`). The test loss is the
+    population loss (no 1/2, no sigma^2 floor); time is the step count r.
+
     Parameters
     ----------
+    problem : Problem
+        With its model size N (Paquette's d) set; finite M (v).
     lr : float
         Learning rate. Convention ``"sum"`` (Paquette et al.):
         ``theta <- theta - lr * sum_{i<=B} phi_i (phi_i . theta - y_i)``; ``"mean"`` (Bordelon et al.
@@ -232,8 +299,40 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
     times : sequence of int
         Extra steps at which to report, added to ``n_checkpoints`` log-spaced steps in
         [1, steps] and step 0.
+    batch : int, optional
+        Batch size B (fresh samples per step).
+    n_checkpoints : int, optional
+        Number of log-spaced report steps (plus step 0).
     seeds, seed, projection_seed :
         As in :func:`simulate_gd`; a fixed ``projection_seed`` runs many SGD trajectories on one W.
+    lr_convention : {"sum", "mean"}, optional
+        Overrides the problem's convention (see ``lr``; :ref:`conv-lr`).
+    threads : int, optional
+        Threads (default: all cores). Results do not depend on it.
+
+    Returns
+    -------
+    LossCurve
+        ``times`` = ``steps`` (unit ``"steps"``), ``test_loss`` (mean over runs) with standard
+        errors when ``seeds >= 2``; no train loss. ``flops`` gives ``B N r``.
+
+    Raises
+    ------
+    ParameterError
+        Invalid arguments, N unset, an infinite problem, or ``lr`` above the mean-square
+        stability bound of a drawn projection (the message gives the bound; see
+        :func:`sgd_stability_bound`).
+
+    See Also
+    --------
+    scalinglaws.plrf.loss_curve : the expected loss (Volterra equation).
+
+    Examples
+    --------
+    >>> q = Problem.paquette(alpha=1.0, beta=0.7, v=500, d=100)
+    >>> c = simulate_sgd(q, lr=0.3, steps=1000, seeds=2, n_checkpoints=5)
+    >>> c.time_unit, c.steps
+    ('steps', array([   0,    1,    6,   32,  178, 1000]))
     """
     N = problem.require_finite("simulate_sgd").require_N()
     lr = check_real("lr", lr, minimum=0.0, min_open=True)

@@ -10,7 +10,7 @@ conventions as :func:`scalinglaws.simulate_gd`. Time: gradient flow ``dv0/dt = -
 
 Submodules, one concept each:
 
-* :mod:`~scalinglaws.dmft.responses` -- R1, R3, S = N(1-R3) = P(1-R1) at complex frequencies
+* :mod:`~scalinglaws.dmft.response_functions` -- R1, R3, S = N(1-R3) = P(1-R1) at complex frequencies
   (eqs. 10-11, 32-33), mode transfer functions H_k(t), timescale densities, the irreducible
   bias of infinite ensembles;
 * :mod:`~scalinglaws.dmft.curves` -- :func:`loss_curve` (contour route: 2-D fixed-Talbot
@@ -35,7 +35,7 @@ from ..errors import ConvergenceError
 from .curves import loss_curve, train_test_gap
 from .frontier import Frontier, compute_optimal_frontier
 from .limits import early_time_transfer, exponents, final_losses, infinite_width_loss
-from .responses import (Responses, irreducible_bias, responses, timescale_density,
+from .response_functions import (Responses, irreducible_bias, responses, timescale_density,
                         transfer_functions)
 
 __all__ = [

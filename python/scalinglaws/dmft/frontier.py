@@ -22,9 +22,28 @@ __all__ = ["Frontier", "compute_optimal_frontier"]
 class Frontier:
     """Numerical compute-optimal frontier: ``L*(C) = min_N L(t = C/N, N)``.
 
-    ``exponent`` is the fitted positive exponent of ``L* ~ C^-exponent`` with its 95% confidence
-    interval ``ci`` (least squares in log-log over ``fit_range``); ``n_exponent`` fits the optimal
-    N ~ C^n_exponent."""
+    Returned by :func:`compute_optimal_frontier`.
+
+    Attributes
+    ----------
+    compute : ndarray
+        Compute grid ``C = N t`` (log-spaced).
+    loss : ndarray
+        The frontier ``L*(C)`` (no 1/2).
+    best_N : ndarray
+        The optimal N of the grid at each C.
+    exponent : float
+        Fitted positive exponent of ``L* ~ C^-exponent`` (least squares in log-log over
+        ``fit_range``).
+    ci : (float, float)
+        Its 95% confidence interval.
+    n_exponent : float
+        Fitted exponent of the optimal ``N ~ C^n_exponent`` over the same range.
+    fit_range : (float, float)
+        Compute range of the fits.
+    curves : dict
+        N -> test loss on the time grid of :func:`compute_optimal_frontier`.
+    """
 
     compute: np.ndarray
     loss: np.ndarray
@@ -75,7 +94,51 @@ def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = I
     each N (instead of one fixed M). This is the only well-defined choice when the spectrum is not
     trace class (b <= 1): with ``sum_k lambda_k = inf`` a finite model learns nothing as M -> inf
     (``N = sum_k lambda_k r/(1 + lambda_k r)`` forces r -> 0), and at fixed M the model bottleneck
-    carries a factor ``ln(M/N)``.
+    carries a factor ``ln(M/N)``. Theory: :ref:`dmft-compute-optimal`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task (finite M); its N is ignored.
+    Ns : sequence of int
+        Model sizes, at least 3, increasing.
+    P : int or math.inf, optional
+        Training samples (default infinite data).
+    t_min, t_max : float, optional
+        Time range of each curve (in the unit of the curves: ``t`` for flow, ``lr*steps`` for
+        GD).
+    n_times : int, optional
+        Log-spaced times per curve.
+    flow : bool, optional
+        Gradient flow (default); ``flow=False`` with ``lr`` for discrete GD.
+    lr : float, optional
+        Learning rate of discrete GD.
+    fit_range : (float, float), optional
+        Compute range of the fits (default: where the optimal N is interior to ``Ns``).
+    features_per_width : float, optional
+        ``M = ceil(c N)`` features per width (see above).
+    threads : int, optional
+        Threads (results do not depend on it).
+
+    Returns
+    -------
+    Frontier
+        ``compute``, ``loss`` (the frontier), ``best_N``, the fitted ``exponent`` with its 95%
+        interval ``ci``, ``n_exponent`` (N_opt ~ C^n_exponent), ``fit_range`` and the per-N
+        ``curves``.
+
+    Raises
+    ------
+    ParameterError
+        Invalid sizes or times, or a fit range with fewer than 3 frontier points.
+
+    Examples
+    --------
+    >>> from scalinglaws.dmft import exponents
+    >>> p = Problem.bordelon(1.5, 1.25, M=256)
+    >>> f = compute_optimal_frontier(p, [8, 16, 32], t_max=1e3, n_times=30)
+    >>> round(float(f.exponent), 2), round(exponents(1.5, 1.25)["compute"]["loss"], 2)
+    (0.22, 0.22)
     """
     problem = check_problem(problem)
     Ns_arr = np.array(sorted(check_int("N", n, minimum=1) for n in Ns), dtype=float)

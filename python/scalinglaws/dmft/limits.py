@@ -75,9 +75,40 @@ def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 
     ``Lbar = b0 + (s1/(N E)) ((1/B) C3 + (1-1/B) C3x) + (s2 rho3/(P B)) ((1/E) C1 + (1-1/E) C1x)``.
     E = B = inf gives the irreducible bias ``b0`` (eq. 114 at t = inf).
 
-    Returns ``{"test": L_inf, "train": Lhat_inf, "regime": ..., "r": r}`` (plus ``"ensemble"``,
-    ``"bags"``); ``train`` is the final training loss of the E-member average on the shared data
-    set (0 over-parameterised) and None for B > 1.
+    Parameters
+    ----------
+    problem : Problem
+        Finite M; its N is the model size unless ``N`` is given.
+    P : int or math.inf
+        Number of training samples (``math.inf``: the model bottleneck).
+    N : int or math.inf, optional
+        Model size, overriding the problem's (``math.inf``: kernel regression).
+    ensemble, bags : int or math.inf, optional
+        Number of averaged models with independent projections (E) and of independent data
+        sets (B), :ref:`dmft-ensembles`.
+
+    Returns
+    -------
+    dict
+        ``{"test": L_inf, "train": Lhat_inf, "regime": str, "r": r, "ensemble": E, "bags": B}``:
+        losses without 1/2; ``train`` is the final training loss of the E-member average on the
+        shared data set (0 over-parameterised) and None for B > 1; ``r`` is the zero-frequency
+        scalar of the self-consistency.
+
+    Raises
+    ------
+    ParameterError
+        N unset and not given, an infinite problem, N = P (the interpolation peak diverges) or
+        invalid sizes.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=1000, N=100)
+    >>> f = final_losses(p, 400)
+    >>> f["regime"], round(f["test"], 4), round(f["train"], 4)
+    ('under-parameterised (N < P)', 0.4599, 0.2587)
+    >>> round(final_losses(p, math.inf)["test"], 4)         # model bottleneck
+    0.3449
     """
     problem = check_problem(problem)
     Pv = size("P", P)
@@ -155,8 +186,33 @@ def exponents(a: float, b: float) -> Dict[str, Any]:
 
     time ``(a-1)/b``; model = data ``min(a-1, 2b)`` (eq. 14, App. J); compute-optimal
     (App. N, eq. 17, with the eq. 155 typo fixed), ``m = min(a-1, 2b)``:
-    ``t ~ C^(b m/(a-1+b m))``, ``N ~ C^((a-1)/(a-1+b m))``, ``L* ~ C^-((a-1) m/(a-1+b m))``.
-    Requires a > 1 and b > 0 (finite loss with infinitely many features).
+    ``t ~ C^(b m/(a-1+b m))``, ``N ~ C^((a-1)/(a-1+b m))``, ``L* ~ C^-((a-1) m/(a-1+b m))``
+    (:ref:`dmft-limits`, :ref:`dmft-compute-optimal`).
+
+    Parameters
+    ----------
+    a : float
+        Target-power exponent, > 1 (finite loss with infinitely many features).
+    b : float
+        Spectrum exponent, > 0.
+
+    Returns
+    -------
+    dict
+        ``{"time": .., "model": .., "data": .., "compute": {"t": .., "N": .., "loss": ..}}``;
+        the compute entries are the exponents of the optimal time, the optimal N and the loss
+        on the frontier, for compute ``C = N t``.
+
+    Raises
+    ------
+    ParameterError
+        a <= 1 or b <= 0.
+
+    Examples
+    --------
+    >>> e = exponents(2.0, 1.5)
+    >>> round(e["time"], 4), e["model"], e["compute"]
+    (0.6667, 1.0, {'t': 0.6, 'N': 0.4, 'loss': 0.4})
     """
     a = check_real("a", a, minimum=1.0, min_open=True)
     b = check_real("b", b, minimum=0.0, min_open=True)

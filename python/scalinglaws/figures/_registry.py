@@ -45,13 +45,40 @@ FIGURES: Dict[str, FigureSpec] = {}
 def register_figure(id: str, paper: str, title: str, *,
                     figsize: Tuple[float, float] = (10.0, 3.6)
                     ) -> Callable[[Callable[[bool], Dict[str, Any]]], Callable[[bool], Dict[str, Any]]]:
-    """Decorator for the data function; draw and verify functions are attached with ``.draw`` and
-    ``.verify``::
+    """Register a figure of the papers: a decorator for its data function.
+
+    The data function takes ``quick`` (bool: small sizes) and returns a dict of arrays. A draw
+    function ``(data, fig)`` and a verify function ``(data)`` (which checks the data against an
+    independent computation and raises on disagreement) are attached with the ``.draw`` and
+    ``.verify`` decorators of the returned function; ``scalinglaws reproduce ID`` then runs all
+    three.
+
+    Parameters
+    ----------
+    id : str
+        Figure identifier, e.g. ``"bordelon-fig2"`` (unique; the ``reproduce`` argument).
+    paper : str
+        The paper the figure belongs to, e.g. ``"Bordelon et al. 2024"``.
+    title : str
+        One-line description, shown by ``scalinglaws reproduce --list``.
+    figsize : (float, float), optional
+        Matplotlib figure size in inches.
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the data function with ``.draw`` and ``.verify`` attached.
+
+    Examples
+    --------
+    A registration, in outline::
 
         @register_figure("bordelon-fig2", "Bordelon et al. 2024", "Finite N and P")
         def fig2(quick): ...
+
         @fig2.draw
         def _(data, fig): ...
+
         @fig2.verify
         def _(data): ...
     """

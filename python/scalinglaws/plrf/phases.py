@@ -39,8 +39,32 @@ def check_alpha_beta(alpha: Any, beta: Any) -> Tuple[float, float]:
 
 
 def phase(alpha: float, beta: float) -> str:
-    """Phase of (alpha, beta). Boundaries: beta >= alpha counts as III, 2beta = 1
-    as Ia/Ib, 2alpha = 1 as the 2alpha < 1 side (IVa / Ib)."""
+    """Phase of (alpha, beta) in the diagram of Paquette et al. (:ref:`plrf-phases`).
+
+    Boundaries: beta >= alpha counts as III, 2beta = 1 as Ia/Ib, 2alpha = 1 as the 2alpha < 1
+    side (IVa / Ib).
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Data and target exponents, with ``2(alpha + beta) > 1``.
+
+    Returns
+    -------
+    str
+        One of :data:`PHASES`: ``"Ia"``, ``"Ib"``, ``"Ic"``, ``"II"``, ``"III"``, ``"IVa"``,
+        ``"IVb"``.
+
+    Raises
+    ------
+    ParameterError
+        alpha <= 0 or ``2(alpha + beta) <= 1`` (the loss at initialisation diverges).
+
+    Examples
+    --------
+    >>> phase(0.7, 0.7), phase(1.0, 0.3), phase(0.27, 0.8)
+    ('III', 'Ia', 'IVb')
+    """
     alpha, beta = check_alpha_beta(alpha, beta)
     if 2 * beta <= 1:
         return "Ia" if 2 * alpha > 1 else "Ib"
@@ -54,7 +78,32 @@ def phase(alpha: float, beta: float) -> str:
 
 
 def compute_optimal_exponents(alpha: float, beta: float) -> Tuple[str, float, float]:
-    """(phase, xi, eta): d* ~ f^xi, P* ~ f^-eta (closed forms of Table 2)."""
+    """Closed-form compute-optimal exponents (:ref:`plrf-phases`).
+
+    With compute ``f = B d r`` flops, the optimal model size grows as ``d* ~ f^xi`` and the
+    loss on the frontier falls as ``P* ~ f^-eta``.
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Data and target exponents, with ``2(alpha + beta) > 1``.
+
+    Returns
+    -------
+    (str, float, float)
+        ``(phase, xi, eta)``.
+
+    Raises
+    ------
+    ParameterError
+        As for :func:`phase`.
+
+    Examples
+    --------
+    >>> ph, xi, eta = compute_optimal_exponents(0.7, 0.7)
+    >>> ph, xi, round(eta, 4)
+    ('III', 0.5, 0.6429)
+    """
     ph = phase(alpha, beta)
     a, b = float(alpha), float(beta)
     if ph == "Ia":

@@ -105,9 +105,32 @@ def edges(pl: PowerLaw, d: int, target: bool = True) -> Tuple[float, float, floa
 
 
 def resolvent_m(problem: Problem, z: Any, *, threads: Optional[int] = None) -> np.ndarray:
-    """m(z) of the deterministic equivalent at complex ``z`` with Im z > 0 (branch m -> 1 at
-    infinity). Raises :class:`~scalinglaws.errors.ConvergenceError` with the residual if Newton
-    fails."""
+    """The function m(z) of the deterministic equivalent (:ref:`plrf-deterministic`).
+
+    Solved at complex ``z`` with Im z > 0 on the branch m -> 1 at infinity, by Newton
+    continuation in C++ (parallel over z).
+
+    Parameters
+    ----------
+    problem : Problem
+        A power-law problem (``Problem.paquette``, or ``Problem.bordelon``) with d (N) set.
+    z : complex or array_like of complex
+        Points with Im z > 0 (for the real axis use ``x + 1e-10j * x``).
+    threads : int, optional
+        Threads (results do not depend on it).
+
+    Returns
+    -------
+    ndarray of complex
+        m(z), with the shape of ``z``.
+
+    Raises
+    ------
+    ParameterError
+        Non-finite z, Im z <= 0, or a problem without a power law or d.
+    ConvergenceError
+        Newton failed (the message gives the residual).
+    """
     pl, d = power_law_of(problem)
     zz = np.atleast_1d(np.asarray(z, dtype=np.complex128))
     if not np.all(np.isfinite(zz)):
@@ -146,7 +169,38 @@ def deterministic_spectrum(problem: Problem, *, points_per_bump: float = 80.0,
     the whole top bump). The integrated count must be within 2% (+1) of d, else
     :class:`~scalinglaws.errors.ConvergenceError`; the small remainder (typically < 1e-4 d) is
     removed by rescaling the count to d. Sum rule: ``limit_loss + sum_k lambda_k rho_k`` equals
-    the initial loss to ~1e-3.
+    the initial loss to ~1e-3. Theory: :ref:`plrf-spectrum`.
+
+    Parameters
+    ----------
+    problem : Problem
+        A power-law problem with d (N) set; ``v = inf`` is allowed where the sums converge.
+    points_per_bump : float, optional
+        Grid resolution across one outlier bump (4 .. 1e4).
+    eta_rel : float, optional
+        Relative imaginary part of the evaluation points (1e-14 .. 1e-3).
+    threads : int, optional
+        Threads (results do not depend on it).
+
+    Returns
+    -------
+    Spectrum
+        ``eigenvalues`` (d, descending), ``rho`` (their target weights), ``limit_loss``
+        (``F_0``), ``lambda_min``, the density on its ``grid`` and the parameters; the input of
+        :func:`~scalinglaws.plrf.volterra_loss`.
+
+    Raises
+    ------
+    ParameterError
+        A problem without a power law or without d.
+    ConvergenceError
+        The integrated eigenvalue count misses d by more than 2% (+1).
+
+    Examples
+    --------
+    >>> s = deterministic_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=2000, d=100))
+    >>> s.eigenvalues.shape, round(float(s.eigenvalues[0]), 3), round(s.limit_loss, 6)
+    ((100,), 1.004, 0.00061)
     """
     pl, d = power_law_of(problem)
     points_per_bump = check_real("points_per_bump", points_per_bump, minimum=4.0, maximum=1e4)
@@ -174,9 +228,37 @@ def deterministic_spectrum(problem: Problem, *, points_per_bump: float = 80.0,
 
 def empirical_spectrum(problem: Problem, seed: int = 0, *,
                        threads: Optional[int] = None) -> Spectrum:
-    """Exact spectrum of one sampled projection (the one ``simulate_sgd(..., projection_seed=seed)``
-    and ``simulate_gd`` use): eigenvalues of K (descending), ``rho_k = (u_k . theta*)^2`` and
-    ``P_inf = min P``. Any :class:`~scalinglaws.Problem` (power law or custom) with N set."""
+    """Exact spectrum of one sampled projection W, drawn with ``seed``.
+
+    The projection is the one that ``simulate_sgd(problem, ..., projection_seed=seed)`` and
+    ``simulate_gd`` use: eigenvalues of K (descending), ``rho_k = (u_k . theta*)^2`` and
+    ``P_inf = min P`` (:ref:`plrf-spectrum`).
+
+    Parameters
+    ----------
+    problem : Problem
+        Any problem (power law or custom) with N (d) set; finite M.
+    seed : int, optional
+        Projection seed.
+    threads : int, optional
+        Threads (results do not depend on it).
+
+    Returns
+    -------
+    Spectrum
+        With ``kind = "empirical"``; the input of :func:`~scalinglaws.plrf.volterra_loss`.
+
+    Raises
+    ------
+    ParameterError
+        N unset, an infinite problem, or a negative seed.
+
+    Examples
+    --------
+    >>> s = empirical_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=500, d=50), seed=3)
+    >>> s.eigenvalues.shape, s.kind
+    ((50,), 'empirical')
+    """
     problem = _check_problem(problem)
     d = problem.require_N()
     seed = check_int("seed", seed, minimum=0, maximum=2**63 - 1)

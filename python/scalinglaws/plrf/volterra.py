@@ -40,10 +40,21 @@ def sgd_gamma(lr: float, batch: int, lr_convention: str) -> float:
     return lr / batch if lr_convention == "mean" else lr
 
 
-def max_stable_lr(spectrum: Spectrum, batch: int = 1, lr_convention: str = "sum") -> float:
+def max_stable_lr(spectrum: Any, batch: int = 1, lr_convention: Optional[str] = None) -> float:
     """Largest stable learning rate: ``gamma (B+1) lambda_max < 2`` and kernel norm
     ``sum_k gamma lambda_k / (2 - gamma (B+1) lambda_k) < 1`` (gamma per sample, batch-sum);
-    returned in the given convention."""
+    returned in the given convention.
+
+    ``spectrum`` is a :class:`Spectrum`, or a :class:`~scalinglaws.Problem` (its
+    deterministic-equivalent spectrum; default convention the problem's own)."""
+    if isinstance(spectrum, Problem):
+        if lr_convention is None:
+            lr_convention = spectrum.lr_convention
+        spectrum = deterministic_spectrum(spectrum)
+    lr_convention = lr_convention or "sum"
+    if not isinstance(spectrum, Spectrum):
+        raise ParameterError(f"spectrum must be a plrf.Spectrum or a Problem, got "
+                             f"{type(spectrum).__name__}")
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     g = float(_core.simulate.sgd_max_stable_gamma(np.asarray(spectrum.eigenvalues, float), batch))
     return g * batch if lr_convention == "mean" else g

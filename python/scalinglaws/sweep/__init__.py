@@ -31,9 +31,9 @@ process, so workers need no shared file system.
 """
 from __future__ import annotations
 
-from .load import load
+from .dataset import load
 from .points import POINT_FUNCTIONS, point_function
-from .run import SweepSummary, run
+from .execute import SweepSummary, run
 from .spec import SweepSpec, point_key, read_toml
 
 __all__ = ["SweepSpec", "SweepSummary", "POINT_FUNCTIONS", "point_function", "run", "load",
