@@ -30,7 +30,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 import numpy as np
 
 from ._backend import _core
-from ._validate import check_int, check_memory, check_real, threads_arg
+from ._validate import check_type, check_int, check_memory, check_real, threads_arg
 from .errors import ParameterError
 from .problem import Problem
 from .results import LossCurve, log_spaced_steps
@@ -102,7 +102,8 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         ``beta w'' + w' = (1/P) Phi^T (y - Phi w)``, ``w(0) = w'(0) = 0`` (3x3 matrix exponential
         per eigenvalue). ``momentum=0`` (or None) is plain GD / flow, bitwise.
     """
-    N = problem.require_finite("simulate_gd").require_N()
+    N = check_type("problem", problem, Problem, "scalinglaws.Problem").require_finite(
+        "simulate_gd").require_N()
     if momentum is None:
         mu = 0.0
     elif flow:
@@ -201,7 +202,8 @@ def sgd_stability_bound(problem: Problem, batch: int = 1, *, seed: int = 0,
     feature covariance, ``g (B+1) s_max < 2`` and ``sum_k g s_k / (2 - g (B+1) s_k) < 1``
     (the kernel norm of the Volterra equation, :ref:`plrf-stability`).
     """
-    N = problem.require_finite("sgd_stability_bound").require_N()
+    N = check_type("problem", problem, Problem, "scalinglaws.Problem").require_finite(
+        "sgd_stability_bound").require_N()
     batch = check_int("batch", batch, minimum=1)
     seed = check_int("seed", seed, minimum=0, maximum=_MAX_SEED)
     s, _, _ = _core.sgd_setup(problem.lam, problem.wstar, N, seed, 0)
@@ -232,7 +234,8 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
     seeds, seed, projection_seed :
         As in :func:`simulate_gd`; a fixed ``projection_seed`` runs many SGD trajectories on one W.
     """
-    N = problem.require_finite("simulate_sgd").require_N()
+    N = check_type("problem", problem, Problem, "scalinglaws.Problem").require_finite(
+        "simulate_sgd").require_N()
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     steps = check_int("steps", steps, minimum=1, maximum=10**13)
     batch = check_int("batch", batch, minimum=1, maximum=10**6)

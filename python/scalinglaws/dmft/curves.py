@@ -12,7 +12,7 @@ from .._backend import _core
 from .._validate import check_int, check_real, threads_arg
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
-from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
+from ._common import (steps_of, INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
                       finite, inv, size, times_array)
 from ..results import LossCurve
 from .contour import check_contour_lr, momentum_contour_ok, spectral_edge
@@ -173,7 +173,7 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
             raise ParameterError(f"lr = {lr:g} is unstable for heavy-ball GD with momentum = {mu:g}: "
                              f"the DMFT spectrum of K reaches u = {u_max:.4g} and stability "
                              f"needs lr * u < 2 (1 + momentum), i.e. lr < {2 * (1 + mu) / u_max:.4g}")
-    steps = np.round(t / lr).astype(np.int64)
+    steps = steps_of(t, lr)
     test = np.empty(t.size)
     train = np.empty(t.size)
     if method == "recipe":
@@ -275,7 +275,7 @@ def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: flo
     mu = check_momentum(momentum, False)
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     check_stable(problem.lam, lr, mu)
-    steps = np.round(t / lr).astype(np.int64)
+    steps = steps_of(t, lr)
     T = int(steps.max()) + 1
     if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
         raise ParameterError(f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="

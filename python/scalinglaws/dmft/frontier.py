@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_int, check_real, threads_arg
+from .._validate import check_values, check_int, check_real, threads_arg
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
@@ -78,7 +78,7 @@ def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = I
     carries a factor ``ln(M/N)``.
     """
     problem = check_problem(problem)
-    Ns_arr = np.array(sorted(check_int("N", n, minimum=1) for n in Ns), dtype=float)
+    Ns_arr = np.sort(check_values("Ns", Ns, minimum=1, integer=True, allow_scalar=False))
     if Ns_arr.size < 3:
         raise ParameterError("Ns needs at least 3 model sizes")
     t_max = check_real("t_max", t_max, minimum=0.0, min_open=True)

@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_int, check_real, threads_arg
+from .._validate import check_values, check_modes, check_int, check_real, threads_arg
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
@@ -141,7 +141,7 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
     Nv = size("N", N, problem.N)
     t = times_array(times)
     nodes = check_int("nodes", nodes, minimum=4, maximum=200)
-    ks = [check_int("mode", k, minimum=1, maximum=problem.M) - 1 for k in modes]
+    ks = [int(k) for k in check_modes(modes, problem.M)]
     if not ks:
         raise ParameterError("modes must not be empty")
     out = np.ones((t.size, len(ks)))
@@ -199,11 +199,9 @@ def timescale_density(problem: Problem, P: Size, u: Any, modes: Sequence[int], *
     modes are 1-based. Point masses at u = 0 (unlearnable parts, eq. 71) are not included.
     Returns shape (len(u), len(modes))."""
     problem = check_problem(problem)
-    u = np.atleast_1d(np.asarray(u, dtype=np.float64))
-    if not np.all(np.isfinite(u)) or np.any(u <= 0):
-        raise ParameterError("u must be finite and > 0")
+    u = check_values("u", u, minimum=0.0, min_open=True)
     eps = check_real("eps", eps, minimum=0.0, min_open=True)
-    ks = [check_int("mode", k, minimum=1, maximum=problem.M) - 1 for k in modes]
+    ks = [int(k) for k in check_modes(modes, problem.M)]
     r = responses(problem, P, s=-u + 1j * eps * np.maximum(u, 1.0), N=N, threads=threads)
     return finite("rho", -r.h(ks).imag / math.pi)
 

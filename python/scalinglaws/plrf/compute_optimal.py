@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .._validate import check_array, check_int, check_real
+from .._validate import check_values, check_array, check_int, check_real
 from ..errors import ParameterError
 from ..problem import PowerLaw, Problem
 from .phases import check_alpha_beta, components, compute_optimal_exponents
@@ -153,7 +153,7 @@ def estimate_compute_optimal(alpha: float, beta: float, flops: Sequence[float], 
     Returns ``flops``, ``d_star``, ``P_star`` and the fitted ``xi``, ``eta`` (log-log slopes over
     the given flops; budgets whose optimum is at the edge of ``d_range`` raise ValueError)."""
     alpha, beta = check_alpha_beta(alpha, beta)
-    f = check_array("flops", list(flops))
+    f = check_values("flops", flops, allow_scalar=False)
     if f.size < 3 or np.any(f <= 0):
         raise ParameterError("flops needs at least 3 positive budgets")
     n_d = check_int("n_d", n_d, minimum=20, maximum=100000)

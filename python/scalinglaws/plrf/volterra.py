@@ -30,7 +30,7 @@ from ..results import LossCurve, log_spaced_steps
 from .spectrum import Spectrum, deterministic_spectrum, empirical_spectrum
 
 __all__ = ["max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve", "kernel_norm",
-           "exact_spectrum", "sgd_gamma"]
+           "exact_spectrum", "sgd_gamma", "check_spectrum"]
 
 
 def sgd_gamma(lr: float, batch: int, lr_convention: str) -> float:
@@ -40,11 +40,36 @@ def sgd_gamma(lr: float, batch: int, lr_convention: str) -> float:
     return lr / batch if lr_convention == "mean" else lr
 
 
+def check_spectrum(spectrum: Any) -> Spectrum:
+    """Return ``spectrum`` after checking its arrays, or raise ParameterError.
+
+    The Volterra functions need a :class:`Spectrum` whose ``eigenvalues`` (> 0) and ``rho``
+    (>= 0) are non-empty, finite, 1-D and of the same length, with a finite ``limit_loss`` >= 0.
+    The checked arrays are stored back as contiguous float64 (the C++ core trusts them).
+    """
+    if not isinstance(spectrum, Spectrum):
+        raise ParameterError(f"spectrum must be a scalinglaws.plrf.Spectrum, got "
+                             f"{type(spectrum).__name__}")
+    eig = check_array("spectrum.eigenvalues", spectrum.eigenvalues, positive=True)
+    rho = check_array("spectrum.rho", spectrum.rho)
+    if eig.shape != rho.shape:
+        raise ParameterError(f"spectrum.eigenvalues and spectrum.rho must have the same length, "
+                             f"got {eig.size} and {rho.size}")
+    if np.any(rho < 0):
+        raise ParameterError(f"spectrum.rho must be >= 0 (min is {rho.min():g})")
+    check_real("spectrum.limit_loss", spectrum.limit_loss, minimum=0.0)
+    spectrum.eigenvalues, spectrum.rho = eig, rho
+    return spectrum
+
+
 def max_stable_lr(spectrum: Spectrum, batch: int = 1, lr_convention: str = "sum") -> float:
     """Largest stable learning rate: ``gamma (B+1) lambda_max < 2`` and kernel norm
     ``sum_k gamma lambda_k / (2 - gamma (B+1) lambda_k) < 1`` (gamma per sample, batch-sum);
     returned in the given convention."""
+    spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    if lr_convention not in ("sum", "mean"):
+        raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {lr_convention!r}")
     g = float(_core.sgd_max_stable_gamma(np.asarray(spectrum.eigenvalues, float), batch))
     return g * batch if lr_convention == "mean" else g
 
@@ -67,6 +92,7 @@ def forcing_kernel(spectrum: Spectrum, lr: float, steps: Sequence[float], *, bat
                    threads: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
     """Forcing ``F(r) = P_inf + sum_k lam_k rho_k q_k^r`` and kernel
     ``K(r) = gamma^2 B sum_k lam_k^2 q_k^r`` at the given steps (P without 1/2)."""
+    spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     gamma = _check_lr(spectrum, lr, batch, lr_convention)
     r = check_array("steps", steps)
@@ -82,6 +108,7 @@ def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: st
 
     For a stable lr, ``P(r) -> P_inf / (1 - ||K||)`` as r -> inf (the fixed point of the Volterra
     equation P = F + K * P with F -> P_inf)."""
+    spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     gamma = _check_lr(spectrum, lr, batch, lr_convention)
     lam = np.asarray(spectrum.eigenvalues, dtype=np.float64)
@@ -104,6 +131,7 @@ def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
     it feeds the SGD noise like P_inf does and is excluded from the reported test loss.
     Returns a :class:`~scalinglaws.LossCurve` with ``time_unit="steps"``.
     """
+    spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     steps = check_int("steps", steps, minimum=1, maximum=10**15)
     exact_steps = check_int("exact_steps", exact_steps, minimum=0, maximum=10**15)

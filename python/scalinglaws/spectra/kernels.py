@@ -2,6 +2,7 @@
 RBF and Laplace."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 from typing import Any, Optional
 
 import numpy as np
@@ -31,7 +32,7 @@ def median_bandwidth(X: Any, max_points: int = 1000) -> float:
     d = np.sqrt(d2[iu])
     d = d[d > 0]
     if d.size == 0:
-        raise ValueError("X: all points coincide, cannot choose a bandwidth")
+        raise ParameterError("X: all points coincide, cannot choose a bandwidth")
     return float(np.median(d))
 
 
@@ -65,12 +66,12 @@ def kernel_matrix(X: Any, Z: Any = None, *, kernel: str = "ntk", depth: int = 1,
     n x m result (8 n m bytes).
     """
     if kernel not in KERNELS:
-        raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
+        raise ParameterError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
     X = _check_points("X", X)
     if Z is not None:
         Z = _check_points("Z", Z)
         if Z.shape[1] != X.shape[1]:
-            raise ValueError(f"Z must have the same number of columns as X ({X.shape[1]}), "
+            raise ParameterError(f"Z must have the same number of columns as X ({X.shape[1]}), "
                              f"got {Z.shape[1]}")
     m = X.shape[0] if Z is None else Z.shape[0]
     check_memory(8.0 * X.shape[0] * m * 1.05 + 16.0 * X.size, "the kernel matrix",

@@ -1,6 +1,7 @@
 """Kernel regression theory of a measured spectrum (the N = inf limit of the DMFT)."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 import math
 from typing import Any
 
@@ -27,9 +28,9 @@ def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float
     lam = check_array("eigenvalues", eigenvalues, positive=True)
     pw = check_array("power", power)
     if pw.shape != lam.shape:
-        raise ValueError("eigenvalues and power must have the same length")
+        raise ParameterError("eigenvalues and power must have the same length")
     if np.any(pw < 0):
-        raise ValueError("power must be >= 0")
+        raise ParameterError("power must be >= 0")
     ridge = check_real("ridge", ridge, minimum=0.0)
     noise = check_real("noise", noise, minimum=0.0)
     Ps = np.atleast_1d(np.asarray(P, dtype=np.float64))
@@ -37,7 +38,7 @@ def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float
     for i, p in enumerate(Ps):
         p = check_real("P", p, minimum=0.0, min_open=True)
         if ridge == 0.0 and p >= lam.size:
-            raise ValueError(f"P must be < {lam.size} (the number of modes) for ridgeless "
+            raise ParameterError(f"P must be < {lam.size} (the number of modes) for ridgeless "
                              f"regression, got {p:g}")
         f = lambda lk: float(np.sum(lam / (lam * p + math.exp(lk))) + ridge / math.exp(lk) - 1.0)
         lo, hi = math.log(1e-300), math.log(float(np.sum(lam)) + ridge + 1e-300) + 1.0

@@ -1,6 +1,7 @@
 """Loading a results directory as an ``xarray.Dataset``."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 import json
 import os
 from pathlib import Path
@@ -29,7 +30,7 @@ def load(directory: Union[str, os.PathLike]) -> Any:
     try:
         index = json.loads((directory / "sweep.json").read_text())
     except FileNotFoundError:
-        raise ValueError(f"{directory} is not a sweep results directory (no sweep.json)") from None
+        raise ParameterError(f"{directory} is not a sweep results directory (no sweep.json)") from None
     spec = SweepSpec.from_json(index["spec"])
     keys: List[str] = index["keys"]
     records: List[Optional[Dict[str, Any]]] = []

@@ -1,6 +1,7 @@
 """What a sweep runs: :class:`SweepSpec` (a grid or a list of points) and its TOML form."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 import hashlib
 import itertools
 import json
@@ -48,23 +49,23 @@ class SweepSpec:
 
     def __post_init__(self) -> None:
         if not isinstance(self.function, str) or not self.function:
-            raise ValueError("function must be a non-empty string")
+            raise ParameterError("function must be a non-empty string")
         self.grid = {str(k): list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v]
                      for k, v in dict(self.grid).items()}
         for k, v in self.grid.items():
             if not v:
-                raise ValueError(f"grid axis {k!r} is empty")
+                raise ParameterError(f"grid axis {k!r} is empty")
             if len(set(json.dumps(_jsonable(x)) for x in v)) != len(v):
-                raise ValueError(f"grid axis {k!r} has repeated values")
+                raise ParameterError(f"grid axis {k!r} has repeated values")
         if self.points is not None:
             if self.grid:
-                raise ValueError("give either grid or points, not both")
+                raise ParameterError("give either grid or points, not both")
             if not self.points:
-                raise ValueError("points is empty")
+                raise ParameterError("points is empty")
             self.points = [dict(p) for p in self.points]
         overlap = set(self.fixed) & (set(self.grid) | set().union(*(self.points or [{}])))
         if overlap:
-            raise ValueError(f"parameter(s) {', '.join(sorted(overlap))} are both fixed and swept")
+            raise ParameterError(f"parameter(s) {', '.join(sorted(overlap))} are both fixed and swept")
 
     def expand(self) -> List[Dict[str, Any]]:
         """All points, in order, with the fixed parameters merged in."""
@@ -116,15 +117,15 @@ def read_toml(path: Union[str, os.PathLike]) -> SweepSpec:
         with open(path, "rb") as f:
             data = tomllib.load(f)
     except FileNotFoundError:
-        raise ValueError(f"sweep file not found: {path}") from None
+        raise ParameterError(f"sweep file not found: {path}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"malformed TOML in {path}: {exc}") from None
+        raise ParameterError(f"malformed TOML in {path}: {exc}") from None
     unknown = set(data) - {"function", "grid", "fixed", "points"}
     if unknown:
-        raise ValueError(f"unknown key(s) in {path}: {', '.join(sorted(unknown))} "
+        raise ParameterError(f"unknown key(s) in {path}: {', '.join(sorted(unknown))} "
                          "(expected function, grid, fixed, points)")
     if "function" not in data:
-        raise ValueError(f"{path}: missing 'function' (e.g. function = \"simulate.gd\")")
+        raise ParameterError(f"{path}: missing 'function' (e.g. function = \"simulate.gd\")")
     return SweepSpec.from_json(data)
 
 
