@@ -33,6 +33,8 @@ LOG = os.environ.get("SCALINGLAWS_CAMPAIGN_LOG")
 COLLECT = os.environ.get("SCALINGLAWS_CAMPAIGN_COLLECT") == "1"
 #: sizes that may be documented as infinite (``math.inf``) in results and records
 SIZE_KEYS = {"M", "v", "N", "P", "d", "ensemble", "bags"}
+#: the library's time budget during fuzzing (seconds): estimated-longer calls must be refused
+BUDGET = os.environ.get("SCALINGLAWS_HYPOTHESIS_BUDGET", "5")
 DOCUMENTED = (ParameterError, ConvergenceError, ResourceError)
 
 
@@ -42,6 +44,13 @@ class Hang(Exception):
 
 def _alarm(signum: int, frame: Any) -> None:
     raise Hang(f"no answer within {TIMEOUT:g} s")
+
+
+def _restore(saved: Optional[str]) -> None:
+    if saved is None:
+        os.environ.pop("SCALINGLAWS_TIME_BUDGET", None)
+    else:
+        os.environ["SCALINGLAWS_TIME_BUDGET"] = saved
 
 
 def _record(name: str, outcome: str, detail: str, seconds: float) -> None:
@@ -123,6 +132,8 @@ def call(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, TIMEOUT)
     t0 = time.perf_counter()
+    saved = os.environ.get("SCALINGLAWS_TIME_BUDGET")
+    os.environ["SCALINGLAWS_TIME_BUDGET"] = BUDGET
     try:
         out = fn(*args, **kwargs)
     except DOCUMENTED as exc:
@@ -151,6 +162,7 @@ def call(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        _restore(saved)
     bad = non_finite_path(out)
     _record(name, "nan" if bad else "ok", bad or "", time.perf_counter() - t0)
     if bad is not None:
@@ -174,6 +186,8 @@ def cli(argv: List[str]) -> Dict[str, Any]:
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, TIMEOUT)
     t0 = time.perf_counter()
+    saved = os.environ.get("SCALINGLAWS_TIME_BUDGET")
+    os.environ["SCALINGLAWS_TIME_BUDGET"] = BUDGET
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -192,6 +206,7 @@ def cli(argv: List[str]) -> Dict[str, Any]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        _restore(saved)
     so, se = out.getvalue(), err.getvalue()
     dt = time.perf_counter() - t0
     if code == 0:

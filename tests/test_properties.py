@@ -115,8 +115,8 @@ def test_log_spaced_steps(steps, n, zero):
 def test_exponents(a, b):
     call("dmft.exponents", dmft.exponents, a, b)
     call("spectra.scaling_exponents", spectra.scaling_exponents, a, b)
-    call("plrf.phase", plrf.phase, a / 2, b)
-    call("plrf.compute_optimal_exponents", plrf.compute_optimal_exponents, a / 2, b)
+    call("plrf.phase", plrf.phase, a, b)
+    call("plrf.compute_optimal_exponents", plrf.compute_optimal_exponents, a, b)
 
 
 # ------------------------------------------------------------------------------------- DMFT

@@ -165,11 +165,18 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         raise ParameterError("lr is required for discrete GD (or pass flow=True)")
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     check_stable(lam, lr, mu)
-    if mu != 0.0:
-        # the finite-size spectrum of K reaches beyond max(lambda): check heavy-ball stability
-        # on its DMFT edge up front (the recipe would otherwise only find the divergence late)
+    steps = steps_of(t, lr)
+    u_max = None
+    if mu != 0.0 or (int(steps.max()) >= 2 and (Nv != INF or Pv != INF)):
+        # the finite-size spectrum of K reaches beyond max(lambda): check stability on its DMFT
+        # edge up front (the recipe would otherwise only find the divergence late); the edge
+        # carries a 2% margin, removed here
         u_max = spectral_edge(problem, Nv, Pv)
-        if lr * u_max >= 2.0 * (1.0 + mu):
+        if mu == 0.0 and lr * u_max / 1.02 >= 2.0:
+            raise ParameterError(f"lr = {lr:g} is unstable for GD: the DMFT spectrum of K reaches "
+                                 f"u = {u_max / 1.02:.4g} and stability needs lr * u < 2, i.e. "
+                                 f"lr < {2.0 * 1.02 / u_max:.4g}")
+        if mu != 0.0 and lr * u_max >= 2.0 * (1.0 + mu):
             raise ParameterError(f"lr = {lr:g} is unstable for heavy-ball GD with momentum = {mu:g}: "
                              f"the DMFT spectrum of K reaches u = {u_max:.4g} and stability "
                              f"needs lr * u < 2 (1 + momentum), i.e. lr < {2 * (1 + mu) / u_max:.4g}")

@@ -73,6 +73,9 @@ def compute_optimal_exponents(alpha: float, beta: float) -> Tuple[str, float, fl
     else:  # IVb
         den = 2 * b * (1 - a) - a
         xi, eta = (b - a) / den, (1 - 2 * a) * (2 * a + 2 * b - 1) / (2 * den)
+    if not (math.isfinite(xi) and math.isfinite(eta)):
+        raise ParameterError(f"the compute-optimal exponents are undefined at alpha = {a:g}, "
+                             f"beta = {b:g} (phase {ph}: a denominator vanishes on this line)")
     return ph, float(xi), float(eta)
 
 

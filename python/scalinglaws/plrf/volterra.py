@@ -23,7 +23,7 @@ from typing import Any, Optional, Sequence, Tuple
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_array, check_int, check_real, threads_arg
+from .._validate import check_array, check_int, check_real, check_time, threads_arg
 from ..errors import ConvergenceError, ParameterError, ScalingLawsDeprecationWarning
 from ..problem import Problem
 from ..results import LossCurve, log_spaced_steps
@@ -149,6 +149,11 @@ def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
     if not parts:
         raise ParameterError("give checkpoints when log_spaced=False")
     cps = np.unique(np.concatenate(parts))
+    d = spectrum.eigenvalues.size
+    check_time(3e-9 * d * (min(exact_steps, steps) + 5.0 * math.log(steps + 1.0) / block_rel
+                           + cps.size),
+               f"the Volterra recursion (d = {d} modes, {min(exact_steps, steps)} exact steps)",
+               hint="lower exact_steps or raise block_rel")
     P = np.asarray(_core.plrf_volterra(spectrum.eigenvalues, spectrum.rho,
                                        float(spectrum.limit_loss) + noise, gamma, batch,
                                        [int(c) for c in cps], exact_steps, block_rel)) - noise

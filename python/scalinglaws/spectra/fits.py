@@ -8,7 +8,7 @@ from typing import Any, Dict, Tuple
 
 import numpy as np
 
-from .._validate import check_array, check_int
+from .._validate import check_array, check_int, check_time
 
 __all__ = ["PowerLawFit", "fit_power_law", "auto_k_range", "scaling_exponents", "check_range"]
 
@@ -77,6 +77,9 @@ def fit_power_law(values: Any, k_range: Tuple[int, int], *, points: int = 50, n_
     points = check_int("points", points, minimum=4, maximum=100_000)
     n_boot = check_int("n_boot", n_boot, minimum=0, maximum=1_000_000)
     lo, hi = check_range(k_range, v.size, name)
+    n_pts = min(points, hi - lo + 1)
+    check_time(2e-8 * (n_boot + 3) * n_pts**2, f"fit_power_law ({n_boot} bootstrap fits of "
+               f"{n_pts} points)", hint="lower n_boot or points")
     k = np.unique(np.round(np.logspace(math.log10(lo), math.log10(hi), points)).astype(np.int64))
     vals = v[k - 1]
     if np.any(vals <= 0):

@@ -26,8 +26,11 @@ def median_bandwidth(X: Any, max_points: int = 1000) -> float:
     """Median heuristic: the median distance between distinct points among the first
     ``max_points`` rows of X (deterministic). Used as the default RBF / Laplace bandwidth."""
     X = _check_points("X", X)[: check_int("max_points", max_points, minimum=2)]
-    sq = np.sum(X**2, axis=1)
-    d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (X @ X.T), 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sq = np.sum(X**2, axis=1)
+        d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (X @ X.T), 0.0)
+    if not np.all(np.isfinite(d2)):
+        raise ParameterError("X: squared distances overflow (|X| too large); rescale the points")
     iu = np.triu_indices(X.shape[0], 1)
     d = np.sqrt(d2[iu])
     d = d[d > 0]

@@ -118,8 +118,12 @@ def read_toml(path: Union[str, os.PathLike]) -> SweepSpec:
             data = tomllib.load(f)
     except FileNotFoundError:
         raise ParameterError(f"sweep file not found: {path}") from None
+    except IsADirectoryError:
+        raise ParameterError(f"sweep file {path} is a directory; give a TOML file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"cannot read sweep file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"malformed TOML in {path}: {exc}") from None
+        raise ParameterError(f"malformed TOML in {path}: {' '.join(str(exc).split())}") from None
     unknown = set(data) - {"function", "grid", "fixed", "points"}
     if unknown:
         raise ParameterError(f"unknown key(s) in {path}: {', '.join(sorted(unknown))} "
