@@ -22,6 +22,7 @@ __all__ = [
     "check_modes",
     "check_type",
     "check_time",
+    "check_complex",
     "time_budget",
 ]
 
@@ -209,3 +210,18 @@ def check_time(seconds: float, what: str, *, hint: str = "") -> None:
         raise ResourceError(f"{what} would take about {est} s, above the time budget of "
                             f"{budget:g} s (set the environment variable {TIME_BUDGET_ENV} to "
                             f"allow it){extra}")
+
+
+def check_complex(name: str, value: Any) -> np.ndarray:
+    """Finite complex numbers (any shape, at least one) as complex128; ParameterError otherwise."""
+    if isinstance(value, (str, bytes, dict, set, bool)) or value is None:
+        raise ParameterError(f"{name} must be complex numbers, got {value!r:.80}")
+    try:
+        arr = np.asarray(value, dtype=np.complex128)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"{name} must be complex numbers, got {value!r:.80}") from None
+    if arr.size == 0:
+        raise ParameterError(f"{name} must not be empty")
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(f"{name} must be finite (found NaN or inf)")
+    return arr

@@ -30,7 +30,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 import numpy as np
 
 from ._backend import _core
-from ._validate import check_int, check_memory, check_real, check_time, check_type, threads_arg
+from ._validate import check_values, check_int, check_memory, check_real, check_time, check_type, threads_arg
 
 
 def setup_seconds(M: float, N: float) -> float:
@@ -136,12 +136,12 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         if (times is None) == (steps is None):
             raise ParameterError("pass exactly one of times (t = lr * steps) or steps")
         if steps is not None:
-            step_arr = np.asarray(list(steps), dtype=np.float64)
+            step_arr = check_values("steps", steps)
             _check_times(step_arr, name="steps")
             if np.any(step_arr != np.round(step_arr)):
                 raise ParameterError("steps must be whole numbers")
         else:
-            t = np.asarray(list(times), dtype=np.float64)
+            t = check_values("times", times)
             _check_times(t)
             step_arr = np.round(t / lr_val)
         if np.any(step_arr > 1e15):

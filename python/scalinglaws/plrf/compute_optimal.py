@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .._validate import check_values, check_array, check_int, check_real
+from .._validate import check_time, check_values, check_array, check_int, check_real
 from ..errors import ParameterError
 from ..problem import PowerLaw, Problem
 from .phases import check_alpha_beta, components, compute_optimal_exponents
@@ -160,6 +160,8 @@ def estimate_compute_optimal(alpha: float, beta: float, flops: Sequence[float], 
     lo = check_real("d_range[0]", d_range[0], minimum=1.0)
     hi = check_real("d_range[1]", d_range[1], minimum=lo, min_open=True)
     ds = np.unique(np.round(np.logspace(math.log10(lo), math.log10(hi), n_d)).astype(np.int64))
+    check_time(1.2e-2 * ds.size, f"estimate_compute_optimal ({ds.size} model sizes)",
+               hint="lower n_d")
     P = np.empty((ds.size, f.size))
     for i, d in enumerate(ds):
         v = v_for(alpha, int(d), v_ratio)

@@ -23,7 +23,7 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_int, check_memory, check_real, check_time, threads_arg
+from .._validate import check_complex, check_int, check_memory, check_real, check_time, threads_arg
 from ..errors import ConvergenceError, ParameterError
 from ..problem import PowerLaw, Problem
 
@@ -109,7 +109,7 @@ def resolvent_m(problem: Problem, z: Any, *, threads: Optional[int] = None) -> n
     infinity). Raises :class:`~scalinglaws.errors.ConvergenceError` with the residual if Newton
     fails."""
     pl, d = power_law_of(problem)
-    zz = np.atleast_1d(np.asarray(z, dtype=np.complex128))
+    zz = np.atleast_1d(check_complex("z", z))
     if not np.all(np.isfinite(zz)):
         raise ParameterError("z must be finite")
     if np.any(zz.imag <= 0):
@@ -171,6 +171,10 @@ def deterministic_spectrum(problem: Problem, *, points_per_bump: float = 80.0,
                f"deterministic_spectrum (d = {d}, points_per_bump = {points_per_bump:g})",
                hint="use a smaller d or points_per_bump")
     lmin, c, f0, target, trace = edges(pl, d)
+    if not (lmin > 0 and all(math.isfinite(x) for x in (lmin, c, f0, target, trace))):
+        raise ParameterError(f"the deterministic spectrum is out of double-precision range for "
+                             f"alpha = {pl.alpha:g}, beta = {pl.beta:g}, d = {d} (lambda_min = "
+                             f"{lmin:g}); use a smaller alpha or d")
     x_hi = 2.0 * (1.0 + trace / d) * (1.0 + 2.0 / math.sqrt(d)) ** 2
     s = _core.plrf_spectrum(pl.alpha, pl.beta, pl.v, d, 0.5 * lmin, x_hi, points_per_bump,
                             eta_rel, threads_arg(threads))

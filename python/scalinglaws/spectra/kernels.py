@@ -89,8 +89,13 @@ def kernel_matrix(X: Any, Z: Any = None, *, kernel: str = "ntk", depth: int = 1,
     else:
         bandwidth = 1.0 if bandwidth is None else check_real("bandwidth", bandwidth)
     nthreads = 0 if threads is None else check_int("threads", threads, minimum=1, maximum=1024)
-    return np.asarray(_core.kernel_matrix(X, Z, kind=kernel, bandwidth=bandwidth, depth=depth,
-                                          weight_variance=weight_variance,
-                                          bias_variance=bias_variance, threads=nthreads))
+    K = np.asarray(_core.kernel_matrix(X, Z, kind=kernel, bandwidth=bandwidth, depth=depth,
+                                       weight_variance=weight_variance,
+                                       bias_variance=bias_variance, threads=nthreads))
+    if not np.all(np.isfinite(K)):
+        raise ParameterError(f"the {kernel} kernel of these points is not finite (overflow: "
+                             f"|X| = {float(np.max(np.abs(X))):g} too large for bandwidth / depth "
+                             f"= {bandwidth:g} / {depth}); standardise the features")
+    return K
 
 

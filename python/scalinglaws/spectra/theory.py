@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import check_array, check_real
+from .._validate import check_array, check_real, check_values
 
 __all__ = ['kernel_regression_loss']
 
@@ -33,7 +33,7 @@ def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float
         raise ParameterError("power must be >= 0")
     ridge = check_real("ridge", ridge, minimum=0.0)
     noise = check_real("noise", noise, minimum=0.0)
-    Ps = np.atleast_1d(np.asarray(P, dtype=np.float64))
+    Ps = check_values("P", P, minimum=0.0, min_open=True)
     out = np.empty(Ps.shape)
     for i, p in enumerate(Ps):
         p = check_real("P", p, minimum=0.0, min_open=True)

@@ -5,6 +5,7 @@ from ..errors import ParameterError
 import hashlib
 import itertools
 import json
+import math
 import os
 import sys
 from dataclasses import dataclass, field
@@ -35,6 +36,21 @@ def _jsonable(x: Any) -> Any:
 def point_key(params: Mapping[str, Any]) -> str:
     text = json.dumps(_jsonable(dict(params)), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+#: parameters that may be infinite in a sweep (sizes: ``inf`` means the infinite limit)
+_MAY_BE_INF = {"M", "v", "N", "d", "P", "ensemble", "bags"}
+
+
+def _check_finite(key: str, value: Any, where: str) -> None:
+    """Refuse a NaN (anywhere) or an infinity (except for sizes) in a sweep parameter."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            _check_finite(key, v, where)
+        elif isinstance(v, float) and (math.isnan(v) or (math.isinf(v) and key not in _MAY_BE_INF)):
+            raise ParameterError(f"sweep parameter {key!r} in [{where.split('[')[0]}] must be a "
+                                 f"finite number, got {v}")
 
 
 @dataclass
@@ -79,6 +95,12 @@ class SweepSpec:
 
     def validate(self) -> None:
         fn = resolve_function(self.function)
+        tables = [("fixed", self.fixed)] + [("grid", {k: v for k, v in self.grid.items()})] \
+            if self.grid else [("fixed", self.fixed)]
+        tables += [(f"points[{i}]", p) for i, p in enumerate(self.points or [])]
+        for where, table in tables:
+            for key, value in (table or {}).items():
+                _check_finite(key, value, where)
         for p in self.expand()[:1] + (self.expand()[-1:] if self.points is None else self.expand()):
             check_parameters(fn, p, self.function)
 
