@@ -89,11 +89,12 @@ def _load(args: argparse.Namespace) -> Dict[str, Any]:
     if os.path.isdir(path):
         raise CliError(f"{path} is a directory; give an .npz file")
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise ValueError("not an .npz archive (a single array?)")
-        with loaded as f:
-            data = {k: np.asarray(f[k]) for k in f.files}
+        with open(path, "rb") as fh:  # our handle: closed even when numpy fails to parse
+            loaded = np.load(fh, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                raise ValueError("not an .npz archive (a single array?)")
+            with loaded as f:
+                data = {k: np.asarray(f[k]) for k in f.files}
     except Exception as exc:  # zipfile.BadZipFile, EOFError, OSError, ValueError, ...
         detail = " ".join(str(exc).split()) or type(exc).__name__
         raise CliError(f"cannot read {path} as an .npz file: {detail}") from None

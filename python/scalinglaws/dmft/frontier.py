@@ -107,9 +107,20 @@ def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = I
             raise ParameterError("too few compute values with an interior optimal N: widen Ns or t_max")
         lo, hi = logC[inside].min(), logC[inside].max()
     else:
-        lo, hi = math.log10(fit_range[0]), math.log10(fit_range[1])
-    sel = (logC >= lo) & (logC <= hi) & np.isfinite(Lstar)
+        fr = check_values("fit_range", fit_range, minimum=0.0, min_open=True, allow_scalar=False)
+        if fr.size != 2 or not fr[0] < fr[1]:
+            raise ParameterError(f"fit_range must be (C_min, C_max) with 0 < C_min < C_max, got "
+                                 f"{fit_range!r}")
+        lo, hi = math.log10(fr[0]), math.log10(fr[1])
+    sel = (logC >= lo) & (logC <= hi) & np.isfinite(Lstar) & (Lstar > 0)
+    if sel.sum() < 2:
+        raise ParameterError(f"fit_range holds {int(sel.sum())} compute values on the frontier "
+                             "(need >= 2): widen fit_range, Ns or t_max")
     slope, ci = _fit_slope(logC[sel], np.log10(Lstar[sel]))
     nslope, _ = _fit_slope(logC[sel], np.log10(Nbest[sel]))
-    return Frontier(10 ** logC, Lstar, Nbest, -slope, (-ci[1], -ci[0]), nslope,
+    if not all(math.isfinite(x) for x in (slope, nslope, *ci)):
+        raise ParameterError("the frontier's slope is not defined for these Ns / times: widen Ns "
+                             "or t_max")
+    keep = np.isfinite(Lstar)  # compute values reached by at least one model size
+    return Frontier(10 ** logC[keep], Lstar[keep], Nbest[keep], -slope, (-ci[1], -ci[0]), nslope,
                     (10 ** lo, 10 ** hi), curves)
