@@ -124,7 +124,7 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
             raise ParameterError("steps is for discrete GD; use times with flow=True")
         if times is None:
             raise ParameterError("times is required (gradient-flow times t >= 0)")
-        t = np.asarray(list(times), dtype=np.float64)
+        t = check_values("times", times)
         _check_times(t)
         step_arr = None
         lr_val = 0.0 if lr is None else check_real("lr", lr, minimum=0.0, min_open=True)
@@ -156,12 +156,12 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
                      + 2.0 * (EN + P) * 256 + T * N)
     if bags > 1:  # a second data set (P x EN), its draw (2 P (EN + 1)) and covariance factor
         per_run += 8.0 * (3.0 * P * (EN + 1) + 2.0 * (EN + 1) ** 2)
+    check_memory(concurrent * per_run,
+                 f"simulate_gd (N={N}, P={P}, E={ensemble}, B={bags}, T={T})", limit=max_memory)
     runs = len(data)
     check_time(runs * 1e-9 * (P * EN * problem.M + EN**3 + P * P * EN + T * EN * EN),
                f"simulate_gd (M={problem.M}, N={N}, P={P}, E={ensemble}, {runs} seeds)",
                hint="reduce M, N, P, ensemble or seeds")
-    check_memory(concurrent * per_run,
-                 f"simulate_gd (N={N}, P={P}, E={ensemble}, B={bags}, T={T})", limit=max_memory)
     test, train, gmax = _core.simulate_gd(problem.lam, problem.wstar, N, problem.sigma, P,
                                           ensemble, lr_val, bool(flow), list(sim_times), data,
                                           proj, nthreads, bags, mu)
@@ -262,12 +262,12 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
             raise ParameterError(f"SGD times are step counts: whole numbers in [0, steps={steps}]")
         cps = np.unique(np.concatenate([cps, extra.astype(np.int64)]))
     data, proj = _seed_lists(seeds, seed, projection_seed)
+    check_memory(8.0 * (3 * N * N + problem.M * 256 + len(data) * (2 * N + len(cps))),
+                 f"simulate_sgd (N={N})")
     n_proj = len(set(proj)) if proj else len(data)
     check_time(n_proj * setup_seconds(problem.M, N) + len(data) * 3e-8 * steps * batch * N,
                f"simulate_sgd (M={problem.M}, N={N}, {steps} steps of batch {batch}, "
                f"{len(data)} seeds)", hint="reduce steps, batch, N or seeds")
-    check_memory(8.0 * (3 * N * N + problem.M * 256 + len(data) * (2 * N + len(cps))),
-                 f"simulate_sgd (N={N})")
     test = _core.simulate_sgd(problem.lam, problem.wstar, N, problem.sigma, batch, lr, batch_mean,
                               steps, [int(c) for c in cps], data, proj, threads_arg(threads))
     return LossCurve.from_runs(

@@ -86,7 +86,7 @@ def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = I
     if features_per_width is not None:
         features_per_width = check_real("features_per_width", features_per_width, minimum=1.0)
     t = np.logspace(math.log10(t_min), math.log10(t_max),
-                    check_int("n_times", n_times, minimum=10))
+                    check_int("n_times", n_times, minimum=10, maximum=10000))
     curves = {}
     for n in Ns_arr:
         pr = _problem_for_width(problem, int(n), features_per_width)

@@ -55,10 +55,14 @@ def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float
             if hi - lo < 1e-13:
                 break
         kappa = math.exp(0.5 * (lo + hi))
-        den = lam * p + kappa
-        gamma = float(p * np.sum(lam**2 / den**2))
-        bias = float(np.sum(pw * kappa**2 / den**2))
-        out[i] = (bias + gamma * noise) / max(1.0 - gamma, 1e-300)
+        with np.errstate(all="ignore"):
+            den = lam * p + kappa
+            gamma = float(p * np.sum(lam**2 / den**2))
+            bias = float(np.sum(pw * kappa**2 / den**2))
+            out[i] = (bias + gamma * noise) / max(1.0 - gamma, 1e-300)
+        if not math.isfinite(out[i]):
+            raise ParameterError(f"kernel_regression_loss overflows at P = {p:g} (eigenvalues "
+                                 "or power out of double-precision range); rescale them")
     return out.reshape(np.shape(P)) if np.ndim(P) else out[0]
 
 
