@@ -7,6 +7,11 @@ falls back to Eigen's own (slower) routines.
 """
 from __future__ import annotations
 
+import functools
+import types
+import re
+from typing import Any, Optional
+
 from . import _core
 
 __all__ = ["_core", "linalg_backend"]
@@ -56,3 +61,62 @@ _install_lapack()
 def linalg_backend() -> str:
     """Name of the dense linear-algebra backend of the core: ``"lapack"`` or ``"eigen"``."""
     return str(_core.linalg.backend())
+
+
+class _GuardedCore:
+    """The C++ core with its exceptions mapped to the library's errors, on one line.
+
+    ``ValueError`` (a C++ precondition) and ``TypeError`` (pybind11's multi-line "incompatible
+    function arguments") become :class:`~scalinglaws.ParameterError`; ``RuntimeError`` (a solver
+    that did not converge) becomes :class:`~scalinglaws.ConvergenceError`; ``MemoryError``
+    (``std::bad_alloc``) becomes :class:`~scalinglaws.ResourceError`. The public functions
+    validate their arguments first; this is the last line of defence.
+    """
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._module, name)
+        if isinstance(attr, types.ModuleType):      # the submodules _core.dmft, _core.plrf, ...
+            return _GuardedCore(attr)
+        if not callable(attr) or name.startswith("_") or isinstance(attr, type):
+            return attr
+
+        @functools.wraps(attr)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            from .errors import ConvergenceError, ParameterError, ResourceError
+
+            try:
+                return attr(*args, **kwargs)
+            except (ParameterError, ConvergenceError, ResourceError):
+                raise
+            except TypeError as exc:
+                first = str(exc).splitlines()[0] if str(exc) else ""
+                raise ParameterError(f"invalid argument types for the C++ core ({name}): "
+                                     f"{first}") from None
+            except ValueError as exc:
+                raise ParameterError(" ".join(str(exc).split()) or name) from None
+            except MemoryError as exc:
+                raise ResourceError(f"{name}: out of memory ({' '.join(str(exc).split())}); "
+                                    "reduce the problem size") from None
+            except RuntimeError as exc:
+                if isinstance(exc, (NotImplementedError, RecursionError)):
+                    raise
+                text = " ".join(str(exc).split())
+                raise ConvergenceError(text or f"{name} failed", residual=_residual(text)) \
+                    from None
+
+        return call
+
+
+def _residual(text: str) -> Optional[float]:
+    """The residual a solver message reports (``residual ... = 1.2e-3``), or None."""
+    m = re.search(r"residual[^=]*=\s*([-+0-9.eE]+)", text)
+    try:
+        return float(m.group(1)) if m else None
+    except ValueError:
+        return None
+
+
+_core = _GuardedCore(_core)  # type: ignore[assignment]

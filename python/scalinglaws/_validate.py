@@ -18,6 +18,12 @@ __all__ = [
     "available_memory_bytes",
     "threads_arg",
     "check_size",
+    "check_values",
+    "check_modes",
+    "check_type",
+    "check_time",
+    "check_complex",
+    "time_budget",
 ]
 
 
@@ -120,3 +126,102 @@ def check_size(name: str, value: Any, default: Any = None) -> float:
     if isinstance(value, (float, np.floating)) and math.isinf(value) and value > 0:
         return math.inf
     return float(check_int(name, value, minimum=1))
+
+
+def check_values(name: str, value: Any, *, minimum: Optional[float] = None,
+                 min_open: bool = False, maximum: Optional[float] = None,
+                 allow_scalar: bool = True, integer: bool = False) -> np.ndarray:
+    """A non-empty 1-D sequence of finite real numbers (a scalar counts as one value when
+    ``allow_scalar``), as float64; raise ParameterError naming ``name`` and the valid range."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise ParameterError(f"{name} must be a sequence of numbers, got {value!r:.80}")
+    if isinstance(value, (bool, np.bool_)) or (not allow_scalar and np.ndim(value) == 0):
+        raise ParameterError(f"{name} must be a sequence of numbers, got {value!r:.80}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"{name} must be a sequence of real numbers, got {value!r:.80}") \
+            from None
+    if arr.dtype == object or np.iscomplexobj(value):
+        raise ParameterError(f"{name} must be a sequence of real numbers, got {value!r:.80}")
+    arr = np.atleast_1d(arr)
+    if arr.ndim != 1:
+        raise ParameterError(f"{name} must be 1-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ParameterError(f"{name} must not be empty")
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(f"{name} must contain only finite numbers (found NaN or inf)")
+    lo = float(arr.min())
+    if minimum is not None and (lo < minimum or (min_open and lo == minimum)):
+        op = ">" if min_open else ">="
+        raise ParameterError(f"{name} must be {op} {minimum:g}, got a value {lo:g}")
+    if maximum is not None and float(arr.max()) > maximum:
+        raise ParameterError(f"{name} must be <= {maximum:g}, got a value {float(arr.max()):g}")
+    if integer and np.any(arr != np.round(arr)):
+        raise ParameterError(f"{name} must be whole numbers")
+    return np.ascontiguousarray(arr)
+
+
+def check_modes(modes: Any, M: int, name: str = "modes") -> np.ndarray:
+    """1-based mode numbers in [1, M] as 0-based int64 indices."""
+    arr = check_values(name, modes, minimum=1, maximum=M, integer=True)
+    return arr.astype(np.int64) - 1
+
+
+def check_type(name: str, value: Any, cls: type, what: Optional[str] = None) -> Any:
+    """``value`` if it is an instance of ``cls``, else ParameterError naming ``name``."""
+    if not isinstance(value, cls):
+        raise ParameterError(f"{name} must be a {what or cls.__name__}, got "
+                             f"{type(value).__name__}")
+    return value
+
+
+#: environment variable holding the time budget (seconds) of one call; see :func:`check_time`
+TIME_BUDGET_ENV = "SCALINGLAWS_TIME_BUDGET"
+#: default time budget of one call, in seconds
+DEFAULT_TIME_BUDGET = 300.0
+
+
+def time_budget() -> float:
+    """The time budget of one call in seconds: ``$SCALINGLAWS_TIME_BUDGET`` or 300."""
+    raw = os.environ.get(TIME_BUDGET_ENV)
+    if raw is None:
+        return DEFAULT_TIME_BUDGET
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ParameterError(f"{TIME_BUDGET_ENV} must be a number of seconds, got {raw!r}") \
+            from None
+    if not value > 0:
+        raise ParameterError(f"{TIME_BUDGET_ENV} must be > 0 seconds, got {raw!r}")
+    return value
+
+
+def check_time(seconds: float, what: str, *, hint: str = "") -> None:
+    """Refuse a computation whose estimated run time exceeds the budget (:func:`time_budget`).
+
+    ``seconds`` is an up-front estimate (on one core of a typical machine); the ResourceError
+    gives it, the budget, how to raise the budget and ``hint`` (what else to change).
+    """
+    budget = time_budget()
+    if not seconds <= budget:
+        est = "more than 1e9" if not math.isfinite(seconds) or seconds > 1e9 else f"{seconds:.3g}"
+        extra = f"; {hint}" if hint else ""
+        raise ResourceError(f"{what} would take about {est} s, above the time budget of "
+                            f"{budget:g} s (set the environment variable {TIME_BUDGET_ENV} to "
+                            f"allow it){extra}")
+
+
+def check_complex(name: str, value: Any) -> np.ndarray:
+    """Finite complex numbers (any shape, at least one) as complex128; ParameterError otherwise."""
+    if isinstance(value, (str, bytes, dict, set, bool)) or value is None:
+        raise ParameterError(f"{name} must be complex numbers, got {value!r:.80}")
+    try:
+        arr = np.asarray(value, dtype=np.complex128)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"{name} must be complex numbers, got {value!r:.80}") from None
+    if arr.size == 0:
+        raise ParameterError(f"{name} must not be empty")
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(f"{name} must be finite (found NaN or inf)")
+    return arr

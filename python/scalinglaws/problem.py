@@ -369,15 +369,24 @@ class Problem:
         check_memory(32.0 * M, f"the spectrum arrays of {self!r} (M = {M})")
         p = self.params
         k = np.arange(1, M + 1, dtype=np.float64)
-        if self.family == "bordelon":
-            a, b = float(p["a"]), float(p["b"])
-            lam = k ** (-b)
-            wstar = k ** ((b - a) / 2.0)
-            if p.get("normalize"):
-                wstar = wstar / math.sqrt(float(np.sum(lam * wstar**2)))
-        else:
-            lam = k ** (-2.0 * float(p["alpha"]))
-            wstar = k ** (-float(p["beta"]))
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            if self.family == "bordelon":
+                a, b = float(p["a"]), float(p["b"])
+                lam = k ** (-b)
+                wstar = k ** ((b - a) / 2.0)
+                if p.get("normalize"):
+                    wstar = wstar / math.sqrt(float(np.sum(lam * wstar**2)))
+            else:
+                lam = k ** (-2.0 * float(p["alpha"]))
+                wstar = k ** (-float(p["beta"]))
+            power = lam * wstar**2
+        names = "a, b" if self.family == "bordelon" else "alpha, beta"
+        if not (np.all(lam > 0) and np.all(np.isfinite(wstar)) and np.all(np.isfinite(power))
+                and np.all(np.isfinite(lam))):
+            raise ParameterError(f"{names} = {', '.join(f'{float(p[n]):g}' for n in names.split(', '))}"
+                                 f" with M = {M}: the spectrum or target under/overflows double "
+                                 "precision (lambda_k must be > 0 and the target finite); use "
+                                 "milder exponents or a smaller M")
         lam.setflags(write=False)
         wstar.setflags(write=False)
         self.__dict__["_lam"] = lam

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import json
+import math
 import pkgutil
 import sys
 from typing import Any, List, NoReturn, Optional
@@ -21,13 +23,51 @@ class CliError(Exception):
     """A user mistake: printed as one line, exit status 2."""
 
 
+def _non_finite(obj: Any, path: str = "") -> Optional[str]:
+    """The JSON path of the first NaN/inf float in ``obj``, or None."""
+    if isinstance(obj, float):
+        return None if math.isfinite(obj) else (path or "value")
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            p = _non_finite(v, f"{path}.{k}" if path else str(k))
+            if p:
+                return p
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            p = _non_finite(v, f"{path}[{i}]")
+            if p:
+                return p
+    return None
+
+
 def emit(obj: Any, as_json: bool, text: Optional[str] = None) -> None:
-    """Print ``obj`` as one JSON object (``--json``) or the human-readable ``text``."""
+    """Print ``obj`` as one JSON object (``--json``) or the human-readable ``text``.
+
+    The output is encoded in full before anything is written, so a value that cannot be
+    encoded (NaN/inf, which JSON does not allow) leaves stdout empty and raises
+    :class:`CliError` naming the field.
+    """
     if as_json:
-        json.dump(obj, sys.stdout, allow_nan=False)
-        sys.stdout.write("\n")
+        bad = _non_finite(obj)
+        if bad is not None:
+            raise CliError(f"the result has a non-finite value at {bad!r}; it cannot be "
+                           "written as JSON (try other parameters)")
+        try:
+            out = json.dumps(obj, allow_nan=False) + "\n"
+        except (TypeError, ValueError) as exc:
+            raise CliError(f"the result cannot be written as JSON: {exc}") from None
+    elif text is not None:
+        out = text + "\n"
     else:
-        print(text if text is not None else json.dumps(obj, indent=2, allow_nan=False))
+        out = json.dumps(obj, indent=2, allow_nan=True) + "\n"
+    sys.stdout.write(out)
+    sys.stdout.flush()
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (pybind11 and numpy messages may span several)."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,10 +103,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     if getattr(args, "func", None) is None:
         parser.print_help()
         return 2
+    real_stdout = sys.stdout
+    buffer = io.StringIO()
     try:
-        return int(args.func(args) or 0)
-    except (CliError, ValueError, TypeError, MemoryError) as exc:
-        print(f"scalinglaws {args.command}: error: {exc}", file=sys.stderr)
+        # stdout is written only when the command succeeds: a failure prints nothing there
+        sys.stdout = buffer
+        try:
+            code = int(args.func(args) or 0)
+        finally:
+            sys.stdout = real_stdout
+        if code == 0:
+            real_stdout.write(buffer.getvalue())
+            real_stdout.flush()
+        return code
+    except (CliError, ValueError, TypeError, MemoryError, ImportError) as exc:
+        print(f"scalinglaws {args.command}: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
         import os
@@ -74,9 +125,21 @@ def main(argv: Optional[List[str]] = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file problem: name the file
+        where = f" {exc.filename!r}" if getattr(exc, "filename", None) else ""
+        print(f"scalinglaws {args.command}: error: cannot use{where}: "
+              f"{exc.strerror or one_line(exc)}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:  # ConvergenceError and solver failures
+        print(f"scalinglaws {args.command}: error: {one_line(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:  # pragma: no cover
         print("scalinglaws: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # an internal error: still one line, never a traceback
+        print(f"scalinglaws {args.command}: internal error ({type(exc).__name__}): "
+              f"{one_line(exc)}; please report it", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

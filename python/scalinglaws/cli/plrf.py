@@ -62,7 +62,8 @@ def run_loss(args: argparse.Namespace) -> int:
         raise CliError("--seed is only used with --empirical")
     curve = loss_curve(problem, lr=args.lr, steps=args.steps, batch=args.batch,
                        lr_convention=args.lr_convention, empirical=args.empirical,
-                       seed=args.seed or 0, n_checkpoints=args.checkpoints, threads=args.threads)
+                       seed=args.seed or 0, n_checkpoints=_checkpoints(args.checkpoints),
+                       threads=args.threads)
     steps = [int(s) for s in curve.times]
     loss = [float(x) for x in curve.test_loss]
     text = "\n".join(f"{s:>12d}  {p:.8g}" for s, p in zip(steps, loss))
@@ -77,6 +78,13 @@ def run_phase(args: argparse.Namespace) -> int:
     emit({"phase": ph, "xi": xi, "eta": eta}, args.json,
          f"phase {ph}: d* ~ f^{xi:.6g}, P* ~ f^-{eta:.6g}")
     return 0
+
+
+def _checkpoints(value: int) -> int:
+    """``--checkpoints``: 1 .. 1e6 log-spaced outputs."""
+    if not 1 <= value <= 10**6:
+        raise CliError(f"--checkpoints must be in 1..1000000, got {value}")
+    return value
 
 
 def register(sub: Any) -> None:

@@ -86,11 +86,18 @@ def _load(args: argparse.Namespace) -> Dict[str, Any]:
     path = args.file
     if not os.path.exists(path):
         raise CliError(f"no such file: {path}")
+    if os.path.isdir(path):
+        raise CliError(f"{path} is a directory; give an .npz file")
     try:
-        with np.load(path, allow_pickle=False) as f:
-            data = {k: np.asarray(f[k]) for k in f.files}
-    except (OSError, ValueError) as exc:
-        raise CliError(f"cannot read {path} as an .npz file: {exc}") from None
+        with open(path, "rb") as fh:  # our handle: closed even when numpy fails to parse
+            loaded = np.load(fh, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                raise ValueError("not an .npz archive (a single array?)")
+            with loaded as f:
+                data = {k: np.asarray(f[k]) for k in f.files}
+    except Exception as exc:  # zipfile.BadZipFile, EOFError, OSError, ValueError, ...
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise CliError(f"cannot read {path} as an .npz file: {detail}") from None
     if "y" not in data:
         raise CliError(f"{path} must contain 'y' (targets) and 'X' (points) or 'K' (Gram matrix); "
                        f"found {sorted(data)}")

@@ -51,9 +51,12 @@ def run(args: argparse.Namespace) -> int:
     from .. import sweep
 
     if args.list_functions:
+        docs = {}
         for name in sorted(sweep.POINT_FUNCTIONS):
             doc = (sweep.POINT_FUNCTIONS[name].__doc__ or "").strip().splitlines()
-            print(f"{name:16s} {doc[0] if doc else ''}")
+            docs[name] = doc[0] if doc else ""
+        emit({"functions": docs}, args.json,
+             "\n".join(f"{name:16s} {doc}" for name, doc in docs.items()))
         return 0
     if not args.file or not args.out:
         raise CliError("give a sweep file and --out DIR (see --help)")

@@ -13,7 +13,7 @@ from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 
 __all__ = ["Size", "INF", "size", "inv", "check_problem", "finite", "times_array",
-           "check_momentum", "check_stable", "AUTO_MOMENTUM_RECIPE_STEPS"]
+           "check_momentum", "check_stable", "steps_of", "MAX_STEPS", "AUTO_MOMENTUM_RECIPE_STEPS"]
 
 Size = Union[int, float, str, None]
 INF = math.inf
@@ -51,14 +51,25 @@ def finite(name: str, arr: np.ndarray) -> np.ndarray:
 
 
 
-def times_array(times: Any) -> np.ndarray:
-    t = np.asarray(list(times) if not isinstance(times, np.ndarray) else times, dtype=np.float64)
-    t = np.atleast_1d(t)
-    if t.ndim != 1 or t.size == 0:
-        raise ParameterError("times must be a non-empty 1-D list of numbers")
-    if not np.all(np.isfinite(t)) or np.any(t < 0):
-        raise ParameterError("times must be finite and >= 0")
-    return t
+def times_array(times: Any, name: str = "times") -> np.ndarray:
+    """Times as a non-empty 1-D float array of finite values >= 0."""
+    from .._validate import check_values
+
+    return check_values(name, times, minimum=0.0)
+
+
+#: the largest step count the theory accepts (int64-safe, and far beyond any feasible run)
+MAX_STEPS = 10**15
+
+
+def steps_of(t: np.ndarray, lr: float, name: str = "times") -> np.ndarray:
+    """Whole steps ``round(t / lr)`` as int64, refusing counts beyond :data:`MAX_STEPS`."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        n = np.round(t / lr)
+    if not np.all(np.isfinite(n)) or np.any(n > MAX_STEPS):
+        raise ParameterError(f"{name} / lr must be <= {MAX_STEPS:.0e} steps, got "
+                             f"max(t) = {float(np.max(t)):g} with lr = {lr:g}")
+    return n.astype(np.int64)
 
 
 def check_momentum(momentum: Any, flow: bool) -> float:

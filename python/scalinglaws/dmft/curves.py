@@ -12,7 +12,7 @@ from .._backend import _core
 from .._validate import check_int, check_real, threads_arg
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
-from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
+from ._common import (steps_of, INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
                       finite, inv, size, times_array)
 from ..results import LossCurve
 from .contour import check_contour_lr, momentum_contour_ok, spectral_edge
@@ -169,15 +169,22 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         raise ParameterError("lr is required for discrete GD (or pass flow=True)")
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     check_stable(lam, lr, mu)
-    if mu != 0.0:
-        # the finite-size spectrum of K reaches beyond max(lambda): check heavy-ball stability
-        # on its DMFT edge up front (the recipe would otherwise only find the divergence late)
+    steps = steps_of(t, lr)
+    u_max = None
+    if mu != 0.0 or (int(steps.max()) >= 2 and (Nv != INF or Pv != INF)):
+        # the finite-size spectrum of K reaches beyond max(lambda): check stability on its DMFT
+        # edge up front (the recipe would otherwise only find the divergence late); the edge
+        # carries a 2% margin, removed here
         u_max = spectral_edge(problem, Nv, Pv)
-        if lr * u_max >= 2.0 * (1.0 + mu):
+        if mu == 0.0 and lr * u_max / 1.02 >= 2.0:
+            raise ParameterError(f"lr = {lr:g} is unstable for GD: the DMFT spectrum of K reaches "
+                                 f"u = {u_max / 1.02:.4g} and stability needs lr * u < 2, i.e. "
+                                 f"lr < {2.0 * 1.02 / u_max:.4g}")
+        if mu != 0.0 and lr * u_max >= 2.0 * (1.0 + mu):
             raise ParameterError(f"lr = {lr:g} is unstable for heavy-ball GD with momentum = {mu:g}: "
                              f"the DMFT spectrum of K reaches u = {u_max:.4g} and stability "
                              f"needs lr * u < 2 (1 + momentum), i.e. lr < {2 * (1 + mu) / u_max:.4g}")
-    steps = np.round(t / lr).astype(np.int64)
+    steps = steps_of(t, lr)
     test = np.empty(t.size)
     train = np.empty(t.size)
     if method == "recipe":
@@ -281,7 +288,7 @@ def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: flo
     mu = check_momentum(momentum, False)
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     check_stable(problem.lam, lr, mu)
-    steps = np.round(t / lr).astype(np.int64)
+    steps = steps_of(t, lr)
     T = int(steps.max()) + 1
     if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
         raise ParameterError(f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="

@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_int, check_real, threads_arg
+from .._validate import check_values, check_int, check_real, threads_arg
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
@@ -141,7 +141,7 @@ def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = I
     (0.22, 0.22)
     """
     problem = check_problem(problem)
-    Ns_arr = np.array(sorted(check_int("N", n, minimum=1) for n in Ns), dtype=float)
+    Ns_arr = np.sort(check_values("Ns", Ns, minimum=1, integer=True, allow_scalar=False))
     if Ns_arr.size < 3:
         raise ParameterError("Ns needs at least 3 model sizes")
     t_max = check_real("t_max", t_max, minimum=0.0, min_open=True)
@@ -149,7 +149,7 @@ def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = I
     if features_per_width is not None:
         features_per_width = check_real("features_per_width", features_per_width, minimum=1.0)
     t = np.logspace(math.log10(t_min), math.log10(t_max),
-                    check_int("n_times", n_times, minimum=10))
+                    check_int("n_times", n_times, minimum=10, maximum=10000))
     curves = {}
     for n in Ns_arr:
         pr = _problem_for_width(problem, int(n), features_per_width)
@@ -170,9 +170,20 @@ def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = I
             raise ParameterError("too few compute values with an interior optimal N: widen Ns or t_max")
         lo, hi = logC[inside].min(), logC[inside].max()
     else:
-        lo, hi = math.log10(fit_range[0]), math.log10(fit_range[1])
-    sel = (logC >= lo) & (logC <= hi) & np.isfinite(Lstar)
+        fr = check_values("fit_range", fit_range, minimum=0.0, min_open=True, allow_scalar=False)
+        if fr.size != 2 or not fr[0] < fr[1]:
+            raise ParameterError(f"fit_range must be (C_min, C_max) with 0 < C_min < C_max, got "
+                                 f"{fit_range!r}")
+        lo, hi = math.log10(fr[0]), math.log10(fr[1])
+    sel = (logC >= lo) & (logC <= hi) & np.isfinite(Lstar) & (Lstar > 0)
+    if sel.sum() < 2:
+        raise ParameterError(f"fit_range holds {int(sel.sum())} compute values on the frontier "
+                             "(need >= 2): widen fit_range, Ns or t_max")
     slope, ci = _fit_slope(logC[sel], np.log10(Lstar[sel]))
     nslope, _ = _fit_slope(logC[sel], np.log10(Nbest[sel]))
-    return Frontier(10 ** logC, Lstar, Nbest, -slope, (-ci[1], -ci[0]), nslope,
+    if not all(math.isfinite(x) for x in (slope, nslope, *ci)):
+        raise ParameterError("the frontier's slope is not defined for these Ns / times: widen Ns "
+                             "or t_max")
+    keep = np.isfinite(Lstar)  # compute values reached by at least one model size
+    return Frontier(10 ** logC[keep], Lstar[keep], Nbest[keep], -slope, (-ci[1], -ci[0]), nslope,
                     (10 ** lo, 10 ** hi), curves)

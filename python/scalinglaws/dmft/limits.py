@@ -10,10 +10,10 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_int, check_real, threads_arg
+from .._validate import check_modes, check_int, check_real, threads_arg
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
-from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
+from ._common import (steps_of, INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
                       finite, inv, size, times_array)
 
 __all__ = ["infinite_width_loss", "final_losses", "early_time_transfer", "exponents"]
@@ -30,9 +30,10 @@ def infinite_width_loss(problem: Problem, times: Iterable[float], *, lr: Optiona
     if lr is None:
         raise ParameterError("lr is required for discrete GD (or pass flow=True)")
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
-    n = np.round(t / lr)
+    check_stable(problem.lam, lr, 0.0)
+    n = steps_of(t, lr).astype(np.float64)
     base = np.abs(1.0 - lr * problem.lam)
-    return np.exp(2.0 * np.multiply.outer(n, np.log(base))) @ problem.target_power
+    return np.power(base[None, :], 2.0 * n[:, None]) @ problem.target_power
 
 
 def _solve_r(lam: np.ndarray, target: float, name: str) -> float:
@@ -93,7 +94,7 @@ def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 
         ``{"test": L_inf, "train": Lhat_inf, "regime": str, "r": r, "ensemble": E, "bags": B}``:
         losses without 1/2; ``train`` is the final training loss of the E-member average on the
         shared data set (0 over-parameterised) and None for B > 1; ``r`` is the zero-frequency
-        scalar of the self-consistency.
+        scalar of the self-consistency (None at N = P = inf, where it is infinite).
 
     Raises
     ------
@@ -121,7 +122,7 @@ def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 
     if Nv == Pv:
         if Nv == INF:
             return {"test": 0.0, "train": sigma2 if Bv == 1 else None, "regime": "infinite",
-                    "r": INF, **extra}
+                    "r": None, **extra}
         raise ParameterError(f"final losses diverge at N = P (= {int(Nv)}): double-descent peak")
     over = Nv > Pv
     r = _solve_r(lam, Pv if over else Nv, "P" if over else "N")
@@ -175,7 +176,7 @@ def early_time_transfer(problem: Problem, P: Size, times: Iterable[float], modes
     Pv = size("P", P)
     Nv = size("N", N, problem.N)
     t = times_array(times)[:, None]
-    lam = problem.lam[[check_int("mode", k, minimum=1, maximum=problem.M) - 1 for k in modes]][None, :]
+    lam = problem.lam[check_modes(modes, problem.M)][None, :]
     c = float(np.sum(problem.lam)) * (inv(Pv) + inv(Nv))
     e = np.exp(-lam * t)
     return e + (c / lam) * (1.0 - e - lam * t * e)
@@ -216,9 +217,16 @@ def exponents(a: float, b: float) -> Dict[str, Any]:
     """
     a = check_real("a", a, minimum=1.0, min_open=True)
     b = check_real("b", b, minimum=0.0, min_open=True)
-    rt = (a - 1.0) / b
-    m = min(a - 1.0, 2.0 * b)
-    den = a - 1.0 + b * m
-    return {"time": rt, "model": m, "data": m,
-            "compute": {"t": b * m / den, "N": (a - 1.0) / den, "loss": (a - 1.0) * m / den}}
+    with np.errstate(all="ignore"):
+        rt = (a - 1.0) / b
+        m = min(a - 1.0, 2.0 * b)
+        den = a - 1.0 + b * m
+        out = {"time": rt, "model": m, "data": m,
+               "compute": {"t": b * m / den, "N": (a - 1.0) / den, "loss": (a - 1.0) * m / den}}
+    values = [rt, m, den, *out["compute"].values()]
+    if not all(math.isfinite(x) for x in values) or den <= 0.0:
+        raise ParameterError(f"the exponents overflow for a = {a:g}, b = {b:g} (a - 1 = {a - 1:g}, "
+                             f"(a - 1)/b = {rt:g}); use a - 1 and b within 1e-150..1e150 of each "
+                             "other")
+    return out
 

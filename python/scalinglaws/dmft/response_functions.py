@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_int, check_real, threads_arg
+from .._validate import check_complex, check_values, check_modes, check_int, check_real, threads_arg
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
@@ -92,18 +92,21 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
             raise ParameterError("lr is required with z (discrete GD: q = (z - 1)/lr)")
         lr = check_real("lr", lr, minimum=0.0, min_open=True)
         mu = check_momentum(momentum, False)
-        zz = np.asarray(z, dtype=np.complex128)
+        zz = check_complex("z", z)
         if mu == 0.0:
-            q = (zz - 1.0) / lr
+            with np.errstate(over="ignore", invalid="ignore"):
+                q = (zz - 1.0) / lr
         else:
             if np.any(zz == 0):
                 raise ParameterError("z = 0 is not allowed with momentum (q = (z-1)(1-mu/z)/lr)")
-            q = (zz - 1.0) * (1.0 - mu / zz) / lr
+            with np.errstate(over="ignore", invalid="ignore"):
+                q = (zz - 1.0) * (1.0 - mu / zz) / lr
     else:
         beta = check_momentum(momentum, True)
-        sv = 1j * np.asarray(omega, dtype=np.complex128) if omega is not None else \
-            np.asarray(s, dtype=np.complex128)
-        q = sv if beta == 0.0 else sv + beta * sv * sv
+        sv = 1j * check_complex("omega", omega) if omega is not None else \
+            check_complex("s", s)
+        with np.errstate(over="ignore", invalid="ignore"):
+            q = sv if beta == 0.0 else sv + beta * sv * sv
     shape = q.shape
     q = q.ravel()
     if not np.all(np.isfinite(q)):
@@ -142,7 +145,7 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
     Nv = size("N", N, problem.N)
     t = times_array(times)
     nodes = check_int("nodes", nodes, minimum=4, maximum=200)
-    ks = [check_int("mode", k, minimum=1, maximum=problem.M) - 1 for k in modes]
+    ks = [int(k) for k in check_modes(modes, problem.M)]
     if not ks:
         raise ParameterError("modes must not be empty")
     out = np.ones((t.size, len(ks)))
@@ -203,11 +206,9 @@ def timescale_density(problem: Problem, P: Size, u: Any, modes: Sequence[int], *
     modes are 1-based. Point masses at u = 0 (unlearnable parts, eq. 71) are not included.
     Returns shape (len(u), len(modes))."""
     problem = check_problem(problem)
-    u = np.atleast_1d(np.asarray(u, dtype=np.float64))
-    if not np.all(np.isfinite(u)) or np.any(u <= 0):
-        raise ParameterError("u must be finite and > 0")
+    u = check_values("u", u, minimum=0.0, min_open=True)
     eps = check_real("eps", eps, minimum=0.0, min_open=True)
-    ks = [check_int("mode", k, minimum=1, maximum=problem.M) - 1 for k in modes]
+    ks = [int(k) for k in check_modes(modes, problem.M)]
     r = responses(problem, P, s=-u + 1j * eps * np.maximum(u, 1.0), N=N, threads=threads)
     return finite("rho", -r.h(ks).imag / math.pi)
 

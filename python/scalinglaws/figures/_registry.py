@@ -14,6 +14,7 @@ A figure is registered with :func:`register_figure` as a pair of functions:
 """
 from __future__ import annotations
 
+from ..errors import ParameterError
 import json
 import time
 from dataclasses import dataclass
@@ -120,7 +121,7 @@ def reproduce(id: str, out: Union[str, Path] = ".", *, quick: bool = False) -> D
     """Compute and draw figure ``id``; returns the paths written."""
     _load_builtin_figures()
     if id not in FIGURES:
-        raise ValueError(f"unknown figure {id!r}; known: {', '.join(sorted(FIGURES)) or 'none'}")
+        raise ParameterError(f"unknown figure {id!r}; known: {', '.join(sorted(FIGURES)) or 'none'}")
     spec = FIGURES[id]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

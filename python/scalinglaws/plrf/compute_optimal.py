@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .._validate import check_array, check_int, check_real
+from .._validate import check_time, check_values, check_array, check_int, check_real
 from ..errors import ParameterError
 from ..problem import PowerLaw, Problem
 from .phases import check_alpha_beta, components, compute_optimal_exponents
@@ -153,13 +153,15 @@ def estimate_compute_optimal(alpha: float, beta: float, flops: Sequence[float], 
     Returns ``flops``, ``d_star``, ``P_star`` and the fitted ``xi``, ``eta`` (log-log slopes over
     the given flops; budgets whose optimum is at the edge of ``d_range`` raise ValueError)."""
     alpha, beta = check_alpha_beta(alpha, beta)
-    f = check_array("flops", list(flops))
+    f = check_values("flops", flops, allow_scalar=False)
     if f.size < 3 or np.any(f <= 0):
         raise ParameterError("flops needs at least 3 positive budgets")
     n_d = check_int("n_d", n_d, minimum=20, maximum=100000)
     lo = check_real("d_range[0]", d_range[0], minimum=1.0)
     hi = check_real("d_range[1]", d_range[1], minimum=lo, min_open=True)
     ds = np.unique(np.round(np.logspace(math.log10(lo), math.log10(hi), n_d)).astype(np.int64))
+    check_time(1.2e-2 * ds.size, f"estimate_compute_optimal ({ds.size} model sizes)",
+               hint="lower n_d")
     P = np.empty((ds.size, f.size))
     for i, d in enumerate(ds):
         v = v_for(alpha, int(d), v_ratio)

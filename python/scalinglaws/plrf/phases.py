@@ -11,7 +11,7 @@ from typing import Any, Dict, Tuple
 
 import numpy as np
 
-from .._validate import check_int, check_real
+from .._validate import check_int, check_real, check_values
 from ..errors import ParameterError
 from ..problem import Problem
 from ..problem import PowerLaw
@@ -122,6 +122,9 @@ def compute_optimal_exponents(alpha: float, beta: float) -> Tuple[str, float, fl
     else:  # IVb
         den = 2 * b * (1 - a) - a
         xi, eta = (b - a) / den, (1 - 2 * a) * (2 * a + 2 * b - 1) / (2 * den)
+    if not (math.isfinite(xi) and math.isfinite(eta)):
+        raise ParameterError(f"the compute-optimal exponents are undefined at alpha = {a:g}, "
+                             f"beta = {b:g} (phase {ph}: a denominator vanishes on this line)")
     return ph, float(xi), float(eta)
 
 
@@ -163,10 +166,26 @@ def components(alpha: float, beta: float, d: int, v: float, r: Any, lr: float,
     """:func:`loss_components` from the exponents and sizes (no Problem arrays are built, so
     it serves phase-plane sweeps up to d ~ 1e8)."""
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
-    batch = check_int("batch", batch, minimum=1)
-    rr = np.asarray(r, dtype=np.float64)
+    batch = check_int("batch", batch, minimum=1, maximum=10**9)
+    rr = check_values("r", r, minimum=0.0, min_open=True)
+    if np.ndim(r) == 0:
+        rr = rr.reshape(())
+    with np.errstate(all="ignore"):
+        try:
+            out = _components(alpha, beta, d, v, rr, lr, batch)
+        except (OverflowError, ValueError):  # math.gamma out of range
+            out = None
+    bad = out is None or any(x is not None and not np.all(np.isfinite(x)) for x in out.values())
+    if bad:
+        raise ParameterError(f"the large-d loss components overflow at alpha = {alpha:g}, beta = "
+                             f"{beta:g}, lr = {lr:g}, r in [{rr.min():g}, {rr.max():g}]: they are "
+                             "asymptotic forms for t = 2 lr B r >> 1; use larger r")
+    return out
+
+
+def _components(a: float, b: float, d: int, v: float, rr: np.ndarray, lr: float,
+                batch: int) -> Dict[str, Any]:
     t = 2.0 * lr * batch * rr
-    a, b = alpha, beta
     out: Dict[str, Any] = {"t": t, "F_0": float(edges(PowerLaw(a, b, v, 1.0), d)[2])}
     out["F_pp"] = (1 / (2 * a)) * math.gamma(1 + (2 * b - 1) / (2 * a)) * \
         t ** (-(2 * a + 2 * b - 1) / (2 * a))

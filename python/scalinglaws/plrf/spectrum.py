@@ -23,7 +23,7 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_int, check_real, threads_arg
+from .._validate import check_complex, check_int, check_memory, check_real, check_time, threads_arg
 from ..errors import ConvergenceError, ParameterError
 from ..problem import PowerLaw, Problem
 
@@ -132,13 +132,29 @@ def resolvent_m(problem: Problem, z: Any, *, threads: Optional[int] = None) -> n
         Newton failed (the message gives the residual).
     """
     pl, d = power_law_of(problem)
-    zz = np.atleast_1d(np.asarray(z, dtype=np.complex128))
+    zz = np.atleast_1d(check_complex("z", z))
     if not np.all(np.isfinite(zz)):
         raise ParameterError("z must be finite")
     if np.any(zz.imag <= 0):
         raise ParameterError("z must have Im z > 0 (use x + 1e-10j*x for the real axis)")
-    out = _core.plrf.solve_m(pl.alpha, pl.v, d, zz.ravel(), threads_arg(threads))
+    try:
+        out = _core.plrf.solve_m(pl.alpha, pl.v, d, zz.ravel(), threads_arg(threads))
+    except RuntimeError as exc:  # Newton continuation failed: report, with what to change
+        text = " ".join(str(exc).split())
+        raise ConvergenceError(f"resolvent_m: {text}; move z away from the real axis near 0 "
+                               "(larger Im z or |z|)", residual=_residual(text)) from None
     return np.asarray(out).reshape(zz.shape)
+
+
+def _residual(text: str) -> Optional[float]:
+    """The residual a C++ solver message reports (``... = 1.2e-3)``), or None."""
+    import re
+
+    m = re.search(r"=\s*([-+0-9.eE]+)\)?\s*$", text)
+    try:
+        return float(m.group(1)) if m else None
+    except ValueError:
+        return None
 
 
 def limit_loss(problem: Problem) -> float:
@@ -205,7 +221,14 @@ def deterministic_spectrum(problem: Problem, *, points_per_bump: float = 80.0,
     pl, d = power_law_of(problem)
     points_per_bump = check_real("points_per_bump", points_per_bump, minimum=4.0, maximum=1e4)
     eta_rel = check_real("eta_rel", eta_rel, minimum=1e-14, maximum=1e-3)
+    check_time(2e-3 * d**0.85 * points_per_bump / 80.0,
+               f"deterministic_spectrum (d = {d}, points_per_bump = {points_per_bump:g})",
+               hint="use a smaller d or points_per_bump")
     lmin, c, f0, target, trace = edges(pl, d)
+    if not (lmin > 0 and all(math.isfinite(x) for x in (lmin, c, f0, target, trace))):
+        raise ParameterError(f"the deterministic spectrum is out of double-precision range for "
+                             f"alpha = {pl.alpha:g}, beta = {pl.beta:g}, d = {d} (lambda_min = "
+                             f"{lmin:g}); use a smaller alpha or d")
     x_hi = 2.0 * (1.0 + trace / d) * (1.0 + 2.0 / math.sqrt(d)) ** 2
     s = _core.plrf.spectrum(pl.alpha, pl.beta, pl.v, d, _core.plrf.SpectrumOptions(
         x_lo=0.5 * lmin, x_hi=x_hi, points_per_bump=points_per_bump, eta_rel=eta_rel,
@@ -262,6 +285,11 @@ def empirical_spectrum(problem: Problem, seed: int = 0, *,
     problem = _check_problem(problem)
     d = problem.require_N()
     seed = check_int("seed", seed, minimum=0, maximum=2**63 - 1)
+    from ..simulate import setup_seconds
+
+    what = f"empirical_spectrum (M={problem.M}, N={d})"
+    check_time(setup_seconds(problem.M, d), what, hint="reduce M or N")
+    check_memory(8.0 * (problem.M * d + 3.0 * d * d), what)
     s, e0, p_inf = _core.simulate.sgd_setup(
         _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=d), seed,
         threads_arg(threads))

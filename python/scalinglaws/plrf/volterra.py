@@ -23,14 +23,14 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_array, check_int, check_real, check_size, threads_arg
+from .._validate import check_array, check_int, check_real, check_size, check_time, threads_arg
 from ..errors import ConvergenceError, ParameterError, ScalingLawsDeprecationWarning
 from ..problem import Problem
 from ..results import LossCurve, log_spaced_steps
 from .spectrum import Spectrum, deterministic_spectrum, empirical_spectrum
 
 __all__ = ["max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve", "kernel_norm",
-           "exact_spectrum", "sgd_gamma"]
+           "exact_spectrum", "sgd_gamma", "check_spectrum"]
 
 
 def sgd_gamma(lr: float, batch: int, lr_convention: str) -> float:
@@ -38,6 +38,28 @@ def sgd_gamma(lr: float, batch: int, lr_convention: str) -> float:
     if lr_convention not in ("sum", "mean"):
         raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {lr_convention!r}")
     return lr / batch if lr_convention == "mean" else lr
+
+
+def check_spectrum(spectrum: Any) -> Spectrum:
+    """Return ``spectrum`` after checking its arrays, or raise ParameterError.
+
+    The Volterra functions need a :class:`Spectrum` whose ``eigenvalues`` (> 0) and ``rho``
+    (>= 0) are non-empty, finite, 1-D and of the same length, with a finite ``limit_loss`` >= 0.
+    The checked arrays are stored back as contiguous float64 (the C++ core trusts them).
+    """
+    if not isinstance(spectrum, Spectrum):
+        raise ParameterError(f"spectrum must be a scalinglaws.plrf.Spectrum, got "
+                             f"{type(spectrum).__name__}")
+    eig = check_array("spectrum.eigenvalues", spectrum.eigenvalues, positive=True)
+    rho = check_array("spectrum.rho", spectrum.rho)
+    if eig.shape != rho.shape:
+        raise ParameterError(f"spectrum.eigenvalues and spectrum.rho must have the same length, "
+                             f"got {eig.size} and {rho.size}")
+    if np.any(rho < 0):
+        raise ParameterError(f"spectrum.rho must be >= 0 (min is {rho.min():g})")
+    check_real("spectrum.limit_loss", spectrum.limit_loss, minimum=0.0)
+    spectrum.eigenvalues, spectrum.rho = eig, rho
+    return spectrum
 
 
 def max_stable_lr(spectrum: Any, batch: int = 1, lr_convention: Optional[str] = None) -> float:
@@ -52,9 +74,9 @@ def max_stable_lr(spectrum: Any, batch: int = 1, lr_convention: Optional[str] = 
             lr_convention = spectrum.lr_convention
         spectrum = deterministic_spectrum(spectrum)
     lr_convention = lr_convention or "sum"
-    if not isinstance(spectrum, Spectrum):
-        raise ParameterError(f"spectrum must be a plrf.Spectrum or a Problem, got "
-                             f"{type(spectrum).__name__}")
+    spectrum = check_spectrum(spectrum)
+    if lr_convention not in ("sum", "mean"):
+        raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {lr_convention!r}")
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     g = float(_core.simulate.sgd_max_stable_gamma(np.asarray(spectrum.eigenvalues, float), batch))
     return g * batch if lr_convention == "mean" else g
@@ -78,6 +100,7 @@ def forcing_kernel(spectrum: Spectrum, lr: float, steps: Sequence[float], *, bat
                    threads: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
     """Forcing ``F(r) = P_inf + sum_k lam_k rho_k q_k^r`` and kernel
     ``K(r) = gamma^2 B sum_k lam_k^2 q_k^r`` at the given steps (P without 1/2)."""
+    spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     gamma = _check_lr(spectrum, lr, batch, lr_convention)
     r = check_array("steps", steps)
@@ -93,6 +116,7 @@ def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: st
 
     For a stable lr, ``P(r) -> P_inf / (1 - ||K||)`` as r -> inf (the fixed point of the Volterra
     equation P = F + K * P with F -> P_inf)."""
+    spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     gamma = _check_lr(spectrum, lr, batch, lr_convention)
     lam = np.asarray(spectrum.eigenvalues, dtype=np.float64)
@@ -115,6 +139,7 @@ def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
     it feeds the SGD noise like P_inf does and is excluded from the reported test loss.
     Returns a :class:`~scalinglaws.LossCurve` with ``time_unit="steps"``.
     """
+    spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     steps = check_int("steps", steps, minimum=1, maximum=10**15)
     exact_steps = check_int("exact_steps", exact_steps, minimum=0, maximum=10**15)
@@ -132,6 +157,11 @@ def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
     if not parts:
         raise ParameterError("give checkpoints when log_spaced=False")
     cps = np.unique(np.concatenate(parts))
+    d = spectrum.eigenvalues.size
+    check_time(3e-9 * d * (min(exact_steps, steps) + 5.0 * math.log(steps + 1.0) / block_rel
+                           + cps.size),
+               f"the Volterra recursion (d = {d} modes, {min(exact_steps, steps)} exact steps)",
+               hint="lower exact_steps or raise block_rel")
     P = np.asarray(_core.plrf.volterra(
         spectrum.eigenvalues, spectrum.rho, float(spectrum.limit_loss) + noise,
         _core.plrf.VolterraOptions(gamma=gamma, batch=batch, checkpoints=[int(c) for c in cps],

@@ -1,6 +1,7 @@
 """From a kernel spectrum to predicted scaling laws: :class:`SpectrumAnalysis`."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Sequence, Tuple
 
@@ -151,7 +152,7 @@ class SpectrumAnalysis:
         """
         if extend_to is not None:
             if method != "theory":
-                raise ValueError("extend_to is only for method='theory'")
+                raise ParameterError("extend_to is only for method='theory'")
             lam, pw = self.extended_arrays(extend_to)
             Ps = np.atleast_1d(np.asarray(P, dtype=np.float64))
             return kernel_regression_loss(lam, pw, Ps) / self.mean_square
@@ -161,7 +162,7 @@ class SpectrumAnalysis:
         if method == "theory":
             return kernel_regression_loss(lam, pw, Ps) / self.mean_square
         if method != "simulate":
-            raise ValueError(f"method must be 'theory' or 'simulate', got {method!r}")
+            raise ParameterError(f"method must be 'theory' or 'simulate', got {method!r}")
         from ..simulate import simulate_gd
 
         prob = self.problem(N if N is not None else int(lam.size))
@@ -255,9 +256,9 @@ def analyze_spectrum(K: Any = None, y: Any = None, *, features: Any = None,
     lam, power, ms = kernel_spectrum(K, y, features=features)
     n = int(K.shape[0]) if K is not None else int(np.shape(features)[0])
     if not ms > 0:
-        raise ValueError("y is identically zero: no task power to analyse")
+        raise ParameterError("y is identically zero: no task power to analyse")
     if not lam[0] > 0:
-        raise ValueError("the kernel has no positive eigenvalue")
+        raise ParameterError("the kernel has no positive eigenvalue")
     n_pos = int(np.count_nonzero(lam > 1e-12 * lam[0]))
     default = auto_k_range(n_pos, n)
     b_rng = check_range(b_range if b_range is not None else default, n_pos, "eigenvalues")

@@ -1,6 +1,7 @@
 """Small data sets shipped by optional dependencies (scikit-learn digits)."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 from typing import Tuple
 
 import numpy as np
@@ -22,7 +23,7 @@ def load_dataset(name: str) -> Tuple[np.ndarray, np.ndarray]:
     minus their mean (0.9 on the true class, -0.1 elsewhere), so ``mean(|y|^2) = 0.9``.
     """
     if name not in DATASETS:
-        raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}")
+        raise ParameterError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}")
     try:
         from sklearn.datasets import load_digits
     except ImportError as exc:

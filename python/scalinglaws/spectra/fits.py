@@ -1,13 +1,14 @@
 """Power-law fits of spectra (Theil-Sen with bootstrap intervals) and the exponents they imply."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 import math
 from dataclasses import dataclass
 from typing import Any, Dict, Tuple
 
 import numpy as np
 
-from .._validate import check_array, check_int
+from .._validate import check_array, check_int, check_time
 
 __all__ = ["PowerLawFit", "fit_power_law", "auto_k_range", "scaling_exponents", "check_range"]
 
@@ -76,14 +77,17 @@ def fit_power_law(values: Any, k_range: Tuple[int, int], *, points: int = 50, n_
     points = check_int("points", points, minimum=4, maximum=100_000)
     n_boot = check_int("n_boot", n_boot, minimum=0, maximum=1_000_000)
     lo, hi = check_range(k_range, v.size, name)
+    n_pts = min(points, hi - lo + 1)
+    check_time(2e-8 * (n_boot + 3) * n_pts**2, f"fit_power_law ({n_boot} bootstrap fits of "
+               f"{n_pts} points)", hint="lower n_boot or points")
     k = np.unique(np.round(np.logspace(math.log10(lo), math.log10(hi), points)).astype(np.int64))
     vals = v[k - 1]
     if np.any(vals <= 0):
         bad = int(k[np.argmax(vals <= 0)])
-        raise ValueError(f"{name} must be > 0 on the fit range {lo}..{hi} (k = {bad} is not); "
+        raise ParameterError(f"{name} must be > 0 on the fit range {lo}..{hi} (k = {bad} is not); "
                          f"choose a smaller k range")
     if k.size < 4:
-        raise ValueError(f"k range {lo}..{hi} for {name} has fewer than 4 distinct modes; widen it")
+        raise ParameterError(f"k range {lo}..{hi} for {name} has fewer than 4 distinct modes; widen it")
     x, yv = np.log(k.astype(np.float64)), np.log(vals)
     slope, icpt = _theil_sen(x, yv)
     mid = 0.5 * (x[0] + x[-1])
@@ -110,12 +114,12 @@ def check_range(k_range: Any, size: int, name: str) -> Tuple[int, int]:
     try:
         lo, hi = k_range
     except (TypeError, ValueError):
-        raise ValueError(f"k range for {name} must be a pair (kmin, kmax), got {k_range!r}") \
+        raise ParameterError(f"k range for {name} must be a pair (kmin, kmax), got {k_range!r}") \
             from None
     lo = check_int(f"kmin ({name})", lo, minimum=1, maximum=size)
     hi = check_int(f"kmax ({name})", hi, minimum=1, maximum=size)
     if hi < lo + 3:
-        raise ValueError(f"k range for {name} must satisfy kmax >= kmin + 3, got {lo}..{hi}")
+        raise ParameterError(f"k range for {name} must satisfy kmax >= kmin + 3, got {lo}..{hi}")
     return lo, hi
 
 

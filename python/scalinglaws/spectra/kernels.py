@@ -2,6 +2,7 @@
 RBF and Laplace."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 from typing import Any, Optional
 
 import numpy as np
@@ -25,13 +26,16 @@ def median_bandwidth(X: Any, max_points: int = 1000) -> float:
     """Median heuristic: the median distance between distinct points among the first
     ``max_points`` rows of X (deterministic). Used as the default RBF / Laplace bandwidth."""
     X = _check_points("X", X)[: check_int("max_points", max_points, minimum=2)]
-    sq = np.sum(X**2, axis=1)
-    d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (X @ X.T), 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sq = np.sum(X**2, axis=1)
+        d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (X @ X.T), 0.0)
+    if not np.all(np.isfinite(d2)):
+        raise ParameterError("X: squared distances overflow (|X| too large); rescale the points")
     iu = np.triu_indices(X.shape[0], 1)
     d = np.sqrt(d2[iu])
     d = d[d > 0]
     if d.size == 0:
-        raise ValueError("X: all points coincide, cannot choose a bandwidth")
+        raise ParameterError("X: all points coincide, cannot choose a bandwidth")
     return float(np.median(d))
 
 
@@ -65,12 +69,12 @@ def kernel_matrix(X: Any, Z: Any = None, *, kernel: str = "ntk", depth: int = 1,
     n x m result (8 n m bytes).
     """
     if kernel not in KERNELS:
-        raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
+        raise ParameterError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
     X = _check_points("X", X)
     if Z is not None:
         Z = _check_points("Z", Z)
         if Z.shape[1] != X.shape[1]:
-            raise ValueError(f"Z must have the same number of columns as X ({X.shape[1]}), "
+            raise ParameterError(f"Z must have the same number of columns as X ({X.shape[1]}), "
                              f"got {Z.shape[1]}")
     m = X.shape[0] if Z is None else Z.shape[0]
     check_memory(8.0 * X.shape[0] * m * 1.05 + 16.0 * X.size, "the kernel matrix",
@@ -88,6 +92,11 @@ def kernel_matrix(X: Any, Z: Any = None, *, kernel: str = "ntk", depth: int = 1,
     params = _core.kernels.Params(kind=kernel, bandwidth=bandwidth, depth=depth,
                                   weight_variance=weight_variance, bias_variance=bias_variance,
                                   threads=nthreads)
-    return np.asarray(_core.kernels.matrix(X, Z, params))
+    K = np.asarray(_core.kernels.matrix(X, Z, params))
+    if not np.all(np.isfinite(K)):
+        raise ParameterError(f"the {kernel} kernel of these points is not finite (overflow: "
+                             f"|X| = {float(np.max(np.abs(X))):g} too large for bandwidth / depth "
+                             f"= {bandwidth:g} / {depth}); standardise the features")
+    return K
 
 

@@ -1,6 +1,7 @@
 """The spectrum of a kernel: eigenvalues of K/n and the target power per eigenmode."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 import math
 from typing import Any, Tuple
 
@@ -20,7 +21,7 @@ def _check_targets(y: Any, n: int) -> np.ndarray:
         y = y[:, None]
     y = check_array("y", y, ndim=2)
     if y.shape[0] != n:
-        raise ValueError(f"y must have one row per point ({n}), got {y.shape[0]}")
+        raise ParameterError(f"y must have one row per point ({n}), got {y.shape[0]}")
     return y
 
 
@@ -34,18 +35,18 @@ def kernel_spectrum(K: Any = None, y: Any = None, *, features: Any = None
     round-off eigenvalues of a PSD kernel are kept as they are (see ``analyze_spectrum``).
     """
     if (K is None) == (features is None):
-        raise ValueError("give exactly one of K (Gram matrix) or features (feature matrix)")
+        raise ParameterError("give exactly one of K (Gram matrix) or features (feature matrix)")
     if y is None:
-        raise ValueError("y (targets, n or n x c) is required")
+        raise ParameterError("y (targets, n or n x c) is required")
     if K is not None:
         K = check_array("K", K, ndim=2)
         n = K.shape[0]
         if K.shape != (n, n):
-            raise ValueError(f"K must be square, got shape {K.shape}")
+            raise ParameterError(f"K must be square, got shape {K.shape}")
         scale = float(np.max(np.abs(K)))
         asym = float(np.max(np.abs(K - K.T)))
         if asym > 1e-8 * max(scale, 1e-300):
-            raise ValueError(f"K must be symmetric (max |K - K^T| = {asym:.3g})")
+            raise ParameterError(f"K must be symmetric (max |K - K^T| = {asym:.3g})")
         Y = _check_targets(y, n)
         w, U = _core.linalg.symmetric_eigh(np.asfortranarray(K))
         w = np.asarray(w)[::-1] / n

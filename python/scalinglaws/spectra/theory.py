@@ -1,12 +1,13 @@
 """Kernel regression theory of a measured spectrum (the N = inf limit of the DMFT)."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 import math
 from typing import Any
 
 import numpy as np
 
-from .._validate import check_array, check_real
+from .._validate import check_array, check_real, check_values
 
 __all__ = ['kernel_regression_loss']
 
@@ -27,17 +28,17 @@ def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float
     lam = check_array("eigenvalues", eigenvalues, positive=True)
     pw = check_array("power", power)
     if pw.shape != lam.shape:
-        raise ValueError("eigenvalues and power must have the same length")
+        raise ParameterError("eigenvalues and power must have the same length")
     if np.any(pw < 0):
-        raise ValueError("power must be >= 0")
+        raise ParameterError("power must be >= 0")
     ridge = check_real("ridge", ridge, minimum=0.0)
     noise = check_real("noise", noise, minimum=0.0)
-    Ps = np.atleast_1d(np.asarray(P, dtype=np.float64))
+    Ps = check_values("P", P, minimum=0.0, min_open=True)
     out = np.empty(Ps.shape)
     for i, p in enumerate(Ps):
         p = check_real("P", p, minimum=0.0, min_open=True)
         if ridge == 0.0 and p >= lam.size:
-            raise ValueError(f"P must be < {lam.size} (the number of modes) for ridgeless "
+            raise ParameterError(f"P must be < {lam.size} (the number of modes) for ridgeless "
                              f"regression, got {p:g}")
         f = lambda lk: float(np.sum(lam / (lam * p + math.exp(lk))) + ridge / math.exp(lk) - 1.0)
         lo, hi = math.log(1e-300), math.log(float(np.sum(lam)) + ridge + 1e-300) + 1.0
@@ -54,10 +55,14 @@ def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float
             if hi - lo < 1e-13:
                 break
         kappa = math.exp(0.5 * (lo + hi))
-        den = lam * p + kappa
-        gamma = float(p * np.sum(lam**2 / den**2))
-        bias = float(np.sum(pw * kappa**2 / den**2))
-        out[i] = (bias + gamma * noise) / max(1.0 - gamma, 1e-300)
+        with np.errstate(all="ignore"):
+            den = lam * p + kappa
+            gamma = float(p * np.sum(lam**2 / den**2))
+            bias = float(np.sum(pw * kappa**2 / den**2))
+            out[i] = (bias + gamma * noise) / max(1.0 - gamma, 1e-300)
+        if not math.isfinite(out[i]):
+            raise ParameterError(f"kernel_regression_loss overflows at P = {p:g} (eigenvalues "
+                                 "or power out of double-precision range); rescale them")
     return out.reshape(np.shape(P)) if np.ndim(P) else out[0]
 
 

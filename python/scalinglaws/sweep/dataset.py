@@ -1,6 +1,7 @@
 """Loading a results directory as an ``xarray.Dataset``."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 import json
 import os
 from pathlib import Path
@@ -23,19 +24,33 @@ def load(directory: Union[str, os.PathLike]) -> Any:
     ("ok", "error", "missing"), ``error`` (message), ``wall_time`` (s) and ``version``. Missing or
     failed points hold NaN in the numeric variables; ``status`` says which. Reads JSON only.
     """
-    import xarray as xr
+    from .._optional import require
 
+    xr = require("xarray", "scalinglaws.sweep.load")
+    if not isinstance(directory, (str, os.PathLike)):
+        raise ParameterError(f"directory must be a path, got {type(directory).__name__}")
     directory = Path(directory)
+    if not directory.is_dir():
+        raise ParameterError(f"{directory} is not a sweep results directory (not a directory)")
     try:
         index = json.loads((directory / "sweep.json").read_text())
+        spec = SweepSpec.from_json(index["spec"])
+        keys: List[str] = [str(k) for k in index["keys"]]
     except FileNotFoundError:
-        raise ValueError(f"{directory} is not a sweep results directory (no sweep.json)") from None
-    spec = SweepSpec.from_json(index["spec"])
-    keys: List[str] = index["keys"]
+        raise ParameterError(f"{directory} is not a sweep results directory (no sweep.json)") \
+            from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ParameterError(f"{directory / 'sweep.json'} is not a valid sweep index "
+                             f"({type(exc).__name__}: {' '.join(str(exc).split())})") from None
     records: List[Optional[Dict[str, Any]]] = []
     for k in keys:
         path = directory / "points" / f"{k}.json"
-        records.append(json.loads(path.read_text()) if path.exists() else None)
+        try:
+            records.append(json.loads(path.read_text()) if path.exists() else None)
+        except (OSError, ValueError) as exc:
+            raise ParameterError(f"{path} is not a valid point record "
+                                 f"({type(exc).__name__}: {' '.join(str(exc).split())})") \
+                from None
     if spec.points is not None:
         dims: List[str] = ["point"]
         shape: List[int] = [len(keys)]

@@ -1,6 +1,7 @@
 """Running a sweep locally or on a Dask cluster, with atomic per-point records and resume."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 import concurrent.futures as cf
 import inspect
 import json
@@ -50,7 +51,7 @@ def _run_point(function: str, params: Dict[str, Any], single_thread: bool) -> Di
             outputs[k] = [None if not math.isfinite(x) else x for x in arr.ravel().tolist()] \
                 if arr.ndim else (float(arr) if math.isfinite(float(arr)) else None)
         if "time" not in outputs or not isinstance(outputs["time"], list):
-            raise ValueError("a point function must return a 1-D 'time' array")
+            raise ParameterError("a point function must return a 1-D 'time' array")
         record.update(status="ok", outputs=outputs, error=None)
     except Exception as exc:  # recorded, does not stop the sweep
         record.update(status="error", outputs=None,
@@ -62,11 +63,16 @@ def _run_point(function: str, params: Dict[str, Any], single_thread: bool) -> Di
 
 def _write_json_atomic(path: Path, obj: Any) -> None:
     tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
-    with open(tmp, "w") as f:
-        json.dump(obj, f, allow_nan=False)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        text = json.dumps(obj, allow_nan=False)  # encode first: a failure writes nothing
+        with open(tmp, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 @dataclass
@@ -89,13 +95,13 @@ def _connect(scheduler: str, timeout: float) -> Any:
     try:
         from dask.distributed import Client
     except ImportError:
-        raise ValueError("running on a scheduler needs dask.distributed: "
+        raise ParameterError("running on a scheduler needs dask.distributed: "
                          "pip install 'scalinglaws[sweep]'") from None
     try:
         return Client(scheduler, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ValueError(f"cannot reach the Dask scheduler at {scheduler}: {msg}") from None
+        raise ParameterError(f"cannot reach the Dask scheduler at {scheduler}: {msg}") from None
 
 
 def run(spec: SweepSpec, directory: Union[str, os.PathLike], *, resume: bool = False,
@@ -123,16 +129,16 @@ def run(spec: SweepSpec, directory: Union[str, os.PathLike], *, resume: bool = F
     index_path = directory / "sweep.json"
     if index_path.exists():
         if not resume:
-            raise ValueError(f"{directory} already holds a sweep: pass resume=True (--resume) to "
+            raise ParameterError(f"{directory} already holds a sweep: pass resume=True (--resume) to "
                              "continue it, or choose another directory")
         stored = json.loads(index_path.read_text())
         if stored.get("spec") != spec.to_json():
-            raise ValueError(f"{directory} holds a different sweep; cannot resume it with this one")
+            raise ParameterError(f"{directory} holds a different sweep; cannot resume it with this one")
     (directory / "points").mkdir(parents=True, exist_ok=True)
     points = spec.expand()
     keys = [point_key(p) for p in points]
     if len(set(keys)) != len(keys):
-        raise ValueError("the sweep has repeated points")
+        raise ParameterError("the sweep has repeated points")
     if not index_path.exists():
         _write_json_atomic(index_path, {"spec": spec.to_json(), "keys": keys,
                                         "version": _version(), "format": 1})
@@ -148,7 +154,7 @@ def run(spec: SweepSpec, directory: Union[str, os.PathLike], *, resume: bool = F
         else:
             nworkers = workers if workers is not None else (os.cpu_count() or 1)
             if nworkers < 1:
-                raise ValueError(f"workers must be >= 1, got {nworkers}")
+                raise ParameterError(f"workers must be >= 1, got {nworkers}")
             if nworkers > 1 and len(todo) > 1:
                 import multiprocessing as mp
 

@@ -2,6 +2,7 @@
 :class:`~scalinglaws.LossCurve`), user functions ("module:function") and parameter checks."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 import importlib
 import inspect
 import math
@@ -45,12 +46,12 @@ def resolve_function(name: str) -> PointFunction:
         try:
             fn = getattr(importlib.import_module(mod_name), attr)
         except (ImportError, AttributeError) as exc:
-            raise ValueError(f"cannot import sweep function {name!r}: {exc}") from None
+            raise ParameterError(f"cannot import sweep function {name!r}: {exc}") from None
         if not callable(fn):
-            raise ValueError(f"sweep function {name!r} is not callable")
+            raise ParameterError(f"sweep function {name!r} is not callable")
         return fn
     known = ", ".join(sorted(POINT_FUNCTIONS))
-    raise ValueError(f"unknown sweep function {name!r} (built-in: {known}; or 'module:function')")
+    raise ParameterError(f"unknown sweep function {name!r} (built-in: {known}; or 'module:function')")
 
 
 # --------------------------------------------------------------------------- built-in functions
@@ -138,16 +139,16 @@ def check_parameters(fn: PointFunction, params: Mapping[str, Any], name: str) ->
         bord = sorted(set(params) & {"a", "b", "M", "N"})
         paq = sorted(set(params) & {"alpha", "beta", "v", "d"})
         if bord and paq:
-            raise ValueError(f"mix of parameter families for sweep function {name!r}: "
+            raise ParameterError(f"mix of parameter families for sweep function {name!r}: "
                              f"{', '.join(bord)} (Bordelon et al.) with {', '.join(paq)} "
                              "(Paquette et al.); use one family")
     unknown = sorted(set(params) - allowed)
     if unknown:
-        raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for sweep function {name!r} "
+        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)} for sweep function {name!r} "
                          f"(accepted: {', '.join(sorted(allowed))})")
     missing = [p.name for p in sig.parameters.values()
                if p.default is p.empty and p.kind == p.KEYWORD_ONLY and p.name not in params]
     if missing:
-        raise ValueError(f"missing parameter(s) {', '.join(missing)} for sweep function {name!r}")
+        raise ParameterError(f"missing parameter(s) {', '.join(missing)} for sweep function {name!r}")
 
 

@@ -1,9 +1,11 @@
 """What a sweep runs: :class:`SweepSpec` (a grid or a list of points) and its TOML form."""
 from __future__ import annotations
 
+from ..errors import ParameterError
 import hashlib
 import itertools
 import json
+import math
 import os
 import sys
 from dataclasses import dataclass, field
@@ -36,6 +38,21 @@ def point_key(params: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+#: parameters that may be infinite in a sweep (sizes: ``inf`` means the infinite limit)
+_MAY_BE_INF = {"M", "v", "N", "d", "P", "ensemble", "bags"}
+
+
+def _check_finite(key: str, value: Any, where: str) -> None:
+    """Refuse a NaN (anywhere) or an infinity (except for sizes) in a sweep parameter."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            _check_finite(key, v, where)
+        elif isinstance(v, float) and (math.isnan(v) or (math.isinf(v) and key not in _MAY_BE_INF)):
+            raise ParameterError(f"sweep parameter {key!r} in [{where.split('[')[0]}] must be a "
+                                 f"finite number, got {v}")
+
+
 @dataclass
 class SweepSpec:
     """What to run: ``function`` over the cartesian product of ``grid`` (in the given order) or
@@ -48,23 +65,23 @@ class SweepSpec:
 
     def __post_init__(self) -> None:
         if not isinstance(self.function, str) or not self.function:
-            raise ValueError("function must be a non-empty string")
+            raise ParameterError("function must be a non-empty string")
         self.grid = {str(k): list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v]
                      for k, v in dict(self.grid).items()}
         for k, v in self.grid.items():
             if not v:
-                raise ValueError(f"grid axis {k!r} is empty")
+                raise ParameterError(f"grid axis {k!r} is empty")
             if len(set(json.dumps(_jsonable(x)) for x in v)) != len(v):
-                raise ValueError(f"grid axis {k!r} has repeated values")
+                raise ParameterError(f"grid axis {k!r} has repeated values")
         if self.points is not None:
             if self.grid:
-                raise ValueError("give either grid or points, not both")
+                raise ParameterError("give either grid or points, not both")
             if not self.points:
-                raise ValueError("points is empty")
+                raise ParameterError("points is empty")
             self.points = [dict(p) for p in self.points]
         overlap = set(self.fixed) & (set(self.grid) | set().union(*(self.points or [{}])))
         if overlap:
-            raise ValueError(f"parameter(s) {', '.join(sorted(overlap))} are both fixed and swept")
+            raise ParameterError(f"parameter(s) {', '.join(sorted(overlap))} are both fixed and swept")
 
     def expand(self) -> List[Dict[str, Any]]:
         """All points, in order, with the fixed parameters merged in."""
@@ -78,6 +95,12 @@ class SweepSpec:
 
     def validate(self) -> None:
         fn = resolve_function(self.function)
+        tables = [("fixed", self.fixed)] + [("grid", {k: v for k, v in self.grid.items()})] \
+            if self.grid else [("fixed", self.fixed)]
+        tables += [(f"points[{i}]", p) for i, p in enumerate(self.points or [])]
+        for where, table in tables:
+            for key, value in (table or {}).items():
+                _check_finite(key, value, where)
         for p in self.expand()[:1] + (self.expand()[-1:] if self.points is None else self.expand()):
             check_parameters(fn, p, self.function)
 
@@ -116,15 +139,19 @@ def read_toml(path: Union[str, os.PathLike]) -> SweepSpec:
         with open(path, "rb") as f:
             data = tomllib.load(f)
     except FileNotFoundError:
-        raise ValueError(f"sweep file not found: {path}") from None
+        raise ParameterError(f"sweep file not found: {path}") from None
+    except IsADirectoryError:
+        raise ParameterError(f"sweep file {path} is a directory; give a TOML file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"cannot read sweep file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"malformed TOML in {path}: {exc}") from None
+        raise ParameterError(f"malformed TOML in {path}: {' '.join(str(exc).split())}") from None
     unknown = set(data) - {"function", "grid", "fixed", "points"}
     if unknown:
-        raise ValueError(f"unknown key(s) in {path}: {', '.join(sorted(unknown))} "
+        raise ParameterError(f"unknown key(s) in {path}: {', '.join(sorted(unknown))} "
                          "(expected function, grid, fixed, points)")
     if "function" not in data:
-        raise ValueError(f"{path}: missing 'function' (e.g. function = \"simulate.gd\")")
+        raise ParameterError(f"{path}: missing 'function' (e.g. function = \"simulate.gd\")")
     return SweepSpec.from_json(data)
 
 
