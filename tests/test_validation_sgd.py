@@ -306,3 +306,41 @@ def test_simulate_sgd_mean_equals_volterra_long(case):
     """As the default test, to 1e5 steps (slow)."""
     for c in _sim_check(case, steps=10**5, seeds=2000):
         assert c.ok, c
+
+
+# --------------------------------------------------------------- the deterministic equivalent
+def _det_check(perturb=None, record=True, draws=400):
+    p = sl.Problem.bordelon(1.5, 1.25, 256, 64)
+    lr = 0.5 * sl.sgd_stability_bound(p, 1)
+    det_p, det_lr = p, lr
+    if perturb == "N*1.1":
+        det_p = p.replace(N=int(round(1.1 * p.N)))
+    elif perturb == "lr*1.05":
+        det_lr = 1.05 * lr
+    det = sl.plrf.loss_curve(det_p, lr=det_lr, steps=10**4, n_checkpoints=10)
+    curves = np.array([sl.plrf.loss_curve(p, lr=lr, steps=10**4, empirical=True, seed=s,
+                                          checkpoints=det.steps, n_checkpoints=10).test_loss
+                       for s in range(draws)])
+    idx = det.steps >= 1
+    m = curves.mean(0)[idx]
+    se = curves.std(0, ddof=1)[idx] / math.sqrt(draws)
+    return compare(det.test_loss[idx], m, se, tol=0.03,
+                   feature="deterministic-equivalent SGD curve, steps 1-1e4 (bordelon N=64 B=1)",
+                   reference_name="mean of exact empirical-spectrum curves over projections",
+                   seeds=f"{draws} projections", record=record)
+
+
+def test_deterministic_equivalent_is_the_projection_average():
+    """The Volterra curve on the deterministic-equivalent spectrum vs the mean over 400
+    projections of the exact curves (Volterra on each projection's spectrum, itself exact:
+    test_volterra_is_exact_for_a_fixed_projection), a = 1.5, b = 1.25, M = 256, N = 64, B = 1,
+    lr = 0.5 of the bound, steps 1..1e4: 3% (measured 2.1% at late times, an O(1/N) bias of the
+    deterministic equivalent; standard error <= 0.65%)."""
+    c = _det_check()
+    assert c.ok, c
+
+
+@pytest.mark.parametrize("perturb", ["N*1.1"])
+def test_sensitivity_deterministic_equivalent(perturb):
+    c = _det_check(perturb, record=False)
+    assert not c.ok, c
