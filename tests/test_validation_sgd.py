@@ -48,18 +48,20 @@ def _mean(p):
     return p.lr_convention == "mean"
 
 
-class _KernelFactorCore:
-    """A stand-in for the C++ core whose Volterra solver has its kernel factor gamma^2 B
-    multiplied by ``factor`` (a python mode recursion otherwise identical to the module
+class _KernelFactorPlrf:
+    """Stand-in for the C++ ``_core.plrf`` whose Volterra solver has its kernel factor
+    gamma^2 B multiplied by ``factor`` (a python mode recursion otherwise identical to the module
     docstring of scalinglaws.plrf.volterra): the "Volterra kernel factor changed" perturbation."""
 
     def __init__(self, factor):
         self.factor = factor
+        self._orig = _core.plrf
 
     def __getattr__(self, name):
-        return getattr(_core, name)
+        return getattr(self.__dict__["_orig"], name)
 
-    def plrf_volterra(self, lam, rho, p_inf, gamma, batch, cps, exact_steps, block_rel):
+    def volterra(self, lam, rho, p_inf, opts):
+        gamma, batch, cps = opts.gamma, opts.batch, opts.checkpoints
         lam = np.asarray(lam)
         q = 1 - 2 * gamma * batch * lam + gamma**2 * batch * (batch + 1) * lam**2
         m = np.asarray(rho, dtype=float).copy()
@@ -84,7 +86,7 @@ def _volterra_fixed_projection(p, lr, batch, steps, *, perturb=None, monkeypatch
     if perturb == "sigma^2*2":
         p = p.replace(sigma=p.sigma * math.sqrt(2.0))
     if perturb == "kernel*1.1":
-        monkeypatch.setattr(volterra_mod, "_core", _KernelFactorCore(1.1))
+        monkeypatch.setattr(volterra_mod._core, "plrf", _KernelFactorPlrf(1.1))
     c = sl.plrf.loss_curve(p, lr=lr_t, steps=max(steps), batch=batch_t, empirical=True,
                            seed=PROJ, checkpoints=steps, exact_steps=10**9)
     return np.interp(steps, c.steps, c.test_loss)
@@ -93,7 +95,8 @@ def _volterra_fixed_projection(p, lr, batch, steps, *, perturb=None, monkeypatch
 def _exact_check(case, perturb=None, monkeypatch=None, record=True):
     name, p, batch, frac = case
     lr = frac * sl.sgd_stability_bound(p, batch, seed=PROJ)
-    F = _core.draw_problem(p.lam, p.wstar, p.N, 0.0, 0, 1, PROJ, 0, True, 1)["F"]
+    spec = _core.simulate.ProblemSpec(lam=p.lam, wstar=p.wstar, N=p.N)
+    F = _core.simulate.draw_problem(spec, 0, 1, PROJ, 0, explicit_matrices=True, threads=1)["F"]
     ref = testing.sgd_expected_loss_explicit(p, F, lr, CPS[1:], batch, batch_mean=_mean(p))
     th = _volterra_fixed_projection(p, lr, batch, CPS[1:], perturb=perturb,
                                     monkeypatch=monkeypatch)
