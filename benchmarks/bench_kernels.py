@@ -9,9 +9,9 @@ import pytest
 from scalinglaws import spectra
 from scalinglaws.testing import rbf_kernel, relu_ntk
 
-from conftest import best_time, cpp_time, record
+from conftest import best_time, cpp_time, quick, record
 
-N_POINTS, DIM = 8000, 64
+N_POINTS, DIM = (800, 16) if quick() else (8000, 64)
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +27,11 @@ def test_ntk_depth2_n8000(benchmark, X):
     R = relu_ntk(X, 2)
     err = float(np.max(np.abs(K - R)) / np.max(np.abs(R)))
     del R
-    ratio = record(f"NTK depth 2, n=8000 d=64 (vs numpy recursion; rel diff {err:.1e})", fast,
+    ratio = record(f"NTK depth 2, n={N_POINTS} d={DIM} (vs numpy recursion; rel diff {err:.1e})", fast,
                    ref, target="> 1")
     assert err < 1e-12
-    assert ratio > 1.0
+    if not quick():
+        assert ratio > 1.0
 
 
 def test_rbf_n8000(benchmark, X):
@@ -40,4 +41,9 @@ def test_rbf_n8000(benchmark, X):
     fast = cpp_time(benchmark, lambda: spectra.kernel_matrix(X, kernel="rbf", bandwidth=h),
                     rounds=2)
     ref = best_time(lambda: rbf_kernel(X, h), 1)
-    record("RBF, n=8000 d=64 (vs numpy gemm + exp)", fast, ref)
+    K = spectra.kernel_matrix(X, kernel="rbf", bandwidth=h)
+    R = rbf_kernel(X, h)
+    err = float(np.max(np.abs(K - R)))
+    del R
+    record(f"RBF, n={N_POINTS} d={DIM} (vs numpy gemm + exp; max diff {err:.1e})", fast, ref)
+    assert err < 1e-10

@@ -19,7 +19,7 @@ import pytest
 
 from scalinglaws import plrf
 from scalinglaws.problem import Problem
-from conftest import record
+from conftest import quick, record
 from scalinglaws.testing import plrf_m_continuation, plrf_spectrum, plrf_volterra_stepping
 
 
@@ -27,24 +27,44 @@ def _report(name, fast, slow, note=""):
     record(f"PLRF {name} {note}".strip(), fast, slow)
 
 
+def _fast_time(benchmark, fn):
+    """Min over rounds with pytest-benchmark on; one timed call under --benchmark-disable."""
+    if benchmark.disabled:
+        t0 = time.perf_counter()
+        out = benchmark(fn)
+        return out, time.perf_counter() - t0
+    out = benchmark.pedantic(fn, rounds=3, iterations=1)
+    return out, benchmark.stats.stats.min
+
+
+SMALL = (1.0, 0.7, 2000, 500)
+LARGE = (1.0, 0.7, 10**6, 10**5) if not quick() else (1.0, 0.7, 10**5, 10**4)
+CURVE = (10**5, 10**4, 10**8) if not quick() else (10**4, 10**3, 10**6)   # v, d, steps
+
+
 def test_bench_spectrum_small(benchmark):
-    spec = benchmark.pedantic(plrf.deterministic_spectrum, args=(1.0, 2000, 500, 0.7),
-                              rounds=3, iterations=1)
-    fast = benchmark.stats.stats.min if benchmark.stats else _time(
-        lambda: plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 2000, 500)))
-    sub = spec.grid[::8]
+    p = Problem.paquette(*SMALL)
+    spec, fast = _fast_time(benchmark, lambda: plrf.deterministic_spectrum(p))
+    sub = spec.grid[::8] if not quick() else spec.grid[::64]
     t0 = time.perf_counter()
     plrf_m_continuation(1.0, 2000, 500, sub + 1j * 1e-10 * sub)
     slow = (time.perf_counter() - t0) * spec.grid.size / sub.size
     _report("spectrum+rho alpha=1 v=2000 d=500", fast, slow,
             f"(numpy m(z) timed on {sub.size} of {spec.grid.size} grid points, scaled)")
-    assert fast < 1.0
+    # correctness of what is timed: m(z) against the numpy full-sum continuation (the
+    # eigenvalues from the full numpy spectrum: test_bench_spectrum_small_numpy_agrees)
+    m_ref = plrf_m_continuation(1.0, 2000, 500, sub[:16] + 1j * 1e-10 * sub[:16])
+    m_fast = np.asarray(plrf.resolvent_m(p, sub[:16] + 1j * 1e-10 * sub[:16]))
+    assert np.max(np.abs(m_fast / m_ref - 1)) < 1e-6
+    if not quick():
+        assert fast < 1.0
 
 
 def test_bench_spectrum_small_numpy_agrees():
     # the numpy baseline on the same grid gives the same eigenvalues (sanity of the baseline)
-    spec = plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 2000, 200))
-    eig, rho = plrf_spectrum(1.0, 0.7, 2000, 200, spec.grid)
+    v, d = (2000, 200) if not quick() else (400, 50)
+    spec = plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, v, d))
+    eig, rho = plrf_spectrum(1.0, 0.7, v, d, spec.grid)
     assert np.median(np.abs(eig / spec.eigenvalues - 1)) < 1e-3
 
 
@@ -55,33 +75,42 @@ def _time(fn):
 
 
 def test_bench_spectrum_large(benchmark):
-    spec = benchmark.pedantic(plrf.deterministic_spectrum, args=(1.0, 10**6, 10**5, 0.7),
-                              rounds=1, iterations=1)
-    fast = benchmark.stats.stats.min if benchmark.stats else _time(
-        lambda: plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 10**6, 10**5)))
+    a, b, v, d = LARGE
+    p = Problem.paquette(a, b, v, d)
+    spec, fast = _fast_time(benchmark, lambda: plrf.deterministic_spectrum(p))
     sub = spec.grid[:: max(1, spec.grid.size // 4)][:4]
     t0 = time.perf_counter()
-    plrf_m_continuation(1.0, 10**6, 10**5, sub + 1j * 1e-10 * sub, chunk=4)
+    m_ref = plrf_m_continuation(a, v, d, sub + 1j * 1e-10 * sub, chunk=4)
     slow = (time.perf_counter() - t0) * spec.grid.size / sub.size
+    # correctness: m(z) of the timed C++ route == the numpy continuation with full sums
+    m_fast = np.asarray(plrf.resolvent_m(p, sub + 1j * 1e-10 * sub))
+    assert np.max(np.abs(m_fast / m_ref - 1)) < 1e-6
+    assert spec.eigenvalues.size == d and np.all(np.diff(spec.eigenvalues) <= 0)
     _report("spectrum+rho alpha=1 v=1e6 d=1e5", fast, slow,
             f"(numpy m(z) timed on {sub.size} of {spec.grid.size} grid points, scaled)")
-    assert fast < 30.0
+    if not quick():
+        assert fast < 30.0
 
 
 def test_bench_loss_curve(benchmark):
-    spec = plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 10**5, 10**4))
+    v, d, steps = CURVE
+    spec = plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, v, d))
     gamma = 0.5 / spec.params["trace_D"]
-    curve = benchmark.pedantic(plrf.volterra_loss, args=(spec, gamma, 10**8), rounds=3,
-                               iterations=1)
-    fast = benchmark.stats.stats.min if benchmark.stats else _time(
-        lambda: plrf.volterra_loss(spec, gamma, 10**8))
-    n = 20000
+    curve, fast = _fast_time(benchmark, lambda: plrf.volterra_loss(spec, gamma, steps))
+    n = 20000 if not quick() else 2000
     t0 = time.perf_counter()
     p = plrf_volterra_stepping(spec.eigenvalues, spec.rho, spec.limit_loss, gamma, n)
-    slow = (time.perf_counter() - t0) * 1e8 / n
+    slow = (time.perf_counter() - t0) * steps / n
     exact = plrf.volterra_loss(spec, gamma, n, checkpoints=[n])
     assert abs(exact.test_loss[-1] / p - 1) < 1e-3
     _report("loss curve r=1e8 d=1e4", fast, slow, f"(numpy per-step recursion timed on {n} "
                                                   "steps, scaled to 1e8)")
-    assert fast < 2.0
+    # the timed curve's block scheme against the exact recursion at its long checkpoints
+    ex = plrf.volterra_loss(spec, gamma, steps, exact_steps=10**9, checkpoints=curve.steps[-3:],
+                            log_spaced=False) if quick() else None
+    if ex is not None:
+        got = np.interp(ex.steps, curve.steps, curve.test_loss)
+        assert np.max(np.abs(got / ex.test_loss - 1)) < 1e-3
+    else:
+        assert fast < 2.0
     assert np.all(np.isfinite(curve.test_loss))

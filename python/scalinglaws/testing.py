@@ -15,6 +15,8 @@ from .problem import Problem
 
 __all__ = ["gd_stepping", "heavy_ball_stepping", "draw_explicit", "gd_explicit",
            "heavy_ball_explicit", "sgd_stepping", "sgd_eigenbasis",
+           "sgd_expected_loss_explicit", "sgd_one_step_projection_average",
+           "ridge_regression_explicit",
            "plrf_m_continuation", "plrf_spectrum", "plrf_volterra_stepping", "relu_ntk",
            "rbf_kernel"]
 
@@ -194,6 +196,92 @@ def plrf_volterra_stepping(lam, rho, p_inf, gamma, steps):
         m = q * m + gamma**2 * lam * P
         P = p_inf + lam @ m
     return P
+
+
+def sgd_expected_loss_explicit(problem: Problem, F: np.ndarray, lr: float, steps: Sequence[int],
+                               batch: int = 1, *, batch_mean: bool = False) -> np.ndarray:
+    """Exact expected population loss of one-pass SGD on the given projection F (N x M), by the
+    first and second moments of theta in parameter space: no eigendecomposition, no modes.
+
+    One sample: ``phi = F x``, ``y = x . w* + sigma n`` with ``x ~ N(0, diag lam)``, jointly
+    Gaussian with ``E[phi phi^T] = Sigma = F diag(lam) F^T``, ``E[phi y] = q = F diag(lam) w*``,
+    ``E[y^2] = c0 + sigma^2``. The per-sample gradient ``g = phi (phi . theta - y)`` has (Isserlis)
+    ``E[g | theta] = Sigma theta - q`` and
+    ``E[g g^T | theta] = Sigma E[r^2 | theta] + 2 (Sigma theta - q)(Sigma theta - q)^T`` with
+    ``r = phi . theta - y``. For ``theta' = theta - gam sum_{i<=B} g_i`` (gam = lr, or lr / B if
+    ``batch_mean``), with ``mu = E theta``, ``S = E theta theta^T``::
+
+        mu' = mu - gam B (Sigma mu - q)
+        S'  = S - gam B (Sigma S - q mu^T + S Sigma - mu q^T)
+              + gam^2 B [(tr(Sigma S) - 2 q . mu + c0 + sigma^2) Sigma + (B + 1) A],
+        A   = Sigma S Sigma - Sigma mu q^T - q mu^T Sigma + q q^T
+        loss = c0 - 2 q . mu + tr(Sigma S)   (no 1/2, without sigma^2)
+
+    Exact for Gaussian data; O(N^3) per step, for small N only.
+    """
+    lam, ws = problem.lam, problem.wstar
+    FL = F * lam
+    Sig = FL @ F.T
+    q = FL @ ws
+    c0 = float(np.sum(lam * ws * ws))
+    noise = c0 + problem.sigma ** 2
+    gam = lr / batch if batch_mean else lr
+    n = F.shape[0]
+    mu = np.zeros(n)
+    S = np.zeros((n, n))
+    cps = np.asarray(steps, dtype=np.int64)
+    out = np.empty(len(cps))
+    r = 0
+    for idx in np.argsort(cps):
+        while r < cps[idx]:
+            Sm = Sig @ mu - q
+            SS = Sig @ S
+            A = SS @ Sig - np.outer(Sig @ mu, q) - np.outer(q, Sig @ mu) + np.outer(q, q)
+            e_r2 = float(np.trace(SS)) - 2.0 * float(q @ mu) + noise
+            G = SS - np.outer(q, mu)
+            S = S - gam * batch * (G + G.T) + gam ** 2 * batch * (e_r2 * Sig + (batch + 1) * A)
+            S = 0.5 * (S + S.T)  # round-off asymmetry would grow (the map is unstable on it)
+            mu = mu - gam * batch * Sm
+            r += 1
+        out[idx] = c0 - 2.0 * float(q @ mu) + float(np.sum(Sig * S))
+    return out
+
+
+def sgd_one_step_projection_average(problem: Problem, lr: float, batch: int = 1, *,
+                                    batch_mean: bool = False) -> float:
+    """Expected population loss after ONE step of one-pass SGD from theta = 0, averaged exactly
+    over the data and over projections F with iid N(0, 1/N) entries (closed form).
+
+    From :func:`sgd_expected_loss_explicit` at r = 1: ``L1 = c0 - 2 gam B q.q + gam^2 B [(c0 +
+    sigma^2) tr(Sigma^2) + (B + 1) q^T Sigma q]``, and over F (Wick, G = F^T F):
+    ``E[q.q] = sum lam^2 w^2``, ``E tr(Sigma^2) = (tr Lam)^2 / N + (1 + 1/N) sum lam^2``,
+    ``E[q^T Sigma q] = sum_i lam_i^2 w_i^2 (lam_i (1 + 1/N) + tr Lam / N)``.
+    """
+    lam, ws = problem.lam, problem.wstar
+    N = problem.require_N()
+    gam = lr / batch if batch_mean else lr
+    c0 = float(np.sum(lam * ws * ws))
+    tr = float(np.sum(lam))
+    l2w2 = lam ** 2 * ws ** 2
+    qq = float(np.sum(l2w2))
+    trS2 = tr ** 2 / N + (1.0 + 1.0 / N) * float(np.sum(lam ** 2))
+    qSq = float(np.sum(l2w2 * (lam * (1.0 + 1.0 / N) + tr / N)))
+    return c0 - 2.0 * gam * batch * qq + gam ** 2 * batch * (
+        (c0 + problem.sigma ** 2) * trS2 + (batch + 1) * qSq)
+
+
+def ridge_regression_explicit(lam: np.ndarray, wstar: np.ndarray, P: int, ridge: float,
+                              noise: float, rng: np.random.Generator) -> float:
+    """Kernel ridge regression on P Gaussian samples in feature space, in plain numpy: features
+    ``x ~ N(0, diag lam)``, labels ``y = x . w* + sqrt(noise) n``, predictor
+    ``w = X^T (X X^T + ridge I)^-1 y``; returns the population loss
+    ``sum_k lam_k (w*_k - w_k)^2`` (no 1/2, without the noise floor)."""
+    X = rng.standard_normal((P, lam.size)) * np.sqrt(lam)
+    y = X @ wstar + math.sqrt(noise) * rng.standard_normal(P)
+    K = X @ X.T
+    K[np.diag_indices(P)] += ridge
+    w = X.T @ np.linalg.solve(K, y)
+    return float(np.sum(lam * (wstar - w) ** 2))
 
 
 def relu_ntk(X: np.ndarray, depth: int, sw2: float = 2.0, sb2: float = 0.0) -> np.ndarray:
