@@ -10,7 +10,7 @@ of model sizes: they sweep a family of problems.
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -27,7 +27,7 @@ __all__ = ["measure_compute_optimal", "fit_compute_optimal", "estimate_compute_o
 
 def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
                             v_ratio: Optional[float] = None, lr_scale: float = 0.5,
-                            batch: int = 1, flops: Optional[Sequence[float]] = None,
+                            batch: int = 1, flops: Optional[Union[Sequence[float], np.ndarray]] = None,
                             n_flops: int = 40, block_rel: float = 0.02,
                             fit_flops: Optional[Tuple[float, float]] = None,
                             threads: Optional[int] = None) -> Dict[str, Any]:
