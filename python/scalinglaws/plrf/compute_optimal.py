@@ -59,6 +59,7 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
         steps = int(math.ceil(flops[-1] / (batch * d))) + 1
         curve = volterra_loss(spec, gamma, steps, batch=batch, n_checkpoints=400,
                               block_rel=block_rel)
+        assert curve.steps is not None  # volterra_loss always sets the steps
         curves.append(curve)
         r = flops / (batch * d)
         m = curve.steps > 0
