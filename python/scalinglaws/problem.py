@@ -497,5 +497,5 @@ def _set_wstar(self: Problem, value: Any) -> None:
 
 # ``lam`` and ``wstar`` are dataclass fields whose storage is ``_lam``/``_wstar``: a power-law
 # problem builds its arrays on first use (see Problem._arrays)
-Problem.lam = property(_get_lam, _set_lam, doc="Feature spectrum lambda_k (M,).")  # type: ignore
-Problem.wstar = property(_get_wstar, _set_wstar, doc="Target coefficients w*_k (M,).")  # type: ignore
+Problem.lam = property(_get_lam, _set_lam, doc="Feature spectrum lambda_k (M,).")  # type: ignore[assignment]
+Problem.wstar = property(_get_wstar, _set_wstar, doc="Target coefficients w*_k (M,).")  # type: ignore[assignment]
