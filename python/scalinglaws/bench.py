@@ -86,6 +86,7 @@ def theory_cases(quick: bool = False) -> List[Case]:
     times = np.logspace(0, 4, 200)
     spec_problem = Problem.paquette(1.0, 0.7, 2000, 500)
     det = plrf.deterministic_spectrum(spec_problem)
+    assert det.grid is not None  # deterministic_spectrum always sets the grid
     sub = det.grid[::32]
     vspec = plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, 10**5, 10**4)) if not quick \
         else det

@@ -10,7 +10,7 @@
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -42,7 +42,7 @@ def _axes(ax: Any) -> Any:
     return ax
 
 
-def loss_curves(times: Any, curves: Any, values: Sequence[float], *, label: str = "N",
+def loss_curves(times: Any, curves: Any, values: Union[Sequence[float], np.ndarray], *, label: str = "N",
                 bands: Any = None, theory: Any = None, theory_times: Any = None, ax: Any = None,
                 cmap: str = "viridis", log_color: bool = True, colorbar: bool = True,
                 xlabel: str = "t", ylabel: str = "test loss") -> Any:
@@ -119,7 +119,7 @@ def frontier_points(compute: Any, losses: Any) -> Tuple[np.ndarray, np.ndarray]:
     return grid, env
 
 
-def compute_frontier(compute: Any, losses: Any, values: Sequence[float], *, label: str = "N",
+def compute_frontier(compute: Any, losses: Any, values: Union[Sequence[float], np.ndarray], *, label: str = "N",
                      ax: Any = None, fit_range: Optional[Tuple[float, float]] = None,
                      xlabel: str = "compute C", ylabel: str = "test loss") -> Any:
     """Loss-vs-compute curves coloured by model size, their lower envelope, and its power-law fit

@@ -42,7 +42,7 @@ def _is_inf(value: Any, name: str) -> bool:
         if value.strip().lower() in ("inf", "infinity"):
             return True
         raise ParameterError(f"{name} must be an integer or 'inf', got {value!r}")
-    return isinstance(value, (float, np.floating)) and math.isinf(value) and value > 0
+    return bool(isinstance(value, (float, np.floating)) and math.isinf(value) and value > 0)
 
 
 class PowerLaw(NamedTuple):
@@ -161,7 +161,7 @@ class Problem:
 
     # ----------------------------------------------------------------- constructors
     @classmethod
-    def bordelon(cls, a: float, b: float, M: int, N: Optional[int] = None, *, sigma: float = 0.0,
+    def bordelon(cls, a: float, b: float, M: float, N: Optional[int] = None, *, sigma: float = 0.0,
                  normalize: bool = False, lr_convention: str = "mean") -> "Problem":
         """Power-law task of Bordelon, Atanasov & Pehlevan (:ref:`dmft-model`).
 
@@ -212,16 +212,16 @@ class Problem:
             if not (a > 1.0 and b > 1.0):
                 raise ParameterError(f"M = inf needs a > 1 and b > 1 (finite loss and trace), got "
                                      f"a = {a:g}, b = {b:g}")
-            return cls(None, None, N, sigma, "bordelon",
+            return cls(None, None, N, sigma, "bordelon",  # type: ignore[arg-type]  # lam/wstar: built lazily
                        {"a": a, "b": b, "M": math.inf, "N": N, "sigma": sigma,
                         "normalize": normalize}, lr_convention, infinite=True)
         M = check_int("M", M, minimum=1, maximum=_MAX_FEATURES)
-        return cls(None, None, N, sigma, "bordelon",
+        return cls(None, None, N, sigma, "bordelon",  # type: ignore[arg-type]  # lam/wstar: built lazily
                    {"a": a, "b": b, "M": M, "N": N, "sigma": sigma, "normalize": normalize},
                    lr_convention)
 
     @classmethod
-    def paquette(cls, alpha: float, beta: float, v: int, d: Optional[int] = None, *,
+    def paquette(cls, alpha: float, beta: float, v: float, d: Optional[int] = None, *,
                  sigma: float = 0.0, lr_convention: str = "sum") -> "Problem":
         """Power-law random features of Paquette, Paquette, Xiao & Pennington (:ref:`plrf-model`).
 
@@ -269,11 +269,11 @@ class Problem:
             if not (2.0 * alpha > 1.0 and 2.0 * (alpha + beta) > 1.0):
                 raise ParameterError(f"v = inf needs 2 alpha > 1 and 2(alpha + beta) > 1, got "
                                      f"alpha = {alpha:g}, beta = {beta:g}")
-            return cls(None, None, d, sigma, "paquette",
+            return cls(None, None, d, sigma, "paquette",  # type: ignore[arg-type]  # lam/wstar: built lazily
                        {"alpha": alpha, "beta": beta, "v": math.inf, "d": d, "sigma": sigma},
                        lr_convention, infinite=True)
         v = check_int("v", v, minimum=1, maximum=_MAX_FEATURES)
-        return cls(None, None, d, sigma, "paquette",
+        return cls(None, None, d, sigma, "paquette",  # type: ignore[arg-type]  # lam/wstar: built lazily
                    {"alpha": alpha, "beta": beta, "v": v, "d": d, "sigma": sigma}, lr_convention)
 
     @classmethod
@@ -497,5 +497,5 @@ def _set_wstar(self: Problem, value: Any) -> None:
 
 # ``lam`` and ``wstar`` are dataclass fields whose storage is ``_lam``/``_wstar``: a power-law
 # problem builds its arrays on first use (see Problem._arrays)
-Problem.lam = property(_get_lam, _set_lam, doc="Feature spectrum lambda_k (M,).")  # type: ignore
-Problem.wstar = property(_get_wstar, _set_wstar, doc="Target coefficients w*_k (M,).")  # type: ignore
+Problem.lam = property(_get_lam, _set_lam, doc="Feature spectrum lambda_k (M,).")  # type: ignore[assignment]
+Problem.wstar = property(_get_wstar, _set_wstar, doc="Target coefficients w*_k (M,).")  # type: ignore[assignment]

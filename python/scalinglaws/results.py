@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -252,7 +252,7 @@ class LossCurve:
     def to_xarray(self) -> Any:
         """``xarray.Dataset`` over the ``time`` dimension (metadata in ``attrs``)."""
         xr = require("xarray", "LossCurve.to_xarray")
-        data = {"test_loss": ("time", np.asarray(self.test_loss))}
+        data: Dict[str, Tuple[Any, np.ndarray]] = {"test_loss": ("time", np.asarray(self.test_loss))}
         for name in ("train_loss", "test_loss_sem", "train_loss_sem"):
             arr = getattr(self, name)
             if arr is not None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, cast
 
 import numpy as np
 
@@ -201,7 +201,7 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         _core.simulate.GdOptions(P=P, ensemble=ensemble, bags=bags, lr=lr_val, flow=bool(flow),
                                  momentum=mu, times=list(sim_times), data_seeds=data,
                                  projection_seeds=proj, threads=nthreads))
-    out_times = sim_times if flow else step_arr * lr_val
+    out_times = sim_times if flow else cast(np.ndarray, step_arr) * lr_val  # set when not flow
     return LossCurve.from_runs(
         np.asarray(out_times, dtype=np.float64), np.asarray(test),
         np.asarray(train) if bags == 1 else None,

@@ -7,7 +7,7 @@ They are slow on purpose: their job is to be obviously right.
 from __future__ import annotations
 
 import math
-from typing import Dict, Optional, Sequence
+from typing import Dict, Optional, Sequence, Union
 
 import numpy as np
 
@@ -22,7 +22,7 @@ __all__ = ["gd_stepping", "heavy_ball_stepping", "draw_explicit", "gd_explicit",
 
 
 def gd_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.ndarray, c0: float,
-                lr: float, steps: Sequence[int]) -> Dict[str, np.ndarray]:
+                lr: float, steps: Union[Sequence[int], np.ndarray]) -> Dict[str, np.ndarray]:
     """Step full-batch GD on a given draw and record the losses at the given step counts."""
     P = phi.shape[0]
     w = np.zeros(phi.shape[1])
@@ -42,7 +42,7 @@ def gd_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.nda
 
 def heavy_ball_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.ndarray,
                         c0: float, lr: float, momentum: float,
-                        steps: Sequence[int]) -> Dict[str, np.ndarray]:
+                        steps: Union[Sequence[int], np.ndarray]) -> Dict[str, np.ndarray]:
     """Step full-batch heavy-ball GD on a given draw: ``b <- (1/P) Phi^T (y - Phi w) + mu b``,
     ``w <- w + lr b`` from ``w = b = 0``; losses at the given step counts."""
     P = phi.shape[0]
@@ -71,7 +71,7 @@ def draw_explicit(problem: Problem, P: int, rng: np.random.Generator) -> Dict[st
     return {"F": F, "psi": psi, "y": y}
 
 
-def gd_explicit(problem: Problem, P: int, lr: float, steps: Sequence[int],
+def gd_explicit(problem: Problem, P: int, lr: float, steps: Union[Sequence[int], np.ndarray],
                 rng: np.random.Generator) -> Dict[str, np.ndarray]:
     """The straightforward numpy pipeline: draw explicitly, project, step, evaluate the
     population loss ``sum_k lam_k (w*_k - (F^T w)_k)^2`` from the covariance."""
@@ -85,7 +85,7 @@ def gd_explicit(problem: Problem, P: int, lr: float, steps: Sequence[int],
 
 
 def heavy_ball_explicit(problem: Problem, P: int, lr: float, momentum: float,
-                        steps: Sequence[int], rng: np.random.Generator) -> Dict[str, np.ndarray]:
+                        steps: Union[Sequence[int], np.ndarray], rng: np.random.Generator) -> Dict[str, np.ndarray]:
     """:func:`gd_explicit` with heavy-ball momentum (:func:`heavy_ball_stepping`)."""
     d = draw_explicit(problem, P, rng)
     F = d["F"]
@@ -198,7 +198,7 @@ def plrf_volterra_stepping(lam, rho, p_inf, gamma, steps):
     return P
 
 
-def sgd_expected_loss_explicit(problem: Problem, F: np.ndarray, lr: float, steps: Sequence[int],
+def sgd_expected_loss_explicit(problem: Problem, F: np.ndarray, lr: float, steps: Union[Sequence[int], np.ndarray],
                                batch: int = 1, *, batch_mean: bool = False) -> np.ndarray:
     """Exact expected population loss of one-pass SGD on the given projection F (N x M), by the
     first and second moments of theta in parameter space: no eigendecomposition, no modes.

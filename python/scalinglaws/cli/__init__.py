@@ -73,7 +73,7 @@ def one_line(exc: BaseException) -> str:
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line (no usage block); subparsers inherit it."""
 
-    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+    def error(self, message: str) -> "NoReturn":
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 

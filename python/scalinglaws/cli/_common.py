@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from ..problem import Problem
 from . import CliError
@@ -61,7 +61,7 @@ def add_problem_args(p: argparse.ArgumentParser, *, model_size: bool = True,
 
 def problem_from_args(args: argparse.Namespace, *, need_N: bool = True) -> Problem:
     """Build the Problem from either family's flags (sizes must be finite here)."""
-    params = {n: getattr(args, n, None) for n in ("a", "b", "M", "N", "alpha", "beta", "v", "d")}
+    params: Dict[str, Any] = {n: getattr(args, n, None) for n in ("a", "b", "M", "N", "alpha", "beta", "v", "d")}
     for n, val in params.items():
         if isinstance(val, float) and math.isinf(val):
             raise CliError(f"--{n} inf is not allowed here: simulations need finite sizes")

@@ -111,8 +111,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.final:
         f = dmft.final_losses(problem, P, N=N, ensemble=E, bags=Bg)
         out = {"test_loss": f["test"], "train_loss": f["train"], "regime": f["regime"]}
-        train = "n/a" if f["train"] is None else f"{f['train']:.6g}"
-        emit(out, args.json, f"final test {f['test']:.6g}, train {train} ({f['regime']})")
+        train_txt = "n/a" if f["train"] is None else f"{f['train']:.6g}"
+        emit(out, args.json, f"final test {f['test']:.6g}, train {train_txt} ({f['regime']})")
         return 0
     if args.times is None:
         raise CliError("missing --times (comma list)")

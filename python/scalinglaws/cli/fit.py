@@ -7,11 +7,14 @@ import csv
 import math
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
 from . import CliError, emit
+
+if TYPE_CHECKING:
+    from ..fit.powerlaw import PowerLawFit, ScalingLawFit
 
 EXAMPLES = """examples:
   scalinglaws fit curve.csv --x t --y loss --xmin 10            # y = A x^-p
@@ -256,6 +259,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             x = _column(cols, args.x, src)
     ok = np.isfinite(y)
+    res: Union[ScalingLawFit, PowerLawFit]
     if model == "scaling":
         res = fit_scaling_law(t[ok], n[ok], y[ok], with_offset=not args.no_offset,
                               confidence=args.confidence, bootstrap=args.bootstrap or 0,

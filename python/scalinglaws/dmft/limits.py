@@ -221,7 +221,7 @@ def exponents(a: float, b: float) -> Dict[str, Any]:
         rt = (a - 1.0) / b
         m = min(a - 1.0, 2.0 * b)
         den = a - 1.0 + b * m
-        out = {"time": rt, "model": m, "data": m,
+        out: Dict[str, Any] = {"time": rt, "model": m, "data": m,
                "compute": {"t": b * m / den, "N": (a - 1.0) / den, "loss": (a - 1.0) * m / den}}
     values = [rt, m, den, *out["compute"].values()]
     if not all(math.isfinite(x) for x in values) or den <= 0.0:

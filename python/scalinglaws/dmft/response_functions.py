@@ -87,6 +87,7 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
     given = [n for n, v in (("s", s), ("omega", omega), ("z", z)) if v is not None]
     if len(given) != 1:
         raise ParameterError("give exactly one of s (Laplace), omega (s = i omega) or z (with lr)")
+    q: np.ndarray
     if z is not None:
         if lr is None:
             raise ParameterError("lr is required with z (discrete GD: q = (z - 1)/lr)")

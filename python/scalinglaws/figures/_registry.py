@@ -19,7 +19,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple, Union, cast
 
 import numpy as np
 
@@ -42,10 +42,23 @@ class FigureSpec:
 
 FIGURES: Dict[str, FigureSpec] = {}
 
+DrawFn = Callable[[Dict[str, Any], Any], None]
+VerifyFn = Callable[[Dict[str, Any]], None]
+
+
+class RegisteredFigure(Protocol):
+    """A data function returned by :func:`register_figure`, with ``.draw``/``.verify`` attached."""
+
+    def __call__(self, quick: bool) -> Dict[str, Any]: ...
+
+    def draw(self, draw_fn: DrawFn) -> DrawFn: ...
+
+    def verify(self, verify_fn: VerifyFn) -> VerifyFn: ...
+
 
 def register_figure(id: str, paper: str, title: str, *,
                     figsize: Tuple[float, float] = (10.0, 3.6)
-                    ) -> Callable[[Callable[[bool], Dict[str, Any]]], Callable[[bool], Dict[str, Any]]]:
+                    ) -> Callable[[Callable[[bool], Dict[str, Any]]], RegisteredFigure]:
     """Register a figure of the papers: a decorator for its data function.
 
     The data function takes ``quick`` (bool: small sizes) and returns a dict of arrays. A draw
@@ -84,12 +97,12 @@ def register_figure(id: str, paper: str, title: str, *,
         def _(data): ...
     """
 
-    def deco(data_fn: Callable[[bool], Dict[str, Any]]) -> Callable[[bool], Dict[str, Any]]:
-        def attach(draw_fn: Callable[[Dict[str, Any], Any], None]) -> Callable:
+    def deco(data_fn: Callable[[bool], Dict[str, Any]]) -> RegisteredFigure:
+        def attach(draw_fn: DrawFn) -> DrawFn:
             FIGURES[id] = FigureSpec(id, paper, title, data_fn, draw_fn, figsize)
             return draw_fn
 
-        def attach_verify(verify_fn: Callable[[Dict[str, Any]], None]) -> Callable:
+        def attach_verify(verify_fn: VerifyFn) -> VerifyFn:
             if id not in FIGURES:
                 raise RuntimeError(f"attach .draw before .verify for figure {id!r}")
             import dataclasses
@@ -99,7 +112,7 @@ def register_figure(id: str, paper: str, title: str, *,
 
         data_fn.draw = attach  # type: ignore[attr-defined]
         data_fn.verify = attach_verify  # type: ignore[attr-defined]
-        return data_fn
+        return cast(RegisteredFigure, data_fn)
 
     return deco
 
@@ -145,7 +158,7 @@ def reproduce(id: str, out: Union[str, Path] = ".", *, quick: bool = False) -> D
     fig.tight_layout()
     fig.savefig(png, dpi=110)
     plt.close(fig)
-    arrays = {k: np.asarray(v) for k, v in data.items()
+    arrays: Dict[str, Any] = {k: np.asarray(v) for k, v in data.items()
               if isinstance(v, (np.ndarray, list, tuple)) and np.asarray(v).dtype != object}
     np.savez_compressed(out / f"{id}.npz", **arrays)
     meta = {"id": id, "paper": spec.paper, "title": spec.title, "quick": quick,

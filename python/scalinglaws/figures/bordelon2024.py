@@ -141,6 +141,7 @@ def fig3(quick: bool) -> Dict[str, Any]:
     for N in Ns:
         th.append(dm.loss_curve(prob.replace(N=N), INF, steps, lr=lr, batch=32).test_loss)
         r = simulate_sgd(prob.replace(N=N), lr, T, batch=32, times=steps, seeds=seeds, seed=N)
+        assert r.steps is not None and r.test_loss_std is not None  # SGD, seeds >= 2
         idx = np.searchsorted(r.steps, steps)
         sim.append(r.test_loss[idx])
         sd.append(r.test_loss_std[idx])
@@ -150,6 +151,7 @@ def fig3(quick: bool) -> Dict[str, Any]:
     for B in Bs:
         th.append(dm.loss_curve(prob.replace(N=Nf), INF, steps, lr=lr, batch=B).test_loss)
         r = simulate_sgd(prob.replace(N=Nf), lr, T, batch=B, times=steps, seeds=seeds, seed=B)
+        assert r.steps is not None and r.test_loss_std is not None  # SGD, seeds >= 2
         idx = np.searchsorted(r.steps, steps)
         sim.append(r.test_loss[idx])
         sd.append(r.test_loss_std[idx])
@@ -248,7 +250,7 @@ def fig5(quick: bool) -> Dict[str, Any]:
                            "seeds": seeds}
     for key, fn in (("test", "test_loss"), ("train", "train_loss")):
         out[f"N_{key}_theory"] = []
-    sims = {"test": [], "train": []}
+    sims: Dict[str, List[Any]] = {"test": [], "train": []}
     for N in Ns:
         c = dm.loss_curve(prob.replace(N=N), P, times, lr=lr)
         out["N_test_theory"].append(c.test_loss)

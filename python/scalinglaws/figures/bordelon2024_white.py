@@ -66,6 +66,7 @@ def fig9(quick: bool) -> Dict[str, Any]:
                 r = simulate_gd(_white_unit(M, N), P, flow=True, times=[1e7, 1e9], seeds=seeds,
                                 seed=1000 * i + 10 * E + P, ensemble=E)
                 L = r.test_loss_runs
+                assert L is not None and r.test_loss_sem is not None  # seeds >= 2
                 converged = max(converged, float(np.max(np.abs(L[:, 1] - L[:, 0]) /
                                                         np.maximum(L[:, 1], 1e-300))))
                 th = dm.final_losses(_white_unit(M_th, int(round(nu * M_th))),

@@ -87,10 +87,12 @@ def figure_boundary(alpha: float = 0.7, beta: float = 0.7, ds: Sequence[int] = (
         lr = lr_scale / det.params["trace_D"]
         steps = int(flops_max // d)
         c = volterra_loss(det, lr, steps)
+        assert c.steps is not None  # volterra_loss always sets the steps
         row: Dict[str, Any] = {"d": d, "flops": c.steps * d, "volterra": c.test_loss}
         if sgd_runs > 0:
             res = simulate_sgd(Problem.paquette(alpha, beta, v, d), lr, steps, seeds=sgd_runs,
                                seed=seed, n_checkpoints=n_checkpoints)
+            assert res.steps is not None  # simulate_sgd always sets the steps
             row.update(sgd_flops=res.steps * d, sgd_mean=res.test_loss,
                        sgd_sem=res.test_loss_sem)
         curves.append(row)
@@ -115,6 +117,7 @@ def figure_finite_size(alpha: float, beta: float, ds: Sequence[int] = (200, 800,
         det = deterministic_spectrum(Problem.paquette(alpha, beta, v, d))
         lr = lr_scale / det.params["trace_D"]
         c = volterra_loss(det, lr, steps)
+        assert c.steps is not None  # volterra_loss always sets the steps
         r = c.steps[1:].astype(float)
         comp = components(alpha, beta, d, float(v), r, lr, 1)
         est = comp["F_0"] + comp["F_pp"] + comp["F_ac"]
@@ -185,6 +188,7 @@ def figure_phase_curves(cases: Optional[Sequence[Tuple[float, float]]] = None, d
         det = deterministic_spectrum(Problem.paquette(alpha, beta, v, d))
         lr = lr_scale / det.params["trace_D"]
         c = volterra_loss(det, lr, steps, n_checkpoints=n_checkpoints)
+        assert c.steps is not None  # volterra_loss always sets the steps
         r = c.steps[1:]
         comp = components(alpha, beta, d, float(v), r.astype(float), lr, 1)
         F, K = forcing_kernel(det, lr, r.astype(float))
@@ -244,6 +248,7 @@ def figure_contour(alpha: float = 1.0, beta: float = 0.7, v: int = 2000, d: int 
     det = deterministic_spectrum(Problem.paquette(alpha, beta, vv, d), threads=threads)
     lr = lr_scale / det.params["trace_D"]
     lmin, lmax = det.lambda_min, float(det.eigenvalues[0])
+    assert det.grid is not None  # deterministic_spectrum always sets the grid
     # the right end must lie above the whole top outlier bump (:ref:`plrf-deterministic`): take the top
     # of the density grid, which extends to 2 (1 + tr D/d)(1 + 2/sqrt d)^2
     xL, xR, r0 = 0.5 * lmin, max(1.5 * lmax, float(det.grid[-1])), 0.25 * lmin

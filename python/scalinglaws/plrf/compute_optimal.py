@@ -10,7 +10,7 @@ of model sizes: they sweep a family of problems.
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -27,7 +27,7 @@ __all__ = ["measure_compute_optimal", "fit_compute_optimal", "estimate_compute_o
 
 def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
                             v_ratio: Optional[float] = None, lr_scale: float = 0.5,
-                            batch: int = 1, flops: Optional[Sequence[float]] = None,
+                            batch: int = 1, flops: Optional[Union[Sequence[float], np.ndarray]] = None,
                             n_flops: int = 40, block_rel: float = 0.02,
                             fit_flops: Optional[Tuple[float, float]] = None,
                             threads: Optional[int] = None) -> Dict[str, Any]:
@@ -59,6 +59,7 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
         steps = int(math.ceil(flops[-1] / (batch * d))) + 1
         curve = volterra_loss(spec, gamma, steps, batch=batch, n_checkpoints=400,
                               block_rel=block_rel)
+        assert curve.steps is not None  # volterra_loss always sets the steps
         curves.append(curve)
         r = flops / (batch * d)
         m = curve.steps > 0

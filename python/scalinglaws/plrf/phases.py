@@ -180,6 +180,7 @@ def components(alpha: float, beta: float, d: int, v: float, r: Any, lr: float,
         raise ParameterError(f"the large-d loss components overflow at alpha = {alpha:g}, beta = "
                              f"{beta:g}, lr = {lr:g}, r in [{rr.min():g}, {rr.max():g}]: they are "
                              "asymptotic forms for t = 2 lr B r >> 1; use larger r")
+    assert out is not None  # bad is True when out is None
     return out
 
 

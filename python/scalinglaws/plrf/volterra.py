@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -95,7 +95,7 @@ def _check_lr(spectrum: Spectrum, lr: Any, batch: int, lr_convention: str) -> fl
     return gamma
 
 
-def forcing_kernel(spectrum: Spectrum, lr: float, steps: Sequence[float], *, batch: int = 1,
+def forcing_kernel(spectrum: Spectrum, lr: float, steps: Union[Sequence[float], np.ndarray], *, batch: int = 1,
                    lr_convention: str = "sum",
                    threads: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
     """Forcing ``F(r) = P_inf + sum_k lam_k rho_k q_k^r`` and kernel
@@ -124,7 +124,7 @@ def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: st
 
 
 def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
-                  lr_convention: str = "sum", checkpoints: Optional[Sequence[int]] = None,
+                  lr_convention: str = "sum", checkpoints: Optional[Union[Sequence[int], np.ndarray]] = None,
                   n_checkpoints: int = 100, exact_steps: int = 2000, block_rel: float = 0.01,
                   noise_variance: float = 0.0, log_spaced: bool = True) -> LossCurve:
     """Solve the Volterra equation for r <= ``steps`` on a spectrum.
@@ -187,7 +187,7 @@ def exact_spectrum(problem: Problem) -> Spectrum:
 def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
                steps: Optional[int] = None, batch: int = 1, lr_convention: Optional[str] = None,
                empirical: bool = False, seed: int = 0, n_checkpoints: int = 100,
-               checkpoints: Optional[Sequence[int]] = None, N: Any = None,
+               checkpoints: Optional[Union[Sequence[int], np.ndarray]] = None, N: Any = None,
                threads: Optional[int] = None, exact_steps: int = 2000,
                block_rel: float = 0.01, projections: int = 16) -> LossCurve:
     """Expected one-pass SGD test loss of a problem, from the Volterra equation.

@@ -81,13 +81,13 @@ def load(directory: Union[str, os.PathLike]) -> Any:
     for name in var_names:
         is_curve = any(isinstance(r["outputs"].get(name), list) for r in ok)
         arr = np.full((n, ntime) if is_curve else (n,), np.nan)
-        for i, r in enumerate(records):
-            if r is None or r["status"] != "ok" or r["outputs"].get(name) is None:
+        for i, rec in enumerate(records):
+            if rec is None or rec["status"] != "ok" or rec["outputs"].get(name) is None:
                 continue
-            v = r["outputs"][name]
+            v = rec["outputs"][name]
             if is_curve:
-                vals = np.array([np.nan if x is None else x for x in v], dtype=np.float64)
-                arr[i, : len(vals)] = vals
+                row = np.array([np.nan if x is None else x for x in v], dtype=np.float64)
+                arr[i, : len(row)] = row
             else:
                 arr[i] = v
         full_dims = dims + [tdim] if is_curve else dims
