@@ -184,7 +184,7 @@ def test_core_type_errors_are_one_line():
     from scalinglaws._backend import _core
 
     with pytest.raises(ParameterError) as exc:
-        _core.sgd_max_stable_gamma("x", 1)
+        _core.simulate.sgd_max_stable_gamma("x", 1)
     _one_line(exc)
 
 
