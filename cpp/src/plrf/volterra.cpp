@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "scalinglaws/checks.hpp"
@@ -61,13 +62,23 @@ VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
                                     "checkpoints");
   checks::count_at_least(exact_steps, 0, "exact_steps");
   checks::non_negative(block_rel, "block_rel");
+  check_schedule(opt.schedule);
+  const Schedule& sched = opt.schedule;
   const Eigen::Index K = lam.size();
-  const double g2 = gamma * gamma * B;
+  // per-step rate gamma_r = gamma * f(r): the mode recursion stays exact step by step with
+  // q_k(r) and gamma_r^2; a block takes one gamma (the schedule at the block's midpoint; blocks
+  // never straddle a piece of the schedule, and in a varying piece are at most block_rel of it)
+  double g_now = gamma, g2 = gamma * gamma * B;
   VectorD e(K), q(K), mk = rho;
-  for (Eigen::Index k = 0; k < K; ++k) {
-    e[k] = mode_rate(lam[k], gamma, B);
-    q[k] = 1.0 - e[k];
-  }
+  auto set_gamma = [&](double g) {
+    g_now = g;
+    g2 = g * g * B;
+    for (Eigen::Index k = 0; k < K; ++k) {
+      e[k] = mode_rate(lam[k], g, B);
+      q[k] = 1.0 - e[k];
+    }
+  };
+  set_gamma(gamma);
   auto loss = [&]() { return p_inf + lam.dot(mk); };
   VectorD out(checkpoints.size());
   std::size_t ci = 0;
@@ -80,6 +91,23 @@ VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
     std::int64_t n = 1;
     if (r >= exact_steps) n = std::max<std::int64_t>(1, static_cast<std::int64_t>(block_rel * r));
     n = std::min(n, next_cp - r);
+    if (!sched.empty()) {
+      const std::size_t piece = sched.piece_of(r);
+      const std::int64_t pend = sched.end(piece);
+      n = std::min(n, pend - r);
+      double f;
+      if (sched.shapes[piece] == 0) {
+        f = sched.a[piece];
+      } else {
+        if (pend != std::numeric_limits<std::int64_t>::max()) {
+          const auto len = static_cast<double>(pend - sched.starts[piece]);
+          n = std::min(n, std::max<std::int64_t>(1, static_cast<std::int64_t>(block_rel * len)));
+        }
+        f = sched.value(piece, static_cast<double>(r - sched.starts[piece]) + 0.5 * (n - 1.0));
+      }
+      checks::require(f >= 0.0 && std::isfinite(f), "schedule", "must be finite and >= 0");
+      if (gamma * f != g_now) set_gamma(gamma * f);
+    }
     if (n == 1) {
       for (Eigen::Index k = 0; k < K; ++k) mk[k] = q[k] * mk[k] + g2 * lam[k] * P;
     } else {
