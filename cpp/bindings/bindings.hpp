@@ -16,6 +16,7 @@ namespace py = pybind11;
 
 void register_errors();
 void register_linalg(py::module_& parent);
+void register_schedule(py::module_& parent);
 void register_simulate(py::module_& parent);
 void register_dmft(py::module_& parent);
 void register_plrf(py::module_& parent);

@@ -7,6 +7,7 @@ PYBIND11_MODULE(_core, m) {
 #endif
   scalinglaws::bindings::register_errors();
   scalinglaws::bindings::register_linalg(m);
+  scalinglaws::bindings::register_schedule(m);
   scalinglaws::bindings::register_simulate(m);
   scalinglaws::bindings::register_dmft(m);
   scalinglaws::bindings::register_plrf(m);

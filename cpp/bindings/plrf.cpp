@@ -17,6 +17,7 @@
 #include "scalinglaws/plrf/spectrum.hpp"
 #include "scalinglaws/plrf/sums.hpp"
 #include "scalinglaws/plrf/volterra.hpp"
+#include "scalinglaws/schedule.hpp"
 
 namespace scalinglaws::bindings {
 namespace {
@@ -59,18 +60,20 @@ void register_plrf(py::module_& parent) {
                                          "One-pass SGD (batch-sum convention) for the Volterra "
                                          "loss.");
   vopt.def(py::init([](double gamma, int batch, std::vector<std::int64_t> checkpoints,
-                       std::int64_t exact_steps, double block_rel) {
-             return plrf::VolterraOptions{gamma, batch, std::move(checkpoints), exact_steps,
-                                          block_rel};
+                       std::int64_t exact_steps, double block_rel, Schedule schedule) {
+             return plrf::VolterraOptions{gamma,       batch,     std::move(checkpoints),
+                                          exact_steps, block_rel, std::move(schedule)};
            }),
            py::kw_only(), py::arg("gamma"), py::arg("batch"), py::arg("checkpoints"),
-           py::arg("exact_steps") = vdef.exact_steps, py::arg("block_rel") = vdef.block_rel)
+           py::arg("exact_steps") = vdef.exact_steps, py::arg("block_rel") = vdef.block_rel,
+           py::arg("schedule") = vdef.schedule)
       .def_readwrite("gamma", &plrf::VolterraOptions::gamma)
       .def_readwrite("batch", &plrf::VolterraOptions::batch)
       .def_readwrite("checkpoints", &plrf::VolterraOptions::checkpoints)
       .def_readwrite("exact_steps", &plrf::VolterraOptions::exact_steps)
-      .def_readwrite("block_rel", &plrf::VolterraOptions::block_rel);
-  add_repr(vopt, {"gamma", "batch", "checkpoints", "exact_steps", "block_rel"});
+      .def_readwrite("block_rel", &plrf::VolterraOptions::block_rel)
+      .def_readwrite("schedule", &plrf::VolterraOptions::schedule);
+  add_repr(vopt, {"gamma", "batch", "checkpoints", "exact_steps", "block_rel", "schedule"});
 
   m.def(
       "solve_m",

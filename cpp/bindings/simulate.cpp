@@ -9,6 +9,7 @@
 
 #include "bindings.hpp"
 #include "scalinglaws/rng.hpp"
+#include "scalinglaws/schedule.hpp"
 #include "scalinglaws/simulate/gains.hpp"
 #include "scalinglaws/simulate/gd.hpp"
 #include "scalinglaws/simulate/problem.hpp"
@@ -36,7 +37,7 @@ void bind_gd_options(py::module_& m) {
   py::class_<GdOptions> opt(m, "GdOptions", "Full-batch GD / gradient-flow simulation options.");
   opt.def(py::init([](int P, int ensemble, int bags, double lr, bool flow, double momentum,
                       std::vector<double> times, std::vector<std::uint64_t> data_seeds,
-                      std::vector<std::uint64_t> projection_seeds, int threads) {
+                      std::vector<std::uint64_t> projection_seeds, int threads, Schedule schedule) {
             return GdOptions{P,
                              ensemble,
                              bags,
@@ -46,12 +47,13 @@ void bind_gd_options(py::module_& m) {
                              std::move(times),
                              std::move(data_seeds),
                              std::move(projection_seeds),
-                             threads};
+                             threads,
+                             std::move(schedule)};
           }),
           py::kw_only(), py::arg("P"), py::arg("ensemble") = d.ensemble, py::arg("bags") = d.bags,
           py::arg("lr") = d.lr, py::arg("flow") = d.flow, py::arg("momentum") = d.momentum,
           py::arg("times"), py::arg("data_seeds"), py::arg("projection_seeds"),
-          py::arg("threads") = d.threads)
+          py::arg("threads") = d.threads, py::arg("schedule") = d.schedule)
       .def_readwrite("P", &GdOptions::P)
       .def_readwrite("ensemble", &GdOptions::ensemble)
       .def_readwrite("bags", &GdOptions::bags)
@@ -61,9 +63,10 @@ void bind_gd_options(py::module_& m) {
       .def_readwrite("times", &GdOptions::times)
       .def_readwrite("data_seeds", &GdOptions::data_seeds)
       .def_readwrite("projection_seeds", &GdOptions::projection_seeds)
-      .def_readwrite("threads", &GdOptions::threads);
+      .def_readwrite("threads", &GdOptions::threads)
+      .def_readwrite("schedule", &GdOptions::schedule);
   add_repr(opt, {"P", "ensemble", "bags", "lr", "flow", "momentum", "times", "data_seeds",
-                 "projection_seeds", "threads"});
+                 "projection_seeds", "threads", "schedule"});
 }
 
 void bind_sgd_options(py::module_& m) {
@@ -71,7 +74,7 @@ void bind_sgd_options(py::module_& m) {
   py::class_<SgdOptions> opt(m, "SgdOptions", "One-pass SGD simulation options.");
   opt.def(py::init([](int batch, double lr, bool batch_mean, std::int64_t steps,
                       std::vector<std::int64_t> checkpoints, std::vector<std::uint64_t> data_seeds,
-                      std::vector<std::uint64_t> projection_seeds, int threads) {
+                      std::vector<std::uint64_t> projection_seeds, int threads, Schedule schedule) {
             return SgdOptions{batch,
                               lr,
                               batch_mean,
@@ -79,11 +82,13 @@ void bind_sgd_options(py::module_& m) {
                               std::move(checkpoints),
                               std::move(data_seeds),
                               std::move(projection_seeds),
-                              threads};
+                              threads,
+                              std::move(schedule)};
           }),
           py::kw_only(), py::arg("batch") = d.batch, py::arg("lr"),
           py::arg("batch_mean") = d.batch_mean, py::arg("steps"), py::arg("checkpoints"),
-          py::arg("data_seeds"), py::arg("projection_seeds"), py::arg("threads") = d.threads)
+          py::arg("data_seeds"), py::arg("projection_seeds"), py::arg("threads") = d.threads,
+          py::arg("schedule") = d.schedule)
       .def_readwrite("batch", &SgdOptions::batch)
       .def_readwrite("lr", &SgdOptions::lr)
       .def_readwrite("batch_mean", &SgdOptions::batch_mean)
@@ -91,9 +96,10 @@ void bind_sgd_options(py::module_& m) {
       .def_readwrite("checkpoints", &SgdOptions::checkpoints)
       .def_readwrite("data_seeds", &SgdOptions::data_seeds)
       .def_readwrite("projection_seeds", &SgdOptions::projection_seeds)
-      .def_readwrite("threads", &SgdOptions::threads);
+      .def_readwrite("threads", &SgdOptions::threads)
+      .def_readwrite("schedule", &SgdOptions::schedule);
   add_repr(opt, {"batch", "lr", "batch_mean", "steps", "checkpoints", "data_seeds",
-                 "projection_seeds", "threads"});
+                 "projection_seeds", "threads", "schedule"});
 }
 
 }  // namespace

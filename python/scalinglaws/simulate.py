@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, cast
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union, cast
 
 import numpy as np
 
@@ -40,6 +40,7 @@ def setup_seconds(M: float, N: float) -> float:
 from .errors import ParameterError
 from .problem import Problem
 from .results import LossCurve, log_spaced_steps
+from .schedules import Schedule, as_schedule
 
 __all__ = ["simulate_gd", "simulate_sgd", "sgd_stability_bound", "log_spaced_steps"]
 
@@ -62,7 +63,8 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
                 flow: bool = False, seeds: int = 1, seed: int = 0, ensemble: int = 1,
                 projection_seed: Optional[int] = None, threads: Optional[int] = None,
                 max_memory: Optional[float] = None, bags: int = 1,
-                momentum: Optional[float] = None) -> LossCurve:
+                momentum: Optional[float] = None,
+                schedule: Union[Schedule, str, None] = None) -> LossCurve:
     """Full-batch gradient descent / gradient flow on P samples, solved exactly.
 
     Draws the projection F and the P training samples exactly (no P x M matrix is formed), then
@@ -112,6 +114,13 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         each draw, else ValueError. Flow: continuous momentum beta >= 0 (eq. 137),
         ``beta w'' + w' = (1/P) Phi^T (y - Phi w)``, ``w(0) = w'(0) = 0`` (3x3 matrix exponential
         per eigenvalue). ``momentum=0`` (or None) is plain GD / flow, bitwise.
+    schedule : Schedule or str
+        Learning-rate schedule (discrete GD without momentum): step r uses ``lr * f(r)``
+        (:mod:`scalinglaws.schedules`, ``lr`` is the peak), bound to the run's last step. Exact:
+        constant pieces are powers ``(1 - lr_r g)^n`` per Gram eigenvalue g, varying pieces exact
+        per-step products (cost O(varying steps x N x E) per run, refused above ~1e10).
+        Reported times stay ``lr * steps`` (peak lr). The peak must satisfy
+        ``lr * peak < 2 / lambda_max``. None or ``"constant"``: the constant-lr code, bitwise.
     max_memory : float, optional
         Refuse (ResourceError) a run whose working memory would exceed this many bytes.
 
@@ -182,8 +191,20 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
             raise ParameterError("steps must be <= 1e15")
         step_arr = step_arr.astype(np.int64)
         sim_times = step_arr.astype(np.float64)
+    sched = as_schedule(schedule)
+    if sched is not None:
+        if flow or mu:
+            raise ParameterError("schedule is for discrete GD without momentum (flow=False, "
+                                 "momentum=None)")
+        sched = sched.bind(int(np.max(step_arr)) if np.max(step_arr) > 0 else 1)
     data, proj = _seed_lists(seeds, seed, projection_seed)
     nthreads = threads_arg(threads)
+    if sched is not None:
+        varying = sum(e - s for s, e, _ in _varying_ranges(sched))
+        cost = float(varying) * N * ensemble * bags * len(data)
+        if cost > 1e10:
+            raise ParameterError(f"schedule {sched}: the exact per-step products cost {cost:.3g} "
+                                 "mode-steps (> 1e10); use fewer steps or a piecewise schedule")
     EN, T = ensemble * N, len(sim_times)
     concurrent = 1 if len(data) == 1 else min(len(data), nthreads or _cpu_count())
     per_run = 8.0 * (P * EN + 3.0 * EN * EN + 2.0 * N * N + 3.0 * T * EN + T * P
@@ -200,7 +221,8 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=N, sigma=problem.sigma),
         _core.simulate.GdOptions(P=P, ensemble=ensemble, bags=bags, lr=lr_val, flow=bool(flow),
                                  momentum=mu, times=list(sim_times), data_seeds=data,
-                                 projection_seeds=proj, threads=nthreads))
+                                 projection_seeds=proj, threads=nthreads,
+                                 **({} if sched is None else {"schedule": sched.to_core()})))
     out_times = sim_times if flow else cast(np.ndarray, step_arr) * lr_val  # set when not flow
     return LossCurve.from_runs(
         np.asarray(out_times, dtype=np.float64), np.asarray(test),
@@ -211,9 +233,21 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
         ("heavy-ball GD" if mu else "gradient descent"),
         params={**problem.params, "N": N, "P": P, "lr": lr, "flow": flow, "ensemble": ensemble,
                 "bags": bags, **({"momentum": mu} if mu else {}),
+                **({} if sched is None else {"schedule": str(sched)}),
                 "sigma": problem.sigma, "M": problem.M, "max_gram_eigenvalue": np.asarray(gmax),
                 "projection_seed": projection_seed},
     )
+
+
+def _varying_ranges(sched: Schedule) -> List[tuple]:
+    """(start, end) of the schedule's non-constant pieces within its run."""
+    pcs, T = sched.pieces(), sched.steps or 0
+    out = []
+    for j, pc in enumerate(pcs):
+        end = min(pcs[j + 1][0] if j + 1 < len(pcs) else T, T)
+        if pc[1] != 0 and end > pc[0]:
+            out.append((pc[0], end, None))
+    return out
 
 
 def _check_times(t: np.ndarray, name: str = "times") -> None:
@@ -292,7 +326,8 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
                  times: Optional[Iterable[int]] = None, n_checkpoints: int = 100,
                  seeds: int = 1, seed: int = 0, projection_seed: Optional[int] = None,
                  lr_convention: Optional[str] = None,
-                 threads: Optional[int] = None) -> LossCurve:
+                 threads: Optional[int] = None,
+                 schedule: Union[Schedule, str, None] = None) -> LossCurve:
     """One-pass SGD with batch ``batch`` and fresh Gaussian samples every step, from w = 0.
 
     Exact in distribution at O(B N) per step: the projected covariance is diagonalised once per
@@ -320,6 +355,12 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
         Number of log-spaced report steps (plus step 0).
     seeds, seed, projection_seed :
         As in :func:`simulate_gd`; a fixed ``projection_seed`` runs many SGD trajectories on one W.
+    schedule : Schedule or str
+        Learning-rate schedule bound to ``steps``: step r = 0, 1, ... uses ``lr * f(r)``
+        (:mod:`scalinglaws.schedules`; ``lr`` is the peak), evaluated in C++ from the schedule's
+        pieces (O(1) per step, no per-step array). The peak rate must be mean-square stable
+        (:func:`sgd_stability_bound`), else ValueError with the bound. None or ``"constant"``: the
+        constant-lr code, bitwise.
     lr_convention : {"sum", "mean"}, optional
         Overrides the problem's convention (see ``lr``; :ref:`conv-lr`).
     threads : int, optional
@@ -356,6 +397,9 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
     batch = check_int("batch", batch, minimum=1, maximum=10**6)
     n_checkpoints = check_int("n_checkpoints", n_checkpoints, minimum=1, maximum=10**6)
     batch_mean = _sgd_convention(problem, lr_convention)
+    sched = as_schedule(schedule)
+    if sched is not None:
+        sched = sched.bind(steps)
     cps = log_spaced_steps(steps, n_checkpoints)
     if times is not None:
         extra = np.asarray(list(times), dtype=np.float64)
@@ -374,12 +418,14 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
         _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=N, sigma=problem.sigma),
         _core.simulate.SgdOptions(batch=batch, lr=lr, batch_mean=batch_mean, steps=steps,
                                   checkpoints=[int(c) for c in cps], data_seeds=data,
-                                  projection_seeds=proj, threads=threads_arg(threads)))
+                                  projection_seeds=proj, threads=threads_arg(threads),
+                                  **({} if sched is None else {"schedule": sched.to_core()})))
     return LossCurve.from_runs(
         cps.astype(np.float64), np.asarray(test), steps=cps, time_unit="steps",
         model="simulation", seeds=np.asarray(data), method="one-pass SGD",
         params={**problem.params, "N": N, "batch": batch, "lr": lr,
                 "lr_convention": "mean" if batch_mean else "sum", "steps": steps,
+                **({} if sched is None else {"schedule": str(sched)}),
                 "sigma": problem.sigma, "M": problem.M, "projection_seed": projection_seed},
     )
 

@@ -61,13 +61,23 @@ VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
                                     "checkpoints");
   checks::count_at_least(exact_steps, 0, "exact_steps");
   checks::non_negative(block_rel, "block_rel");
+  check_schedule(opt.schedule);
+  const Schedule& sched = opt.schedule;
   const Eigen::Index K = lam.size();
-  const double g2 = gamma * gamma * B;
+  // per-step rate gamma_r = gamma * f(r): the mode recursion stays exact step by step with
+  // q_k(r) and gamma_r^2; a block takes one gamma (the schedule at the block's midpoint; blocks
+  // never straddle a piece of the schedule, and in a varying piece are at most block_rel of it)
+  double g_now = gamma, g2 = gamma * gamma * B;
   VectorD e(K), q(K), mk = rho;
-  for (Eigen::Index k = 0; k < K; ++k) {
-    e[k] = mode_rate(lam[k], gamma, B);
-    q[k] = 1.0 - e[k];
-  }
+  auto set_gamma = [&](double g) {
+    g_now = g;
+    g2 = g * g * B;
+    for (Eigen::Index k = 0; k < K; ++k) {
+      e[k] = mode_rate(lam[k], g, B);
+      q[k] = 1.0 - e[k];
+    }
+  };
+  set_gamma(gamma);
   auto loss = [&]() { return p_inf + lam.dot(mk); };
   VectorD out(checkpoints.size());
   std::size_t ci = 0;
@@ -78,28 +88,62 @@ VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
   while (r < last) {
     const std::int64_t next_cp = checkpoints[ci];
     std::int64_t n = 1;
+    bool varying = false;  // the block lies in a non-constant piece of the schedule
+    std::size_t piece = 0;
+    double x0 = 0.0;  // offset of the block's first step inside that piece
     if (r >= exact_steps) n = std::max<std::int64_t>(1, static_cast<std::int64_t>(block_rel * r));
     n = std::min(n, next_cp - r);
+    if (!sched.empty()) {
+      piece = sched.piece_of(r);
+      const std::int64_t pend = sched.end(piece);
+      n = std::min(n, pend - r);
+      double f;
+      if (sched.shapes[piece] == 0) {
+        f = sched.a[piece];
+      } else {
+        // at most block_rel of the piece's part of the run
+        const auto len = static_cast<double>(std::min(pend, last) - sched.starts[piece]);
+        n = std::min(n, std::max<std::int64_t>(1, static_cast<std::int64_t>(block_rel * len)));
+        x0 = static_cast<double>(r - sched.starts[piece]);
+        f = sched.value(piece, x0 + 0.5 * (n - 1.0));
+        varying = n > 1;
+      }
+      checks::require(f >= 0.0 && std::isfinite(f), "schedule", "must be finite and >= 0");
+      if (gamma * f != g_now) set_gamma(gamma * f);
+    }
     if (n == 1) {
       for (Eigen::Index k = 0; k < K; ++k) mk[k] = q[k] * mk[k] + g2 * lam[k] * P;
     } else {
       // m(r+n) = q^n m + g2 lam [ (A - C) P0 + C P1 ],  C = sum_s (s/n) q^(n-1-s)
       const double nn = static_cast<double>(n);
       double base = p_inf, coef = 0.0;
-      VectorD qn(K), AC(K), C(K);
+      VectorD qn(K), AC(K), C(K), G2(K);
       for (Eigen::Index k = 0; k < K; ++k) {
         double qnk, A, Dt;
         geometric_sums(q[k], e[k], nn, qnk, A, Dt);
+        double g2k = g2;
+        if (varying) {
+          // q^n (all steps of the block) takes the midpoint rate; the injected noise
+          // sum_s q^(n-1-s) g2_s P(s) is weighted towards the block's end for fast modes: take
+          // the rate at the weights' centre s = n - 1 - Dt / A (the midpoint for slow modes, the
+          // end minus 1/e for fast ones), so both limits are second order.
+          const double gk = gamma * sched.value(piece, x0 + (nn - 1.0) - Dt / A);
+          const double ek = mode_rate(lam[k], gk, B);
+          double unused;
+          geometric_sums(1.0 - ek, ek, nn, unused, A, Dt);
+          g2k = gk * gk * B;
+        }
         const double Ck = ((nn - 1.0) * A - Dt) / nn;
         qn[k] = qnk;
         C[k] = Ck;
         AC[k] = A - Ck;
-        base += lam[k] * (qnk * mk[k] + g2 * lam[k] * AC[k] * P);
-        coef += g2 * lam[k] * lam[k] * Ck;
+        G2[k] = g2k;
+        base += lam[k] * (qnk * mk[k] + g2k * lam[k] * AC[k] * P);
+        coef += g2k * lam[k] * lam[k] * Ck;
       }
       const double P1 = base / (1.0 - coef);
       for (Eigen::Index k = 0; k < K; ++k)
-        mk[k] = qn[k] * mk[k] + g2 * lam[k] * (AC[k] * P + C[k] * P1);
+        mk[k] = qn[k] * mk[k] + G2[k] * lam[k] * (AC[k] * P + C[k] * P1);
     }
     r += n;
     P = loss();

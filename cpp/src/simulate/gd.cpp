@@ -16,6 +16,59 @@
 namespace scalinglaws {
 namespace {
 
+// Scheduled GD from w = 0: along a Gram eigenvector of eigenvalue g the coordinate is
+// hp (1 - prod_{r<n} (1 - lr_r g)) / g, lr_r = lr f(r). Exact: constant pieces of the schedule
+// are powers, varying pieces exact per-step products (log-space, steps outer, modes inner).
+// gains(t, i) for the targets n = steps[t] (any order); g = 0 gives sum_{r<n} lr_r.
+void scheduled_gains(const Vector& g, const std::vector<double>& steps, double lr,
+                     const Schedule& sched, Matrix& gains) {
+  const Eigen::Index N = g.size();
+  const auto T = static_cast<Eigen::Index>(steps.size());
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(T));
+  for (Eigen::Index t = 0; t < T; ++t) order[static_cast<std::size_t>(t)] = t;
+  std::sort(order.begin(), order.end(), [&](Eigen::Index x, Eigen::Index y) {
+    return steps[static_cast<std::size_t>(x)] < steps[static_cast<std::size_t>(y)];
+  });
+  Vector L = Vector::Zero(N), sign = Vector::Ones(N);
+  double lrsum = 0.0;
+  std::int64_t r = 0;
+  auto advance = [&](double rate, std::int64_t count) {  // count steps at the rate lr f
+    const double cnt = static_cast<double>(count);
+    lrsum += rate * cnt;
+    for (Eigen::Index i = 0; i < N; ++i) {
+      const double x = rate * std::max(g[i], 0.0);
+      if (x < 1.0) {
+        L[i] += cnt * std::log1p(-x);
+      } else {
+        L[i] += cnt * std::log(x - 1.0);
+        if (count % 2 == 1) sign[i] = -sign[i];
+      }
+    }
+  };
+  for (Eigen::Index t : order) {
+    const auto n = static_cast<std::int64_t>(steps[static_cast<std::size_t>(t)]);
+    while (r < n) {
+      const std::size_t p = sched.piece_of(r);
+      const std::int64_t pend = std::min(sched.end(p), n);
+      if (sched.shapes[p] == 0) {
+        advance(lr * sched.a[p], pend - r);
+        r = pend;
+      } else {
+        for (; r < pend; ++r)
+          advance(lr * sched.value(p, static_cast<double>(r - sched.starts[p])), 1);
+      }
+    }
+    for (Eigen::Index i = 0; i < N; ++i) {
+      const double gi = g[i];
+      if (gi <= 0.0) {
+        gains(t, i) = lrsum;
+      } else {
+        gains(t, i) = (sign[i] > 0.0 ? -std::expm1(L[i]) : 1.0 + std::exp(L[i])) / gi;
+      }
+    }
+  }
+}
+
 void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int inner_threads,
             GdResult& out) {
   const int N = spec.N, E = opt.ensemble, EN = E * N, P = opt.P, B = opt.bags;
@@ -32,6 +85,12 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
   double gmax = 0.0;
   const double scale = 1.0 / (static_cast<double>(E) * static_cast<double>(B));
   const double mu = opt.momentum;
+  double peak = 1.0;  // largest schedule multiplier over the run
+  if (!opt.schedule.empty()) {
+    double last = 0.0;
+    for (double t : opt.times) last = std::max(last, t);
+    peak = opt.schedule.max_over(static_cast<std::int64_t>(last));
+  }
   for (int b = 0; b < B; ++b) {
     if (b > 0)
       draw_bag_samples(d, P, opt.data_seeds[run], b, spec.sigma, inner_threads, phi_b, y_b);
@@ -47,12 +106,15 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
       const double top = g[N - 1];
       gmax = std::max(gmax, top);
       // heavy-ball GD on eigenvalue g is stable iff lr g < 2 (1 + mu) (plain GD: mu = 0)
-      if (!opt.flow && opt.lr * top >= 2.0 * (1.0 + mu)) {
+      if (!opt.flow && opt.lr * peak * top >= 2.0 * (1.0 + mu)) {
         std::ostringstream msg;
-        msg << "lr = " << opt.lr << " is unstable for this draw (data seed " << opt.data_seeds[run];
+        if (!opt.schedule.empty()) msg << "peak ";
+        msg << "lr = " << opt.lr * peak << " is unstable for this draw (data seed "
+            << opt.data_seeds[run];
         if (B > 1) msg << ", data set " << b;
         if (mu == 0.0) {
-          msg << "): gradient descent needs lr < 2 / lambda_max(Phi^T Phi / P) = " << 2.0 / top;
+          msg << "): gradient descent needs " << (opt.schedule.empty() ? "" : "peak ")
+              << "lr < 2 / lambda_max(Phi^T Phi / P) = " << 2.0 / top;
         } else {
           msg << "): heavy-ball GD with momentum " << mu
               << " needs lr < 2 (1 + momentum) / lambda_max(Phi^T Phi / P) = "
@@ -61,7 +123,11 @@ void run_gd(const ProblemSpec& spec, const GdOptions& opt, std::size_t run, int 
         throw std::invalid_argument(msg.str());
       }
       Vector hp = U.transpose() * h.segment(e * N, N);
-      if (mu == 0.0) {
+      if (!opt.schedule.empty()) {
+        scheduled_gains(g, opt.times, opt.lr, opt.schedule, C);
+        for (Eigen::Index t = 0; t < T; ++t)
+          for (int i = 0; i < N; ++i) C(t, i) *= hp[i];
+      } else if (mu == 0.0) {
         for (Eigen::Index t = 0; t < T; ++t)
           for (int i = 0; i < N; ++i)
             C(t, i) = hp[i] * gd_gain(g[i], opt.times[t], opt.lr, opt.flow);
@@ -116,6 +182,12 @@ GdResult simulate_gd(const ProblemSpec& spec, const GdOptions& opt) {
   checks::all_non_negative(opt.times.data(), opt.times.size(), "times");
   if (!opt.flow) checks::positive(opt.lr, "lr");
   checks::threads(opt.threads);
+  check_schedule(opt.schedule);
+  if (!opt.schedule.empty()) {
+    checks::require(!opt.flow && opt.momentum == 0.0, "schedule",
+                    "is for discrete GD without momentum");
+    for (double t : opt.times) checks::require(t == std::floor(t), "times", "must be whole steps");
+  }
   const std::size_t runs = opt.data_seeds.size();
   GdResult out;
   out.test = Matrix::Zero(runs, opt.times.size());

@@ -73,9 +73,13 @@ SgdResult simulate_sgd(const ProblemSpec& spec, const SgdOptions& opt) {
   checks::sorted_from<std::int64_t>(opt.checkpoints.data(), opt.checkpoints.size(), 0, true,
                                     "checkpoints");
   checks::require(opt.checkpoints.back() <= opt.steps, "checkpoints", "must not exceed steps");
+  check_schedule(opt.schedule);
   const std::size_t runs = opt.data_seeds.size();
   const int N = spec.N, B = opt.batch;
   const double gamma = opt.batch_mean ? opt.lr / B : opt.lr;
+  const Schedule& sched = opt.schedule;
+  // the stability check is at the schedule's peak rate (lr times its largest multiplier)
+  const double peak = sched.empty() ? 1.0 : sched.max_over(opt.steps);
   const int threads = opt.threads > 0 ? opt.threads : default_threads();
   // Set-up: eigendecomposition of Sigma for each distinct projection, each on one thread with
   // single-threaded BLAS (bitwise reproducible whatever the thread count), several at once.
@@ -104,10 +108,11 @@ SgdResult simulate_sgd(const ProblemSpec& spec, const SgdOptions& opt) {
   for (std::size_t r = 0; r < runs; ++r) {
     if (owner[r] != r) setups[r] = setups[owner[r]];
     const double gmax = sgd_max_stable_gamma(setups[r].s, B);
-    if (!(gamma < gmax)) {
+    if (!(gamma * peak < gmax)) {
       std::ostringstream msg;
       const double lr_max = opt.batch_mean ? gmax * B : gmax;
-      msg << "lr = " << opt.lr << " is unstable for this draw (projection seed "
+      if (!sched.empty()) msg << "peak ";
+      msg << "lr = " << opt.lr * peak << " is unstable for this draw (projection seed "
           << opt.projection_seeds[r] << "): one-pass SGD with batch " << B << " ("
           << (opt.batch_mean ? "batch-mean" : "batch-sum") << " convention) is mean-square stable "
           << "only for lr < " << lr_max
@@ -130,7 +135,14 @@ SgdResult simulate_sgd(const ProblemSpec& spec, const SgdOptions& opt) {
     std::size_t ci = 0;
     auto loss = [&]() { return st.p_inf + st.s.dot(e.cwiseAbs2()); };
     while (ci < cps.size() && cps[ci] == 0) out.test(r, ci++) = loss();
+    std::size_t piece = 0;
     for (std::int64_t step = 1; step <= opt.steps && ci < cps.size(); ++step) {
+      double g = gamma;
+      if (!sched.empty()) {  // step r = step - 1 uses gamma * f(r)
+        const std::int64_t rr = step - 1;
+        while (rr >= sched.end(piece)) ++piece;
+        g = gamma * sched.value(piece, static_cast<double>(rr - sched.starts[piece]));
+      }
       for (int i = 0; i < B; ++i) {
         double* zi = z.col(i).data();
         double dot = 0.0;
@@ -140,7 +152,7 @@ SgdResult simulate_sgd(const ProblemSpec& spec, const SgdOptions& opt) {
         }
         rho[i] = dot - noise_sd * rng.normal();
       }
-      for (int i = 0; i < B; ++i) e.noalias() -= (gamma * rho[i]) * z.col(i);
+      for (int i = 0; i < B; ++i) e.noalias() -= (g * rho[i]) * z.col(i);
       while (ci < cps.size() && cps[ci] == step) {
         const double l = loss();
         if (!std::isfinite(l)) {

@@ -3,6 +3,7 @@ scalinglaws private C++ core (use the public Python API in scalinglaws.*). Type 
 """
 from __future__ import annotations
 from . import linalg
+from . import schedule
 from . import simulate
 from . import dmft
 from . import plrf

@@ -6,6 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
+import scalinglaws._core.schedule
 class SpectrumOptions:
     """
     Grid of the deterministic-equivalent spectrum.
@@ -48,7 +49,7 @@ class VolterraOptions:
     """
     One-pass SGD (batch-sum convention) for the Volterra loss.
     """
-    def __init__(self, *, gamma: float, batch: int, checkpoints: collections.abc.Sequence[int], exact_steps: int = 0, block_rel: float = 0.0) -> None:
+    def __init__(self, *, gamma: float, batch: int, checkpoints: collections.abc.Sequence[int], exact_steps: int = 0, block_rel: float = 0.0, schedule: scalinglaws._core.schedule.Schedule = ...) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -81,6 +82,12 @@ class VolterraOptions:
         ...
     @gamma.setter
     def gamma(self, arg0: float) -> None:
+        ...
+    @property
+    def schedule(self) -> scalinglaws._core.schedule.Schedule:
+        ...
+    @schedule.setter
+    def schedule(self, arg0: scalinglaws._core.schedule.Schedule) -> None:
         ...
 def edges(alpha: float, beta: float | None, v: float, d: int) -> tuple[float, float, float, float, float]:
     """

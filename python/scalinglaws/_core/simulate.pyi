@@ -6,6 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
+import scalinglaws._core.schedule
 class ProblemSpec:
     """
     Spectrum lam (> 0), target wstar, model size N, label noise sigma.
@@ -43,7 +44,7 @@ class GdOptions:
     Full-batch GD / gradient-flow simulation options.
     """
     flow: bool
-    def __init__(self, *, P: int, ensemble: int = 1, bags: int = 1, lr: float = 0.0, flow: bool = False, momentum: float = 0.0, times: collections.abc.Sequence[float], data_seeds: collections.abc.Sequence[int], projection_seeds: collections.abc.Sequence[int], threads: int = 0) -> None:
+    def __init__(self, *, P: int, ensemble: int = 1, bags: int = 1, lr: float = 0.0, flow: bool = False, momentum: float = 0.0, times: collections.abc.Sequence[float], data_seeds: collections.abc.Sequence[int], projection_seeds: collections.abc.Sequence[int], threads: int = 0, schedule: scalinglaws._core.schedule.Schedule = ...) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -90,6 +91,12 @@ class GdOptions:
     def projection_seeds(self, arg0: collections.abc.Sequence[int]) -> None:
         ...
     @property
+    def schedule(self) -> scalinglaws._core.schedule.Schedule:
+        ...
+    @schedule.setter
+    def schedule(self, arg0: scalinglaws._core.schedule.Schedule) -> None:
+        ...
+    @property
     def threads(self) -> int:
         ...
     @threads.setter
@@ -106,7 +113,7 @@ class SgdOptions:
     One-pass SGD simulation options.
     """
     batch_mean: bool
-    def __init__(self, *, batch: int = 1, lr: float, batch_mean: bool = False, steps: int, checkpoints: collections.abc.Sequence[int], data_seeds: collections.abc.Sequence[int], projection_seeds: collections.abc.Sequence[int], threads: int = 0) -> None:
+    def __init__(self, *, batch: int = 1, lr: float, batch_mean: bool = False, steps: int, checkpoints: collections.abc.Sequence[int], data_seeds: collections.abc.Sequence[int], projection_seeds: collections.abc.Sequence[int], threads: int = 0, schedule: scalinglaws._core.schedule.Schedule = ...) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -145,6 +152,12 @@ class SgdOptions:
         ...
     @steps.setter
     def steps(self, arg0: int) -> None:
+        ...
+    @property
+    def schedule(self) -> scalinglaws._core.schedule.Schedule:
+        ...
+    @schedule.setter
+    def schedule(self, arg0: scalinglaws._core.schedule.Schedule) -> None:
         ...
     @property
     def threads(self) -> int:

@@ -57,6 +57,8 @@ def register(sub: Any) -> None:
                    help="closed-form time/model/data/compute-optimal exponents (needs --a --b)")
     p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument("--schedule", default=None, metavar="SPEC",
+                   help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)")
     p.set_defaults(func=run)
 
 
@@ -108,6 +110,8 @@ def _run(args: argparse.Namespace) -> int:
     Bg = _size(args.bags)
     if args.momentum is not None and (args.final or args.batch is not None):
         raise CliError("--momentum applies to GD / flow loss curves (not --final or --batch)")
+    if args.final and args.schedule is not None:
+        raise CliError("--schedule applies to loss curves, not --final")
     if args.final:
         f = dmft.final_losses(problem, P, N=N, ensemble=E, bags=Bg)
         out = {"test_loss": f["test"], "train_loss": f["train"], "regime": f["regime"]}
@@ -124,7 +128,7 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError("--batch (one-pass SGD) cannot be combined with --flow")
     curve = dmft.loss_curve(problem, P, args.times, lr=args.lr, flow=args.flow, batch=args.batch,
                             N=N, method=args.method, threads=args.threads, ensemble=E, bags=Bg,
-                            momentum=args.momentum)
+                            momentum=args.momentum, schedule=args.schedule)
     if curve.train_loss is not None:
         train = [float(v) for v in curve.train_loss]
     elif args.batch is not None:

@@ -18,6 +18,7 @@ EXAMPLES = """examples:
   scalinglaws plrf spectrum --alpha 1 --v inf --d 1000 --json
   scalinglaws plrf loss --alpha 1 --beta 0.7 --v 2000 --d 500 --batch 1 --lr 0.3 --steps 100000 --json
   scalinglaws plrf loss --alpha 1 --beta 0.7 --v 2000 --d 500 --lr 0.3 --steps 100000 --empirical --seed 3
+  scalinglaws plrf loss --alpha 1 --beta 0.7 --v 2000 --d 500 --lr 0.3 --steps 100000 --schedule cosine:warmup=1000,final=0.1 --json
   scalinglaws plrf phase --alpha 0.7 --beta 0.7 --json
 """
 
@@ -63,7 +64,8 @@ def run_loss(args: argparse.Namespace) -> int:
     curve = loss_curve(problem, lr=args.lr, steps=args.steps, batch=args.batch,
                        lr_convention=args.lr_convention, empirical=args.empirical,
                        seed=args.seed or 0, n_checkpoints=_checkpoints(args.checkpoints),
-                       threads=args.threads)
+                       threads=args.threads,
+                       schedule=args.schedule)
     steps = [int(s) for s in curve.times]
     loss = [float(x) for x in curve.test_loss]
     text = "\n".join(f"{s:>12d}  {p:.8g}" for s, p in zip(steps, loss))
@@ -122,6 +124,8 @@ def register(sub: Any) -> None:
     lo.add_argument("--lr-convention", choices=("sum", "mean"), default="sum",
                     help="sum: theta -= lr sum_i grad_i (paper, default); mean: lr/B (reference code)")
     lo.add_argument("--steps", type=int, required=True, help="number of SGD steps r")
+    lo.add_argument("--schedule", default=None, metavar="SPEC",
+                    help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)")
     lo.add_argument("--checkpoints", type=int, default=100, help="log-spaced outputs (default 100)")
     lo.add_argument("--empirical", action="store_true", help="exact spectrum of a sampled W")
     lo.add_argument("--seed", type=int, default=None, help="projection seed of W (--empirical)")

@@ -28,6 +28,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="fix one projection for all runs (data/SGD-noise variance only)")
     p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument("--schedule", default=None, metavar="SPEC",
+                   help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)")
 
 
 def register(sub: Any) -> None:
@@ -110,7 +112,7 @@ def run_gd(args: argparse.Namespace) -> int:
     res = simulate_gd(problem, args.P, lr=args.lr, times=times, flow=args.flow, seeds=args.seeds,
                       seed=args.seed, ensemble=args.ensemble, bags=args.bags,
                       projection_seed=args.projection_seed, threads=args.threads,
-                      momentum=args.momentum)
+                      momentum=args.momentum, schedule=args.schedule)
     return _print(res, args.json)
 
 
@@ -119,5 +121,5 @@ def run_sgd(args: argparse.Namespace) -> int:
     res = simulate_sgd(problem, args.lr, args.steps, batch=args.batch, times=args.times,
                        n_checkpoints=args.checkpoints, seeds=args.seeds, seed=args.seed,
                        projection_seed=args.projection_seed, lr_convention=args.lr_convention,
-                       threads=args.threads)
+                       threads=args.threads, schedule=args.schedule)
     return _print(res, args.json)

@@ -25,7 +25,8 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
                flow: bool = False, batch: Optional[int] = None, N: Size = None,
                momentum: Optional[float] = None, method: str = "auto", nodes: int = 14,
                threads: Optional[int] = None, max_recipe_steps: int = 2000, ensemble: Size = 1,
-               bags: Size = 1, lr_convention: Optional[str] = None) -> LossCurve:
+               bags: Size = 1, lr_convention: Optional[str] = None,
+               schedule: Any = None) -> LossCurve:
     """Test and train loss of the DMFT theory at the given times.
 
     Parameters
@@ -51,6 +52,12 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         recipe's closure treats the batch noise to leading order only: it is accurate for
         lr x lambda_max(K) << 1, and underestimates the loss at moderate learning rates (about 6%
         after one step at batch 1, lr = 0.3); prefer the default.
+    schedule : Schedule or str
+        Learning-rate schedule (:mod:`scalinglaws.schedules`; ``lr`` is the peak), bound to the
+        last step. One-pass SGD (``batch``): the Volterra route with a step-dependent rate
+        (exact per step, :func:`scalinglaws.plrf.volterra_loss`). Discrete GD: the general
+        (non-Toeplitz) T x T recipe, :func:`scalinglaws.dmft.scheduled.recipe_scheduled`. None or
+        ``"constant"``: the constant-lr code, bitwise.
     lr_convention : "mean" | "sum"
         One-pass SGD: ``lr`` averages (``"mean"``, Bordelon et al. eq. 142) or sums the batch.
         Default: :attr:`Problem.lr_convention` (mean for ``Problem.bordelon``).
@@ -130,7 +137,17 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
             raise ParameterError("momentum is not available for one-pass SGD (batch)")
         return _sgd_curve(problem, t, lr=lr, batch=batch, N=Nv, method=method,
                           lr_convention=lr_convention, max_recipe_steps=max_recipe_steps,
-                          threads=threads)
+                          threads=threads, schedule=schedule)
+    from ..schedules import as_schedule
+
+    if as_schedule(schedule) is not None:
+        if flow or mu != 0.0 or method == "contour":
+            raise ParameterError("schedule applies to discrete GD without momentum (the recipe) "
+                                 "and to one-pass SGD (batch=)")
+        from .scheduled import scheduled_curve
+
+        return scheduled_curve(problem, P, t, lr=lr, N=Nv, schedule=schedule,
+                               max_recipe_steps=max_recipe_steps, ensemble=Ev, bags=Bv)
     if lr_convention is not None:
         raise ParameterError("lr_convention applies to one-pass SGD (batch=...) only")
     Pv = size("P", P)
@@ -309,7 +326,7 @@ def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: flo
 
 def _sgd_curve(problem: Problem, t: np.ndarray, *, lr: Optional[float], batch: int, N: float,
                method: str, lr_convention: Optional[str], max_recipe_steps: int,
-               threads: Optional[int]) -> LossCurve:
+               threads: Optional[int], schedule: Any = None) -> LossCurve:
     """One-pass SGD: the Volterra route (default) or the DMFT recipe (``method="recipe"``)."""
     from ..plrf.volterra import loss_curve as volterra_curve
 
@@ -329,6 +346,10 @@ def _sgd_curve(problem: Problem, t: np.ndarray, *, lr: Optional[float], batch: i
         raise ParameterError("one-pass SGD has no contour route: use method='auto' (Volterra) "
                              "or 'recipe'")
     if method == "recipe":
+        from ..schedules import as_schedule
+
+        if as_schedule(schedule) is not None:
+            raise ParameterError("the SGD recipe takes no schedule: use method='auto' (Volterra)")
         check_problem(problem)
         T = int(steps.max()) + 1
         if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
@@ -344,7 +365,7 @@ def _sgd_curve(problem: Problem, t: np.ndarray, *, lr: Optional[float], batch: i
                                  "lr_convention": conv})
     top = int(steps.max())
     c = volterra_curve(problem, lr=lr, steps=max(top, 1), batch=batch, lr_convention=conv,
-                       checkpoints=np.unique(steps), N=N, threads=threads)
+                       checkpoints=np.unique(steps), N=N, threads=threads, schedule=schedule)
     sem = None if c.test_loss_sem is None else np.interp(t, c.times, c.test_loss_sem)
     return LossCurve(times=t, test_loss=finite("test_loss", np.interp(t, c.times, c.test_loss)),
                      test_loss_sem=sem, steps=steps, time_unit="steps", model="dmft",

@@ -26,7 +26,8 @@ import numpy as np
 __all__ = ["FigureSpec", "FIGURES", "register_figure", "reproduce", "figure_ids"]
 
 #: the modules that register the papers' figures (on import)
-_BUILTIN = ("bordelon2024", "bordelon2024_white", "paquette2024", "paquette2024_fronts")
+_BUILTIN = ("bordelon2024", "bordelon2024_white", "paquette2024", "paquette2024_fronts",
+            "schedules2024")
 
 
 @dataclass(frozen=True)

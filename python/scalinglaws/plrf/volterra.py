@@ -27,6 +27,7 @@ from .._validate import check_array, check_int, check_real, check_size, check_ti
 from ..errors import ConvergenceError, ParameterError, ScalingLawsDeprecationWarning
 from ..problem import Problem
 from ..results import LossCurve, log_spaced_steps
+from ..schedules import Schedule, as_schedule
 from .spectrum import Spectrum, deterministic_spectrum, empirical_spectrum
 
 __all__ = ["max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve", "kernel_norm",
@@ -82,14 +83,16 @@ def max_stable_lr(spectrum: Any, batch: int = 1, lr_convention: Optional[str] = 
     return g * batch if lr_convention == "mean" else g
 
 
-def _check_lr(spectrum: Spectrum, lr: Any, batch: int, lr_convention: str) -> float:
+def _check_lr(spectrum: Spectrum, lr: Any, batch: int, lr_convention: str,
+              peak: Optional[float] = None) -> float:
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     gamma = sgd_gamma(lr, batch, lr_convention)
     bound = max_stable_lr(spectrum, batch, "sum")
-    if not gamma < bound:
+    if not gamma * (1.0 if peak is None else peak) < bound:
         lr_bound = bound * batch if lr_convention == "mean" else bound
+        what = "lr" if peak is None else "peak lr"
         raise ParameterError(
-            f"lr = {lr:g} is unstable: with batch B = {batch} ({lr_convention} convention) the "
+            f"{what} = {lr * (1.0 if peak is None else peak):g} is unstable: with batch B = {batch} ({lr_convention} convention) the "
             f"Volterra kernel norm sum_k g lam_k / (2 - g (B+1) lam_k) < 1 and g (B+1) lam_max < 2 "
             f"require lr < {lr_bound:.6g} for this spectrum")
     return gamma
@@ -126,7 +129,8 @@ def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: st
 def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
                   lr_convention: str = "sum", checkpoints: Optional[Union[Sequence[int], np.ndarray]] = None,
                   n_checkpoints: int = 100, exact_steps: int = 2000, block_rel: float = 0.01,
-                  noise_variance: float = 0.0, log_spaced: bool = True) -> LossCurve:
+                  noise_variance: float = 0.0, log_spaced: bool = True,
+                  schedule: Union[Schedule, str, None] = None) -> LossCurve:
     """Solve the Volterra equation for r <= ``steps`` on a spectrum.
 
     Mode recursion (module docstring): exact for r <= ``exact_steps``; afterwards blocks of
@@ -138,6 +142,13 @@ def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
     (``log_spaced=False``: at ``checkpoints`` only). ``noise_variance`` = sigma^2 of label noise:
     it feeds the SGD noise like P_inf does and is excluded from the reported test loss.
     Returns a :class:`~scalinglaws.LossCurve` with ``time_unit="steps"``.
+
+    ``schedule`` (:mod:`scalinglaws.schedules`, bound to ``steps``): step r uses the per-sample
+    step ``gamma * f(r)``. The mode recursion with ``q_k(r)`` and ``gamma_r^2`` is exact per step
+    (exact in expectation for r <= ``exact_steps``); a block takes the schedule at its midpoint,
+    never straddles a piece of the schedule and, inside a varying piece, is at most ``block_rel``
+    of the piece, so the error class is the constant-lr one. The peak rate must be stable. None or
+    ``"constant"``: the constant-lr code, bitwise.
     """
     spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
@@ -145,7 +156,11 @@ def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
     exact_steps = check_int("exact_steps", exact_steps, minimum=0, maximum=10**15)
     block_rel = check_real("block_rel", block_rel, minimum=0.0, maximum=0.5, min_open=True)
     noise = check_real("noise_variance", noise_variance, minimum=0.0)
-    gamma = _check_lr(spectrum, lr, batch, lr_convention)
+    sched = as_schedule(schedule)
+    if sched is not None:
+        sched = sched.bind(steps)
+    gamma = _check_lr(spectrum, lr, batch, lr_convention,
+                      None if sched is None else sched.peak)
     parts = []
     if log_spaced:
         parts.append(log_spaced_steps(steps, n_checkpoints))
@@ -165,14 +180,17 @@ def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
     P = np.asarray(_core.plrf.volterra(
         spectrum.eigenvalues, spectrum.rho, float(spectrum.limit_loss) + noise,
         _core.plrf.VolterraOptions(gamma=gamma, batch=batch, checkpoints=[int(c) for c in cps],
-                                   exact_steps=exact_steps, block_rel=block_rel))) - noise
+                                   exact_steps=exact_steps, block_rel=block_rel,
+                                   **({} if sched is None else {"schedule": sched.to_core()})))
+    ) - noise
     if not np.all(np.isfinite(P)):
         raise ConvergenceError("Volterra solution is not finite")
     return LossCurve(times=cps.astype(np.float64), test_loss=np.maximum(P, 0.0), steps=cps,
                      time_unit="steps", model="plrf", method=f"volterra ({spectrum.kind} spectrum)",
                      params={**spectrum.params, "lr": lr, "gamma": gamma, "batch": batch,
                              "lr_convention": lr_convention, "N": spectrum.d,
-                             "spectrum": spectrum.kind, "sigma": math.sqrt(noise)})
+                             "spectrum": spectrum.kind, "sigma": math.sqrt(noise),
+                             **({} if sched is None else {"schedule": str(sched)})})
 
 
 def exact_spectrum(problem: Problem) -> Spectrum:
@@ -189,7 +207,8 @@ def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
                empirical: bool = False, seed: int = 0, n_checkpoints: int = 100,
                checkpoints: Optional[Union[Sequence[int], np.ndarray]] = None, N: Any = None,
                threads: Optional[int] = None, exact_steps: int = 2000,
-               block_rel: float = 0.01, projections: int = 16) -> LossCurve:
+               block_rel: float = 0.01, projections: int = 16,
+               schedule: Union[Schedule, str, None] = None) -> LossCurve:
     """Expected one-pass SGD test loss of a problem, from the Volterra equation.
 
     Parameters
@@ -212,6 +231,9 @@ def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
         A custom spectrum (``Problem.from_spectrum``) has no deterministic equivalent here: its
         expected loss is the mean of the exact curves of ``projections`` projections (seeds
         ``seed, seed+1, ...``), returned with standard errors.
+    schedule : Schedule or str
+        Learning-rate schedule (:mod:`scalinglaws.schedules`; ``lr`` is the peak), bound to
+        ``steps``; see :func:`volterra_loss`.
 
     Returns
     -------
@@ -236,7 +258,8 @@ def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
     conv = problem.lr_convention if lr_convention is None else lr_convention
     opts: Dict[str, Any] = dict(batch=batch, lr_convention=conv, n_checkpoints=n_checkpoints,
                                 checkpoints=checkpoints, exact_steps=exact_steps,
-                                block_rel=block_rel, noise_variance=problem.sigma**2)
+                                block_rel=block_rel, noise_variance=problem.sigma**2,
+                                schedule=schedule)
     if N is not None:
         n = check_size("N", N)
         if math.isinf(n):

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scalinglaws/plrf/sums.hpp"
+#include "scalinglaws/schedule.hpp"
 
 namespace scalinglaws::plrf {
 
@@ -15,6 +16,7 @@ struct VolterraOptions {
   std::vector<std::int64_t> checkpoints;  // sorted, >= 0
   std::int64_t exact_steps = 0;           // steps solved exactly before the blocks start
   double block_rel = 0.0;                 // relative block length (>= 0)
+  Schedule schedule;  // step r uses gamma * schedule.at(r) (empty: constant gamma)
 };
 
 // Discrete Volterra equation P(r) = F(r) + sum_{s<r} K(r-1-s) P(s) via the mode recursion

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scalinglaws/linalg/types.hpp"
+#include "scalinglaws/schedule.hpp"
 #include "scalinglaws/simulate/problem.hpp"
 
 namespace scalinglaws {
@@ -23,6 +24,7 @@ struct GdOptions {
   std::vector<std::uint64_t> data_seeds;        // one per run
   std::vector<std::uint64_t> projection_seeds;  // one per run
   int threads = 0;                              // 0 = all cores
+  Schedule schedule;  // discrete GD without momentum: step r uses lr * schedule.at(r)
 };
 
 struct GdResult {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scalinglaws/linalg/types.hpp"
+#include "scalinglaws/schedule.hpp"
 #include "scalinglaws/simulate/problem.hpp"
 
 namespace scalinglaws {
@@ -19,6 +20,7 @@ struct SgdOptions {
   std::vector<std::uint64_t> data_seeds;
   std::vector<std::uint64_t> projection_seeds;
   int threads = 0;
+  Schedule schedule;  // step r = 0, 1, ... uses lr * schedule.at(r) (empty: constant lr)
 };
 
 struct SgdSetup {

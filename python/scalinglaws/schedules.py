@@ -1,0 +1,343 @@
+"""Learning-rate schedules shared by every simulator and theory.
+
+A :class:`Schedule` is a *shape*: a multiplier ``f(r)`` of the run's peak learning rate ``lr``, so
+step ``r = 0, 1, ...`` uses ``lr_r = lr * f(r)``. Conventions (``T`` = the run's total steps):
+
+* warm-up over ``W`` steps ramps linearly, ``f(r) = (r + 1) / W`` for ``r < W`` (reaches 1 at
+  ``r = W - 1``);
+* ``cosine``: after the warm-up ``f`` goes from 1 to ``final`` over the remaining ``D = T - W``
+  steps, ``f = final + (1 - final) (1 + cos(pi x / D)) / 2`` with ``x = r - W`` (``f = final``
+  would be reached at ``r = T``, one step after the last);
+* ``wsd`` (warm-up, stable, decay): ``f = 1`` until the last ``D = round(decay * T)`` steps, then
+  ``final + (1 - final) h(x / D)`` with ``h(u) = 1 - u`` (linear, default), ``(1 + cos(pi u))/2``
+  (cosine) or ``1 - sqrt(u)`` (sqrt), ``x`` counted from the start of the decay;
+* ``power``: ``f = (1 + x / r0)^(-p)`` with ``x = r - W`` after the warm-up;
+* ``piecewise``: constant multipliers ``values`` changing at the steps ``at``;
+* ``array``: one multiplier per step (must cover the run).
+
+Compact string form (CLI, sweep files): ``kind[:key=value,...]``, e.g. ``cosine:warmup=1000,
+final=0.1``, ``wsd:warmup=1000,decay=0.2,shape=cosine``, ``power:r0=100,p=0.5``,
+``piecewise:values=1/0.3/0.1,at=5000/8000``, ``array:values=1/0.5/0.25``. ``str(schedule)``
+gives the spec back. ``constant`` (or ``None``) means no schedule: the old constant-lr code runs
+unchanged. A schedule's total steps are tied to the run (:meth:`Schedule.bind`): a spec that needs
+more steps than the run, or a schedule bound to another step count, is refused.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+import numpy as np
+
+from .errors import ParameterError
+
+__all__ = ["Schedule", "parse", "as_schedule", "resolve", "KINDS"]
+
+# kind -> {key: (type, default)}; a default of None means required
+_NUM = "num"
+KINDS: Dict[str, Dict[str, Tuple[str, Any]]] = {
+    "constant": {"warmup": ("int", 0)},
+    "cosine": {"warmup": ("int", 0), "final": ("frac", 0.0)},
+    "wsd": {"warmup": ("int", 0), "decay": ("frac", None), "shape": ("shape", "linear"),
+            "final": ("frac", 0.0)},
+    "power": {"warmup": ("int", 0), "r0": ("pos", None), "p": ("pos", None)},
+    "piecewise": {"values": ("list", None), "at": ("ilist", ())},
+    "array": {"values": ("list", None)},
+}
+_SHAPES = ("linear", "cosine", "sqrt")
+_NEEDS_T = ("cosine", "wsd")
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, tuple):
+        return "/".join(_fmt(x) for x in v)
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    return str(v)
+
+
+def _convert(kind: str, key: str, raw: Any, spec: str) -> Any:
+    typ = KINDS[kind][key][0]
+    where = f"schedule {spec!r}: {key}"
+    try:
+        if typ == "shape":
+            if raw not in _SHAPES:
+                raise ValueError
+            return raw
+        if typ in ("list", "ilist"):
+            items = raw.split("/") if isinstance(raw, str) else list(np.atleast_1d(raw))
+            if typ == "ilist" and items in ([""], []):
+                return ()
+            vals = tuple(float(x) for x in items)
+            if typ == "ilist":
+                if any(v != round(v) or v <= 0 for v in vals) or list(vals) != sorted(set(vals)):
+                    raise ValueError
+                return tuple(int(v) for v in vals)
+            if not vals or any(not math.isfinite(v) or v < 0 for v in vals):
+                raise ValueError
+            return vals
+        v = float(raw)
+    except (TypeError, ValueError):
+        valid = {"shape": "one of linear, cosine, sqrt", "list": "numbers >= 0 separated by /",
+                 "ilist": "increasing whole steps > 0 separated by /"}.get(typ, "a number")
+        raise ParameterError(f"{where} = {raw!r} is invalid (valid: {valid})") from None
+    if typ == "int":
+        if not (v >= 0 and v == round(v) and v < 1e15):
+            raise ParameterError(f"{where} = {raw!r} is invalid (valid: a whole number >= 0)")
+        return int(v)
+    if typ == "frac":
+        lo_open = key == "decay"
+        if not ((0 < v if lo_open else 0 <= v) and v <= 1):
+            rng = "(0, 1]" if lo_open else "[0, 1]"
+            raise ParameterError(f"{where} = {raw!r} is out of range (valid: {rng})")
+        return v
+    if not (math.isfinite(v) and v > 0):
+        raise ParameterError(f"{where} = {raw!r} is out of range (valid: a finite number > 0)")
+    return v
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A learning-rate shape ``f(r)`` multiplying the run's peak ``lr`` (module docstring).
+
+    Build with :func:`parse` (``Schedule.parse("cosine:final=0.1")``) or ``Schedule(kind,
+    **params)``-style via :meth:`make`; :meth:`bind` ties it to a run of ``steps`` steps.
+    """
+
+    kind: str
+    params: Tuple[Tuple[str, Any], ...] = ()
+    steps: Optional[int] = None
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def make(cls, kind: str, **params: Any) -> "Schedule":
+        """``Schedule.make("wsd", warmup=100, decay=0.2)``: validated, defaults filled in."""
+        spec = kind + (":" + ",".join(f"{k}={_fmt(v)}" for k, v in params.items())
+                       if params else "")
+        if kind not in KINDS:
+            raise ParameterError(f"schedule kind {kind!r} is unknown in {spec!r} (valid: "
+                                 f"{', '.join(KINDS)})")
+        out: Dict[str, Any] = {}
+        for key, raw in params.items():
+            if key not in KINDS[kind]:
+                raise ParameterError(f"schedule {spec!r}: unknown key {key!r} for {kind} (valid: "
+                                     f"{', '.join(KINDS[kind])})")
+            out[key] = _convert(kind, key, raw, spec)
+        for key, (_, default) in KINDS[kind].items():
+            if key not in out:
+                if default is None:
+                    raise ParameterError(f"schedule {spec!r}: {key}= is required for {kind}")
+                out[key] = default
+        if kind == "piecewise" and len(out["at"]) != len(out["values"]) - 1:
+            raise ParameterError(f"schedule {spec!r}: piecewise needs one more value than "
+                                 f"boundaries (got {len(out['values'])} values, "
+                                 f"{len(out['at'])} at)")
+        return cls(kind, tuple(out.items()))
+
+    @classmethod
+    def parse(cls, spec: str) -> "Schedule":
+        """Parse ``kind[:key=value,...]`` (module docstring); one-line ParameterError if invalid."""
+        if not isinstance(spec, str) or not spec.strip():
+            raise ParameterError(f"schedule must be a non-empty string like 'cosine:final=0.1', "
+                                 f"got {spec!r}")
+        kind, _, rest = spec.strip().partition(":")
+        params: Dict[str, str] = {}
+        for item in filter(None, (s.strip() for s in rest.split(","))):
+            key, eq, value = item.partition("=")
+            if not eq or not key.strip():
+                raise ParameterError(f"schedule {spec!r}: {item!r} is not key=value")
+            if key.strip() in params:
+                raise ParameterError(f"schedule {spec!r}: {key.strip()} given twice")
+            params[key.strip()] = value.strip()
+        return cls.make(kind.strip().lower(), **params)
+
+    @classmethod
+    def from_array(cls, multipliers: Any) -> "Schedule":
+        """One multiplier per step (``lr_r = lr * multipliers[r]``)."""
+        return cls.make("array", values=np.asarray(multipliers, dtype=np.float64).ravel())
+
+    def __str__(self) -> str:
+        p = self.param
+        keys = [k for k, (_, d) in KINDS[self.kind].items() if d is None or p[k] != d]
+        return self.kind + (":" + ",".join(f"{k}={_fmt(p[k])}" for k in keys) if keys else "")
+
+    @property
+    def param(self) -> Dict[str, Any]:
+        return dict(self.params)
+
+    @property
+    def is_constant(self) -> bool:
+        """True for a constant multiplier 1 at every step (no schedule)."""
+        p = self.param
+        if self.kind == "constant":
+            return p["warmup"] == 0
+        return self.kind in ("piecewise", "array") and all(v == 1.0 for v in p["values"])
+
+    @property
+    def peak(self) -> float:
+        """Largest multiplier (1 for the shapes; the largest value for piecewise / array)."""
+        if self.kind in ("piecewise", "array"):
+            return float(max(self.param["values"]))
+        return 1.0
+
+    # -- binding to a run ---------------------------------------------------------------------
+    def min_steps(self) -> int:
+        """Fewest run steps the spec fits in."""
+        p = self.param
+        if self.kind == "array":
+            return len(p["values"])
+        if self.kind == "piecewise":
+            return p["at"][-1] + 1 if p["at"] else 1
+        return p["warmup"] + (1 if self.kind in _NEEDS_T else 0)
+
+    def bind(self, steps: Any) -> "Schedule":
+        """This schedule tied to a run of ``steps`` steps (refused if it does not fit)."""
+        if steps is None:
+            raise ParameterError(f"schedule {self}: the run's number of steps is required")
+        try:
+            T = int(steps)
+        except (TypeError, ValueError):
+            raise ParameterError(f"schedule {self}: steps = {steps!r} is not a whole number") \
+                from None
+        if T != steps or T < 1:
+            raise ParameterError(f"schedule {self}: steps = {steps!r} must be a whole number >= 1")
+        if self.steps is not None and self.steps != T:
+            raise ParameterError(f"schedule {self} is bound to {self.steps} steps but the run has "
+                                 f"{T}")
+        need = self.min_steps()
+        if self.kind == "wsd":
+            d = self._decay_steps(T)
+            need = max(need, self.param["warmup"] + d)
+        if self.kind == "array" and T != need:
+            raise ParameterError(f"schedule array has {need} multipliers but the run has {T} "
+                                 "steps (one multiplier per step)")
+        if T < need:
+            raise ParameterError(f"schedule {self} needs at least {need} steps but the run has {T}"
+                                 )
+        return replace(self, steps=T)
+
+    def _decay_steps(self, T: int) -> int:
+        return max(1, int(round(self.param["decay"] * T)))
+
+    def _total(self) -> int:
+        if self.steps is None:
+            if self.kind in _NEEDS_T:
+                raise ParameterError(f"schedule {self} depends on the run's steps: bind(steps) "
+                                     "first")
+            return self.min_steps()
+        return self.steps
+
+    # -- pieces and evaluation ----------------------------------------------------------------
+    def pieces(self) -> List[Tuple[int, int, float, float, float, float]]:
+        """``(start, shape, a, b, c, d)`` per piece, the C++ representation
+        (``scalinglaws::Schedule``): shapes 0 constant ``a``, 1 linear ``a + b x``, 2 cosine
+        ``a + b (1 + cos(pi x / c)) / 2``, 3 sqrt ``a + b (1 - sqrt(x / c))``, 4 power
+        ``a + b (1 + x / c)^-d``, with ``x`` the step offset inside the piece."""
+        p, T = self.param, self._total()
+        out: List[Tuple[int, int, float, float, float, float]] = []
+        W = p.get("warmup", 0)
+        if W > 0:
+            out.append((0, 1, 1.0 / W, 1.0 / W, 0.0, 0.0))
+        if self.kind == "constant":
+            out.append((W, 0, 1.0, 0.0, 0.0, 0.0))
+        elif self.kind == "cosine":
+            fin = p["final"]
+            out.append((W, 2, fin, 1.0 - fin, float(T - W), 0.0))
+        elif self.kind == "wsd":
+            D, fin = self._decay_steps(T), p["final"]
+            if T - D > W:
+                out.append((W, 0, 1.0, 0.0, 0.0, 0.0))
+            shape = p["shape"]
+            if shape == "linear":
+                out.append((T - D, 1, 1.0, -(1.0 - fin) / D, 0.0, 0.0))
+            else:
+                out.append((T - D, 2 if shape == "cosine" else 3, fin, 1.0 - fin, float(D), 0.0))
+        elif self.kind == "power":
+            out.append((W, 4, 0.0, 1.0, p["r0"], p["p"]))
+        else:
+            vals = np.asarray(p["values"], dtype=np.float64)
+            starts = (0,) + tuple(p.get("at", ())) if self.kind == "piecewise" else None
+            if starts is None:  # array: run-length encoding
+                change = np.flatnonzero(np.diff(vals) != 0) + 1
+                starts = (0,) + tuple(int(c) for c in change)
+                vals = vals[list(starts)]
+            out.extend((int(s), 0, float(v), 0.0, 0.0, 0.0) for s, v in zip(starts, vals))
+        return out
+
+    def to_core(self) -> Any:
+        """The ``_core.schedule.Schedule`` the C++ simulators and theories take."""
+        from ._backend import _core
+
+        pc = self.pieces()
+        cols = list(zip(*pc))
+        return _core.schedule.Schedule(starts=[int(s) for s in cols[0]],
+                                       shapes=[int(s) for s in cols[1]],
+                                       a=list(cols[2]), b=list(cols[3]), c=list(cols[4]),
+                                       d=list(cols[5]))
+
+    def multiplier(self, r: Any) -> np.ndarray:
+        """``f(r)`` at whole steps ``r >= 0`` (vectorised; same formulas as the C++ core)."""
+        r = np.asarray(r)
+        if r.size and (np.any(r < 0) or np.any(r != np.round(r))):
+            raise ParameterError("schedule steps must be whole numbers >= 0")
+        pc = np.asarray(self.pieces(), dtype=np.float64)
+        i = np.clip(np.searchsorted(pc[:, 0], r, side="right") - 1, 0, len(pc) - 1)
+        x = r - pc[i, 0]
+        shape, a, b, c, d = (pc[i, k] for k in range(1, 6))
+        safe_c = np.where(c > 0, c, 1.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            h = np.select([shape == 0, shape == 1, shape == 2, shape == 3],
+                          [0.0 * x, x, 0.5 * (1.0 + np.cos(np.pi * x / safe_c)),
+                           1.0 - np.sqrt(x / safe_c)],
+                          (1.0 + x / safe_c) ** (-d))
+        return a + b * h
+
+    def rate(self, r: Any, lr: float = 1.0) -> np.ndarray:
+        """Per-step learning rates ``lr * f(r)`` (vectorised over whole steps r)."""
+        return lr * self.multiplier(r)
+
+    def segments(self, steps: Optional[int] = None,
+                 max_segments: int = 10**6) -> List[Tuple[int, int, float]]:
+        """Piecewise-constant runs ``(start, end, multiplier)`` covering ``[0, steps)``: one per
+        constant piece, one per step inside varying pieces (exact). Refuses more than
+        ``max_segments`` runs."""
+        T = self._total() if steps is None else int(steps)
+        out: List[Tuple[int, int, float]] = []
+        pcs = self.pieces()
+        for j, (s, shape, a, *_rest) in enumerate(pcs):
+            e = min(pcs[j + 1][0] if j + 1 < len(pcs) else T, T)
+            if s >= T:
+                break
+            if shape == 0:
+                out.append((s, e, a))
+            else:
+                if len(out) + (e - s) > max_segments:
+                    raise ParameterError(f"schedule {self}: {e - s} varying steps exceed "
+                                         f"max_segments = {max_segments}")
+                m = self.multiplier(np.arange(s, e))
+                out.extend((r, r + 1, float(v)) for r, v in zip(range(s, e), m))
+        return out
+
+
+def parse(spec: str) -> Schedule:
+    """Parse a schedule spec (:meth:`Schedule.parse`)."""
+    return Schedule.parse(spec)
+
+
+def as_schedule(schedule: Union[Schedule, str, None]) -> Optional[Schedule]:
+    """A Schedule from a Schedule, a spec string or None (None and constant specs: None)."""
+    if schedule is None:
+        return None
+    if isinstance(schedule, str):
+        schedule = Schedule.parse(schedule)
+    elif not isinstance(schedule, Schedule):
+        raise ParameterError(f"schedule must be a Schedule, a spec string or None, got "
+                             f"{type(schedule).__name__}")
+    return None if schedule.is_constant else schedule
+
+
+def resolve(schedule: Union[Schedule, str, None], steps: Any) -> Optional[Schedule]:
+    """The schedule bound to a run of ``steps`` steps, or None for no schedule (constant lr)."""
+    s = as_schedule(schedule)
+    return None if s is None else s.bind(steps)
