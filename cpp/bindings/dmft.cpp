@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <complex>
+#include <stdexcept>
 #include <vector>
 
 #include "bindings.hpp"
@@ -22,17 +23,25 @@ void register_dmft(py::module_& parent) {
                                       "1/N, 1/P (0 = infinity) and the label-noise variance.");
   spectrum
       .def(py::init([](const Vector& lam, const Vector& wstar2, double inv_N, double inv_P,
-                       double sigma2) {
-             return dmft::Spectrum{to_std(lam), to_std(wstar2), inv_N, inv_P, sigma2};
+                       double sigma2, double tail_start, double tail_b, double tail_a,
+                       double tail_scale) {
+             return dmft::Spectrum{to_std(lam), to_std(wstar2), inv_N,  inv_P,     sigma2,
+                                   tail_start,  tail_b,         tail_a, tail_scale};
            }),
            py::kw_only(), py::arg("lam"), py::arg("wstar2"), py::arg("inv_N") = 0.0,
-           py::arg("inv_P") = 0.0, py::arg("sigma2") = 0.0)
+           py::arg("inv_P") = 0.0, py::arg("sigma2") = 0.0, py::arg("tail_start") = 0.0,
+           py::arg("tail_b") = 0.0, py::arg("tail_a") = 0.0, py::arg("tail_scale") = 1.0)
       .def_readwrite("inv_N", &dmft::Spectrum::inv_N)
       .def_readwrite("inv_P", &dmft::Spectrum::inv_P)
-      .def_readwrite("sigma2", &dmft::Spectrum::sigma2);
+      .def_readwrite("sigma2", &dmft::Spectrum::sigma2)
+      .def_readonly("tail_start", &dmft::Spectrum::tail_start)
+      .def_readonly("tail_b", &dmft::Spectrum::tail_b)
+      .def_readonly("tail_a", &dmft::Spectrum::tail_a)
+      .def_readonly("tail_scale", &dmft::Spectrum::tail_scale);
   add_array_field(spectrum, "lam", &dmft::Spectrum::lam);
   add_array_field(spectrum, "wstar2", &dmft::Spectrum::wstar2);
-  add_repr(spectrum, {"lam", "wstar2", "inv_N", "inv_P", "sigma2"});
+  add_repr(spectrum, {"lam", "wstar2", "inv_N", "inv_P", "sigma2", "tail_start", "tail_b", "tail_a",
+                      "tail_scale"});
 
   const dmft::CurveOptions defaults;
   py::class_<dmft::CurveOptions> options(m, "CurveOptions",
@@ -63,6 +72,32 @@ void register_dmft(py::module_& parent) {
       },
       py::arg("spectrum"), py::arg("q"), py::arg("threads") = 0,
       "S(q) of the scalar self-consistency at each frequency q (sigma2 unused).");
+  m.def(
+      "tail_sums",
+      [](const dmft::Spectrum& sp, int power, const std::vector<std::complex<double>>& q,
+         const std::vector<std::complex<double>>& x) {
+        dmft::check_spectrum(sp);
+        if (!sp.has_tail())
+          throw std::invalid_argument("the spectrum has no tail (tail_start = 0)");
+        if (power < 0 || power > 3) throw std::invalid_argument("power must be 0, 1, 2 or 3");
+        if (q.size() != x.size()) throw std::invalid_argument("q and x must have the same length");
+        std::vector<std::complex<double>> t1(q.size()), t2(q.size());
+        for (std::size_t i = 0; i < q.size(); ++i)
+          dmft::tail_sums(sp, static_cast<dmft::TailPower>(power), q[i], x[i], t1[i], t2[i]);
+        return py::make_tuple(t1, t2);
+      },
+      py::arg("spectrum"), py::arg("power"), py::arg("q"), py::arg("x"),
+      "Tail sums (T1, T2) = (sum c_k/(q + lambda_k x), sum c_k/(q + lambda_k x)^2) over the tail "
+      "k >= tail_start, with c_k = lambda_k (power 0), lambda_k^2 (1), lambda_k w*_k^2 (2) or "
+      "lambda_k^2 w*_k^2 (3).");
+  m.def(
+      "tail_power_sum",
+      [](const dmft::Spectrum& sp, double p) {
+        dmft::check_spectrum(sp);
+        return dmft::tail_power_sum(sp, p);
+      },
+      py::arg("spectrum"), py::arg("p"),
+      "sum over the tail k >= tail_start of k^-p (p > 1; 0 without a tail).");
   m.def(
       "loss_curve",
       [](const dmft::Spectrum& sp, const std::vector<double>& times,

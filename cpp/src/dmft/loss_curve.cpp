@@ -10,6 +10,27 @@
 #include "scalinglaws/parallel.hpp"
 
 namespace scalinglaws::dmft {
+namespace {
+
+// Tail part of sum_k c_k h_k(q) h_k(q') (or h_k(q) conj(h_k(q'))) with h = 1/(q + lambda x), by
+// partial fractions: h h' = (x h - x' h') / (x q' - x' q), i.e. (x T1 - x' T1') / (x q' - x' q);
+// the same node (q = q', x = x') uses the squared-pole sum T2.
+cplx tail_pair(cplx qi, cplx xi, cplx t1i, cplx t2i, cplx qj, cplx xj, cplx t1j, cplx t2j,
+               bool conj, bool same) {
+  if (same) return t2i;
+  if (conj) {
+    qj = std::conj(qj);
+    xj = std::conj(xj);
+    t1j = std::conj(t1j);
+    t2j = std::conj(t2j);
+  }
+  const cplx den = xi * qj - xj * qi;
+  if (std::abs(den) <= 1e-9 * std::abs(xi * qj)) return 0.5 * (t2i + t2j);
+  return (xi * t1i - xj * t1j) / den;
+}
+
+}  // namespace
+
 void loss_curve(const Spectrum& sp, const std::vector<double>& times, const CurveOptions& opt,
                 std::vector<double>& test, std::vector<double>& train) {
   check_spectrum(sp);
@@ -68,12 +89,24 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
         linalg::syrk(true, 1.0, A, 0.0, G[m]);
         linalg::symmetrize_lower(G[m]);
       }
+      // tail: single-node sums T1 = sum c_k h_k(q_j), T2 = sum c_k h_k(q_j)^2 per weight
+      const bool tail = sp.has_tail();
+      std::vector<cplx> T1(tail ? 4 * K : 0), T2(tail ? 4 * K : 0);
+      if (tail) {
+        const TailPower pw[4] = {kTarget, kLam, kLam2, kTarget2};
+        for (int m = 0; m < 4; ++m)
+          for (int j = 0; j < K; ++j)
+            tail_sums(sp, pw[m], c.q[j], x[j], T1[4 * j + m], T2[4 * j + m]);
+      }
       // sums over k of d_k h_i h_j (conj = false) or d_k h_i conj(h_j) (conj = true)
       auto pair_sum = [&](int m, int i, int j, bool conj) -> cplx {
         const Matrix& g = G[m];
         const double aa = g(2 * i, 2 * j), bb = g(2 * i + 1, 2 * j + 1);
         const double ab = g(2 * i, 2 * j + 1), ba = g(2 * i + 1, 2 * j);
-        return conj ? cplx(aa + bb, ba - ab) : cplx(aa - bb, ab + ba);
+        const cplx head = conj ? cplx(aa + bb, ba - ab) : cplx(aa - bb, ab + ba);
+        if (!tail) return head;
+        return head + tail_pair(c.q[i], x[i], T1[4 * i + m], T2[4 * i + m], c.q[j], x[j],
+                                T1[4 * j + m], T2[4 * j + m], conj, i == j && !conj);
       };
       double L = 0.0, Lh = 0.0;
       for (int i = 0; i < K; ++i) {

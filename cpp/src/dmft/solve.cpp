@@ -26,7 +26,20 @@ std::string describe(cplx q, cplx S, double resid) {
 double scale_of(const Spectrum& sp) {
   double s = 0.0;
   for (double l : sp.lam) s += l;
+  if (sp.has_tail()) s += tail_power_sum(sp, sp.tail_b);
   return s;
+}
+
+// sum_k lambda_k / (q + lambda_k) (the N = P = infinity value of S), head and tail
+cplx s_infinite(const Spectrum& sp, cplx q) {
+  cplx S = 0.0;
+  for (double l : sp.lam) S += l / (q + l);
+  if (sp.has_tail()) {
+    cplx T1, T2;
+    tail_sums(sp, kLam, q, 1.0, T1, T2);
+    S += T1;
+  }
+  return S;
 }
 
 }  // namespace
@@ -50,8 +63,9 @@ double solve_real_positive(const Spectrum& sp, double q) {
     Smax = 1.0 / std::max(sp.inv_N, sp.inv_P);
   double lo = 0.0, hi = Smax;
   // initial guess: N,P = inf value, clipped
-  double S = 0.0;
-  for (double l : sp.lam) S += l / (q + l);
+  double S = sp.has_tail() ? s_infinite(sp, q).real() : 0.0;
+  if (!sp.has_tail())
+    for (double l : sp.lam) S += l / (q + l);
   S = std::min(S, 0.5 * Smax);
   for (int it = 0; it < 200; ++it) {
     cplx d;
@@ -111,9 +125,16 @@ cplx residual(const Spectrum& sp, cplx q, cplx S, cplx* dfdS) {
   const double g1i = (a1i[0] + a1i[1]) + (a1i[2] + a1i[3]);
   const double g2r = (a2r[0] + a2r[1]) + (a2r[2] + a2r[3]);
   const double g2i = (a2i[0] + a2i[1]) + (a2i[2] + a2i[3]);
-  const cplx g = x * cplx(g1r, g1i);
+  cplx G1(g1r, g1i), G2(g2r, g2i);
+  if (sp.has_tail()) {
+    cplx T1, T2;
+    tail_sums(sp, kLam, q, x, T1, T2);
+    G1 += T1;
+    G2 += T2;
+  }
+  const cplx g = x * G1;
   if (dfdS) {
-    const cplx dg = q * cplx(g2r, g2i);
+    const cplx dg = q * G2;
     const cplx dx = -sp.inv_P * (1.0 - S * sp.inv_N) - sp.inv_N * (1.0 - S * sp.inv_P);
     *dfdS = 1.0 - dg * dx;
   }
@@ -170,7 +191,10 @@ cplx solve(const Spectrum& sp, cplx q) {
   const double big = 1e3 * (1.0 + scale_of(sp));
   double tau = std::max(1.0, big / std::abs(q));
   cplx S = 0.0;
-  for (double l : sp.lam) S += l / (tau * q + l);
+  if (sp.has_tail())
+    S = s_infinite(sp, tau * q);
+  else
+    for (double l : sp.lam) S += l / (tau * q + l);
   double resid = 0.0;
   if (!newton(sp, tau * q, S, resid))
     throw ConvergenceError(

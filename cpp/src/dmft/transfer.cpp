@@ -1,5 +1,6 @@
 #include "scalinglaws/dmft/transfer.hpp"
 
+#include <cmath>
 #include <string>
 
 #include "scalinglaws/checks.hpp"
@@ -12,8 +13,8 @@ Matrix transfer(const Spectrum& sp, const std::vector<double>& times, const std:
   check_curve(times, opt);
   checks::non_empty(modes.size(), "modes");
   for (int k : modes)
-    checks::require(k >= 0 && static_cast<std::size_t>(k) < sp.lam.size(), "modes",
-                    "must be 0-based mode indices below len(lam)");
+    checks::require(k >= 0 && (sp.has_tail() || static_cast<std::size_t>(k) < sp.lam.size()),
+                    "modes", "must be 0-based mode indices below len(lam) (any with a tail)");
   const std::ptrdiff_t T = static_cast<std::ptrdiff_t>(times.size());
   const std::ptrdiff_t nm = static_cast<std::ptrdiff_t>(modes.size());
   Matrix out(T, nm);
@@ -22,7 +23,10 @@ Matrix transfer(const Spectrum& sp, const std::vector<double>& times, const std:
     const Contour c = make_contour(times[it], opt);
     const std::vector<cplx> S = solve_contour(sp, c.q);
     for (std::ptrdiff_t m = 0; m < nm; ++m) {
-      const double l = sp.lam[modes[m]];
+      const std::size_t k = static_cast<std::size_t>(modes[m]);
+      // a tail mode k >= len(lam) (0-based): lambda = (k + 1)^-tail_b
+      const double l =
+          k < sp.lam.size() ? sp.lam[k] : std::pow(static_cast<double>(k + 1), -sp.tail_b);
       double acc = 0.0;
       for (int j = 0; j < K; ++j) {
         const cplx x = (1.0 - S[j] * sp.inv_P) * (1.0 - S[j] * sp.inv_N);

@@ -168,7 +168,6 @@ void PowerLawSums::range_sum(double p, cplx m, cplx z, double a, double b, cplx&
 }
 
 void PowerLawSums::eval(int ip, cplx m, cplx z, cplx& s1, cplx& s2) const {
-  const double p = powers_[ip];
   const std::vector<double>& w = w_head_[ip];
   cplx a1 = 0.0, a2 = 0.0;
   for (long j = 0; j < head_; ++j) {
@@ -177,33 +176,43 @@ void PowerLawSums::eval(int ip, cplx m, cplx z, cplx& s1, cplx& s2) const {
     a2 += w[j] * inv * inv;
   }
   if (infinite_ || v_ > static_cast<double>(head_)) {
-    const double a = static_cast<double>(head_ + 1);
-    const double vmax = v_;  // may be inf
-    double lo = 0.0, hi = -1.0;
-    if (z != 0.0 && m != 0.0) {
-      const cplx pole = std::exp(std::log(m / z) / (2.0 * alpha_));
-      if (std::abs(pole.imag()) < kPoleStrip && pole.real() > a - kWindow &&
-          pole.real() < vmax + kWindow) {
-        lo = std::max(a, std::floor(pole.real()) - kWindow);
-        hi = std::min(vmax, std::ceil(pole.real()) + kWindow);
-      }
-    }
-    if (hi >= lo) {
-      for (double j = lo; j <= hi; j += 1.0) {
-        const double lj = std::log(j);
-        const double wj = std::exp(-p * lj);
-        const cplx inv = 1.0 / (std::exp(-2.0 * alpha_ * lj) * m - z);
-        a1 += wj * inv;
-        a2 += wj * inv * inv;
-      }
-      if (lo > a) range_sum(p, m, z, a, lo - 1.0, a1, a2);
-      if (hi < vmax) range_sum(p, m, z, hi + 1.0, vmax, a1, a2);
-    } else {
-      range_sum(p, m, z, a, vmax, a1, a2);
-    }
+    add_tail(powers_[ip], m, z, static_cast<double>(head_ + 1), a1, a2);
   }
   s1 = a1;
   s2 = a2;
+}
+
+void PowerLawSums::eval_tail(int ip, cplx m, cplx z, double from, cplx& s1, cplx& s2) const {
+  if (!(from >= 1.0) || from != std::floor(from))
+    throw std::invalid_argument("eval_tail: from must be an integer >= 1");
+  s1 = s2 = 0.0;
+  if (from <= v_) add_tail(powers_[ip], m, z, from, s1, s2);
+}
+
+void PowerLawSums::add_tail(double p, cplx m, cplx z, double a, cplx& a1, cplx& a2) const {
+  const double vmax = v_;  // may be inf
+  double lo = 0.0, hi = -1.0;
+  if (z != 0.0 && m != 0.0) {
+    const cplx pole = std::exp(std::log(m / z) / (2.0 * alpha_));
+    if (std::abs(pole.imag()) < kPoleStrip && pole.real() > a - kWindow &&
+        pole.real() < vmax + kWindow) {
+      lo = std::max(a, std::floor(pole.real()) - kWindow);
+      hi = std::min(vmax, std::ceil(pole.real()) + kWindow);
+    }
+  }
+  if (hi >= lo) {
+    for (double j = lo; j <= hi; j += 1.0) {
+      const double lj = std::log(j);
+      const double wj = std::exp(-p * lj);
+      const cplx inv = 1.0 / (std::exp(-2.0 * alpha_ * lj) * m - z);
+      a1 += wj * inv;
+      a2 += wj * inv * inv;
+    }
+    if (lo > a) range_sum(p, m, z, a, lo - 1.0, a1, a2);
+    if (hi < vmax) range_sum(p, m, z, hi + 1.0, vmax, a1, a2);
+  } else {
+    range_sum(p, m, z, a, vmax, a1, a2);
+  }
 }
 
 }  // namespace scalinglaws::plrf

@@ -10,7 +10,7 @@ class Spectrum:
     """
     The problem as the DMFT sees it: spectrum, target power, 1/N, 1/P (0 = infinity) and the label-noise variance.
     """
-    def __init__(self, *, lam: numpy.typing.NDArray[numpy.float64], wstar2: numpy.typing.NDArray[numpy.float64], inv_N: float = 0.0, inv_P: float = 0.0, sigma2: float = 0.0) -> None:
+    def __init__(self, *, lam: numpy.typing.NDArray[numpy.float64], wstar2: numpy.typing.NDArray[numpy.float64], inv_N: float = 0.0, inv_P: float = 0.0, sigma2: float = 0.0, tail_start: float = 0.0, tail_b: float = 0.0, tail_a: float = 0.0, tail_scale: float = 1.0) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -37,6 +37,18 @@ class Spectrum:
         ...
     @sigma2.setter
     def sigma2(self, arg0: float) -> None:
+        ...
+    @property
+    def tail_a(self) -> float:
+        ...
+    @property
+    def tail_b(self) -> float:
+        ...
+    @property
+    def tail_scale(self) -> float:
+        ...
+    @property
+    def tail_start(self) -> float:
         ...
     @property
     def wstar2(self) -> numpy.typing.NDArray[numpy.float64]:
@@ -96,6 +108,14 @@ def loss_curve(spectrum: Spectrum, times: collections.abc.Sequence[float], optio
 def solve(spectrum: Spectrum, q: collections.abc.Sequence[complex], threads: int = 0) -> list[complex]:
     """
     S(q) of the scalar self-consistency at each frequency q (sigma2 unused).
+    """
+def tail_power_sum(spectrum: Spectrum, p: float) -> float:
+    """
+    sum over the tail k >= tail_start of k^-p (p > 1; 0 without a tail).
+    """
+def tail_sums(spectrum: Spectrum, power: int, q: collections.abc.Sequence[complex], x: collections.abc.Sequence[complex]) -> tuple:
+    """
+    Tail sums (T1, T2) = (sum c_k/(q + lambda_k x), sum c_k/(q + lambda_k x)^2) over the tail k >= tail_start, with c_k = lambda_k (power 0), lambda_k^2 (1), lambda_k w*_k^2 (2) or lambda_k^2 w*_k^2 (3).
     """
 def transfer(spectrum: Spectrum, times: collections.abc.Sequence[float], modes: collections.abc.Sequence[int], options: CurveOptions) -> numpy.typing.NDArray[numpy.float64]:
     """

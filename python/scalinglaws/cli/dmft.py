@@ -17,6 +17,7 @@ EXAMPLES = """examples:
   scalinglaws dmft --a 1.5 --b 1.25 --M 1024 --N 64 --P 256 --lr 0.5 --momentum 0.5 --times 1,10,100 --json
   scalinglaws dmft --a 1.5 --b 1.25 --M 1024 --N 64 --P 256 --flow --momentum 0.05 --times 1,10,100 --json
   scalinglaws dmft --a 1.5 --b 1.25 --M 1000 --N 400 --P 100 --final --json
+  scalinglaws dmft --a 1.5 --b 1.25 --M inf --N 1000000 --P 1000000 --lr 0.5 --times 1,1e3,1e6 --json
   scalinglaws dmft --a 2 --b 1.5 --exponents --json
   scalinglaws dmft --a 1.5 --b 1.25 --M 4096 --N 256 --P 1024 --lr 0.5 --times 10,100 --ensemble 4 --bags 2 --json
 """
@@ -32,7 +33,8 @@ def register(sub: Any) -> None:
                     "GD times are t = lr x steps; with --batch (one-pass SGD) times are steps.")
     p.add_argument("--a", type=float, help="task-power exponent: lambda_k w*_k^2 = k^-a")
     p.add_argument("--b", type=float, help="spectral exponent: lambda_k = k^-b")
-    p.add_argument("--M", type=parse_size, help="number of features (finite)")
+    p.add_argument("--M", type=parse_size,
+                   help="number of features (integer, or inf: the infinite power law, a, b > 1)")
     p.add_argument("--N", type=parse_size, help="model size (integer or inf)")
     p.add_argument("--P", type=parse_size, help="training-set size (integer or inf)")
     p.add_argument("--sigma", type=float, default=0.0, help="label-noise standard deviation")
@@ -71,7 +73,8 @@ def _problem(args: argparse.Namespace, need_N: bool = True):
     if missing:
         raise CliError(f"missing --{' --'.join(missing)}")
     if math.isinf(args.M):
-        raise CliError("--M must be finite (the theory sums over M features)")
+        # infinitely many features: the power-law tail is summed analytically (needs a, b > 1)
+        return Problem.bordelon(args.a, args.b, math.inf, None, sigma=args.sigma)
     return Problem.bordelon(args.a, args.b, int(args.M), None, sigma=args.sigma)
 
 

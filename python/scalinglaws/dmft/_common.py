@@ -31,12 +31,13 @@ def inv(v: float) -> float:
 
 
 
-def check_problem(problem: Any) -> Problem:
-    """The problem, which must be a finite :class:`~scalinglaws.Problem` (the DMFT sums run over
-    its M modes)."""
+def check_problem(problem: Any, *, finite_only: bool = False) -> Problem:
+    """The problem, a :class:`~scalinglaws.Problem`. Infinite power-law problems (M = inf) are
+    accepted (their tail is summed analytically, see ``dmft/_spectrum.py``) unless
+    ``finite_only``."""
     if not isinstance(problem, Problem):
         raise ParameterError(f"problem must be a scalinglaws.Problem, got {type(problem).__name__}")
-    return problem.require_finite("the DMFT theory")
+    return problem.require_finite("this DMFT function") if finite_only else problem
 
 
 def finite(name: str, arr: np.ndarray) -> np.ndarray:

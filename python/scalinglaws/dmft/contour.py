@@ -15,6 +15,8 @@ from ..problem import Problem
 from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
                       finite, inv, size, times_array)
 
+from ._spectrum import core_spectrum, effective_size, lam_max, trace
+
 __all__ = ["check_contour_lr", "spectral_edge", "momentum_contour_ok"]
 
 
@@ -22,15 +24,15 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
     """The GD contour encloses z in (0, 1]: it needs lr * max eig(K) < 1 (no spectral mass at
     u >= 1/lr). Checked with the DMFT spectral density at u = 1/lr and a little beyond."""
     if Nv == INF and Pv == INF:
-        if lr * problem.lam.max() >= 1.0:
+        if lr * lam_max(problem) >= 1.0:
             raise ParameterError(f"method='contour' for GD needs lr * max eigenvalue < 1 (lr={lr}); "
                              "use method='recipe'")
         return
-    scale = float(np.sum(problem.lam))
+    scale = trace(problem)
+    sp = core_spectrum(problem, inv(Nv), inv(Pv))
     for u in (1.0 / lr, 1.25 / lr, 2.0 / lr):
         q = -u + 1e-9j * u
-        S = _core.dmft.solve(_core.dmft.Spectrum(lam=problem.lam, wstar2=problem.wstar**2,
-                                                 inv_N=inv(Nv), inv_P=inv(Pv)), [q], 1)[0]
+        S = _core.dmft.solve(sp, [q], 1)[0]
         if abs(S.imag) > 1e-6 * scale:
             raise ParameterError(f"method='contour' for GD needs lr * max eigenvalue(K) < 1, but the "
                              f"DMFT spectrum reaches u = {u:g} >= 1/lr (lr={lr}); use a smaller lr "
@@ -40,22 +42,21 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
 def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
     """Upper edge of the DMFT spectrum of K (support of the density of -Im S(-u + i0)/pi),
     found by a log scan from a norm bound down and bisection; +2% margin."""
-    lam = problem.lam
+    top = lam_max(problem)
     if Nv == INF and Pv == INF:
-        return float(lam.max())
-    M = lam.size
+        return top
+    M = effective_size(problem)
     fN = 1.0 if Nv == INF else (1.0 + math.sqrt(M / Nv)) ** 2
     fP = 1.0 if Pv == INF else (1.0 + math.sqrt(M / Pv)) ** 2
-    hi = 1.1 * float(lam.max()) * fN * fP
-    scale = float(np.sum(lam))
+    hi = 1.1 * top * fN * fP
+    scale = trace(problem)
+    sp = core_spectrum(problem, inv(Nv), inv(Pv))
 
     def inside(u: float) -> bool:
-        S = _core.dmft.solve(_core.dmft.Spectrum(lam=lam, wstar2=problem.wstar**2,
-                                                 inv_N=inv(Nv), inv_P=inv(Pv)),
-                             [-u + 1e-9j * u], 1)[0]
+        S = _core.dmft.solve(sp, [-u + 1e-9j * u], 1)[0]
         return abs(S.imag) > 1e-7 * scale
 
-    grid = np.geomspace(hi, float(lam.max()) * 1e-2, 80)
+    grid = np.geomspace(hi, top * 1e-2, 80)
     prev = hi
     for u in grid:
         if inside(u):
@@ -68,7 +69,7 @@ def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
                     up = mid
             return 1.02 * up
         prev = u
-    return float(lam.max())
+    return top
 
 
 def momentum_contour_ok(problem: Problem, Nv: float, Pv: float, taus: np.ndarray, nodes: int, *,

@@ -17,6 +17,7 @@ from ._common import (steps_of, INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_mom
 from ..results import LossCurve
 from .contour import check_contour_lr, momentum_contour_ok, spectral_edge
 from .recipe import recipe, toeplitz_lower
+from ._spectrum import core_spectrum, head_arrays, recipe_modes
 
 __all__ = ["loss_curve", "train_test_gap"]
 
@@ -120,9 +121,9 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
     if method == "volterra" and batch is None:
         raise ParameterError("method='volterra' is the one-pass SGD route: give batch=")
     mu = check_momentum(momentum, flow)
-    lam, w2 = problem.lam, problem.wstar**2
+    lam, w2 = head_arrays(problem)  # all modes; the explicit head at M = inf
     sigma2 = problem.sigma**2
-    L0 = float(np.sum(lam * w2))
+    L0 = problem.initial_loss
     th = threads_arg(threads)
     Ev = size("ensemble", ensemble)
     Bv = size("bags", bags)
@@ -168,8 +169,7 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
                         f"the oscillatory singularities (beta * max eigenvalue(K) > 1/4) at "
                         f"t = {t[pos][~ok][0]:g}; use a smaller beta, larger nodes, or t >> beta")
             a, b = _core.dmft.loss_curve(
-                _core.dmft.Spectrum(lam=lam, wstar2=w2, inv_N=inv(Nv), inv_P=inv(Pv),
-                                    sigma2=sigma2),
+                core_spectrum(problem, inv(Nv), inv(Pv)),
                 list(t[pos]),
                 _core.dmft.CurveOptions(flow=True, lr=0.0, nodes=nodes, threads=th, inv_E=invE,
                                         inv_B=invB, momentum=mu))
@@ -248,8 +248,9 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         if T - 1 > max_recipe_steps:
             raise ParameterError(f"the T x T recipe is limited to max_recipe_steps={max_recipe_steps} "
                              f"steps (asked {T - 1}); use method='contour'")
-        a, b = recipe(lam, w2, inv(Nv), inv(Pv), sigma2, lr, T, momentum=mu, invE=invE,
-                       invB=invB)
+        rl, rw, rm = recipe_modes(problem, lr * T)
+        a, b = recipe(rl, rw, inv(Nv), inv(Pv), sigma2, lr, T, momentum=mu, invE=invE,
+                      invB=invB, mult=rm)
         test[use_recipe] = a[steps[use_recipe]]
         train[use_recipe] = b[steps[use_recipe]]
     cont = ~use_recipe
@@ -257,7 +258,7 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         if mu == 0.0:
             check_contour_lr(problem, Nv, Pv, lr)
         a, b = _core.dmft.loss_curve(
-            _core.dmft.Spectrum(lam=lam, wstar2=w2, inv_N=inv(Nv), inv_P=inv(Pv), sigma2=sigma2),
+            core_spectrum(problem, inv(Nv), inv(Pv)),
             [float(n) for n in steps[cont]],
             _core.dmft.CurveOptions(flow=False, lr=lr, nodes=nodes, threads=th, inv_E=invE,
                                     inv_B=invB, momentum=mu))
@@ -296,7 +297,7 @@ def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: flo
     ``momentum`` = heavy-ball mu as in :func:`loss_curve`. P finite; no 1/2. Cost: the recipe,
     so ``steps <= max_recipe_steps``.
     """
-    problem = check_problem(problem)
+    problem = check_problem(problem, finite_only=True)
     Pv = size("P", P)
     if Pv == INF:
         raise ParameterError("P must be finite for the train-test gap (it vanishes at P = inf)")
@@ -350,7 +351,7 @@ def _sgd_curve(problem: Problem, t: np.ndarray, *, lr: Optional[float], batch: i
 
         if as_schedule(schedule) is not None:
             raise ParameterError("the SGD recipe takes no schedule: use method='auto' (Volterra)")
-        check_problem(problem)
+        check_problem(problem, finite_only=True)
         T = int(steps.max()) + 1
         if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
             raise ParameterError(f"the SGD recipe is limited to max_recipe_steps="

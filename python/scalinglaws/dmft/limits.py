@@ -16,35 +16,52 @@ from ..problem import Problem
 from ._common import (steps_of, INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
                       finite, inv, size, times_array)
 
+from ._spectrum import head_arrays, mode_lambdas, recipe_modes, resolvent_sums, trace
+
 __all__ = ["infinite_width_loss", "final_losses", "early_time_transfer", "exponents"]
 
 
 def infinite_width_loss(problem: Problem, times: Iterable[float], *, lr: Optional[float] = None,
                         flow: bool = False) -> np.ndarray:
     """N = P = infinity (eq. 125): flow ``sum_k lambda_k w*_k^2 exp(-2 lambda_k t)``; GD
-    ``sum_k lambda_k w*_k^2 (1 - lr lambda_k)^(2 n)`` with ``n = round(t/lr)``. No 1/2."""
+    ``sum_k lambda_k w*_k^2 (1 - lr lambda_k)^(2 n)`` with ``n = round(t/lr)``. No 1/2.
+
+    At M = inf the modes beyond the explicit head are summed by a quadrature of the power-law
+    tail (relative error < 1e-10 of the tail; see ``dmft/_spectrum.py``)."""
     problem = check_problem(problem)
     t = times_array(times)
-    if flow:
+    if flow and not problem.infinite:
         return problem.infinite_limit_loss(t)
-    if lr is None:
-        raise ParameterError("lr is required for discrete GD (or pass flow=True)")
-    lr = check_real("lr", lr, minimum=0.0, min_open=True)
-    check_stable(problem.lam, lr, 0.0)
+    if not flow:
+        if lr is None:
+            raise ParameterError("lr is required for discrete GD (or pass flow=True)")
+        lr = check_real("lr", lr, minimum=0.0, min_open=True)
+        check_stable(head_arrays(problem)[0], lr, 0.0)
+    if not problem.infinite:
+        n = steps_of(t, lr).astype(np.float64)
+        base = np.abs(1.0 - lr * problem.lam)
+        return np.power(base[None, :], 2.0 * n[:, None]) @ problem.target_power
+    lam, w2, mult = recipe_modes(problem, float(t.max()))
+    weight = lam * w2 * mult
+    if flow:
+        return np.exp(-2.0 * np.multiply.outer(t, lam)) @ weight
     n = steps_of(t, lr).astype(np.float64)
-    base = np.abs(1.0 - lr * problem.lam)
-    return np.power(base[None, :], 2.0 * n[:, None]) @ problem.target_power
+    return np.power(np.abs(1.0 - lr * lam)[None, :], 2.0 * n[:, None]) @ weight
 
 
-def _solve_r(lam: np.ndarray, target: float, name: str) -> float:
-    """r > 0 with sum_k lambda_k r/(1 + lambda_k r) = target (< M)."""
-    M = lam.size
-    if target >= M:
-        raise ParameterError(f"{name} = {target:g} must be < M = {M} (number of features) for the "
-                         "final-loss formulas; the model interpolates exactly otherwise")
+def _solve_r(problem: Problem, target: float, name: str) -> float:
+    """r > 0 with sum_k lambda_k r/(1 + lambda_k r) = target (< M; any target at M = inf)."""
     from scipy.optimize import brentq
 
-    f = lambda lr_: float(np.sum(lam * math.exp(lr_) / (1.0 + lam * math.exp(lr_)))) - target
+    if problem.infinite:
+        f = lambda lr_: resolvent_sums(problem, math.exp(-lr_))[0] - target
+    else:
+        lam = problem.lam
+        M = lam.size
+        if target >= M:
+            raise ParameterError(f"{name} = {target:g} must be < M = {M} (number of features) for "
+                                 "the final-loss formulas; the model interpolates exactly otherwise")
+        f = lambda lr_: float(np.sum(lam * math.exp(lr_) / (1.0 + lam * math.exp(lr_)))) - target
     lo, hi = -50.0, 50.0
     while f(hi) < 0:
         hi += 50.0
@@ -116,7 +133,7 @@ def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 
     Nv = size("N", N, problem.N)
     Ev = size("ensemble", ensemble)
     Bv = size("bags", bags)
-    lam, w2 = problem.lam, problem.wstar**2
+    lam, w2 = head_arrays(problem)
     sigma2 = problem.sigma**2
     extra = {"ensemble": Ev, "bags": Bv}
     if Nv == Pv:
@@ -125,15 +142,21 @@ def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 
                     "r": None, **extra}
         raise ParameterError(f"final losses diverge at N = P (= {int(Nv)}): double-descent peak")
     over = Nv > Pv
-    r = _solve_r(lam, Pv if over else Nv, "P" if over else "N")
-    H = 1.0 / (1.0 + lam * r)
+    r = _solve_r(problem, Pv if over else Nv, "P" if over else "N")
     iN, iP = inv(Nv), inv(Pv)
     iE, iB = inv(Ev), inv(Bv)
     g = 1.0 - (Pv * iN if over else Nv * iP)
-    s1 = float(np.sum(lam * H**2))
-    s2 = float(np.sum(lam**2 * H**2))
-    b0 = float(np.sum(lam * H**2 * w2))
-    b2 = float(np.sum(lam**2 * H**2 * w2))
+    if problem.infinite:
+        # H = 1/(1 + lambda r) = q/(q + lambda) with q = 1/r: sums c H^2 = q^2 sum c/(q + lambda)^2
+        _, t_lam, t_lam2, t_tgt, t_tgt2 = resolvent_sums(problem, 1.0 / r)
+        q2 = 1.0 / (r * r)
+        s1, s2, b0, b2 = q2 * t_lam, q2 * t_lam2, q2 * t_tgt, q2 * t_tgt2
+    else:
+        H = 1.0 / (1.0 + lam * r)
+        s1 = float(np.sum(lam * H**2))
+        s2 = float(np.sum(lam**2 * H**2))
+        b0 = float(np.sum(lam * H**2 * w2))
+        b2 = float(np.sum(lam**2 * H**2 * w2))
     rho1, rho3 = (r * r / (g * g), g * g) if over else (g * g, r * r / (g * g))
     # unknowns C0, C1, C2, C3 (zero-frequency values)
     A = np.eye(4)
@@ -176,8 +199,9 @@ def early_time_transfer(problem: Problem, P: Size, times: Iterable[float], modes
     Pv = size("P", P)
     Nv = size("N", N, problem.N)
     t = times_array(times)[:, None]
-    lam = problem.lam[check_modes(modes, problem.M)][None, :]
-    c = float(np.sum(problem.lam)) * (inv(Pv) + inv(Nv))
+    top = 10**9 if problem.infinite else int(problem.M)
+    lam = mode_lambdas(problem, check_modes(modes, top))[None, :]
+    c = trace(problem) * (inv(Pv) + inv(Nv))
     e = np.exp(-lam * t)
     return e + (c / lam) * (1.0 - e - lam * t * e)
 

@@ -72,7 +72,8 @@ def recipe_seconds(M: int, T: int) -> float:
 
 def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float, lr: float,
             T: int, batch: Optional[int] = None, momentum: float = 0.0, invE: float = 1.0,
-            invB: float = 1.0, full: bool = False, responses_only: bool = False) -> Any:
+            invB: float = 1.0, full: bool = False, responses_only: bool = False,
+            mult: Optional[np.ndarray] = None) -> Any:
     """Paper's T x T recipe (App. M.1, :ref:`dmft-recipe`) for discrete GD (or one-pass SGD with batch),
     evaluated with the lower-triangular Toeplitz structure of all responses. ``momentum`` = mu
     gives heavy-ball GD (eqs. 139-141) through its Theta (see :func:`_theta_series`).
@@ -87,11 +88,15 @@ def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: fl
     dict with the series ``R02`` (first column of R0,2), ``r1``, ``r3`` and the matrices ``C0``,
     ``C1``. With ``responses_only`` it stops after the responses and returns the mode transfer
     functions ``H_k(n) = (G_k 1)(n)``, shape (T, M).
+
+    ``mult``: multiplicity of each mode in the mode sums (default 1; the pseudo-modes of an
+    infinite power-law tail, see ``dmft/_spectrum.py``, carry quadrature weights).
     """
     M = lam.shape[0]
     check_time(recipe_seconds(M, T), f"the DMFT T x T recipe (M = {M}, T = {T} steps)",
                hint="ask for fewer steps, or the contour route (lr * max eigenvalue(K) < 1)")
     check_memory(8.0 * T * (2.0 * M + 20.0 * T), f"the DMFT T x T recipe (M = {M}, T = {T})")
+    lw = lam if mult is None else lam * mult  # lambda_k x multiplicity in every mode sum
     delta = np.zeros(T)
     delta[0] = 1.0
     theta = theta_series(lr, T, momentum)
@@ -110,7 +115,7 @@ def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: fl
 
     for _ in range(T + 5):
         G = kernels(r1, r3)
-        gs = G @ lam
+        gs = G @ lw
         if sgd:
             r1n = delta
         else:
@@ -135,10 +140,10 @@ def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: fl
     R3m = toeplitz_lower(r3)
     V = np.cumsum(G, axis=0)          # g_k * 1
     U = R1m @ V                        # R1 g_k 1
-    W1 = (G * lam) @ G.T               # sum_k lam_k g_k g_k^T (Toeplitz kernels)
-    W2 = (G * lam**2) @ G.T
-    bias0 = (V * (lam * w2)) @ V.T
-    bias2 = (U * (lam**2 * w2)) @ U.T
+    W1 = (G * lw) @ G.T               # sum_k lam_k g_k g_k^T (Toeplitz kernels)
+    W2 = (G * (lw * lam)) @ G.T
+    bias0 = (V * (lw * w2)) @ V.T
+    bias2 = (U * (lw * lam * w2)) @ U.T
     ones = np.ones((T, T))
     C0 = np.zeros((T, T))
     C1 = np.zeros((T, T))
@@ -165,14 +170,14 @@ def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: fl
     # T sweeps are exact by causality; FFT round-off may keep the change at ~1e-14
     if not change <= 1e-9 * np.max(np.abs(C0)):
         d0 = np.abs(np.diag(C0))
-        if not np.all(np.isfinite(d0)) or np.max(d0) > 1e3 * float(np.sum(lam * w2)):
+        if not np.all(np.isfinite(d0)) or np.max(d0) > 1e3 * float(np.sum(lw * w2)):
             lim = "2" if momentum == 0.0 else f"2 (1 + momentum) = {2 * (1 + momentum):g}"
             raise ParameterError(f"lr = {lr} is above the stability limit for these N, P, batch: the "
                              f"theory loss diverges (lr * max eigenvalue of K > {lim})")
         raise ConvergenceError(f"T x T recipe: correlation iteration did not converge "
                              f"(last change {change:.3g})")
     if full:
-        gs = G @ lam
+        gs = G @ lw
         R02 = -series_mul(series_mul(gs, theta), r3)
         return np.diag(C0).copy(), np.diag(C1).copy(), {"R02": R02, "r1": r1, "r3": r3,
                                                          "C0": C0, "C1": C1}

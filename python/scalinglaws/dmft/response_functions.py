@@ -16,6 +16,7 @@ from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, che
                       finite, inv, size, times_array)
 from .contour import check_contour_lr, momentum_contour_ok
 from .recipe import recipe
+from ._spectrum import core_spectrum, head_arrays, mode_lambdas, recipe_modes
 
 __all__ = ["Responses", "responses", "transfer_functions", "timescale_density",
            "irreducible_bias"]
@@ -116,16 +117,20 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
     if np.any(bad):
         raise ParameterError(f"frequency q = {q[bad][0].real:g} lies on the non-positive real axis "
                          "(branch cut of the spectrum); give it a small imaginary part")
-    sp = _core.dmft.Spectrum(lam=problem.lam, wstar2=problem.wstar**2, inv_N=inv(Nv),
-                             inv_P=inv(Pv))
+    sp = core_spectrum(problem, inv(Nv), inv(Pv))
     S = np.asarray(_core.dmft.solve(sp, list(q), threads_arg(threads)), dtype=np.complex128)
     finite("S", S)
     R1 = 1.0 - S * inv(Pv)
     R3 = 1.0 - S * inv(Nv)
     return Responses(q.reshape(shape), S.reshape(shape), R1.reshape(shape), R3.reshape(shape),
-                     problem.lam)
+                     head_arrays(problem)[0])
 
 
+
+
+def _mode_bound(problem: Problem) -> int:
+    """Largest 1-based mode number: M, or 10**9 at M = inf (lambda_k from the power law)."""
+    return 10**9 if problem.infinite else int(problem.M)
 
 
 def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,
@@ -146,7 +151,7 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
     Nv = size("N", N, problem.N)
     t = times_array(times)
     nodes = check_int("nodes", nodes, minimum=4, maximum=200)
-    ks = [int(k) for k in check_modes(modes, problem.M)]
+    ks = [int(k) for k in check_modes(modes, _mode_bound(problem))]
     if not ks:
         raise ParameterError("modes must not be empty")
     out = np.ones((t.size, len(ks)))
@@ -165,7 +170,7 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
                                  f"{(nodes + 1) // 2} steps")
             check_contour_lr(problem, Nv, Pv, lr_v)
         else:
-            check_stable(problem.lam, lr_v, mu)
+            check_stable(head_arrays(problem)[0], lr_v, mu)
     pos = tau > 0
     if mu != 0.0 and np.any(pos):
         idx = np.flatnonzero(pos)
@@ -185,15 +190,15 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
                 raise ParameterError(f"transfer_functions with momentum = {mu:g}: the contour does not "
                                  f"apply at step {int(tau[bad].max())} and the exact recipe is "
                                  f"limited to max_recipe_steps={max_recipe_steps}")
-            Hr = recipe(problem.lam, problem.wstar**2, inv(Nv), inv(Pv), 0.0, lr_v, T,
-                         momentum=mu, responses_only=True)
+            rl, rw, rm = recipe_modes(problem, lr_v * T, max(ks) + 1)
+            Hr = recipe(rl, rw, inv(Nv), inv(Pv), 0.0, lr_v, T, momentum=mu,
+                        responses_only=True, mult=rm)
             out[bad] = Hr[tau[bad].astype(np.int64)][:, ks]
             pos = pos.copy()
             pos[bad] = False
     if np.any(pos):
         out[pos] = np.asarray(_core.dmft.transfer(
-            _core.dmft.Spectrum(lam=problem.lam, wstar2=problem.wstar**2, inv_N=inv(Nv),
-                                inv_P=inv(Pv)),
+            core_spectrum(problem, inv(Nv), inv(Pv)),
             list(tau[pos]), ks,
             _core.dmft.CurveOptions(flow=flow, lr=lr_v, nodes=nodes, threads=threads_arg(threads),
                                     momentum=mu)))
@@ -209,8 +214,12 @@ def timescale_density(problem: Problem, P: Size, u: Any, modes: Sequence[int], *
     problem = check_problem(problem)
     u = check_values("u", u, minimum=0.0, min_open=True)
     eps = check_real("eps", eps, minimum=0.0, min_open=True)
-    ks = [int(k) for k in check_modes(modes, problem.M)]
+    ks = [int(k) for k in check_modes(modes, _mode_bound(problem))]
     r = responses(problem, P, s=-u + 1j * eps * np.maximum(u, 1.0), N=N, threads=threads)
+    if problem.infinite:  # lambda_k of any mode from the power law
+        lam_k = mode_lambdas(problem, ks)
+        h = 1.0 / (r.q[:, None] + lam_k[None, :] * r.x[:, None])
+        return finite("rho", -h.imag / math.pi)
     return finite("rho", -r.h(ks).imag / math.pi)
 
 
@@ -223,6 +232,12 @@ def irreducible_bias(problem: Problem, P: Size, times: Iterable[float], *,
     sets cannot remove (``loss_curve(..., ensemble=math.inf, bags=math.inf)``; finite E, B there
     too). No 1/2. ``momentum`` as in :func:`transfer_functions`."""
     problem = check_problem(problem)
+    if problem.infinite:
+        # infinitely many modes: the E = B = inf loss of the contour route (same quantity)
+        from .curves import loss_curve
+
+        return loss_curve(problem, P, times, lr=lr, flow=flow, N=N, momentum=momentum,
+                          nodes=nodes, threads=threads, ensemble=INF, bags=INF).test_loss
     H = transfer_functions(problem, P, times, list(range(1, problem.M + 1)), lr=lr, flow=flow, N=N,
                            momentum=momentum, nodes=nodes, threads=threads)
     return finite("bias loss", H**2 @ problem.target_power)

@@ -9,7 +9,8 @@
 
 namespace scalinglaws::dmft {
 
-// Transfer functions H_k(t) (rows = times, cols = modes; modes are 0-based indices < M).
+// Transfer functions H_k(t) (rows = times, cols = modes; modes are 0-based indices < M, or any
+// index with a tail: lambda_k = (k + 1)^-tail_b beyond the head).
 Matrix transfer(const Spectrum& sp, const std::vector<double>& times, const std::vector<int>& modes,
                 const CurveOptions& opt);
 

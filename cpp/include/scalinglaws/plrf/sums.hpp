@@ -33,6 +33,10 @@ class PowerLawSums {
   // Returns {sum_j j^-p / h_j, sum_j j^-p / h_j^2} with h_j = j^-2alpha m - z. p must be one of
   // the powers given to the constructor (index ip).
   void eval(int ip, cplx m, cplx z, cplx& s1, cplx& s2) const;
+  // The same sums over j = from..v only (from >= 1 an integer; the head and window are not
+  // taken exactly below from, so accuracy is as for eval when from > 256). Used for the tail of a
+  // spectrum whose first from - 1 modes are summed explicitly (the DMFT at M = inf).
+  void eval_tail(int ip, cplx m, cplx z, double from, cplx& s1, cplx& s2) const;
   // sum_{j=1}^{v} j^-p for real p (p > 1 if v = inf).
   double power_sum(double p) const;
   double alpha() const { return alpha_; }
@@ -51,6 +55,8 @@ class PowerLawSums {
   void adaptive(double p, cplx m, cplx z, cplx pole, double a, double b, int depth, cplx& i1,
                 cplx& i2) const;
   void series(double p, cplx m, cplx z, double a, double b, cplx& i1, cplx& i2) const;
+  // adds the sums over j = a..v (a > 0 an integer) to a1, a2
+  void add_tail(double p, cplx m, cplx z, double a, cplx& a1, cplx& a2) const;
   void range_sum(double p, cplx m, cplx z, double a, double b, cplx& s1, cplx& s2) const;
 };
 
