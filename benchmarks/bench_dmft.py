@@ -4,13 +4,13 @@ a = 1.5, b = 1.25, N = 512, P = 1024, M = 8192, discrete GD lr = 0.5, 200 log-sp
 t = 1e4 (test and train loss). Target: theory < 2 s. Run with
 ``pytest benchmarks/bench_dmft.py --benchmark-enable -s``.
 """
+
 from __future__ import annotations
 
 import time
 
 import numpy as np
 import pytest
-
 from conftest import quick, record
 from scalinglaws import dmft
 from scalinglaws.problem import Problem
@@ -39,8 +39,8 @@ def test_bench_theory_curve(benchmark, problem):
     # the timed fast route (Talbot contour) against the exact T x T recipe on its early steps
     early = TIMES[TIMES <= 20]
     ref = dmft.loss_curve(problem, P, early, lr=LR, method="recipe")
-    np.testing.assert_allclose(curve.test_loss[:early.size], ref.test_loss, rtol=1e-6)
-    np.testing.assert_allclose(curve.train_loss[:early.size], ref.train_loss, rtol=1e-6)
+    np.testing.assert_allclose(curve.test_loss[: early.size], ref.test_loss, rtol=1e-6)
+    np.testing.assert_allclose(curve.train_loss[: early.size], ref.train_loss, rtol=1e-6)
 
 
 def test_theory_vs_simulator_ratio(problem):
@@ -57,11 +57,18 @@ def test_theory_vs_simulator_ratio(problem):
     assert np.all((rel <= (0.03 if not quick() else 0.05)) | (z <= 3)), (rel.max(), z.max())
     if quick():
         return
-    record("DMFT theory curve N=512 P=1024 M=8192, 200 times to 1e4 (vs simulator, 32 seeds)",
-           t_theory, t_sim, target="theory < 2 s, faster than the simulator",
-           fast_label="theory", reference_label="simulator")
-    print(f"\ntheory curve ({curve.method}): {t_theory:.3f} s; simulator 32 seeds: {t_sim:.3f} s; "
-          f"simulator/theory = {t_sim / t_theory:.1f}x; max |theory/sim - 1| (test) = {rel.max():.3f}")
+    record(
+        "DMFT theory curve N=512 P=1024 M=8192, 200 times to 1e4 (vs simulator, 32 seeds)",
+        t_theory,
+        t_sim,
+        target="theory < 2 s, faster than the simulator",
+        fast_label="theory",
+        reference_label="simulator",
+    )
+    print(
+        f"\ntheory curve ({curve.method}): {t_theory:.3f} s; simulator 32 seeds: {t_sim:.3f} s; "
+        f"simulator/theory = {t_sim / t_theory:.1f}x; max |theory/sim - 1| (test) = {rel.max():.3f}"
+    )
     assert t_theory < 2.0
 
 
@@ -70,8 +77,9 @@ def test_momentum_theory_vs_simulator_ratio(benchmark, problem):
     recipe for the first steps where the contour does not enclose the momentum poles) vs the
     simulator's 32-seed mean."""
     kw = dict(lr=LR, momentum=0.5)
-    curve = benchmark.pedantic(lambda: dmft.loss_curve(problem, P, TIMES, **kw), rounds=1,
-                               iterations=1)
+    curve = benchmark.pedantic(
+        lambda: dmft.loss_curve(problem, P, TIMES, **kw), rounds=1, iterations=1
+    )
     t0 = time.perf_counter()
     curve = dmft.loss_curve(problem, P, TIMES, **kw)
     t_theory = time.perf_counter() - t0
@@ -83,11 +91,19 @@ def test_momentum_theory_vs_simulator_ratio(benchmark, problem):
     assert np.all((rel <= (0.03 if not quick() else 0.05)) | (z <= 3)), (rel.max(), z.max())
     if quick():
         return
-    record("DMFT heavy-ball theory curve mu=0.5, N=512 P=1024 M=8192, 200 times to 1e4 "
-           "(vs simulator, 32 seeds)", t_theory, t_sim, target="theory < 2 s",
-           fast_label="theory", reference_label="simulator")
-    print(f"\nmomentum theory ({curve.method}): {t_theory:.3f} s; simulator: {t_sim:.3f} s; "
-          f"max |theory/sim - 1| (test) = {rel.max():.3f}")
+    record(
+        "DMFT heavy-ball theory curve mu=0.5, N=512 P=1024 M=8192, 200 times to 1e4 "
+        "(vs simulator, 32 seeds)",
+        t_theory,
+        t_sim,
+        target="theory < 2 s",
+        fast_label="theory",
+        reference_label="simulator",
+    )
+    print(
+        f"\nmomentum theory ({curve.method}): {t_theory:.3f} s; simulator: {t_sim:.3f} s; "
+        f"max |theory/sim - 1| (test) = {rel.max():.3f}"
+    )
     assert t_theory < 2.0
 
 
@@ -103,7 +119,7 @@ def test_m_inf_vs_finite_m(benchmark, size):
     import math
 
     inf_problem = Problem.bordelon(A, B, math.inf, size)
-    fn = lambda: dmft.loss_curve(inf_problem, size, INF_TIMES, lr=LR)
+    fn = lambda: dmft.loss_curve(inf_problem, size, INF_TIMES, lr=LR)  # noqa: E731
     curve = benchmark.pedantic(fn, rounds=1, iterations=1)
     t0 = time.perf_counter()
     curve = fn()
@@ -116,8 +132,13 @@ def test_m_inf_vs_finite_m(benchmark, size):
         t_fin = time.perf_counter() - t0
     else:
         t_fin = float("nan")
-    record(f"DMFT M=inf vs M=10N, N=P={size:.0e}, 200 times to 1e6", t_inf, t_fin,
-           target="M=inf: seconds, independent of M", fast_label="M=inf",
-           reference_label="M=10N")
+    record(
+        f"DMFT M=inf vs M=10N, N=P={size:.0e}, 200 times to 1e6",
+        t_inf,
+        t_fin,
+        target="M=inf: seconds, independent of M",
+        fast_label="M=inf",
+        reference_label="M=10N",
+    )
     print(f"\nN = P = {size:.0e}: M = inf {t_inf:.3f} s; M = 10 N {t_fin:.3f} s")
     assert t_inf < 15.0

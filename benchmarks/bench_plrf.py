@@ -11,15 +11,13 @@ numpy baselines (what the reference implementation does, in float64):
 * loss curve: the exact per-step mode recursion (O(d) per step, vectorised over modes), timed on
   a prefix of the steps and scaled up linearly to the full horizon.
 """
-import math
+
 import time
 
 import numpy as np
-import pytest
-
+from conftest import quick, record
 from scalinglaws import plrf
 from scalinglaws.problem import Problem
-from conftest import quick, record
 from scalinglaws.testing import plrf_m_continuation, plrf_spectrum, plrf_volterra_stepping
 
 
@@ -39,7 +37,7 @@ def _fast_time(benchmark, fn):
 
 SMALL = (1.0, 0.7, 2000, 500)
 LARGE = (1.0, 0.7, 10**6, 10**5) if not quick() else (1.0, 0.7, 10**5, 10**4)
-CURVE = (10**5, 10**4, 10**8) if not quick() else (10**4, 10**3, 10**6)   # v, d, steps
+CURVE = (10**5, 10**4, 10**8) if not quick() else (10**4, 10**3, 10**6)  # v, d, steps
 
 
 def test_bench_spectrum_small(benchmark):
@@ -49,8 +47,12 @@ def test_bench_spectrum_small(benchmark):
     t0 = time.perf_counter()
     plrf_m_continuation(1.0, 2000, 500, sub + 1j * 1e-10 * sub)
     slow = (time.perf_counter() - t0) * spec.grid.size / sub.size
-    _report("spectrum+rho alpha=1 v=2000 d=500", fast, slow,
-            f"(numpy m(z) timed on {sub.size} of {spec.grid.size} grid points, scaled)")
+    _report(
+        "spectrum+rho alpha=1 v=2000 d=500",
+        fast,
+        slow,
+        f"(numpy m(z) timed on {sub.size} of {spec.grid.size} grid points, scaled)",
+    )
     # correctness of what is timed: m(z) against the numpy full-sum continuation (the
     # eigenvalues from the full numpy spectrum: test_bench_spectrum_small_numpy_agrees)
     m_ref = plrf_m_continuation(1.0, 2000, 500, sub[:16] + 1j * 1e-10 * sub[:16])
@@ -86,8 +88,12 @@ def test_bench_spectrum_large(benchmark):
     m_fast = np.asarray(plrf.resolvent_m(p, sub + 1j * 1e-10 * sub))
     assert np.max(np.abs(m_fast / m_ref - 1)) < 1e-6
     assert spec.eigenvalues.size == d and np.all(np.diff(spec.eigenvalues) <= 0)
-    _report("spectrum+rho alpha=1 v=1e6 d=1e5", fast, slow,
-            f"(numpy m(z) timed on {sub.size} of {spec.grid.size} grid points, scaled)")
+    _report(
+        "spectrum+rho alpha=1 v=1e6 d=1e5",
+        fast,
+        slow,
+        f"(numpy m(z) timed on {sub.size} of {spec.grid.size} grid points, scaled)",
+    )
     if not quick():
         assert fast < 30.0
 
@@ -103,11 +109,20 @@ def test_bench_loss_curve(benchmark):
     slow = (time.perf_counter() - t0) * steps / n
     exact = plrf.volterra_loss(spec, gamma, n, checkpoints=[n])
     assert abs(exact.test_loss[-1] / p - 1) < 1e-3
-    _report("loss curve r=1e8 d=1e4", fast, slow, f"(numpy per-step recursion timed on {n} "
-                                                  "steps, scaled to 1e8)")
+    _report(
+        "loss curve r=1e8 d=1e4",
+        fast,
+        slow,
+        f"(numpy per-step recursion timed on {n} steps, scaled to 1e8)",
+    )
     # the timed curve's block scheme against the exact recursion at its long checkpoints
-    ex = plrf.volterra_loss(spec, gamma, steps, exact_steps=10**9, checkpoints=curve.steps[-3:],
-                            log_spaced=False) if quick() else None
+    ex = (
+        plrf.volterra_loss(
+            spec, gamma, steps, exact_steps=10**9, checkpoints=curve.steps[-3:], log_spaced=False
+        )
+        if quick()
+        else None
+    )
     if ex is not None:
         got = np.interp(ex.steps, curve.steps, curve.test_loss)
         assert np.max(np.abs(got / ex.test_loss - 1)) < 1e-3

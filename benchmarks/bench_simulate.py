@@ -1,19 +1,18 @@
 """Benchmarks of the finite-width simulators (issue: foundation, benchmarks i-iii)."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import scalinglaws as sl
+from conftest import best_time, cpp_time, quick, record
 from scalinglaws import _core
 from scalinglaws import testing as oracle
-
-from conftest import best_time, cpp_time, quick, record
 
 GD_TASK = dict(a=1.5, b=1.25, M=8192, N=1024, P=1024, lr=0.5)
 if quick():  # CI quick mode: small sizes; correctness asserted, speed targets skipped
     GD_TASK = dict(a=1.5, b=1.25, M=512, N=64, P=64, lr=0.5)
-SGD = (2000, 500, 100_000) if not quick() else (400, 100, 2_000)   # v, d, steps
+SGD = (2000, 500, 100_000) if not quick() else (400, 100, 2_000)  # v, d, steps
 EIG_N = 2048 if not quick() else 256
 
 
@@ -24,8 +23,9 @@ def _same_draw_stepping(p, P, lr, steps, momentum=None, seed=0):
     d = _core.simulate.draw_problem(spec, P, 1, seed, seed, explicit_matrices=False, threads=0)
     if momentum is None:
         return oracle.gd_stepping(d["phi"], d["y"], d["sigma"], d["q"], d["c0"], lr, steps)
-    return oracle.heavy_ball_stepping(d["phi"], d["y"], d["sigma"], d["q"], d["c0"], lr,
-                                      momentum, steps)
+    return oracle.heavy_ball_stepping(
+        d["phi"], d["y"], d["sigma"], d["q"], d["c0"], lr, momentum, steps
+    )
 
 
 def _gd_times(tmax: float) -> np.ndarray:
@@ -43,8 +43,9 @@ def test_gd_spectral_vs_numpy_stepping(benchmark):
     steps = np.round(times / t["lr"]).astype(int)
     rng = np.random.default_rng(0)
     ref = best_time(lambda: oracle.gd_explicit(p, t["P"], t["lr"], steps, rng))
-    ratio = record("GD M=8192 N=P=1024, 200 times to t=1e4 (vs numpy stepping)", fast, ref,
-                   target=">= 10")
+    ratio = record(
+        "GD M=8192 N=P=1024, 200 times to t=1e4 (vs numpy stepping)", fast, ref, target=">= 10"
+    )
     few = steps[[0, 50, 100]]
     r = sl.simulate_gd(p, t["P"], lr=t["lr"], steps=few, seed=0)
     o = _same_draw_stepping(p, t["P"], t["lr"], few)
@@ -59,9 +60,14 @@ def test_gd_cost_independent_of_t(benchmark):
     p = sl.Problem.bordelon(t["a"], t["b"], t["M"], t["N"])
     short = cpp_time(benchmark, lambda: sl.simulate_gd(p, t["P"], lr=t["lr"], times=_gd_times(1e3)))
     long = best_time(lambda: sl.simulate_gd(p, t["P"], lr=t["lr"], times=_gd_times(1e6)), 3)
-    ratio = record("GD time(t<=1e6) / time(t<=1e3) [ratio = short/long]", long, short,
-                   target=">= 0.667 (long within 1.5x of short)", fast_label="t<=1e6",
-                   reference_label="t<=1e3")
+    record(
+        "GD time(t<=1e6) / time(t<=1e3) [ratio = short/long]",
+        long,
+        short,
+        target=">= 0.667 (long within 1.5x of short)",
+        fast_label="t<=1e6",
+        reference_label="t<=1e3",
+    )
     if not quick():
         assert long <= 1.5 * short, (long, short)
 
@@ -74,14 +80,22 @@ def test_sgd_one_core(benchmark):
     p = sl.Problem.paquette(1.0, 0.7, v, d)
     fast = cpp_time(benchmark, lambda: sl.simulate_sgd(p, 0.3, steps, seed=0, threads=1))
     s, e0, p_inf = _core.simulate.sgd_setup(
-        _core.simulate.ProblemSpec(lam=p.lam, wstar=p.wstar, N=d), 0, 1)
+        _core.simulate.ProblemSpec(lam=p.lam, wstar=p.wstar, N=d), 0, 1
+    )
     rng = np.random.default_rng(0)
     ref = 10 * best_time(lambda: oracle.sgd_eigenbasis(s, e0, p_inf, 0.3, [steps // 10], 1, rng))
     record("SGD v=2000 d=500 B=1 1e5 steps, 1 core (vs numpy loop)", fast, ref, target="< 1 s")
     # correctness of the set-up the loop runs on: the eigenbasis is the exact decomposition of
     # the projected covariance F diag(lam) F^T of the same projection, with P_inf + s.e0^2 = L(0)
-    F = _core.simulate.draw_problem(_core.simulate.ProblemSpec(lam=p.lam, wstar=p.wstar, N=d),
-                                    0, 1, 0, 0, explicit_matrices=True, threads=1)["F"]
+    F = _core.simulate.draw_problem(
+        _core.simulate.ProblemSpec(lam=p.lam, wstar=p.wstar, N=d),
+        0,
+        1,
+        0,
+        0,
+        explicit_matrices=True,
+        threads=1,
+    )["F"]
     exact = np.linalg.eigvalsh((F * p.lam) @ F.T)
     np.testing.assert_allclose(np.sort(np.asarray(s)), exact, rtol=1e-9, atol=1e-14)
     assert p_inf + np.asarray(s) @ np.asarray(e0) ** 2 == pytest.approx(p.initial_loss, rel=1e-10)
@@ -109,12 +123,13 @@ def test_eigh_vs_numpy(benchmark):
     a = x.T @ x
     fast = cpp_time(benchmark, lambda: _core.linalg.symmetric_eigh(a), rounds=3)
     ref = best_time(lambda: np.linalg.eigh(a), 3)
-    ratio = record("symmetric eigendecomposition N=2048 (vs numpy.linalg.eigh)", fast, ref,
-                   target=">= 0.667")
+    ratio = record(
+        "symmetric eigendecomposition N=2048 (vs numpy.linalg.eigh)", fast, ref, target=">= 0.667"
+    )
     w, V = _core.linalg.symmetric_eigh(a)
     w, V = np.asarray(w), np.asarray(V)
     np.testing.assert_allclose(np.sort(w), np.linalg.eigvalsh(a), rtol=1e-10, atol=1e-12)
-    assert np.max(np.abs(a @ V - V * w)) < 1e-9 * np.max(np.abs(w))   # eigenpairs, not just values
+    assert np.max(np.abs(a @ V - V * w)) < 1e-9 * np.max(np.abs(w))  # eigenpairs, not just values
     if not quick():
         assert ratio >= 1 / 1.5
 
@@ -125,15 +140,19 @@ def test_gd_32_seeds(benchmark):
     M, N, P, S = (8192, 512, 1024, 32) if not quick() else (512, 64, 128, 8)
     p = sl.Problem.bordelon(1.5, 1.25, M, N)
     times = _gd_times(1e4)
-    fast = cpp_time(benchmark, lambda: sl.simulate_gd(p, P, lr=0.5, times=times, seeds=S),
-                    rounds=1)
+    fast = cpp_time(benchmark, lambda: sl.simulate_gd(p, P, lr=0.5, times=times, seeds=S), rounds=1)
     one = best_time(lambda: sl.simulate_gd(p, P, lr=0.5, times=times, seeds=1, threads=1))
     # results do not depend on the thread count: run 0 of the parallel call == the single run
     par = sl.simulate_gd(p, P, lr=0.5, times=times, seeds=S)
     ser = sl.simulate_gd(p, P, lr=0.5, times=times, seeds=1, threads=1)
     np.testing.assert_array_equal(par.test_loss_runs[0], ser.test_loss_runs[0])
-    record("GD 32 seeds N=512 P=1024 (vs 32 x one seed on one thread)", fast, 32 * one,
-           fast_label="32 seeds", reference_label="32x1 seq")
+    record(
+        "GD 32 seeds N=512 P=1024 (vs 32 x one seed on one thread)",
+        fast,
+        32 * one,
+        fast_label="32 seeds",
+        reference_label="32x1 seq",
+    )
 
 
 def test_heavy_ball_spectral_vs_numpy_stepping(benchmark):
@@ -143,14 +162,20 @@ def test_heavy_ball_spectral_vs_numpy_stepping(benchmark):
     t = GD_TASK
     p = sl.Problem.bordelon(t["a"], t["b"], t["M"], t["N"])
     times = _gd_times(1e4)
-    fast = cpp_time(benchmark, lambda: sl.simulate_gd(p, t["P"], lr=t["lr"], times=times, seed=0,
-                                                      momentum=0.9))
+    fast = cpp_time(
+        benchmark, lambda: sl.simulate_gd(p, t["P"], lr=t["lr"], times=times, seed=0, momentum=0.9)
+    )
     steps = np.round(times / t["lr"]).astype(int)
     rng = np.random.default_rng(0)
-    ref = 10 * best_time(lambda: oracle.heavy_ball_explicit(p, t["P"], t["lr"], 0.9,
-                                                             steps[steps <= 2000], rng))
-    ratio = record("heavy-ball GD mu=0.9 M=8192 N=P=1024, 200 times to 1e4 (vs numpy stepping)",
-                   fast, ref, target=">= 10")
+    ref = 10 * best_time(
+        lambda: oracle.heavy_ball_explicit(p, t["P"], t["lr"], 0.9, steps[steps <= 2000], rng)
+    )
+    ratio = record(
+        "heavy-ball GD mu=0.9 M=8192 N=P=1024, 200 times to 1e4 (vs numpy stepping)",
+        fast,
+        ref,
+        target=">= 10",
+    )
     few = steps[[0, 50, 100]]
     r = sl.simulate_gd(p, t["P"], lr=t["lr"], steps=few, seed=0, momentum=0.9)
     o = _same_draw_stepping(p, t["P"], t["lr"], few, momentum=0.9)

@@ -9,6 +9,7 @@ small sizes, skips the speed targets (meaningless on shared CI cores) and keeps 
 assertions: each benchmark checks the values it times against a reference (eigenvalues,
 losses, spectra, kernel matrices).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Callable, Dict, List
 
 import pytest
-
 from scalinglaws.bench import best_time  # noqa: F401  (re-exported for the suites)
 
 RATIOS: List[Dict[str, object]] = []
@@ -29,8 +29,9 @@ def quick() -> bool:
 
 
 def pytest_configure(config):
-    disabled = bool(config.getoption("benchmark_disable", False)) and \
-        not config.getoption("benchmark_enable", False)
+    disabled = bool(config.getoption("benchmark_disable", False)) and not config.getoption(
+        "benchmark_enable", False
+    )
     os.environ["SCALINGLAWS_BENCH_QUICK"] = "1" if disabled else "0"
     if disabled:
         # quick mode times nothing: one BLAS thread keeps the small numpy references fast on
@@ -42,11 +43,25 @@ def pytest_configure(config):
         config._scalinglaws_blas_limit = threadpool_limits(1)
 
 
-def record(name: str, fast_s: float, reference_s: float, *, target: str = "",
-           fast_label: str = "C++", reference_label: str = "numpy") -> float:
+def record(
+    name: str,
+    fast_s: float,
+    reference_s: float,
+    *,
+    target: str = "",
+    fast_label: str = "C++",
+    reference_label: str = "numpy",
+) -> float:
     ratio = reference_s / fast_s
-    RATIOS.append({"benchmark": name, fast_label: fast_s, reference_label: reference_s,
-                   "ratio": ratio, "target": target})
+    RATIOS.append(
+        {
+            "benchmark": name,
+            fast_label: fast_s,
+            reference_label: reference_s,
+            "ratio": ratio,
+            "target": target,
+        }
+    )
     return ratio
 
 
@@ -72,8 +87,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr.write_line(f"{'benchmark':58s} {'fast [s]':>10s} {'ref [s]':>10s} {'ratio':>8s}  target")
     for r in RATIOS:
         keys = [k for k in r if k not in ("benchmark", "ratio", "target")]
-        tr.write_line(f"{r['benchmark']:58s} {r[keys[0]]:10.4f} {r[keys[1]]:10.4f} "
-                      f"{r['ratio']:8.2f}  {r['target']}")
+        tr.write_line(
+            f"{r['benchmark']:58s} {r[keys[0]]:10.4f} {r[keys[1]]:10.4f} "
+            f"{r['ratio']:8.2f}  {r['target']}"
+        )
     out = Path(config.rootpath) / ".benchmarks"
     out.mkdir(exist_ok=True)
     (out / "ratios.json").write_text(json.dumps(RATIOS, indent=2))

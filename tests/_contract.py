@@ -9,6 +9,7 @@ exits != 0 with one line on stderr and nothing on stdout.
 Budget: ``SCALINGLAWS_HYPOTHESIS_EXAMPLES`` (default 8) examples per property; a campaign sets it
 high. ``SCALINGLAWS_CAMPAIGN_LOG=path`` appends one JSON line per call (function, outcome).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,7 +23,6 @@ import time
 from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
-
 from scalinglaws.errors import ConvergenceError, ParameterError, ResourceError
 
 EXAMPLES = int(os.environ.get("SCALINGLAWS_HYPOTHESIS_EXAMPLES", "8"))
@@ -56,8 +56,17 @@ def _restore(saved: Optional[str]) -> None:
 def _record(name: str, outcome: str, detail: str, seconds: float) -> None:
     if LOG:
         with open(LOG, "a") as f:
-            f.write(json.dumps({"function": name, "outcome": outcome, "detail": detail[:200],
-                                "seconds": round(seconds, 4)}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "function": name,
+                        "outcome": outcome,
+                        "detail": detail[:200],
+                        "seconds": round(seconds, 4),
+                    }
+                )
+                + "\n"
+            )
 
 
 def non_finite_path(obj: Any, path: str = "result", depth: int = 0) -> Optional[str]:
@@ -106,8 +115,11 @@ def non_finite_path(obj: Any, path: str = "result", depth: int = 0) -> Optional[
 def _where(exc: BaseException) -> str:
     import traceback
 
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "scalinglaws" in f.filename
-              and "tests" not in f.filename]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if "scalinglaws" in f.filename and "tests" not in f.filename
+    ]
     return f"{frames[-1].filename.split('scalinglaws/')[-1]}:{frames[-1].lineno}" if frames else ""
 
 
@@ -154,8 +166,12 @@ def call(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return None
     except Exception as exc:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        _record(name, "undocumented", f"{type(exc).__name__}: {exc} @ {_where(exc)}",
-                time.perf_counter() - t0)
+        _record(
+            name,
+            "undocumented",
+            f"{type(exc).__name__}: {exc} @ {_where(exc)}",
+            time.perf_counter() - t0,
+        )
         if COLLECT:
             return None
         raise AssertionError(f"{name}: undocumented {type(exc).__name__}: {exc}") from exc
@@ -199,8 +215,12 @@ def cli(argv: List[str]) -> Dict[str, Any]:
         _fail(name, f"scalinglaws {' '.join(argv)}: no answer within {TIMEOUT:g} s")
         return {"code": None}
     except Exception as exc:
-        _record(name, "undocumented", f"{type(exc).__name__}: {exc} @ {_where(exc)}",
-                time.perf_counter() - t0)
+        _record(
+            name,
+            "undocumented",
+            f"{type(exc).__name__}: {exc} @ {_where(exc)}",
+            time.perf_counter() - t0,
+        )
         _fail(name, f"scalinglaws {' '.join(argv)}: escaped {type(exc).__name__}: {exc}")
         return {"code": None}
     finally:
@@ -213,11 +233,18 @@ def cli(argv: List[str]) -> Dict[str, Any]:
         _record(name, "ok", "", dt)
         if "--json" in argv and "--help" not in argv and "-h" not in argv:
             try:
-                obj = json.loads(so, parse_constant=lambda c: (_ for _ in ()).throw(
-                    ValueError(f"non-finite constant {c}")))
+                obj = json.loads(
+                    so,
+                    parse_constant=lambda c: (_ for _ in ()).throw(
+                        ValueError(f"non-finite constant {c}")
+                    ),
+                )
             except ValueError as exc:
-                _fail(name, f"scalinglaws {' '.join(argv)}: stdout is not JSON without NaN "
-                            f"({exc}): {so[:300]!r}")
+                _fail(
+                    name,
+                    f"scalinglaws {' '.join(argv)}: stdout is not JSON without NaN "
+                    f"({exc}): {so[:300]!r}",
+                )
                 return {"code": 0}
             return {"code": 0, "json": obj, "stderr": se}
         return {"code": 0, "stdout": so, "stderr": se}

@@ -1,4 +1,5 @@
 """Point functions for the sweep tests (importable by worker processes via PYTHONPATH)."""
+
 import os
 import time
 import uuid

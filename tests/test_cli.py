@@ -4,7 +4,6 @@ import sys
 
 import numpy as np
 import pytest
-
 import scalinglaws as sl
 from scalinglaws.cli import main
 
@@ -16,22 +15,60 @@ def run(capsys, *args):
 
 
 def test_simulate_gd_json_contract(capsys):
-    code, out, _ = run(capsys, "simulate", "gd", "--a", "1.5", "--b", "1.25", "--M", "600",
-                       "--N", "32", "--P", "64", "--lr", "0.5", "--times", "1,10,100",
-                       "--seeds", "3", "--json")
+    code, out, _ = run(
+        capsys,
+        "simulate",
+        "gd",
+        "--a",
+        "1.5",
+        "--b",
+        "1.25",
+        "--M",
+        "600",
+        "--N",
+        "32",
+        "--P",
+        "64",
+        "--lr",
+        "0.5",
+        "--times",
+        "1,10,100",
+        "--seeds",
+        "3",
+        "--json",
+    )
     assert code == 0
     d = json.loads(out)
     for key in ("times", "test_loss_mean", "test_loss_sem", "train_loss_mean"):
         assert len(d[key]) == 3
-    ref = sl.simulate_gd(sl.Problem.bordelon(1.5, 1.25, 600, 32), 64, lr=0.5,
-                         times=[1, 10, 100], seeds=3)
+    ref = sl.simulate_gd(
+        sl.Problem.bordelon(1.5, 1.25, 600, 32), 64, lr=0.5, times=[1, 10, 100], seeds=3
+    )
     np.testing.assert_allclose(d["test_loss_mean"], ref.test_loss, rtol=1e-12)
     np.testing.assert_allclose(d["times"], [1, 10, 100])
 
 
 def test_simulate_gd_paquette_family_and_rounding(capsys):
-    code, out, _ = run(capsys, "simulate", "gd", "--alpha", "1", "--beta", "0.7", "--v", "300",
-                       "--d", "40", "--P", "80", "--lr", "0.3", "--times", "1,10", "--json")
+    code, out, _ = run(
+        capsys,
+        "simulate",
+        "gd",
+        "--alpha",
+        "1",
+        "--beta",
+        "0.7",
+        "--v",
+        "300",
+        "--d",
+        "40",
+        "--P",
+        "80",
+        "--lr",
+        "0.3",
+        "--times",
+        "1,10",
+        "--json",
+    )
     assert code == 0
     d = json.loads(out)
     assert d["steps"] == [3, 33]
@@ -39,9 +76,30 @@ def test_simulate_gd_paquette_family_and_rounding(capsys):
 
 
 def test_simulate_sgd_json_contract(capsys):
-    code, out, _ = run(capsys, "simulate", "sgd", "--alpha", "1.0", "--beta", "0.7", "--v", "300",
-                       "--d", "50", "--batch", "1", "--lr", "0.3", "--steps", "2000",
-                       "--seeds", "2", "--times", "777", "--json")
+    code, out, _ = run(
+        capsys,
+        "simulate",
+        "sgd",
+        "--alpha",
+        "1.0",
+        "--beta",
+        "0.7",
+        "--v",
+        "300",
+        "--d",
+        "50",
+        "--batch",
+        "1",
+        "--lr",
+        "0.3",
+        "--steps",
+        "2000",
+        "--seeds",
+        "2",
+        "--times",
+        "777",
+        "--json",
+    )
     assert code == 0
     d = json.loads(out)
     assert "train_loss_mean" not in d
@@ -51,9 +109,28 @@ def test_simulate_sgd_json_contract(capsys):
 
 
 def test_both_families_work_with_sgd(capsys):
-    code, out, _ = run(capsys, "simulate", "sgd", "--a", "1.5", "--b", "1.25", "--M", "300",
-                       "--N", "30", "--batch", "4", "--lr", "0.5", "--steps", "100", "--json",
-                       "--sigma", "0.1")
+    code, out, _ = run(
+        capsys,
+        "simulate",
+        "sgd",
+        "--a",
+        "1.5",
+        "--b",
+        "1.25",
+        "--M",
+        "300",
+        "--N",
+        "30",
+        "--batch",
+        "4",
+        "--lr",
+        "0.5",
+        "--steps",
+        "100",
+        "--json",
+        "--sigma",
+        "0.1",
+    )
     assert code == 0 and json.loads(out)["test_loss_mean"][-1] > 0
 
 
@@ -62,12 +139,18 @@ def test_both_families_work_with_sgd(capsys):
     [
         (["--a", "1.5", "--alpha", "1", "--P", "10", "--lr", "0.5"], "mix of parameter families"),
         (["--a", "1.5", "--b", "1.25", "--M", "100", "--P", "10", "--lr", "0.5"], "missing N"),
-        (["--a", "1.5", "--b", "1.25", "--M", "100", "--N", "10", "--P", "10", "--lr", "50"],
-         "unstable"),
-        (["--a", "1.5", "--b", "-1", "--M", "100", "--N", "10", "--P", "10", "--lr", "0.5"],
-         "b must be > 0"),
-        (["--a", "1.5", "--b", "1", "--M", "inf", "--N", "10", "--P", "10", "--lr", "0.5"],
-         "inf is not allowed"),
+        (
+            ["--a", "1.5", "--b", "1.25", "--M", "100", "--N", "10", "--P", "10", "--lr", "50"],
+            "unstable",
+        ),
+        (
+            ["--a", "1.5", "--b", "-1", "--M", "100", "--N", "10", "--P", "10", "--lr", "0.5"],
+            "b must be > 0",
+        ),
+        (
+            ["--a", "1.5", "--b", "1", "--M", "inf", "--N", "10", "--P", "10", "--lr", "0.5"],
+            "inf is not allowed",
+        ),
     ],
 )
 def test_cli_errors_are_one_line(capsys, args, match):
@@ -77,8 +160,12 @@ def test_cli_errors_are_one_line(capsys, args, match):
 
 
 def test_entry_point_runs():
-    out = subprocess.run([sys.executable, "-m", "scalinglaws.cli", "simulate", "gd", "--help"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "scalinglaws.cli", "simulate", "gd", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "examples:" in out and "--times" in out
 
 
@@ -93,12 +180,29 @@ def test_bench_quick_prints_ratios(capsys):
         assert r["ratio"] == pytest.approx(r["numpy_s"] / r["cpp_s"])
 
 
-@pytest.mark.parametrize("argv", [
-    ["simulate", "gd", "--a", "1.5", "--b", "1.25", "--M", "100", "--N", "10", "--P", "abc"],
-    ["dmft", "--a", "1.5", "--b", "1.25", "--M", "100", "--N", "10", "--P", "10", "--bags", "0"],
-    ["plrf", "loss", "--alpha", "x"],
-    ["no-such-command"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["simulate", "gd", "--a", "1.5", "--b", "1.25", "--M", "100", "--N", "10", "--P", "abc"],
+        [
+            "dmft",
+            "--a",
+            "1.5",
+            "--b",
+            "1.25",
+            "--M",
+            "100",
+            "--N",
+            "10",
+            "--P",
+            "10",
+            "--bags",
+            "0",
+        ],
+        ["plrf", "loss", "--alpha", "x"],
+        ["no-such-command"],
+    ],
+)
 def test_usage_errors_are_one_line(capsys, argv):
     """argparse's own mistakes (bad types, unknown commands) are one line too, exit status 2."""
     with pytest.raises(SystemExit) as exc:

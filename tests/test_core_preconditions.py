@@ -1,8 +1,8 @@
 """Every entry point of the C++ core checks its own preconditions: empty, mismatched and
 non-finite inputs raise the library's errors (never crash the process)."""
+
 import numpy as np
 import pytest
-
 from scalinglaws import _core
 from scalinglaws.errors import ConvergenceError, ParameterError
 
@@ -27,8 +27,7 @@ def gd_options(**kw):
 
 
 def sgd_options(**kw):
-    base = dict(batch=1, lr=0.01, steps=4, checkpoints=[0, 4], data_seeds=[0],
-                projection_seeds=[0])
+    base = dict(batch=1, lr=0.01, steps=4, checkpoints=[0, 4], data_seeds=[0], projection_seeds=[0])
     base.update(kw)
     return _core.simulate.SgdOptions(**base)
 
@@ -54,14 +53,18 @@ BAD_CALLS = {
     "dmft.solve NaN inv_N": lambda: _core.dmft.solve(spectrum(inv_N=NAN), [1.0]),
     "dmft.loss_curve empty times": lambda: _core.dmft.loss_curve(spectrum(), [], CURVE),
     "dmft.loss_curve NaN time": lambda: _core.dmft.loss_curve(spectrum(), [NAN], CURVE),
-    "dmft.loss_curve empty lam": lambda: _core.dmft.loss_curve(spectrum(EMPTY, EMPTY), [1.0],
-                                                               CURVE),
+    "dmft.loss_curve empty lam": lambda: _core.dmft.loss_curve(
+        spectrum(EMPTY, EMPTY), [1.0], CURVE
+    ),
     "dmft.loss_curve nodes": lambda: _core.dmft.loss_curve(
-        spectrum(), [1.0], _core.dmft.CurveOptions(flow=True, nodes=0)),
+        spectrum(), [1.0], _core.dmft.CurveOptions(flow=True, nodes=0)
+    ),
     "dmft.loss_curve lr": lambda: _core.dmft.loss_curve(
-        spectrum(), [100.0], _core.dmft.CurveOptions(flow=False, lr=NAN)),
+        spectrum(), [100.0], _core.dmft.CurveOptions(flow=False, lr=NAN)
+    ),
     "dmft.loss_curve inv_E": lambda: _core.dmft.loss_curve(
-        spectrum(), [1.0], _core.dmft.CurveOptions(flow=True, inv_E=2.0)),
+        spectrum(), [1.0], _core.dmft.CurveOptions(flow=True, inv_E=2.0)
+    ),
     "dmft.transfer mode out of range": lambda: _core.dmft.transfer(spectrum(), [1.0], [3], CURVE),
     "dmft.transfer negative mode": lambda: _core.dmft.transfer(spectrum(), [1.0], [-1], CURVE),
     "dmft.transfer no modes": lambda: _core.dmft.transfer(spectrum(), [1.0], [], CURVE),
@@ -77,76 +80,94 @@ BAD_CALLS = {
     "plrf.edges d": lambda: _core.plrf.edges(1.0, 0.5, 100.0, 0),
     "plrf.edges NaN beta": lambda: _core.plrf.edges(1.0, NAN, 100.0, 10),
     "plrf.spectrum grid": lambda: _core.plrf.spectrum(
-        1.0, 0.5, 100.0, 10, _core.plrf.SpectrumOptions(x_lo=1.0, x_hi=0.5, points_per_bump=4)),
+        1.0, 0.5, 100.0, 10, _core.plrf.SpectrumOptions(x_lo=1.0, x_hi=0.5, points_per_bump=4)
+    ),
     "plrf.spectrum NaN grid": lambda: _core.plrf.spectrum(
-        1.0, 0.5, 100.0, 10, _core.plrf.SpectrumOptions(x_lo=NAN, x_hi=1.0, points_per_bump=4)),
+        1.0, 0.5, 100.0, 10, _core.plrf.SpectrumOptions(x_lo=NAN, x_hi=1.0, points_per_bump=4)
+    ),
     "plrf.spectrum points": lambda: _core.plrf.spectrum(
-        1.0, 0.5, 100.0, 10, _core.plrf.SpectrumOptions(x_lo=1e-3, x_hi=1.0, points_per_bump=0)),
+        1.0, 0.5, 100.0, 10, _core.plrf.SpectrumOptions(x_lo=1e-3, x_hi=1.0, points_per_bump=0)
+    ),
     "plrf.volterra empty": lambda: _core.plrf.volterra(EMPTY, EMPTY, 0.0, volterra_options()),
     "plrf.volterra mismatched": lambda: _core.plrf.volterra(LAM, LAM[:2], 0.0, volterra_options()),
-    "plrf.volterra NaN": lambda: _core.plrf.volterra(np.array([NAN]), np.ones(1), 0.0,
-                                                     volterra_options()),
+    "plrf.volterra NaN": lambda: _core.plrf.volterra(
+        np.array([NAN]), np.ones(1), 0.0, volterra_options()
+    ),
     "plrf.volterra no checkpoints": lambda: _core.plrf.volterra(
-        LAM, LAM, 0.0, volterra_options(checkpoints=[])),
+        LAM, LAM, 0.0, volterra_options(checkpoints=[])
+    ),
     "plrf.volterra unsorted": lambda: _core.plrf.volterra(
-        LAM, LAM, 0.0, volterra_options(checkpoints=[10, 5])),
+        LAM, LAM, 0.0, volterra_options(checkpoints=[10, 5])
+    ),
     "plrf.volterra negative": lambda: _core.plrf.volterra(
-        LAM, LAM, 0.0, volterra_options(checkpoints=[-1, 5])),
+        LAM, LAM, 0.0, volterra_options(checkpoints=[-1, 5])
+    ),
     "plrf.volterra batch": lambda: _core.plrf.volterra(LAM, LAM, 0.0, volterra_options(batch=0)),
     "plrf.volterra gamma": lambda: _core.plrf.volterra(LAM, LAM, 0.0, volterra_options(gamma=NAN)),
     "plrf.volterra p_inf": lambda: _core.plrf.volterra(LAM, LAM, NAN, volterra_options()),
     "plrf.forcing_kernel empty": lambda: _core.plrf.forcing_kernel(EMPTY, EMPTY, 0.1, 1, [1.0]),
-    "plrf.forcing_kernel mismatched": lambda: _core.plrf.forcing_kernel(LAM, LAM[:1], 0.1, 1,
-                                                                         [1.0]),
+    "plrf.forcing_kernel mismatched": lambda: _core.plrf.forcing_kernel(
+        LAM, LAM[:1], 0.1, 1, [1.0]
+    ),
     "plrf.forcing_kernel no steps": lambda: _core.plrf.forcing_kernel(LAM, LAM, 0.1, 1, []),
     "plrf.forcing_kernel NaN step": lambda: _core.plrf.forcing_kernel(LAM, LAM, 0.1, 1, [NAN]),
     "plrf.forcing_kernel threads": lambda: _core.plrf.forcing_kernel(LAM, LAM, 0.1, 1, [1.0], -2),
     # simulate
     "simulate.draw_problem empty": lambda: _core.simulate.draw_problem(
-        problem(EMPTY, EMPTY), 4, 1, 0, 0),
+        problem(EMPTY, EMPTY), 4, 1, 0, 0
+    ),
     "simulate.draw_problem mismatched": lambda: _core.simulate.draw_problem(
-        problem(LAM, W[:2]), 4, 1, 0, 0),
+        problem(LAM, W[:2]), 4, 1, 0, 0
+    ),
     "simulate.draw_problem NaN": lambda: _core.simulate.draw_problem(
-        problem(LAM, np.array([NAN, 0, 0])), 4, 1, 0, 0),
+        problem(LAM, np.array([NAN, 0, 0])), 4, 1, 0, 0
+    ),
     "simulate.draw_problem N": lambda: _core.simulate.draw_problem(problem(N=0), 4, 1, 0, 0),
     "simulate.draw_problem P": lambda: _core.simulate.draw_problem(problem(), -1, 1, 0, 0),
     "simulate.draw_problem ensemble": lambda: _core.simulate.draw_problem(problem(), 4, 0, 0, 0),
-    "simulate.draw_problem bag": lambda: _core.simulate.draw_problem(problem(), 4, 1, 0, 0,
-                                                                     bag=-1),
-    "simulate.draw_problem sigma": lambda: _core.simulate.draw_problem(problem(sigma=NAN), 4, 1,
-                                                                       0, 0),
+    "simulate.draw_problem bag": lambda: _core.simulate.draw_problem(problem(), 4, 1, 0, 0, bag=-1),
+    "simulate.draw_problem sigma": lambda: _core.simulate.draw_problem(
+        problem(sigma=NAN), 4, 1, 0, 0
+    ),
     "simulate.gd empty": lambda: _core.simulate.gd(problem(EMPTY, EMPTY), gd_options()),
     "simulate.gd no times": lambda: _core.simulate.gd(problem(), gd_options(times=[])),
     "simulate.gd NaN time": lambda: _core.simulate.gd(problem(), gd_options(times=[NAN])),
-    "simulate.gd no seeds": lambda: _core.simulate.gd(problem(), gd_options(
-        data_seeds=[], projection_seeds=[])),
-    "simulate.gd seeds mismatched": lambda: _core.simulate.gd(problem(), gd_options(
-        data_seeds=[0, 1])),
+    "simulate.gd no seeds": lambda: _core.simulate.gd(
+        problem(), gd_options(data_seeds=[], projection_seeds=[])
+    ),
+    "simulate.gd seeds mismatched": lambda: _core.simulate.gd(
+        problem(), gd_options(data_seeds=[0, 1])
+    ),
     "simulate.gd lr": lambda: _core.simulate.gd(problem(), gd_options(lr=NAN)),
     "simulate.gd P": lambda: _core.simulate.gd(problem(), gd_options(P=0)),
     "simulate.gd threads": lambda: _core.simulate.gd(problem(), gd_options(threads=-1)),
     "simulate.heavy_ball_gain n": lambda: _core.simulate.heavy_ball_gain(1.0, -1, 0.1, 0.5),
     "simulate.heavy_ball_gain NaN": lambda: _core.simulate.heavy_ball_gain(NAN, 1, 0.1, 0.5),
     "simulate.continuous_momentum_gain beta": lambda: _core.simulate.continuous_momentum_gain(
-        1.0, 1.0, -1.0),
+        1.0, 1.0, -1.0
+    ),
     "simulate.continuous_momentum_gain NaN": lambda: _core.simulate.continuous_momentum_gain(
-        1.0, NAN, 1.0),
+        1.0, NAN, 1.0
+    ),
     "simulate.sgd_setup empty": lambda: _core.simulate.sgd_setup(problem(EMPTY, EMPTY), 0),
     "simulate.sgd_setup threads": lambda: _core.simulate.sgd_setup(problem(), 0, -1),
     "simulate.sgd_max_stable_gamma empty": lambda: _core.simulate.sgd_max_stable_gamma(EMPTY, 1),
     "simulate.sgd_max_stable_gamma NaN": lambda: _core.simulate.sgd_max_stable_gamma(
-        np.array([NAN]), 1),
+        np.array([NAN]), 1
+    ),
     "simulate.sgd_max_stable_gamma batch": lambda: _core.simulate.sgd_max_stable_gamma(LAM, 0),
     "simulate.sgd empty": lambda: _core.simulate.sgd(problem(EMPTY, EMPTY), sgd_options()),
-    "simulate.sgd no checkpoints": lambda: _core.simulate.sgd(problem(), sgd_options(
-        checkpoints=[])),
-    "simulate.sgd checkpoint past steps": lambda: _core.simulate.sgd(problem(), sgd_options(
-        checkpoints=[0, 5])),
-    "simulate.sgd unsorted": lambda: _core.simulate.sgd(problem(), sgd_options(
-        checkpoints=[4, 0])),
+    "simulate.sgd no checkpoints": lambda: _core.simulate.sgd(
+        problem(), sgd_options(checkpoints=[])
+    ),
+    "simulate.sgd checkpoint past steps": lambda: _core.simulate.sgd(
+        problem(), sgd_options(checkpoints=[0, 5])
+    ),
+    "simulate.sgd unsorted": lambda: _core.simulate.sgd(problem(), sgd_options(checkpoints=[4, 0])),
     "simulate.sgd lr": lambda: _core.simulate.sgd(problem(), sgd_options(lr=NAN)),
-    "simulate.sgd no seeds": lambda: _core.simulate.sgd(problem(), sgd_options(
-        data_seeds=[], projection_seeds=[])),
+    "simulate.sgd no seeds": lambda: _core.simulate.sgd(
+        problem(), sgd_options(data_seeds=[], projection_seeds=[])
+    ),
     "simulate.normal_samples n": lambda: _core.simulate.normal_samples(0, -1),
     # kernels
     "kernels.matrix empty": lambda: _core.kernels.matrix(np.zeros((0, 2))),
@@ -155,9 +176,11 @@ BAD_CALLS = {
     "kernels.matrix NaN Z": lambda: _core.kernels.matrix(np.ones((2, 2)), np.array([[NAN, 1.0]])),
     "kernels.matrix mismatched": lambda: _core.kernels.matrix(np.ones((2, 2)), np.ones((2, 3))),
     "kernels.matrix threads": lambda: _core.kernels.matrix(
-        np.ones((2, 2)), params=_core.kernels.Params(threads=-1)),
+        np.ones((2, 2)), params=_core.kernels.Params(threads=-1)
+    ),
     "kernels.matrix depth": lambda: _core.kernels.matrix(
-        np.ones((2, 2)), params=_core.kernels.Params(depth=0)),
+        np.ones((2, 2)), params=_core.kernels.Params(depth=0)
+    ),
     "kernels.Params kind": lambda: _core.kernels.Params(kind="gauss"),
     # linalg
     "linalg.symmetric_eigh empty": lambda: _core.linalg.symmetric_eigh(np.zeros((0, 0))),
@@ -176,8 +199,12 @@ def test_divergence_raises_convergence_error():
     # Volterra recursion with a step far beyond stability diverges to a non-finite loss (no
     # residual is defined for that failure).
     with pytest.raises(ConvergenceError) as info:
-        _core.plrf.volterra(np.array([1.0]), np.array([1.0]), 0.0,
-                            volterra_options(gamma=1e150, checkpoints=[0, 1000]))
+        _core.plrf.volterra(
+            np.array([1.0]),
+            np.array([1.0]),
+            0.0,
+            volterra_options(gamma=1e150, checkpoints=[0, 1000]),
+        )
     assert info.value.residual is None
 
 
@@ -191,8 +218,10 @@ def test_options_repr_and_keywords():
     p = problem()
     assert repr(p).startswith("ProblemSpec(lam=array([")
     assert np.array_equal(p.lam, LAM)
-    assert repr(_core.kernels.Params()) == ("Params(kind='ntk', bandwidth=1.0, depth=1, "
-                                            "weight_variance=2.0, bias_variance=0.0, threads=0)")
+    assert repr(_core.kernels.Params()) == (
+        "Params(kind='ntk', bandwidth=1.0, depth=1, "
+        "weight_variance=2.0, bias_variance=0.0, threads=0)"
+    )
 
 
 def test_valid_calls_still_work():
@@ -205,26 +234,76 @@ def test_valid_calls_still_work():
     assert P.shape == (2,) and np.all(np.isfinite(P))
 
 
-@pytest.mark.parametrize("cls, values", [
-    (_core.dmft.Spectrum, dict(lam=np.array([1.0, 2.0]), wstar2=np.array([3.0, 4.0]), inv_N=0.5,
-                               inv_P=0.25, sigma2=0.125)),
-    (_core.dmft.CurveOptions, dict(flow=True, lr=0.3, momentum=0.2, nodes=9, threads=3,
-                                   inv_E=0.5, inv_B=0.25)),
-    (_core.simulate.ProblemSpec, dict(lam=np.array([1.0, 2.0]), wstar=np.array([3.0, 4.0]), N=5,
-                                      sigma=0.5)),
-    (_core.simulate.GdOptions, dict(P=3, ensemble=4, bags=5, lr=0.5, flow=True, momentum=0.25,
-                                    times=[1.0, 2.0], data_seeds=[7], projection_seeds=[8],
-                                    threads=2)),
-    (_core.simulate.SgdOptions, dict(batch=3, lr=0.5, batch_mean=True, steps=9,
-                                     checkpoints=[0, 9], data_seeds=[7], projection_seeds=[8],
-                                     threads=2)),
-    (_core.plrf.SpectrumOptions, dict(x_lo=0.1, x_hi=2.0, points_per_bump=3.0, eta_rel=1e-9,
-                                      threads=2)),
-    (_core.plrf.VolterraOptions, dict(gamma=0.1, batch=2, checkpoints=[0, 5], exact_steps=3,
-                                      block_rel=0.5)),
-    (_core.kernels.Params, dict(kind="rbf", bandwidth=0.5, depth=3, weight_variance=1.5,
-                                bias_variance=0.25, threads=2)),
-])
+@pytest.mark.parametrize(
+    "cls, values",
+    [
+        (
+            _core.dmft.Spectrum,
+            dict(
+                lam=np.array([1.0, 2.0]),
+                wstar2=np.array([3.0, 4.0]),
+                inv_N=0.5,
+                inv_P=0.25,
+                sigma2=0.125,
+            ),
+        ),
+        (
+            _core.dmft.CurveOptions,
+            dict(flow=True, lr=0.3, momentum=0.2, nodes=9, threads=3, inv_E=0.5, inv_B=0.25),
+        ),
+        (
+            _core.simulate.ProblemSpec,
+            dict(lam=np.array([1.0, 2.0]), wstar=np.array([3.0, 4.0]), N=5, sigma=0.5),
+        ),
+        (
+            _core.simulate.GdOptions,
+            dict(
+                P=3,
+                ensemble=4,
+                bags=5,
+                lr=0.5,
+                flow=True,
+                momentum=0.25,
+                times=[1.0, 2.0],
+                data_seeds=[7],
+                projection_seeds=[8],
+                threads=2,
+            ),
+        ),
+        (
+            _core.simulate.SgdOptions,
+            dict(
+                batch=3,
+                lr=0.5,
+                batch_mean=True,
+                steps=9,
+                checkpoints=[0, 9],
+                data_seeds=[7],
+                projection_seeds=[8],
+                threads=2,
+            ),
+        ),
+        (
+            _core.plrf.SpectrumOptions,
+            dict(x_lo=0.1, x_hi=2.0, points_per_bump=3.0, eta_rel=1e-9, threads=2),
+        ),
+        (
+            _core.plrf.VolterraOptions,
+            dict(gamma=0.1, batch=2, checkpoints=[0, 5], exact_steps=3, block_rel=0.5),
+        ),
+        (
+            _core.kernels.Params,
+            dict(
+                kind="rbf",
+                bandwidth=0.5,
+                depth=3,
+                weight_variance=1.5,
+                bias_variance=0.25,
+                threads=2,
+            ),
+        ),
+    ],
+)
 def test_options_keyword_constructor_fills_every_field(cls, values):
     obj = cls(**values)
     for name, value in values.items():

@@ -4,6 +4,7 @@ recipe, closed forms and itself. Tolerances are stated per test; each test can f
 Conventions: non-proportional normalisation, losses without 1/2, test loss without sigma^2,
 GD time t = lr * steps (dmft.md 2.2, 3.11).
 """
+
 from __future__ import annotations
 
 import json
@@ -11,13 +12,12 @@ import math
 
 import numpy as np
 import pytest
-
 from scalinglaws import dmft
 from scalinglaws._backend import _core
+from scalinglaws.cli import main as cli_main
 from scalinglaws.dmft import contour as dmft_contour
 from scalinglaws.dmft import limits as dmft_limits
 from scalinglaws.dmft import recipe as dmft_recipe
-from scalinglaws.cli import main as cli_main
 from scalinglaws.problem import Problem
 from scalinglaws.simulate import simulate_gd, simulate_sgd
 
@@ -30,7 +30,7 @@ def literal_recipe(lam, w2, N, P, eta, T, sweeps=60):
     """The paper's App. M.1 recipe written literally (O(M T^3)), inverse-free forms, corrected C3
     update (dmft.md 3.5). Only for tiny M, T."""
     M = lam.size
-    I = np.eye(T)
+    I = np.eye(T)  # noqa: E741
     one = np.ones((T, 1))
     Th = eta * np.tril(np.ones((T, T)), -1)
     R1 = I.copy()
@@ -44,13 +44,23 @@ def literal_recipe(lam, w2, N, P, eta, T, sweeps=60):
     G2 = [np.linalg.inv(I + lam[k] * R1 @ Th @ R3) for k in range(M)]
     C0 = C1 = C3 = np.zeros((T, T))
     for _ in range(sweeps):
-        C0 = sum(lam[k] * G[k] @ (w2[k] * one @ one.T
-                                  + Th @ (C3 / N + lam[k] / P * R3 @ C1 @ R3.T) @ Th.T) @ G[k].T
-                 for k in range(M))
+        C0 = sum(
+            lam[k]
+            * G[k]
+            @ (w2[k] * one @ one.T + Th @ (C3 / N + lam[k] / P * R3 @ C1 @ R3.T) @ Th.T)
+            @ G[k].T
+            for k in range(M)
+        )
         C1 = R1 @ C0 @ R1.T
-        C2 = sum(G2[k] @ (lam[k] / P * C1 + R1 @ (w2[k] * lam[k] ** 2 * one @ one.T
-                                                  + lam[k] ** 2 / N * Th @ C3 @ Th.T) @ R1.T)
-                 @ G2[k].T for k in range(M))
+        C2 = sum(
+            G2[k]
+            @ (
+                lam[k] / P * C1
+                + R1 @ (w2[k] * lam[k] ** 2 * one @ one.T + lam[k] ** 2 / N * Th @ C3 @ Th.T) @ R1.T
+            )
+            @ G2[k].T
+            for k in range(M)
+        )
         C3 = R3 @ C2 @ R3.T
     return np.diag(C0), np.diag(C1)
 
@@ -60,7 +70,7 @@ def powerlaw_infinite_loss(a, b, M, t):
     out = np.zeros(len(t))
     for s in range(0, M, 1_000_000):
         k = np.arange(s + 1, min(M, s + 1_000_000) + 1, dtype=float)
-        out += (k ** -a * np.exp(-2.0 * np.outer(t, k ** -b))).sum(1)
+        out += (k**-a * np.exp(-2.0 * np.outer(t, k**-b))).sum(1)
     return out
 
 
@@ -71,14 +81,17 @@ def compare_with_simulation(N, P, seeds=32, rel_tol=None):
     th = dmft.loss_curve(pr, P, TIMES, lr=LR)
     sim = simulate_gd(pr, P, lr=LR, times=TIMES, seeds=seeds)
     tol = rel_tol if rel_tol is not None else (0.10 if min(N, P) == 64 else 0.05)
-    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
-                                    ("train", th.train_loss, sim.train_loss,
-                                     sim.train_loss_sem)):
+    for name, theory, mean, sem in (
+        ("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
+        ("train", th.train_loss, sim.train_loss, sim.train_loss_sem),
+    ):
         rel = np.abs(theory / mean - 1.0)
         z = np.abs(theory - mean) / sem
         ok = (rel <= tol) | (z <= 3.0)
-        assert np.all(ok), (f"{name} loss N={N} P={P}: rel {np.round(rel, 4)} z {np.round(z, 2)}"
-                            f" (tol {tol} or 3 SEM)")
+        assert np.all(ok), (
+            f"{name} loss N={N} P={P}: rel {np.round(rel, 4)} z {np.round(z, 2)}"
+            f" (tol {tol} or 3 SEM)"
+        )
 
 
 # ------------------------------------------------------------------ frequency domain
@@ -91,7 +104,9 @@ def test_responses_satisfy_self_consistency():
     # 1e-10: at q -> 0 with S -> N the equation itself is ill-conditioned (measured 2.7e-12)
     assert np.max(np.abs(r.S - rhs) / np.abs(r.S)) < 1e-10
     # eq. 68: N (1 - R3) = P (1 - R1)
-    assert np.allclose(128 * (1 - r.R3), 512 * (1 - r.R1), rtol=1e-10, atol=0)  # cancellation in 1 - R
+    assert np.allclose(
+        128 * (1 - r.R3), 512 * (1 - r.R1), rtol=1e-10, atol=0
+    )  # cancellation in 1 - R
     # physical branch: S is a Stieltjes transform, sign(Im S) = -sign(Im q)
     assert np.all(r.S.imag[q.imag > 0] < 0) and np.all(r.S.imag[q.imag < 0] > 0)
     # z-transform form for GD: the same solution at q = (z - 1)/lr
@@ -293,7 +308,9 @@ def test_closed_form_exponents():
     assert e["time"] == pytest.approx(2 / 3) and e["model"] == e["data"] == pytest.approx(1)
     assert e["compute"] == pytest.approx({"t": 0.6, "N": 0.4, "loss": 0.4})
     e = dmft.exponents(1.5, 1.25)
-    assert e["compute"]["loss"] == pytest.approx(2 / 9) and e["compute"]["t"] == pytest.approx(5 / 9)
+    assert e["compute"]["loss"] == pytest.approx(2 / 9) and e["compute"]["t"] == pytest.approx(
+        5 / 9
+    )
     e = dmft.exponents(4, 1)  # easy task: m = 2b
     assert e["model"] == 2 and e["compute"]["loss"] == pytest.approx(3 * 2 / (3 + 2))
     with pytest.raises(ValueError, match="a must be > 1"):
@@ -322,8 +339,14 @@ def test_model_exponent_measured(a, b):
 
 
 def _model_bottleneck(a, b, Ns, per_width=4):
-    return np.array([dmft.final_losses(Problem.bordelon(a, b, per_width * int(n)), math.inf,
-                                       N=int(n))["test"] for n in Ns])
+    return np.array(
+        [
+            dmft.final_losses(Problem.bordelon(a, b, per_width * int(n)), math.inf, N=int(n))[
+                "test"
+            ]
+            for n in Ns
+        ]
+    )
 
 
 def test_model_exponent_b1_has_a_log_correction():
@@ -338,8 +361,8 @@ def test_model_exponent_b1_has_a_log_correction():
     local = -np.diff(np.log(L)) / np.diff(np.log(Ns))
     mid = np.sqrt(Ns[1:] * Ns[:-1])
     assert np.max(np.abs(local - (1 - 1 / np.log(mid)))) < 0.025
-    assert np.all(np.diff(local) > 0)                      # converging towards 1 from below
-    first = slice(0, 5)                                    # N in [1e2, 1e4]
+    assert np.all(np.diff(local) > 0)  # converging towards 1 from below
+    first = slice(0, 5)  # N in [1e2, 1e4]
     corrected = -np.polyfit(np.log(Ns[first]), np.log(L[first] / np.log(Ns[first])), 1)[0]
     assert abs(corrected - dmft.exponents(2, 1)["model"]) < 0.03
 
@@ -349,8 +372,10 @@ def test_data_exponent_measured(a, b):
     """Kernel limit (N = inf, t = inf; eqs. 77-80) over P in [1e2, 1e4] with M = 4P within 0.03
     of min(a-1, 2b) (measured 0.995 for (2, 1): no variance term at N = inf, so no log)."""
     Ps = np.logspace(2, 4, 7).astype(int)
-    L = [dmft.final_losses(Problem.bordelon(a, b, 4 * int(p)), int(p), N=math.inf)["test"]
-         for p in Ps]
+    L = [
+        dmft.final_losses(Problem.bordelon(a, b, 4 * int(p)), int(p), N=math.inf)["test"]
+        for p in Ps
+    ]
     slope = -np.polyfit(np.log(Ps), np.log(L), 1)[0]
     assert abs(slope - dmft.exponents(a, b)["data"]) < 0.03
 
@@ -361,8 +386,9 @@ def test_compute_optimal_frontier(a, b):
     """Pareto frontier of theory curves (P = inf, flow, N = 2^5..2^10, M = 8192) within 0.03 of
     (a-1) m/(a-1+b m)."""
     pr = Problem.bordelon(a, b, 8192)
-    fr = dmft.compute_optimal_frontier(pr, np.logspace(5, 10, 11, base=2).astype(int),
-                                       t_max=1e4, n_times=60)
+    fr = dmft.compute_optimal_frontier(
+        pr, np.logspace(5, 10, 11, base=2).astype(int), t_max=1e4, n_times=60
+    )
     assert abs(fr.exponent - dmft.exponents(a, b)["compute"]["loss"]) < 0.03
 
 
@@ -372,15 +398,21 @@ def test_compute_optimal_frontier_b1_log_correction():
     3.4 decades of C with an interior optimum (N = 2^5..2^12, t in [0.1, 1e5]): raw exponent 0.42,
     exponent of L*/sqrt(ln C) 0.481, within 0.03 of 0.5."""
     pr = Problem.bordelon(2, 1, 8)
-    fr = dmft.compute_optimal_frontier(pr, np.logspace(5, 12, 15, base=2).astype(int),
-                                       t_min=0.1, t_max=1e5, n_times=90, features_per_width=4)
+    fr = dmft.compute_optimal_frontier(
+        pr,
+        np.logspace(5, 12, 15, base=2).astype(int),
+        t_min=0.1,
+        t_max=1e5,
+        n_times=90,
+        features_per_width=4,
+    )
     lo, hi = fr.fit_range
     assert math.log10(hi / lo) > 3
     sel = (fr.compute >= lo) & (fr.compute <= hi)
     C, L = fr.compute[sel], fr.loss[sel]
     corrected = -np.polyfit(np.log(C), np.log(L / np.sqrt(np.log(C))), 1)[0]
     assert abs(corrected - dmft.exponents(2, 1)["compute"]["loss"]) < 0.03
-    assert fr.exponent < corrected                         # the log is real: raw slope is lower
+    assert fr.exponent < corrected  # the log is real: raw slope is lower
 
 
 # ------------------------------------------------------------------ validation and CLI
@@ -407,25 +439,67 @@ def test_bad_parameters_name_the_parameter():
 
 
 def test_cli_contract(capsys):
-    rc = cli_main(["dmft", "--a", "1.5", "--b", "1.25", "--M", "1024", "--N", "64", "--P", "128",
-                   "--lr", "0.5", "--times", "1,10,100", "--json"])
+    rc = cli_main(
+        [
+            "dmft",
+            "--a",
+            "1.5",
+            "--b",
+            "1.25",
+            "--M",
+            "1024",
+            "--N",
+            "64",
+            "--P",
+            "128",
+            "--lr",
+            "0.5",
+            "--times",
+            "1,10,100",
+            "--json",
+        ]
+    )
     out = json.loads(capsys.readouterr().out)
     assert rc == 0 and set(out) == {"times", "test_loss", "train_loss"}
     pr = Problem.bordelon(1.5, 1.25, 1024, 64)
     ref = dmft.loss_curve(pr, 128, [1, 10, 100], lr=0.5)
-    assert np.allclose(out["test_loss"], ref.test_loss) and np.allclose(out["train_loss"],
-                                                                        ref.train_loss)
+    assert np.allclose(out["test_loss"], ref.test_loss) and np.allclose(
+        out["train_loss"], ref.train_loss
+    )
     rc = cli_main(["dmft", "--a", "2", "--b", "1.5", "--exponents", "--json"])
     e = json.loads(capsys.readouterr().out)
-    assert rc == 0 and e["time"] == pytest.approx(2 / 3) and e["compute"]["loss"] == pytest.approx(0.4)
-    for extra in (["--N", "inf", "--P", "128", "--flow"], ["--N", "64", "--P", "inf", "--lr", "0.5"],
-                  ["--N", "64", "--batch", "8", "--lr", "0.5"]):
-        rc = cli_main(["dmft", "--a", "1.5", "--b", "1.25", "--M", "512", "--times", "1,10",
-                       "--json"] + extra)
+    assert (
+        rc == 0 and e["time"] == pytest.approx(2 / 3) and e["compute"]["loss"] == pytest.approx(0.4)
+    )
+    for extra in (
+        ["--N", "inf", "--P", "128", "--flow"],
+        ["--N", "64", "--P", "inf", "--lr", "0.5"],
+        ["--N", "64", "--batch", "8", "--lr", "0.5"],
+    ):
+        rc = cli_main(
+            ["dmft", "--a", "1.5", "--b", "1.25", "--M", "512", "--times", "1,10", "--json"] + extra
+        )
         out = json.loads(capsys.readouterr().out)
         assert rc == 0 and all(np.isfinite(out["test_loss"]))
-    rc = cli_main(["dmft", "--a", "1.5", "--b", "-1", "--M", "512", "--N", "64", "--P", "64",
-                   "--lr", "0.5", "--times", "1"])
+    rc = cli_main(
+        [
+            "dmft",
+            "--a",
+            "1.5",
+            "--b",
+            "-1",
+            "--M",
+            "512",
+            "--N",
+            "64",
+            "--P",
+            "64",
+            "--lr",
+            "0.5",
+            "--times",
+            "1",
+        ]
+    )
     err = capsys.readouterr().err
     assert rc != 0 and "b must be > 0" in err and len(err.strip().splitlines()) == 1
 
@@ -444,12 +518,15 @@ def test_ensemble_one_reduces_to_single_model():
     base = dmft.loss_curve(pr, 128, t, lr=LR, method="contour")
     same = dmft.loss_curve(pr, 128, t, lr=LR, method="contour", ensemble=1, bags=1)
     assert np.array_equal(base.test_loss, same.test_loss)
-    lam, w2 = pr.lam, pr.wstar ** 2
+    lam, w2 = pr.lam, pr.wstar**2
     steps = [20.0, 100.0, 600.0]
     a, b = _core.dmft.loss_curve(
         _core.dmft.Spectrum(lam=lam, wstar2=w2, inv_N=1 / 64, inv_P=1 / 128, sigma2=0.04),
-        steps, _core.dmft.CurveOptions(flow=False, lr=LR, nodes=14, threads=0,
-                                       inv_E=1 - 1e-15, inv_B=1 - 1e-15))
+        steps,
+        _core.dmft.CurveOptions(
+            flow=False, lr=LR, nodes=14, threads=0, inv_E=1 - 1e-15, inv_B=1 - 1e-15
+        ),
+    )
     np.testing.assert_allclose(a, base.test_loss, rtol=1e-10)
     np.testing.assert_allclose(b, base.train_loss, rtol=1e-10)
     r0 = dmft_recipe.recipe(lam, w2, 1 / 64, 1 / 128, 0.04, LR, 41)
@@ -507,9 +584,16 @@ def test_ensemble_final_loss_matches_long_time_curve():
 ENS_TIMES = np.array([5.0, 20.0, 100.0, 1000.0])
 
 
-@pytest.mark.parametrize("N,P,E,Bg,sigma", [(64, 256, 4, 1, 0.0), (64, 256, 1, 3, 0.0),
-                                            (64, 256, 4, 3, 0.0), (128, 128, 1, 3, 0.0),
-                                            (64, 256, 4, 3, 0.5)])
+@pytest.mark.parametrize(
+    "N,P,E,Bg,sigma",
+    [
+        (64, 256, 4, 1, 0.0),
+        (64, 256, 1, 3, 0.0),
+        (64, 256, 4, 3, 0.0),
+        (128, 128, 1, 3, 0.0),
+        (64, 256, 4, 3, 0.5),
+    ],
+)
 def test_ensemble_bagging_theory_vs_simulation(N, P, E, Bg, sigma):
     """Averaged-predictor loss vs simulate_gd(ensemble=E, bags=B): 5% or 3 SEM, 64 seeds,
     M = 4 max(N, P), a = 1.5, b = 1.25, lr = 0.5. Measured worst: test 2.0%, train 2.1% (2.5
@@ -530,8 +614,10 @@ def test_ensemble_bagging_theory_vs_simulation(N, P, E, Bg, sigma):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("N,P,E,Bg", [(128, 128, 4, 1), (128, 128, 4, 3), (256, 64, 4, 1),
-                                      (256, 64, 1, 3), (256, 64, 4, 3)])
+@pytest.mark.parametrize(
+    "N,P,E,Bg",
+    [(128, 128, 4, 1), (128, 128, 4, 3), (256, 64, 4, 1), (256, 64, 1, 3), (256, 64, 4, 3)],
+)
 def test_ensemble_bagging_theory_vs_simulation_slow(N, P, E, Bg):
     """Larger members (measured: (128, 128) <= 1.1%; (256, 64) <= 3.5% and <= 1.9 SEM)."""
     test_ensemble_bagging_theory_vs_simulation(N, P, E, Bg, 0.0)
@@ -546,8 +632,11 @@ def test_white_ensemble_final_loss_vs_simulation(P, E):
     f = dmft.final_losses(pr, P, ensemble=E)
     sim = simulate_gd(pr, P, flow=True, times=[1e7], seeds=32, ensemble=E)
     mean, sem = sim.test_loss[0], sim.test_loss_sem[0]
-    assert abs(f["test"] / mean - 1) <= 0.05 or abs(f["test"] - mean) <= 3 * sem, \
-        (f["test"], mean, sem)
+    assert abs(f["test"] / mean - 1) <= 0.05 or abs(f["test"] - mean) <= 3 * sem, (
+        f["test"],
+        mean,
+        sem,
+    )
 
 
 def test_ensemble_final_loss_with_noise_vs_simulation():
@@ -558,8 +647,13 @@ def test_ensemble_final_loss_with_noise_vs_simulation():
         f = dmft.final_losses(pr, 150, ensemble=E, bags=Bg)
         sim = simulate_gd(pr, 150, flow=True, times=[1e7], seeds=32, ensemble=E, bags=Bg)
         mean, sem = sim.test_loss[0], sim.test_loss_sem[0]
-        assert abs(f["test"] / mean - 1) <= 0.05 or abs(f["test"] - mean) <= 3 * sem, \
-            (E, Bg, f["test"], mean, sem)
+        assert abs(f["test"] / mean - 1) <= 0.05 or abs(f["test"] - mean) <= 3 * sem, (
+            E,
+            Bg,
+            f["test"],
+            mean,
+            sem,
+        )
 
 
 def test_ensemble_bad_parameters_name_the_parameter():
@@ -575,15 +669,32 @@ def test_ensemble_bad_parameters_name_the_parameter():
 
 
 def test_cli_ensemble_and_bags(capsys):
-    args = ["dmft", "--a", "1.5", "--b", "1.25", "--M", "512", "--N", "64", "--P", "128",
-            "--lr", "0.5", "--times", "10,100", "--json"]
+    args = [
+        "dmft",
+        "--a",
+        "1.5",
+        "--b",
+        "1.25",
+        "--M",
+        "512",
+        "--N",
+        "64",
+        "--P",
+        "128",
+        "--lr",
+        "0.5",
+        "--times",
+        "10,100",
+        "--json",
+    ]
     pr = Problem.bordelon(1.5, 1.25, 512, 64)
     rc = cli_main(args + ["--ensemble", "4"])
     out = json.loads(capsys.readouterr().out)
     ref = dmft.loss_curve(pr, 128, [10, 100], lr=0.5, ensemble=4)
     assert rc == 0 and set(out) == {"times", "test_loss", "train_loss"}
-    assert np.allclose(out["test_loss"], ref.test_loss) and np.allclose(out["train_loss"],
-                                                                        ref.train_loss)
+    assert np.allclose(out["test_loss"], ref.test_loss) and np.allclose(
+        out["train_loss"], ref.train_loss
+    )
     rc = cli_main(args + ["--ensemble", "inf", "--bags", "3"])
     out = json.loads(capsys.readouterr().out)
     ref = dmft.loss_curve(pr, 128, [10, 100], lr=0.5, ensemble=math.inf, bags=3)
@@ -604,27 +715,38 @@ def test_ensemble_final_loss_equals_printed_eq112():
     + s2 r^2 b0/(P B (1-g0)) + s1 s2 r^2 C3/(P N E B (1-g0)), g0 = r^2 s2/P, g2 = r^2 s2/N."""
     for N, P in [(300, 90), (90, 300)]:
         pr = Problem.bordelon(A, B, 900, N)
-        lam, w2 = pr.lam, pr.wstar ** 2
+        lam, w2 = pr.lam, pr.wstar**2
         over = N > P
         r = dmft_limits._solve_r(lam, P if over else N, "size")
         H = 1 / (1 + lam * r)
         g = 1 - min(N, P) / max(N, P)
-        s1, s2 = np.sum(lam * H ** 2), np.sum(lam ** 2 * H ** 2)
-        b0, b2 = np.sum(lam * w2 * H ** 2), np.sum(lam ** 2 * w2 * H ** 2)
-        rho1, rho3 = (r * r / g ** 2, g ** 2) if over else (g ** 2, r * r / g ** 2)
+        s1, s2 = np.sum(lam * H**2), np.sum(lam**2 * H**2)
+        b0, b2 = np.sum(lam * w2 * H**2), np.sum(lam**2 * w2 * H**2)
+        rho1, rho3 = (r * r / g**2, g**2) if over else (g**2, r * r / g**2)
         # within-system zero-frequency values (C0, C1, C2, C3), eqs. 73 / 76
-        Amat = np.array([[1, -s2 * rho3 / P, 0, -s1 / N], [-rho1, 1, 0, 0],
-                         [0, -s1 / P, 1, -rho1 * s2 / N], [0, 0, -rho3, 1]])
+        Amat = np.array(
+            [
+                [1, -s2 * rho3 / P, 0, -s1 / N],
+                [-rho1, 1, 0, 0],
+                [0, -s1 / P, 1, -rho1 * s2 / N],
+                [0, 0, -rho3, 1],
+            ]
+        )
         C0, C1, C2, C3 = np.linalg.solve(Amat, [b0, 0, rho1 * b2, 0])
         g0, g2 = r * r * s2 / P, r * r * s2 / N
         for E, Bg in [(1, 1), (3, 1), (1, 5), (4, 7)]:
-            ref = (b0 + s1 * r * r * b2 / (N * E * (1 - g2))
-                   + s1 ** 2 * rho3 * C1 / (N * P * E * Bg * (1 - g2))
-                   + s2 * r * r * b0 / (P * Bg * (1 - g0))
-                   + s1 * s2 * r * r * C3 / (P * N * E * Bg * (1 - g0)))
+            ref = (
+                b0
+                + s1 * r * r * b2 / (N * E * (1 - g2))
+                + s1**2 * rho3 * C1 / (N * P * E * Bg * (1 - g2))
+                + s2 * r * r * b0 / (P * Bg * (1 - g0))
+                + s1 * s2 * r * r * C3 / (P * N * E * Bg * (1 - g0))
+            )
             got = dmft.final_losses(pr, P, ensemble=E, bags=Bg)["test"]
             assert got == pytest.approx(ref, rel=1e-10), (N, P, E, Bg)
         assert C0 == pytest.approx(dmft.final_losses(pr, P)["test"], rel=1e-10)
+
+
 # ------------------------------------------------------------------ momentum (App. K.2)
 def heavy_ball_modes(lam, lr, mu, steps):
     """<v0_k(n)>/w*_k at N = P = inf by stepping b = lam e + mu b, e -= lr b (eq. 139)."""
@@ -650,8 +772,9 @@ def test_momentum_recipe_and_transfer_exact_at_infinite_size(mu):
     c = dmft.loss_curve(pr, math.inf, steps * lr, lr=lr, N=math.inf, momentum=mu, method="recipe")
     assert np.max(np.abs(c.test_loss / exact - 1)) < 1e-12
     # contour where mu^(steps/2) < 1e-10 (steps 60 / 500), the recipe's responses before
-    Ht = dmft.transfer_functions(pr, math.inf, steps * lr, [1, 3, 10, 50], lr=lr, N=math.inf,
-                                 momentum=mu)
+    Ht = dmft.transfer_functions(
+        pr, math.inf, steps * lr, [1, 3, 10, 50], lr=lr, N=math.inf, momentum=mu
+    )
     assert np.max(np.abs(Ht - H[:, [0, 2, 9, 49]])) < 1e-7
 
 
@@ -702,11 +825,13 @@ def test_momentum_transfer_functions_finite_size_contour_vs_recipe():
     """Finite N, P: heavy-ball H_k from the contour (step 60, mu = 0.5) equals the recipe's
     responses (1e-7); early steps come from the recipe."""
     pr = Problem.bordelon(A, B, 256, 32)
-    assert dmft_contour.momentum_contour_ok(pr, 32, 64, np.array([40.0, 80.0]), 14, lr=0.5, mu=0.5,
-                                     power=1.0).tolist() == [False, True]
+    assert dmft_contour.momentum_contour_ok(
+        pr, 32, 64, np.array([40.0, 80.0]), 14, lr=0.5, mu=0.5, power=1.0
+    ).tolist() == [False, True]
     H = dmft.transfer_functions(pr, 64, [1.0, 40.0], [1, 5, 40], lr=0.5, momentum=0.5)
-    Hr = dmft_recipe.recipe(pr.lam, pr.wstar**2, 1 / 32, 1 / 64, 0.0, 0.5, 81, momentum=0.5,
-                      responses_only=True)
+    Hr = dmft_recipe.recipe(
+        pr.lam, pr.wstar**2, 1 / 32, 1 / 64, 0.0, 0.5, 81, momentum=0.5, responses_only=True
+    )
     assert np.max(np.abs(H - Hr[[2, 80]][:, [0, 4, 39]])) < 1e-7
 
 
@@ -723,12 +848,20 @@ def test_momentum_contour_refuses_unenclosed_poles():
 def test_momentum_zero_is_plain_gd():
     pr = Problem.bordelon(A, B, 512, 64)
     for method in ("recipe", "auto"):
-        a = dmft.loss_curve(pr, 128, [1.0, 30.0, 300.0][: 2 if method == "recipe" else 3],
-                            lr=LR, method=method)
-        b = dmft.loss_curve(pr, 128, [1.0, 30.0, 300.0][: 2 if method == "recipe" else 3],
-                            lr=LR, method=method, momentum=0.0)
-        assert np.array_equal(a.test_loss, b.test_loss) and np.array_equal(a.train_loss,
-                                                                           b.train_loss)
+        a = dmft.loss_curve(
+            pr, 128, [1.0, 30.0, 300.0][: 2 if method == "recipe" else 3], lr=LR, method=method
+        )
+        b = dmft.loss_curve(
+            pr,
+            128,
+            [1.0, 30.0, 300.0][: 2 if method == "recipe" else 3],
+            lr=LR,
+            method=method,
+            momentum=0.0,
+        )
+        assert np.array_equal(a.test_loss, b.test_loss) and np.array_equal(
+            a.train_loss, b.train_loss
+        )
     f = dmft.loss_curve(pr, 128, [1.0, 10.0], flow=True)
     g = dmft.loss_curve(pr, 128, [1.0, 10.0], flow=True, momentum=0.0)
     assert np.array_equal(f.test_loss, g.test_loss)
@@ -757,16 +890,19 @@ def compare_momentum_with_simulation(N, P, mu, lr, seeds=32, tol=None):
     th = dmft.loss_curve(pr, P, TIMES, lr=lr, momentum=mu)
     sim = simulate_gd(pr, P, lr=lr, times=TIMES, seeds=seeds, momentum=mu)
     assert np.allclose(th.times, sim.times)
-    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
-                                    ("train", th.train_loss, sim.train_loss,
-                                     sim.train_loss_sem)):
+    for name, theory, mean, sem in (
+        ("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
+        ("train", th.train_loss, sim.train_loss, sim.train_loss_sem),
+    ):
         rel = np.abs(theory / mean - 1.0)
         z = np.abs(theory - mean) / sem
         # over-parameterised train losses decay exponentially to round-off (both ~ 1e-20)
         tiny = np.abs(theory - mean) <= 1e-10 * pr.initial_loss
         ok = (rel <= tol) | (z <= 3.0) | tiny
-        assert np.all(ok), (f"{name} loss N={N} P={P} mu={mu}: rel {np.round(rel, 4)} "
-                            f"z {np.round(z, 2)} (tol {tol} or 3 SEM)")
+        assert np.all(ok), (
+            f"{name} loss N={N} P={P} mu={mu}: rel {np.round(rel, 4)} "
+            f"z {np.round(z, 2)} (tol {tol} or 3 SEM)"
+        )
 
 
 @pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
@@ -824,15 +960,19 @@ def test_train_test_gap_equals_loss_difference(mu, sigma):
     c = dmft.loss_curve(pr, 128, t, lr=LR, momentum=mu, method="recipe")
     g = dmft.train_test_gap(pr, 128, t, lr=LR, momentum=mu)
     assert np.max(np.abs(g - (c.test_loss - c.train_loss))) < 1e-8 * pr.initial_loss
-    assert np.all(g[1:] > -sigma**2)  # overfitting builds up: L - Lhat grows from -sigma^2
+    assert np.all(g[1:] > -(sigma**2))  # overfitting builds up: L - Lhat grows from -sigma^2
     assert np.all(np.diff(g) > 0)
 
 
 def test_train_test_gap_is_order_one_over_P_at_early_time():
     """P * gap converges as P grows (the corrections are O(1/P^2)) at t = 0.5, 1, 2."""
     pr = Problem.bordelon(A, B, 1024, None)
-    Pg = np.array([P * dmft.train_test_gap(pr, P, [0.5, 1.0, 2.0], lr=LR, N=math.inf)
-                   for P in (256, 1024, 4096)])
+    Pg = np.array(
+        [
+            P * dmft.train_test_gap(pr, P, [0.5, 1.0, 2.0], lr=LR, N=math.inf)
+            for P in (256, 1024, 4096)
+        ]
+    )
     d1, d2 = np.abs(Pg[1] - Pg[0]), np.abs(Pg[2] - Pg[1])
     assert np.all(Pg > 0) and np.all(d2 < 0.35 * d1) and np.all(d2 < 0.01 * Pg[2])
     # first step exactly: C0(1,1) - C1(1,1) from v1 = u1 + R0,2 v1 / P at lag 1
@@ -843,15 +983,19 @@ def test_train_test_gap_is_order_one_over_P_at_early_time():
 def test_cli_momentum(capsys):
     """--momentum keeps the JSON contract; theory and simulation CLIs agree with the library."""
     base = ["--a", "1.5", "--b", "1.25", "--M", "512", "--N", "64", "--P", "128"]
-    rc = cli_main(["dmft"] + base + ["--lr", "0.5", "--momentum", "0.5", "--times", "1,10,50",
-                                     "--json"])
+    rc = cli_main(
+        ["dmft"] + base + ["--lr", "0.5", "--momentum", "0.5", "--times", "1,10,50", "--json"]
+    )
     out = json.loads(capsys.readouterr().out)
     assert rc == 0 and set(out) == {"times", "test_loss", "train_loss"}
     pr = Problem.bordelon(1.5, 1.25, 512, 64)
     ref = dmft.loss_curve(pr, 128, [1, 10, 50], lr=0.5, momentum=0.5)
     assert np.allclose(out["test_loss"], ref.test_loss, rtol=1e-12)
-    rc = cli_main(["simulate", "gd"] + base + ["--lr", "0.5", "--momentum", "0.5", "--times",
-                                               "1,10,50", "--seeds", "2", "--json"])
+    rc = cli_main(
+        ["simulate", "gd"]
+        + base
+        + ["--lr", "0.5", "--momentum", "0.5", "--times", "1,10,50", "--seeds", "2", "--json"]
+    )
     sim = json.loads(capsys.readouterr().out)
     direct = simulate_gd(pr, 128, lr=0.5, times=[1, 10, 50], seeds=2, momentum=0.5)
     assert rc == 0 and np.allclose(sim["test_loss_mean"], direct.test_loss, rtol=1e-12)
@@ -868,9 +1012,10 @@ def test_continuous_momentum_theory_vs_simulation(N, P):
     pr = Problem.bordelon(A, B, M, N)
     th = dmft.loss_curve(pr, P, TIMES, flow=True, momentum=0.05)
     sim = simulate_gd(pr, P, flow=True, times=TIMES, seeds=32, momentum=0.05)
-    for name, theory, mean, sem in (("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
-                                    ("train", th.train_loss, sim.train_loss,
-                                     sim.train_loss_sem)):
+    for name, theory, mean, sem in (
+        ("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
+        ("train", th.train_loss, sim.train_loss, sim.train_loss_sem),
+    ):
         rel = np.abs(theory / mean - 1.0)
         z = np.abs(theory - mean) / sem
         ok = (rel <= 0.10) | (z <= 3.0) | (np.abs(theory - mean) <= 1e-10 * pr.initial_loss)
@@ -899,14 +1044,16 @@ def test_sgd_responses_are_the_infinite_data_gd_responses():
     g = dmft.responses(pr, math.inf, z=z, lr=0.5)
     assert np.allclose(r.R1, 1.0) and np.allclose(r.R3, g.R3, rtol=1e-14)
     x = r.R3
-    res = r.S - np.sum(pr.lam[None, :] * x[:, None] / (r.q[:, None] + pr.lam[None, :] * x[:, None]),
-                       axis=1)
+    res = r.S - np.sum(
+        pr.lam[None, :] * x[:, None] / (r.q[:, None] + pr.lam[None, :] * x[:, None]), axis=1
+    )
     assert np.max(np.abs(res)) < 1e-10 * np.sum(pr.lam)
     with pytest.raises(ValueError, match="no finite P"):
         dmft.responses(pr, 128, z=z, lr=0.5, batch=4)
     with pytest.raises(ValueError, match="batch must be"):
         dmft.responses(pr, None, z=z, lr=0.5, batch=0)
-    Hr = dmft_recipe.recipe(pr.lam, pr.wstar**2, 1 / 64, 0.0, 0.0, 0.5, 61, batch=4,
-                      responses_only=True)
+    Hr = dmft_recipe.recipe(
+        pr.lam, pr.wstar**2, 1 / 64, 0.0, 0.0, 0.5, 61, batch=4, responses_only=True
+    )
     Hc = dmft.transfer_functions(pr, math.inf, [20.0, 30.0], [1, 5, 40], lr=0.5)
     assert np.max(np.abs(Hc - Hr[[40, 60]][:, [0, 4, 39]])) < 1e-7

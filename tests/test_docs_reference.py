@@ -7,6 +7,7 @@
 * Every equation label of the theory pages has a row in the equation index, and every function
   and test named there exists (docs/scripts/equation_index.py).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -16,18 +17,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import scalinglaws
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
-pytestmark = pytest.mark.skipif(not (DOCS / "conf.py").exists(),
-                                reason="no docs/ directory (installed package only)")
+pytestmark = pytest.mark.skipif(
+    not (DOCS / "conf.py").exists(), reason="no docs/ directory (installed package only)"
+)
 
 
-DEPRECATED_MODULES = {"scalinglaws.oracle", "scalinglaws.dmft_figures",
-                      "scalinglaws.plrf_figures"}
+DEPRECATED_MODULES = {"scalinglaws.oracle", "scalinglaws.dmft_figures", "scalinglaws.plrf_figures"}
 
 
 def public_modules():
@@ -35,7 +35,7 @@ def public_modules():
     for info in pkgutil.walk_packages(scalinglaws.__path__, "scalinglaws."):
         if any(part.startswith("_") for part in info.name.split(".")):
             continue
-        if info.name in DEPRECATED_MODULES:   # forwarding shims, kept one release
+        if info.name in DEPRECATED_MODULES:  # forwarding shims, kept one release
             continue
         out.append(importlib.import_module(info.name))
     return [scalinglaws] + out
@@ -52,11 +52,22 @@ def generated(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("docs")
     src = tmp / "docs"
-    shutil.copytree(DOCS, src, ignore=shutil.ignore_patterns("_build", "generated", "_generated",
-                                                             "jupyter_execute"))
+    shutil.copytree(
+        DOCS,
+        src,
+        ignore=shutil.ignore_patterns("_build", "generated", "_generated", "jupyter_execute"),
+    )
     # autosummary writes the stubs while the builder is initialised; nothing is read or built
-    Sphinx(str(src), str(src), str(tmp / "out"), str(tmp / "doctrees"), "dummy",
-           status=None, warning=sys.stderr, freshenv=True)
+    Sphinx(
+        str(src),
+        str(src),
+        str(tmp / "out"),
+        str(tmp / "doctrees"),
+        "dummy",
+        status=None,
+        warning=sys.stderr,
+        freshenv=True,
+    )
     gen = src / "api" / "generated"
     names = {p.stem for p in gen.glob("*.rst")}
     assert names, "autosummary generated no pages"

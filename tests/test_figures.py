@@ -1,5 +1,6 @@
 """Every registered figure reproduces in quick mode: a non-empty PNG, data files that load without
 pickle and match a fresh call, and the figure's own independent check of its data."""
+
 import json
 
 import numpy as np

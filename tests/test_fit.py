@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from scalinglaws.cli import main
 from scalinglaws.fit import fit_power_law, fit_scaling_law
 
@@ -44,7 +43,7 @@ def test_fit_cli_on_csv(tmp_path, capsys):
 
     x = np.logspace(0, 3, 20)
     path = tmp_path / "c.csv"
-    path.write_text("t,loss\n" + "\n".join(f"{a},{3 * a ** -0.4}" for a in x))
+    path.write_text("t,loss\n" + "\n".join(f"{a},{3 * a**-0.4}" for a in x))
     assert main(["fit", str(path), "--x", "t", "--y", "loss", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["model"] == "power" and d["exponent"] == pytest.approx(0.4, abs=1e-9)

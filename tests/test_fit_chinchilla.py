@@ -1,22 +1,30 @@
 """fit_chinchilla, allocation, IsoFLOP profiles and leave-out validation: recovery of KNOWN
 parameters from synthetic runs, interval coverage, determinism and clean refusals."""
+
 import json
 import warnings
 
 import numpy as np
 import pytest
-
 from scalinglaws.errors import ParameterError
-from scalinglaws.fit import (FlopModel, IdentifiabilityWarning, fit_chinchilla, fit_isoflop,
-                             leave_out, plot_fit)
+from scalinglaws.fit import (
+    FlopModel,
+    IdentifiabilityWarning,
+    fit_chinchilla,
+    fit_isoflop,
+    leave_out,
+    plot_fit,
+)
 from scalinglaws.fit import _objective as obj
 
 # Hoffmann et al. (2022) / Besiroglu et al. (2024)-like values
 TRUE = {"E": 1.69, "A": 406.4, "alpha": 0.34, "B": 410.7, "beta": 0.28}
 # a 32-point grid around plausible values keeps the default tests fast; the full grid is checked
 # through its shape and through the CLI timing
-SMALL_GRID = np.stack(np.meshgrid([-0.5, 0.5], [3.0, 10.0], [0.3, 1.0], [3.0, 10.0], [0.3, 1.0],
-                                  indexing="ij"), axis=-1).reshape(-1, 5)
+SMALL_GRID = np.stack(
+    np.meshgrid([-0.5, 0.5], [3.0, 10.0], [0.3, 1.0], [3.0, 10.0], [0.3, 1.0], indexing="ij"),
+    axis=-1,
+).reshape(-1, 5)
 FAST = dict(init_grid=SMALL_GRID, n_jobs=1)
 
 
@@ -38,17 +46,19 @@ def test_objective_gradient_matches_finite_differences():
     x = np.array([0.4, 5.5, 0.3, 6.2, 0.3])
     _, g = obj.objective(x, prob, w)
     h = 1e-6
-    num = [(obj.objective(x + h * e, prob, w)[0] - obj.objective(x - h * e, prob, w)[0]) / (2 * h)
-           for e in np.eye(5)]
+    num = [
+        (obj.objective(x + h * e, prob, w)[0] - obj.objective(x - h * e, prob, w)[0]) / (2 * h)
+        for e in np.eye(5)
+    ]
     np.testing.assert_allclose(g, num, rtol=1e-5, atol=1e-9)
 
 
 def test_hoffmann_grid_is_the_published_grid():
     g = obj.hoffmann_grid()
     assert g.shape == (4500, 5)
-    assert sorted(set(g[:, 0])) == [-1, -0.5, 0, 0.5, 1]          # e = log E
-    assert sorted(set(g[:, 1])) == [0, 5, 10, 15, 20, 25]         # a = log A
-    assert sorted(set(g[:, 2])) == [0, 0.5, 1, 1.5, 2]            # alpha
+    assert sorted(set(g[:, 0])) == [-1, -0.5, 0, 0.5, 1]  # e = log E
+    assert sorted(set(g[:, 1])) == [0, 5, 10, 15, 20, 25]  # a = log A
+    assert sorted(set(g[:, 2])) == [0, 0.5, 1, 1.5, 2]  # alpha
 
 
 def test_recovers_known_parameters_with_intervals():
@@ -133,7 +143,9 @@ def test_asymptotic_intervals_are_labelled():
     assert f.ci_method == "asymptotic" and f.ci == f.asymptotic_ci
     assert "asymptotic" in repr(f)
     alloc = f.allocation([1e20, 1e22])
-    assert np.all(alloc.N_opt_ci[:, 0] <= alloc.N_opt) and np.all(alloc.N_opt <= alloc.N_opt_ci[:, 1])
+    assert np.all(alloc.N_opt_ci[:, 0] <= alloc.N_opt) and np.all(
+        alloc.N_opt <= alloc.N_opt_ci[:, 1]
+    )
 
 
 def test_allocation_minimises_the_law_on_the_budget():
@@ -170,16 +182,24 @@ def test_collinear_sizes_warn_that_exponents_are_not_identifiable():
         warnings.simplefilter("always")
         f = fit_chinchilla(N, D, L, bootstrap=0, **FAST)
     assert any("collinear" in w for w in f.warnings)
-    assert any(issubclass(c.category, IdentifiabilityWarning) and "collinear" in str(c.message)
-               for c in caught)
+    assert any(
+        issubclass(c.category, IdentifiabilityWarning) and "collinear" in str(c.message)
+        for c in caught
+    )
 
 
-@pytest.mark.parametrize("mutate, match", [
-    (lambda N, D, L: (N, D, np.where(np.arange(L.size) == 3, np.nan, L)), "loss must be finite"),
-    (lambda N, D, L: (N, np.where(np.arange(D.size) == 0, -1.0, D), L), "D must be > 0"),
-    (lambda N, D, L: (N[:5], D[:5], L[:5]), "need at least 6"),
-    (lambda N, D, L: (N, D[:-1], L), "D must have one value per row"),
-])
+@pytest.mark.parametrize(
+    "mutate, match",
+    [
+        (
+            lambda N, D, L: (N, D, np.where(np.arange(L.size) == 3, np.nan, L)),
+            "loss must be finite",
+        ),
+        (lambda N, D, L: (N, np.where(np.arange(D.size) == 0, -1.0, D), L), "D must be > 0"),
+        (lambda N, D, L: (N[:5], D[:5], L[:5]), "need at least 6"),
+        (lambda N, D, L: (N, D[:-1], L), "D must have one value per row"),
+    ],
+)
 def test_bad_tables_are_refused_in_one_line(mutate, match):
     N, D, L = runs(30, 12)
     with pytest.raises(ParameterError, match=match) as exc:
@@ -190,7 +210,9 @@ def test_bad_tables_are_refused_in_one_line(mutate, match):
 def _isoflop_runs(seed, budgets=np.logspace(18, 22, 5), sigma=0.002):
     rng = np.random.default_rng(seed)
     a = TRUE["beta"] / (TRUE["alpha"] + TRUE["beta"])
-    G = (TRUE["alpha"] * TRUE["A"] / (TRUE["beta"] * TRUE["B"])) ** (1 / (TRUE["alpha"] + TRUE["beta"]))
+    G = (TRUE["alpha"] * TRUE["A"] / (TRUE["beta"] * TRUE["B"])) ** (
+        1 / (TRUE["alpha"] + TRUE["beta"])
+    )
     rows = []
     for C in budgets:
         n_star = G * (C / 6) ** a

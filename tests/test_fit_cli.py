@@ -1,9 +1,9 @@
 """`scalinglaws fit --law chinchilla|isoflop`: the JSON contract, determinism, one-line errors."""
+
 import json
 
 import numpy as np
 import pytest
-
 from scalinglaws.cli import main
 
 TRUE = {"E": 1.69, "A": 406.4, "alpha": 0.34, "B": 410.7, "beta": 0.28}
@@ -20,8 +20,10 @@ def runs_csv(tmp_path):
     D = 10 ** rng.uniform(8.5, 12, 80)
     L = _law(N, D) * np.exp(rng.normal(0, 0.01, 80))
     path = tmp_path / "runs.csv"
-    path.write_text("params,tokens,final_loss\n" + "\n".join(
-        f"{n:.17g},{d:.17g},{y:.17g}" for n, d, y in zip(N, D, L)))
+    path.write_text(
+        "params,tokens,final_loss\n"
+        + "\n".join(f"{n:.17g},{d:.17g},{y:.17g}" for n, d, y in zip(N, D, L))
+    )
     return path
 
 
@@ -35,8 +37,22 @@ FAST = ("--grid", "coarse", "--jobs", "1", "--bootstrap", "30")
 
 
 def test_chinchilla_json_contract_and_determinism(runs_csv, capsys):
-    argv = ("fit", runs_csv, "--law", "chinchilla", "--N", "params", "--D", "tokens", "--loss",
-            "final_loss", "--seed", "3", *FAST, "--json")
+    argv = (
+        "fit",
+        runs_csv,
+        "--law",
+        "chinchilla",
+        "--N",
+        "params",
+        "--D",
+        "tokens",
+        "--loss",
+        "final_loss",
+        "--seed",
+        "3",
+        *FAST,
+        "--json",
+    )
     code, out, _ = run(capsys, *argv)
     assert code == 0
     d = json.loads(out)
@@ -55,17 +71,48 @@ def test_chinchilla_json_contract_and_determinism(runs_csv, capsys):
 
 
 def test_chinchilla_fix_keeps_all_params(runs_csv, capsys):
-    code, out, _ = run(capsys, "fit", runs_csv, "--law", "chinchilla", "--N", "params", "--D",
-                       "tokens", "--loss", "final_loss", "--fix", "E=1.7", *FAST, "--json")
+    code, out, _ = run(
+        capsys,
+        "fit",
+        runs_csv,
+        "--law",
+        "chinchilla",
+        "--N",
+        "params",
+        "--D",
+        "tokens",
+        "--loss",
+        "final_loss",
+        "--fix",
+        "E=1.7",
+        *FAST,
+        "--json",
+    )
     d = json.loads(out)
     assert code == 0 and d["params"]["E"] == 1.7 and d["ci"]["E"] == [1.7, 1.7]
     assert set(d["params"]) == set(TRUE)
 
 
 def test_chinchilla_holdout_and_budgets(runs_csv, capsys):
-    code, out, _ = run(capsys, "fit", runs_csv, "--law", "chinchilla", "--N", "params", "--D",
-                       "tokens", "--loss", "final_loss", "--max-N", "3e9", "--budgets",
-                       "1e21,1e23", *FAST, "--json")
+    code, out, _ = run(
+        capsys,
+        "fit",
+        runs_csv,
+        "--law",
+        "chinchilla",
+        "--N",
+        "params",
+        "--D",
+        "tokens",
+        "--loss",
+        "final_loss",
+        "--max-N",
+        "3e9",
+        "--budgets",
+        "1e21,1e23",
+        *FAST,
+        "--json",
+    )
     d = json.loads(out)
     assert code == 0 and d["holdout"]["n_train"] + d["holdout"]["n_test"] == 80
     assert len(d["allocation_at"]["N_opt"]) == 2
@@ -75,16 +122,33 @@ def test_isoflop_json_contract(tmp_path, capsys):
     rows = []
     rng = np.random.default_rng(1)
     a = TRUE["beta"] / (TRUE["alpha"] + TRUE["beta"])
-    G = (TRUE["alpha"] * TRUE["A"] / (TRUE["beta"] * TRUE["B"])) ** (1 / (TRUE["alpha"] + TRUE["beta"]))
+    G = (TRUE["alpha"] * TRUE["A"] / (TRUE["beta"] * TRUE["B"])) ** (
+        1 / (TRUE["alpha"] + TRUE["beta"])
+    )
     for C in np.logspace(18, 21, 4):
         for n in G * (C / 6) ** a * np.logspace(-0.7, 0.7, 7):
             d = C / (6 * n)
-            rows.append(f"{n:.17g},{d:.17g},{_law(n, d) * np.exp(rng.normal(0, 0.002)):.17g},{C:.17g}")
+            rows.append(
+                f"{n:.17g},{d:.17g},{_law(n, d) * np.exp(rng.normal(0, 0.002)):.17g},{C:.17g}"
+            )
     path = tmp_path / "iso.csv"
     path.write_text("N,D,loss,C\n" + "\n".join(rows))
     for extra in ([], ["--flops", "C"]):
-        code, out, _ = run(capsys, "fit", path, "--law", "isoflop", "--N", "N", "--D", "D",
-                           "--loss", "loss", *extra, "--json")
+        code, out, _ = run(
+            capsys,
+            "fit",
+            path,
+            "--law",
+            "isoflop",
+            "--N",
+            "N",
+            "--D",
+            "D",
+            "--loss",
+            "loss",
+            *extra,
+            "--json",
+        )
         d = json.loads(out)
         assert code == 0 and d["law"] == "isoflop" and len(d["budgets"]) == 4
         assert len(d["N_opt"]) == len(d["D_opt"]) == 4
@@ -92,11 +156,14 @@ def test_isoflop_json_contract(tmp_path, capsys):
         assert d["b_ci"][0] <= 1 - a <= d["b_ci"][1]
 
 
-@pytest.mark.parametrize("argv, match", [
-    (["--D", "tokenz"], "no column 'tokenz' (columns: params, tokens, final_loss)"),
-    (["--fix", "gamma=1"], "--fix 'gamma=1'"),
-    (["--bootstrap", "-1"], "--bootstrap must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "argv, match",
+    [
+        (["--D", "tokenz"], "no column 'tokenz' (columns: params, tokens, final_loss)"),
+        (["--fix", "gamma=1"], "--fix 'gamma=1'"),
+        (["--bootstrap", "-1"], "--bootstrap must be >= 0"),
+    ],
+)
 def test_chinchilla_errors_are_one_line(runs_csv, capsys, argv, match):
     base = {"--N": "params", "--D": "tokens", "--loss": "final_loss"}
     for i in range(0, len(argv), 2):
@@ -111,8 +178,10 @@ def test_bad_tables_are_one_line(tmp_path, capsys):
     code, out, err = run(capsys, "fit", missing, "--law", "chinchilla", "--json")
     assert code == 2 and out == "" and "nope.csv" in err and err.count("\n") == 1
     bad = tmp_path / "bad.csv"
-    bad.write_text("N,D,loss\n" + "\n".join(f"{1e8 * (i + 1)},{1e10},{'nan' if i == 2 else 3.0}"
-                                            for i in range(10)))
+    bad.write_text(
+        "N,D,loss\n"
+        + "\n".join(f"{1e8 * (i + 1)},{1e10},{'nan' if i == 2 else 3.0}" for i in range(10))
+    )
     code, out, err = run(capsys, "fit", bad, "--law", "chinchilla", "--json")
     assert code == 2 and out == "" and "loss must be finite" in err and err.count("\n") == 1
     few = tmp_path / "few.csv"
@@ -125,10 +194,12 @@ def test_power_and_scaling_gain_bootstrap(tmp_path, capsys):
     x = np.logspace(0, 3, 20)
     rng = np.random.default_rng(2)
     path = tmp_path / "c.csv"
-    path.write_text("t,loss\n" + "\n".join(
-        f"{a},{3 * a ** -0.4 * np.exp(rng.normal(0, 0.02))}" for a in x))
-    code, out, _ = run(capsys, "fit", path, "--x", "t", "--y", "loss", "--bootstrap", "200",
-                       "--json")
+    path.write_text(
+        "t,loss\n" + "\n".join(f"{a},{3 * a**-0.4 * np.exp(rng.normal(0, 0.02))}" for a in x)
+    )
+    code, out, _ = run(
+        capsys, "fit", path, "--x", "t", "--y", "loss", "--bootstrap", "200", "--json"
+    )
     d = json.loads(out)
     assert code == 0 and d["ci_method"] == "bootstrap-percentile"
     assert d["exponent_ci"][0] <= 0.4 <= d["exponent_ci"][1]

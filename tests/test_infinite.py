@@ -5,6 +5,7 @@ Richardson in M with the known correction exponents of a power-law tail (b - 1 f
 trace, a - 1 from the target power, then their multiples). Measured relative errors (at the
 time of writing) are given per case; the tolerance is 1e-3.
 """
+
 import json
 import math
 import subprocess
@@ -13,15 +14,14 @@ import time
 
 import numpy as np
 import pytest
-from scipy.special import zeta
-
 import scalinglaws as sl
 from scalinglaws.dmft import _spectrum
+from scipy.special import zeta
 
 
 def _richardson(Ms, ys, exps):
     M = np.asarray(Ms, dtype=float)
-    A = np.column_stack([np.ones(M.size)] + [M ** -e for e in exps])
+    A = np.column_stack([np.ones(M.size)] + [M**-e for e in exps])
     return np.linalg.solve(A, np.asarray(ys))[0]
 
 
@@ -29,10 +29,24 @@ def _richardson(Ms, ys, exps):
 # extrapolation against M = inf, and the truncation error at the largest M, in the comment
 CASES = [
     (2.0, 1.5, 300, 1000, [100.0, 1e3], [2**14, 2**16, 2**18], [0.5, 1.0]),  # 2e-6 (trunc 1.3e-2)
-    (1.5, 1.25, 300, 900, [30.0, 300.0], [2**12, 2**14, 2**16, 2**18],
-     [0.25, 0.5, 0.75]),  # 2e-4 (trunc 8e-2)
-    (1.4, 1.2, 300, 900, [100.0, 1e3], [2**12, 2**14, 2**16, 2**18],
-     [0.2, 0.4, 0.6]),  # 4.3e-4 (trunc 1.2e-1: the issue's slowly converging case)
+    (
+        1.5,
+        1.25,
+        300,
+        900,
+        [30.0, 300.0],
+        [2**12, 2**14, 2**16, 2**18],
+        [0.25, 0.5, 0.75],
+    ),  # 2e-4 (trunc 8e-2)
+    (
+        1.4,
+        1.2,
+        300,
+        900,
+        [100.0, 1e3],
+        [2**12, 2**14, 2**16, 2**18],
+        [0.2, 0.4, 0.6],
+    ),  # 4.3e-4 (trunc 1.2e-1: the issue's slowly converging case)
     (3.0, 2.5, 1000, 10000, [10.0, 1e3, 1e5], [2**10, 2**12, 2**14], [1.5, 2.0]),  # 5e-7
 ]
 
@@ -40,8 +54,9 @@ CASES = [
 @pytest.mark.parametrize("a,b,N,P,times,Ms,exps", CASES)
 def test_m_inf_is_the_limit_of_finite_m(a, b, N, P, times, Ms, exps):
     inf = sl.dmft.loss_curve(sl.Problem.bordelon(a, b, math.inf, N), P, times, lr=0.5).test_loss
-    ys = [sl.dmft.loss_curve(sl.Problem.bordelon(a, b, M, N), P, times, lr=0.5).test_loss
-          for M in Ms]
+    ys = [
+        sl.dmft.loss_curve(sl.Problem.bordelon(a, b, M, N), P, times, lr=0.5).test_loss for M in Ms
+    ]
     lim = _richardson(Ms, ys, exps)
     np.testing.assert_allclose(inf, lim, rtol=1e-3)
     # truncation at the largest M is a real error here (except the fast case)
@@ -51,10 +66,13 @@ def test_m_inf_is_the_limit_of_finite_m(a, b, N, P, times, Ms, exps):
 def test_flow_m_inf_limit():
     a, b, N, t = 1.5, 1.25, 1000, [10.0, 100.0]
     Ms = [2**12, 2**14, 2**16, 2**18]
-    inf = sl.dmft.loss_curve(sl.Problem.bordelon(a, b, math.inf, N), math.inf, t,
-                             flow=True).test_loss
-    ys = [sl.dmft.loss_curve(sl.Problem.bordelon(a, b, M, N), math.inf, t, flow=True).test_loss
-          for M in Ms]
+    inf = sl.dmft.loss_curve(
+        sl.Problem.bordelon(a, b, math.inf, N), math.inf, t, flow=True
+    ).test_loss
+    ys = [
+        sl.dmft.loss_curve(sl.Problem.bordelon(a, b, M, N), math.inf, t, flow=True).test_loss
+        for M in Ms
+    ]
     np.testing.assert_allclose(inf, _richardson(Ms, ys, [0.25, 0.5, 0.75]), rtol=1e-3)
 
 
@@ -64,7 +82,7 @@ def _eq125_flow(a, b, t, K=2_000_000):
     k = np.arange(1, K + 1, dtype=np.float64)
     out = []
     for tt in t:
-        head = float(np.sum(k ** -a * np.exp(-2.0 * tt * k ** -b)))
+        head = float(np.sum(k**-a * np.exp(-2.0 * tt * k**-b)))
         x = 2.0 * tt
         tail = sum((-x) ** n / math.factorial(n) * zeta(a + n * b, K + 1.0) for n in range(4))
         out.append(head + tail)
@@ -96,15 +114,18 @@ def test_tail_sums_match_direct_sums():
     S0, s_lam, *_ = _spectrum.resolvent_sums(p, q)
     K = 4_000_000
     k = np.arange(1, K + 1, dtype=np.float64)
-    lam = k ** -1.25
-    ref0 = float(np.sum(lam / (q + lam))) + sum((-q) ** n * zeta(1.25 * (1 - n), K + 1.0)
-                                                for n in range(0, 1))
+    lam = k**-1.25
+    ref0 = float(np.sum(lam / (q + lam))) + sum(
+        (-q) ** n * zeta(1.25 * (1 - n), K + 1.0) for n in range(0, 1)
+    )
     # the remainder of sum lam/(q + lam) for lam << q: sum lam/q - lam^2/q^2 + ...
-    ref0 = float(np.sum(lam / (q + lam))) + sum((-1) ** n * zeta(1.25 * (n + 1), K + 1.0)
-                                                / q ** (n + 1) for n in range(6))
+    ref0 = float(np.sum(lam / (q + lam))) + sum(
+        (-1) ** n * zeta(1.25 * (n + 1), K + 1.0) / q ** (n + 1) for n in range(6)
+    )
     assert S0 == pytest.approx(ref0, rel=1e-10)
     ref1 = float(np.sum(lam / (q + lam) ** 2)) + sum(
-        (-1) ** n * (n + 1) * zeta(1.25 * (n + 1), K + 1.0) / q ** (n + 2) for n in range(6))
+        (-1) ** n * (n + 1) * zeta(1.25 * (n + 1), K + 1.0) / q ** (n + 2) for n in range(6)
+    )
     assert s_lam == pytest.approx(ref1, rel=1e-10)
 
 
@@ -113,8 +134,11 @@ def test_mode_resolved_outputs_at_m_inf():
     # a tail mode (beyond the explicit head) equals the same mode made explicit
     H = sl.dmft.transfer_functions(p, 900, [20.0, 200.0], [5, 600, 10**6], lr=0.5)
     sp = _spectrum.core_spectrum(p, 1 / 300, 1 / 900, modes_max=1000)
-    H2 = np.asarray(sl._backend._core.dmft.transfer(
-        sp, [40.0, 400.0], [599], sl._backend._core.dmft.CurveOptions(lr=0.5, nodes=14)))
+    H2 = np.asarray(
+        sl._backend._core.dmft.transfer(
+            sp, [40.0, 400.0], [599], sl._backend._core.dmft.CurveOptions(lr=0.5, nodes=14)
+        )
+    )
     assert H[:, 1] == pytest.approx(H2[:, 0], rel=1e-10)
     assert np.all((H > 0) & (H <= 1.0 + 1e-9))
     bias = sl.dmft.irreducible_bias(p, 900, [20.0, 200.0], lr=0.5)
@@ -130,15 +154,39 @@ def test_early_steps_use_the_tail_quadrature():
     r = sl.dmft.loss_curve(p, 900, [13.5, 14.5], lr=0.5, method="recipe").test_loss
     np.testing.assert_allclose(c.test_loss, r, rtol=1e-7)
     assert sl.dmft.loss_curve(p, 900, [0.0], lr=0.5).test_loss[0] == pytest.approx(
-        zeta(1.5, 1.0), rel=1e-12)
+        zeta(1.5, 1.0), rel=1e-12
+    )
 
 
 def test_cli_m_inf_million_scale_is_fast():
     times = ",".join(f"{x:.6g}" for x in np.logspace(0, 6, 200))
     t0 = time.time()
-    out = subprocess.run([sys.executable, "-m", "scalinglaws.cli", "dmft", "--a", "1.5", "--b", "1.25",
-                          "--M", "inf", "--N", "1000000", "--P", "1000000", "--lr", "0.5",
-                          "--times", times, "--json"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scalinglaws.cli",
+            "dmft",
+            "--a",
+            "1.5",
+            "--b",
+            "1.25",
+            "--M",
+            "inf",
+            "--N",
+            "1000000",
+            "--P",
+            "1000000",
+            "--lr",
+            "0.5",
+            "--times",
+            times,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     wall = time.time() - t0
     loss = np.array(json.loads(out.stdout)["test_loss"])
     assert loss.size == 200 and np.all(np.isfinite(loss)) and np.all(loss > 0)

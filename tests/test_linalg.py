@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 import scalinglaws as sl
 from scalinglaws import _core
 

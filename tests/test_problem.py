@@ -2,17 +2,16 @@ import math
 
 import numpy as np
 import pytest
-
 import scalinglaws as sl
 
 
 def test_bordelon_power_laws():
     p = sl.Problem.bordelon(1.5, 1.25, 1000, 64)
     k = np.arange(1, 1001)
-    np.testing.assert_allclose(p.lam, k ** -1.25, rtol=1e-14)
-    np.testing.assert_allclose(p.lam * p.wstar**2, k ** -1.5, rtol=1e-13)
+    np.testing.assert_allclose(p.lam, k**-1.25, rtol=1e-14)
+    np.testing.assert_allclose(p.lam * p.wstar**2, k**-1.5, rtol=1e-13)
     assert p.N == 64 and p.M == 1000 and p.family == "bordelon"
-    assert math.isclose(p.initial_loss, float(np.sum(k ** -1.5)), rel_tol=1e-13)
+    assert math.isclose(p.initial_loss, float(np.sum(k**-1.5)), rel_tol=1e-13)
 
 
 def test_bordelon_normalize_gives_unit_initial_loss():

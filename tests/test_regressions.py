@@ -4,21 +4,19 @@ Each asserts the contract: a finite answer, or a documented error (ParameterErro
 ConvergenceError, ResourceError, or the ImportError naming the extra) with a one-line message
 that names the parameter; quickly (the refusals come before any long work).
 """
+
 from __future__ import annotations
 
-import json
 import math
 import sys
 import time
 
 import numpy as np
 import pytest
-
 import scalinglaws as sl
+from _contract import call, cli
 from scalinglaws import dmft, plrf, spectra
 from scalinglaws.errors import ConvergenceError, ParameterError, ResourceError
-
-from _contract import call, cli
 
 
 def _one_line(exc: pytest.ExceptionInfo, *words: str) -> str:
@@ -34,12 +32,15 @@ def _empty_spectrum() -> "plrf.Spectrum":
 
 
 # ------------------------------------------------------------------------------- crashes
-@pytest.mark.parametrize("fn", [
-    lambda s: plrf.volterra_loss(s, 0.1, 10),
-    lambda s: plrf.forcing_kernel(s, 0.1, [1, 2]),
-    lambda s: plrf.kernel_norm(s, 0.1),
-    lambda s: plrf.max_stable_lr(s),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda s: plrf.volterra_loss(s, 0.1, 10),
+        lambda s: plrf.forcing_kernel(s, 0.1, [1, 2]),
+        lambda s: plrf.kernel_norm(s, 0.1),
+        lambda s: plrf.max_stable_lr(s),
+    ],
+)
 def test_empty_spectrum_is_refused_not_a_segfault(fn):
     with pytest.raises(ParameterError) as exc:
         fn(_empty_spectrum())
@@ -80,12 +81,16 @@ def test_unstable_lr_is_refused_before_work():
     _one_line(exc, "lr = 1.9", "lr <")
 
 
-@pytest.mark.parametrize("call_", [
-    lambda: sl.log_spaced_steps(100, n=1e9),
-    lambda: spectra.fit_power_law(np.arange(1, 2001.0) ** -1.0, (1, 2000), n_boot=10**6,
-                                  points=2000),
-    lambda: plrf.estimate_compute_optimal(1.0, 0.7, [1e6, 1e7, 1e8], n_d=100000),
-])
+@pytest.mark.parametrize(
+    "call_",
+    [
+        lambda: sl.log_spaced_steps(100, n=1e9),
+        lambda: spectra.fit_power_law(
+            np.arange(1, 2001.0) ** -1.0, (1, 2000), n_boot=10**6, points=2000
+        ),
+        lambda: plrf.estimate_compute_optimal(1.0, 0.7, [1e6, 1e7, 1e8], n_d=100000),
+    ],
+)
 def test_work_parameters_are_bounded(call_, monkeypatch):
     monkeypatch.setenv("SCALINGLAWS_TIME_BUDGET", "30")
     t0 = time.perf_counter()
@@ -112,9 +117,11 @@ def test_wrong_times_name_the_parameter(times):
 
 @pytest.mark.parametrize("problem", [None, 3, "x", [1.0]])
 def test_simulators_refuse_a_non_problem(problem):
-    for fn in (lambda: sl.simulate_gd(problem, 10, lr=0.1, times=[1]),
-               lambda: sl.simulate_sgd(problem, 0.1, 10),
-               lambda: sl.sgd_stability_bound(problem)):
+    for fn in (
+        lambda: sl.simulate_gd(problem, 10, lr=0.1, times=[1]),
+        lambda: sl.simulate_sgd(problem, 0.1, 10),
+        lambda: sl.sgd_stability_bound(problem),
+    ):
         with pytest.raises(ParameterError) as exc:
             fn()
         _one_line(exc, "problem")
@@ -133,7 +140,8 @@ def test_sweep_load_of_a_file_or_empty_directory(tmp_path):
     for target in (f, tmp_path):
         with pytest.raises(ParameterError) as exc:
             sl.sweep.load(target) if hasattr(sl, "sweep") else __import__(
-                "scalinglaws.sweep").sweep.load(target)
+                "scalinglaws.sweep"
+            ).sweep.load(target)
         _one_line(exc, str(target))
 
 
@@ -150,8 +158,11 @@ def test_cli_malformed_csv_and_npz(tmp_path):
     csv.write_text('a\n"\n')
     npz = tmp_path / "k.npz"
     npz.write_bytes(b"PK\x03\x04garbage")
-    for argv in (["fit", str(csv), "--json"], ["spectrum", str(npz), "--json"],
-                 ["spectrum", str(tmp_path), "--json"]):
+    for argv in (
+        ["fit", str(csv), "--json"],
+        ["spectrum", str(npz), "--json"],
+        ["spectrum", str(tmp_path), "--json"],
+    ):
         r = cli(argv)
         assert r["code"] != 0 and "internal error" not in r["stderr"]
 
@@ -167,8 +178,11 @@ def test_resolvent_near_zero_is_a_convergence_error_or_finite():
 
 
 def test_deterministic_spectrum_alpha_near_half_tiny_d_huge_v():
-    call("deterministic_spectrum", plrf.deterministic_spectrum,
-         sl.Problem.paquette(0.5001, 0.6, 10**9, 2))
+    call(
+        "deterministic_spectrum",
+        plrf.deterministic_spectrum,
+        sl.Problem.paquette(0.5001, 0.6, 10**9, 2),
+    )
 
 
 def test_memory_guard_before_numpy():
@@ -197,16 +211,20 @@ def test_exponents_degenerate(a, b):
 
 
 def test_compute_optimal_frontier_is_finite_or_refused():
-    call("frontier", dmft.compute_optimal_frontier, sl.Problem.bordelon(1.5, 1.2, 256),
-         [4, 8, 16], t_max=2.0)
+    call(
+        "frontier",
+        dmft.compute_optimal_frontier,
+        sl.Problem.bordelon(1.5, 1.2, 256),
+        [4, 8, 16],
+        t_max=2.0,
+    )
     with pytest.raises(ParameterError):
         dmft.compute_optimal_frontier(sl.Problem.bordelon(1.5, 1.2, 256), [4, 8])
 
 
 @pytest.mark.parametrize("r", [[0.0], [1e-300], [1.0, 10.0, 1e30]])
 def test_loss_components_finite_or_refused(r):
-    call("loss_components", plrf.loss_components, sl.Problem.paquette(1.0, 0.7, 2000, 100), r,
-         0.1)
+    call("loss_components", plrf.loss_components, sl.Problem.paquette(1.0, 0.7, 2000, 100), r, 0.1)
 
 
 def test_final_losses_r_is_none_not_inf():
@@ -257,8 +275,10 @@ def test_sweep_load_without_xarray_names_the_extra(monkeypatch, tmp_path):
 
 def test_toml_with_nan_is_refused_naming_the_parameter(tmp_path):
     f = tmp_path / "s.toml"
-    f.write_text("function = 'dmft.loss_curve'\n[fixed]\na = nan\nb = 1.2\nM = 64\nN = 8\n"
-                 "P = 16\nlr = 0.5\ntimes = [1, 2]\n[grid]\nsigma = [0.0, 0.1]\n")
+    f.write_text(
+        "function = 'dmft.loss_curve'\n[fixed]\na = nan\nb = 1.2\nM = 64\nN = 8\n"
+        "P = 16\nlr = 0.5\ntimes = [1, 2]\n[grid]\nsigma = [0.0, 0.1]\n"
+    )
     out = tmp_path / "out"
     r = cli(["sweep", str(f), "--out", str(out), "--quiet"])
     assert r["code"] != 0 and "'a'" in r["stderr"]
@@ -267,8 +287,26 @@ def test_toml_with_nan_is_refused_naming_the_parameter(tmp_path):
 
 
 def test_cli_checkpoints_flag_is_named():
-    r = cli(["plrf", "loss", "--alpha", "1", "--beta", "0.7", "--v", "2000", "--d", "100",
-             "--lr", "0.1", "--steps", "100", "--checkpoints", "0"])
+    r = cli(
+        [
+            "plrf",
+            "loss",
+            "--alpha",
+            "1",
+            "--beta",
+            "0.7",
+            "--v",
+            "2000",
+            "--d",
+            "100",
+            "--lr",
+            "0.1",
+            "--steps",
+            "100",
+            "--checkpoints",
+            "0",
+        ]
+    )
     assert r["code"] != 0 and "--checkpoints" in r["stderr"]
 
 

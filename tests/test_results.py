@@ -1,4 +1,5 @@
 """One problem in, one LossCurve out: the unified result type and the deprecated names."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ import warnings
 
 import numpy as np
 import pytest
-
 import scalinglaws as sl
 from scalinglaws.errors import ParameterError, ScalingLawsDeprecationWarning
 
@@ -38,7 +38,7 @@ def test_simulation_standard_errors_and_dict(problem):
     r = sl.simulate_gd(problem, 64, lr=0.5, times=[0, 1, 10], seeds=5)
     runs = r.test_loss_runs
     np.testing.assert_allclose(r.test_loss_sem, runs.std(axis=0, ddof=1) / math.sqrt(5))
-    d = json.loads(json.dumps(r.to_dict()))       # JSON-ready, no NaN
+    d = json.loads(json.dumps(r.to_dict()))  # JSON-ready, no NaN
     assert d["time_unit"] == "lr*steps" and d["n_runs"] == 5 and d["seeds"] == [0, 1, 2, 3, 4]
     assert d["params"]["a"] == 1.5 and d["test_loss"][0] == pytest.approx(problem.initial_loss)
 
@@ -100,8 +100,12 @@ def test_plrf_takes_a_problem_of_either_family():
     np.testing.assert_allclose(cb.test_loss, cp.test_loss, rtol=1e-12)
     np.testing.assert_allclose(b_prob.lam, p_prob.lam, rtol=1e-15)
     # normalised targets scale the loss
-    nb = sl.plrf.loss_curve(sl.Problem.bordelon(2.0, 1.5, 1000, 100, normalize=True), lr=0.2,
-                            steps=10**4, lr_convention="sum")
+    nb = sl.plrf.loss_curve(
+        sl.Problem.bordelon(2.0, 1.5, 1000, 100, normalize=True),
+        lr=0.2,
+        steps=10**4,
+        lr_convention="sum",
+    )
     np.testing.assert_allclose(nb.test_loss * b_prob.initial_loss, cb.test_loss, rtol=1e-12)
 
 
@@ -112,7 +116,7 @@ def test_lr_convention_is_a_property_of_the_problem():
     with pytest.raises(ParameterError, match="lr_convention"):
         sl.Problem.from_spectrum([1.0], [1.0], lr_convention="avg")
     p = sl.Problem.bordelon(2.0, 1.5, 1000, 100)
-    mean = sl.plrf.loss_curve(p, lr=0.8, steps=100, batch=8)                     # lr / B per sample
+    mean = sl.plrf.loss_curve(p, lr=0.8, steps=100, batch=8)  # lr / B per sample
     total = sl.plrf.loss_curve(p, lr=0.1, steps=100, batch=8, lr_convention="sum")
     np.testing.assert_allclose(mean.test_loss, total.test_loss, rtol=1e-13)
 
@@ -129,7 +133,7 @@ def test_infinite_power_law_problems():
         sl.simulate_sgd(p, 0.3, 10)
     with pytest.raises(ParameterError, match="finite number of features"):
         sl.dmft.loss_curve(sl.Problem.bordelon(2.0, 1.5, math.inf, 100), 100, [1.0], lr=0.5)
-    big = sl.Problem.paquette(1.0, 0.7, 10**9, 200)       # arrays are never built
+    big = sl.Problem.paquette(1.0, 0.7, 10**9, 200)  # arrays are never built
     assert sl.plrf.limit_loss(big) == pytest.approx(sl.plrf.limit_loss(p), rel=1e-6)
 
 
@@ -150,15 +154,18 @@ def test_deprecated_names_warn_and_forward(problem):
         assert callable(sl.plrf.figure_contour)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        sl.dmft.loss_curve(problem, 64, [1.0], lr=0.5)   # the new API never warns
+        sl.dmft.loss_curve(problem, 64, [1.0], lr=0.5)  # the new API never warns
 
 
 def test_deprecated_modules_forward():
     import importlib
     import sys
 
-    for old, new in (("oracle", "testing"), ("dmft_figures", "figures.bordelon2024"),
-                     ("plrf_figures", "figures.paquette2024")):
+    for old, new in (
+        ("oracle", "testing"),
+        ("dmft_figures", "figures.bordelon2024"),
+        ("plrf_figures", "figures.paquette2024"),
+    ):
         sys.modules.pop(f"scalinglaws.{old}", None)
         with pytest.warns(ScalingLawsDeprecationWarning, match=new.replace(".", r"\.")):
             importlib.import_module(f"scalinglaws.{old}")
@@ -172,10 +179,26 @@ def test_custom_spectrum_sgd_theory_is_a_projection_mean():
     computed by hand from plrf.empirical_spectrum."""
     k = np.arange(1, 301.0)
     p = sl.Problem.from_spectrum(k**-1.5, k**-0.2, 40)
-    c = sl.dmft.loss_curve(p, None, [1, 10, 100], lr=0.15, batch=2, )
+    c = sl.dmft.loss_curve(
+        p,
+        None,
+        [1, 10, 100],
+        lr=0.15,
+        batch=2,
+    )
     assert c.test_loss_sem is not None and c.method.startswith("volterra (mean over 16")
-    by_hand = np.mean([sl.plrf.volterra_loss(sl.plrf.empirical_spectrum(p, s), 0.15, 100,
-                                             batch=2, checkpoints=[1, 10, 100],
-                                             log_spaced=False).test_loss for s in range(16)],
-                      axis=0)
+    by_hand = np.mean(
+        [
+            sl.plrf.volterra_loss(
+                sl.plrf.empirical_spectrum(p, s),
+                0.15,
+                100,
+                batch=2,
+                checkpoints=[1, 10, 100],
+                log_spaced=False,
+            ).test_loss
+            for s in range(16)
+        ],
+        axis=0,
+    )
     np.testing.assert_allclose(c.test_loss, by_hand, rtol=1e-12)

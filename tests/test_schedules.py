@@ -1,4 +1,5 @@
 """Learning-rate schedules: parsing, exactness of the constant case, theory vs simulation."""
+
 import json
 import subprocess
 import sys
@@ -6,16 +7,21 @@ import time
 
 import numpy as np
 import pytest
-
 import scalinglaws as sl
 from scalinglaws import schedules as S
 from scalinglaws._backend import _core
 from scalinglaws.errors import ParameterError
 
-SPECS = ["cosine:warmup=1000,final=0.1", "wsd:warmup=1000,decay=0.2",
-         "wsd:decay=0.3,shape=sqrt,final=0.05", "wsd:decay=0.3,shape=cosine",
-         "power:warmup=10,r0=100,p=0.5", "piecewise:values=1/0.3/0.1,at=5000/8000",
-         "constant:warmup=50", "array:values=1/0.5/0.25"]
+SPECS = [
+    "cosine:warmup=1000,final=0.1",
+    "wsd:warmup=1000,decay=0.2",
+    "wsd:decay=0.3,shape=sqrt,final=0.05",
+    "wsd:decay=0.3,shape=cosine",
+    "power:warmup=10,r0=100,p=0.5",
+    "piecewise:values=1/0.3/0.1,at=5000/8000",
+    "constant:warmup=50",
+    "array:values=1/0.5/0.25",
+]
 
 
 @pytest.mark.parametrize("spec", SPECS)
@@ -40,9 +46,20 @@ def test_conventions():
     assert np.all(w[:80] == 1.0) and abs(w[80] - 1.0) < 1e-15 and abs(w[99] - 1 / 20) < 1e-12
 
 
-@pytest.mark.parametrize("bad", ["foo", "cosine:final=2", "wsd:warmup=10", "cosine:x=1",
-                                 "wsd:decay=0.2,shape=exp", "piecewise:values=1/2,at=5/3",
-                                 "cosine:warmup=1.5", "cosine:final", ""])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "foo",
+        "cosine:final=2",
+        "wsd:warmup=10",
+        "cosine:x=1",
+        "wsd:decay=0.2,shape=exp",
+        "piecewise:values=1/2,at=5/3",
+        "cosine:warmup=1.5",
+        "cosine:final",
+        "",
+    ],
+)
 def test_parse_errors_are_one_line(bad):
     with pytest.raises(ParameterError) as e:
         S.parse(bad)
@@ -83,14 +100,21 @@ def test_constant_reproduces_old_results():
     np.testing.assert_allclose(g1.test_loss_runs, g0.test_loss_runs, rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("spec", ["cosine:warmup=5,final=0.1", "wsd:warmup=5,decay=0.3",
-                                  "piecewise:values=1/0.3/1.5,at=100/700"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "cosine:warmup=5,final=0.1",
+        "wsd:warmup=5,decay=0.3",
+        "piecewise:values=1/0.3/1.5,at=100/700",
+    ],
+)
 def test_gd_simulator_is_exact(spec):
     p = sl.Problem.bordelon(1.5, 1.2, 200, N=40)
     steps = [0, 10, 100, 500, 1000]
     c = sl.simulate_gd(p, 80, lr=0.5, steps=steps, schedule=spec)
     d = _core.simulate.draw_problem(
-        _core.simulate.ProblemSpec(lam=p.lam, wstar=p.wstar, N=40, sigma=0.0), 80, 1, 0, 0)
+        _core.simulate.ProblemSpec(lam=p.lam, wstar=p.wstar, N=40, sigma=0.0), 80, 1, 0, 0
+    )
     phi, y, Sg, q, c0 = d["phi"], d["y"], d["sigma"], d["q"], d["c0"]
     rates = S.parse(spec).bind(1000).rate(np.arange(1000), 0.5)
     w, out = np.zeros(40), []
@@ -107,14 +131,19 @@ def test_gd_simulator_is_exact(spec):
 def test_sgd_theory_vs_simulation(name, spec):
     """Volterra (exact in expectation on the same projection) vs many SGD runs: within 3 SE or
     5% at every reported step, with SE <= 5%/3."""
-    p = sl.Problem.paquette(1.0, 0.7, 240, 60) if name == "paquette" else \
-        sl.Problem.bordelon(1.5, 1.2, 240, N=60)
+    p = (
+        sl.Problem.paquette(1.0, 0.7, 240, 60)
+        if name == "paquette"
+        else sl.Problem.bordelon(1.5, 1.2, 240, N=60)
+    )
     B, steps = 4, 1000
     lr = 0.5 * sl.sgd_stability_bound(p, B, seed=11)
-    th = sl.plrf.loss_curve(p, lr=lr, steps=steps, batch=B, schedule=spec, empirical=True,
-                            seed=11, n_checkpoints=20)
-    sim = sl.simulate_sgd(p, lr, steps, batch=B, n_checkpoints=20, seeds=400, projection_seed=11,
-                          schedule=spec)
+    th = sl.plrf.loss_curve(
+        p, lr=lr, steps=steps, batch=B, schedule=spec, empirical=True, seed=11, n_checkpoints=20
+    )
+    sim = sl.simulate_sgd(
+        p, lr, steps, batch=B, n_checkpoints=20, seeds=400, projection_seed=11, schedule=spec
+    )
     assert np.array_equal(th.steps, sim.steps)
     se = sim.test_loss_sem
     assert np.all(se <= 0.05 / 3 * sim.test_loss)
@@ -153,9 +182,28 @@ def test_stability_refusals():
 
 @pytest.mark.parametrize("spec", ["cosine:warmup=1000,final=0.1", "wsd:warmup=1000,decay=0.2"])
 def test_cli_plrf_loss_schedule_fast(spec):
-    cmd = [sys.executable, "-m", "scalinglaws.cli", "plrf", "loss", "--alpha", "1", "--beta", "0.7",
-           "--v", "2000", "--d", "500", "--lr", "0.3", "--steps", "100000", "--schedule", spec,
-           "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "scalinglaws.cli",
+        "plrf",
+        "loss",
+        "--alpha",
+        "1",
+        "--beta",
+        "0.7",
+        "--v",
+        "2000",
+        "--d",
+        "500",
+        "--lr",
+        "0.3",
+        "--steps",
+        "100000",
+        "--schedule",
+        spec,
+        "--json",
+    ]
     t = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     elapsed = time.perf_counter() - t
@@ -165,8 +213,27 @@ def test_cli_plrf_loss_schedule_fast(spec):
 
 
 def test_cli_bad_schedule_one_line():
-    cmd = [sys.executable, "-m", "scalinglaws.cli", "plrf", "loss", "--alpha", "1", "--beta", "0.7",
-           "--v", "200", "--d", "50", "--lr", "0.3", "--steps", "100", "--schedule", "cosin"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "scalinglaws.cli",
+        "plrf",
+        "loss",
+        "--alpha",
+        "1",
+        "--beta",
+        "0.7",
+        "--v",
+        "200",
+        "--d",
+        "50",
+        "--lr",
+        "0.3",
+        "--steps",
+        "100",
+        "--schedule",
+        "cosin",
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True)
     assert out.returncode != 0 and "cosin" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1

@@ -1,25 +1,30 @@
 """The simulators against plain-stepping oracles, Monte Carlo, and the N, P -> inf limit."""
+
 import math
 
 import numpy as np
 import pytest
-import scipy.linalg
-from scipy import stats
-
 import scalinglaws as sl
+import scipy.linalg
 from scalinglaws import _core
 from scalinglaws import testing as oracle
+from scipy import stats
 
 
 def _draw(p, P, seed, ensemble=1, explicit=False):
     """The draw simulate_gd uses for ``seed`` (explicit=True: F and Psi materialised instead)."""
-    return _core.simulate.draw_problem(_spec(p), P, ensemble, seed, seed,
-                                       explicit_matrices=explicit, threads=0)
+    return _core.simulate.draw_problem(
+        _spec(p), P, ensemble, seed, seed, explicit_matrices=explicit, threads=0
+    )
 
 
 def _spec(p, N=None, sigma=None):
-    return _core.simulate.ProblemSpec(lam=p.lam, wstar=p.wstar, N=p.N if N is None else N,
-                                      sigma=p.sigma if sigma is None else sigma)
+    return _core.simulate.ProblemSpec(
+        lam=p.lam,
+        wstar=p.wstar,
+        N=p.N if N is None else N,
+        sigma=p.sigma if sigma is None else sigma,
+    )
 
 
 # ----------------------------------------------------------------------------- random numbers
@@ -122,7 +127,7 @@ def test_ensemble_is_loss_of_averaged_predictor():
     for i, n in enumerate(steps):
         wbar = []
         for e in range(E):
-            ph = d["phi"][:, e * N:(e + 1) * N]
+            ph = d["phi"][:, e * N : (e + 1) * N]
             w = np.zeros(N)
             for _ in range(n):
                 w = w + 0.5 / P * ph.T @ (d["y"] - ph @ w)
@@ -142,8 +147,7 @@ def test_bagging_is_loss_of_predictor_averaged_over_members_and_data_sets():
     P, E, Bg, steps = 30, 2, 3, [0, 4, 50]
     r = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=5, ensemble=E, bags=Bg)
     assert r.train_loss_runs is None
-    draws = [_core.simulate.draw_problem(_spec(p), P, E, 5, 5, threads=0, bag=b)
-             for b in range(Bg)]
+    draws = [_core.simulate.draw_problem(_spec(p), P, E, 5, 5, threads=0, bag=b) for b in range(Bg)]
     d0 = _draw(p, P, 5, ensemble=E)
     assert np.array_equal(draws[0]["phi"], d0["phi"]) and np.array_equal(draws[0]["y"], d0["y"])
     for d in draws[1:]:  # same projection, a different data set
@@ -154,11 +158,11 @@ def test_bagging_is_loss_of_predictor_averaged_over_members_and_data_sets():
         wbar = np.zeros(E * N)
         for d in draws:
             for e in range(E):
-                ph = d["phi"][:, e * N:(e + 1) * N]
+                ph = d["phi"][:, e * N : (e + 1) * N]
                 w = np.zeros(N)
                 for _ in range(n):
                     w = w + 0.5 / P * ph.T @ (d["y"] - ph @ w)
-                wbar[e * N:(e + 1) * N] += w / (E * Bg)
+                wbar[e * N : (e + 1) * N] += w / (E * Bg)
         test = d0["c0"] - 2 * wbar @ d0["q"] + wbar @ d0["sigma"] @ wbar
         assert r.test_loss_runs[0, i] == pytest.approx(test, rel=1e-9)
     one = sl.simulate_gd(p, P, lr=0.5, steps=steps, seed=5, ensemble=E)
@@ -200,8 +204,9 @@ def test_bagging_matches_independent_numpy_pipeline():
         for i in range(times.size):
             v = ws - sum(F[e].T @ W[i, e] for e in range(E))
             out[r, i] = np.sum(lam * v * v)
-    z = (sim.test_loss - out.mean(0)) / np.sqrt(sim.test_loss_sem ** 2
-                                                     + out.std(0, ddof=1) ** 2 / runs)
+    z = (sim.test_loss - out.mean(0)) / np.sqrt(
+        sim.test_loss_sem**2 + out.std(0, ddof=1) ** 2 / runs
+    )
     assert np.all(np.abs(z) < 3.5), z
     # and bagging helps: the B = 3 average beats one data set
     single = sl.simulate_gd(p, P, flow=True, times=times, seeds=runs, seed=100, ensemble=E)
@@ -286,8 +291,7 @@ def test_sgd_mean_matches_plain_stepping_oracle_same_projection():
     batch, lr, steps = 2, 0.4, 200
     d = _core.simulate.draw_problem(_spec(p, 15, 0.0), 0, 1, 5, 0, explicit_matrices=True)
     cps = [0, 1, 3, 10, 30, 100, 200]
-    r = sl.simulate_sgd(p, lr, steps, batch=batch, times=cps, seeds=2000, seed=1,
-                        projection_seed=5)
+    r = sl.simulate_sgd(p, lr, steps, batch=batch, times=cps, seeds=2000, seed=1, projection_seed=5)
     idx = np.searchsorted(r.steps, cps)
     rng = np.random.default_rng(99)
     runs = 400
@@ -307,8 +311,9 @@ def test_sgd_mean_matches_oracle_over_projections_batch_mean_convention():
     idx = np.searchsorted(r.steps, cps)
     rng = np.random.default_rng(7)
     runs = 400
-    ref = np.array([oracle.sgd_stepping(p, lr, cps, batch, rng, batch_mean=True)
-                    for _ in range(runs)])
+    ref = np.array(
+        [oracle.sgd_stepping(p, lr, cps, batch, rng, batch_mean=True) for _ in range(runs)]
+    )
     se = np.sqrt(r.test_loss_sem[idx] ** 2 + ref.std(0, ddof=1) ** 2 / runs)
     assert np.all(np.abs(r.test_loss[idx] - ref.mean(0)) < 3 * se + 1e-12)
 
@@ -393,8 +398,9 @@ def test_result_summary_json_ready():
 
 
 # ----------------------------------------------------------------------------- heavy-ball momentum
-@pytest.mark.parametrize("N, P, sigma, mu", [(30, 80, 0.0, 0.5), (80, 30, 0.2, 0.9),
-                                             (50, 50, 0.0, 0.9)])
+@pytest.mark.parametrize(
+    "N, P, sigma, mu", [(30, 80, 0.0, 0.5), (80, 30, 0.2, 0.9), (50, 50, 0.0, 0.9)]
+)
 def test_heavy_ball_gd_equals_stepping_oracle(N, P, sigma, mu):
     """Exact heavy-ball (3x3 recurrence power) vs plain stepping on the same draw, 1e-8."""
     p = sl.Problem.bordelon(1.5, 1.25, 400, N, sigma=sigma)
@@ -428,9 +434,13 @@ def test_heavy_ball_gain_closed_forms():
     lr, mu = 0.3, 0.7
     for n in (0, 1, 5, 64):
         ref = lr * sum((1 - mu ** (m + 1)) / (1 - mu) for m in range(n))
-        assert _core.simulate.heavy_ball_gain(0.0, n, lr, mu) == pytest.approx(ref, rel=1e-13, abs=1e-300)
+        assert _core.simulate.heavy_ball_gain(0.0, n, lr, mu) == pytest.approx(
+            ref, rel=1e-13, abs=1e-300
+        )
     # mu = 0 reduces to plain GD (1 - (1 - lr g)^n)/g; converged: 1/g
-    assert _core.simulate.heavy_ball_gain(2.0, 7, 0.3, 0.0) == pytest.approx((1 - 0.4**7) / 2.0, rel=1e-13)
+    assert _core.simulate.heavy_ball_gain(2.0, 7, 0.3, 0.0) == pytest.approx(
+        (1 - 0.4**7) / 2.0, rel=1e-13
+    )
     assert _core.simulate.heavy_ball_gain(2.0, 10**12, 0.3, 0.9) == pytest.approx(0.5, rel=1e-10)
 
 
@@ -446,7 +456,9 @@ def test_heavy_ball_zero_momentum_is_bitwise_plain_gd_and_reproducible():
     f = sl.simulate_gd(p, 128, lr=0.5, steps=[1, 10, 100, 1000], seed=6, momentum=0.5)
     np.testing.assert_array_equal(c.test_loss_runs, e.test_loss_runs)
     np.testing.assert_array_equal(c.test_loss_runs[2], f.test_loss_runs[0])
-    assert np.all(c.test_loss_runs[:, 1] < a.test_loss_runs[:, 1])  # faster at step 10 (step 1: same)
+    assert np.all(
+        c.test_loss_runs[:, 1] < a.test_loss_runs[:, 1]
+    )  # faster at step 10 (step 1: same)
 
 
 def test_heavy_ball_validation():
@@ -471,10 +483,10 @@ def test_continuous_momentum_flow_equals_block_matrix_exponential(beta):
     G = d["phi"].T @ d["phi"] / P
     h = d["phi"].T @ d["y"] / P
     A = np.zeros((2 * N + 1, 2 * N + 1))
-    A[:N, N:2 * N] = np.eye(N)
-    A[N:2 * N, :N] = -G / beta
-    A[N:2 * N, N:2 * N] = -np.eye(N) / beta
-    A[N:2 * N, 2 * N] = h / beta
+    A[:N, N : 2 * N] = np.eye(N)
+    A[N : 2 * N, :N] = -G / beta
+    A[N : 2 * N, N : 2 * N] = -np.eye(N) / beta
+    A[N : 2 * N, 2 * N] = h / beta
     x0 = np.zeros(2 * N + 1)
     x0[-1] = 1.0
     for i, t in enumerate(times):
@@ -488,16 +500,16 @@ def test_continuous_momentum_flow_equals_block_matrix_exponential(beta):
     b = sl.simulate_gd(p, P, flow=True, times=times, seed=2, momentum=0.0)
     np.testing.assert_array_equal(a.test_loss_runs, b.test_loss_runs)
     assert _core.simulate.continuous_momentum_gain(0.0, 3.0, 0.5) == pytest.approx(
-        3.0 - 0.5 * (1 - math.exp(-6.0)), rel=1e-13)  # g = 0: t - beta (1 - e^{-t/beta})
+        3.0 - 0.5 * (1 - math.exp(-6.0)), rel=1e-13
+    )  # g = 0: t - beta (1 - e^{-t/beta})
 
 
 def test_continuous_momentum_gain_all_damping_regimes():
     """The per-eigenvalue gain of continuous momentum (beta c'' + c' = 1 - g c) against scipy's
     expm of the 3x3 system over over-, critically and under-damped cases (1e-10), and the
     beta -> 0 limit (plain flow, (1 - e^{-g t})/g) down to beta = 5e-324 without overflow."""
-    from scipy.linalg import expm
-
     from scalinglaws import _core
+    from scipy.linalg import expm
 
     worst = 0.0
     for g in (0.0, 1e-8, 1e-3, 0.1, 1.0, 3.0):
@@ -507,8 +519,12 @@ def test_continuous_momentum_gain_all_damping_regimes():
                     continue
                 A = np.array([[0, 1, 0], [-g / beta, -1 / beta, 1 / beta], [0, 0, 0.0]])
                 ref = expm(A * t)[0, 2]
-                worst = max(worst, abs(_core.simulate.continuous_momentum_gain(g, t, beta) / ref - 1))
+                worst = max(
+                    worst, abs(_core.simulate.continuous_momentum_gain(g, t, beta) / ref - 1)
+                )
     assert worst < 1e-10
     flow = -np.expm1(-1e-3 * 100) / 1e-3
     for beta in (1e-12, 1e-300, 5e-324):
-        assert _core.simulate.continuous_momentum_gain(1e-3, 100.0, beta) == pytest.approx(flow, rel=1e-12)
+        assert _core.simulate.continuous_momentum_gain(1e-3, 100.0, beta) == pytest.approx(
+            flow, rel=1e-12
+        )

@@ -1,4 +1,5 @@
 """Kernels, spectra, exponent fits and predictions (issue 6). Tolerances are stated per test."""
+
 from __future__ import annotations
 
 import json
@@ -6,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-
 from scalinglaws import spectra as sp
 from scalinglaws.cli import main
 
@@ -86,8 +86,16 @@ def test_close_and_duplicate_points_laplace():
     assert np.all(K[np.arange(20, 25), np.arange(5)] == 1.0)
 
 
-@pytest.mark.parametrize("kernel,kw", [("rbf", {}), ("laplace", {}), ("nngp", {"depth": 3}),
-                                       ("ntk", {"depth": 3}), ("ntk", {"depth": 1})])
+@pytest.mark.parametrize(
+    "kernel,kw",
+    [
+        ("rbf", {}),
+        ("laplace", {}),
+        ("nngp", {"depth": 3}),
+        ("ntk", {"depth": 3}),
+        ("ntk", {"depth": 1}),
+    ],
+)
 def test_kernels_symmetric_psd_and_thread_independent(kernel, kw):
     """Exactly symmetric; min eigenvalue >= -1e-12 max eigenvalue; bitwise equal for 1 and 2
     threads."""
@@ -107,8 +115,7 @@ def test_depth1_closed_forms():
     In d = 2: orthogonal unit inputs give NNGP = 1/pi, NTK = 1/pi; x = z = 3 e1 gives
     NNGP = 2|x|^2/d = 9, NTK = 18; opposite inputs give 0 and 0; 60 degrees checked against the
     formula. Tolerance 1e-14."""
-    X = np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 0.0], [-1.0, 0.0],
-                  [0.5, math.sqrt(3) / 2]])
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 0.0], [-1.0, 0.0], [0.5, math.sqrt(3) / 2]])
     nngp = sp.kernel_matrix(X, kernel="nngp", depth=1)
     ntk = sp.kernel_matrix(X, kernel="ntk", depth=1)
     assert nngp[0, 1] == pytest.approx(1 / math.pi, abs=1e-14)
@@ -269,10 +276,16 @@ def test_synthetic_recovery_small_n_with_given_ranges():
     assert abs(s.b - 1.5) <= 0.08 and abs(s.a - 2.0) <= 0.08, (s.b, s.a)
 
 
-@pytest.mark.parametrize("a,b,loss,t,N", [(2, 1, 0.5, 0.5, 0.5), (2, 1.5, 0.4, 0.6, 0.4),
-                                          (2, 2, 1 / 3, 2 / 3, 1 / 3),
-                                          (1.5, 1.25, 0.2222, 0.5556, 0.4444),
-                                          (1.15, 2.0, 0.05, 2 / 3, 1 / 3)])
+@pytest.mark.parametrize(
+    "a,b,loss,t,N",
+    [
+        (2, 1, 0.5, 0.5, 0.5),
+        (2, 1.5, 0.4, 0.6, 0.4),
+        (2, 2, 1 / 3, 2 / 3, 1 / 3),
+        (1.5, 1.25, 0.2222, 0.5556, 0.4444),
+        (1.15, 2.0, 0.05, 2 / 3, 1 / 3),
+    ],
+)
 def test_scaling_exponents_table(a, b, loss, t, N):
     """dmft.md section 4 table, to 1e-4."""
     e = sp.scaling_exponents(a, b)
@@ -377,8 +390,9 @@ def test_cli_npz_points_json_contract(capsys, tmp_path):
     y = np.tanh(X[:, 0]) + X[:, 1] ** 2
     f = tmp_path / "d.npz"
     np.savez(f, X=X, y=y)
-    code, out, _ = run(capsys, "spectrum", str(f), "--kernel", "ntk", "--depth", "2", "--json",
-                       "--bootstrap", "20")
+    code, out, _ = run(
+        capsys, "spectrum", str(f), "--kernel", "ntk", "--depth", "2", "--json", "--bootstrap", "20"
+    )
     assert code == 0
     d = json.loads(out)
     for key in ("a", "a_interval", "b", "b_interval", "exponents", "n", "kernel", "depth"):
@@ -396,8 +410,18 @@ def test_cli_npz_gram_and_ranges(capsys, tmp_path):
     K, y = _synthetic_gram(2.0, 1.5, 300, 600, seed=10)
     f = tmp_path / "g.npz"
     np.savez(f, K=K, y=y)
-    code, out, _ = run(capsys, "spectrum", str(f), "--b-range", "3,40", "--a-range", "3,30",
-                       "--json", "--bootstrap", "0")
+    code, out, _ = run(
+        capsys,
+        "spectrum",
+        str(f),
+        "--b-range",
+        "3,40",
+        "--a-range",
+        "3,30",
+        "--json",
+        "--bootstrap",
+        "0",
+    )
     assert code == 0
     d = json.loads(out)
     assert d["kernel"] == "given" and d["fit_b"]["k_range"] == [3, 40]
@@ -411,11 +435,17 @@ def test_cli_npz_gram_and_ranges(capsys, tmp_path):
     [
         ({"X": np.ones((10, 2))}, [], "must contain 'y'"),
         ({"X": np.ones((10, 2)), "K": np.eye(10), "y": np.ones(10)}, [], "exactly one of"),
-        ({"X": np.random.default_rng(0).standard_normal((10, 2)), "y": np.ones(9)}, [],
-         "one row per point"),
+        (
+            {"X": np.random.default_rng(0).standard_normal((10, 2)), "y": np.ones(9)},
+            [],
+            "one row per point",
+        ),
         ({"K": np.eye(40), "y": np.arange(40.0)}, ["--b-range", "4"], "--b-range must be"),
-        ({"X": np.random.default_rng(0).standard_normal((40, 2)), "y": np.arange(40.0)},
-         ["--depth", "0"], "depth must be >= 1"),
+        (
+            {"X": np.random.default_rng(0).standard_normal((40, 2)), "y": np.arange(40.0)},
+            ["--depth", "0"],
+            "depth must be >= 1",
+        ),
     ],
 )
 def test_cli_errors_are_one_line(capsys, tmp_path, content, extra, match):
@@ -433,8 +463,21 @@ def test_cli_missing_file(capsys):
 
 def test_cli_dataset_digits(capsys):
     pytest.importorskip("sklearn")
-    code, out, _ = run(capsys, "spectrum", "--dataset", "digits", "--kernel", "ntk", "--depth",
-                       "2", "--json", "--max-n", "600", "--bootstrap", "20")
+    code, out, _ = run(
+        capsys,
+        "spectrum",
+        "--dataset",
+        "digits",
+        "--kernel",
+        "ntk",
+        "--depth",
+        "2",
+        "--json",
+        "--max-n",
+        "600",
+        "--bootstrap",
+        "20",
+    )
     assert code == 0
     d = json.loads(out)
     assert d["n"] == 600 and d["source"] == "dataset:digits"

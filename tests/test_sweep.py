@@ -1,4 +1,5 @@
 """Sweeps: local pool vs Dask, kill and resume, recorded errors, data-only results."""
+
 import json
 import os
 import signal
@@ -27,8 +28,10 @@ def _gd_spec(n_points=200):
     Ns = list(range(4, 14))  # 10
     Ps = [8, 12, 16, 20, 24, 28, 32, 36, 40, 44][: max(1, n_points // 20)]
     return sweep.SweepSpec(
-        "simulate.gd", grid={"N": Ns, "P": Ps, "seed": [0, 100]},
-        fixed={"a": 1.5, "b": 1.25, "M": 32, "lr": 0.5, "times": [1, 10, 100], "seeds": 2})
+        "simulate.gd",
+        grid={"N": Ns, "P": Ps, "seed": [0, 100]},
+        fixed={"a": 1.5, "b": 1.25, "M": 32, "lr": 0.5, "times": [1, 10, 100], "seeds": 2},
+    )
 
 
 def _numeric(ds):
@@ -44,10 +47,10 @@ def test_200_points_local_pool_and_dask_cluster_agree(tmp_path):
     assert len(spec.expand()) == 200
     s1 = sweep.run(spec, tmp_path / "local", workers=2, progress=False)
     assert (s1.computed, s1.failed) == (200, 0)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        s2 = sweep.run(spec, tmp_path / "dask", scheduler=cluster.scheduler_address,
-                       progress=False)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        s2 = sweep.run(spec, tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False)
     assert (s2.computed, s2.failed) == (200, 0)
     a, b = sweep.load(tmp_path / "local"), sweep.load(tmp_path / "dask")
     assert dict(a.sizes) == {"N": 10, "P": 10, "seed": 2, "time": 3}
@@ -55,10 +58,11 @@ def test_200_points_local_pool_and_dask_cluster_agree(tmp_path):
     assert (a["status"] == "ok").all()
     # the same as running the point directly
     from scalinglaws import Problem, simulate_gd
-    direct = simulate_gd(Problem.bordelon(1.5, 1.25, 32, 7), 16, lr=0.5, times=[1, 10, 100],
-                         seeds=2, seed=100)
-    np.testing.assert_array_equal(a.test_loss.sel(N=7, P=16, seed=100).values,
-                                  direct.test_loss)
+
+    direct = simulate_gd(
+        Problem.bordelon(1.5, 1.25, 32, 7), 16, lr=0.5, times=[1, 10, 100], seeds=2, seed=100
+    )
+    np.testing.assert_array_equal(a.test_loss.sel(N=7, P=16, seed=100).values, direct.test_loss)
 
 
 def _count_calls(calls: Path):
@@ -72,11 +76,25 @@ def test_kill_and_resume_recomputes_only_missing_points(tmp_path):
     toml.write_text(
         'function = "sweep_points:counting_point"\n'
         f'[fixed]\ncalls_dir = "{calls}"\nsleep = 0.1\n'
-        "[grid]\nx = [1, 2, 3, 4, 5, 6, 7, 8]\ny = [0.5, 1.5, 2.5, 3.5, 4.5]\n")
+        "[grid]\nx = [1, 2, 3, 4, 5, 6, 7, 8]\ny = [0.5, 1.5, 2.5, 3.5, 4.5]\n"
+    )
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "scalinglaws.cli", "sweep", str(toml), "--out",
-                             str(out), "--workers", "1", "--quiet"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scalinglaws.cli",
+            "sweep",
+            str(toml),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         done = list((out / "points").glob("*.json")) if (out / "points").exists() else []
@@ -142,10 +160,13 @@ def test_partial_directory_loads_with_missing_points(tmp_path):
     "text, match",
     [
         ('function = "simulate.gd"\n[grid\n', "malformed TOML"),
-        ('[fixed]\nP = 3\n', "missing 'function'"),
+        ("[fixed]\nP = 3\n", "missing 'function'"),
         ('function = "simulate.gd"\nbogus = 1\n', "unknown key"),
-        ('function = "simulate.gd"\n[fixed]\nP = 3\ntimes = [1]\nfoo = 1\n'
-         'a = 1.5\nb = 1.0\nM = 10\nN = 2\n', "unknown parameter"),
+        (
+            'function = "simulate.gd"\n[fixed]\nP = 3\ntimes = [1]\nfoo = 1\n'
+            "a = 1.5\nb = 1.0\nM = 10\nN = 2\n",
+            "unknown parameter",
+        ),
         ('function = "nope"\n', "unknown sweep function"),
         ('function = "simulate.gd"\n[fixed]\nP = 3\n[grid]\nP = [1, 2]\n', "both fixed and swept"),
         ('function = "simulate.gd"\n[grid]\nP = []\n', "is empty"),
@@ -167,8 +188,18 @@ def test_cli_errors_and_unreachable_scheduler(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "malformed TOML" in err and err.count("\n") == 1
     f.write_text('function = "sweep_points:failing_point"\n[grid]\nx = [1]\n')
-    code = main(["sweep", str(f), "--out", str(tmp_path / "o2"),
-                 "--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "2"])
+    code = main(
+        [
+            "sweep",
+            str(f),
+            "--out",
+            str(tmp_path / "o2"),
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--connect-timeout",
+            "2",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "cannot reach the Dask scheduler" in err and err.count("\n") == 1
 
@@ -180,24 +211,43 @@ def test_builtin_theory_point_functions(tmp_path):
 
     from scalinglaws import Problem, dmft, plrf
 
-    spec = sweep.SweepSpec("dmft.loss_curve", grid={"N": [32, "inf"], "momentum": [0.0, 0.5]},
-                           fixed=dict(a=1.5, b=1.25, M=256, P=128, lr=0.5, times=[1, 10, 100],
-                                      ensemble="inf"))
+    spec = sweep.SweepSpec(
+        "dmft.loss_curve",
+        grid={"N": [32, "inf"], "momentum": [0.0, 0.5]},
+        fixed=dict(a=1.5, b=1.25, M=256, P=128, lr=0.5, times=[1, 10, 100], ensemble="inf"),
+    )
     sweep.run(spec, tmp_path / "dmft", workers=1, progress=False)
     ds = sweep.load(tmp_path / "dmft")
     assert (ds["status"] == "ok").all()
-    ref = dmft.loss_curve(Problem.bordelon(1.5, 1.25, 256, 32), 128, [1, 10, 100], lr=0.5,
-                          momentum=0.5, ensemble=math.inf)
+    ref = dmft.loss_curve(
+        Problem.bordelon(1.5, 1.25, 256, 32),
+        128,
+        [1, 10, 100],
+        lr=0.5,
+        momentum=0.5,
+        ensemble=math.inf,
+    )
     got = ds["test_loss"].sel(N=32, momentum=0.5).values
     np.testing.assert_allclose(got, ref.test_loss, rtol=1e-12)
-    spec = sweep.SweepSpec("plrf.loss_curve", grid={"d": [50, 100]},
-                           fixed=dict(alpha=1.0, beta=0.7, v="inf", lr=0.3, steps=1000,
-                                      n_checkpoints=20))
+    spec = sweep.SweepSpec(
+        "plrf.loss_curve",
+        grid={"d": [50, 100]},
+        fixed=dict(alpha=1.0, beta=0.7, v="inf", lr=0.3, steps=1000, n_checkpoints=20),
+    )
     sweep.run(spec, tmp_path / "plrf", workers=1, progress=False)
     ds = sweep.load(tmp_path / "plrf")
-    ref = plrf.loss_curve(Problem.paquette(1.0, 0.7, math.inf, 100), lr=0.3, steps=1000, n_checkpoints=20)
+    ref = plrf.loss_curve(
+        Problem.paquette(1.0, 0.7, math.inf, 100), lr=0.3, steps=1000, n_checkpoints=20
+    )
     np.testing.assert_allclose(ds["test_loss"].sel(d=100).values, ref.test_loss, rtol=1e-12)
     with pytest.raises(ValueError, match="mix of parameter families"):
-        sweep.run(sweep.SweepSpec("plrf.loss_curve", grid={"d": [50]},
-                                  fixed=dict(alpha=1.0, beta=0.7, v=200, lr=0.3, steps=10, M=3)),
-                  tmp_path / "bad", workers=1, progress=False)
+        sweep.run(
+            sweep.SweepSpec(
+                "plrf.loss_curve",
+                grid={"d": [50]},
+                fixed=dict(alpha=1.0, beta=0.7, v=200, lr=0.3, steps=10, M=3),
+            ),
+            tmp_path / "bad",
+            workers=1,
+            progress=False,
+        )

@@ -12,14 +12,13 @@ Sensitivity: N -> 1.1 N fails every case (3.5-6.6% in one window). lr -> 1.05 lr
 step counts (a 5% time rescaling) moves the pooled GD ratio by only 0.7-2.2% (the loss's
 log-slope in t is below 0.5 over these windows): NOT detectable at 3% -- for GD the lr
 sensitivity is below this check's resolution (the SGD checks see lr * 1.05 at 14%)."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import scalinglaws as sl
 from scalinglaws import testing
-
 from validation_helpers import compare, pooled_ratio
 
 TIMES = np.array([2.0, 5.0, 10.0, 200.0, 500.0, 1000.0])
@@ -28,34 +27,63 @@ TOL = 0.03
 
 GD_CASES = [
     # name, problem, P, seeds, kwargs
-    ("heavy ball mu=0.9 lr=0.2, N=128 P=256", sl.Problem.bordelon(2.0, 1.0, 1024, 128), 256,
-     220, dict(lr=0.2, momentum=0.9)),
-    ("heavy ball mu=0.5 + ensemble 4 + bags 2, N=64 P=128",
-     sl.Problem.bordelon(1.5, 1.25, 512, 64), 128, 96,
-     dict(lr=0.5, momentum=0.5, ensemble=4, bags=2)),
-    ("ensemble 4 + bags 2, N=64 > P=32", sl.Problem.bordelon(1.5, 1.25, 256, 64), 32, 160,
-     dict(lr=0.5, ensemble=4, bags=2)),
-    ("GD lr x lambda_max >= 1 (lr=1.0), N=64 P=512", sl.Problem.bordelon(2.0, 1.0, 2048, 64),
-     512, 320, dict(lr=1.0)),
+    (
+        "heavy ball mu=0.9 lr=0.2, N=128 P=256",
+        sl.Problem.bordelon(2.0, 1.0, 1024, 128),
+        256,
+        220,
+        dict(lr=0.2, momentum=0.9),
+    ),
+    (
+        "heavy ball mu=0.5 + ensemble 4 + bags 2, N=64 P=128",
+        sl.Problem.bordelon(1.5, 1.25, 512, 64),
+        128,
+        96,
+        dict(lr=0.5, momentum=0.5, ensemble=4, bags=2),
+    ),
+    (
+        "ensemble 4 + bags 2, N=64 > P=32",
+        sl.Problem.bordelon(1.5, 1.25, 256, 64),
+        32,
+        160,
+        dict(lr=0.5, ensemble=4, bags=2),
+    ),
+    (
+        "GD lr x lambda_max >= 1 (lr=1.0), N=64 P=512",
+        sl.Problem.bordelon(2.0, 1.0, 2048, 64),
+        512,
+        320,
+        dict(lr=1.0),
+    ),
 ]
 
 
 def _gd_check(case, perturb=None, record=True):
     name, p, P, seeds, kw = case
-    times = TIMES if kw["lr"] < 1 else TIMES_RECIPE   # the T x T recipe: short horizons
+    times = TIMES if kw["lr"] < 1 else TIMES_RECIPE  # the T x T recipe: short horizons
     sim = sl.simulate_gd(p, P, times=times, seeds=seeds, **kw)
     kt, pt, tt = dict(kw), p, sim.times
     if perturb == "lr*1.05":
         kt["lr"] = 1.05 * kw["lr"]
-        tt = sim.times * 1.05            # the same step counts
+        tt = sim.times * 1.05  # the same step counts
     elif perturb == "N*1.1":
         pt = p.replace(N=int(round(1.1 * p.N)))
     th = sl.dmft.loss_curve(pt, P, tt, **kt)
     out = []
     for label, sel in (("t <= 10", sim.times <= 10.5), ("t > 10", sim.times > 10.5)):
         m, se = pooled_ratio(sim.test_loss_runs[:, sel], th.test_loss[sel])
-        out.append(compare(1.0, m, se, tol=TOL, feature=f"DMFT GD ({label}, pooled): {name}",
-                           reference_name="simulate_gd", seeds=str(seeds), record=record))
+        out.append(
+            compare(
+                1.0,
+                m,
+                se,
+                tol=TOL,
+                feature=f"DMFT GD ({label}, pooled): {name}",
+                reference_name="simulate_gd",
+                seeds=str(seeds),
+                record=record,
+            )
+        )
     return out
 
 
@@ -65,8 +93,7 @@ def test_dmft_gd_feature_vs_simulation(case):
         assert c.ok, c
 
 
-@pytest.mark.parametrize("perturb,idx", [("N*1.1", 0), ("N*1.1", 1),
-                                         ("N*1.1", 2), ("N*1.1", 3)])
+@pytest.mark.parametrize("perturb,idx", [("N*1.1", 0), ("N*1.1", 1), ("N*1.1", 2), ("N*1.1", 3)])
 def test_sensitivity_dmft_gd(perturb, idx):
     checks = _gd_check(GD_CASES[idx], perturb, record=False)
     assert not all(c.ok for c in checks), checks
@@ -82,6 +109,7 @@ def _one_blas_thread():
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover
         import contextlib
+
         return contextlib.nullcontext()
     return threadpool_limits(1)
 
@@ -90,21 +118,28 @@ def _kr_check(case, perturb=None, record=True):
     P, ridge, noise = case
     M = 400
     k = np.arange(1, M + 1, dtype=float)
-    lam, ws = k**-1.5, k**-0.25 / np.sqrt(1.0)   # a = 1.5 (power lam w^2 = k^-2)
+    lam, ws = k**-1.5, k**-0.25 / np.sqrt(1.0)  # a = 1.5 (power lam w^2 = k^-2)
     rng = np.random.default_rng(11)
-    with _one_blas_thread():   # small solves: threaded BLAS is ~30x slower on shared cores
-        vals = np.array([testing.ridge_regression_explicit(lam, ws, P, ridge, noise, rng)
-                         for _ in range(DRAWS)])
+    with _one_blas_thread():  # small solves: threaded BLAS is ~30x slower on shared cores
+        vals = np.array(
+            [testing.ridge_regression_explicit(lam, ws, P, ridge, noise, rng) for _ in range(DRAWS)]
+        )
     th_ridge, th_noise = ridge, noise
     if perturb == "ridge*1.2":
         th_ridge = 1.2 * ridge
     elif perturb == "sigma^2*2":
         th_noise = 2 * noise
     th = sl.spectra.kernel_regression_loss(lam, lam * ws**2, P, ridge=th_ridge, noise=th_noise)
-    return compare(th, vals.mean(), vals.std(ddof=1) / np.sqrt(vals.size), tol=0.03,
-                   feature=f"kernel_regression_loss P={P} ridge={ridge} noise={noise}",
-                   reference_name="numpy kernel ridge regression (testing)", seeds=str(DRAWS),
-                   record=record)
+    return compare(
+        th,
+        vals.mean(),
+        vals.std(ddof=1) / np.sqrt(vals.size),
+        tol=0.03,
+        feature=f"kernel_regression_loss P={P} ridge={ridge} noise={noise}",
+        reference_name="numpy kernel ridge regression (testing)",
+        seeds=str(DRAWS),
+        record=record,
+    )
 
 
 @pytest.mark.parametrize("case", KR_CASES)

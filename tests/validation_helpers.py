@@ -10,12 +10,12 @@ With ``SCALINGLAWS_VALIDATION_JSON=path`` set, every comparison made by a test (
 perturbed ones) appends one JSON line to ``path``; ``docs/scripts/make_validation.py`` turns
 them into the validation table of the docs.
 """
+
 from __future__ import annotations
 
 import json
 import os
 from dataclasses import asdict, dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -26,10 +26,10 @@ ENV = "SCALINGLAWS_VALIDATION_JSON"
 class Check:
     feature: str
     reference: str
-    tol: float             # relative tolerance on |theory / reference - 1|
-    error: float           # measured max relative error
-    sem: float             # max relative standard error of the reference (0: exact)
-    seeds: str             # seeds / draws behind the reference
+    tol: float  # relative tolerance on |theory / reference - 1|
+    error: float  # measured max relative error
+    sem: float  # max relative standard error of the reference (0: exact)
+    seeds: str  # seeds / draws behind the reference
     ok: bool
 
     @property
@@ -38,8 +38,18 @@ class Check:
         return self.sem / self.tol
 
 
-def compare(theory, reference, sem=None, *, tol: float, feature: str, reference_name: str,
-            seeds: str = "exact", record: bool = True, max_resolution: float = 1 / 3) -> Check:
+def compare(
+    theory,
+    reference,
+    sem=None,
+    *,
+    tol: float,
+    feature: str,
+    reference_name: str,
+    seeds: str = "exact",
+    record: bool = True,
+    max_resolution: float = 1 / 3,
+) -> Check:
     """``ok`` iff every ``|theory / reference - 1| <= tol``. With ``sem`` (standard errors of
     the reference) asserts that the check resolves its tolerance: ``sem / |reference| <=
     max_resolution * tol`` everywhere (a property of the test, not of the theory)."""
@@ -52,9 +62,9 @@ def compare(theory, reference, sem=None, *, tol: float, feature: str, reference_
         assert s <= max_resolution * tol, (
             f"{feature}: the reference's relative standard error {s:.3g} exceeds "
             f"{max_resolution:.2g} x tol = {max_resolution * tol:.3g}: the check cannot see "
-            "its tolerance")
-    c = Check(feature, reference_name, tol, float(np.max(rel)), s, seeds,
-              bool(np.all(rel <= tol)))
+            "its tolerance"
+        )
+    c = Check(feature, reference_name, tol, float(np.max(rel)), s, seeds, bool(np.all(rel <= tol)))
     if record and os.environ.get(ENV):
         with open(os.environ[ENV], "a") as f:
             f.write(json.dumps({**asdict(c), "resolution": c.resolution}) + "\n")

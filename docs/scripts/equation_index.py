@@ -8,6 +8,7 @@ The index maps equation label -> implementing function(s) -> test(s). Rows are M
 lines whose first cell is {eq}`label` or {ref}`label`; functions are backticked dotted names
 starting with ``scalinglaws``; tests are backticked ``tests/FILE.py::TEST``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,8 +69,10 @@ def test_exists(path: str, name: str) -> bool:
     if not f.exists():
         return False
     tree = ast.parse(f.read_text())
-    return any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
-               for n in ast.walk(tree))
+    return any(
+        isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
+        for n in ast.walk(tree)
+    )
 
 
 def problems() -> List[str]:

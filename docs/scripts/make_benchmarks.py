@@ -8,6 +8,7 @@ machine and the date.
 The page is committed (the documentation build does not run benchmarks); regenerate it after
 changing the core and commit the result.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,13 +35,15 @@ def cpu_model() -> str:
 
 def machine() -> str:
     import numpy as np
-    import scipy
     import scalinglaws as sl
+    import scipy
 
-    return (f"{cpu_model()}, {os.cpu_count()} logical cores, {platform.system()} "
-            f"{platform.release()}; Python {platform.python_version()}, numpy {np.__version__}, "
-            f"scipy {scipy.__version__}; scalinglaws {sl.__version__} "
-            f"(linalg backend: {sl.linalg_backend()})")
+    return (
+        f"{cpu_model()}, {os.cpu_count()} logical cores, {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}, numpy {np.__version__}, "
+        f"scipy {scipy.__version__}; scalinglaws {sl.__version__} "
+        f"(linalg backend: {sl.linalg_backend()})"
+    )
 
 
 def run_bench(full: bool) -> dict:
@@ -77,8 +80,10 @@ def page(data: dict, full: bool) -> str:
     ]
     for r in rows:
         ratio = r.get("ratio")
-        lines.append(f"| {r['benchmark']} | {fmt_s(r.get('cpp_s'))} | {fmt_s(r.get('numpy_s'))} | "
-                     f"{'–' if ratio is None else f'{ratio:.3g}x'} | {r.get('target', '')} |")
+        lines.append(
+            f"| {r['benchmark']} | {fmt_s(r.get('cpp_s'))} | {fmt_s(r.get('numpy_s'))} | "
+            f"{'–' if ratio is None else f'{ratio:.3g}x'} | {r.get('target', '')} |"
+        )
     lines += [
         "",
         "Targets refer to the full sizes; at quick sizes fixed overheads weigh more, so some",

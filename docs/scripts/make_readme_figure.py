@@ -5,6 +5,7 @@
 The code is that of the tutorial docs/tutorials/dmft-vs-simulation.md, panels 1 and 2: a DMFT
 loss curve against the finite-width simulator, and the model-size bottleneck.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,7 +16,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-
 import scalinglaws as sl  # noqa: E402
 from scalinglaws import dmft  # noqa: E402
 
@@ -44,13 +44,15 @@ def main() -> None:
 
     ax = axes[1]
     for c, N in zip(plt.cm.viridis(np.linspace(0, 0.9, len(sizes))), sizes):
-        ax.loglog(t, dmft.loss_curve(q, math.inf, t, flow=True, N=N).test_loss, color=c,
-                  label=f"N = {N}")
+        ax.loglog(
+            t, dmft.loss_curve(q, math.inf, t, flow=True, N=N).test_loss, color=c, label=f"N = {N}"
+        )
     # N = P = inf: an exact sum over modes, cheap, so take M large enough not to cut it off
     free = sl.Problem.bordelon(a=1.5, b=1.25, M=2**20).infinite_limit_loss(t)
     ax.loglog(t, free, "k--", lw=1, label="N = P = inf")
-    ax.loglog(t, 0.5 * free[0] * t ** -exps["time"], color="gray", lw=0.8,
-              label=f"t^-{exps['time']:.2f}")
+    ax.loglog(
+        t, 0.5 * free[0] * t ** -exps["time"], color="gray", lw=0.8, label=f"t^-{exps['time']:.2f}"
+    )
     ax.set_title("model-size bottleneck (P = inf, gradient flow)")
     ax.set_xlabel("t")
     ax.legend(fontsize=7)

@@ -10,6 +10,7 @@ measured error, seeds and resolution (reference standard error / tolerance); the
 tests (perturbed theories that must fail) are not recorded. Writes the table with the machine and
 the date, followed by the findings and validity ranges the tests document.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -104,20 +105,27 @@ def main(argv=None) -> int:
     else:
         rec = Path(tempfile.mkdtemp()) / "validation.jsonl"
         env = {**os.environ, "SCALINGLAWS_VALIDATION_JSON": str(rec)}
-        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            *TESTS], cwd=ROOT, env=env)
+        r = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS],
+            cwd=ROOT,
+            env=env,
+        )
         if r.returncode != 0:
             print("validation tests failed; table not written", file=sys.stderr)
             return 1
     rows = collect(rec)
-    machine = f"{platform.machine()} {platform.system()}, {os.cpu_count()} cores, " \
-              f"Python {platform.python_version()}"
+    machine = (
+        f"{platform.machine()} {platform.system()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
     date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [HEADER.format(machine=machine, date=date)]
     for r in rows:
         res = "exact" if r["sem"] == 0 else f"{r['resolution']:.2f}"
-        lines.append(f"| {r['feature']} | {r['reference']} | {_fmt(r['tol'])} | "
-                     f"{_fmt(r['error'])} | {r['seeds']} | {res} |\n")
+        lines.append(
+            f"| {r['feature']} | {r['reference']} | {_fmt(r['tol'])} | "
+            f"{_fmt(r['error'])} | {r['seeds']} | {res} |\n"
+        )
     OUT.write_text("".join(lines) + FOOTER)
     print(f"wrote {OUT} ({len(rows)} checks)")
     return 0

@@ -9,6 +9,7 @@ NORMALIZE_WHITESPACE). In Markdown, leave a blank line between the last expected
 and the closing code fence. Exits 0 when there is nothing to run, so adding the first example needs
 no change here.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -36,8 +37,11 @@ def modules_with_examples() -> list:
 
 def text_files_with_examples() -> list:
     files = [ROOT / "README.md"] + sorted((ROOT / "docs").rglob("*.md"))
-    return [str(f) for f in files
-            if f.exists() and "_build" not in f.parts and ">>>" in f.read_text(encoding="utf-8")]
+    return [
+        str(f)
+        for f in files
+        if f.exists() and "_build" not in f.parts and ">>>" in f.read_text(encoding="utf-8")
+    ]
 
 
 def main() -> int:
@@ -45,9 +49,24 @@ def main() -> int:
     if not mods and not texts:
         print("doctests: no >>> examples found (nothing to run)")
         return 0
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-           "-o", "doctest_optionflags=ELLIPSIS NORMALIZE_WHITESPACE NUMBER",
-           "--doctest-modules", "--doctest-glob=*.md", "--rootdir", str(ROOT), *mods, *texts]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "-o",
+        "doctest_optionflags=ELLIPSIS NORMALIZE_WHITESPACE NUMBER",
+        "--doctest-modules",
+        "--doctest-glob=*.md",
+        "--rootdir",
+        str(ROOT),
+        *mods,
+        *texts,
+    ]
     print("doctests:", " ".join(Path(p).name for p in mods + texts))
     return subprocess.call(cmd, cwd=ROOT)
 

@@ -15,6 +15,7 @@ Public API (pure Python over the private C++ core ``scalinglaws._core``):
 Conventions: every loss is reported **without the 1/2**; test losses are population losses
 computed from the covariance and exclude the label-noise floor sigma^2.
 """
+
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version

@@ -5,11 +5,12 @@ OpenBLAS and exposes its Fortran routines as capsules in ``scipy.linalg.cython_b
 ``scipy.linalg.cython_lapack``; using them costs no new link dependency. Without scipy the core
 falls back to Eigen's own (slower) routines.
 """
+
 from __future__ import annotations
 
 import functools
-import types
 import re
+import types
 from typing import Any, Optional
 
 from . import _core
@@ -29,7 +30,6 @@ def _install_lapack() -> None:
         cython_lapack.__pyx_capi__["dpotrf"],
         cython_blas.__pyx_capi__["dtrmm"],
     )
-
 
     _install_thread_control(cython_blas.__file__)
 
@@ -78,7 +78,7 @@ class _GuardedCore:
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._module, name)
-        if isinstance(attr, types.ModuleType):      # the submodules _core.dmft, _core.plrf, ...
+        if isinstance(attr, types.ModuleType):  # the submodules _core.dmft, _core.plrf, ...
             return _GuardedCore(attr)
         if not callable(attr) or name.startswith("_") or isinstance(attr, type):
             return attr
@@ -93,19 +93,20 @@ class _GuardedCore:
                 raise
             except TypeError as exc:
                 first = str(exc).splitlines()[0] if str(exc) else ""
-                raise ParameterError(f"invalid argument types for the C++ core ({name}): "
-                                     f"{first}") from None
+                raise ParameterError(
+                    f"invalid argument types for the C++ core ({name}): {first}"
+                ) from None
             except ValueError as exc:
                 raise ParameterError(" ".join(str(exc).split()) or name) from None
             except MemoryError as exc:
-                raise ResourceError(f"{name}: out of memory ({' '.join(str(exc).split())}); "
-                                    "reduce the problem size") from None
+                raise ResourceError(
+                    f"{name}: out of memory ({' '.join(str(exc).split())}); reduce the problem size"
+                ) from None
             except RuntimeError as exc:
                 if isinstance(exc, (NotImplementedError, RecursionError)):
                     raise
                 text = " ".join(str(exc).split())
-                raise ConvergenceError(text or f"{name} failed", residual=_residual(text)) \
-                    from None
+                raise ConvergenceError(text or f"{name} failed", residual=_residual(text)) from None
 
         return call
 

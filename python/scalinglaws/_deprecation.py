@@ -1,4 +1,5 @@
 """Names that moved: module ``__getattr__`` hooks that warn and forward (one release)."""
+
 from __future__ import annotations
 
 import importlib
@@ -15,6 +16,9 @@ def moved(module: str, name: str, table: Dict[str, str]) -> Any:
     if name not in table:
         raise AttributeError(f"module {module!r} has no attribute {name!r}")
     home = table[name]
-    warnings.warn(f"{module}.{name} moved to {home}.{name}; import it from there",
-                  ScalingLawsDeprecationWarning, stacklevel=3)
+    warnings.warn(
+        f"{module}.{name} moved to {home}.{name}; import it from there",
+        ScalingLawsDeprecationWarning,
+        stacklevel=3,
+    )
     return getattr(importlib.import_module(home), name)

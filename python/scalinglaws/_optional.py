@@ -1,4 +1,5 @@
 """Optional dependencies, imported through one helper whose error names the extra to install."""
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """Parameter validation with messages that name the parameter and its valid range."""
+
 from __future__ import annotations
 
 import math
@@ -27,8 +28,9 @@ __all__ = [
 ]
 
 
-def check_int(name: str, value: Any, *, minimum: Optional[int] = None,
-              maximum: Optional[int] = None) -> int:
+def check_int(
+    name: str, value: Any, *, minimum: Optional[int] = None, maximum: Optional[int] = None
+) -> int:
     """Return ``value`` as an int, or raise ParameterError naming ``name`` and the valid range."""
     if isinstance(value, bool) or not isinstance(value, (Integral, float, np.floating)):
         raise ParameterError(f"{name} must be an integer, got {value!r}")
@@ -44,9 +46,16 @@ def check_int(name: str, value: Any, *, minimum: Optional[int] = None,
     return v
 
 
-def check_real(name: str, value: Any, *, minimum: Optional[float] = None,
-               maximum: Optional[float] = None, min_open: bool = False,
-               max_open: bool = False, allow_inf: bool = False) -> float:
+def check_real(
+    name: str,
+    value: Any,
+    *,
+    minimum: Optional[float] = None,
+    maximum: Optional[float] = None,
+    min_open: bool = False,
+    max_open: bool = False,
+    allow_inf: bool = False,
+) -> float:
     """Return ``value`` as a float, or raise ParameterError naming ``name`` and the valid range."""
     if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
         raise ParameterError(f"{name} must be a real number, got {value!r}")
@@ -121,16 +130,24 @@ def check_size(name: str, value: Any, default: Any = None) -> float:
         try:
             value = float(value)
         except ValueError:
-            raise ParameterError(f"{name} must be a positive integer or 'inf', got {value!r}") \
-                from None
+            raise ParameterError(
+                f"{name} must be a positive integer or 'inf', got {value!r}"
+            ) from None
     if isinstance(value, (float, np.floating)) and math.isinf(value) and value > 0:
         return math.inf
     return float(check_int(name, value, minimum=1))
 
 
-def check_values(name: str, value: Any, *, minimum: Optional[float] = None,
-                 min_open: bool = False, maximum: Optional[float] = None,
-                 allow_scalar: bool = True, integer: bool = False) -> np.ndarray:
+def check_values(
+    name: str,
+    value: Any,
+    *,
+    minimum: Optional[float] = None,
+    min_open: bool = False,
+    maximum: Optional[float] = None,
+    allow_scalar: bool = True,
+    integer: bool = False,
+) -> np.ndarray:
     """A non-empty 1-D sequence of finite real numbers (a scalar counts as one value when
     ``allow_scalar``), as float64; raise ParameterError naming ``name`` and the valid range."""
     if isinstance(value, (str, bytes, dict, set)) or value is None:
@@ -140,8 +157,9 @@ def check_values(name: str, value: Any, *, minimum: Optional[float] = None,
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
-        raise ParameterError(f"{name} must be a sequence of real numbers, got {value!r:.80}") \
-            from None
+        raise ParameterError(
+            f"{name} must be a sequence of real numbers, got {value!r:.80}"
+        ) from None
     if arr.dtype == object or np.iscomplexobj(value):
         raise ParameterError(f"{name} must be a sequence of real numbers, got {value!r:.80}")
     arr = np.atleast_1d(arr)
@@ -171,8 +189,7 @@ def check_modes(modes: Any, M: int, name: str = "modes") -> np.ndarray:
 def check_type(name: str, value: Any, cls: type, what: Optional[str] = None) -> Any:
     """``value`` if it is an instance of ``cls``, else ParameterError naming ``name``."""
     if not isinstance(value, cls):
-        raise ParameterError(f"{name} must be a {what or cls.__name__}, got "
-                             f"{type(value).__name__}")
+        raise ParameterError(f"{name} must be a {what or cls.__name__}, got {type(value).__name__}")
     return value
 
 
@@ -190,8 +207,9 @@ def time_budget() -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ParameterError(f"{TIME_BUDGET_ENV} must be a number of seconds, got {raw!r}") \
-            from None
+        raise ParameterError(
+            f"{TIME_BUDGET_ENV} must be a number of seconds, got {raw!r}"
+        ) from None
     if not value > 0:
         raise ParameterError(f"{TIME_BUDGET_ENV} must be > 0 seconds, got {raw!r}")
     return value
@@ -207,9 +225,11 @@ def check_time(seconds: float, what: str, *, hint: str = "") -> None:
     if not seconds <= budget:
         est = "more than 1e9" if not math.isfinite(seconds) or seconds > 1e9 else f"{seconds:.3g}"
         extra = f"; {hint}" if hint else ""
-        raise ResourceError(f"{what} would take about {est} s, above the time budget of "
-                            f"{budget:g} s (set the environment variable {TIME_BUDGET_ENV} to "
-                            f"allow it){extra}")
+        raise ResourceError(
+            f"{what} would take about {est} s, above the time budget of "
+            f"{budget:g} s (set the environment variable {TIME_BUDGET_ENV} to "
+            f"allow it){extra}"
+        )
 
 
 def check_complex(name: str, value: Any) -> np.ndarray:

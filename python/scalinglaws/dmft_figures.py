@@ -1,4 +1,5 @@
 """Deprecated: the Bordelon et al. figures moved to :mod:`scalinglaws.figures.bordelon2024`."""
+
 from __future__ import annotations
 
 import warnings
@@ -6,5 +7,8 @@ import warnings
 from .errors import ScalingLawsDeprecationWarning
 from .figures.bordelon2024 import *  # noqa: F401,F403
 
-warnings.warn("scalinglaws.dmft_figures moved to scalinglaws.figures.bordelon2024; import it from there",
-              ScalingLawsDeprecationWarning, stacklevel=2)
+warnings.warn(
+    "scalinglaws.dmft_figures moved to scalinglaws.figures.bordelon2024; import it from there",
+    ScalingLawsDeprecationWarning,
+    stacklevel=2,
+)

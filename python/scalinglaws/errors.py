@@ -12,12 +12,12 @@ users already catch, so ``except ValueError`` keeps working.
   message gives the estimate. Subclasses :class:`MemoryError`.
 * :class:`ScalingLawsDeprecationWarning` -- a name moved; the warning names its new home.
 """
+
 from __future__ import annotations
 
 from typing import Optional
 
-__all__ = ["ParameterError", "ConvergenceError", "ResourceError",
-           "ScalingLawsDeprecationWarning"]
+__all__ = ["ParameterError", "ConvergenceError", "ResourceError", "ScalingLawsDeprecationWarning"]
 
 
 class ParameterError(ValueError, TypeError):

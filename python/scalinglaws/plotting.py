@@ -8,14 +8,22 @@
 * :func:`phase_diagram` -- a heat map over (alpha, beta) with the phase boundaries of
   Paquette et al.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-__all__ = ["pyplot", "loss_curves", "power_law", "compute_frontier", "frontier_points",
-           "phase_diagram", "save"]
+__all__ = [
+    "pyplot",
+    "loss_curves",
+    "power_law",
+    "compute_frontier",
+    "frontier_points",
+    "phase_diagram",
+    "save",
+]
 
 
 def pyplot() -> Any:
@@ -42,36 +50,56 @@ def _axes(ax: Any) -> Any:
     return ax
 
 
-def loss_curves(times: Any, curves: Any, values: Union[Sequence[float], np.ndarray], *, label: str = "N",
-                bands: Any = None, theory: Any = None, theory_times: Any = None, ax: Any = None,
-                cmap: str = "viridis", log_color: bool = True, colorbar: bool = True,
-                xlabel: str = "t", ylabel: str = "test loss") -> Any:
+def loss_curves(
+    times: Any,
+    curves: Any,
+    values: Union[Sequence[float], np.ndarray],
+    *,
+    label: str = "N",
+    bands: Any = None,
+    theory: Any = None,
+    theory_times: Any = None,
+    ax: Any = None,
+    cmap: str = "viridis",
+    log_color: bool = True,
+    colorbar: bool = True,
+    xlabel: str = "t",
+    ylabel: str = "test loss",
+) -> Any:
     """Curves ``curves[i]`` against ``times`` coloured by ``values[i]``.
 
     ``bands[i]`` (same shape as curves) shades ``curve +- band``; ``theory[i]`` is drawn dashed
     black over the same colour order (at ``theory_times`` if given).
     """
     plt = pyplot()
-    from matplotlib import colors, cm
+    from matplotlib import cm, colors
 
     ax = _axes(ax)
     times = np.asarray(times, float)
     curves = np.atleast_2d(np.asarray(curves, float))
     values = np.asarray(values, float)
     norm = (colors.LogNorm if log_color and np.all(values > 0) else colors.Normalize)(
-        vmin=values.min(), vmax=values.max() if values.max() > values.min() else values.min() + 1)
+        vmin=values.min(), vmax=values.max() if values.max() > values.min() else values.min() + 1
+    )
     cmapper = cm.ScalarMappable(norm=norm, cmap=cmap)
     for i, v in enumerate(values):
         color = cmapper.to_rgba(v)
         ax.plot(times, curves[i], color=color, lw=1.6)
         if bands is not None:
             b = np.asarray(bands, float)[i]
-            ax.fill_between(times, np.maximum(curves[i] - b, 1e-300), curves[i] + b, color=color,
-                            alpha=0.25, lw=0)
+            ax.fill_between(
+                times,
+                np.maximum(curves[i] - b, 1e-300),
+                curves[i] + b,
+                color=color,
+                alpha=0.25,
+                lw=0,
+            )
         if theory is not None:
             tt = times if theory_times is None else np.asarray(theory_times, float)
-            ax.plot(tt, np.asarray(theory, float)[i], "k--", lw=1.0,
-                    label="theory" if i == 0 else None)
+            ax.plot(
+                tt, np.asarray(theory, float)[i], "k--", lw=1.0, label="theory" if i == 0 else None
+            )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -84,14 +112,23 @@ def loss_curves(times: Any, curves: Any, values: Union[Sequence[float], np.ndarr
     return ax
 
 
-def power_law(x_range: Tuple[float, float], exponent: float, prefactor: float, *, ax: Any = None,
-              label: Optional[str] = None, variable: str = "t", **style: Any) -> Any:
+def power_law(
+    x_range: Tuple[float, float],
+    exponent: float,
+    prefactor: float,
+    *,
+    ax: Any = None,
+    label: Optional[str] = None,
+    variable: str = "t",
+    **style: Any,
+) -> Any:
     """Draw ``prefactor * x^-exponent`` over ``x_range``, labelled ``variable^-exponent``."""
     ax = _axes(ax)
     x = np.logspace(np.log10(x_range[0]), np.log10(x_range[1]), 50)
     style = {"color": "tab:red", "ls": ":", "lw": 1.5, **style}
-    ax.plot(x, prefactor * x ** (-exponent), label=label or f"${variable}^{{-{exponent:.3g}}}$",
-            **style)
+    ax.plot(
+        x, prefactor * x ** (-exponent), label=label or f"${variable}^{{-{exponent:.3g}}}$", **style
+    )
     ax.legend(frameon=False, fontsize=8)
     return ax
 
@@ -119,16 +156,24 @@ def frontier_points(compute: Any, losses: Any) -> Tuple[np.ndarray, np.ndarray]:
     return grid, env
 
 
-def compute_frontier(compute: Any, losses: Any, values: Union[Sequence[float], np.ndarray], *, label: str = "N",
-                     ax: Any = None, fit_range: Optional[Tuple[float, float]] = None,
-                     xlabel: str = "compute C", ylabel: str = "test loss") -> Any:
+def compute_frontier(
+    compute: Any,
+    losses: Any,
+    values: Union[Sequence[float], np.ndarray],
+    *,
+    label: str = "N",
+    ax: Any = None,
+    fit_range: Optional[Tuple[float, float]] = None,
+    xlabel: str = "compute C",
+    ylabel: str = "test loss",
+) -> Any:
     """Loss-vs-compute curves coloured by model size, their lower envelope, and its power-law fit
     (labelled with the exponent) over ``fit_range`` (default: the middle two thirds in log C)."""
     from .fit import fit_power_law
 
     ax = _axes(ax)
     plt = pyplot()
-    from matplotlib import colors, cm
+    from matplotlib import cm, colors
 
     values = np.asarray(values, float)
     norm = colors.LogNorm(vmin=values.min(), vmax=max(values.max(), values.min() * 1.0001))
@@ -140,8 +185,10 @@ def compute_frontier(compute: Any, losses: Any, values: Union[Sequence[float], n
     ax.plot(grid[ok], env[ok], color="k", lw=2.2, alpha=0.5, label="frontier")
     if fit_range is None:
         lg = np.log10(grid[ok])
-        fit_range = (10 ** (lg.min() + (lg.max() - lg.min()) / 6),
-                     10 ** (lg.max() - (lg.max() - lg.min()) / 6))
+        fit_range = (
+            10 ** (lg.min() + (lg.max() - lg.min()) / 6),
+            10 ** (lg.max() - (lg.max() - lg.min()) / 6),
+        )
     fit = fit_power_law(grid[ok], env[ok], xmin=fit_range[0], xmax=fit_range[1])
     power_law(fit_range, fit.exponent, fit.prefactor, ax=ax, variable="C")
     ax.set_xscale("log")
@@ -153,8 +200,16 @@ def compute_frontier(compute: Any, losses: Any, values: Union[Sequence[float], n
     return ax
 
 
-def phase_diagram(alphas: Any, betas: Any, values: Any, *, ax: Any = None, label: str = "",
-                  cmap: str = "magma", boundaries: bool = True) -> Any:
+def phase_diagram(
+    alphas: Any,
+    betas: Any,
+    values: Any,
+    *,
+    ax: Any = None,
+    label: str = "",
+    cmap: str = "magma",
+    boundaries: bool = True,
+) -> Any:
     """Heat map of ``values[i, j]`` at (alpha_j, beta_i) with the lines of Paquette et al.'s
     phase diagram: 2 alpha = 1, 2 beta = 1, beta = alpha (2 alpha > 1), alpha = 1/4 and
     alpha = 1 - 1/sqrt(2) (2 beta > 1, 2 alpha < 1), and 2(alpha + beta) = 1."""

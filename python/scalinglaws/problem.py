@@ -15,6 +15,7 @@ Paquette, Paquette, Xiao & Pennington (NeurIPS 2024): ``lam = diag(D) = j^(-2 al
 ``wstar = b = j^(-beta)``, ``F = W^T`` with ``W_ij ~ N(0, 1/d)``, ``N = d``, ``M = v``, ``w = theta``,
 so ``L = ||D^(1/2) (W theta - b)||^2`` (their P(theta), no 1/2).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,6 +33,9 @@ __all__ = ["Problem", "PowerLaw"]
 #: default learning-rate convention of one-pass SGD per family (see :attr:`Problem.lr_convention`)
 _DEFAULT_CONVENTION = {"bordelon": "mean", "paquette": "sum", "custom": "sum"}
 
+
+#: placeholder for the arrays of a power-law problem, built on first use (Problem._arrays)
+_LAZY: Any = None
 
 #: the largest finite number of features a problem may have (its arrays take 16 bytes a mode)
 _MAX_FEATURES = 10**9
@@ -131,8 +135,10 @@ class Problem:
         given_lam = self.__dict__.get("_lam")
         given_wstar = self.__dict__.get("_wstar")
         if self.infinite and self.family == "custom":
-            raise ParameterError("an infinite problem needs a power law (Problem.bordelon with "
-                                 "M=inf or Problem.paquette with v=inf)")
+            raise ParameterError(
+                "an infinite problem needs a power law (Problem.bordelon with "
+                "M=inf or Problem.paquette with v=inf)"
+            )
         if given_lam is None or given_wstar is None:
             # a power law: its arrays are built on first use (they may be large or infinite)
             if self.family == "custom":
@@ -142,7 +148,9 @@ class Problem:
             lam = check_array("lam", given_lam, positive=True)
             wstar = check_array("wstar", given_wstar)
         if lam is not None and wstar is not None and lam.shape != wstar.shape:
-            raise ParameterError(f"lam and wstar must have the same length, got {lam.size} and {wstar.size}")
+            raise ParameterError(
+                f"lam and wstar must have the same length, got {lam.size} and {wstar.size}"
+            )
         if lam is not None and wstar is not None:
             lam.setflags(write=False)
             wstar.setflags(write=False)
@@ -153,7 +161,8 @@ class Problem:
         object.__setattr__(self, "sigma", check_real("sigma", self.sigma, minimum=0.0))
         if self.family not in ("bordelon", "paquette", "custom"):
             raise ParameterError(
-                f"family must be 'bordelon', 'paquette' or 'custom', got {self.family!r}")
+                f"family must be 'bordelon', 'paquette' or 'custom', got {self.family!r}"
+            )
         conv = self.lr_convention or _DEFAULT_CONVENTION[self.family]
         if conv not in ("sum", "mean"):
             raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {conv!r}")
@@ -161,8 +170,17 @@ class Problem:
 
     # ----------------------------------------------------------------- constructors
     @classmethod
-    def bordelon(cls, a: float, b: float, M: float, N: Optional[int] = None, *, sigma: float = 0.0,
-                 normalize: bool = False, lr_convention: str = "mean") -> "Problem":
+    def bordelon(
+        cls,
+        a: float,
+        b: float,
+        M: float,
+        N: Optional[int] = None,
+        *,
+        sigma: float = 0.0,
+        normalize: bool = False,
+        lr_convention: str = "mean",
+    ) -> "Problem":
         """Power-law task of Bordelon, Atanasov & Pehlevan (:ref:`dmft-model`).
 
         ``lambda_k = k^-b`` and ``lambda_k (w*_k)^2 = k^-a`` for k = 1..M, i.e.
@@ -210,19 +228,42 @@ class Problem:
         b = check_real("b", b, minimum=0.0, min_open=True)
         if _is_inf(M, "M"):
             if not (a > 1.0 and b > 1.0):
-                raise ParameterError(f"M = inf needs a > 1 and b > 1 (finite loss and trace), got "
-                                     f"a = {a:g}, b = {b:g}")
-            return cls(None, None, N, sigma, "bordelon",  # type: ignore[arg-type]  # lam/wstar: built lazily
-                       {"a": a, "b": b, "M": math.inf, "N": N, "sigma": sigma,
-                        "normalize": normalize}, lr_convention, infinite=True)
+                raise ParameterError(
+                    f"M = inf needs a > 1 and b > 1 (finite loss and trace), got "
+                    f"a = {a:g}, b = {b:g}"
+                )
+            return cls(
+                _LAZY,
+                _LAZY,
+                N,
+                sigma,
+                "bordelon",
+                {"a": a, "b": b, "M": math.inf, "N": N, "sigma": sigma, "normalize": normalize},
+                lr_convention,
+                infinite=True,
+            )
         M = check_int("M", M, minimum=1, maximum=_MAX_FEATURES)
-        return cls(None, None, N, sigma, "bordelon",  # type: ignore[arg-type]  # lam/wstar: built lazily
-                   {"a": a, "b": b, "M": M, "N": N, "sigma": sigma, "normalize": normalize},
-                   lr_convention)
+        return cls(
+            _LAZY,
+            _LAZY,
+            N,
+            sigma,
+            "bordelon",
+            {"a": a, "b": b, "M": M, "N": N, "sigma": sigma, "normalize": normalize},
+            lr_convention,
+        )
 
     @classmethod
-    def paquette(cls, alpha: float, beta: float, v: float, d: Optional[int] = None, *,
-                 sigma: float = 0.0, lr_convention: str = "sum") -> "Problem":
+    def paquette(
+        cls,
+        alpha: float,
+        beta: float,
+        v: float,
+        d: Optional[int] = None,
+        *,
+        sigma: float = 0.0,
+        lr_convention: str = "sum",
+    ) -> "Problem":
         """Power-law random features of Paquette, Paquette, Xiao & Pennington (:ref:`plrf-model`).
 
         ``D = diag(j^(-2 alpha))`` and ``b_j = j^(-beta)``, j = 1..v; model size d (= N). In the
@@ -267,18 +308,41 @@ class Problem:
             d = check_int("d", d, minimum=1)
         if _is_inf(v, "v"):
             if not (2.0 * alpha > 1.0 and 2.0 * (alpha + beta) > 1.0):
-                raise ParameterError(f"v = inf needs 2 alpha > 1 and 2(alpha + beta) > 1, got "
-                                     f"alpha = {alpha:g}, beta = {beta:g}")
-            return cls(None, None, d, sigma, "paquette",  # type: ignore[arg-type]  # lam/wstar: built lazily
-                       {"alpha": alpha, "beta": beta, "v": math.inf, "d": d, "sigma": sigma},
-                       lr_convention, infinite=True)
+                raise ParameterError(
+                    f"v = inf needs 2 alpha > 1 and 2(alpha + beta) > 1, got "
+                    f"alpha = {alpha:g}, beta = {beta:g}"
+                )
+            return cls(
+                _LAZY,
+                _LAZY,
+                d,
+                sigma,
+                "paquette",
+                {"alpha": alpha, "beta": beta, "v": math.inf, "d": d, "sigma": sigma},
+                lr_convention,
+                infinite=True,
+            )
         v = check_int("v", v, minimum=1, maximum=_MAX_FEATURES)
-        return cls(None, None, d, sigma, "paquette",  # type: ignore[arg-type]  # lam/wstar: built lazily
-                   {"alpha": alpha, "beta": beta, "v": v, "d": d, "sigma": sigma}, lr_convention)
+        return cls(
+            _LAZY,
+            _LAZY,
+            d,
+            sigma,
+            "paquette",
+            {"alpha": alpha, "beta": beta, "v": v, "d": d, "sigma": sigma},
+            lr_convention,
+        )
 
     @classmethod
-    def from_spectrum(cls, lam: Any, wstar: Any, N: Optional[int] = None, *,
-                      sigma: float = 0.0, lr_convention: str = "sum") -> "Problem":
+    def from_spectrum(
+        cls,
+        lam: Any,
+        wstar: Any,
+        N: Optional[int] = None,
+        *,
+        sigma: float = 0.0,
+        lr_convention: str = "sum",
+    ) -> "Problem":
         """Any user-given spectrum ``lam`` (> 0) and target coefficients ``wstar`` (arrays).
 
         Use it with measured kernel spectra: ``lam`` are kernel eigenvalues and ``lam * wstar**2``
@@ -316,11 +380,21 @@ class Problem:
         return cls(lam, wstar, N, sigma, "custom", {"N": N, "sigma": sigma}, lr_convention)
 
     @classmethod
-    def from_params(cls, *, a: Optional[float] = None, b: Optional[float] = None,
-                    M: Optional[int] = None, N: Optional[int] = None,
-                    alpha: Optional[float] = None, beta: Optional[float] = None,
-                    v: Optional[int] = None, d: Optional[int] = None, sigma: float = 0.0,
-                    normalize: bool = False, need_size: bool = True) -> "Problem":
+    def from_params(
+        cls,
+        *,
+        a: Optional[float] = None,
+        b: Optional[float] = None,
+        M: Optional[int] = None,
+        N: Optional[int] = None,
+        alpha: Optional[float] = None,
+        beta: Optional[float] = None,
+        v: Optional[int] = None,
+        d: Optional[int] = None,
+        sigma: float = 0.0,
+        normalize: bool = False,
+        need_size: bool = True,
+    ) -> "Problem":
         """Build a problem from either parameter family, by keyword.
 
         ``a, b, M, N`` (Bordelon et al.) or ``alpha, beta, v, d`` (Paquette et al.); mixing the
@@ -331,10 +405,13 @@ class Problem:
         if bord and paq:
             raise ParameterError(
                 f"mix of parameter families: {', '.join(bord)} (Bordelon et al.) with "
-                f"{', '.join(paq)} (Paquette et al.); use one family")
+                f"{', '.join(paq)} (Paquette et al.); use one family"
+            )
         if not bord and not paq:
-            raise ParameterError("give a problem: a, b, M, N (Bordelon et al.) or "
-                             "alpha, beta, v, d (Paquette et al.)")
+            raise ParameterError(
+                "give a problem: a, b, M, N (Bordelon et al.) or "
+                "alpha, beta, v, d (Paquette et al.)"
+            )
         names = ("a", "b", "M", "N") if bord else ("alpha", "beta", "v", "d")
         given = bord or paq
         missing = [n for n in names[: 4 if need_size else 3] if n not in given]
@@ -381,12 +458,18 @@ class Problem:
                 wstar = k ** (-float(p["beta"]))
             power = lam * wstar**2
         names = "a, b" if self.family == "bordelon" else "alpha, beta"
-        if not (np.all(lam > 0) and np.all(np.isfinite(wstar)) and np.all(np.isfinite(power))
-                and np.all(np.isfinite(lam))):
-            raise ParameterError(f"{names} = {', '.join(f'{float(p[n]):g}' for n in names.split(', '))}"
-                                 f" with M = {M}: the spectrum or target under/overflows double "
-                                 "precision (lambda_k must be > 0 and the target finite); use "
-                                 "milder exponents or a smaller M")
+        if not (
+            np.all(lam > 0)
+            and np.all(np.isfinite(wstar))
+            and np.all(np.isfinite(power))
+            and np.all(np.isfinite(lam))
+        ):
+            raise ParameterError(
+                f"{names} = {', '.join(f'{float(p[n]):g}' for n in names.split(', '))}"
+                f" with M = {M}: the spectrum or target under/overflows double "
+                "precision (lambda_k must be > 0 and the target finite); use "
+                "milder exponents or a smaller M"
+            )
         lam.setflags(write=False)
         wstar.setflags(write=False)
         self.__dict__["_lam"] = lam
@@ -407,8 +490,10 @@ class Problem:
     def require_finite(self, what: str) -> "Problem":
         """Return self, or raise ParameterError if the problem has infinitely many features."""
         if self.infinite:
-            raise ParameterError(f"{what} needs a finite number of features (M/v), got M = inf; "
-                                 "give a finite M (the plrf theory accepts M = inf)")
+            raise ParameterError(
+                f"{what} needs a finite number of features (M/v), got M = inf; "
+                "give a finite M (the plrf theory accepts M = inf)"
+            )
         return self
 
     @property
@@ -464,8 +549,11 @@ class Problem:
 
     def __repr__(self) -> str:
         p = ", ".join(f"{k}={v}" for k, v in self.params.items() if v is not None)
-        return f"Problem.{self.family}({p})" if self.family != "custom" else \
-            f"Problem.from_spectrum(M={self.M}, N={self.N}, sigma={self.sigma})"
+        return (
+            f"Problem.{self.family}({p})"
+            if self.family != "custom"
+            else f"Problem.from_spectrum(M={self.M}, N={self.N}, sigma={self.sigma})"
+        )
 
 
 def _power_sum(p: float, n: int) -> float:
@@ -474,9 +562,12 @@ def _power_sum(p: float, n: int) -> float:
         return float(np.sum(np.arange(1, n + 1, dtype=np.float64) ** (-p)))
     from scipy.special import zeta
 
-    return float(zeta(p, 1.0) - zeta(p, n + 1.0)) if p > 1 else \
-        float(np.sum(np.arange(1, 10**6 + 1, dtype=np.float64) ** (-p))) + \
-        ((n + 0.5) ** (1 - p) - (10**6 + 0.5) ** (1 - p)) / (1 - p)
+    return (
+        float(zeta(p, 1.0) - zeta(p, n + 1.0))
+        if p > 1
+        else float(np.sum(np.arange(1, 10**6 + 1, dtype=np.float64) ** (-p)))
+        + ((n + 0.5) ** (1 - p) - (10**6 + 0.5) ** (1 - p)) / (1 - p)
+    )
 
 
 def _get_lam(self: Problem) -> np.ndarray:

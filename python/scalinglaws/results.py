@@ -14,6 +14,7 @@ train loss (full-batch GD only) includes the label noise. The time axis has a un
 * ``"time"`` -- gradient-flow time t,
 * ``"steps"`` -- the step count r (one-pass SGD).
 """
+
 from __future__ import annotations
 
 import math
@@ -106,8 +107,7 @@ class Comparison:
 
     def __repr__(self) -> str:
         zs = "" if self.z is None else f", max|z|={self.max_abs_z:.3g}"
-        return (f"Comparison({self.times.size} common times, "
-                f"max|rel|={self.max_rel_error:.3g}{zs})")
+        return f"Comparison({self.times.size} common times, max|rel|={self.max_rel_error:.3g}{zs})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,8 +175,15 @@ class LossCurve:
     train_loss_runs: Optional[np.ndarray] = None
 
     def __post_init__(self) -> None:
-        for name in ("times", "test_loss", "train_loss", "test_loss_sem", "train_loss_sem",
-                     "test_loss_runs", "train_loss_runs"):
+        for name in (
+            "times",
+            "test_loss",
+            "train_loss",
+            "test_loss_sem",
+            "train_loss_sem",
+            "test_loss_runs",
+            "train_loss_runs",
+        ):
             object.__setattr__(self, name, _array(getattr(self, name)))
         if self.steps is not None:
             steps = np.asarray(self.steps, dtype=np.int64)
@@ -192,15 +199,22 @@ class LossCurve:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_runs(cls, times: Any, test_runs: Any, train_runs: Any = None, **kwargs: Any
-                  ) -> "LossCurve":
+    def from_runs(
+        cls, times: Any, test_runs: Any, train_runs: Any = None, **kwargs: Any
+    ) -> "LossCurve":
         """A simulation's curve from per-run arrays of shape (runs, T): means and standard errors."""
         test = np.asarray(test_runs, dtype=np.float64)
         train = None if train_runs is None else np.asarray(train_runs, dtype=np.float64)
-        return cls(times=times, test_loss=test.mean(axis=0), test_loss_sem=_sem(test),
-                   train_loss=None if train is None else train.mean(axis=0),
-                   train_loss_sem=None if train is None else _sem(train),
-                   test_loss_runs=test, train_loss_runs=train, **kwargs)
+        return cls(
+            times=times,
+            test_loss=test.mean(axis=0),
+            test_loss_sem=_sem(test),
+            train_loss=None if train is None else train.mean(axis=0),
+            train_loss_sem=None if train is None else _sem(train),
+            test_loss_runs=test,
+            train_loss_runs=train,
+            **kwargs,
+        )
 
     # ------------------------------------------------------------------ derived
     @property
@@ -218,29 +232,39 @@ class LossCurve:
     @property
     def metadata(self) -> Dict[str, Any]:
         """Model, method, time unit, parameters and seeds, as one dict."""
-        return {"model": self.model, "method": self.method, "time_unit": self.time_unit,
-                "params": dict(self.params),
-                "seeds": None if self.seeds is None else [int(s) for s in self.seeds]}
+        return {
+            "model": self.model,
+            "method": self.method,
+            "time_unit": self.time_unit,
+            "params": dict(self.params),
+            "seeds": None if self.seeds is None else [int(s) for s in self.seeds],
+        }
 
     @property
     def flops(self) -> np.ndarray:
         """Compute ``f = B d r`` of one-pass SGD (batch x model size x steps; Paquette et al.)."""
         if self.time_unit != "steps":
-            raise ParameterError(f"flops are defined for step-count curves (one-pass SGD), this "
-                                 f"curve's time unit is {self.time_unit!r}")
+            raise ParameterError(
+                f"flops are defined for step-count curves (one-pass SGD), this "
+                f"curve's time unit is {self.time_unit!r}"
+            )
         return self.times * float(self.params.get("batch", 1)) * float(self.params.get("N", 1))
 
     # ------------------------------------------------------------------ conversion
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready dict (NaN as null, inf as the string "inf" in params)."""
-        out: Dict[str, Any] = {"times": _json_list(self.times), "time_unit": self.time_unit,
-                               "test_loss": _json_list(self.test_loss),
-                               "train_loss": _json_list(self.train_loss)}
+        out: Dict[str, Any] = {
+            "times": _json_list(self.times),
+            "time_unit": self.time_unit,
+            "test_loss": _json_list(self.test_loss),
+            "train_loss": _json_list(self.train_loss),
+        }
         nulls = [None] * self.times.size
         if self.test_loss_sem is not None or self.model == "simulation":
             out["test_loss_sem"] = _json_list(self.test_loss_sem) or nulls
-        if self.train_loss_sem is not None or (self.model == "simulation" and
-                                               self.train_loss is not None):
+        if self.train_loss_sem is not None or (
+            self.model == "simulation" and self.train_loss is not None
+        ):
             out["train_loss_sem"] = _json_list(self.train_loss_sem) or nulls
         if self.steps is not None:
             out["steps"] = [int(s) for s in self.steps]
@@ -252,7 +276,9 @@ class LossCurve:
     def to_xarray(self) -> Any:
         """``xarray.Dataset`` over the ``time`` dimension (metadata in ``attrs``)."""
         xr = require("xarray", "LossCurve.to_xarray")
-        data: Dict[str, Tuple[Any, np.ndarray]] = {"test_loss": ("time", np.asarray(self.test_loss))}
+        data: Dict[str, Tuple[Any, np.ndarray]] = {
+            "test_loss": ("time", np.asarray(self.test_loss))
+        }
         for name in ("train_loss", "test_loss_sem", "train_loss_sem"):
             arr = getattr(self, name)
             if arr is not None:
@@ -262,14 +288,22 @@ class LossCurve:
         coords: Dict[str, Any] = {"time": np.asarray(self.times)}
         if self.steps is not None:
             coords["steps"] = ("time", np.asarray(self.steps))
-        attrs = {k: str(v) if not isinstance(v, (int, float, str)) else v
-                 for k, v in _jsonable({**self.params, "model": self.model,
-                                        "method": self.method,
-                                        "time_unit": self.time_unit}).items()}
+        attrs = {
+            k: str(v) if not isinstance(v, (int, float, str)) else v
+            for k, v in _jsonable(
+                {
+                    **self.params,
+                    "model": self.model,
+                    "method": self.method,
+                    "time_unit": self.time_unit,
+                }
+            ).items()
+        }
         return xr.Dataset(data, coords=coords, attrs=attrs)
 
-    def plot(self, ax: Any = None, *, label: Optional[str] = None, train: bool = False,
-             **kwargs: Any) -> Any:
+    def plot(
+        self, ax: Any = None, *, label: Optional[str] = None, train: bool = False, **kwargs: Any
+    ) -> Any:
         """Plot the test loss (and ``train=True`` the train loss) on log-log axes.
 
         Theories are drawn as lines, simulations as markers with standard-error bars. Returns the
@@ -281,17 +315,29 @@ class LossCurve:
             ax = pyplot().figure().add_subplot()
         pos = self.times > 0
         if self.test_loss_sem is not None:
-            ax.errorbar(self.times[pos], self.test_loss[pos], yerr=self.test_loss_sem[pos],
-                        fmt=kwargs.pop("fmt", "o"), ms=kwargs.pop("ms", 3), label=label, **kwargs)
+            ax.errorbar(
+                self.times[pos],
+                self.test_loss[pos],
+                yerr=self.test_loss_sem[pos],
+                fmt=kwargs.pop("fmt", "o"),
+                ms=kwargs.pop("ms", 3),
+                label=label,
+                **kwargs,
+            )
         else:
             ax.plot(self.times[pos], self.test_loss[pos], label=label, **kwargs)
         if train and self.train_loss is not None:
-            ax.plot(self.times[pos], self.train_loss[pos], ls=":",
-                    label=None if label is None else f"{label} (train)")
+            ax.plot(
+                self.times[pos],
+                self.train_loss[pos],
+                ls=":",
+                label=None if label is None else f"{label} (train)",
+            )
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel({"lr*steps": "t = lr x steps", "time": "t", "steps": "steps r"}
-                      [self.time_unit])
+        ax.set_xlabel(
+            {"lr*steps": "t = lr x steps", "time": "t", "steps": "steps r"}[self.time_unit]
+        )
         ax.set_ylabel("loss")
         return ax
 
@@ -317,8 +363,9 @@ class LossCurve:
             raise ParameterError("the two curves have no common times")
         a, b = self.test_loss[ia], other.test_loss[ib]
         with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.where(b != 0, (a - b) / np.where(b != 0, b, 1.0), np.where(a == b, 0.0,
-                                                                                 np.inf))
+            rel = np.where(
+                b != 0, (a - b) / np.where(b != 0, b, 1.0), np.where(a == b, 0.0, np.inf)
+            )
         var = np.zeros(len(ia))
         have = False
         for curve, idx in ((self, ia), (other, ib)):
@@ -328,15 +375,20 @@ class LossCurve:
         z = None
         if have:
             with np.errstate(divide="ignore", invalid="ignore"):
-                z = np.where(var > 0, (a - b) / np.sqrt(np.where(var > 0, var, 1.0)),
-                             np.where(a == b, 0.0, np.inf))
+                z = np.where(
+                    var > 0,
+                    (a - b) / np.sqrt(np.where(var > 0, var, 1.0)),
+                    np.where(a == b, 0.0, np.inf),
+                )
         return Comparison(self.times[ia].copy(), rel, z)
 
     # ------------------------------------------------------------------ printing
     def __repr__(self) -> str:
         runs = f", runs={self.n_runs}" if self.n_runs else ""
-        rows = [f"LossCurve({self.model}: {self.method}{runs}, T={self.times.size}, "
-                f"time unit {self.time_unit!r})"]
+        rows = [
+            f"LossCurve({self.model}: {self.method}{runs}, T={self.times.size}, "
+            f"time unit {self.time_unit!r})"
+        ]
         T = self.times.size
         for i in np.unique(np.linspace(0, T - 1, min(6, T)).astype(int)):
             line = f"  t={self.times[i]:<12.6g} test={self.test_loss[i]:.6g}"
@@ -349,8 +401,11 @@ class LossCurve:
 
     # ------------------------------------------------------------------ deprecated names
     def _deprecated(self, old: str, new: str) -> None:
-        warnings.warn(f"LossCurve.{old} is deprecated; use LossCurve.{new}",
-                      ScalingLawsDeprecationWarning, stacklevel=3)
+        warnings.warn(
+            f"LossCurve.{old} is deprecated; use LossCurve.{new}",
+            ScalingLawsDeprecationWarning,
+            stacklevel=3,
+        )
 
     @property
     def test_loss_mean(self) -> np.ndarray:

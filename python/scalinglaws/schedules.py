@@ -22,6 +22,7 @@ gives the spec back. ``constant`` (or ``None``) means no schedule: the old const
 unchanged. A schedule's total steps are tied to the run (:meth:`Schedule.bind`): a spec that needs
 more steps than the run, or a schedule bound to another step count, is refused.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,8 +40,12 @@ _NUM = "num"
 KINDS: Dict[str, Dict[str, Tuple[str, Any]]] = {
     "constant": {"warmup": ("int", 0)},
     "cosine": {"warmup": ("int", 0), "final": ("frac", 0.0)},
-    "wsd": {"warmup": ("int", 0), "decay": ("frac", None), "shape": ("shape", "linear"),
-            "final": ("frac", 0.0)},
+    "wsd": {
+        "warmup": ("int", 0),
+        "decay": ("frac", None),
+        "shape": ("shape", "linear"),
+        "final": ("frac", 0.0),
+    },
     "power": {"warmup": ("int", 0), "r0": ("pos", None), "p": ("pos", None)},
     "piecewise": {"values": ("list", None), "at": ("ilist", ())},
     "array": {"values": ("list", None)},
@@ -79,8 +84,11 @@ def _convert(kind: str, key: str, raw: Any, spec: str) -> Any:
             return vals
         v = float(raw)
     except (TypeError, ValueError):
-        valid = {"shape": "one of linear, cosine, sqrt", "list": "numbers >= 0 separated by /",
-                 "ilist": "increasing whole steps > 0 separated by /"}.get(typ, "a number")
+        valid = {
+            "shape": "one of linear, cosine, sqrt",
+            "list": "numbers >= 0 separated by /",
+            "ilist": "increasing whole steps > 0 separated by /",
+        }.get(typ, "a number")
         raise ParameterError(f"{where} = {raw!r} is invalid (valid: {valid})") from None
     if typ == "int":
         if not (v >= 0 and v == round(v) and v < 1e15):
@@ -113,16 +121,20 @@ class Schedule:
     @classmethod
     def make(cls, kind: str, **params: Any) -> "Schedule":
         """``Schedule.make("wsd", warmup=100, decay=0.2)``: validated, defaults filled in."""
-        spec = kind + (":" + ",".join(f"{k}={_fmt(v)}" for k, v in params.items())
-                       if params else "")
+        spec = kind + (
+            ":" + ",".join(f"{k}={_fmt(v)}" for k, v in params.items()) if params else ""
+        )
         if kind not in KINDS:
-            raise ParameterError(f"schedule kind {kind!r} is unknown in {spec!r} (valid: "
-                                 f"{', '.join(KINDS)})")
+            raise ParameterError(
+                f"schedule kind {kind!r} is unknown in {spec!r} (valid: {', '.join(KINDS)})"
+            )
         out: Dict[str, Any] = {}
         for key, raw in params.items():
             if key not in KINDS[kind]:
-                raise ParameterError(f"schedule {spec!r}: unknown key {key!r} for {kind} (valid: "
-                                     f"{', '.join(KINDS[kind])})")
+                raise ParameterError(
+                    f"schedule {spec!r}: unknown key {key!r} for {kind} (valid: "
+                    f"{', '.join(KINDS[kind])})"
+                )
             out[key] = _convert(kind, key, raw, spec)
         for key, (_, default) in KINDS[kind].items():
             if key not in out:
@@ -130,17 +142,20 @@ class Schedule:
                     raise ParameterError(f"schedule {spec!r}: {key}= is required for {kind}")
                 out[key] = default
         if kind == "piecewise" and len(out["at"]) != len(out["values"]) - 1:
-            raise ParameterError(f"schedule {spec!r}: piecewise needs one more value than "
-                                 f"boundaries (got {len(out['values'])} values, "
-                                 f"{len(out['at'])} at)")
+            raise ParameterError(
+                f"schedule {spec!r}: piecewise needs one more value than "
+                f"boundaries (got {len(out['values'])} values, "
+                f"{len(out['at'])} at)"
+            )
         return cls(kind, tuple(out.items()))
 
     @classmethod
     def parse(cls, spec: str) -> "Schedule":
         """Parse ``kind[:key=value,...]`` (module docstring); one-line ParameterError if invalid."""
         if not isinstance(spec, str) or not spec.strip():
-            raise ParameterError(f"schedule must be a non-empty string like 'cosine:final=0.1', "
-                                 f"got {spec!r}")
+            raise ParameterError(
+                f"schedule must be a non-empty string like 'cosine:final=0.1', got {spec!r}"
+            )
         kind, _, rest = spec.strip().partition(":")
         params: Dict[str, str] = {}
         for item in filter(None, (s.strip() for s in rest.split(","))):
@@ -198,23 +213,26 @@ class Schedule:
         try:
             T = int(steps)
         except (TypeError, ValueError):
-            raise ParameterError(f"schedule {self}: steps = {steps!r} is not a whole number") \
-                from None
+            raise ParameterError(
+                f"schedule {self}: steps = {steps!r} is not a whole number"
+            ) from None
         if T != steps or T < 1:
             raise ParameterError(f"schedule {self}: steps = {steps!r} must be a whole number >= 1")
         if self.steps is not None and self.steps != T:
-            raise ParameterError(f"schedule {self} is bound to {self.steps} steps but the run has "
-                                 f"{T}")
+            raise ParameterError(
+                f"schedule {self} is bound to {self.steps} steps but the run has {T}"
+            )
         need = self.min_steps()
         if self.kind == "wsd":
             d = self._decay_steps(T)
             need = max(need, self.param["warmup"] + d)
         if self.kind == "array" and T != need:
-            raise ParameterError(f"schedule array has {need} multipliers but the run has {T} "
-                                 "steps (one multiplier per step)")
+            raise ParameterError(
+                f"schedule array has {need} multipliers but the run has {T} "
+                "steps (one multiplier per step)"
+            )
         if T < need:
-            raise ParameterError(f"schedule {self} needs at least {need} steps but the run has {T}"
-                                 )
+            raise ParameterError(f"schedule {self} needs at least {need} steps but the run has {T}")
         return replace(self, steps=T)
 
     def _decay_steps(self, T: int) -> int:
@@ -223,8 +241,9 @@ class Schedule:
     def _total(self) -> int:
         if self.steps is None:
             if self.kind in _NEEDS_T:
-                raise ParameterError(f"schedule {self} depends on the run's steps: bind(steps) "
-                                     "first")
+                raise ParameterError(
+                    f"schedule {self} depends on the run's steps: bind(steps) first"
+                )
             return self.min_steps()
         return self.steps
 
@@ -271,10 +290,14 @@ class Schedule:
 
         pc = self.pieces()
         cols = list(zip(*pc))
-        return _core.schedule.Schedule(starts=[int(s) for s in cols[0]],
-                                       shapes=[int(s) for s in cols[1]],
-                                       a=list(cols[2]), b=list(cols[3]), c=list(cols[4]),
-                                       d=list(cols[5]))
+        return _core.schedule.Schedule(
+            starts=[int(s) for s in cols[0]],
+            shapes=[int(s) for s in cols[1]],
+            a=list(cols[2]),
+            b=list(cols[3]),
+            c=list(cols[4]),
+            d=list(cols[5]),
+        )
 
     def multiplier(self, r: Any) -> np.ndarray:
         """``f(r)`` at whole steps ``r >= 0`` (vectorised; same formulas as the C++ core)."""
@@ -287,18 +310,20 @@ class Schedule:
         shape, a, b, c, d = (pc[i, k] for k in range(1, 6))
         safe_c = np.where(c > 0, c, 1.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            h = np.select([shape == 0, shape == 1, shape == 2, shape == 3],
-                          [0.0 * x, x, 0.5 * (1.0 + np.cos(np.pi * x / safe_c)),
-                           1.0 - np.sqrt(x / safe_c)],
-                          (1.0 + x / safe_c) ** (-d))
+            h = np.select(
+                [shape == 0, shape == 1, shape == 2, shape == 3],
+                [0.0 * x, x, 0.5 * (1.0 + np.cos(np.pi * x / safe_c)), 1.0 - np.sqrt(x / safe_c)],
+                (1.0 + x / safe_c) ** (-d),
+            )
         return a + b * h
 
     def rate(self, r: Any, lr: float = 1.0) -> np.ndarray:
         """Per-step learning rates ``lr * f(r)`` (vectorised over whole steps r)."""
         return lr * self.multiplier(r)
 
-    def segments(self, steps: Optional[int] = None,
-                 max_segments: int = 10**6) -> List[Tuple[int, int, float]]:
+    def segments(
+        self, steps: Optional[int] = None, max_segments: int = 10**6
+    ) -> List[Tuple[int, int, float]]:
         """Piecewise-constant runs ``(start, end, multiplier)`` covering ``[0, steps)``: one per
         constant piece, one per step inside varying pieces (exact). Refuses more than
         ``max_segments`` runs."""
@@ -313,8 +338,10 @@ class Schedule:
                 out.append((s, e, a))
             else:
                 if len(out) + (e - s) > max_segments:
-                    raise ParameterError(f"schedule {self}: {e - s} varying steps exceed "
-                                         f"max_segments = {max_segments}")
+                    raise ParameterError(
+                        f"schedule {self}: {e - s} varying steps exceed "
+                        f"max_segments = {max_segments}"
+                    )
                 m = self.multiplier(np.arange(s, e))
                 out.extend((r, r + 1, float(v)) for r, v in zip(range(s, e), m))
         return out
@@ -332,8 +359,9 @@ def as_schedule(schedule: Union[Schedule, str, None]) -> Optional[Schedule]:
     if isinstance(schedule, str):
         schedule = Schedule.parse(schedule)
     elif not isinstance(schedule, Schedule):
-        raise ParameterError(f"schedule must be a Schedule, a spec string or None, got "
-                             f"{type(schedule).__name__}")
+        raise ParameterError(
+            f"schedule must be a Schedule, a spec string or None, got {type(schedule).__name__}"
+        )
     return None if schedule.is_constant else schedule
 
 

@@ -21,26 +21,34 @@ Randomness: run i of a call with ``seed=s`` uses data seed ``s + i`` and project
 (or the fixed ``projection_seed``), so it equals the single run ``seed=s + i`` whatever the number
 of threads or of other runs in the call.
 """
+
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union, cast
+from typing import Any, Iterable, List, Optional, Union, cast
 
 import numpy as np
 
 from ._backend import _core
-from ._validate import check_values, check_int, check_memory, check_real, check_time, check_type, threads_arg
+from ._validate import (
+    check_int,
+    check_memory,
+    check_real,
+    check_time,
+    check_type,
+    check_values,
+    threads_arg,
+)
+from .errors import ParameterError
+from .problem import Problem
+from .results import LossCurve, log_spaced_steps
+from .schedules import Schedule, as_schedule
 
 
 def setup_seconds(M: float, N: float) -> float:
     """Estimated seconds of one projection's eigendecomposition (``_core.sgd_setup``): ~1.6e-9 s
     per N^2 M + N^3 multiply-add (measured: M = 2000, N = 1000 in 3.2 s on one core)."""
     return 1.6e-9 * (N * N * M + N**3)
-from .errors import ParameterError
-from .problem import Problem
-from .results import LossCurve, log_spaced_steps
-from .schedules import Schedule, as_schedule
+
 
 __all__ = ["simulate_gd", "simulate_sgd", "sgd_stability_bound", "log_spaced_steps"]
 
@@ -58,13 +66,24 @@ def _seed_lists(seeds: int, seed: int, projection_seed: Optional[int]) -> tuple:
     return data, proj
 
 
-def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
-                times: Optional[Iterable[float]] = None, steps: Optional[Iterable[int]] = None,
-                flow: bool = False, seeds: int = 1, seed: int = 0, ensemble: int = 1,
-                projection_seed: Optional[int] = None, threads: Optional[int] = None,
-                max_memory: Optional[float] = None, bags: int = 1,
-                momentum: Optional[float] = None,
-                schedule: Union[Schedule, str, None] = None) -> LossCurve:
+def simulate_gd(
+    problem: Problem,
+    P: int,
+    *,
+    lr: Optional[float] = None,
+    times: Optional[Iterable[float]] = None,
+    steps: Optional[Iterable[int]] = None,
+    flow: bool = False,
+    seeds: int = 1,
+    seed: int = 0,
+    ensemble: int = 1,
+    projection_seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    max_memory: Optional[float] = None,
+    bags: int = 1,
+    momentum: Optional[float] = None,
+    schedule: Union[Schedule, str, None] = None,
+) -> LossCurve:
     """Full-batch gradient descent / gradient flow on P samples, solved exactly.
 
     Draws the projection F and the P training samples exactly (no P x M matrix is formed), then
@@ -151,8 +170,11 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
     >>> bool(c.test_loss[-1] < c.test_loss[0])
     True
     """
-    N = check_type("problem", problem, Problem, "scalinglaws.Problem").require_finite(
-        "simulate_gd").require_N()
+    N = (
+        check_type("problem", problem, Problem, "scalinglaws.Problem")
+        .require_finite("simulate_gd")
+        .require_N()
+    )
     if momentum is None:
         mu = 0.0
     elif flow:
@@ -194,48 +216,82 @@ def simulate_gd(problem: Problem, P: int, *, lr: Optional[float] = None,
     sched = as_schedule(schedule)
     if sched is not None:
         if flow or mu:
-            raise ParameterError("schedule is for discrete GD without momentum (flow=False, "
-                                 "momentum=None)")
-        sched = sched.bind(int(np.max(step_arr)) if np.max(step_arr) > 0 else 1)
+            raise ParameterError(
+                "schedule is for discrete GD without momentum (flow=False, momentum=None)"
+            )
+        last = int(np.max(cast(np.ndarray, step_arr)))  # set: discrete GD
+        sched = sched.bind(last if last > 0 else 1)
     data, proj = _seed_lists(seeds, seed, projection_seed)
     nthreads = threads_arg(threads)
     if sched is not None:
         varying = sum(e - s for s, e, _ in _varying_ranges(sched))
         cost = float(varying) * N * ensemble * bags * len(data)
         if cost > 1e10:
-            raise ParameterError(f"schedule {sched}: the exact per-step products cost {cost:.3g} "
-                                 "mode-steps (> 1e10); use fewer steps or a piecewise schedule")
+            raise ParameterError(
+                f"schedule {sched}: the exact per-step products cost {cost:.3g} "
+                "mode-steps (> 1e10); use fewer steps or a piecewise schedule"
+            )
     EN, T = ensemble * N, len(sim_times)
     concurrent = 1 if len(data) == 1 else min(len(data), nthreads or _cpu_count())
-    per_run = 8.0 * (P * EN + 3.0 * EN * EN + 2.0 * N * N + 3.0 * T * EN + T * P
-                     + 2.0 * (EN + P) * 256 + T * N)
+    per_run = 8.0 * (
+        P * EN + 3.0 * EN * EN + 2.0 * N * N + 3.0 * T * EN + T * P + 2.0 * (EN + P) * 256 + T * N
+    )
     if bags > 1:  # a second data set (P x EN), its draw (2 P (EN + 1)) and covariance factor
         per_run += 8.0 * (3.0 * P * (EN + 1) + 2.0 * (EN + 1) ** 2)
-    check_memory(concurrent * per_run,
-                 f"simulate_gd (N={N}, P={P}, E={ensemble}, B={bags}, T={T})", limit=max_memory)
+    check_memory(
+        concurrent * per_run,
+        f"simulate_gd (N={N}, P={P}, E={ensemble}, B={bags}, T={T})",
+        limit=max_memory,
+    )
     runs = len(data)
-    check_time(runs * 1e-9 * (P * EN * problem.M + EN**3 + P * P * EN + T * EN * EN),
-               f"simulate_gd (M={problem.M}, N={N}, P={P}, E={ensemble}, {runs} seeds)",
-               hint="reduce M, N, P, ensemble or seeds")
+    check_time(
+        runs * 1e-9 * (P * EN * problem.M + EN**3 + P * P * EN + T * EN * EN),
+        f"simulate_gd (M={problem.M}, N={N}, P={P}, E={ensemble}, {runs} seeds)",
+        hint="reduce M, N, P, ensemble or seeds",
+    )
     test, train, gmax = _core.simulate.gd(
         _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=N, sigma=problem.sigma),
-        _core.simulate.GdOptions(P=P, ensemble=ensemble, bags=bags, lr=lr_val, flow=bool(flow),
-                                 momentum=mu, times=list(sim_times), data_seeds=data,
-                                 projection_seeds=proj, threads=nthreads,
-                                 **({} if sched is None else {"schedule": sched.to_core()})))
+        _core.simulate.GdOptions(
+            P=P,
+            ensemble=ensemble,
+            bags=bags,
+            lr=lr_val,
+            flow=bool(flow),
+            momentum=mu,
+            times=list(sim_times),
+            data_seeds=data,
+            projection_seeds=proj,
+            threads=nthreads,
+            **({} if sched is None else {"schedule": sched.to_core()}),
+        ),
+    )
     out_times = sim_times if flow else cast(np.ndarray, step_arr) * lr_val  # set when not flow
     return LossCurve.from_runs(
-        np.asarray(out_times, dtype=np.float64), np.asarray(test),
+        np.asarray(out_times, dtype=np.float64),
+        np.asarray(test),
         np.asarray(train) if bags == 1 else None,
-        steps=None if flow else step_arr, time_unit="time" if flow else "lr*steps",
-        model="simulation", seeds=np.asarray(data),
-        method=("gradient flow" + (" with momentum" if mu else "")) if flow else
-        ("heavy-ball GD" if mu else "gradient descent"),
-        params={**problem.params, "N": N, "P": P, "lr": lr, "flow": flow, "ensemble": ensemble,
-                "bags": bags, **({"momentum": mu} if mu else {}),
-                **({} if sched is None else {"schedule": str(sched)}),
-                "sigma": problem.sigma, "M": problem.M, "max_gram_eigenvalue": np.asarray(gmax),
-                "projection_seed": projection_seed},
+        steps=None if flow else step_arr,
+        time_unit="time" if flow else "lr*steps",
+        model="simulation",
+        seeds=np.asarray(data),
+        method=("gradient flow" + (" with momentum" if mu else ""))
+        if flow
+        else ("heavy-ball GD" if mu else "gradient descent"),
+        params={
+            **problem.params,
+            "N": N,
+            "P": P,
+            "lr": lr,
+            "flow": flow,
+            "ensemble": ensemble,
+            "bags": bags,
+            **({"momentum": mu} if mu else {}),
+            **({} if sched is None else {"schedule": str(sched)}),
+            "sigma": problem.sigma,
+            "M": problem.M,
+            "max_gram_eigenvalue": np.asarray(gmax),
+            "projection_seed": projection_seed,
+        },
     )
 
 
@@ -260,8 +316,10 @@ def _check_times(t: np.ndarray, name: str = "times") -> None:
 def _cpu_count() -> int:
     import os
 
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else
-               (os.cpu_count() or 1))
+    return max(
+        1,
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+    )
 
 
 def _sgd_convention(problem: Problem, lr_convention: Optional[str]) -> bool:
@@ -273,8 +331,9 @@ def _sgd_convention(problem: Problem, lr_convention: Optional[str]) -> bool:
     return lr_convention == "mean"
 
 
-def sgd_stability_bound(problem: Problem, batch: int = 1, *, seed: int = 0,
-                        lr_convention: Optional[str] = None) -> float:
+def sgd_stability_bound(
+    problem: Problem, batch: int = 1, *, seed: int = 0, lr_convention: Optional[str] = None
+) -> float:
     """Largest stable learning rate of one-pass SGD for the projection drawn with ``seed``.
 
     Mean-square stability of the exact (Gaussian) dynamics: with per-sample step g (g = lr in the
@@ -309,25 +368,41 @@ def sgd_stability_bound(problem: Problem, batch: int = 1, *, seed: int = 0,
     >>> round(sgd_stability_bound(q, batch=1, seed=0), 3)
     0.496
     """
-    N = check_type("problem", problem, Problem, "scalinglaws.Problem").require_finite(
-        "sgd_stability_bound").require_N()
+    N = (
+        check_type("problem", problem, Problem, "scalinglaws.Problem")
+        .require_finite("sgd_stability_bound")
+        .require_N()
+    )
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     seed = check_int("seed", seed, minimum=0, maximum=_MAX_SEED)
-    check_time(setup_seconds(problem.M, N), f"sgd_stability_bound (M={problem.M}, N={N})",
-               hint="reduce M or N")
+    check_time(
+        setup_seconds(problem.M, N),
+        f"sgd_stability_bound (M={problem.M}, N={N})",
+        hint="reduce M or N",
+    )
     check_memory(8.0 * (problem.M * N + 3.0 * N * N), f"sgd_stability_bound (M={problem.M}, N={N})")
     s, _, _ = _core.simulate.sgd_setup(
-        _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=N), seed, 0)
+        _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=N), seed, 0
+    )
     g = float(_core.simulate.sgd_max_stable_gamma(s, batch))
     return g * batch if _sgd_convention(problem, lr_convention) else g
 
 
-def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
-                 times: Optional[Iterable[int]] = None, n_checkpoints: int = 100,
-                 seeds: int = 1, seed: int = 0, projection_seed: Optional[int] = None,
-                 lr_convention: Optional[str] = None,
-                 threads: Optional[int] = None,
-                 schedule: Union[Schedule, str, None] = None) -> LossCurve:
+def simulate_sgd(
+    problem: Problem,
+    lr: float,
+    steps: int,
+    *,
+    batch: int = 1,
+    times: Optional[Iterable[int]] = None,
+    n_checkpoints: int = 100,
+    seeds: int = 1,
+    seed: int = 0,
+    projection_seed: Optional[int] = None,
+    lr_convention: Optional[str] = None,
+    threads: Optional[int] = None,
+    schedule: Union[Schedule, str, None] = None,
+) -> LossCurve:
     """One-pass SGD with batch ``batch`` and fresh Gaussian samples every step, from w = 0.
 
     Exact in distribution at O(B N) per step: the projected covariance is diagonalised once per
@@ -390,8 +465,11 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
     >>> c.time_unit, c.steps
     ('steps', array([   0,    1,    6,   32,  178, 1000]))
     """
-    N = check_type("problem", problem, Problem, "scalinglaws.Problem").require_finite(
-        "simulate_sgd").require_N()
+    N = (
+        check_type("problem", problem, Problem, "scalinglaws.Problem")
+        .require_finite("simulate_sgd")
+        .require_N()
+    )
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     steps = check_int("steps", steps, minimum=1, maximum=10**13)
     batch = check_int("batch", batch, minimum=1, maximum=10**6)
@@ -408,25 +486,50 @@ def simulate_sgd(problem: Problem, lr: float, steps: int, *, batch: int = 1,
             raise ParameterError(f"SGD times are step counts: whole numbers in [0, steps={steps}]")
         cps = np.unique(np.concatenate([cps, extra.astype(np.int64)]))
     data, proj = _seed_lists(seeds, seed, projection_seed)
-    check_memory(8.0 * (3 * N * N + problem.M * 256 + len(data) * (2 * N + len(cps))),
-                 f"simulate_sgd (N={N})")
+    check_memory(
+        8.0 * (3 * N * N + problem.M * 256 + len(data) * (2 * N + len(cps))),
+        f"simulate_sgd (N={N})",
+    )
     n_proj = len(set(proj)) if proj else len(data)
-    check_time(n_proj * setup_seconds(problem.M, N) + len(data) * 3e-8 * steps * batch * N,
-               f"simulate_sgd (M={problem.M}, N={N}, {steps} steps of batch {batch}, "
-               f"{len(data)} seeds)", hint="reduce steps, batch, N or seeds")
+    check_time(
+        n_proj * setup_seconds(problem.M, N) + len(data) * 3e-8 * steps * batch * N,
+        f"simulate_sgd (M={problem.M}, N={N}, {steps} steps of batch {batch}, {len(data)} seeds)",
+        hint="reduce steps, batch, N or seeds",
+    )
     test = _core.simulate.sgd(
         _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=N, sigma=problem.sigma),
-        _core.simulate.SgdOptions(batch=batch, lr=lr, batch_mean=batch_mean, steps=steps,
-                                  checkpoints=[int(c) for c in cps], data_seeds=data,
-                                  projection_seeds=proj, threads=threads_arg(threads),
-                                  **({} if sched is None else {"schedule": sched.to_core()})))
+        _core.simulate.SgdOptions(
+            batch=batch,
+            lr=lr,
+            batch_mean=batch_mean,
+            steps=steps,
+            checkpoints=[int(c) for c in cps],
+            data_seeds=data,
+            projection_seeds=proj,
+            threads=threads_arg(threads),
+            **({} if sched is None else {"schedule": sched.to_core()}),
+        ),
+    )
     return LossCurve.from_runs(
-        cps.astype(np.float64), np.asarray(test), steps=cps, time_unit="steps",
-        model="simulation", seeds=np.asarray(data), method="one-pass SGD",
-        params={**problem.params, "N": N, "batch": batch, "lr": lr,
-                "lr_convention": "mean" if batch_mean else "sum", "steps": steps,
-                **({} if sched is None else {"schedule": str(sched)}),
-                "sigma": problem.sigma, "M": problem.M, "projection_seed": projection_seed},
+        cps.astype(np.float64),
+        np.asarray(test),
+        steps=cps,
+        time_unit="steps",
+        model="simulation",
+        seeds=np.asarray(data),
+        method="one-pass SGD",
+        params={
+            **problem.params,
+            "N": N,
+            "batch": batch,
+            "lr": lr,
+            "lr_convention": "mean" if batch_mean else "sum",
+            "steps": steps,
+            **({} if sched is None else {"schedule": str(sched)}),
+            "sigma": problem.sigma,
+            "M": problem.M,
+            "projection_seed": projection_seed,
+        },
     )
 
 

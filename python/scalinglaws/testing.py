@@ -4,6 +4,7 @@ These step the dynamics one update at a time, in the most direct way, with the s
 as :mod:`scalinglaws.simulate` (losses without 1/2; GD ``w <- w + (lr/P) Phi^T (y - Phi w)``).
 They are slow on purpose: their job is to be obviously right.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,16 +14,34 @@ import numpy as np
 
 from .problem import Problem
 
-__all__ = ["gd_stepping", "heavy_ball_stepping", "draw_explicit", "gd_explicit",
-           "heavy_ball_explicit", "sgd_stepping", "sgd_eigenbasis",
-           "sgd_expected_loss_explicit", "sgd_one_step_projection_average",
-           "ridge_regression_explicit",
-           "plrf_m_continuation", "plrf_spectrum", "plrf_volterra_stepping", "relu_ntk",
-           "rbf_kernel"]
+__all__ = [
+    "gd_stepping",
+    "heavy_ball_stepping",
+    "draw_explicit",
+    "gd_explicit",
+    "heavy_ball_explicit",
+    "sgd_stepping",
+    "sgd_eigenbasis",
+    "sgd_expected_loss_explicit",
+    "sgd_one_step_projection_average",
+    "ridge_regression_explicit",
+    "plrf_m_continuation",
+    "plrf_spectrum",
+    "plrf_volterra_stepping",
+    "relu_ntk",
+    "rbf_kernel",
+]
 
 
-def gd_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.ndarray, c0: float,
-                lr: float, steps: Union[Sequence[int], np.ndarray]) -> Dict[str, np.ndarray]:
+def gd_stepping(
+    phi: np.ndarray,
+    y: np.ndarray,
+    sigma_mat: np.ndarray,
+    q: np.ndarray,
+    c0: float,
+    lr: float,
+    steps: Union[Sequence[int], np.ndarray],
+) -> Dict[str, np.ndarray]:
     """Step full-batch GD on a given draw and record the losses at the given step counts."""
     P = phi.shape[0]
     w = np.zeros(phi.shape[1])
@@ -40,9 +59,16 @@ def gd_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.nda
     return {"test": test, "train": train}
 
 
-def heavy_ball_stepping(phi: np.ndarray, y: np.ndarray, sigma_mat: np.ndarray, q: np.ndarray,
-                        c0: float, lr: float, momentum: float,
-                        steps: Union[Sequence[int], np.ndarray]) -> Dict[str, np.ndarray]:
+def heavy_ball_stepping(
+    phi: np.ndarray,
+    y: np.ndarray,
+    sigma_mat: np.ndarray,
+    q: np.ndarray,
+    c0: float,
+    lr: float,
+    momentum: float,
+    steps: Union[Sequence[int], np.ndarray],
+) -> Dict[str, np.ndarray]:
     """Step full-batch heavy-ball GD on a given draw: ``b <- (1/P) Phi^T (y - Phi w) + mu b``,
     ``w <- w + lr b`` from ``w = b = 0``; losses at the given step counts."""
     P = phi.shape[0]
@@ -71,8 +97,13 @@ def draw_explicit(problem: Problem, P: int, rng: np.random.Generator) -> Dict[st
     return {"F": F, "psi": psi, "y": y}
 
 
-def gd_explicit(problem: Problem, P: int, lr: float, steps: Union[Sequence[int], np.ndarray],
-                rng: np.random.Generator) -> Dict[str, np.ndarray]:
+def gd_explicit(
+    problem: Problem,
+    P: int,
+    lr: float,
+    steps: Union[Sequence[int], np.ndarray],
+    rng: np.random.Generator,
+) -> Dict[str, np.ndarray]:
     """The straightforward numpy pipeline: draw explicitly, project, step, evaluate the
     population loss ``sum_k lam_k (w*_k - (F^T w)_k)^2`` from the covariance."""
     d = draw_explicit(problem, P, rng)
@@ -84,20 +115,34 @@ def gd_explicit(problem: Problem, P: int, lr: float, steps: Union[Sequence[int],
     return gd_stepping(phi, d["y"], sigma_mat, q, problem.initial_loss, lr, steps)
 
 
-def heavy_ball_explicit(problem: Problem, P: int, lr: float, momentum: float,
-                        steps: Union[Sequence[int], np.ndarray], rng: np.random.Generator) -> Dict[str, np.ndarray]:
+def heavy_ball_explicit(
+    problem: Problem,
+    P: int,
+    lr: float,
+    momentum: float,
+    steps: Union[Sequence[int], np.ndarray],
+    rng: np.random.Generator,
+) -> Dict[str, np.ndarray]:
     """:func:`gd_explicit` with heavy-ball momentum (:func:`heavy_ball_stepping`)."""
     d = draw_explicit(problem, P, rng)
     F = d["F"]
     phi = d["psi"] @ F.T
     FL = F * problem.lam
-    return heavy_ball_stepping(phi, d["y"], FL @ F.T, FL @ problem.wstar, problem.initial_loss,
-                               lr, momentum, steps)
+    return heavy_ball_stepping(
+        phi, d["y"], FL @ F.T, FL @ problem.wstar, problem.initial_loss, lr, momentum, steps
+    )
 
 
-def sgd_stepping(problem: Problem, lr: float, checkpoints: Sequence[int], batch: int,
-                 rng: np.random.Generator, *, batch_mean: bool = False,
-                 F: Optional[np.ndarray] = None) -> np.ndarray:
+def sgd_stepping(
+    problem: Problem,
+    lr: float,
+    checkpoints: Sequence[int],
+    batch: int,
+    rng: np.random.Generator,
+    *,
+    batch_mean: bool = False,
+    F: Optional[np.ndarray] = None,
+) -> np.ndarray:
     """Plain one-pass SGD: draw B fresh M-dimensional samples per step, project, update.
 
     ``theta <- theta - g sum_i phi_i (phi_i . theta - y_i)`` with g = lr (or lr / B if
@@ -128,9 +173,16 @@ def sgd_stepping(problem: Problem, lr: float, checkpoints: Sequence[int], batch:
     return out
 
 
-def sgd_eigenbasis(s: np.ndarray, e0: np.ndarray, p_inf: float, lr: float,
-                   checkpoints: Sequence[int], batch: int, rng: np.random.Generator,
-                   noise_var: float = 0.0) -> np.ndarray:
+def sgd_eigenbasis(
+    s: np.ndarray,
+    e0: np.ndarray,
+    p_inf: float,
+    lr: float,
+    checkpoints: Sequence[int],
+    batch: int,
+    rng: np.random.Generator,
+    noise_var: float = 0.0,
+) -> np.ndarray:
     """The eigenbasis SGD recursion of :func:`scalinglaws.simulate.simulate_sgd` in plain numpy
     (batch-sum convention): the benchmark baseline for the C++ loop."""
     sd = np.sqrt(s)
@@ -156,7 +208,7 @@ def plrf_m_continuation(alpha, v, d, z, chunk=256):
     n_eta = int(40 + 20 * alpha * math.log(d))
     out = np.empty(z.size, dtype=np.complex128)
     for s in range(0, z.size, chunk):
-        zz = z[s:s + chunk]
+        zz = z[s : s + chunk]
         m = np.ones(zz.size, dtype=np.complex128)
         for eta in np.logspace(6, np.log10(zz.imag.min()), n_eta):
             zl = zz.real + 1j * np.maximum(eta, zz.imag)
@@ -164,7 +216,7 @@ def plrf_m_continuation(alpha, v, d, z, chunk=256):
             s1 = (lam / h).sum(1)
             s2 = (lam / h**2).sum(1)
             m = m - (m * (1 + s1 / d) - 1) / (1 - zl * s2 / d)
-        out[s:s + chunk] = m
+        out[s : s + chunk] = m
     return out
 
 
@@ -198,8 +250,15 @@ def plrf_volterra_stepping(lam, rho, p_inf, gamma, steps):
     return P
 
 
-def sgd_expected_loss_explicit(problem: Problem, F: np.ndarray, lr: float, steps: Union[Sequence[int], np.ndarray],
-                               batch: int = 1, *, batch_mean: bool = False) -> np.ndarray:
+def sgd_expected_loss_explicit(
+    problem: Problem,
+    F: np.ndarray,
+    lr: float,
+    steps: Union[Sequence[int], np.ndarray],
+    batch: int = 1,
+    *,
+    batch_mean: bool = False,
+) -> np.ndarray:
     """Exact expected population loss of one-pass SGD on the given projection F (N x M), by the
     first and second moments of theta in parameter space: no eigendecomposition, no modes.
 
@@ -224,7 +283,7 @@ def sgd_expected_loss_explicit(problem: Problem, F: np.ndarray, lr: float, steps
     Sig = FL @ F.T
     q = FL @ ws
     c0 = float(np.sum(lam * ws * ws))
-    noise = c0 + problem.sigma ** 2
+    noise = c0 + problem.sigma**2
     gam = lr / batch if batch_mean else lr
     n = F.shape[0]
     mu = np.zeros(n)
@@ -239,7 +298,7 @@ def sgd_expected_loss_explicit(problem: Problem, F: np.ndarray, lr: float, steps
             A = SS @ Sig - np.outer(Sig @ mu, q) - np.outer(q, Sig @ mu) + np.outer(q, q)
             e_r2 = float(np.trace(SS)) - 2.0 * float(q @ mu) + noise
             G = SS - np.outer(q, mu)
-            S = S - gam * batch * (G + G.T) + gam ** 2 * batch * (e_r2 * Sig + (batch + 1) * A)
+            S = S - gam * batch * (G + G.T) + gam**2 * batch * (e_r2 * Sig + (batch + 1) * A)
             S = 0.5 * (S + S.T)  # round-off asymmetry would grow (the map is unstable on it)
             mu = mu - gam * batch * Sm
             r += 1
@@ -247,8 +306,9 @@ def sgd_expected_loss_explicit(problem: Problem, F: np.ndarray, lr: float, steps
     return out
 
 
-def sgd_one_step_projection_average(problem: Problem, lr: float, batch: int = 1, *,
-                                    batch_mean: bool = False) -> float:
+def sgd_one_step_projection_average(
+    problem: Problem, lr: float, batch: int = 1, *, batch_mean: bool = False
+) -> float:
     """Expected population loss after ONE step of one-pass SGD from theta = 0, averaged exactly
     over the data and over projections F with iid N(0, 1/N) entries (closed form).
 
@@ -262,16 +322,20 @@ def sgd_one_step_projection_average(problem: Problem, lr: float, batch: int = 1,
     gam = lr / batch if batch_mean else lr
     c0 = float(np.sum(lam * ws * ws))
     tr = float(np.sum(lam))
-    l2w2 = lam ** 2 * ws ** 2
+    l2w2 = lam**2 * ws**2
     qq = float(np.sum(l2w2))
-    trS2 = tr ** 2 / N + (1.0 + 1.0 / N) * float(np.sum(lam ** 2))
+    trS2 = tr**2 / N + (1.0 + 1.0 / N) * float(np.sum(lam**2))
     qSq = float(np.sum(l2w2 * (lam * (1.0 + 1.0 / N) + tr / N)))
-    return c0 - 2.0 * gam * batch * qq + gam ** 2 * batch * (
-        (c0 + problem.sigma ** 2) * trS2 + (batch + 1) * qSq)
+    return (
+        c0
+        - 2.0 * gam * batch * qq
+        + gam**2 * batch * ((c0 + problem.sigma**2) * trS2 + (batch + 1) * qSq)
+    )
 
 
-def ridge_regression_explicit(lam: np.ndarray, wstar: np.ndarray, P: int, ridge: float,
-                              noise: float, rng: np.random.Generator) -> float:
+def ridge_regression_explicit(
+    lam: np.ndarray, wstar: np.ndarray, P: int, ridge: float, noise: float, rng: np.random.Generator
+) -> float:
     """Kernel ridge regression on P Gaussian samples in feature space, in plain numpy: features
     ``x ~ N(0, diag lam)``, labels ``y = x . w* + sqrt(noise) n``, predictor
     ``w = X^T (X X^T + ridge I)^-1 y``; returns the population loss

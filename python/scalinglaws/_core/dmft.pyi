@@ -1,123 +1,139 @@
 """
 DMFT theory (Bordelon, Atanasov & Pehlevan 2024)
 """
+
 from __future__ import annotations
+
 import collections.abc
+
 import numpy
 import numpy.typing
-import typing
+
 class Spectrum:
     """
     The problem as the DMFT sees it: spectrum, target power, 1/N, 1/P (0 = infinity) and the label-noise variance.
     """
-    def __init__(self, *, lam: numpy.typing.NDArray[numpy.float64], wstar2: numpy.typing.NDArray[numpy.float64], inv_N: float = 0.0, inv_P: float = 0.0, sigma2: float = 0.0, tail_start: float = 0.0, tail_b: float = 0.0, tail_a: float = 0.0, tail_scale: float = 1.0) -> None:
-        ...
-    def __repr__(self) -> str:
-        ...
+    def __init__(
+        self,
+        *,
+        lam: numpy.typing.NDArray[numpy.float64],
+        wstar2: numpy.typing.NDArray[numpy.float64],
+        inv_N: float = 0.0,
+        inv_P: float = 0.0,
+        sigma2: float = 0.0,
+        tail_start: float = 0.0,
+        tail_b: float = 0.0,
+        tail_a: float = 0.0,
+        tail_scale: float = 1.0,
+    ) -> None: ...
+    def __repr__(self) -> str: ...
     @property
-    def inv_N(self) -> float:
-        ...
+    def inv_N(self) -> float: ...
     @inv_N.setter
-    def inv_N(self, arg0: float) -> None:
-        ...
+    def inv_N(self, arg0: float) -> None: ...
     @property
-    def inv_P(self) -> float:
-        ...
+    def inv_P(self) -> float: ...
     @inv_P.setter
-    def inv_P(self, arg0: float) -> None:
-        ...
+    def inv_P(self, arg0: float) -> None: ...
     @property
-    def lam(self) -> numpy.typing.NDArray[numpy.float64]:
-        ...
+    def lam(self) -> numpy.typing.NDArray[numpy.float64]: ...
     @lam.setter
-    def lam(self, arg1: numpy.typing.NDArray[numpy.float64]) -> None:
-        ...
+    def lam(self, arg1: numpy.typing.NDArray[numpy.float64]) -> None: ...
     @property
-    def sigma2(self) -> float:
-        ...
+    def sigma2(self) -> float: ...
     @sigma2.setter
-    def sigma2(self, arg0: float) -> None:
-        ...
+    def sigma2(self, arg0: float) -> None: ...
     @property
-    def tail_a(self) -> float:
-        ...
+    def tail_a(self) -> float: ...
     @property
-    def tail_b(self) -> float:
-        ...
+    def tail_b(self) -> float: ...
     @property
-    def tail_scale(self) -> float:
-        ...
+    def tail_scale(self) -> float: ...
     @property
-    def tail_start(self) -> float:
-        ...
+    def tail_start(self) -> float: ...
     @property
-    def wstar2(self) -> numpy.typing.NDArray[numpy.float64]:
-        ...
+    def wstar2(self) -> numpy.typing.NDArray[numpy.float64]: ...
     @wstar2.setter
-    def wstar2(self, arg1: numpy.typing.NDArray[numpy.float64]) -> None:
-        ...
+    def wstar2(self, arg1: numpy.typing.NDArray[numpy.float64]) -> None: ...
+
 class CurveOptions:
     """
     Options of the time-domain DMFT curves.
     """
+
     flow: bool
-    def __init__(self, *, flow: bool = False, lr: float = 0.5, momentum: float = 0.0, nodes: int = 20, threads: int = 0, inv_E: float = 1.0, inv_B: float = 1.0) -> None:
-        ...
-    def __repr__(self) -> str:
-        ...
+    def __init__(
+        self,
+        *,
+        flow: bool = False,
+        lr: float = 0.5,
+        momentum: float = 0.0,
+        nodes: int = 20,
+        threads: int = 0,
+        inv_E: float = 1.0,
+        inv_B: float = 1.0,
+    ) -> None: ...
+    def __repr__(self) -> str: ...
     @property
-    def inv_B(self) -> float:
-        ...
+    def inv_B(self) -> float: ...
     @inv_B.setter
-    def inv_B(self, arg0: float) -> None:
-        ...
+    def inv_B(self, arg0: float) -> None: ...
     @property
-    def inv_E(self) -> float:
-        ...
+    def inv_E(self) -> float: ...
     @inv_E.setter
-    def inv_E(self, arg0: float) -> None:
-        ...
+    def inv_E(self, arg0: float) -> None: ...
     @property
-    def lr(self) -> float:
-        ...
+    def lr(self) -> float: ...
     @lr.setter
-    def lr(self, arg0: float) -> None:
-        ...
+    def lr(self, arg0: float) -> None: ...
     @property
-    def momentum(self) -> float:
-        ...
+    def momentum(self) -> float: ...
     @momentum.setter
-    def momentum(self, arg0: float) -> None:
-        ...
+    def momentum(self, arg0: float) -> None: ...
     @property
-    def nodes(self) -> int:
-        ...
+    def nodes(self) -> int: ...
     @nodes.setter
-    def nodes(self, arg0: int) -> None:
-        ...
+    def nodes(self, arg0: int) -> None: ...
     @property
-    def threads(self) -> int:
-        ...
+    def threads(self) -> int: ...
     @threads.setter
-    def threads(self, arg0: int) -> None:
-        ...
-def loss_curve(spectrum: Spectrum, times: collections.abc.Sequence[float], options: CurveOptions) -> tuple[list[float], list[float]]:
+    def threads(self, arg0: int) -> None: ...
+
+def loss_curve(
+    spectrum: Spectrum, times: collections.abc.Sequence[float], options: CurveOptions
+) -> tuple[list[float], list[float]]:
     """
     (test, train) losses at the given times (flow time t, or GD step count).
     """
-def solve(spectrum: Spectrum, q: collections.abc.Sequence[complex], threads: int = 0) -> list[complex]:
+
+def solve(
+    spectrum: Spectrum, q: collections.abc.Sequence[complex], threads: int = 0
+) -> list[complex]:
     """
     S(q) of the scalar self-consistency at each frequency q (sigma2 unused).
     """
+
 def tail_power_sum(spectrum: Spectrum, p: float) -> float:
     """
     sum over the tail k >= tail_start of k^-p (p > 1; 0 without a tail).
     """
-def tail_sums(spectrum: Spectrum, power: int, q: collections.abc.Sequence[complex], x: collections.abc.Sequence[complex]) -> tuple:
+
+def tail_sums(
+    spectrum: Spectrum,
+    power: int,
+    q: collections.abc.Sequence[complex],
+    x: collections.abc.Sequence[complex],
+) -> tuple:
     """
     Tail sums (T1, T2) = (sum c_k/(q + lambda_k x), sum c_k/(q + lambda_k x)^2) over the tail k >= tail_start, with c_k = lambda_k (power 0), lambda_k^2 (1), lambda_k w*_k^2 (2) or lambda_k^2 w*_k^2 (3).
     """
-def transfer(spectrum: Spectrum, times: collections.abc.Sequence[float], modes: collections.abc.Sequence[int], options: CurveOptions) -> numpy.typing.NDArray[numpy.float64]:
+
+def transfer(
+    spectrum: Spectrum,
+    times: collections.abc.Sequence[float],
+    modes: collections.abc.Sequence[int],
+    options: CurveOptions,
+) -> numpy.typing.NDArray[numpy.float64]:
     """
     Transfer functions H_k(t): rows = times, columns = the 0-based modes (sigma2, inv_E, inv_B unused).
     """

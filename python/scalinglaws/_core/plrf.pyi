@@ -1,115 +1,134 @@
 """
 Power-law random features (Paquette, Paquette, Xiao & Pennington 2024)
 """
+
 from __future__ import annotations
+
 import collections.abc
+
 import numpy
 import numpy.typing
-import typing
 import scalinglaws._core.schedule
+
 class SpectrumOptions:
     """
     Grid of the deterministic-equivalent spectrum.
     """
-    def __init__(self, *, x_lo: float, x_hi: float, points_per_bump: float, eta_rel: float = 1e-10, threads: int = 0) -> None:
-        ...
-    def __repr__(self) -> str:
-        ...
+    def __init__(
+        self,
+        *,
+        x_lo: float,
+        x_hi: float,
+        points_per_bump: float,
+        eta_rel: float = 1e-10,
+        threads: int = 0,
+    ) -> None: ...
+    def __repr__(self) -> str: ...
     @property
-    def eta_rel(self) -> float:
-        ...
+    def eta_rel(self) -> float: ...
     @eta_rel.setter
-    def eta_rel(self, arg0: float) -> None:
-        ...
+    def eta_rel(self, arg0: float) -> None: ...
     @property
-    def points_per_bump(self) -> float:
-        ...
+    def points_per_bump(self) -> float: ...
     @points_per_bump.setter
-    def points_per_bump(self, arg0: float) -> None:
-        ...
+    def points_per_bump(self, arg0: float) -> None: ...
     @property
-    def threads(self) -> int:
-        ...
+    def threads(self) -> int: ...
     @threads.setter
-    def threads(self, arg0: int) -> None:
-        ...
+    def threads(self, arg0: int) -> None: ...
     @property
-    def x_hi(self) -> float:
-        ...
+    def x_hi(self) -> float: ...
     @x_hi.setter
-    def x_hi(self, arg0: float) -> None:
-        ...
+    def x_hi(self, arg0: float) -> None: ...
     @property
-    def x_lo(self) -> float:
-        ...
+    def x_lo(self) -> float: ...
     @x_lo.setter
-    def x_lo(self, arg0: float) -> None:
-        ...
+    def x_lo(self, arg0: float) -> None: ...
+
 class VolterraOptions:
     """
     One-pass SGD (batch-sum convention) for the Volterra loss.
     """
-    def __init__(self, *, gamma: float, batch: int, checkpoints: collections.abc.Sequence[int], exact_steps: int = 0, block_rel: float = 0.0, schedule: scalinglaws._core.schedule.Schedule = ...) -> None:
-        ...
-    def __repr__(self) -> str:
-        ...
+    def __init__(
+        self,
+        *,
+        gamma: float,
+        batch: int,
+        checkpoints: collections.abc.Sequence[int],
+        exact_steps: int = 0,
+        block_rel: float = 0.0,
+        schedule: scalinglaws._core.schedule.Schedule = ...,
+    ) -> None: ...
+    def __repr__(self) -> str: ...
     @property
-    def batch(self) -> int:
-        ...
+    def batch(self) -> int: ...
     @batch.setter
-    def batch(self, arg0: int) -> None:
-        ...
+    def batch(self, arg0: int) -> None: ...
     @property
-    def block_rel(self) -> float:
-        ...
+    def block_rel(self) -> float: ...
     @block_rel.setter
-    def block_rel(self, arg0: float) -> None:
-        ...
+    def block_rel(self, arg0: float) -> None: ...
     @property
-    def checkpoints(self) -> list[int]:
-        ...
+    def checkpoints(self) -> list[int]: ...
     @checkpoints.setter
-    def checkpoints(self, arg0: collections.abc.Sequence[int]) -> None:
-        ...
+    def checkpoints(self, arg0: collections.abc.Sequence[int]) -> None: ...
     @property
-    def exact_steps(self) -> int:
-        ...
+    def exact_steps(self) -> int: ...
     @exact_steps.setter
-    def exact_steps(self, arg0: int) -> None:
-        ...
+    def exact_steps(self, arg0: int) -> None: ...
     @property
-    def gamma(self) -> float:
-        ...
+    def gamma(self) -> float: ...
     @gamma.setter
-    def gamma(self, arg0: float) -> None:
-        ...
+    def gamma(self, arg0: float) -> None: ...
     @property
-    def schedule(self) -> scalinglaws._core.schedule.Schedule:
-        ...
+    def schedule(self) -> scalinglaws._core.schedule.Schedule: ...
     @schedule.setter
-    def schedule(self, arg0: scalinglaws._core.schedule.Schedule) -> None:
-        ...
-def edges(alpha: float, beta: float | None, v: float, d: int) -> tuple[float, float, float, float, float]:
+    def schedule(self, arg0: scalinglaws._core.schedule.Schedule) -> None: ...
+
+def edges(
+    alpha: float, beta: float | None, v: float, d: int
+) -> tuple[float, float, float, float, float]:
     """
     (lambda_min, c, F_0, sum_j j^-(2alpha+2beta), sum_j j^-2alpha); NaN entries without beta.
     """
-def forcing_kernel(lam: numpy.typing.NDArray[numpy.float64], rho: numpy.typing.NDArray[numpy.float64], gamma: float, batch: int, steps: collections.abc.Sequence[float], threads: int = 0) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+
+def forcing_kernel(
+    lam: numpy.typing.NDArray[numpy.float64],
+    rho: numpy.typing.NDArray[numpy.float64],
+    gamma: float,
+    batch: int,
+    steps: collections.abc.Sequence[float],
+    threads: int = 0,
+) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
     """
     (F(r) - P_inf, K(r)) at the given steps.
     """
-def solve_m(alpha: float, v: float, d: int, z: numpy.typing.NDArray[numpy.complex128], threads: int = 0) -> numpy.typing.NDArray[numpy.complex128]:
+
+def solve_m(
+    alpha: float, v: float, d: int, z: numpy.typing.NDArray[numpy.complex128], threads: int = 0
+) -> numpy.typing.NDArray[numpy.complex128]:
     """
     m(z) of the deterministic equivalent at each z (Im z > 0).
     """
-def spectrum(alpha: float, beta: float | None, v: float, d: int, options: SpectrumOptions) -> dict[str, numpy.typing.NDArray[numpy.float64] | float]:
+
+def spectrum(
+    alpha: float, beta: float | None, v: float, d: int, options: SpectrumOptions
+) -> dict[str, numpy.typing.NDArray[numpy.float64] | float]:
     """
     Deterministic-equivalent density, eigenvalues and target weights (a dict).
     """
+
 def sums(alpha: float, v: float, p: float, m: complex, z: complex) -> tuple[complex, complex]:
     """
     (sum_j j^-p / h_j, sum_j j^-p / h_j^2) with h_j = j^-2alpha m - z.
     """
-def volterra(lam: numpy.typing.NDArray[numpy.float64], rho: numpy.typing.NDArray[numpy.float64], p_inf: float, options: VolterraOptions) -> numpy.typing.NDArray[numpy.float64]:
+
+def volterra(
+    lam: numpy.typing.NDArray[numpy.float64],
+    rho: numpy.typing.NDArray[numpy.float64],
+    p_inf: float,
+    options: VolterraOptions,
+) -> numpy.typing.NDArray[numpy.float64]:
     """
     SGD loss P(r) at the checkpoints from the discrete Volterra equation.
     """

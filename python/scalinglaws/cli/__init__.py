@@ -5,6 +5,7 @@ Each subcommand lives in its own module of this package and defines
 called with the parsed arguments and returns an exit status. User mistakes are reported as one
 line on stderr with exit status 2, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,10 @@ def emit(obj: Any, as_json: bool, text: Optional[str] = None) -> None:
     if as_json:
         bad = _non_finite(obj)
         if bad is not None:
-            raise CliError(f"the result has a non-finite value at {bad!r}; it cannot be "
-                           "written as JSON (try other parameters)")
+            raise CliError(
+                f"the result has a non-finite value at {bad!r}; it cannot be "
+                "written as JSON (try other parameters)"
+            )
         try:
             out = json.dumps(obj, allow_nan=False) + "\n"
         except (TypeError, ValueError) as exc:
@@ -127,8 +130,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
     except OSError as exc:  # a file problem: name the file
         where = f" {exc.filename!r}" if getattr(exc, "filename", None) else ""
-        print(f"scalinglaws {args.command}: error: cannot use{where}: "
-              f"{exc.strerror or one_line(exc)}", file=sys.stderr)
+        print(
+            f"scalinglaws {args.command}: error: cannot use{where}: "
+            f"{exc.strerror or one_line(exc)}",
+            file=sys.stderr,
+        )
         return 2
     except RuntimeError as exc:  # ConvergenceError and solver failures
         print(f"scalinglaws {args.command}: error: {one_line(exc)}", file=sys.stderr)
@@ -137,8 +143,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("scalinglaws: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # an internal error: still one line, never a traceback
-        print(f"scalinglaws {args.command}: internal error ({type(exc).__name__}): "
-              f"{one_line(exc)}; please report it", file=sys.stderr)
+        print(
+            f"scalinglaws {args.command}: internal error ({type(exc).__name__}): "
+            f"{one_line(exc)}; please report it",
+            file=sys.stderr,
+        )
         return 3
 
 

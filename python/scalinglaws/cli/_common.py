@@ -1,4 +1,5 @@
 """Shared argument handling for the subcommands: the two parameter families of the papers."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,11 +42,13 @@ def parse_number_list(text: str) -> List[float]:
     return out
 
 
-def add_problem_args(p: argparse.ArgumentParser, *, model_size: bool = True,
-                     default_M: Optional[int] = None) -> None:
+def add_problem_args(
+    p: argparse.ArgumentParser, *, model_size: bool = True, default_M: Optional[int] = None
+) -> None:
     g = p.add_argument_group(
         "problem (Bordelon et al. family: --a --b --M --N; Paquette et al. family: "
-        "--alpha --beta --v --d)")
+        "--alpha --beta --v --d)"
+    )
     g.add_argument("--a", type=float, help="task-power exponent: lambda_k w*_k^2 = k^-a")
     g.add_argument("--b", type=float, help="spectral exponent: lambda_k = k^-b")
     g.add_argument("--M", type=parse_size, help="number of features (truncation)")
@@ -61,7 +64,9 @@ def add_problem_args(p: argparse.ArgumentParser, *, model_size: bool = True,
 
 def problem_from_args(args: argparse.Namespace, *, need_N: bool = True) -> Problem:
     """Build the Problem from either family's flags (sizes must be finite here)."""
-    params: Dict[str, Any] = {n: getattr(args, n, None) for n in ("a", "b", "M", "N", "alpha", "beta", "v", "d")}
+    params: Dict[str, Any] = {
+        n: getattr(args, n, None) for n in ("a", "b", "M", "N", "alpha", "beta", "v", "d")
+    }
     for n, val in params.items():
         if isinstance(val, float) and math.isinf(val):
             raise CliError(f"--{n} inf is not allowed here: simulations need finite sizes")

@@ -1,11 +1,10 @@
 """``scalinglaws dmft``: DMFT theory curves and exponents (Bordelon, Atanasov & Pehlevan 2024)."""
+
 from __future__ import annotations
 
 import argparse
 import math
 from typing import Any
-
-import numpy as np
 
 from . import CliError, emit
 from ._common import parse_number_list, parse_size
@@ -25,42 +24,75 @@ EXAMPLES = """examples:
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
-        "dmft", help="DMFT theory: loss curves, final losses, exponents",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES,
+        "dmft",
+        help="DMFT theory: loss curves, final losses, exponents",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
         description="DMFT theory of the random-feature model (Bordelon, Atanasov & Pehlevan, "
-                    "ICML 2024), non-proportional normalisation: lambda_k = k^-b, "
-                    "lambda_k w*_k^2 = k^-a. Losses have no 1/2; the test loss excludes sigma^2. "
-                    "GD times are t = lr x steps; with --batch (one-pass SGD) times are steps.")
+        "ICML 2024), non-proportional normalisation: lambda_k = k^-b, "
+        "lambda_k w*_k^2 = k^-a. Losses have no 1/2; the test loss excludes sigma^2. "
+        "GD times are t = lr x steps; with --batch (one-pass SGD) times are steps.",
+    )
     p.add_argument("--a", type=float, help="task-power exponent: lambda_k w*_k^2 = k^-a")
     p.add_argument("--b", type=float, help="spectral exponent: lambda_k = k^-b")
-    p.add_argument("--M", type=parse_size,
-                   help="number of features (integer, or inf: the infinite power law, a, b > 1)")
+    p.add_argument(
+        "--M",
+        type=parse_size,
+        help="number of features (integer, or inf: the infinite power law, a, b > 1)",
+    )
     p.add_argument("--N", type=parse_size, help="model size (integer or inf)")
     p.add_argument("--P", type=parse_size, help="training-set size (integer or inf)")
     p.add_argument("--sigma", type=float, default=0.0, help="label-noise standard deviation")
     p.add_argument("--lr", type=float, default=None, help="learning rate (discrete GD / SGD)")
     p.add_argument("--flow", action="store_true", help="gradient flow instead of discrete GD")
     p.add_argument("--batch", type=int, default=None, help="one-pass SGD with this batch size")
-    p.add_argument("--momentum", type=float, default=None,
-                   help="heavy-ball mu in [0, 1) for GD (times stay t = lr x steps); with --flow "
-                        "the continuous momentum beta >= 0 (beta v'' + v' = -grad)")
-    p.add_argument("--times", type=parse_number_list, default=None,
-                   help="comma list of times (GD: t = lr x steps; SGD: steps)")
-    p.add_argument("--method", choices=("auto", "contour", "recipe"), default="auto",
-                   help="time-domain route (default auto)")
+    p.add_argument(
+        "--momentum",
+        type=float,
+        default=None,
+        help="heavy-ball mu in [0, 1) for GD (times stay t = lr x steps); with --flow "
+        "the continuous momentum beta >= 0 (beta v'' + v' = -grad)",
+    )
+    p.add_argument(
+        "--times",
+        type=parse_number_list,
+        default=None,
+        help="comma list of times (GD: t = lr x steps; SGD: steps)",
+    )
+    p.add_argument(
+        "--method",
+        choices=("auto", "contour", "recipe"),
+        default="auto",
+        help="time-domain route (default auto)",
+    )
     p.add_argument("--final", action="store_true", help="t -> infinity test/train losses")
-    p.add_argument("--ensemble", type=parse_size, default=1,
-                   help="E: loss of the average of E models with independent projections "
-                        "(integer or inf; default 1)")
-    p.add_argument("--bags", type=parse_size, default=1,
-                   help="B: ... trained on B independent data sets of P samples each (bagging; "
-                        "integer or inf; default 1). With B > 1 the train loss is null")
-    p.add_argument("--exponents", action="store_true",
-                   help="closed-form time/model/data/compute-optimal exponents (needs --a --b)")
+    p.add_argument(
+        "--ensemble",
+        type=parse_size,
+        default=1,
+        help="E: loss of the average of E models with independent projections "
+        "(integer or inf; default 1)",
+    )
+    p.add_argument(
+        "--bags",
+        type=parse_size,
+        default=1,
+        help="B: ... trained on B independent data sets of P samples each (bagging; "
+        "integer or inf; default 1). With B > 1 the train loss is null",
+    )
+    p.add_argument(
+        "--exponents",
+        action="store_true",
+        help="closed-form time/model/data/compute-optimal exponents (needs --a --b)",
+    )
     p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument("--schedule", default=None, metavar="SPEC",
-                   help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)")
+    p.add_argument(
+        "--schedule",
+        default=None,
+        metavar="SPEC",
+        help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)",
+    )
     p.set_defaults(func=run)
 
 
@@ -99,9 +131,11 @@ def _run(args: argparse.Namespace) -> int:
         if args.a is None or args.b is None:
             raise CliError("--exponents needs --a and --b")
         e = dmft.exponents(args.a, args.b)
-        text = (f"time {e['time']:.6g}, model {e['model']:.6g}, data {e['data']:.6g}; compute-optimal"
-                f" t ~ C^{e['compute']['t']:.6g}, N ~ C^{e['compute']['N']:.6g}, "
-                f"L ~ C^-{e['compute']['loss']:.6g}")
+        text = (
+            f"time {e['time']:.6g}, model {e['model']:.6g}, data {e['data']:.6g}; compute-optimal"
+            f" t ~ C^{e['compute']['t']:.6g}, N ~ C^{e['compute']['N']:.6g}, "
+            f"L ~ C^-{e['compute']['loss']:.6g}"
+        )
         emit(e, args.json, text)
         return 0
     problem = _problem(args)
@@ -129,9 +163,21 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError("--lr is required for discrete GD / SGD (or use --flow)")
     if args.batch is not None and args.flow:
         raise CliError("--batch (one-pass SGD) cannot be combined with --flow")
-    curve = dmft.loss_curve(problem, P, args.times, lr=args.lr, flow=args.flow, batch=args.batch,
-                            N=N, method=args.method, threads=args.threads, ensemble=E, bags=Bg,
-                            momentum=args.momentum, schedule=args.schedule)
+    curve = dmft.loss_curve(
+        problem,
+        P,
+        args.times,
+        lr=args.lr,
+        flow=args.flow,
+        batch=args.batch,
+        N=N,
+        method=args.method,
+        threads=args.threads,
+        ensemble=E,
+        bags=Bg,
+        momentum=args.momentum,
+        schedule=args.schedule,
+    )
     if curve.train_loss is not None:
         train = [float(v) for v in curve.train_loss]
     elif args.batch is not None:
@@ -139,8 +185,11 @@ def _run(args: argparse.Namespace) -> int:
         train = [float(v) for v in curve.test_loss + args.sigma**2]
     else:
         train = None  # bagging: no single training set
-    out = {"times": [float(t) for t in curve.times],
-           "test_loss": [float(v) for v in curve.test_loss], "train_loss": train}
+    out = {
+        "times": [float(t) for t in curve.times],
+        "test_loss": [float(v) for v in curve.test_loss],
+        "train_loss": train,
+    }
     rows = [f"{'t':>12} {'test':>14} {'train':>14}"]
     for i, (t, a) in enumerate(zip(out["times"], out["test_loss"])):
         b = "n/a" if train is None else f"{train[i]:.8g}"

@@ -1,5 +1,6 @@
 """``scalinglaws fit``: power laws, L = L_inf + A t^-x + B N^-y, the Chinchilla law
 L = E + A/N^alpha + B/D^beta and IsoFLOP profiles, with intervals."""
+
 from __future__ import annotations
 
 import argparse
@@ -28,16 +29,22 @@ EXAMPLES = """examples:
 LAWS = ("power", "scaling", "chinchilla", "isoflop")
 
 
-
 def register(sub: Any) -> None:
-    p = sub.add_parser("fit", help="fit power laws / scaling laws to data (CSV or sweep output)",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES,
-                       description="Fit y = A x^-p, or L = L_inf + A t^-x + B N^-y, with "
-                                   "confidence intervals.")
+    p = sub.add_parser(
+        "fit",
+        help="fit power laws / scaling laws to data (CSV or sweep output)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
+        description="Fit y = A x^-p, or L = L_inf + A t^-x + B N^-y, with confidence intervals.",
+    )
     p.add_argument("source", help="CSV file with a header row, or a sweep results directory")
-    p.add_argument("--model", choices=("power", "scaling"), default=None,
-                   help="power: y = A x^-p; scaling: L = L_inf + A t^-x + B N^-y "
-                        "(default: power for CSV; scaling for a sweep with an N axis)")
+    p.add_argument(
+        "--model",
+        choices=("power", "scaling"),
+        default=None,
+        help="power: y = A x^-p; scaling: L = L_inf + A t^-x + B N^-y "
+        "(default: power for CSV; scaling for a sweep with an N axis)",
+    )
     p.add_argument("--x", default="t", help="column of x (power) or t (scaling); default 't'")
     p.add_argument("--N", dest="ncol", default="N", help="column of N (scaling); default 'N'")
     p.add_argument("--y", default="loss", help="column of y / L; default 'loss'")
@@ -47,31 +54,73 @@ def register(sub: Any) -> None:
     p.add_argument("--no-offset", action="store_true", help="scaling: L_inf = 0")
     p.add_argument("--confidence", type=float, default=0.95, help="interval level (0.95)")
     g = p.add_argument_group("Chinchilla law L = E + A/N^alpha + B/D^beta and IsoFLOP profiles")
-    g.add_argument("--law", choices=LAWS, default=None,
-                   help="chinchilla: Hoffmann et al. approach 3; isoflop: approach 2 (power and "
-                        "scaling are the --model fits)")
+    g.add_argument(
+        "--law",
+        choices=LAWS,
+        default=None,
+        help="chinchilla: Hoffmann et al. approach 3; isoflop: approach 2 (power and "
+        "scaling are the --model fits)",
+    )
     g.add_argument("--D", dest="dcol", default="D", help="column of D, training tokens ('D')")
-    g.add_argument("--loss", dest="losscol", default=None,
-                   help="column of the loss (default: --y, i.e. 'loss')")
-    g.add_argument("--flops", dest="flopscol", default=None,
-                   help="isoflop: column of the compute budget (default C = 6ND, binned)")
-    g.add_argument("--bootstrap", type=int, default=None, metavar="K",
-                   help="bootstrap resamples (default 1000 for chinchilla/isoflop, 0 otherwise)")
+    g.add_argument(
+        "--loss",
+        dest="losscol",
+        default=None,
+        help="column of the loss (default: --y, i.e. 'loss')",
+    )
+    g.add_argument(
+        "--flops",
+        dest="flopscol",
+        default=None,
+        help="isoflop: column of the compute budget (default C = 6ND, binned)",
+    )
+    g.add_argument(
+        "--bootstrap",
+        type=int,
+        default=None,
+        metavar="K",
+        help="bootstrap resamples (default 1000 for chinchilla/isoflop, 0 otherwise)",
+    )
     g.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     g.add_argument("--huber-delta", type=float, default=1e-3, help="Huber delta on log L (1e-3)")
-    g.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
-                   help="pin a parameter (E, A, alpha, B or beta), e.g. --fix E=1.69; repeatable")
-    g.add_argument("--grid", choices=("hoffmann", "coarse"), default="hoffmann",
-                   help="initialisation grid (hoffmann: 4500 starts; coarse: 243)")
+    g.add_argument(
+        "--fix",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="pin a parameter (E, A, alpha, B or beta), e.g. --fix E=1.69; repeatable",
+    )
+    g.add_argument(
+        "--grid",
+        choices=("hoffmann", "coarse"),
+        default="hoffmann",
+        help="initialisation grid (hoffmann: 4500 starts; coarse: 243)",
+    )
     g.add_argument("--jobs", type=int, default=None, help="worker processes (default: all CPUs)")
-    g.add_argument("--budgets", default=None, metavar="C1,C2,...",
-                   help="chinchilla: report the allocation at these compute budgets (FLOPs)")
-    g.add_argument("--max-flops", type=float, default=None,
-                   help="chinchilla: fit runs with 6ND <= X only, report the error on the rest")
-    g.add_argument("--max-N", type=float, default=None,
-                   help="chinchilla: fit runs with N <= X only, report the error on the rest")
-    g.add_argument("--plot", default=None, metavar="FILE",
-                   help="chinchilla: save a data / fit / residual figure")
+    g.add_argument(
+        "--budgets",
+        default=None,
+        metavar="C1,C2,...",
+        help="chinchilla: report the allocation at these compute budgets (FLOPs)",
+    )
+    g.add_argument(
+        "--max-flops",
+        type=float,
+        default=None,
+        help="chinchilla: fit runs with 6ND <= X only, report the error on the rest",
+    )
+    g.add_argument(
+        "--max-N",
+        type=float,
+        default=None,
+        help="chinchilla: fit runs with N <= X only, report the error on the rest",
+    )
+    g.add_argument(
+        "--plot",
+        default=None,
+        metavar="FILE",
+        help="chinchilla: save a data / fit / residual figure",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
@@ -116,8 +165,10 @@ def _parse_fix(items: List[str]) -> Dict[str, float]:
         except ValueError:
             v = math.nan
         if not sep or name not in names or not math.isfinite(v):
-            raise CliError(f"--fix {item!r}: expected NAME=VALUE with NAME one of "
-                           f"{', '.join(names)} and a finite VALUE")
+            raise CliError(
+                f"--fix {item!r}: expected NAME=VALUE with NAME one of "
+                f"{', '.join(names)} and a finite VALUE"
+            )
         out[name] = v
     return out
 
@@ -167,9 +218,16 @@ def _run_new(args: argparse.Namespace, law: str, src: Path) -> int:
         emit(iso.to_dict(), args.json, text=repr(iso))
         return 0
     fixed = _parse_fix(args.fix)
-    kw: Dict[str, Any] = dict(huber_delta=args.huber_delta, bootstrap=K, seed=args.seed,
-                              confidence=args.confidence, init_grid=args.grid, n_jobs=args.jobs,
-                              progress=sys.stderr.isatty(), **fixed)
+    kw: Dict[str, Any] = dict(
+        huber_delta=args.huber_delta,
+        bootstrap=K,
+        seed=args.seed,
+        confidence=args.confidence,
+        init_grid=args.grid,
+        n_jobs=args.jobs,
+        progress=sys.stderr.isatty(),
+        **fixed,
+    )
     import warnings
 
     from ..fit import IdentifiabilityWarning
@@ -261,12 +319,25 @@ def run(args: argparse.Namespace) -> int:
     ok = np.isfinite(y)
     res: Union[ScalingLawFit, PowerLawFit]
     if model == "scaling":
-        res = fit_scaling_law(t[ok], n[ok], y[ok], with_offset=not args.no_offset,
-                              confidence=args.confidence, bootstrap=args.bootstrap or 0,
-                              seed=args.seed, n_jobs=args.jobs)
+        res = fit_scaling_law(
+            t[ok],
+            n[ok],
+            y[ok],
+            with_offset=not args.no_offset,
+            confidence=args.confidence,
+            bootstrap=args.bootstrap or 0,
+            seed=args.seed,
+            n_jobs=args.jobs,
+        )
     else:
-        res = fit_power_law(x[ok], y[ok], xmin=args.xmin, xmax=args.xmax,
-                            confidence=args.confidence, bootstrap=args.bootstrap or 0,
-                            seed=args.seed)
+        res = fit_power_law(
+            x[ok],
+            y[ok],
+            xmin=args.xmin,
+            xmax=args.xmax,
+            confidence=args.confidence,
+            bootstrap=args.bootstrap or 0,
+            seed=args.seed,
+        )
     emit({"model": model, **res.to_dict()}, args.json, text=repr(res))
     return 0

@@ -4,6 +4,7 @@ Losses are P = ||D^1/2 (W theta - b)||^2 without the 1/2; ``--lr`` is gamma in t
 batch-SUM convention (theta -= gamma sum_i grad_i), as in ``scalinglaws simulate sgd``; pass
 ``--lr-convention mean`` for the reference code's batch-mean lr (= gamma B).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,14 +41,17 @@ def run_spectrum(args: argparse.Namespace) -> int:
 
     problem = _problem(args)
     v, d = args.v, args.d
-    spec = deterministic_spectrum(problem, points_per_bump=args.points_per_bump,
-                                  threads=args.threads)
+    spec = deterministic_spectrum(
+        problem, points_per_bump=args.points_per_bump, threads=args.threads
+    )
     out = spec.to_dict()
     if args.beta is None:  # no target given: no rho-weights, no limit loss
         out["rho"], out["limit_loss"] = None, None
-    text = (f"deterministic spectrum alpha={args.alpha} beta={args.beta} v={v} d={d}\n"
-            f"  lambda_max={spec.eigenvalues[0]:.6g} lambda_min(edge)={spec.lambda_min:.6g} "
-            f"limit_loss={out['limit_loss']}")
+    text = (
+        f"deterministic spectrum alpha={args.alpha} beta={args.beta} v={v} d={d}\n"
+        f"  lambda_max={spec.eigenvalues[0]:.6g} lambda_min(edge)={spec.lambda_min:.6g} "
+        f"limit_loss={out['limit_loss']}"
+    )
     emit(out, args.json, text)
     return 0
 
@@ -61,11 +65,18 @@ def run_loss(args: argparse.Namespace) -> int:
             raise CliError("--empirical needs a finite --v")
     elif args.seed is not None:
         raise CliError("--seed is only used with --empirical")
-    curve = loss_curve(problem, lr=args.lr, steps=args.steps, batch=args.batch,
-                       lr_convention=args.lr_convention, empirical=args.empirical,
-                       seed=args.seed or 0, n_checkpoints=_checkpoints(args.checkpoints),
-                       threads=args.threads,
-                       schedule=args.schedule)
+    curve = loss_curve(
+        problem,
+        lr=args.lr,
+        steps=args.steps,
+        batch=args.batch,
+        lr_convention=args.lr_convention,
+        empirical=args.empirical,
+        seed=args.seed or 0,
+        n_checkpoints=_checkpoints(args.checkpoints),
+        threads=args.threads,
+        schedule=args.schedule,
+    )
     steps = [int(s) for s in curve.times]
     loss = [float(x) for x in curve.test_loss]
     text = "\n".join(f"{s:>12d}  {p:.8g}" for s, p in zip(steps, loss))
@@ -77,8 +88,11 @@ def run_phase(args: argparse.Namespace) -> int:
     from ..plrf import compute_optimal_exponents
 
     ph, xi, eta = compute_optimal_exponents(args.alpha, args.beta)
-    emit({"phase": ph, "xi": xi, "eta": eta}, args.json,
-         f"phase {ph}: d* ~ f^{xi:.6g}, P* ~ f^-{eta:.6g}")
+    emit(
+        {"phase": ph, "xi": xi, "eta": eta},
+        args.json,
+        f"phase {ph}: d* ~ f^{xi:.6g}, P* ~ f^-{eta:.6g}",
+    )
     return 0
 
 
@@ -90,49 +104,79 @@ def _checkpoints(value: int) -> int:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("plrf", help="power-law random features theory (Paquette et al. 2024)",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES,
-                       description=__doc__)
+    p = sub.add_parser(
+        "plrf",
+        help="power-law random features theory (Paquette et al. 2024)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
+        description=__doc__,
+    )
     ss = p.add_subparsers(dest="what", metavar="WHAT")
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
     def common(q: argparse.ArgumentParser, beta_required: bool) -> None:
         q.add_argument("--alpha", type=float, required=True, help="D = diag(j^-2alpha)")
-        q.add_argument("--beta", type=float, required=beta_required, default=None,
-                       help="b_j = j^-beta" + ("" if beta_required else " (needed for rho and "
-                                                                         "limit_loss)"))
+        q.add_argument(
+            "--beta",
+            type=float,
+            required=beta_required,
+            default=None,
+            help="b_j = j^-beta" + ("" if beta_required else " (needed for rho and limit_loss)"),
+        )
         q.add_argument("--v", type=parse_size, help="data dimension (integer or 'inf')")
         q.add_argument("--d", type=int, help="number of random features")
         q.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
         q.add_argument("--json", action="store_true", help="print one JSON object")
 
-    s = ss.add_parser("spectrum", help="deterministic-equivalent eigenvalues and rho-weights",
-                      description="Deterministic eigenvalues of K = W^T D W (descending), "
-                                  "rho-weights, left edge and limit loss F_0 (no 1/2).")
+    s = ss.add_parser(
+        "spectrum",
+        help="deterministic-equivalent eigenvalues and rho-weights",
+        description="Deterministic eigenvalues of K = W^T D W (descending), "
+        "rho-weights, left edge and limit loss F_0 (no 1/2).",
+    )
     common(s, False)
-    s.add_argument("--points-per-bump", type=float, default=80.0,
-                   help="grid points across one outlier bump (default 80)")
+    s.add_argument(
+        "--points-per-bump",
+        type=float,
+        default=80.0,
+        help="grid points across one outlier bump (default 80)",
+    )
     s.set_defaults(func=run_spectrum)
 
-    lo = ss.add_parser("loss", help="expected SGD loss curve from the Volterra equation",
-                       description="P(r) (no 1/2) at log-spaced steps from the Volterra equation "
-                                   "with the deterministic spectrum (or --empirical: a sampled W).")
+    lo = ss.add_parser(
+        "loss",
+        help="expected SGD loss curve from the Volterra equation",
+        description="P(r) (no 1/2) at log-spaced steps from the Volterra equation "
+        "with the deterministic spectrum (or --empirical: a sampled W).",
+    )
     common(lo, True)
     lo.add_argument("--batch", type=int, default=1, help="batch size B (default 1)")
-    lo.add_argument("--lr", type=float, required=True,
-                    help="gamma, batch-sum convention (see --lr-convention)")
-    lo.add_argument("--lr-convention", choices=("sum", "mean"), default="sum",
-                    help="sum: theta -= lr sum_i grad_i (paper, default); mean: lr/B (reference code)")
+    lo.add_argument(
+        "--lr", type=float, required=True, help="gamma, batch-sum convention (see --lr-convention)"
+    )
+    lo.add_argument(
+        "--lr-convention",
+        choices=("sum", "mean"),
+        default="sum",
+        help="sum: theta -= lr sum_i grad_i (paper, default); mean: lr/B (reference code)",
+    )
     lo.add_argument("--steps", type=int, required=True, help="number of SGD steps r")
-    lo.add_argument("--schedule", default=None, metavar="SPEC",
-                    help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)")
+    lo.add_argument(
+        "--schedule",
+        default=None,
+        metavar="SPEC",
+        help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)",
+    )
     lo.add_argument("--checkpoints", type=int, default=100, help="log-spaced outputs (default 100)")
     lo.add_argument("--empirical", action="store_true", help="exact spectrum of a sampled W")
     lo.add_argument("--seed", type=int, default=None, help="projection seed of W (--empirical)")
     lo.set_defaults(func=run_loss)
 
-    ph = ss.add_parser("phase", help="phase and closed-form compute-optimal exponents",
-                       description="Phase of (alpha, beta) and xi (d* ~ f^xi), eta (P* ~ f^-eta).")
+    ph = ss.add_parser(
+        "phase",
+        help="phase and closed-form compute-optimal exponents",
+        description="Phase of (alpha, beta) and xi (d* ~ f^xi), eta (P* ~ f^-eta).",
+    )
     ph.add_argument("--alpha", type=float, required=True)
     ph.add_argument("--beta", type=float, required=True)
     ph.add_argument("--json", action="store_true", help="print one JSON object")

@@ -1,4 +1,5 @@
 """``scalinglaws reproduce``: regenerate the synthetic figures of both papers."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,13 +9,16 @@ from . import CliError, emit
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("reproduce", help="regenerate a figure of either paper (PNG + data)",
-                       description="Regenerate a synthetic figure of Bordelon et al. (2024) or "
-                                   "Paquette et al. (2024): writes ID.png, ID.npz (arrays) and "
-                                   "ID.json (metadata) into --out.",
-                       epilog="examples:\n  scalinglaws reproduce --list\n"
-                              "  scalinglaws reproduce all --quick --out figs/",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "reproduce",
+        help="regenerate a figure of either paper (PNG + data)",
+        description="Regenerate a synthetic figure of Bordelon et al. (2024) or "
+        "Paquette et al. (2024): writes ID.png, ID.npz (arrays) and "
+        "ID.json (metadata) into --out.",
+        epilog="examples:\n  scalinglaws reproduce --list\n"
+        "  scalinglaws reproduce all --quick --out figs/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("figure", nargs="?", help="figure id (see --list), or 'all'")
     p.add_argument("--list", action="store_true", help="list the figure ids")
     p.add_argument("--quick", action="store_true", help="smaller version (< 1 min on 2 cores)")
@@ -29,8 +33,14 @@ def run(args: argparse.Namespace) -> int:
     ids = figure_ids()
     if args.list:
         if args.json:
-            emit({"figures": [{"id": i, "paper": FIGURES[i].paper, "title": FIGURES[i].title}
-                              for i in ids]}, True)
+            emit(
+                {
+                    "figures": [
+                        {"id": i, "paper": FIGURES[i].paper, "title": FIGURES[i].title} for i in ids
+                    ]
+                },
+                True,
+            )
         else:
             for i in ids:
                 print(f"{i:24s} {FIGURES[i].paper}: {FIGURES[i].title}")

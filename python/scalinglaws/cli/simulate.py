@@ -1,4 +1,5 @@
 """``scalinglaws simulate gd|sgd``: exact finite-width simulations."""
+
 from __future__ import annotations
 
 import argparse
@@ -24,60 +25,101 @@ EXAMPLES_SGD = """examples:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seeds", type=int, default=1, help="number of runs (default 1)")
     p.add_argument("--seed", type=int, default=0, help="base seed: run i uses seed + i (default 0)")
-    p.add_argument("--projection-seed", type=int, default=None,
-                   help="fix one projection for all runs (data/SGD-noise variance only)")
+    p.add_argument(
+        "--projection-seed",
+        type=int,
+        default=None,
+        help="fix one projection for all runs (data/SGD-noise variance only)",
+    )
     p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument("--schedule", default=None, metavar="SPEC",
-                   help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)")
+    p.add_argument(
+        "--schedule",
+        default=None,
+        metavar="SPEC",
+        help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)",
+    )
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("simulate", help="finite-width simulations (gd, sgd)",
-                       description="Exact finite-width simulations of the random-feature model.")
+    p = sub.add_parser(
+        "simulate",
+        help="finite-width simulations (gd, sgd)",
+        description="Exact finite-width simulations of the random-feature model.",
+    )
     ss = p.add_subparsers(dest="engine", metavar="ENGINE")
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
     gd = ss.add_parser(
-        "gd", help="full-batch gradient descent / flow on P samples",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES_GD,
+        "gd",
+        help="full-batch gradient descent / flow on P samples",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES_GD,
         description="Full-batch GD from w = 0, solved spectrally (cost independent of t). Losses "
-                    "without the 1/2; test loss = population loss sum_k lambda_k v0_k^2.")
+        "without the 1/2; test loss = population loss sum_k lambda_k v0_k^2.",
+    )
     add_problem_args(gd)
     gd.add_argument("--P", type=int, required=True, help="number of training samples")
     gd.add_argument("--lr", type=float, default=None, help="learning rate (discrete GD)")
     gd.add_argument("--flow", action="store_true", help="gradient flow instead of discrete GD")
-    gd.add_argument("--momentum", type=float, default=None,
-                    help="heavy-ball momentum mu in [0, 1) (discrete GD; b <- grad + mu b, "
-                         "w <- w + lr b; times stay t = lr x steps); with --flow the continuous "
-                         "momentum beta >= 0 (beta w'' + w' = -grad)")
-    gd.add_argument("--times", type=parse_number_list, default=None,
-                    help="comma list of times t = lr x steps (rounded to whole steps); "
-                         "default: 50 log-spaced times up to --tmax")
+    gd.add_argument(
+        "--momentum",
+        type=float,
+        default=None,
+        help="heavy-ball momentum mu in [0, 1) (discrete GD; b <- grad + mu b, "
+        "w <- w + lr b; times stay t = lr x steps); with --flow the continuous "
+        "momentum beta >= 0 (beta w'' + w' = -grad)",
+    )
+    gd.add_argument(
+        "--times",
+        type=parse_number_list,
+        default=None,
+        help="comma list of times t = lr x steps (rounded to whole steps); "
+        "default: 50 log-spaced times up to --tmax",
+    )
     gd.add_argument("--tmax", type=float, default=1000.0, help="largest default time (default 1e3)")
     gd.add_argument("--ensemble", type=int, default=1, help="E students averaged (default 1)")
-    gd.add_argument("--bags", type=int, default=1,
-                    help="B independent data sets of P samples (bagging; default 1); the loss is "
-                         "that of the average of all E x B models (no train loss with B > 1)")
+    gd.add_argument(
+        "--bags",
+        type=int,
+        default=1,
+        help="B independent data sets of P samples (bagging; default 1); the loss is "
+        "that of the average of all E x B models (no train loss with B > 1)",
+    )
     _common(gd)
     gd.set_defaults(func=run_gd)
 
     sgd = ss.add_parser(
-        "sgd", help="one-pass SGD with fresh samples every step",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES_SGD,
+        "sgd",
+        help="one-pass SGD with fresh samples every step",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES_SGD,
         description="One-pass SGD from w = 0, exact in distribution (O(B N) per step). Reports "
-                    "the population loss at log-spaced steps plus any --times (step counts).")
+        "the population loss at log-spaced steps plus any --times (step counts).",
+    )
     add_problem_args(sgd)
     sgd.add_argument("--batch", type=int, default=1, help="batch size B (default 1)")
     sgd.add_argument("--lr", type=float, required=True, help="learning rate")
-    sgd.add_argument("--lr-convention", choices=("sum", "mean"), default=None,
-                     help="sum: theta -= lr sum_i grad_i (Paquette et al.); mean: lr/B "
-                          "(Bordelon et al.). Default: the family's own")
+    sgd.add_argument(
+        "--lr-convention",
+        choices=("sum", "mean"),
+        default=None,
+        help="sum: theta -= lr sum_i grad_i (Paquette et al.); mean: lr/B "
+        "(Bordelon et al.). Default: the family's own",
+    )
     sgd.add_argument("--steps", type=int, required=True, help="number of SGD steps")
-    sgd.add_argument("--times", type=parse_number_list, default=None,
-                     help="extra steps at which to report (comma list)")
-    sgd.add_argument("--checkpoints", type=int, default=100,
-                     help="number of log-spaced report steps (default 100)")
+    sgd.add_argument(
+        "--times",
+        type=parse_number_list,
+        default=None,
+        help="extra steps at which to report (comma list)",
+    )
+    sgd.add_argument(
+        "--checkpoints",
+        type=int,
+        default=100,
+        help="number of log-spaced report steps (default 100)",
+    )
     _common(sgd)
     sgd.set_defaults(func=run_sgd)
 
@@ -86,8 +128,11 @@ def _print(res: Any, as_json: bool) -> int:
     """The simulation's JSON contract: times, test_loss_mean, test_loss_sem (null for one run),
     train_loss_mean/sem (GD with one data set), steps (discrete), n_runs."""
     d = res.to_dict()
-    out: Dict[str, Any] = {"times": d["times"], "test_loss_mean": d["test_loss"],
-                           "test_loss_sem": d.get("test_loss_sem", [None] * len(d["times"]))}
+    out: Dict[str, Any] = {
+        "times": d["times"],
+        "test_loss_mean": d["test_loss"],
+        "test_loss_sem": d.get("test_loss_sem", [None] * len(d["times"])),
+    }
     if res.train_loss is not None:
         out["train_loss_mean"] = d["train_loss"]
         out["train_loss_sem"] = d.get("train_loss_sem", [None] * len(d["times"]))
@@ -109,17 +154,38 @@ def run_gd(args: argparse.Namespace) -> int:
         if not args.tmax > 0:
             raise CliError("--tmax must be > 0")
         times = np.logspace(-1, np.log10(args.tmax), 50)
-    res = simulate_gd(problem, args.P, lr=args.lr, times=times, flow=args.flow, seeds=args.seeds,
-                      seed=args.seed, ensemble=args.ensemble, bags=args.bags,
-                      projection_seed=args.projection_seed, threads=args.threads,
-                      momentum=args.momentum, schedule=args.schedule)
+    res = simulate_gd(
+        problem,
+        args.P,
+        lr=args.lr,
+        times=times,
+        flow=args.flow,
+        seeds=args.seeds,
+        seed=args.seed,
+        ensemble=args.ensemble,
+        bags=args.bags,
+        projection_seed=args.projection_seed,
+        threads=args.threads,
+        momentum=args.momentum,
+        schedule=args.schedule,
+    )
     return _print(res, args.json)
 
 
 def run_sgd(args: argparse.Namespace) -> int:
     problem = problem_from_args(args)
-    res = simulate_sgd(problem, args.lr, args.steps, batch=args.batch, times=args.times,
-                       n_checkpoints=args.checkpoints, seeds=args.seeds, seed=args.seed,
-                       projection_seed=args.projection_seed, lr_convention=args.lr_convention,
-                       threads=args.threads, schedule=args.schedule)
+    res = simulate_sgd(
+        problem,
+        args.lr,
+        args.steps,
+        batch=args.batch,
+        times=args.times,
+        n_checkpoints=args.checkpoints,
+        seeds=args.seeds,
+        seed=args.seed,
+        projection_seed=args.projection_seed,
+        lr_convention=args.lr_convention,
+        threads=args.threads,
+        schedule=args.schedule,
+    )
     return _print(res, args.json)

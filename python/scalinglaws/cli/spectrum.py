@@ -1,4 +1,5 @@
 """``scalinglaws spectrum``: kernel spectrum, fitted (a, b) and predicted scaling exponents."""
+
 from __future__ import annotations
 
 import argparse
@@ -43,32 +44,55 @@ def _parse_range(text: Optional[str], flag: str) -> Optional[Tuple[int, int]]:
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
-        "spectrum", help="kernel spectrum, fitted (a, b) and predicted scaling exponents",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES,
+        "spectrum",
+        help="kernel spectrum, fitted (a, b) and predicted scaling exponents",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
         description="Eigenvalues of K/n and target power per eigenmode of a kernel on data; "
-                    "fits lambda_k ~ k^-b and 1 - C(k) ~ k^-(a-1); prints a, b, their "
-                    "intervals and the predicted time, model/data and compute-optimal "
-                    "exponents of Bordelon, Atanasov & Pehlevan (2024).")
+        "fits lambda_k ~ k^-b and 1 - C(k) ~ k^-(a-1); prints a, b, their "
+        "intervals and the predicted time, model/data and compute-optimal "
+        "exponents of Bordelon, Atanasov & Pehlevan (2024).",
+    )
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("file", nargs="?", metavar="FILE.npz", help="X and y, or K and y")
-    src.add_argument("--dataset", choices=("digits",),
-                     help="a dataset shipped in a package: digits = scikit-learn load_digits "
-                          "(needs scikit-learn), standardised pixels, centred one-hot labels")
-    p.add_argument("--kernel", choices=("ntk", "nngp", "rbf", "laplace"), default="ntk",
-                   help="kernel computed from X (default ntk)")
-    p.add_argument("--depth", type=int, default=2,
-                   help="hidden layers of the ReLU network for ntk / nngp (default 2)")
-    p.add_argument("--bias-variance", type=float, default=0.0,
-                   help="bias variance of the ReLU network (default 0; weight variance is 2)")
-    p.add_argument("--bandwidth", type=float, default=None,
-                   help="rbf / laplace length scale (default: median distance)")
-    p.add_argument("--b-range", default=None, metavar="KMIN,KMAX",
-                   help="modes used to fit b (default 4,n/20)")
-    p.add_argument("--a-range", default=None, metavar="KMIN,KMAX",
-                   help="modes used to fit a (default 4,n/20)")
+    src.add_argument(
+        "--dataset",
+        choices=("digits",),
+        help="a dataset shipped in a package: digits = scikit-learn load_digits "
+        "(needs scikit-learn), standardised pixels, centred one-hot labels",
+    )
+    p.add_argument(
+        "--kernel",
+        choices=("ntk", "nngp", "rbf", "laplace"),
+        default="ntk",
+        help="kernel computed from X (default ntk)",
+    )
+    p.add_argument(
+        "--depth",
+        type=int,
+        default=2,
+        help="hidden layers of the ReLU network for ntk / nngp (default 2)",
+    )
+    p.add_argument(
+        "--bias-variance",
+        type=float,
+        default=0.0,
+        help="bias variance of the ReLU network (default 0; weight variance is 2)",
+    )
+    p.add_argument(
+        "--bandwidth",
+        type=float,
+        default=None,
+        help="rbf / laplace length scale (default: median distance)",
+    )
+    p.add_argument(
+        "--b-range", default=None, metavar="KMIN,KMAX", help="modes used to fit b (default 4,n/20)"
+    )
+    p.add_argument(
+        "--a-range", default=None, metavar="KMIN,KMAX", help="modes used to fit a (default 4,n/20)"
+    )
     p.add_argument("--bootstrap", type=int, default=500, help="bootstrap resamples (default 500)")
-    p.add_argument("--max-n", type=int, default=None,
-                   help="use only the first MAX_N points")
+    p.add_argument("--max-n", type=int, default=None, help="use only the first MAX_N points")
     p.add_argument("--plot", default=None, metavar="PNG", help="save a plot of the fits")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
@@ -99,11 +123,15 @@ def _load(args: argparse.Namespace) -> Dict[str, Any]:
         detail = " ".join(str(exc).split()) or type(exc).__name__
         raise CliError(f"cannot read {path} as an .npz file: {detail}") from None
     if "y" not in data:
-        raise CliError(f"{path} must contain 'y' (targets) and 'X' (points) or 'K' (Gram matrix); "
-                       f"found {sorted(data)}")
+        raise CliError(
+            f"{path} must contain 'y' (targets) and 'X' (points) or 'K' (Gram matrix); "
+            f"found {sorted(data)}"
+        )
     if ("X" in data) == ("K" in data):
-        raise CliError(f"{path} must contain exactly one of 'X' (points) or 'K' (Gram matrix); "
-                       f"found {sorted(data)}")
+        raise CliError(
+            f"{path} must contain exactly one of 'X' (points) or 'K' (Gram matrix); "
+            f"found {sorted(data)}"
+        )
     out = {"y": data["y"], "source": os.path.basename(path)}
     out["X" if "X" in data else "K"] = data["X" if "X" in data else "K"]
     return out
@@ -131,19 +159,29 @@ def run(args: argparse.Namespace) -> int:
             X, y = X[:n_max], y[:n_max]
         if X.ndim == 2 and y.shape[0] != X.shape[0]:
             raise CliError(f"y must have one row per point of X ({X.shape[0]}), got {y.shape[0]}")
-        K = spectra.kernel_matrix(X, kernel=args.kernel, depth=args.depth,
-                                  bandwidth=args.bandwidth, bias_variance=args.bias_variance)
+        K = spectra.kernel_matrix(
+            X,
+            kernel=args.kernel,
+            depth=args.depth,
+            bandwidth=args.bandwidth,
+            bias_variance=args.bias_variance,
+        )
         kernel = {"kernel": args.kernel}
         if args.kernel in ("ntk", "nngp"):
             kernel.update(depth=args.depth, bias_variance=args.bias_variance, weight_variance=2.0)
         else:
-            kernel["bandwidth"] = (args.bandwidth if args.bandwidth is not None
-                                   else spectra.median_bandwidth(X))
+            kernel["bandwidth"] = (
+                args.bandwidth if args.bandwidth is not None else spectra.median_bandwidth(X)
+            )
     if args.bootstrap < 0:
         raise CliError(f"--bootstrap must be >= 0, got {args.bootstrap}")
-    s = spectra.analyze_spectrum(K, y, b_range=_parse_range(args.b_range, "--b-range"),
-                                 a_range=_parse_range(args.a_range, "--a-range"),
-                                 n_boot=args.bootstrap)
+    s = spectra.analyze_spectrum(
+        K,
+        y,
+        b_range=_parse_range(args.b_range, "--b-range"),
+        a_range=_parse_range(args.a_range, "--a-range"),
+        n_boot=args.bootstrap,
+    )
     out = s.to_dict()
     out.update(kernel)
     out["source"] = data["source"]
@@ -158,19 +196,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _text(o: Dict[str, Any]) -> str:
-    lines = [f"{o['source']}: n = {o['n']}, kernel = {o['kernel']}"
-             + (f", depth = {o['depth']}" if "depth" in o else ""),
-             f"  b = {o['b']:.4f}  [{o['b_interval'][0]:.4f}, {o['b_interval'][1]:.4f}]  "
-             f"(eigenvalues of K/n ~ k^-b, k = {o['fit_b']['k_range'][0]}..{o['fit_b']['k_range'][1]})",
-             f"  a = {o['a']:.4f}  [{o['a_interval'][0]:.4f}, {o['a_interval'][1]:.4f}]  "
-             f"(1 - C(k) ~ k^-(a-1), k = {o['fit_a']['k_range'][0]}..{o['fit_a']['k_range'][1]})"]
+    lines = [
+        f"{o['source']}: n = {o['n']}, kernel = {o['kernel']}"
+        + (f", depth = {o['depth']}" if "depth" in o else ""),
+        f"  b = {o['b']:.4f}  [{o['b_interval'][0]:.4f}, {o['b_interval'][1]:.4f}]  "
+        f"(eigenvalues of K/n ~ k^-b, k = {o['fit_b']['k_range'][0]}..{o['fit_b']['k_range'][1]})",
+        f"  a = {o['a']:.4f}  [{o['a_interval'][0]:.4f}, {o['a_interval'][1]:.4f}]  "
+        f"(1 - C(k) ~ k^-(a-1), k = {o['fit_a']['k_range'][0]}..{o['fit_a']['k_range'][1]})",
+    ]
     e = o.get("exponents")
     if e is None:
         lines.append(f"  no exponents: {o.get('exponents_error')}")
     else:
         c = e["compute"]
-        lines += [f"  time:   L ~ t^-{e['time']:.4f}",
-                  f"  model:  L ~ N^-{e['model']:.4f}    data: L ~ P^-{e['data']:.4f}",
-                  f"  compute-optimal: t ~ C^{c['t']:.4f}, N ~ C^{c['N']:.4f}, "
-                  f"L* ~ C^-{c['loss']:.4f}"]
+        lines += [
+            f"  time:   L ~ t^-{e['time']:.4f}",
+            f"  model:  L ~ N^-{e['model']:.4f}    data: L ~ P^-{e['data']:.4f}",
+            f"  compute-optimal: t ~ C^{c['t']:.4f}, N ~ C^{c['N']:.4f}, L* ~ C^-{c['loss']:.4f}",
+        ]
     return "\n".join(lines)

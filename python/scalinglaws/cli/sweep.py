@@ -1,4 +1,5 @@
 """``scalinglaws sweep``: run a sweep declared in TOML, locally or on a Dask cluster."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,17 +31,25 @@ Load the results with scalinglaws.sweep.load("results/") (an xarray.Dataset).
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("sweep", help="parameter sweeps (local cores or Dask)",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES,
-                       description="Run a sweep declared in a TOML file; one data-only record "
-                                   "per finished point, resumable.")
+    p = sub.add_parser(
+        "sweep",
+        help="parameter sweeps (local cores or Dask)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
+        description="Run a sweep declared in a TOML file; one data-only record "
+        "per finished point, resumable.",
+    )
     p.add_argument("file", nargs="?", help="sweep file (TOML)")
     p.add_argument("--out", help="results directory")
     p.add_argument("--resume", action="store_true", help="continue a sweep in --out")
     p.add_argument("--workers", type=int, default=None, help="local processes (default: cores)")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:port)")
-    p.add_argument("--connect-timeout", type=float, default=10.0,
-                   help="seconds to wait for the scheduler (default 10)")
+    p.add_argument(
+        "--connect-timeout",
+        type=float,
+        default=10.0,
+        help="seconds to wait for the scheduler (default 10)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--list-functions", action="store_true", help="list built-in point functions")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -55,16 +64,34 @@ def run(args: argparse.Namespace) -> int:
         for name in sorted(sweep.POINT_FUNCTIONS):
             doc = (sweep.POINT_FUNCTIONS[name].__doc__ or "").strip().splitlines()
             docs[name] = doc[0] if doc else ""
-        emit({"functions": docs}, args.json,
-             "\n".join(f"{name:16s} {doc}" for name, doc in docs.items()))
+        emit(
+            {"functions": docs},
+            args.json,
+            "\n".join(f"{name:16s} {doc}" for name, doc in docs.items()),
+        )
         return 0
     if not args.file or not args.out:
         raise CliError("give a sweep file and --out DIR (see --help)")
     spec = sweep.read_toml(args.file)
-    summary = sweep.run(spec, args.out, resume=args.resume, workers=args.workers,
-                        scheduler=args.scheduler, progress=not (args.quiet or args.json),
-                        connect_timeout=args.connect_timeout)
-    emit({"directory": str(summary.directory), "total": summary.total,
-          "computed": summary.computed, "skipped": summary.skipped, "failed": summary.failed,
-          "wall_time": summary.wall_time}, args.json, text=str(summary))
+    summary = sweep.run(
+        spec,
+        args.out,
+        resume=args.resume,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=not (args.quiet or args.json),
+        connect_timeout=args.connect_timeout,
+    )
+    emit(
+        {
+            "directory": str(summary.directory),
+            "total": summary.total,
+            "computed": summary.computed,
+            "skipped": summary.skipped,
+            "failed": summary.failed,
+            "wall_time": summary.wall_time,
+        },
+        args.json,
+        text=str(summary),
+    )
     return 0

@@ -26,6 +26,7 @@ Submodules, one concept each:
 Ensembles and bagging (App. H), momentum (App. K) and label noise are keyword options of the
 loss curves. The papers' figures are in :mod:`scalinglaws.figures.bordelon2024`.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,13 +36,28 @@ from ..errors import ConvergenceError
 from .curves import loss_curve, train_test_gap
 from .frontier import Frontier, compute_optimal_frontier
 from .limits import early_time_transfer, exponents, final_losses, infinite_width_loss
-from .response_functions import (Responses, irreducible_bias, responses, timescale_density,
-                        transfer_functions)
+from .response_functions import (
+    Responses,
+    irreducible_bias,
+    responses,
+    timescale_density,
+    transfer_functions,
+)
 
 __all__ = [
-    "Responses", "Frontier", "responses", "loss_curve", "train_test_gap", "transfer_functions",
-    "infinite_width_loss", "final_losses", "early_time_transfer", "exponents",
-    "compute_optimal_frontier", "timescale_density", "irreducible_bias",
+    "Responses",
+    "Frontier",
+    "responses",
+    "loss_curve",
+    "train_test_gap",
+    "transfer_functions",
+    "infinite_width_loss",
+    "final_losses",
+    "early_time_transfer",
+    "exponents",
+    "compute_optimal_frontier",
+    "timescale_density",
+    "irreducible_bias",
 ]
 
 _MOVED = {"DmftSolveError": "scalinglaws.errors", "TheoryCurve": "scalinglaws.results"}

@@ -1,19 +1,30 @@
 """Shared argument handling of the DMFT theory (sizes, times, momentum, stability)."""
+
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Union
 
 import numpy as np
 
-from .._backend import _core
-from .._validate import check_int, check_real, threads_arg
+from .._validate import check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 
-__all__ = ["Size", "INF", "size", "inv", "check_problem", "finite", "times_array",
-           "check_momentum", "check_stable", "steps_of", "MAX_STEPS", "AUTO_MOMENTUM_RECIPE_STEPS"]
+__all__ = [
+    "Size",
+    "INF",
+    "size",
+    "inv",
+    "check_problem",
+    "finite",
+    "times_array",
+    "check_momentum",
+    "check_stable",
+    "steps_of",
+    "MAX_STEPS",
+    "AUTO_MOMENTUM_RECIPE_STEPS",
+]
 
 Size = Union[int, float, str, None]
 INF = math.inf
@@ -28,7 +39,6 @@ def size(name: str, value: Any, default: Any = None) -> float:
 
 def inv(v: float) -> float:
     return 0.0 if math.isinf(v) else 1.0 / v
-
 
 
 def check_problem(problem: Any, *, finite_only: bool = False) -> Problem:
@@ -50,8 +60,6 @@ def finite(name: str, arr: np.ndarray) -> np.ndarray:
     return arr
 
 
-
-
 def times_array(times: Any, name: str = "times") -> np.ndarray:
     """Times as a non-empty 1-D float array of finite values >= 0."""
     from .._validate import check_values
@@ -68,8 +76,10 @@ def steps_of(t: np.ndarray, lr: float, name: str = "times") -> np.ndarray:
     with np.errstate(over="ignore", invalid="ignore"):
         n = np.round(t / lr)
     if not np.all(np.isfinite(n)) or np.any(n > MAX_STEPS):
-        raise ParameterError(f"{name} / lr must be <= {MAX_STEPS:.0e} steps, got "
-                             f"max(t) = {float(np.max(t)):g} with lr = {lr:g}")
+        raise ParameterError(
+            f"{name} / lr must be <= {MAX_STEPS:.0e} steps, got "
+            f"max(t) = {float(np.max(t)):g} with lr = {lr:g}"
+        )
     return n.astype(np.int64)
 
 
@@ -94,8 +104,10 @@ def check_stable(lam: np.ndarray, lr: float, mu: float) -> None:
     lim = 2.0 * (1.0 + mu)
     if lr * float(lam.max()) >= lim:
         if mu == 0.0:
-            raise ParameterError(f"lr must be < 2/max(lambda) = {2.0 / lam.max():g} for stable GD, "
-                             f"got {lr}")
-        raise ParameterError(f"lr must be < 2 (1 + momentum)/max(lambda) = {lim / lam.max():g} for "
-                         f"stable heavy-ball GD (momentum = {mu:g}), got lr = {lr}")
-
+            raise ParameterError(
+                f"lr must be < 2/max(lambda) = {2.0 / lam.max():g} for stable GD, got {lr}"
+            )
+        raise ParameterError(
+            f"lr must be < 2 (1 + momentum)/max(lambda) = {lim / lam.max():g} for "
+            f"stable heavy-ball GD (momentum = {mu:g}), got lr = {lr}"
+        )

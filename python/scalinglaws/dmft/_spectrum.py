@@ -13,6 +13,7 @@ pseudo-modes ``x_i`` with signed multiplicities such that
 ``sum_{k > K} g(k) ~ sum_i mult_i g(x_i)`` for smooth g (Gauss-Legendre panels in log k plus the
 first Euler-Maclaurin correction; relative error < 1e-10 of the tail for K >= 512).
 """
+
 from __future__ import annotations
 
 import math
@@ -23,9 +24,19 @@ import numpy as np
 from .._backend import _core
 from ..problem import Problem
 
-__all__ = ["HEAD", "head_size", "head_arrays", "core_spectrum", "trace", "lam_max",
-           "effective_size", "tail_quadrature", "resolvent_sums", "recipe_modes",
-           "mode_lambdas"]
+__all__ = [
+    "HEAD",
+    "head_size",
+    "head_arrays",
+    "core_spectrum",
+    "trace",
+    "lam_max",
+    "effective_size",
+    "tail_quadrature",
+    "resolvent_sums",
+    "recipe_modes",
+    "mode_lambdas",
+]
 
 #: explicit modes of an infinite problem (the tail starts at HEAD + 1; must be > 256)
 HEAD = 512
@@ -55,17 +66,31 @@ def head_arrays(problem: Problem, modes_max: int = 0) -> Tuple[np.ndarray, np.nd
     return lam, scale * k ** (b - a)
 
 
-def core_spectrum(problem: Problem, inv_N: float = 0.0, inv_P: float = 0.0, *,
-                  sigma2: Optional[float] = None, modes_max: int = 0) -> Any:
+def core_spectrum(
+    problem: Problem,
+    inv_N: float = 0.0,
+    inv_P: float = 0.0,
+    *,
+    sigma2: Optional[float] = None,
+    modes_max: int = 0,
+) -> Any:
     """``_core.dmft.Spectrum`` of the problem (head + tail at M = inf)."""
     lam, w2 = head_arrays(problem, modes_max)
     s2 = problem.sigma**2 if sigma2 is None else sigma2
     if not problem.infinite:
         return _core.dmft.Spectrum(lam=lam, wstar2=w2, inv_N=inv_N, inv_P=inv_P, sigma2=s2)
     b, a, scale = _law(problem)
-    return _core.dmft.Spectrum(lam=lam, wstar2=w2, inv_N=inv_N, inv_P=inv_P, sigma2=s2,
-                               tail_start=float(lam.size + 1), tail_b=b, tail_a=a,
-                               tail_scale=scale)
+    return _core.dmft.Spectrum(
+        lam=lam,
+        wstar2=w2,
+        inv_N=inv_N,
+        inv_P=inv_P,
+        sigma2=s2,
+        tail_start=float(lam.size + 1),
+        tail_b=b,
+        tail_a=a,
+        tail_scale=scale,
+    )
 
 
 def trace(problem: Problem) -> float:
@@ -91,8 +116,9 @@ def effective_size(problem: Problem) -> float:
     return max(float(HEAD), float(zeta(b, 1.0)) ** 2 / float(zeta(2 * b, 1.0)))
 
 
-def tail_quadrature(problem: Problem, K: int, t_max: float = 1.0
-                    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def tail_quadrature(
+    problem: Problem, K: int, t_max: float = 1.0
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pseudo-modes of the tail k > K: ``(lam_i, w2_i, mult_i)`` with
     ``sum_{k > K} f(lambda_k, w*_k^2) ~ sum_i mult_i f(lam_i, w2_i)`` for f smooth in k.
 
@@ -133,8 +159,13 @@ def resolvent_sums(problem: Problem, q: float) -> Tuple[float, float, float, flo
     ``sum c/(q + lambda)^2`` for c = lambda, lambda^2, lambda w*^2, lambda^2 w*^2."""
     lam, w2 = head_arrays(problem)
     d = 1.0 / (q + lam)
-    out = [float(np.sum(lam * d)), float(np.sum(lam * d * d)), float(np.sum(lam**2 * d * d)),
-           float(np.sum(lam * w2 * d * d)), float(np.sum(lam**2 * w2 * d * d))]
+    out = [
+        float(np.sum(lam * d)),
+        float(np.sum(lam * d * d)),
+        float(np.sum(lam**2 * d * d)),
+        float(np.sum(lam * w2 * d * d)),
+        float(np.sum(lam**2 * w2 * d * d)),
+    ]
     if problem.infinite:
         sp = core_spectrum(problem)
         for p in range(4):
@@ -145,8 +176,9 @@ def resolvent_sums(problem: Problem, q: float) -> Tuple[float, float, float, flo
     return out[0], out[1], out[2], out[3], out[4]
 
 
-def recipe_modes(problem: Problem, t_max: float = 1.0, modes_max: int = 0
-                 ) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
+def recipe_modes(
+    problem: Problem, t_max: float = 1.0, modes_max: int = 0
+) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
     """(lam, w2, mult) for the time-domain sums in Python (the T x T recipe, closed forms):
     the full arrays (mult None) of a finite problem; head + :func:`tail_quadrature` at M = inf
     (t_max: the largest time in lr x steps, which sets the resolution of the tail)."""
@@ -154,8 +186,11 @@ def recipe_modes(problem: Problem, t_max: float = 1.0, modes_max: int = 0
     if not problem.infinite:
         return lam, w2, None
     ql, qw, qm = tail_quadrature(problem, lam.size, t_max)
-    return (np.concatenate([lam, ql]), np.concatenate([w2, qw]),
-            np.concatenate([np.ones(lam.size), qm]))
+    return (
+        np.concatenate([lam, ql]),
+        np.concatenate([w2, qw]),
+        np.concatenate([np.ones(lam.size), qm]),
+    )
 
 
 def mode_lambdas(problem: Problem, ks: Any) -> np.ndarray:

@@ -1,20 +1,20 @@
 """Validity of the contour route (fixed-Talbot inversion): the spectral edge of K and whether the
 contour encloses every singularity (theory page "DMFT", section "Contour route")."""
+
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Optional
 
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_int, check_real, threads_arg
-from ..errors import ConvergenceError, ParameterError
+from ..errors import ParameterError
 from ..problem import Problem
-from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
-                      finite, inv, size, times_array)
-
+from ._common import (
+    INF,
+    inv,
+)
 from ._spectrum import core_spectrum, effective_size, lam_max, trace
 
 __all__ = ["check_contour_lr", "spectral_edge", "momentum_contour_ok"]
@@ -25,8 +25,10 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
     u >= 1/lr). Checked with the DMFT spectral density at u = 1/lr and a little beyond."""
     if Nv == INF and Pv == INF:
         if lr * lam_max(problem) >= 1.0:
-            raise ParameterError(f"method='contour' for GD needs lr * max eigenvalue < 1 (lr={lr}); "
-                             "use method='recipe'")
+            raise ParameterError(
+                f"method='contour' for GD needs lr * max eigenvalue < 1 (lr={lr}); "
+                "use method='recipe'"
+            )
         return
     scale = trace(problem)
     sp = core_spectrum(problem, inv(Nv), inv(Pv))
@@ -34,9 +36,11 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
         q = -u + 1e-9j * u
         S = _core.dmft.solve(sp, [q], 1)[0]
         if abs(S.imag) > 1e-6 * scale:
-            raise ParameterError(f"method='contour' for GD needs lr * max eigenvalue(K) < 1, but the "
-                             f"DMFT spectrum reaches u = {u:g} >= 1/lr (lr={lr}); use a smaller lr "
-                             "or method='recipe'")
+            raise ParameterError(
+                f"method='contour' for GD needs lr * max eigenvalue(K) < 1, but the "
+                f"DMFT spectrum reaches u = {u:g} >= 1/lr (lr={lr}); use a smaller lr "
+                "or method='recipe'"
+            )
 
 
 def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
@@ -72,10 +76,20 @@ def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
     return top
 
 
-def momentum_contour_ok(problem: Problem, Nv: float, Pv: float, taus: np.ndarray, nodes: int, *,
-                         lr: float = 0.0, mu: float = 0.0, beta: Optional[float] = None,
-                         power: float = 2.0, tol: float = 1e-10,
-                         u_max: Optional[float] = None) -> np.ndarray:
+def momentum_contour_ok(
+    problem: Problem,
+    Nv: float,
+    Pv: float,
+    taus: np.ndarray,
+    nodes: int,
+    *,
+    lr: float = 0.0,
+    mu: float = 0.0,
+    beta: Optional[float] = None,
+    power: float = 2.0,
+    tol: float = 1e-10,
+    u_max: Optional[float] = None,
+) -> np.ndarray:
     """Whether the fixed-Talbot contour of "time" tau (steps for GD, t for flow) can be used.
 
     With momentum the transfer functions are singular where q(z) (GD: ``(z-1)(1-mu/z)/lr``;

@@ -1,10 +1,9 @@
 """DMFT loss curves L(t), Lhat(t) and the train-test gap (theory page "DMFT", sections "Contour
 route", "T x T recipe" and "One-pass SGD")."""
+
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Iterable, Optional
 
 import numpy as np
 
@@ -12,22 +11,46 @@ from .._backend import _core
 from .._validate import check_int, check_real, threads_arg
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
-from ._common import (steps_of, INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
-                      finite, inv, size, times_array)
 from ..results import LossCurve
+from ._common import (
+    AUTO_MOMENTUM_RECIPE_STEPS,
+    INF,
+    Size,
+    check_momentum,
+    check_problem,
+    check_stable,
+    finite,
+    inv,
+    size,
+    steps_of,
+    times_array,
+)
+from ._spectrum import core_spectrum, head_arrays, recipe_modes
 from .contour import check_contour_lr, momentum_contour_ok, spectral_edge
 from .recipe import recipe, toeplitz_lower
-from ._spectrum import core_spectrum, head_arrays, recipe_modes
 
 __all__ = ["loss_curve", "train_test_gap"]
 
 
-def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optional[float] = None,
-               flow: bool = False, batch: Optional[int] = None, N: Size = None,
-               momentum: Optional[float] = None, method: str = "auto", nodes: int = 14,
-               threads: Optional[int] = None, max_recipe_steps: int = 2000, ensemble: Size = 1,
-               bags: Size = 1, lr_convention: Optional[str] = None,
-               schedule: Any = None) -> LossCurve:
+def loss_curve(
+    problem: Problem,
+    P: Size,
+    times: Iterable[float],
+    *,
+    lr: Optional[float] = None,
+    flow: bool = False,
+    batch: Optional[int] = None,
+    N: Size = None,
+    momentum: Optional[float] = None,
+    method: str = "auto",
+    nodes: int = 14,
+    threads: Optional[int] = None,
+    max_recipe_steps: int = 2000,
+    ensemble: Size = 1,
+    bags: Size = 1,
+    lr_convention: Optional[str] = None,
+    schedule: Any = None,
+) -> LossCurve:
     """Test and train loss of the DMFT theory at the given times.
 
     Parameters
@@ -116,8 +139,9 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
     t = times_array(times)
     nodes = check_int("nodes", nodes, minimum=4, maximum=200)
     if method not in ("auto", "contour", "recipe", "volterra"):
-        raise ParameterError(f"method must be 'auto', 'contour', 'recipe' or 'volterra', got "
-                             f"{method!r}")
+        raise ParameterError(
+            f"method must be 'auto', 'contour', 'recipe' or 'volterra', got {method!r}"
+        )
     if method == "volterra" and batch is None:
         raise ParameterError("method='volterra' is the one-pass SGD route: give batch=")
     mu = check_momentum(momentum, flow)
@@ -131,24 +155,46 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
     ens = {"ensemble": Ev, "bags": Bv}
     if batch is not None:
         if Ev != 1 or Bv != 1:
-            raise ParameterError("ensemble and bags are for full-batch GD / gradient flow; drop batch")
+            raise ParameterError(
+                "ensemble and bags are for full-batch GD / gradient flow; drop batch"
+            )
         if flow:
             raise ParameterError("batch (one-pass SGD) is discrete-time; drop flow")
         if mu != 0.0:
             raise ParameterError("momentum is not available for one-pass SGD (batch)")
-        return _sgd_curve(problem, t, lr=lr, batch=batch, N=Nv, method=method,
-                          lr_convention=lr_convention, max_recipe_steps=max_recipe_steps,
-                          threads=threads, schedule=schedule)
+        return _sgd_curve(
+            problem,
+            t,
+            lr=lr,
+            batch=batch,
+            N=Nv,
+            method=method,
+            lr_convention=lr_convention,
+            max_recipe_steps=max_recipe_steps,
+            threads=threads,
+            schedule=schedule,
+        )
     from ..schedules import as_schedule
 
     if as_schedule(schedule) is not None:
         if flow or mu != 0.0 or method == "contour":
-            raise ParameterError("schedule applies to discrete GD without momentum (the recipe) "
-                                 "and to one-pass SGD (batch=)")
+            raise ParameterError(
+                "schedule applies to discrete GD without momentum (the recipe) "
+                "and to one-pass SGD (batch=)"
+            )
         from .scheduled import scheduled_curve
 
-        return scheduled_curve(problem, P, t, lr=lr, N=Nv, schedule=schedule,
-                               max_recipe_steps=max_recipe_steps, ensemble=Ev, bags=Bv)
+        return scheduled_curve(
+            problem,
+            P,
+            t,
+            lr=lr,
+            N=Nv,
+            schedule=schedule,
+            max_recipe_steps=max_recipe_steps,
+            ensemble=Ev,
+            bags=Bv,
+        )
     if lr_convention is not None:
         raise ParameterError("lr_convention applies to one-pass SGD (batch=...) only")
     Pv = size("P", P)
@@ -156,7 +202,9 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         if lr is not None:
             raise ParameterError("lr is for discrete GD; drop it with flow=True")
         if method == "recipe":
-            raise ParameterError("the T x T recipe is for discrete GD; use method='contour' for flow")
+            raise ParameterError(
+                "the T x T recipe is for discrete GD; use method='contour' for flow"
+            )
         test = np.full(t.size, L0)
         train = np.full(t.size, L0 + sigma2)
         pos = t > 0
@@ -167,21 +215,29 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
                     raise ParameterError(
                         f"continuous momentum beta = {mu:g}: the Talbot contour does not enclose "
                         f"the oscillatory singularities (beta * max eigenvalue(K) > 1/4) at "
-                        f"t = {t[pos][~ok][0]:g}; use a smaller beta, larger nodes, or t >> beta")
+                        f"t = {t[pos][~ok][0]:g}; use a smaller beta, larger nodes, or t >> beta"
+                    )
             a, b = _core.dmft.loss_curve(
                 core_spectrum(problem, inv(Nv), inv(Pv)),
                 list(t[pos]),
-                _core.dmft.CurveOptions(flow=True, lr=0.0, nodes=nodes, threads=th, inv_E=invE,
-                                        inv_B=invB, momentum=mu))
+                _core.dmft.CurveOptions(
+                    flow=True, lr=0.0, nodes=nodes, threads=th, inv_E=invE, inv_B=invB, momentum=mu
+                ),
+            )
             test[pos] = a
             train[pos] = b
         params = {"N": Nv, "P": Pv, "flow": True, "nodes": nodes, **ens}
         if mu != 0.0:
             params["momentum"] = mu
-        return LossCurve(times=t, test_loss=finite("test_loss", test),
-                         train_loss=finite("train_loss", train) if Bv == 1 else None,
-                         time_unit="time", model="dmft", method="contour",
-                         params={**problem.params, **params})
+        return LossCurve(
+            times=t,
+            test_loss=finite("test_loss", test),
+            train_loss=finite("train_loss", train) if Bv == 1 else None,
+            time_unit="time",
+            model="dmft",
+            method="contour",
+            params={**problem.params, **params},
+        )
     if lr is None:
         raise ParameterError("lr is required for discrete GD (or pass flow=True)")
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
@@ -194,13 +250,17 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         # carries a 2% margin, removed here
         u_max = spectral_edge(problem, Nv, Pv)
         if mu == 0.0 and lr * u_max / 1.02 >= 2.0:
-            raise ParameterError(f"lr = {lr:g} is unstable for GD: the DMFT spectrum of K reaches "
-                                 f"u = {u_max / 1.02:.4g} and stability needs lr * u < 2, i.e. "
-                                 f"lr < {2.0 * 1.02 / u_max:.4g}")
+            raise ParameterError(
+                f"lr = {lr:g} is unstable for GD: the DMFT spectrum of K reaches "
+                f"u = {u_max / 1.02:.4g} and stability needs lr * u < 2, i.e. "
+                f"lr < {2.0 * 1.02 / u_max:.4g}"
+            )
         if mu != 0.0 and lr * u_max >= 2.0 * (1.0 + mu):
-            raise ParameterError(f"lr = {lr:g} is unstable for heavy-ball GD with momentum = {mu:g}: "
-                             f"the DMFT spectrum of K reaches u = {u_max:.4g} and stability "
-                             f"needs lr * u < 2 (1 + momentum), i.e. lr < {2 * (1 + mu) / u_max:.4g}")
+            raise ParameterError(
+                f"lr = {lr:g} is unstable for heavy-ball GD with momentum = {mu:g}: "
+                f"the DMFT spectrum of K reaches u = {u_max:.4g} and stability "
+                f"needs lr * u < 2 (1 + momentum), i.e. lr < {2 * (1 + mu) / u_max:.4g}"
+            )
     steps = steps_of(t, lr)
     test = np.empty(t.size)
     train = np.empty(t.size)
@@ -209,23 +269,28 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
     elif method == "contour":
         use_recipe = steps == 0
         if np.any((steps > 0) & (steps < (nodes + 1) // 2)):
-            raise ParameterError(f"method='contour' needs >= {(nodes + 1) // 2} steps for discrete GD")
+            raise ParameterError(
+                f"method='contour' needs >= {(nodes + 1) // 2} steps for discrete GD"
+            )
         if mu != 0.0:
-            ok = momentum_contour_ok(problem, Nv, Pv, steps[~use_recipe].astype(float), nodes,
-                                      lr=lr, mu=mu, u_max=u_max)
+            ok = momentum_contour_ok(
+                problem, Nv, Pv, steps[~use_recipe].astype(float), nodes, lr=lr, mu=mu, u_max=u_max
+            )
             if not np.all(ok):
                 raise ParameterError(
                     f"method='contour' with momentum = {mu:g}: the Talbot contour does not "
                     f"enclose the complex poles of heavy-ball GD at step "
                     f"{int(steps[~use_recipe][~ok][0])} (they contribute ~ momentum^(steps/2)); "
-                    "use method='recipe' or 'auto', or more nodes")
+                    "use method='recipe' or 'auto', or more nodes"
+                )
     else:
         use_recipe = steps < 2 * nodes
         if not np.all(use_recipe):
             if mu != 0.0:
                 idx = np.flatnonzero(~use_recipe)
-                ok = momentum_contour_ok(problem, Nv, Pv, steps[idx].astype(float), nodes,
-                                          lr=lr, mu=mu, u_max=u_max)
+                ok = momentum_contour_ok(
+                    problem, Nv, Pv, steps[idx].astype(float), nodes, lr=lr, mu=mu, u_max=u_max
+                )
                 use_recipe[idx[~ok]] = True
                 limit = min(max_recipe_steps, AUTO_MOMENTUM_RECIPE_STEPS)
                 if np.any(use_recipe) and int(steps[use_recipe].max()) > limit:
@@ -234,7 +299,8 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
                         f"heavy-ball poles up to step {int(steps[use_recipe].max())}, and the exact "
                         f"recipe there needs ~T sweeps of T x T products (minutes beyond "
                         f"{limit} steps at high momentum). Ask for later times, or pass "
-                        "method='recipe' (with max_recipe_steps) to run it anyway")
+                        "method='recipe' (with max_recipe_steps) to run it anyway"
+                    )
             else:
                 try:
                     check_contour_lr(problem, Nv, Pv, lr)
@@ -246,11 +312,14 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
     if np.any(use_recipe):
         T = int(steps[use_recipe].max()) + 1
         if T - 1 > max_recipe_steps:
-            raise ParameterError(f"the T x T recipe is limited to max_recipe_steps={max_recipe_steps} "
-                             f"steps (asked {T - 1}); use method='contour'")
+            raise ParameterError(
+                f"the T x T recipe is limited to max_recipe_steps={max_recipe_steps} "
+                f"steps (asked {T - 1}); use method='contour'"
+            )
         rl, rw, rm = recipe_modes(problem, lr * T)
-        a, b = recipe(rl, rw, inv(Nv), inv(Pv), sigma2, lr, T, momentum=mu, invE=invE,
-                      invB=invB, mult=rm)
+        a, b = recipe(
+            rl, rw, inv(Nv), inv(Pv), sigma2, lr, T, momentum=mu, invE=invE, invB=invB, mult=rm
+        )
         test[use_recipe] = a[steps[use_recipe]]
         train[use_recipe] = b[steps[use_recipe]]
     cont = ~use_recipe
@@ -260,26 +329,43 @@ def loss_curve(problem: Problem, P: Size, times: Iterable[float], *, lr: Optiona
         a, b = _core.dmft.loss_curve(
             core_spectrum(problem, inv(Nv), inv(Pv)),
             [float(n) for n in steps[cont]],
-            _core.dmft.CurveOptions(flow=False, lr=lr, nodes=nodes, threads=th, inv_E=invE,
-                                    inv_B=invB, momentum=mu))
+            _core.dmft.CurveOptions(
+                flow=False, lr=lr, nodes=nodes, threads=th, inv_E=invE, inv_B=invB, momentum=mu
+            ),
+        )
         test[cont] = a
         train[cont] = b
-    mixed = "recipe (< 2 nodes steps) + contour" if mu == 0.0 else \
-        "recipe (momentum poles outside the contour) + contour"
+    mixed = (
+        "recipe (< 2 nodes steps) + contour"
+        if mu == 0.0
+        else "recipe (momentum poles outside the contour) + contour"
+    )
     used = "recipe" if np.all(use_recipe) else ("contour" if not np.any(use_recipe) else mixed)
     params = {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes, **ens}
     if mu != 0.0:
         params["momentum"] = mu
-    return LossCurve(times=steps * lr, test_loss=finite("test_loss", test),
-                     train_loss=finite("train_loss", train) if Bv == 1 else None, steps=steps,
-                     time_unit="lr*steps", model="dmft", method=used,
-                     params={**problem.params, **params})
+    return LossCurve(
+        times=steps * lr,
+        test_loss=finite("test_loss", test),
+        train_loss=finite("train_loss", train) if Bv == 1 else None,
+        steps=steps,
+        time_unit="lr*steps",
+        model="dmft",
+        method=used,
+        params={**problem.params, **params},
+    )
 
 
-
-def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: float,
-                   N: Size = None, momentum: Optional[float] = None,
-                   max_recipe_steps: int = 2000) -> np.ndarray:
+def train_test_gap(
+    problem: Problem,
+    P: Size,
+    times: Iterable[float],
+    *,
+    lr: float,
+    N: Size = None,
+    momentum: Optional[float] = None,
+    max_recipe_steps: int = 2000,
+) -> np.ndarray:
     """Test minus train loss ``L(t) - Lhat(t)`` from eq. 18 (App. E, eqs. 84-85), discrete GD.
 
     Evaluated from the data response R0,2 and the train correlation C1 of the T x T recipe (not
@@ -309,15 +395,26 @@ def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: flo
     steps = steps_of(t, lr)
     T = int(steps.max()) + 1
     if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
-        raise ParameterError(f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="
-                         f"{max_recipe_steps} steps (asked {T - 1})")
-    _, _, ex = recipe(problem.lam, problem.wstar**2, inv(Nv), 1.0 / Pv, problem.sigma**2, lr,
-                       T, momentum=mu, full=True)
-    R = toeplitz_lower(ex["R02"])       # R0,2(n, n') = R02[n - n'], zero for n' >= n
+        raise ParameterError(
+            f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="
+            f"{max_recipe_steps} steps (asked {T - 1})"
+        )
+    _, _, ex = recipe(
+        problem.lam,
+        problem.wstar**2,
+        inv(Nv),
+        1.0 / Pv,
+        problem.sigma**2,
+        lr,
+        T,
+        momentum=mu,
+        full=True,
+    )
+    R = toeplitz_lower(ex["R02"])  # R0,2(n, n') = R02[n - n'], zero for n' >= n
     C1 = ex["C1"]
     RC = R @ C1
-    first = np.einsum("ij,ij->i", R, C1)          # sum_n' R0,2(n,n') C1(n,n')
-    second = np.einsum("ij,ij->i", RC, R)         # sum_n',m' R0,2(n,n') C1(n',m') R0,2(n,m')
+    first = np.einsum("ij,ij->i", R, C1)  # sum_n' R0,2(n,n') C1(n,n')
+    second = np.einsum("ij,ij->i", RC, R)  # sum_n',m' R0,2(n,n') C1(n',m') R0,2(n,m')
     gap = -2.0 / Pv * first + second / Pv**2 - problem.sigma**2
     out = gap[steps]
     if not np.all(np.isfinite(out)):
@@ -325,9 +422,19 @@ def train_test_gap(problem: Problem, P: Size, times: Iterable[float], *, lr: flo
     return out
 
 
-def _sgd_curve(problem: Problem, t: np.ndarray, *, lr: Optional[float], batch: int, N: float,
-               method: str, lr_convention: Optional[str], max_recipe_steps: int,
-               threads: Optional[int], schedule: Any = None) -> LossCurve:
+def _sgd_curve(
+    problem: Problem,
+    t: np.ndarray,
+    *,
+    lr: Optional[float],
+    batch: int,
+    N: float,
+    method: str,
+    lr_convention: Optional[str],
+    max_recipe_steps: int,
+    threads: Optional[int],
+    schedule: Any = None,
+) -> LossCurve:
     """One-pass SGD: the Volterra route (default) or the DMFT recipe (``method="recipe"``)."""
     from ..plrf.volterra import loss_curve as volterra_curve
 
@@ -344,8 +451,9 @@ def _sgd_curve(problem: Problem, t: np.ndarray, *, lr: Optional[float], batch: i
         raise ParameterError(f"SGD times must be <= 1e15 steps, got {t.max():g}")
     steps = t.astype(np.int64)
     if method == "contour":
-        raise ParameterError("one-pass SGD has no contour route: use method='auto' (Volterra) "
-                             "or 'recipe'")
+        raise ParameterError(
+            "one-pass SGD has no contour route: use method='auto' (Volterra) or 'recipe'"
+        )
     if method == "recipe":
         from ..schedules import as_schedule
 
@@ -354,20 +462,44 @@ def _sgd_curve(problem: Problem, t: np.ndarray, *, lr: Optional[float], batch: i
         check_problem(problem, finite_only=True)
         T = int(steps.max()) + 1
         if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
-            raise ParameterError(f"the SGD recipe is limited to max_recipe_steps="
-                                 f"{max_recipe_steps} steps (asked {T - 1}); the default "
-                                 "method='auto' (Volterra) has no limit")
+            raise ParameterError(
+                f"the SGD recipe is limited to max_recipe_steps="
+                f"{max_recipe_steps} steps (asked {T - 1}); the default "
+                "method='auto' (Volterra) has no limit"
+            )
         lr_mean = lr if conv == "mean" else lr * batch
-        test, _ = recipe(problem.lam, problem.wstar**2, inv(N), 0.0, problem.sigma**2, lr_mean, T,
-                         batch=batch)
-        return LossCurve(times=t, test_loss=finite("test_loss", test[steps]), steps=steps,
-                         time_unit="steps", model="dmft", method="recipe (SGD)",
-                         params={**problem.params, "N": N, "batch": batch, "lr": lr,
-                                 "lr_convention": conv})
+        test, _ = recipe(
+            problem.lam, problem.wstar**2, inv(N), 0.0, problem.sigma**2, lr_mean, T, batch=batch
+        )
+        return LossCurve(
+            times=t,
+            test_loss=finite("test_loss", test[steps]),
+            steps=steps,
+            time_unit="steps",
+            model="dmft",
+            method="recipe (SGD)",
+            params={**problem.params, "N": N, "batch": batch, "lr": lr, "lr_convention": conv},
+        )
     top = int(steps.max())
-    c = volterra_curve(problem, lr=lr, steps=max(top, 1), batch=batch, lr_convention=conv,
-                       checkpoints=np.unique(steps), N=N, threads=threads, schedule=schedule)
+    c = volterra_curve(
+        problem,
+        lr=lr,
+        steps=max(top, 1),
+        batch=batch,
+        lr_convention=conv,
+        checkpoints=np.unique(steps),
+        N=N,
+        threads=threads,
+        schedule=schedule,
+    )
     sem = None if c.test_loss_sem is None else np.interp(t, c.times, c.test_loss_sem)
-    return LossCurve(times=t, test_loss=finite("test_loss", np.interp(t, c.times, c.test_loss)),
-                     test_loss_sem=sem, steps=steps, time_unit="steps", model="dmft",
-                     method=c.method, params={**c.params, "N": N})
+    return LossCurve(
+        times=t,
+        test_loss=finite("test_loss", np.interp(t, c.times, c.test_loss)),
+        test_loss_sem=sem,
+        steps=steps,
+        time_unit="steps",
+        model="dmft",
+        method=c.method,
+        params={**c.params, "N": N},
+    )

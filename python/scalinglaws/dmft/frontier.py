@@ -1,18 +1,21 @@
 """The numerical compute-optimal frontier of the DMFT theory (Bordelon et al. Fig. 4, App. N)."""
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 
-from .._backend import _core
-from .._validate import check_values, check_int, check_real, threads_arg
-from ..errors import ConvergenceError, ParameterError
+from .._validate import check_int, check_real, check_values
+from ..errors import ParameterError
 from ..problem import Problem
-from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
-                      finite, inv, size, times_array)
+from ._common import (
+    INF,
+    Size,
+    check_problem,
+)
 from .curves import loss_curve
 
 __all__ = ["Frontier", "compute_optimal_frontier"]
@@ -70,19 +73,35 @@ def _problem_for_width(problem: Problem, N: int, features_per_width: Optional[fl
     if features_per_width is None:
         return problem
     if problem.family != "bordelon":
-        raise ParameterError("features_per_width needs a Problem.bordelon power-law problem "
-                         f"(got family {problem.family!r})")
+        raise ParameterError(
+            "features_per_width needs a Problem.bordelon power-law problem "
+            f"(got family {problem.family!r})"
+        )
     pr = problem.params
-    return Problem.bordelon(pr["a"], pr["b"], int(math.ceil(features_per_width * N)), N,
-                            sigma=pr["sigma"], normalize=pr["normalize"])
+    return Problem.bordelon(
+        pr["a"],
+        pr["b"],
+        int(math.ceil(features_per_width * N)),
+        N,
+        sigma=pr["sigma"],
+        normalize=pr["normalize"],
+    )
 
 
-def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = INF,
-                             t_max: float = 1e5, t_min: float = 1.0, n_times: int = 120,
-                             flow: bool = True, lr: Optional[float] = None,
-                             fit_range: Optional[tuple] = None,
-                             features_per_width: Optional[float] = None,
-                             threads: Optional[int] = None) -> Frontier:
+def compute_optimal_frontier(
+    problem: Problem,
+    Ns: Sequence[int],
+    *,
+    P: Size = INF,
+    t_max: float = 1e5,
+    t_min: float = 1.0,
+    n_times: int = 120,
+    flow: bool = True,
+    lr: Optional[float] = None,
+    fit_range: Optional[tuple] = None,
+    features_per_width: Optional[float] = None,
+    threads: Optional[int] = None,
+) -> Frontier:
     """Pareto frontier of the theory test loss over compute ``C = N t`` (Fig. 4, App. N).
 
     Theory curves L(t; N) (default P = inf, gradient flow) on ``n_times`` log-spaced times in
@@ -148,8 +167,11 @@ def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = I
     t_min = check_real("t_min", t_min, minimum=0.0, maximum=t_max, min_open=True, max_open=True)
     if features_per_width is not None:
         features_per_width = check_real("features_per_width", features_per_width, minimum=1.0)
-    t = np.logspace(math.log10(t_min), math.log10(t_max),
-                    check_int("n_times", n_times, minimum=10, maximum=10000))
+    t = np.logspace(
+        math.log10(t_min),
+        math.log10(t_max),
+        check_int("n_times", n_times, minimum=10, maximum=10000),
+    )
     curves = {}
     for n in Ns_arr:
         pr = _problem_for_width(problem, int(n), features_per_width)
@@ -167,23 +189,37 @@ def compute_optimal_frontier(problem: Problem, Ns: Sequence[int], *, P: Size = I
     if fit_range is None:
         inside = (best > 0) & (best < Ns_arr.size - 1) & np.isfinite(Lstar)
         if inside.sum() < 5:
-            raise ParameterError("too few compute values with an interior optimal N: widen Ns or t_max")
+            raise ParameterError(
+                "too few compute values with an interior optimal N: widen Ns or t_max"
+            )
         lo, hi = logC[inside].min(), logC[inside].max()
     else:
         fr = check_values("fit_range", fit_range, minimum=0.0, min_open=True, allow_scalar=False)
         if fr.size != 2 or not fr[0] < fr[1]:
-            raise ParameterError(f"fit_range must be (C_min, C_max) with 0 < C_min < C_max, got "
-                                 f"{fit_range!r}")
+            raise ParameterError(
+                f"fit_range must be (C_min, C_max) with 0 < C_min < C_max, got {fit_range!r}"
+            )
         lo, hi = math.log10(fr[0]), math.log10(fr[1])
     sel = (logC >= lo) & (logC <= hi) & np.isfinite(Lstar) & (Lstar > 0)
     if sel.sum() < 2:
-        raise ParameterError(f"fit_range holds {int(sel.sum())} compute values on the frontier "
-                             "(need >= 2): widen fit_range, Ns or t_max")
+        raise ParameterError(
+            f"fit_range holds {int(sel.sum())} compute values on the frontier "
+            "(need >= 2): widen fit_range, Ns or t_max"
+        )
     slope, ci = _fit_slope(logC[sel], np.log10(Lstar[sel]))
     nslope, _ = _fit_slope(logC[sel], np.log10(Nbest[sel]))
     if not all(math.isfinite(x) for x in (slope, nslope, *ci)):
-        raise ParameterError("the frontier's slope is not defined for these Ns / times: widen Ns "
-                             "or t_max")
+        raise ParameterError(
+            "the frontier's slope is not defined for these Ns / times: widen Ns or t_max"
+        )
     keep = np.isfinite(Lstar)  # compute values reached by at least one model size
-    return Frontier(10 ** logC[keep], Lstar[keep], Nbest[keep], -slope, (-ci[1], -ci[0]), nslope,
-                    (10 ** lo, 10 ** hi), curves)
+    return Frontier(
+        10 ** logC[keep],
+        Lstar[keep],
+        Nbest[keep],
+        -slope,
+        (-ci[1], -ci[0]),
+        nslope,
+        (10**lo, 10**hi),
+        curves,
+    )

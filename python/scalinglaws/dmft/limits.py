@@ -1,28 +1,35 @@
 """Closed forms and limits of the DMFT: N = P = inf, final losses (t = inf), the early-time
 expansion and the bottleneck / compute-optimal exponents (theory page "DMFT", section
 "Limits and exponents")."""
+
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, Optional, Sequence
 
 import numpy as np
 
-from .._backend import _core
-from .._validate import check_modes, check_int, check_real, threads_arg
+from .._validate import check_modes, check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
-from ._common import (steps_of, INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
-                      finite, inv, size, times_array)
-
+from ._common import (
+    INF,
+    Size,
+    check_problem,
+    check_stable,
+    inv,
+    size,
+    steps_of,
+    times_array,
+)
 from ._spectrum import head_arrays, mode_lambdas, recipe_modes, resolvent_sums, trace
 
 __all__ = ["infinite_width_loss", "final_losses", "early_time_transfer", "exponents"]
 
 
-def infinite_width_loss(problem: Problem, times: Iterable[float], *, lr: Optional[float] = None,
-                        flow: bool = False) -> np.ndarray:
+def infinite_width_loss(
+    problem: Problem, times: Iterable[float], *, lr: Optional[float] = None, flow: bool = False
+) -> np.ndarray:
     """N = P = infinity (eq. 125): flow ``sum_k lambda_k w*_k^2 exp(-2 lambda_k t)``; GD
     ``sum_k lambda_k w*_k^2 (1 - lr lambda_k)^(2 n)`` with ``n = round(t/lr)``. No 1/2.
 
@@ -38,6 +45,7 @@ def infinite_width_loss(problem: Problem, times: Iterable[float], *, lr: Optiona
         lr = check_real("lr", lr, minimum=0.0, min_open=True)
         check_stable(head_arrays(problem)[0], lr, 0.0)
     if not problem.infinite:
+        assert lr is not None  # checked above (flow=False)
         n = steps_of(t, lr).astype(np.float64)
         base = np.abs(1.0 - lr * problem.lam)
         return np.power(base[None, :], 2.0 * n[:, None]) @ problem.target_power
@@ -45,6 +53,7 @@ def infinite_width_loss(problem: Problem, times: Iterable[float], *, lr: Optiona
     weight = lam * w2 * mult
     if flow:
         return np.exp(-2.0 * np.multiply.outer(t, lam)) @ weight
+    assert lr is not None  # checked above (flow=False)
     n = steps_of(t, lr).astype(np.float64)
     return np.power(np.abs(1.0 - lr * lam)[None, :], 2.0 * n[:, None]) @ weight
 
@@ -54,14 +63,16 @@ def _solve_r(problem: Problem, target: float, name: str) -> float:
     from scipy.optimize import brentq
 
     if problem.infinite:
-        f = lambda lr_: resolvent_sums(problem, math.exp(-lr_))[0] - target
+        f = lambda lr_: resolvent_sums(problem, math.exp(-lr_))[0] - target  # noqa: E731
     else:
         lam = problem.lam
         M = lam.size
         if target >= M:
-            raise ParameterError(f"{name} = {target:g} must be < M = {M} (number of features) for "
-                                 "the final-loss formulas; the model interpolates exactly otherwise")
-        f = lambda lr_: float(np.sum(lam * math.exp(lr_) / (1.0 + lam * math.exp(lr_)))) - target
+            raise ParameterError(
+                f"{name} = {target:g} must be < M = {M} (number of features) for "
+                "the final-loss formulas; the model interpolates exactly otherwise"
+            )
+        f = lambda lr_: float(np.sum(lam * math.exp(lr_) / (1.0 + lam * math.exp(lr_)))) - target  # noqa: E731
     lo, hi = -50.0, 50.0
     while f(hi) < 0:
         hi += 50.0
@@ -70,8 +81,9 @@ def _solve_r(problem: Problem, target: float, name: str) -> float:
     return math.exp(brentq(f, lo, hi, xtol=1e-14, rtol=1e-14))
 
 
-def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 1,
-                 bags: Size = 1) -> Dict[str, Any]:
+def final_losses(
+    problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 1, bags: Size = 1
+) -> Dict[str, Any]:
     """t -> infinity losses of gradient flow / converged GD (App. C, eqs. 66-76; :ref:`dmft-final`).
 
     Over-parameterised (N > P, eq. 73): final train loss 0. Under-parameterised (N < P, eq. 76).
@@ -138,8 +150,13 @@ def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 
     extra = {"ensemble": Ev, "bags": Bv}
     if Nv == Pv:
         if Nv == INF:
-            return {"test": 0.0, "train": sigma2 if Bv == 1 else None, "regime": "infinite",
-                    "r": None, **extra}
+            return {
+                "test": 0.0,
+                "train": sigma2 if Bv == 1 else None,
+                "regime": "infinite",
+                "r": None,
+                **extra,
+            }
         raise ParameterError(f"final losses diverge at N = P (= {int(Nv)}): double-descent peak")
     over = Nv > Pv
     r = _solve_r(problem, Pv if over else Nv, "P" if over else "N")
@@ -161,9 +178,14 @@ def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 
     # unknowns C0, C1, C2, C3 (zero-frequency values)
     A = np.eye(4)
     rhs = np.zeros(4)
-    A[0, 3] -= s1 * iN; A[0, 1] -= s2 * rho3 * iP; rhs[0] = b0
-    A[1, 0] -= rho1; rhs[1] = rho1 * sigma2
-    A[2, 1] -= iP * s1; A[2, 3] -= rho1 * s2 * iN; rhs[2] = rho1 * b2
+    A[0, 3] -= s1 * iN
+    A[0, 1] -= s2 * rho3 * iP
+    rhs[0] = b0
+    A[1, 0] -= rho1
+    rhs[1] = rho1 * sigma2
+    A[2, 1] -= iP * s1
+    A[2, 3] -= rho1 * s2 * iN
+    rhs[2] = rho1 * b2
     A[3, 2] -= rho3
     C = np.linalg.solve(A, rhs)
     if not np.all(np.isfinite(C)) or C[0] < 0:
@@ -173,8 +195,10 @@ def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 
         d0 = 1.0 - s2 * rho3 * rho1 * iP
         d2 = 1.0 - rho1 * rho3 * s2 * iN
         if not (d0 > 0 and d2 > 0):
-            raise ConvergenceError(f"final-loss cross-system system is singular (1 - gamma0 = "
-                                 f"{d0:.3g}, 1 - gamma2 = {d2:.3g})")
+            raise ConvergenceError(
+                f"final-loss cross-system system is singular (1 - gamma0 = "
+                f"{d0:.3g}, 1 - gamma2 = {d2:.3g})"
+            )
         C0x = (b0 + s2 * rho3 * rho1 * sigma2 * iP) / d0
         C1x = rho1 * (C0x + sigma2)
         C3x = rho3 * rho1 * b2 / d2
@@ -185,13 +209,17 @@ def final_losses(problem: Problem, P: Size, *, N: Size = None, ensemble: Size = 
         if not (math.isfinite(test) and test >= -1e-12 * max(b0, 1e-300)):
             raise ConvergenceError(f"ensemble final loss is not finite / negative ({test:.3g})")
         test = max(float(test), 0.0)
-    regime = ("kernel regression (N = inf)" if Nv == INF else "over-parameterised (N > P)") if over \
+    regime = (
+        ("kernel regression (N = inf)" if Nv == INF else "over-parameterised (N > P)")
+        if over
         else ("model bottleneck (P = inf)" if Pv == INF else "under-parameterised (N < P)")
+    )
     return {"test": test, "train": train if Bv == 1 else None, "regime": regime, "r": r, **extra}
 
 
-def early_time_transfer(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,
-                        N: Size = None) -> np.ndarray:
+def early_time_transfer(
+    problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *, N: Size = None
+) -> np.ndarray:
     """Early-time (high-frequency) expansion of H_k(t) for gradient flow (App. D, eqs. 81-83):
     ``e^{-lambda t} + (c (1/P + 1/N)/lambda)[1 - e^{-lambda t} - lambda t e^{-lambda t}]``,
     ``c = sum_k lambda_k``. Valid while the correction is small (t << min(N, P)/c)."""
@@ -245,12 +273,17 @@ def exponents(a: float, b: float) -> Dict[str, Any]:
         rt = (a - 1.0) / b
         m = min(a - 1.0, 2.0 * b)
         den = a - 1.0 + b * m
-        out: Dict[str, Any] = {"time": rt, "model": m, "data": m,
-               "compute": {"t": b * m / den, "N": (a - 1.0) / den, "loss": (a - 1.0) * m / den}}
+        out: Dict[str, Any] = {
+            "time": rt,
+            "model": m,
+            "data": m,
+            "compute": {"t": b * m / den, "N": (a - 1.0) / den, "loss": (a - 1.0) * m / den},
+        }
     values = [rt, m, den, *out["compute"].values()]
     if not all(math.isfinite(x) for x in values) or den <= 0.0:
-        raise ParameterError(f"the exponents overflow for a = {a:g}, b = {b:g} (a - 1 = {a - 1:g}, "
-                             f"(a - 1)/b = {rt:g}); use a - 1 and b within 1e-150..1e150 of each "
-                             "other")
+        raise ParameterError(
+            f"the exponents overflow for a = {a:g}, b = {b:g} (a - 1 = {a - 1:g}, "
+            f"(a - 1)/b = {rt:g}); use a - 1 and b within 1e-150..1e150 of each "
+            "other"
+        )
     return out
-

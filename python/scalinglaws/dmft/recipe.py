@@ -1,20 +1,16 @@
 """The paper's T x T recipe (Bordelon et al. App. M.1; theory page "DMFT", section "T x T
 recipe"), evaluated exactly with the lower-triangular Toeplitz structure of every response:
 O(M T^2) instead of O(M T^3)."""
+
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Optional
 
 import numpy as np
 
-from .._backend import _core
-from .._validate import check_int, check_memory, check_real, check_time, threads_arg
+from .._validate import check_memory, check_time
 from ..errors import ConvergenceError, ParameterError
-from ..problem import Problem
-from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
-                      finite, inv, size, times_array)
 
 __all__ = ["recipe", "recipe_seconds", "theta_series", "toeplitz_lower", "series_mul", "series_inv"]
 
@@ -28,7 +24,7 @@ def series_inv(a: np.ndarray) -> np.ndarray:
     g = np.zeros(T)
     g[0] = 1.0 / a[0]
     for n in range(1, T):
-        g[n] = -np.dot(a[1:n + 1], g[n - 1::-1]) / a[0]
+        g[n] = -np.dot(a[1 : n + 1], g[n - 1 :: -1]) / a[0]
     return g
 
 
@@ -70,10 +66,22 @@ def recipe_seconds(M: int, T: int) -> float:
     return 3e-7 * M * float(T) ** 2 + 2e-7 * float(T) ** 3
 
 
-def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float, lr: float,
-            T: int, batch: Optional[int] = None, momentum: float = 0.0, invE: float = 1.0,
-            invB: float = 1.0, full: bool = False, responses_only: bool = False,
-            mult: Optional[np.ndarray] = None) -> Any:
+def recipe(
+    lam: np.ndarray,
+    w2: np.ndarray,
+    invN: float,
+    invP: float,
+    sigma2: float,
+    lr: float,
+    T: int,
+    batch: Optional[int] = None,
+    momentum: float = 0.0,
+    invE: float = 1.0,
+    invB: float = 1.0,
+    full: bool = False,
+    responses_only: bool = False,
+    mult: Optional[np.ndarray] = None,
+) -> Any:
     """Paper's T x T recipe (App. M.1, :ref:`dmft-recipe`) for discrete GD (or one-pass SGD with batch),
     evaluated with the lower-triangular Toeplitz structure of all responses. ``momentum`` = mu
     gives heavy-ball GD (eqs. 139-141) through its Theta (see :func:`_theta_series`).
@@ -93,8 +101,11 @@ def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: fl
     infinite power-law tail, see ``dmft/_spectrum.py``, carry quadrature weights).
     """
     M = lam.shape[0]
-    check_time(recipe_seconds(M, T), f"the DMFT T x T recipe (M = {M}, T = {T} steps)",
-               hint="ask for fewer steps, or the contour route (lr * max eigenvalue(K) < 1)")
+    check_time(
+        recipe_seconds(M, T),
+        f"the DMFT T x T recipe (M = {M}, T = {T} steps)",
+        hint="ask for fewer steps, or the contour route (lr * max eigenvalue(K) < 1)",
+    )
     check_memory(8.0 * T * (2.0 * M + 20.0 * T), f"the DMFT T x T recipe (M = {M}, T = {T})")
     lw = lam if mult is None else lam * mult  # lambda_k x multiplicity in every mode sum
     delta = np.zeros(T)
@@ -130,17 +141,18 @@ def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: fl
             break
     # causality (strictly lower Theta) makes T sweeps exact; what remains is round-off
     if not change <= 1e-9 * scale_r:
-        raise ConvergenceError(f"T x T recipe: response iteration did not converge "
-                             f"(last change {change:.3g})")
+        raise ConvergenceError(
+            f"T x T recipe: response iteration did not converge (last change {change:.3g})"
+        )
     G = kernels(r1, r3)
     if responses_only:
         return np.cumsum(G, axis=0)
     Th = toeplitz_lower(theta)
     R1m = toeplitz_lower(r1)
     R3m = toeplitz_lower(r3)
-    V = np.cumsum(G, axis=0)          # g_k * 1
-    U = R1m @ V                        # R1 g_k 1
-    W1 = (G * lw) @ G.T               # sum_k lam_k g_k g_k^T (Toeplitz kernels)
+    V = np.cumsum(G, axis=0)  # g_k * 1
+    U = R1m @ V  # R1 g_k 1
+    W1 = (G * lw) @ G.T  # sum_k lam_k g_k g_k^T (Toeplitz kernels)
     W2 = (G * (lw * lam)) @ G.T
     bias0 = (V * (lw * w2)) @ V.T
     bias2 = (U * (lw * lam * w2)) @ U.T
@@ -155,16 +167,20 @@ def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: fl
             TC3T = Th @ C3 @ Th.T
             if sgd:
                 D = np.diag(np.diag(C0) + sigma2)
-                C0n = bias0 + invN * conv2(W1, TC3T) + conv2(W2, Th @ R3m @ D @ R3m.T @ Th.T) / batch
+                C0n = (
+                    bias0 + invN * conv2(W1, TC3T) + conv2(W2, Th @ R3m @ D @ R3m.T @ Th.T) / batch
+                )
                 C2n = bias2 + conv2(W1, D) / batch + invN * conv2(W2, TC3T)
                 C1n = C0n
             else:
-                C0n = bias0 + invN * conv2(W1, TC3T) + invP * conv2(W2, Th @ R3m @ C1 @ R3m.T @ Th.T)
+                C0n = (
+                    bias0 + invN * conv2(W1, TC3T) + invP * conv2(W2, Th @ R3m @ C1 @ R3m.T @ Th.T)
+                )
                 C1n = R1m @ (C0n + sigma2 * ones) @ R1m.T
                 C2n = bias2 + invP * conv2(W1, C1n) + invN * conv2(W2, R1m @ TC3T @ R1m.T)
             C3n = R3m @ C2n @ R3m.T
             change = np.max(np.abs(C0n - C0)) + np.max(np.abs(C1n - C1))
-            C0, C1, C2, C3 = C0n, C1n, C2n, C3n
+            C0, C1, C2, C3 = C0n, C1n, C2n, C3n  # noqa: F841
             if change <= 1e-14 * np.max(np.abs(C0)):
                 break
     # T sweeps are exact by causality; FFT round-off may keep the change at ~1e-14
@@ -172,15 +188,21 @@ def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: fl
         d0 = np.abs(np.diag(C0))
         if not np.all(np.isfinite(d0)) or np.max(d0) > 1e3 * float(np.sum(lw * w2)):
             lim = "2" if momentum == 0.0 else f"2 (1 + momentum) = {2 * (1 + momentum):g}"
-            raise ParameterError(f"lr = {lr} is above the stability limit for these N, P, batch: the "
-                             f"theory loss diverges (lr * max eigenvalue of K > {lim})")
-        raise ConvergenceError(f"T x T recipe: correlation iteration did not converge "
-                             f"(last change {change:.3g})")
+            raise ParameterError(
+                f"lr = {lr} is above the stability limit for these N, P, batch: the "
+                f"theory loss diverges (lr * max eigenvalue of K > {lim})"
+            )
+        raise ConvergenceError(
+            f"T x T recipe: correlation iteration did not converge (last change {change:.3g})"
+        )
     if full:
         gs = G @ lw
         R02 = -series_mul(series_mul(gs, theta), r3)
-        return np.diag(C0).copy(), np.diag(C1).copy(), {"R02": R02, "r1": r1, "r3": r3,
-                                                         "C0": C0, "C1": C1}
+        return (
+            np.diag(C0).copy(),
+            np.diag(C1).copy(),
+            {"R02": R02, "r1": r1, "r3": r3, "C0": C0, "C1": C1},
+        )
     if invE == 1.0 and invB == 1.0:
         return np.diag(C0).copy(), np.diag(C1).copy()
     # cross-system correlations: members e != e' on one data set (C0x, C1x), one member on data
@@ -198,11 +220,15 @@ def recipe(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: fl
         if change <= 1e-14 * max(np.max(np.abs(C0x)), np.max(np.abs(C3x))):
             break
     if not change <= 1e-9 * max(np.max(np.abs(C0x)), np.max(np.abs(C3x))):
-        raise ConvergenceError(f"T x T recipe: cross-system correlation iteration did not converge "
-                             f"(last change {change:.3g})")
+        raise ConvergenceError(
+            f"T x T recipe: cross-system correlation iteration did not converge "
+            f"(last change {change:.3g})"
+        )
     c1bar = invE * C1 + (1.0 - invE) * C1x
     c3bar = invB * C3 + (1.0 - invB) * C3x
-    Cbar = (bias0 + invN * invE * conv2(W1, Th @ c3bar @ Th.T)
-            + invP * invB * conv2(W2, Th @ R3m @ c1bar @ R3m.T @ Th.T))
+    Cbar = (
+        bias0
+        + invN * invE * conv2(W1, Th @ c3bar @ Th.T)
+        + invP * invB * conv2(W2, Th @ R3m @ c1bar @ R3m.T @ Th.T)
+    )
     return np.diag(Cbar).copy(), np.diag(c1bar).copy()
-

@@ -1,25 +1,34 @@
 """Frequency-domain responses and mode transfer functions of the DMFT (Bordelon et al. eqs. 10-11,
 32-33; theory page "DMFT", section "Responses")."""
+
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_complex, check_values, check_modes, check_int, check_real, threads_arg
-from ..errors import ConvergenceError, ParameterError
+from .._validate import check_complex, check_int, check_modes, check_real, check_values, threads_arg
+from ..errors import ParameterError
 from ..problem import Problem
-from ._common import (INF, AUTO_MOMENTUM_RECIPE_STEPS, Size, check_momentum, check_problem, check_stable,
-                      finite, inv, size, times_array)
+from ._common import (
+    INF,
+    Size,
+    check_momentum,
+    check_problem,
+    check_stable,
+    finite,
+    inv,
+    size,
+    times_array,
+)
+from ._spectrum import core_spectrum, head_arrays, mode_lambdas, recipe_modes
 from .contour import check_contour_lr, momentum_contour_ok
 from .recipe import recipe
-from ._spectrum import core_spectrum, head_arrays, mode_lambdas, recipe_modes
 
-__all__ = ["Responses", "responses", "transfer_functions", "timescale_density",
-           "irreducible_bias"]
+__all__ = ["Responses", "responses", "transfer_functions", "timescale_density", "irreducible_bias"]
 
 
 @dataclass
@@ -50,9 +59,19 @@ class Responses:
         return 1.0 / (self.q[:, None] + self.lam[idx][None, :] * self.x[:, None])
 
 
-def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z: Any = None,
-              lr: Optional[float] = None, N: Size = None, momentum: Optional[float] = None,
-              batch: Optional[int] = None, threads: Optional[int] = None) -> Responses:
+def responses(
+    problem: Problem,
+    P: Size,
+    *,
+    s: Any = None,
+    omega: Any = None,
+    z: Any = None,
+    lr: Optional[float] = None,
+    N: Size = None,
+    momentum: Optional[float] = None,
+    batch: Optional[int] = None,
+    threads: Optional[int] = None,
+) -> Responses:
     """Solve the one-scalar self-consistency (:ref:`dmft-responses`) at complex frequencies.
 
     ``S = sum_k lambda_k x/(q + lambda_k x)``, ``x = (1 - S/P)(1 - S/N)``, ``R1 = 1 - S/P``,
@@ -105,8 +124,7 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
                 q = (zz - 1.0) * (1.0 - mu / zz) / lr
     else:
         beta = check_momentum(momentum, True)
-        sv = 1j * check_complex("omega", omega) if omega is not None else \
-            check_complex("s", s)
+        sv = 1j * check_complex("omega", omega) if omega is not None else check_complex("s", s)
         with np.errstate(over="ignore", invalid="ignore"):
             q = sv if beta == 0.0 else sv + beta * sv * sv
     shape = q.shape
@@ -115,17 +133,22 @@ def responses(problem: Problem, P: Size, *, s: Any = None, omega: Any = None, z:
         raise ParameterError("frequencies must be finite")
     bad = (q.imag == 0) & (q.real <= 0)
     if np.any(bad):
-        raise ParameterError(f"frequency q = {q[bad][0].real:g} lies on the non-positive real axis "
-                         "(branch cut of the spectrum); give it a small imaginary part")
+        raise ParameterError(
+            f"frequency q = {q[bad][0].real:g} lies on the non-positive real axis "
+            "(branch cut of the spectrum); give it a small imaginary part"
+        )
     sp = core_spectrum(problem, inv(Nv), inv(Pv))
     S = np.asarray(_core.dmft.solve(sp, list(q), threads_arg(threads)), dtype=np.complex128)
     finite("S", S)
     R1 = 1.0 - S * inv(Pv)
     R3 = 1.0 - S * inv(Nv)
-    return Responses(q.reshape(shape), S.reshape(shape), R1.reshape(shape), R3.reshape(shape),
-                     head_arrays(problem)[0])
-
-
+    return Responses(
+        q.reshape(shape),
+        S.reshape(shape),
+        R1.reshape(shape),
+        R3.reshape(shape),
+        head_arrays(problem)[0],
+    )
 
 
 def _mode_bound(problem: Problem) -> int:
@@ -133,10 +156,20 @@ def _mode_bound(problem: Problem) -> int:
     return 10**9 if problem.infinite else int(problem.M)
 
 
-def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *,
-                       lr: Optional[float] = None, flow: bool = False, N: Size = None,
-                       momentum: Optional[float] = None, nodes: int = 14,
-                       threads: Optional[int] = None, max_recipe_steps: int = 2000) -> np.ndarray:
+def transfer_functions(
+    problem: Problem,
+    P: Size,
+    times: Iterable[float],
+    modes: Sequence[int],
+    *,
+    lr: Optional[float] = None,
+    flow: bool = False,
+    N: Size = None,
+    momentum: Optional[float] = None,
+    nodes: int = 14,
+    threads: Optional[int] = None,
+    max_recipe_steps: int = 2000,
+) -> np.ndarray:
     """Mode transfer functions ``H_k(t) = d<v0_k(t)>/d w*_k`` (eq. 10 inverted; :ref:`dmft-responses`).
 
     ``modes`` are 1-based mode numbers k (k = 1 is the largest eigenvalue). GD times are rounded to
@@ -166,47 +199,67 @@ def transfer_functions(problem: Problem, P: Size, times: Iterable[float], modes:
         tau = np.round(t / lr_v)
         if mu == 0.0:
             if np.any((tau > 0) & (tau < (nodes + 1) // 2)):
-                raise ParameterError(f"discrete-GD transfer functions need t = 0 or >= "
-                                 f"{(nodes + 1) // 2} steps")
+                raise ParameterError(
+                    f"discrete-GD transfer functions need t = 0 or >= {(nodes + 1) // 2} steps"
+                )
             check_contour_lr(problem, Nv, Pv, lr_v)
         else:
             check_stable(head_arrays(problem)[0], lr_v, mu)
     pos = tau > 0
     if mu != 0.0 and np.any(pos):
         idx = np.flatnonzero(pos)
-        ok = momentum_contour_ok(problem, Nv, Pv, tau[idx], nodes, lr=lr_v, mu=mu,
-                                  beta=mu if flow else None, power=1.0)
+        ok = momentum_contour_ok(
+            problem, Nv, Pv, tau[idx], nodes, lr=lr_v, mu=mu, beta=mu if flow else None, power=1.0
+        )
         if not flow:
             ok &= tau[idx] >= 2 * nodes
         if not np.all(ok):
             if flow:
-                raise ParameterError(f"transfer_functions with continuous momentum beta = {mu:g}: the "
-                                 f"Talbot contour does not enclose the oscillatory poles at t = "
-                                 f"{t[idx][~ok][0]:g}; use later times, more nodes or a smaller "
-                                 "beta")
+                raise ParameterError(
+                    f"transfer_functions with continuous momentum beta = {mu:g}: the "
+                    f"Talbot contour does not enclose the oscillatory poles at t = "
+                    f"{t[idx][~ok][0]:g}; use later times, more nodes or a smaller "
+                    "beta"
+                )
             bad = idx[~ok]
             T = int(tau[bad].max()) + 1
             if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
-                raise ParameterError(f"transfer_functions with momentum = {mu:g}: the contour does not "
-                                 f"apply at step {int(tau[bad].max())} and the exact recipe is "
-                                 f"limited to max_recipe_steps={max_recipe_steps}")
+                raise ParameterError(
+                    f"transfer_functions with momentum = {mu:g}: the contour does not "
+                    f"apply at step {int(tau[bad].max())} and the exact recipe is "
+                    f"limited to max_recipe_steps={max_recipe_steps}"
+                )
             rl, rw, rm = recipe_modes(problem, lr_v * T, max(ks) + 1)
-            Hr = recipe(rl, rw, inv(Nv), inv(Pv), 0.0, lr_v, T, momentum=mu,
-                        responses_only=True, mult=rm)
+            Hr = recipe(
+                rl, rw, inv(Nv), inv(Pv), 0.0, lr_v, T, momentum=mu, responses_only=True, mult=rm
+            )
             out[bad] = Hr[tau[bad].astype(np.int64)][:, ks]
             pos = pos.copy()
             pos[bad] = False
     if np.any(pos):
-        out[pos] = np.asarray(_core.dmft.transfer(
-            core_spectrum(problem, inv(Nv), inv(Pv)),
-            list(tau[pos]), ks,
-            _core.dmft.CurveOptions(flow=flow, lr=lr_v, nodes=nodes, threads=threads_arg(threads),
-                                    momentum=mu)))
+        out[pos] = np.asarray(
+            _core.dmft.transfer(
+                core_spectrum(problem, inv(Nv), inv(Pv)),
+                list(tau[pos]),
+                ks,
+                _core.dmft.CurveOptions(
+                    flow=flow, lr=lr_v, nodes=nodes, threads=threads_arg(threads), momentum=mu
+                ),
+            )
+        )
     return finite("H_k", out)
 
 
-def timescale_density(problem: Problem, P: Size, u: Any, modes: Sequence[int], *, N: Size = None,
-                      eps: float = 1e-8, threads: Optional[int] = None) -> np.ndarray:
+def timescale_density(
+    problem: Problem,
+    P: Size,
+    u: Any,
+    modes: Sequence[int],
+    *,
+    N: Size = None,
+    eps: float = 1e-8,
+    threads: Optional[int] = None,
+) -> np.ndarray:
     """Timescale densities ``rho_k(u)`` with ``H_k(t) = int du rho_k(u) e^{-u t}`` (App. F, eq. 90;
     :ref:`dmft-timescales`): ``rho_k(u) = -(1/pi) Im H_k(s = -u + i eps)`` for gradient flow. ``u > 0``;
     modes are 1-based. Point masses at u = 0 (unlearnable parts, eq. 71) are not included.
@@ -223,10 +276,18 @@ def timescale_density(problem: Problem, P: Size, u: Any, modes: Sequence[int], *
     return finite("rho", -r.h(ks).imag / math.pi)
 
 
-def irreducible_bias(problem: Problem, P: Size, times: Iterable[float], *,
-                     lr: Optional[float] = None, flow: bool = False, N: Size = None,
-                     momentum: Optional[float] = None, nodes: int = 14,
-                     threads: Optional[int] = None) -> np.ndarray:
+def irreducible_bias(
+    problem: Problem,
+    P: Size,
+    times: Iterable[float],
+    *,
+    lr: Optional[float] = None,
+    flow: bool = False,
+    N: Size = None,
+    momentum: Optional[float] = None,
+    nodes: int = 14,
+    threads: Optional[int] = None,
+) -> np.ndarray:
     """Infinite-ensemble, infinite-bagging loss ``B(t, N, P) = sum_k lambda_k w*_k^2 H_k(t)^2``
     (eqs. 19, 114; :ref:`dmft-ensembles`): what ensembling E -> inf models and bagging over B -> inf data
     sets cannot remove (``loss_curve(..., ensemble=math.inf, bags=math.inf)``; finite E, B there
@@ -236,9 +297,29 @@ def irreducible_bias(problem: Problem, P: Size, times: Iterable[float], *,
         # infinitely many modes: the E = B = inf loss of the contour route (same quantity)
         from .curves import loss_curve
 
-        return loss_curve(problem, P, times, lr=lr, flow=flow, N=N, momentum=momentum,
-                          nodes=nodes, threads=threads, ensemble=INF, bags=INF).test_loss
-    H = transfer_functions(problem, P, times, list(range(1, problem.M + 1)), lr=lr, flow=flow, N=N,
-                           momentum=momentum, nodes=nodes, threads=threads)
+        return loss_curve(
+            problem,
+            P,
+            times,
+            lr=lr,
+            flow=flow,
+            N=N,
+            momentum=momentum,
+            nodes=nodes,
+            threads=threads,
+            ensemble=INF,
+            bags=INF,
+        ).test_loss
+    H = transfer_functions(
+        problem,
+        P,
+        times,
+        list(range(1, problem.M + 1)),
+        lr=lr,
+        flow=flow,
+        N=N,
+        momentum=momentum,
+        nodes=nodes,
+        threads=threads,
+    )
     return finite("bias loss", H**2 @ problem.target_power)
-

@@ -19,9 +19,9 @@ loop applies them (v0 -R1-> v1 -> v2 -R3-> v3 -> v4 -Theta-> v0)::
 (all sums over modes k). For a constant rate it reduces to the Toeplitz recipe (checked to
 round-off in the tests). Cost O(M T^3) per sweep (a few tens of sweeps): refused beyond a budget.
 """
+
 from __future__ import annotations
 
-import math
 from typing import Any, Optional, Tuple
 
 import numpy as np
@@ -44,14 +44,20 @@ def _sandwich(G: np.ndarray, w: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return np.einsum("k,kts,kus->tu", w, X, G, optimize=True)
 
 
-def recipe_scheduled(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, sigma2: float,
-                     rates: np.ndarray, tol: float = 1e-13) -> Tuple[np.ndarray, np.ndarray]:
+def recipe_scheduled(
+    lam: np.ndarray,
+    w2: np.ndarray,
+    invN: float,
+    invP: float,
+    sigma2: float,
+    rates: np.ndarray,
+    tol: float = 1e-13,
+) -> Tuple[np.ndarray, np.ndarray]:
     """(test, train) at steps 0..T-1 for GD with per-step rates ``rates[0..T-2]`` (module
     docstring); ``T = len(rates) + 1``."""
     lam = np.asarray(lam, dtype=np.float64)
     w2 = np.asarray(w2, dtype=np.float64)
     T = len(rates) + 1
-    M = lam.shape[0]
     Th = np.tril(np.broadcast_to(np.concatenate([rates, [0.0]])[None, :], (T, T)), -1).copy()
     eye = np.eye(T)
     R1 = eye.copy()
@@ -71,8 +77,8 @@ def recipe_scheduled(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, 
         raise ConvergenceError(f"scheduled recipe: responses did not converge ({change:.3g})")
     G = np.linalg.inv(eye[None] + lam[:, None, None] * (Th @ R3 @ R1)[None])
     Gp = np.linalg.inv(eye[None] + lam[:, None, None] * (R1 @ Th @ R3)[None])
-    V = G.sum(axis=2)                      # G_k 1, shape (M, T)
-    U = V @ R1.T                           # R1 G_k 1
+    V = G.sum(axis=2)  # G_k 1, shape (M, T)
+    U = V @ R1.T  # R1 G_k 1
     bias0 = (V * (lam * w2)[:, None]).T @ V
     bias2 = (U * (lam**2 * w2)[:, None]).T @ U
     ones = np.ones((T, T))
@@ -83,11 +89,17 @@ def recipe_scheduled(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, 
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(T + 5):
             TC3T = Th @ C3 @ Th.T
-            C0n = (bias0 + invN * _sandwich(G, lam, TC3T)
-                   + invP * _sandwich(G, lam2, Th @ R3 @ C1 @ R3.T @ Th.T))
+            C0n = (
+                bias0
+                + invN * _sandwich(G, lam, TC3T)
+                + invP * _sandwich(G, lam2, Th @ R3 @ C1 @ R3.T @ Th.T)
+            )
             C1n = R1 @ (C0n + sigma2 * ones) @ R1.T
-            C2n = (bias2 + invP * _sandwich(Gp, lam, C1n)
-                   + invN * _sandwich(Gp, lam2, R1 @ TC3T @ R1.T))
+            C2n = (
+                bias2
+                + invP * _sandwich(Gp, lam, C1n)
+                + invN * _sandwich(Gp, lam2, R1 @ TC3T @ R1.T)
+            )
             C3n = R3 @ C2n @ R3.T
             change = np.max(np.abs(C0n - C0)) + np.max(np.abs(C1n - C1))
             C0, C1, C3 = C0n, C1n, C3n
@@ -98,9 +110,18 @@ def recipe_scheduled(lam: np.ndarray, w2: np.ndarray, invN: float, invP: float, 
     return np.diag(C0).copy(), np.diag(C1).copy()
 
 
-def scheduled_curve(problem: Problem, P: Size, t: np.ndarray, *, lr: Optional[float], N: float,
-                    schedule: Any, max_recipe_steps: int = 2000, ensemble: Any = 1,
-                    bags: Any = 1) -> LossCurve:
+def scheduled_curve(
+    problem: Problem,
+    P: Size,
+    t: np.ndarray,
+    *,
+    lr: Optional[float],
+    N: float,
+    schedule: Any,
+    max_recipe_steps: int = 2000,
+    ensemble: Any = 1,
+    bags: Any = 1,
+) -> LossCurve:
     """DMFT loss curve of discrete GD with a schedule (see :func:`~scalinglaws.dmft.loss_curve`).
 
     Times are ``t = lr * steps`` with the peak ``lr`` (as :func:`scalinglaws.simulate_gd` with a
@@ -116,26 +137,36 @@ def scheduled_curve(problem: Problem, P: Size, t: np.ndarray, *, lr: Optional[fl
     steps = np.round(t / lr).astype(np.int64)
     T = int(steps.max()) + 1
     if T - 1 > max_recipe_steps:
-        raise ParameterError(f"the scheduled recipe is limited to max_recipe_steps="
-                             f"{max_recipe_steps} steps (asked {T - 1})")
+        raise ParameterError(
+            f"the scheduled recipe is limited to max_recipe_steps="
+            f"{max_recipe_steps} steps (asked {T - 1})"
+        )
     sched = as_schedule(schedule)
     assert isinstance(sched, Schedule)
     sched = sched.bind(max(T - 1, 1))
     peak = lr * sched.peak
     lmax = float(np.max(problem.lam))
     if peak * lmax >= 2.0:
-        raise ParameterError(f"peak lr = {peak:g} is unstable: GD needs peak lr * lambda_max < 2, "
-                             f"i.e. peak lr < {2.0 / lmax:.6g}")
+        raise ParameterError(
+            f"peak lr = {peak:g} is unstable: GD needs peak lr * lambda_max < 2, "
+            f"i.e. peak lr < {2.0 / lmax:.6g}"
+        )
     M = problem.lam.shape[0]
     cost = 30.0 * M * float(T) ** 3
     if cost > MAX_COST:
-        raise ParameterError(f"the scheduled T x T recipe costs ~{cost:.2g} flops for M = {M}, "
-                             f"T = {T} (budget {MAX_COST:.0g}): use fewer steps or features")
+        raise ParameterError(
+            f"the scheduled T x T recipe costs ~{cost:.2g} flops for M = {M}, "
+            f"T = {T} (budget {MAX_COST:.0g}): use fewer steps or features"
+        )
     rates = sched.rate(np.arange(T - 1), lr) if T > 1 else np.zeros(0)
-    a, b = recipe_scheduled(problem.lam, problem.wstar**2, inv(N), inv(Pv), problem.sigma**2,
-                            rates)
-    return LossCurve(times=steps * lr, test_loss=finite("test_loss", a[steps]),
-                     train_loss=finite("train_loss", b[steps]), steps=steps,
-                     time_unit="lr*steps", model="dmft", method="recipe (scheduled, dense)",
-                     params={**problem.params, "N": N, "P": Pv, "lr": lr,
-                             "schedule": str(sched)})
+    a, b = recipe_scheduled(problem.lam, problem.wstar**2, inv(N), inv(Pv), problem.sigma**2, rates)
+    return LossCurve(
+        times=steps * lr,
+        test_loss=finite("test_loss", a[steps]),
+        train_loss=finite("train_loss", b[steps]),
+        steps=steps,
+        time_unit="lr*steps",
+        model="dmft",
+        method="recipe (scheduled, dense)",
+        params={**problem.params, "N": N, "P": Pv, "lr": lr, "schedule": str(sched)},
+    )

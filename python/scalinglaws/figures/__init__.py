@@ -9,6 +9,7 @@
 The registry (:func:`register_figure`, :func:`reproduce`, :func:`figure_ids`) is documented in
 :mod:`scalinglaws.figures._registry`.
 """
+
 from __future__ import annotations
 
 from ._registry import FIGURES, FigureSpec, figure_ids, register_figure, reproduce

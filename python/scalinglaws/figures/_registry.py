@@ -12,9 +12,9 @@ A figure is registered with :func:`register_figure` as a pair of functions:
 :func:`reproduce` writes ``ID.png``, ``ID.npz`` (arrays only, loadable with
 ``allow_pickle=False``) and ``ID.json`` (scalars, strings, shapes).
 """
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 import json
 import time
 from dataclasses import dataclass
@@ -23,11 +23,18 @@ from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple, Union, 
 
 import numpy as np
 
+from ..errors import ParameterError
+
 __all__ = ["FigureSpec", "FIGURES", "register_figure", "reproduce", "figure_ids"]
 
 #: the modules that register the papers' figures (on import)
-_BUILTIN = ("bordelon2024", "bordelon2024_white", "paquette2024", "paquette2024_fronts",
-            "schedules2024")
+_BUILTIN = (
+    "bordelon2024",
+    "bordelon2024_white",
+    "paquette2024",
+    "paquette2024_fronts",
+    "schedules2024",
+)
 
 
 @dataclass(frozen=True)
@@ -57,9 +64,9 @@ class RegisteredFigure(Protocol):
     def verify(self, verify_fn: VerifyFn) -> VerifyFn: ...
 
 
-def register_figure(id: str, paper: str, title: str, *,
-                    figsize: Tuple[float, float] = (10.0, 3.6)
-                    ) -> Callable[[Callable[[bool], Dict[str, Any]]], RegisteredFigure]:
+def register_figure(
+    id: str, paper: str, title: str, *, figsize: Tuple[float, float] = (10.0, 3.6)
+) -> Callable[[Callable[[bool], Dict[str, Any]]], RegisteredFigure]:
     """Register a figure of the papers: a decorator for its data function.
 
     The data function takes ``quick`` (bool: small sizes) and returns a dict of arrays. A draw
@@ -135,7 +142,9 @@ def reproduce(id: str, out: Union[str, Path] = ".", *, quick: bool = False) -> D
     """Compute and draw figure ``id``; returns the paths written."""
     _load_builtin_figures()
     if id not in FIGURES:
-        raise ParameterError(f"unknown figure {id!r}; known: {', '.join(sorted(FIGURES)) or 'none'}")
+        raise ParameterError(
+            f"unknown figure {id!r}; known: {', '.join(sorted(FIGURES)) or 'none'}"
+        )
     spec = FIGURES[id]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -159,14 +168,25 @@ def reproduce(id: str, out: Union[str, Path] = ".", *, quick: bool = False) -> D
     fig.tight_layout()
     fig.savefig(png, dpi=110)
     plt.close(fig)
-    arrays: Dict[str, Any] = {k: np.asarray(v) for k, v in data.items()
-              if isinstance(v, (np.ndarray, list, tuple)) and np.asarray(v).dtype != object}
+    arrays: Dict[str, Any] = {
+        k: np.asarray(v)
+        for k, v in data.items()
+        if isinstance(v, (np.ndarray, list, tuple)) and np.asarray(v).dtype != object
+    }
     np.savez_compressed(out / f"{id}.npz", **arrays)
-    meta = {"id": id, "paper": spec.paper, "title": spec.title, "quick": quick,
-            "seconds": elapsed,
-            "scalars": {k: v for k, v in data.items()
-                        if isinstance(v, (int, float, str, bool)) and not isinstance(v, np.ndarray)},
-            "arrays": {k: list(v.shape) for k, v in arrays.items()}}
+    meta = {
+        "id": id,
+        "paper": spec.paper,
+        "title": spec.title,
+        "quick": quick,
+        "seconds": elapsed,
+        "scalars": {
+            k: v
+            for k, v in data.items()
+            if isinstance(v, (int, float, str, bool)) and not isinstance(v, np.ndarray)
+        },
+        "arrays": {k: list(v.shape) for k, v in arrays.items()},
+    }
     from .. import __version__
 
     meta["version"] = __version__

@@ -7,6 +7,7 @@ choices made here are the spec's suggested defaults: discrete GD with lr = 0.5 (
 M >= 4 max(N, P), and w* normalised to L(0) = 1. Each figure's ``params`` records them. Losses
 have no 1/2.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,8 @@ from typing import Any, Dict, List
 
 import numpy as np
 
-from ._registry import register_figure
 from ..problem import Problem
+from ._registry import register_figure
 
 PAPER = "Bordelon et al. 2024"
 INF = math.inf
@@ -27,8 +28,16 @@ def _dmft():
     return dmft
 
 
-def _gd_panel(problem: Problem, sizes: List[int], fixed: int, vary: str, times: np.ndarray,
-              lr: float, seeds: int, M: int) -> Dict[str, np.ndarray]:
+def _gd_panel(
+    problem: Problem,
+    sizes: List[int],
+    fixed: int,
+    vary: str,
+    times: np.ndarray,
+    lr: float,
+    seeds: int,
+    M: int,
+) -> Dict[str, np.ndarray]:
     """Theory and simulation curves for N (vary='N', P=fixed) or P (vary='P', N=fixed)."""
     from ..simulate import simulate_gd
 
@@ -45,8 +54,9 @@ def _gd_panel(problem: Problem, sizes: List[int], fixed: int, vary: str, times: 
 
 
 # --------------------------------------------------------------------------- Fig. 2
-@register_figure("bordelon-fig2", PAPER, "Fig. 2: finite width and finite data, a=1.5, b=1.25",
-                 figsize=(13, 6.5))
+@register_figure(
+    "bordelon-fig2", PAPER, "Fig. 2: finite width and finite data, a=1.5, b=1.25", figsize=(13, 6.5)
+)
 def fig2(quick: bool) -> Dict[str, Any]:
     dm = _dmft()
     a, b, lr = 1.5, 1.25, 0.5
@@ -56,20 +66,34 @@ def fig2(quick: bool) -> Dict[str, Any]:
     seeds = 3 if quick else 10
     times = np.unique(np.round(np.logspace(0, np.log10(400), 20 if quick else 40) / lr) * lr)
     prob = Problem.bordelon(a, b, M, normalize=True)
-    out: Dict[str, Any] = {"sizes": np.array(sizes), "times": times, "fixed": fixed, "M": M,
-                           "lr": lr, "seeds": seeds, "a": a, "b": b}
+    out: Dict[str, Any] = {
+        "sizes": np.array(sizes),
+        "times": times,
+        "fixed": fixed,
+        "M": M,
+        "lr": lr,
+        "seeds": seeds,
+        "a": a,
+        "b": b,
+    }
     gap_t = np.array([10.0, 20.0, 50.0, 100.0])
     for vary in ("N", "P"):
         panel = _gd_panel(prob, sizes, fixed, vary, times, lr, seeds, M)
         for k, v in panel.items():
             out[f"{vary}_{k}"] = v
         # (b)/(e): L(t, N) - L(t, N = inf) at fixed P (and the same with N <-> P), theory
-        ref = (dm.loss_curve(prob, fixed, gap_t, lr=lr, N=INF) if vary == "N"
-               else dm.loss_curve(prob.replace(N=fixed), INF, gap_t, lr=lr))
+        ref = (
+            dm.loss_curve(prob, fixed, gap_t, lr=lr, N=INF)
+            if vary == "N"
+            else dm.loss_curve(prob.replace(N=fixed), INF, gap_t, lr=lr)
+        )
         gaps = []
         for s in sizes:
-            cur = (dm.loss_curve(prob.replace(N=s), fixed, gap_t, lr=lr) if vary == "N"
-                   else dm.loss_curve(prob.replace(N=fixed), s, gap_t, lr=lr))
+            cur = (
+                dm.loss_curve(prob.replace(N=s), fixed, gap_t, lr=lr)
+                if vary == "N"
+                else dm.loss_curve(prob.replace(N=fixed), s, gap_t, lr=lr)
+            )
             gaps.append(cur.test_loss - ref.test_loss)
         out[f"{vary}_gap"] = np.array(gaps)
         # (c)/(f): loss at the end of training (t = 400) vs size, theory and simulation (the
@@ -86,8 +110,15 @@ def _fig2_draw(d: Dict[str, Any], fig: Any) -> None:
 
     axes = fig.subplots(2, 3)
     for row, vary, other in ((0, "N", "P"), (1, "P", "N")):
-        loss_curves(d["times"], d[f"{vary}_sim"], d["sizes"], label=vary, bands=d[f"{vary}_sim_std"],
-                    theory=d[f"{vary}_theory"], ax=axes[row, 0])
+        loss_curves(
+            d["times"],
+            d[f"{vary}_sim"],
+            d["sizes"],
+            label=vary,
+            bands=d[f"{vary}_sim_std"],
+            theory=d[f"{vary}_theory"],
+            ax=axes[row, 0],
+        )
         axes[row, 0].set_title(f"L(t), {other} = {int(d['fixed'])}", fontsize=9)
         ax = axes[row, 1]
         for j, t in enumerate(d["gap_times"]):
@@ -100,8 +131,9 @@ def _fig2_draw(d: Dict[str, Any], fig: Any) -> None:
         ax = axes[row, 2]
         ax.loglog(s, d[f"{vary}_final"], "k--", label=f"theory, t = {d['times'][-1]:g}")
         ax.loglog(s, d[f"{vary}_final_sim"], "o", label="simulation")
-        ax.loglog(s, d[f"{vary}_final"][0] * (s / s[0]) ** -(d["a"] - 1), "k:",
-                  label=f"{vary}^-(a-1)")
+        ax.loglog(
+            s, d[f"{vary}_final"][0] * (s / s[0]) ** -(d["a"] - 1), "k:", label=f"{vary}^-(a-1)"
+        )
         ax.set_xlabel(vary)
         ax.legend(fontsize=7, frameon=False)
 
@@ -111,8 +143,9 @@ def _fig2_verify(d: Dict[str, Any]) -> None:
     dm = _dmft()
     prob = Problem.bordelon(d["a"], d["b"], int(d["M"]), normalize=True)
     i = len(d["sizes"]) - 1
-    again = dm.loss_curve(prob.replace(N=int(d["sizes"][i])), int(d["fixed"]), d["times"],
-                          lr=d["lr"]).test_loss
+    again = dm.loss_curve(
+        prob.replace(N=int(d["sizes"][i])), int(d["fixed"]), d["times"], lr=d["lr"]
+    ).test_loss
     np.testing.assert_allclose(d["N_theory"][i], again, rtol=1e-10)
     # theory within 10% (or 3 standard errors) of the simulation mean
     se = d["N_sim_std"] / math.sqrt(d["seeds"])
@@ -120,8 +153,9 @@ def _fig2_verify(d: Dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- Fig. 3
-@register_figure("bordelon-fig3", PAPER, "Fig. 3: one-pass SGD with batch B (a=1.5, b=1.25 "
-                 "assumed)")
+@register_figure(
+    "bordelon-fig3", PAPER, "Fig. 3: one-pass SGD with batch B (a=1.5, b=1.25 assumed)"
+)
 def fig3(quick: bool) -> Dict[str, Any]:
     from ..simulate import simulate_sgd
 
@@ -134,9 +168,16 @@ def fig3(quick: bool) -> Dict[str, Any]:
     Ns = [32, 128] if quick else [64, 256, 1024, 4096 // 4]
     Bs = [8, 32] if quick else [8, 16, 32, 64, 128]
     seeds = 8 if quick else 32
-    out: Dict[str, Any] = {"steps": steps, "lr": lr, "M": M, "Ns": np.array(Ns),
-                           "Bs": np.array(Bs), "seeds": seeds, "N_fixed": 128 if quick else 256,
-                           "B_fixed": 32}
+    out: Dict[str, Any] = {
+        "steps": steps,
+        "lr": lr,
+        "M": M,
+        "Ns": np.array(Ns),
+        "Bs": np.array(Bs),
+        "seeds": seeds,
+        "N_fixed": 128 if quick else 256,
+        "B_fixed": 32,
+    }
     th, sim, sd = [], [], []
     for N in Ns:
         th.append(dm.loss_curve(prob.replace(N=N), INF, steps, lr=lr, batch=32).test_loss)
@@ -164,11 +205,28 @@ def _fig3_draw(d: Dict[str, Any], fig: Any) -> None:
     from ..plotting import loss_curves
 
     ax1, ax2 = fig.subplots(1, 2)
-    loss_curves(d["steps"], d["N_sim"], d["Ns"], label="N", bands=d["N_sim_std"],
-                theory=d["N_theory"], ax=ax1, xlabel="steps")
+    loss_curves(
+        d["steps"],
+        d["N_sim"],
+        d["Ns"],
+        label="N",
+        bands=d["N_sim_std"],
+        theory=d["N_theory"],
+        ax=ax1,
+        xlabel="steps",
+    )
     ax1.set_title(f"B = {int(d['B_fixed'])}", fontsize=9)
-    loss_curves(d["steps"], d["B_sim"], d["Bs"], label="B", bands=d["B_sim_std"],
-                theory=d["B_theory"], ax=ax2, xlabel="steps", cmap="plasma")
+    loss_curves(
+        d["steps"],
+        d["B_sim"],
+        d["Bs"],
+        label="B",
+        bands=d["B_sim_std"],
+        theory=d["B_theory"],
+        ax=ax2,
+        xlabel="steps",
+        cmap="plasma",
+    )
     ax2.set_title(f"N = {int(d['N_fixed'])}", fontsize=9)
 
 
@@ -179,8 +237,9 @@ def _fig3_verify(d: Dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- Fig. 4
-@register_figure("bordelon-fig4", PAPER, "Fig. 4: compute-optimal frontiers, P = inf",
-                 figsize=(13, 3.8))
+@register_figure(
+    "bordelon-fig4", PAPER, "Fig. 4: compute-optimal frontiers, P = inf", figsize=(13, 3.8)
+)
 def fig4(quick: bool) -> Dict[str, Any]:
     dm = _dmft()
     cases = [(2.0, 1.0), (2.0, 1.5), (2.0, 2.0)]
@@ -189,8 +248,9 @@ def fig4(quick: bool) -> Dict[str, Any]:
     out: Dict[str, Any] = {"Ns": Ns, "M": M}
     for i, (a, b) in enumerate(cases):
         prob = Problem.bordelon(a, b, M, normalize=True)
-        fr = dm.compute_optimal_frontier(prob, [int(n) for n in Ns], t_max=1e4 if quick else 1e5,
-                                         n_times=40 if quick else 120)
+        fr = dm.compute_optimal_frontier(
+            prob, [int(n) for n in Ns], t_max=1e4 if quick else 1e5, n_times=40 if quick else 120
+        )
         out[f"c{i}_ab"] = np.array([a, b])
         out[f"c{i}_compute"] = fr.compute
         out[f"c{i}_frontier"] = fr.loss
@@ -216,8 +276,12 @@ def _fig4_draw(d: Dict[str, Any], fig: Any) -> None:
         ax.loglog(comp[ok], fr[ok], "k", lw=2, alpha=0.5, label="frontier")
         pred = float(d[f"c{i}_predicted"])
         mid = np.flatnonzero(ok)[len(np.flatnonzero(ok)) // 2]
-        ax.loglog(comp[ok], fr[mid] * (comp[ok] / comp[mid]) ** -pred, "r--",
-                  label=f"C^-{pred:.3f} (theory); fit {float(d[f'c{i}_exponent']):.3f}")
+        ax.loglog(
+            comp[ok],
+            fr[mid] * (comp[ok] / comp[mid]) ** -pred,
+            "r--",
+            label=f"C^-{pred:.3f} (theory); fit {float(d[f'c{i}_exponent']):.3f}",
+        )
         ax.set_title(f"a = {a:g}, b = {b:g}", fontsize=9)
         ax.set_xlabel("compute C = N t")
         ax.legend(fontsize=7, frameon=False)
@@ -233,8 +297,9 @@ def _fig4_verify(d: Dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- Fig. 5
-@register_figure("bordelon-fig5", PAPER, "Fig. 5: data reuse, train-test gap (a=1.5, b=1.25)",
-                 figsize=(13, 3.8))
+@register_figure(
+    "bordelon-fig5", PAPER, "Fig. 5: data reuse, train-test gap (a=1.5, b=1.25)", figsize=(13, 3.8)
+)
 def fig5(quick: bool) -> Dict[str, Any]:
     from ..simulate import simulate_gd
 
@@ -246,8 +311,14 @@ def fig5(quick: bool) -> Dict[str, Any]:
     seeds = 3 if quick else 10
     times = np.unique(np.round(np.logspace(0, np.log10(400), 20 if quick else 40) / lr) * lr)
     prob = Problem.bordelon(1.5, 1.25, M, normalize=True)
-    out: Dict[str, Any] = {"times": times, "lr": lr, "M": M, "P": P, "Ns": np.array(Ns),
-                           "seeds": seeds}
+    out: Dict[str, Any] = {
+        "times": times,
+        "lr": lr,
+        "M": M,
+        "P": P,
+        "Ns": np.array(Ns),
+        "seeds": seeds,
+    }
     for key, fn in (("test", "test_loss"), ("train", "train_loss")):
         out[f"N_{key}_theory"] = []
     sims: Dict[str, List[Any]] = {"test": [], "train": []}
@@ -273,8 +344,12 @@ def fig5(quick: bool) -> Dict[str, Any]:
         r = simulate_gd(prob.replace(N=Nf), Pv, lr=lr, times=times, seeds=seeds, seed=Pv)
         st.append(r.test_loss)
         sr.append(r.train_loss)
-    out.update(P_test_theory=np.array(tt), P_train_theory=np.array(tr), P_test_sim=np.array(st),
-               P_train_sim=np.array(sr))
+    out.update(
+        P_test_theory=np.array(tt),
+        P_train_theory=np.array(tr),
+        P_test_sim=np.array(st),
+        P_train_sim=np.array(sr),
+    )
     return out
 
 
@@ -285,8 +360,14 @@ def _fig5_draw(d: Dict[str, Any], fig: Any) -> None:
     a1, a2, a3 = fig.subplots(1, 3)
     loss_curves(d["times"], d["N_test_sim"], d["Ns"], theory=d["N_test_theory"], ax=a1)
     a1.set_title(f"test, P = {int(d['P'])}", fontsize=9)
-    loss_curves(d["times"], d["N_train_sim"], d["Ns"], theory=d["N_train_theory"], ax=a2,
-                ylabel="train loss")
+    loss_curves(
+        d["times"],
+        d["N_train_sim"],
+        d["Ns"],
+        theory=d["N_train_theory"],
+        ax=a2,
+        ylabel="train loss",
+    )
     a2.set_xscale("linear")
     a2.set_title(f"train, P = {int(d['P'])}", fontsize=9)
     import matplotlib.cm as cm
@@ -313,8 +394,9 @@ def _fig5_verify(d: Dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- Fig. 6b
-@register_figure("bordelon-fig6", PAPER, "Fig. 6: ensembles (simulation and DMFT) and transfer "
-                 "functions H_k(t)")
+@register_figure(
+    "bordelon-fig6", PAPER, "Fig. 6: ensembles (simulation and DMFT) and transfer functions H_k(t)"
+)
 def fig6(quick: bool) -> Dict[str, Any]:
     from ..simulate import simulate_gd
 
@@ -323,10 +405,16 @@ def fig6(quick: bool) -> Dict[str, Any]:
     prob = Problem.bordelon(1.5, 1.15, M, normalize=True)  # b ~ 1.1-1.2 read off the plot
     times = np.logspace(-1, 3, 25 if quick else 60)
     Ps = [128, 512, 2048] if quick else [128, 256, 512, 1024, 2048]
-    H = np.array([dm.transfer_functions(prob.replace(N=128), Pv, times, [1, 10], flow=True)
-                  for Pv in Ps])
-    out: Dict[str, Any] = {"times": times, "Ps": np.array(Ps), "H": H,
-                           "lam": prob.lam[[0, 9]], "M": M}
+    H = np.array(
+        [dm.transfer_functions(prob.replace(N=128), Pv, times, [1, 10], flow=True) for Pv in Ps]
+    )
+    out: Dict[str, Any] = {
+        "times": times,
+        "Ps": np.array(Ps),
+        "H": H,
+        "lam": prob.lam[[0, 9]],
+        "M": M,
+    }
     # (a) ensembles: E in {1, 4}, N in {64, 256, 1024}, loss vs C = N E t (simulation, P large)
     Ns = [64, 256] if quick else [64, 256, 1024]
     lr = 0.5
@@ -334,14 +422,29 @@ def fig6(quick: bool) -> Dict[str, Any]:
     ens, ens_sd, ens_th = [], [], []
     for N in Ns:
         for E in (1, 4):
-            r = simulate_gd(prob.replace(N=N), 2048, lr=lr, times=t_ens, ensemble=E,
-                            seeds=2 if quick else 6, seed=N + E)
+            r = simulate_gd(
+                prob.replace(N=N),
+                2048,
+                lr=lr,
+                times=t_ens,
+                ensemble=E,
+                seeds=2 if quick else 6,
+                seed=N + E,
+            )
             ens.append(r.test_loss)
             ens_sd.append(r.test_loss_std)
-            ens_th.append(dm.loss_curve(prob.replace(N=N), 2048, t_ens, lr=lr,
-                                        ensemble=E).test_loss)
-    out.update(ens_times=t_ens, ens_Ns=np.array(Ns), ens_loss=np.array(ens),
-               ens_std=np.array(ens_sd), ens_theory=np.array(ens_th), ens_P=2048, lr=lr)
+            ens_th.append(
+                dm.loss_curve(prob.replace(N=N), 2048, t_ens, lr=lr, ensemble=E).test_loss
+            )
+    out.update(
+        ens_times=t_ens,
+        ens_Ns=np.array(Ns),
+        ens_loss=np.array(ens),
+        ens_std=np.array(ens_sd),
+        ens_theory=np.array(ens_th),
+        ens_P=2048,
+        lr=lr,
+    )
     return out
 
 
@@ -353,8 +456,13 @@ def _fig6_draw(d: Dict[str, Any], fig: Any) -> None:
     colors = cm.viridis(np.linspace(0, 0.9, len(d["ens_Ns"])))
     for i, N in enumerate(d["ens_Ns"]):
         for j, E in enumerate((1, 4)):
-            a1.loglog(N * E * d["ens_times"], d["ens_loss"][2 * i + j], "-" if E == 1 else ":",
-                      color=colors[i], label=f"N={N}, E={E}")
+            a1.loglog(
+                N * E * d["ens_times"],
+                d["ens_loss"][2 * i + j],
+                "-" if E == 1 else ":",
+                color=colors[i],
+                label=f"N={N}, E={E}",
+            )
             if "ens_theory" in d:
                 a1.loglog(N * E * d["ens_times"], d["ens_theory"][2 * i + j], "k--", lw=0.8)
     a1.set_xlabel("compute C = N E t")
@@ -399,8 +507,10 @@ def fig8(quick: bool) -> Dict[str, Any]:
     prob = Problem.bordelon(1.5, 1.2, M)
     u = np.logspace(-3, 0.3, 150 if quick else 400)
     out: Dict[str, Any] = {"u": u, "M": M}
-    for tag, N, P in (("small", 50, 100), ("large", 500 if quick else 10000,
-                                           500 if quick else 10000)):
+    for tag, N, P in (
+        ("small", 50, 100),
+        ("large", 500 if quick else 10000, 500 if quick else 10000),
+    ):
         r = dm.responses(prob.replace(N=N), P, s=-u - 1e-7j)
         rho = np.imag(r.h(list(range(10)))) / math.pi
         out[f"{tag}_rho"] = rho.T
@@ -429,5 +539,3 @@ def _fig8_verify(d: Dict[str, Any]) -> None:
     for k in range(3):
         peak = d["u"][np.argmax(d["large_rho"][k])]
         assert abs(math.log(peak / d["lam"][k])) < 0.5
-
-

@@ -2,16 +2,18 @@
 Fig. 9 (ensembles at t = inf), Fig. 10 (double descent in nu) and Fig. 11 (nu > 1 vs the
 closed form). Conventions as in :mod:`scalinglaws.figures.bordelon2024`.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 import numpy as np
 
 from ..problem import Problem
 from ._registry import register_figure
 from .bordelon2024 import INF, PAPER, _dmft
+
 
 # --------------------------------------------------------------------------- white spectrum
 def _white(M: int, N: int) -> Problem:
@@ -28,8 +30,12 @@ def _white_unit(M: int, N: int) -> Problem:
 FIG9_ES = (1, 5, 10, 25, 50)
 
 
-@register_figure("bordelon-fig9", PAPER, "Fig. 9: final loss of E-member ensembles vs alpha = P/M, "
-                 "lambda_k = 1, nu = N/M in {0.25, 0.75}")
+@register_figure(
+    "bordelon-fig9",
+    PAPER,
+    "Fig. 9: final loss of E-member ensembles vs alpha = P/M, "
+    "lambda_k = 1, nu = N/M in {0.25, 0.75}",
+)
 def fig9(quick: bool) -> Dict[str, Any]:
     """t = inf (App. C zero-frequency limit with the App. H cross terms; one shared data set,
     B = 1), L(0) = 1. The theory is the proportional-limit DMFT; for lambda_k = 1 it depends on
@@ -55,26 +61,48 @@ def fig9(quick: bool) -> Dict[str, Any]:
     M = 100 if quick else 200
     seeds = 16 if quick else 32
     sim_E = {0.25: (1, 5) if quick else (1, 5, 25), 0.75: (1, 5)}
-    sim_alpha = {0.25: (0.1, 0.5, 1.5) if quick else (0.1, 0.5, 1.0, 1.5),
-                 0.75: (0.25, 1.25) if quick else (0.25, 0.5, 1.0, 1.5)}
+    sim_alpha = {
+        0.25: (0.1, 0.5, 1.5) if quick else (0.1, 0.5, 1.0, 1.5),
+        0.75: (0.25, 1.25) if quick else (0.25, 0.5, 1.0, 1.5),
+    }
     sims, converged = [], 0.0
     for i, nu in enumerate(nus):
         N = int(round(nu * M))
         for a in sim_alpha[nu]:
             P = int(round(a * M))
             for E in sim_E[nu]:
-                r = simulate_gd(_white_unit(M, N), P, flow=True, times=[1e7, 1e9], seeds=seeds,
-                                seed=1000 * i + 10 * E + P, ensemble=E)
+                r = simulate_gd(
+                    _white_unit(M, N),
+                    P,
+                    flow=True,
+                    times=[1e7, 1e9],
+                    seeds=seeds,
+                    seed=1000 * i + 10 * E + P,
+                    ensemble=E,
+                )
                 L = r.test_loss_runs
                 assert L is not None and r.test_loss_sem is not None  # seeds >= 2
-                converged = max(converged, float(np.max(np.abs(L[:, 1] - L[:, 0]) /
-                                                        np.maximum(L[:, 1], 1e-300))))
-                th = dm.final_losses(_white_unit(M_th, int(round(nu * M_th))),
-                                     int(round(a * M_th)), ensemble=E)["test"]
+                converged = max(
+                    converged,
+                    float(np.max(np.abs(L[:, 1] - L[:, 0]) / np.maximum(L[:, 1], 1e-300))),
+                )
+                th = dm.final_losses(
+                    _white_unit(M_th, int(round(nu * M_th))), int(round(a * M_th)), ensemble=E
+                )["test"]
                 sims.append((nu, a, E, r.test_loss[1], r.test_loss_sem[1], th))
-    return {"alphas": alphas, "nus": np.array(nus), "Es": np.array(FIG9_ES), "theory": theory,
-            "nu_inf": nu_inf, "sims": np.array(sims), "M": M, "M_theory": M_th, "seeds": seeds,
-            "sim_convergence": converged, "t_sim": 1e7}
+    return {
+        "alphas": alphas,
+        "nus": np.array(nus),
+        "Es": np.array(FIG9_ES),
+        "theory": theory,
+        "nu_inf": nu_inf,
+        "sims": np.array(sims),
+        "M": M,
+        "M_theory": M_th,
+        "seeds": seeds,
+        "sim_convergence": converged,
+        "t_sim": 1e7,
+    }
 
 
 @fig9.draw
@@ -127,10 +155,9 @@ def _fig9_verify(d: Dict[str, Any]) -> None:
         assert np.all(th[-1, under] > d["nu_inf"][under] + 1e-3)
 
 
-
-
-@register_figure("bordelon-fig10", PAPER, "Fig. 10: test loss vs nu = N/M at alpha = P/M = 0.8, "
-                 "lambda_k = 1")
+@register_figure(
+    "bordelon-fig10", PAPER, "Fig. 10: test loss vs nu = N/M at alpha = P/M = 0.8, lambda_k = 1"
+)
 def fig10(quick: bool) -> Dict[str, Any]:
     from ..simulate import simulate_gd
 
@@ -139,14 +166,31 @@ def fig10(quick: bool) -> Dict[str, Any]:
     P = int(0.8 * M)
     nus = np.linspace(0.1, 1.0, 8 if quick else 19)
     ts = np.array([2, 5, 10, 25, 50, 75, 100, 250, 500], dtype=float)
-    th = np.array([dm.loss_curve(_white(M, max(1, int(round(nu * M)))), P, ts, flow=True).test_loss
-                   for nu in nus])
+    th = np.array(
+        [
+            dm.loss_curve(_white(M, max(1, int(round(nu * M)))), P, ts, flow=True).test_loss
+            for nu in nus
+        ]
+    )
     seeds = 4 if quick else 16
     sim_nus = nus[:: 2 if quick else 3]
-    sim = np.array([simulate_gd(_white(M, max(1, int(round(nu * M)))), P, times=ts, flow=True,
-                                seeds=seeds, seed=i).test_loss for i, nu in enumerate(sim_nus)])
-    return {"nus": nus, "times": ts, "theory": th, "sim_nus": sim_nus, "sim": sim, "M": M,
-            "alpha": 0.8}
+    sim = np.array(
+        [
+            simulate_gd(
+                _white(M, max(1, int(round(nu * M)))), P, times=ts, flow=True, seeds=seeds, seed=i
+            ).test_loss
+            for i, nu in enumerate(sim_nus)
+        ]
+    )
+    return {
+        "nus": nus,
+        "times": ts,
+        "theory": th,
+        "sim_nus": sim_nus,
+        "sim": sim,
+        "M": M,
+        "alpha": 0.8,
+    }
 
 
 @fig10.draw
@@ -170,15 +214,19 @@ def _fig10_verify(d: Dict[str, Any]) -> None:
     assert np.allclose(d["theory"][idx], d["sim"], rtol=0.25)
 
 
-@register_figure("bordelon-fig11", PAPER, "Fig. 11: lambda_k = 1, P = inf, nu = N/M > 1 vs "
-                 "exp(-2t) cosh(t/sqrt(nu))^2")
+@register_figure(
+    "bordelon-fig11",
+    PAPER,
+    "Fig. 11: lambda_k = 1, P = inf, nu = N/M > 1 vs exp(-2t) cosh(t/sqrt(nu))^2",
+)
 def fig11(quick: bool) -> Dict[str, Any]:
     dm = _dmft()
     M = 50 if quick else 200
     nus = [2, 10, 50] if quick else [2, 5, 10, 50, 100, 200]
     times = np.linspace(0.5, 10, 20 if quick else 60)
-    th = np.array([dm.loss_curve(_white(M, nu * M), INF, times, flow=True).test_loss / M
-                   for nu in nus])
+    th = np.array(
+        [dm.loss_curve(_white(M, nu * M), INF, times, flow=True).test_loss / M for nu in nus]
+    )
     approx = np.array([np.exp(-2 * times) * np.cosh(times / math.sqrt(nu)) ** 2 for nu in nus])
     return {"times": times, "nus": np.array(nus), "theory": th, "approx": approx, "M": M}
 
@@ -204,4 +252,3 @@ def _fig11_verify(d: Dict[str, Any]) -> None:
     big = int(np.argmax(d["nus"]))
     early = d["times"] <= 2.0
     assert np.allclose(d["theory"][big, early], d["approx"][big, early], rtol=0.15)
-

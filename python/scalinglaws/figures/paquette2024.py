@@ -7,6 +7,7 @@ the reference code's: B = 1, gamma = 0.5 / tr D in the batch-sum convention, and
 above the high-dimensional line where stated). Loss P = ||D^1/2 (W theta - b)||^2, without 1/2.
 Compute f = B d r.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,17 +42,26 @@ def _padded(rows: Any) -> np.ndarray:
 
 
 def _ds(quick: bool) -> list:
-    return [100, 141, 200, 283, 400, 566, 800] if quick else \
-        [int(round(100 * 2 ** (k / 2))) for k in range(15)]  # 100 ... 12800
+    return (
+        [100, 141, 200, 283, 400, 566, 800]
+        if quick
+        else [int(round(100 * 2 ** (k / 2))) for k in range(15)]
+    )  # 100 ... 12800
 
 
 # --------------------------------------------------------------------------- phase diagram
-@register_figure("paquette-phase-diagram", PAPER, "Fig. 4a: measured compute-optimal exponents "
-                 "eta (P* ~ f^-eta) and xi (d* ~ f^xi) over (alpha, beta)", figsize=(13, 7))
+@register_figure(
+    "paquette-phase-diagram",
+    PAPER,
+    "Fig. 4a: measured compute-optimal exponents "
+    "eta (P* ~ f^-eta) and xi (d* ~ f^xi) over (alpha, beta)",
+    figsize=(13, 7),
+)
 def phase_diagram(quick: bool) -> Dict[str, Any]:
     n = 5 if quick else 12
-    r = _data().figure_phase_diagram(np.linspace(0.3, 1.4, n), np.linspace(0.15, 1.4, n),
-                                     _ds(quick))
+    r = _data().figure_phase_diagram(
+        np.linspace(0.3, 1.4, n), np.linspace(0.15, 1.4, n), _ds(quick)
+    )
     return {k: r[k] for k in ("alphas", "betas", "eta", "xi", "eta_theory", "xi_theory")}
 
 
@@ -60,8 +70,12 @@ def _phase_diagram_draw(d: Dict[str, Any], fig: Any) -> None:
     from ..plotting import phase_diagram as heat
 
     axes = fig.subplots(2, 2)
-    for ax, key in ((axes[0, 0], "eta"), (axes[0, 1], "eta_theory"), (axes[1, 0], "xi"),
-                    (axes[1, 1], "xi_theory")):
+    for ax, key in (
+        (axes[0, 0], "eta"),
+        (axes[0, 1], "eta_theory"),
+        (axes[1, 0], "xi"),
+        (axes[1, 1], "xi_theory"),
+    ):
         label = key.replace("_theory", " theory") if "theory" in key else key + " measured"
         heat(d["alphas"], d["betas"], np.asarray(d[key]).T, ax=ax, label=label)
         ax.set_title(label, fontsize=9)
@@ -79,13 +93,19 @@ def _phase_diagram_verify(d: Dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- Fig. 4b
-@register_figure("paquette-fig4b", PAPER, "Fig. 4b: alpha = 0.7, beta sweep (Ia -> II -> III): "
-                 "measured vs theoretical exponents")
+@register_figure(
+    "paquette-fig4b",
+    PAPER,
+    "Fig. 4b: alpha = 0.7, beta sweep (Ia -> II -> III): measured vs theoretical exponents",
+)
 def fig4b(quick: bool) -> Dict[str, Any]:
     betas = np.linspace(0.2, 1.4, 6 if quick else 16)
     r = _data().figure_phase_diagram([0.7], betas, _ds(quick))
-    return {"betas": betas, "alpha": 0.7,
-            **{k: np.asarray(r[k])[0] for k in ("eta", "xi", "eta_theory", "xi_theory")}}
+    return {
+        "betas": betas,
+        "alpha": 0.7,
+        **{k: np.asarray(r[k])[0] for k in ("eta", "xi", "eta_theory", "xi_theory")},
+    }
 
 
 @fig4b.draw
@@ -108,24 +128,36 @@ def _fig4b_verify(d: Dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- Fig. 3
-@register_figure("paquette-fig3", PAPER, "Fig. 3: Phase II/III boundary (alpha = beta = 0.7): "
-                 "Volterra vs SGD, IsoFLOP slices, d* fit", figsize=(13, 3.8))
+@register_figure(
+    "paquette-fig3",
+    PAPER,
+    "Fig. 3: Phase II/III boundary (alpha = beta = 0.7): Volterra vs SGD, IsoFLOP slices, d* fit",
+    figsize=(13, 3.8),
+)
 def fig3(quick: bool) -> Dict[str, Any]:
     ds = [50, 100, 200] if quick else [100, 200, 400, 800]
-    r = _data().figure_boundary(0.7, 0.7, ds, flops_max=2e5 if quick else 1e9,
-                                sgd_runs=16 if quick else 32)
+    r = _data().figure_boundary(
+        0.7, 0.7, ds, flops_max=2e5 if quick else 1e9, sgd_runs=16 if quick else 32
+    )
     c, m = r["curves"], r["compute_optimal"]
-    return {"ds": np.array(ds), "flops": _padded([row["flops"] for row in c]),
-            "volterra": _padded([row["volterra"] for row in c]),
-            "sgd_flops": _padded([row["sgd_flops"] for row in c]),
-            "sgd": _padded([row["sgd_mean"] for row in c]),
-            "sgd_sem": _padded([row["sgd_sem"] for row in c]),
-            "iso_flops": m["flops"], "d_isoflop": m["d_isoflop"], "P_frontier": m["P_frontier"],
-            "eta_isoflop": m["eta_isoflop"], "xi_isoflop": m["xi_isoflop"],
-            "eta_theory": m["eta_theory"], "xi_theory": m["xi_theory"],
-            "iso_ds": np.asarray(m["ds"], float),
-            "iso_steps": _padded([cv.steps for cv in m["curves"]]),
-            "iso_loss": _padded([cv.test_loss for cv in m["curves"]])}
+    return {
+        "ds": np.array(ds),
+        "flops": _padded([row["flops"] for row in c]),
+        "volterra": _padded([row["volterra"] for row in c]),
+        "sgd_flops": _padded([row["sgd_flops"] for row in c]),
+        "sgd": _padded([row["sgd_mean"] for row in c]),
+        "sgd_sem": _padded([row["sgd_sem"] for row in c]),
+        "iso_flops": m["flops"],
+        "d_isoflop": m["d_isoflop"],
+        "P_frontier": m["P_frontier"],
+        "eta_isoflop": m["eta_isoflop"],
+        "xi_isoflop": m["xi_isoflop"],
+        "eta_theory": m["eta_theory"],
+        "xi_theory": m["xi_theory"],
+        "iso_ds": np.asarray(m["ds"], float),
+        "iso_steps": _padded([cv.steps for cv in m["curves"]]),
+        "iso_loss": _padded([cv.test_loss for cv in m["curves"]]),
+    }
 
 
 @fig3.draw
@@ -133,8 +165,9 @@ def _fig3_draw(d: Dict[str, Any], fig: Any) -> None:
     a1, a2, a3 = fig.subplots(1, 3)
     for i, dd in enumerate(d["ds"]):
         ok = np.isfinite(d["sgd"][i]) & (d["sgd_flops"][i] > 0)
-        a1.loglog(d["sgd_flops"][i][ok], d["sgd"][i][ok], color=f"C{i}", lw=1.4,
-                  label=f"SGD d={dd}")
+        a1.loglog(
+            d["sgd_flops"][i][ok], d["sgd"][i][ok], color=f"C{i}", lw=1.4, label=f"SGD d={dd}"
+        )
         ok = np.isfinite(d["volterra"][i]) & (d["flops"][i] > 0)
         a1.loglog(d["flops"][i][ok], d["volterra"][i][ok], "k--", lw=0.8)
     a1.set_xlabel("flops f = B d r")
@@ -155,12 +188,18 @@ def _fig3_draw(d: Dict[str, Any], fig: Any) -> None:
     fl, ds = d["iso_flops"][ok_iso], d["d_isoflop"][ok_iso]
     a3.loglog(fl, ds, "o", ms=3)
     if ok_iso.sum() >= 2:
-        a3.loglog(fl, ds[0] * (fl / fl[0]) ** float(d["xi_isoflop"]), "r--",
-                  label=f"d* ~ f^{float(d['xi_isoflop']):.3f} (theory {float(d['xi_theory']):.3f})")
+        a3.loglog(
+            fl,
+            ds[0] * (fl / fl[0]) ** float(d["xi_isoflop"]),
+            "r--",
+            label=f"d* ~ f^{float(d['xi_isoflop']):.3f} (theory {float(d['xi_theory']):.3f})",
+        )
     a3.set_xlabel("flops")
     a3.set_ylabel("d*")
-    a3.set_title(f"loss exponent {float(d['eta_isoflop']):.3f} "
-                 f"(theory {float(d['eta_theory']):.3f})", fontsize=9)
+    a3.set_title(
+        f"loss exponent {float(d['eta_isoflop']):.3f} (theory {float(d['eta_theory']):.3f})",
+        fontsize=9,
+    )
     a3.legend(fontsize=7, frameon=False)
 
 
@@ -180,11 +219,14 @@ def _fig3_verify(d: Dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- Fig. 5
-@register_figure("paquette-fig5", PAPER, "Fig. 5: finite-size effects: exact Volterra solution "
-                 "over the large-d estimate F_0 + F_pp + F_ac + K_pp/(gamma B)")
+@register_figure(
+    "paquette-fig5",
+    PAPER,
+    "Fig. 5: finite-size effects: exact Volterra solution "
+    "over the large-d estimate F_0 + F_pp + F_ac + K_pp/(gamma B)",
+)
 def fig5(quick: bool) -> Dict[str, Any]:
-    cases = [(1.0, 0.7), (0.7, 1.2)] if quick else [(1.0, 0.7), (0.7, 1.2), (1.0, 0.4),
-                                                      (0.4, 0.8)]
+    cases = [(1.0, 0.7), (0.7, 1.2)] if quick else [(1.0, 0.7), (0.7, 1.2), (1.0, 0.4), (0.4, 0.8)]
     ds = (200, 800) if quick else (200, 800, 3200)
     out: Dict[str, Any] = {"cases": np.array(cases), "ds": np.array(ds)}
     for ci, (a, b) in enumerate(cases):
@@ -219,8 +261,12 @@ def _fig5_verify(d: Dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- spectrum
-@register_figure("paquette-spectrum", PAPER, "App.: target-weighted spectrum of K (mean over W) "
-                 "vs the deterministic equivalent, alpha = 1, beta = 2")
+@register_figure(
+    "paquette-spectrum",
+    PAPER,
+    "App.: target-weighted spectrum of K (mean over W) "
+    "vs the deterministic equivalent, alpha = 1, beta = 2",
+)
 def spectrum(quick: bool) -> Dict[str, Any]:
     d, v, draws = (200, 2000, 8) if quick else (1000, 10000, 100)
     r = _data().figure_spectrum(1.0, 2.0, v, d, draws=draws, bins=60 if quick else 200)
@@ -233,13 +279,17 @@ def _spectrum_draw(d: Dict[str, Any], fig: Any) -> None:
     k = np.arange(1, len(d["deterministic_eigenvalues"]) + 1)
     a1.loglog(k, d["empirical_eigenvalues"], "o", ms=2, label=f"empirical (mean of {d['draws']} W)")
     a1.loglog(k, d["deterministic_eigenvalues"], "k-", lw=1, label="deterministic equivalent")
-    a1.loglog(k, k ** -2.0, "r:", lw=1, label="j^-2alpha")
+    a1.loglog(k, k**-2.0, "r:", lw=1, label="j^-2alpha")
     a1.set_xlabel("k")
     a1.set_ylabel("eigenvalue")
     a1.legend(fontsize=7, frameon=False)
     c = np.sqrt(d["edges"][1:] * d["edges"][:-1])
-    a2.loglog(c, np.where(d["empirical_density"] > 0, d["empirical_density"], np.nan), ".",
-              label="empirical (mean over W)")
+    a2.loglog(
+        c,
+        np.where(d["empirical_density"] > 0, d["empirical_density"], np.nan),
+        ".",
+        label="empirical (mean over W)",
+    )
     a2.loglog(d["grid"], d["deterministic_density"], "k-", lw=1, label="deterministic")
     a2.set_xlabel("eigenvalue")
     a2.set_ylabel("target-weighted density")
@@ -257,8 +307,16 @@ def _spectrum_verify(d: Dict[str, Any]) -> None:
 def _front_arrays(rows: Any, prefix: str = "") -> Dict[str, Any]:
     """Flatten :func:`scalinglaws.plrf.figure_fronts` rows into arrays (case index first)."""
     out: Dict[str, Any] = {}
-    keys = ("eta_frontier", "xi_frontier", "eta_isoflop", "xi_isoflop", "eta_theory",
-            "xi_theory", "alpha", "beta")
+    keys = (
+        "eta_frontier",
+        "xi_frontier",
+        "eta_isoflop",
+        "xi_isoflop",
+        "eta_theory",
+        "xi_theory",
+        "alpha",
+        "beta",
+    )
     for k in keys:
         out[prefix + k] = np.array([float(r[k]) for r in rows])
     out[prefix + "phases"] = np.array([r["phase"] for r in rows])
@@ -283,18 +341,19 @@ def _dense_log_yticks(ax: Any) -> None:
 
     ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 3.0, 5.0, 7.0)))
     # minor_thresholds=(inf, inf): label every major tick, however many decades are shown
-    ax.yaxis.set_major_formatter(LogFormatterSciNotation(labelOnlyBase=False,
-                                                         minor_thresholds=(np.inf, np.inf)))
+    ax.yaxis.set_major_formatter(
+        LogFormatterSciNotation(labelOnlyBase=False, minor_thresholds=(np.inf, np.inf))
+    )
 
 
 def _interp_curve(f: Any, fl: np.ndarray, loss: np.ndarray) -> np.ndarray:
     m = np.isfinite(fl) & (fl > 0)
-    return np.exp(np.interp(np.log(f), np.log(fl[m]), np.log(loss[m]), left=np.nan,
-                            right=np.nan))
+    return np.exp(np.interp(np.log(f), np.log(fl[m]), np.log(loss[m]), left=np.nan, right=np.nan))
 
 
-def _draw_front(ax: Any, d: Dict[str, Any], p: str, *, label_every: int = 1,
-                title: str = "") -> None:
+def _draw_front(
+    ax: Any, d: Dict[str, Any], p: str, *, label_every: int = 1, title: str = ""
+) -> None:
     import matplotlib.cm as cm
 
     ds = d[p + "ds"]
@@ -302,8 +361,13 @@ def _draw_front(ax: Any, d: Dict[str, Any], p: str, *, label_every: int = 1,
         fl, L = d[p + "curve_flops"][k], d[p + "curve_loss"][k]
         m = np.isfinite(fl) & (fl > 0)
         col = cm.viridis(k / max(1, len(ds) - 1))
-        ax.loglog(fl[m], L[m], color=col, lw=1.0,
-                  label=f"d={int(dd)}" if k % label_every == 0 or k == len(ds) - 1 else None)
+        ax.loglog(
+            fl[m],
+            L[m],
+            color=col,
+            lw=1.0,
+            label=f"d={int(dd)}" if k % label_every == 0 or k == len(ds) - 1 else None,
+        )
     inter = d[p + "interior"]
     f = d[p + "flops"]
     ax.loglog(f[inter], d[p + "P_frontier"][inter], "k--", lw=1.4, label="frontier min_d P")
@@ -316,8 +380,9 @@ def _draw_front(ax: Any, d: Dict[str, Any], p: str, *, label_every: int = 1,
     ax.legend(fontsize=6, frameon=False)
 
 
-def _check_plateau(alpha: float, beta: float, d: int, v: float, gamma: float,
-                   final_loss: float, rtol: float) -> None:
+def _check_plateau(
+    alpha: float, beta: float, d: int, v: float, gamma: float, final_loss: float, rtol: float
+) -> None:
     """The loss of a long run approaches F_0 / (1 - ||K||), with F_0 from :func:`limit_loss`
     (a separate root-finding path from the Volterra solver)."""
     pl = _plrf()
@@ -326,5 +391,3 @@ def _check_plateau(alpha: float, beta: float, d: int, v: float, gamma: float,
     spec = pl.deterministic_spectrum(prob)
     plateau = pl.limit_loss(prob) / (1.0 - pl.kernel_norm(spec, gamma))
     assert abs(final_loss / plateau - 1) < rtol, (d, final_loss, plateau)
-
-

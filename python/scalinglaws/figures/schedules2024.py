@@ -1,6 +1,7 @@
 """Learning-rate schedules at equal compute: constant vs cosine vs WSD on one problem of each
 family (Volterra theory lines, one-pass SGD simulation markers), and the loss-optimal WSD decay
 fraction read off a sweep of the theory."""
+
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -18,12 +19,15 @@ DECAYS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8)
 
 def _problems(quick: bool) -> Dict[str, Problem]:
     d = 60 if quick else 120
-    return {"Paquette (alpha=1, beta=0.7)": Problem.paquette(1.0, 0.7, 4 * d, d),
-            "Bordelon (a=1.5, b=1.2)": Problem.bordelon(1.5, 1.2, 4 * d, N=d)}
+    return {
+        "Paquette (alpha=1, beta=0.7)": Problem.paquette(1.0, 0.7, 4 * d, d),
+        "Bordelon (a=1.5, b=1.2)": Problem.bordelon(1.5, 1.2, 4 * d, N=d),
+    }
 
 
-@register_figure("schedules", "scalinglaws", "Constant vs cosine vs WSD at equal compute",
-                 figsize=(11.0, 3.4))
+@register_figure(
+    "schedules", "scalinglaws", "Constant vs cosine vs WSD at equal compute", figsize=(11.0, 3.4)
+)
 def schedules_fig(quick: bool) -> Dict[str, Any]:
     steps, seeds, B = (1000, 200, 4) if quick else (4000, 400, 4)
     w = steps // 20
@@ -33,16 +37,45 @@ def schedules_fig(quick: bool) -> Dict[str, Any]:
         rows = []
         for spec in SCHEDULES:
             s = None if spec is None else spec.format(w=w)
-            sim = simulate_sgd(p, lr, steps, batch=B, n_checkpoints=12, seeds=seeds,
-                               projection_seed=3, schedule=s)
-            th = volterra_curve(p, lr=lr, steps=steps, batch=B, schedule=s, empirical=True, seed=3,
-                                n_checkpoints=40, checkpoints=sim.steps)
-            rows.append({"schedule": s or "constant", "steps": th.steps, "theory": th.test_loss,
-                         "sim_steps": sim.steps, "sim": sim.test_loss, "sem": sim.test_loss_sem,
-                         "theory_at_sim": th.test_loss[np.isin(th.steps, sim.steps)]})
-        finals = [volterra_curve(p, lr=lr, steps=steps, batch=B, empirical=True, seed=3,
-                                 schedule=f"wsd:warmup={w},decay={f}").test_loss[-1]
-                  for f in DECAYS]
+            sim = simulate_sgd(
+                p, lr, steps, batch=B, n_checkpoints=12, seeds=seeds, projection_seed=3, schedule=s
+            )
+            th = volterra_curve(
+                p,
+                lr=lr,
+                steps=steps,
+                batch=B,
+                schedule=s,
+                empirical=True,
+                seed=3,
+                n_checkpoints=40,
+                checkpoints=sim.steps,
+            )
+            rows.append(
+                {
+                    "schedule": s or "constant",
+                    "steps": th.steps,
+                    "theory": th.test_loss,
+                    "sim_steps": sim.steps,
+                    "sim": sim.test_loss,
+                    "sem": sim.test_loss_sem,
+                    "theory_at_sim": th.test_loss[
+                        np.isin(np.asarray(th.steps), np.asarray(sim.steps))
+                    ],
+                }
+            )
+        finals = [
+            volterra_curve(
+                p,
+                lr=lr,
+                steps=steps,
+                batch=B,
+                empirical=True,
+                seed=3,
+                schedule=f"wsd:warmup={w},decay={f}",
+            ).test_loss[-1]
+            for f in DECAYS
+        ]
         panels.append({"name": name, "lr": lr, "rows": rows, "finals": np.array(finals)})
     return {"panels": panels, "decays": np.array(DECAYS), "steps": steps, "batch": B}
 
@@ -53,10 +86,12 @@ def _draw(d: Dict[str, Any], fig: Any) -> None:
     for ax, pan in zip(axes[:2], d["panels"]):
         for i, row in enumerate(pan["rows"]):
             c = f"C{i}"
-            ax.loglog(np.maximum(row["steps"], 1), row["theory"], color=c, lw=1.2,
-                      label=row["schedule"])
-            ax.errorbar(np.maximum(row["sim_steps"], 1), row["sim"], yerr=row["sem"], fmt="o",
-                        ms=3, color=c)
+            ax.loglog(
+                np.maximum(row["steps"], 1), row["theory"], color=c, lw=1.2, label=row["schedule"]
+            )
+            ax.errorbar(
+                np.maximum(row["sim_steps"], 1), row["sim"], yerr=row["sem"], fmt="o", ms=3, color=c
+            )
         ax.set_title(pan["name"], fontsize=9)
         ax.set_xlabel("SGD step")
         ax.set_ylabel("test loss")
@@ -77,7 +112,7 @@ def _verify(d: Dict[str, Any]) -> None:
             # recomputed independently: theory interpolated at the simulation steps vs the means
             # (Volterra is exact in expectation on this projection)
             th, sim, sem = row["theory_at_sim"], row["sim"], row["sem"]
-            ok = (np.abs(sim - th) <= 3 * sem + 0.05 * th)
+            ok = np.abs(sim - th) <= 3 * sem + 0.05 * th
             assert np.all(ok), (pan["name"], row["schedule"])
         # annealing: the decaying schedules end below the constant one
         const, *decayed = [r["theory"][-1] for r in pan["rows"]]

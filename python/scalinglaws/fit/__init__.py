@@ -13,6 +13,7 @@
 
 Every random result is a pure function of ``seed`` and independent of ``n_jobs``.
 """
+
 from __future__ import annotations
 
 from .allocation import Allocation, FlopModel
@@ -22,9 +23,18 @@ from .powerlaw import PowerLawFit, ScalingLawFit, fit_power_law, fit_scaling_law
 from .validation import HoldoutResult, leave_out, plot_fit
 
 __all__ = [
-    "fit_chinchilla", "ChinchillaFit", "IdentifiabilityWarning",
-    "fit_isoflop", "IsoFlopFit",
-    "FlopModel", "Allocation",
-    "leave_out", "HoldoutResult", "plot_fit",
-    "fit_power_law", "PowerLawFit", "fit_scaling_law", "ScalingLawFit",
+    "fit_chinchilla",
+    "ChinchillaFit",
+    "IdentifiabilityWarning",
+    "fit_isoflop",
+    "IsoFlopFit",
+    "FlopModel",
+    "Allocation",
+    "leave_out",
+    "HoldoutResult",
+    "plot_fit",
+    "fit_power_law",
+    "PowerLawFit",
+    "fit_scaling_law",
+    "ScalingLawFit",
 ]

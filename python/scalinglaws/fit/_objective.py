@@ -15,6 +15,7 @@ same thing for any ``delta`` and any number of rows. Integer weights are bootstr
 Everything here is elementwise numpy (no BLAS), so that a start's result does not depend on the
 process or the number of threads it ran on.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
@@ -37,17 +38,26 @@ LOG_E_DEPTH = 20.0
 class Problem:
     """Data and fixed parameters of one fit (picklable: sent to worker processes)."""
 
-    def __init__(self, lN: np.ndarray, lD: np.ndarray, lL: np.ndarray, delta: float,
-                 fixed: Sequence[Optional[float]]) -> None:
+    def __init__(
+        self,
+        lN: np.ndarray,
+        lD: np.ndarray,
+        lL: np.ndarray,
+        delta: float,
+        fixed: Sequence[Optional[float]],
+    ) -> None:
         self.lN, self.lD, self.lL = lN, lD, lL
         self.delta = float(delta)
         #: internal values of fixed parameters (None for free ones); e may be -inf (E = 0)
         self.fixed = list(fixed)
         self.free = np.array([v is None for v in self.fixed])
         lmin, lmax = float(lL.min()), float(lL.max())
-        self.lower = np.array([lmin - LOG_E_DEPTH, LOG_COEF_BOUNDS[0], 0.0, LOG_COEF_BOUNDS[0], 0.0])
-        self.upper = np.array([lmax + 1.0, LOG_COEF_BOUNDS[1], EXPONENT_MAX, LOG_COEF_BOUNDS[1],
-                               EXPONENT_MAX])
+        self.lower = np.array(
+            [lmin - LOG_E_DEPTH, LOG_COEF_BOUNDS[0], 0.0, LOG_COEF_BOUNDS[0], 0.0]
+        )
+        self.upper = np.array(
+            [lmax + 1.0, LOG_COEF_BOUNDS[1], EXPONENT_MAX, LOG_COEF_BOUNDS[1], EXPONENT_MAX]
+        )
 
     def full(self, x: np.ndarray) -> np.ndarray:
         theta = np.array([np.nan if v is None else v for v in self.fixed], dtype=np.float64)
@@ -90,20 +100,25 @@ def objective(x: np.ndarray, prob: Problem, w: np.ndarray) -> Tuple[float, np.nd
     f = float((w * h).sum()) * scale
     g = w * np.clip(r, -d, d) * scale
     gs1, gs2 = g * s1, g * s2
-    grad = np.array([(g * s0).sum(), gs1.sum(), -(gs1 * prob.lN).sum(), gs2.sum(),
-                     -(gs2 * prob.lD).sum()])
+    grad = np.array(
+        [(g * s0).sum(), gs1.sum(), -(gs1 * prob.lN).sum(), gs2.sum(), -(gs2 * prob.lD).sum()]
+    )
     return f, grad[prob.free]
 
 
-def minimise(prob: Problem, starts: np.ndarray, w: np.ndarray, *, tight: bool = True
-             ) -> Tuple[np.ndarray, float, np.ndarray]:
+def minimise(
+    prob: Problem, starts: np.ndarray, w: np.ndarray, *, tight: bool = True
+) -> Tuple[np.ndarray, float, np.ndarray]:
     """L-BFGS-B from each row of ``starts`` (full internal vectors).
 
     Returns ``(best_theta, best_value, values)``; the best is the lowest objective, ties broken
     by the lower start index (so the answer does not depend on how starts were chunked).
     """
-    opts = ({"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-10} if tight else
-            {"maxiter": 200, "ftol": 1e-9, "gtol": 1e-6})
+    opts = (
+        {"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-10}
+        if tight
+        else {"maxiter": 200, "ftol": 1e-9, "gtol": 1e-6}
+    )
     best_x: Optional[np.ndarray] = None
     best_f = np.inf
     values = np.empty(len(starts))
@@ -112,8 +127,15 @@ def minimise(prob: Problem, starts: np.ndarray, w: np.ndarray, *, tight: bool = 
         if x0.size == 0:
             values[i] = objective(x0, prob, w)[0]
         else:
-            sol = optimize.minimize(objective, x0, args=(prob, w), jac=True, method="L-BFGS-B",
-                                    bounds=prob.bounds(), options=opts)
+            sol = optimize.minimize(
+                objective,
+                x0,
+                args=(prob, w),
+                jac=True,
+                method="L-BFGS-B",
+                bounds=prob.bounds(),
+                options=opts,
+            )
             x0, values[i] = sol.x, float(sol.fun)
         if values[i] < best_f:
             best_x, best_f = x0, float(values[i])

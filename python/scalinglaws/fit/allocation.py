@@ -11,6 +11,7 @@ and ``D_opt / N_opt`` tokens per parameter. Other FLOP models plug in by subclas
 :class:`FlopModel` (``flops`` and ``tokens``); their optimum is then found numerically.
 Units: N in parameters, D in tokens, C in FLOPs (whatever units the fit was made in).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,7 +46,9 @@ class FlopModel:
 
     def tokens(self, N: Any, C: Any) -> np.ndarray:
         """Tokens D that a budget C buys for a model of N parameters."""
-        return np.asarray(C, dtype=np.float64) / (self.coefficient * np.asarray(N, dtype=np.float64))
+        return np.asarray(C, dtype=np.float64) / (
+            self.coefficient * np.asarray(N, dtype=np.float64)
+        )
 
     def is_multiplicative(self) -> bool:
         """True when ``C = k N D`` exactly (closed-form optimum)."""
@@ -63,9 +66,11 @@ class FlopModel:
             return n_opt, X / n_opt
         out = np.empty_like(C)
         for i, c in enumerate(C):
+
             def f(logn: float, c: float = c) -> float:
                 n = np.exp(logn)
-                return float(A * n ** -al + B * self.tokens(n, c) ** -be)
+                return float(A * n**-al + B * self.tokens(n, c) ** -be)
+
             guess = 0.5 * np.log(c)
             sol = optimize.minimize_scalar(f, bracket=(guess - 5, guess + 5))
             out[i] = np.exp(sol.x)
@@ -86,8 +91,11 @@ def allocation_exponents(params: Dict[str, float], flop_model: FlopModel) -> Dic
         c = np.array([1e21 / 1.1, 1e21 * 1.1])
         n, d = flop_model.optimum(params, c)
         dl = np.log(c[1] / c[0])
-        return {"a": float(np.log(n[1] / n[0]) / dl), "b": float(np.log(d[1] / d[0]) / dl),
-                "G": float("nan")}
+        return {
+            "a": float(np.log(n[1] / n[0]) / dl),
+            "b": float(np.log(d[1] / d[0]) / dl),
+            "G": float("nan"),
+        }
 
 
 @dataclass
@@ -111,24 +119,44 @@ class Allocation:
     flops: str
 
     def to_dict(self) -> Dict[str, Any]:
-        keys = ("C", "N_opt", "D_opt", "tokens_per_param", "loss_opt", "N_opt_ci", "D_opt_ci",
-                "tokens_per_param_ci", "loss_opt_ci")
+        keys = (
+            "C",
+            "N_opt",
+            "D_opt",
+            "tokens_per_param",
+            "loss_opt",
+            "N_opt_ci",
+            "D_opt_ci",
+            "tokens_per_param_ci",
+            "loss_opt_ci",
+        )
         d: Dict[str, Any] = {k: getattr(self, k).tolist() for k in keys}
         d.update(confidence=self.confidence, flops=self.flops)
         return finite_or_none(d)
 
     def __repr__(self) -> str:
-        rows = [f"  C={c:.3g}: N_opt={n:.3g} [{nl:.3g}, {nh:.3g}], D_opt={d:.3g}, "
-                f"D/N={r:.3g} [{rl:.3g}, {rh:.3g}]"
-                for c, n, (nl, nh), d, r, (rl, rh) in zip(
-                    self.C, self.N_opt, self.N_opt_ci, self.D_opt, self.tokens_per_param,
-                    self.tokens_per_param_ci)]
-        return f"Allocation(C = {self.flops}, {100 * self.confidence:.0f}% intervals\n" + \
-            "\n".join(rows) + ")"
+        rows = [
+            f"  C={c:.3g}: N_opt={n:.3g} [{nl:.3g}, {nh:.3g}], D_opt={d:.3g}, "
+            f"D/N={r:.3g} [{rl:.3g}, {rh:.3g}]"
+            for c, n, (nl, nh), d, r, (rl, rh) in zip(
+                self.C,
+                self.N_opt,
+                self.N_opt_ci,
+                self.D_opt,
+                self.tokens_per_param,
+                self.tokens_per_param_ci,
+            )
+        ]
+        return (
+            f"Allocation(C = {self.flops}, {100 * self.confidence:.0f}% intervals\n"
+            + "\n".join(rows)
+            + ")"
+        )
 
 
-def optimal_allocation(params: Dict[str, float], samples: np.ndarray, C: Any,
-                       flop_model: FlopModel, confidence: float) -> Allocation:
+def optimal_allocation(
+    params: Dict[str, float], samples: np.ndarray, C: Any, flop_model: FlopModel, confidence: float
+) -> Allocation:
     """Allocation at budgets ``C`` for point ``params`` and replicate rows ``samples``
     (columns E, A, alpha, B, beta)."""
     C = np.atleast_1d(np.asarray(C, dtype=np.float64)).ravel()
@@ -145,9 +173,23 @@ def optimal_allocation(params: Dict[str, float], samples: np.ndarray, C: Any,
 
     point = one(params)
     names = ("E", "A", "alpha", "B", "beta")
-    reps = np.stack([one(dict(zip(names, row))) for row in samples]) if len(samples) else \
-        np.full((0,) + point.shape, np.nan)
+    reps = (
+        np.stack([one(dict(zip(names, row))) for row in samples])
+        if len(samples)
+        else np.full((0,) + point.shape, np.nan)
+    )
     ci = percentile_interval(reps, confidence)  # (2, 4, len(C))
     cis = [np.stack([ci[0, k], ci[1, k]], axis=-1) for k in range(4)]
-    return Allocation(C, point[0], point[1], point[2], point[3], cis[0], cis[1], cis[2], cis[3],
-                      confidence, flop_model.name)
+    return Allocation(
+        C,
+        point[0],
+        point[1],
+        point[2],
+        point[3],
+        cis[0],
+        cis[1],
+        cis[2],
+        cis[3],
+        confidence,
+        flop_model.name,
+    )

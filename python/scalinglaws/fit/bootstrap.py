@@ -9,6 +9,7 @@ Worker processes are started with the ``spawn`` method (safe with threaded paren
 ``multiprocessing`` code, a script calling with ``n_jobs > 1`` should guard its entry point with
 ``if __name__ == "__main__":``. ``n_jobs=1`` runs everything in-process.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,8 +24,13 @@ import numpy as np
 
 from .._validate import check_int
 
-__all__ = ["map_chunks", "resample_seeds", "percentile_interval", "resolve_jobs",
-           "resample_indices"]
+__all__ = [
+    "map_chunks",
+    "resample_seeds",
+    "percentile_interval",
+    "resolve_jobs",
+    "resample_indices",
+]
 
 
 def resolve_jobs(n_jobs: Optional[int], n_chunks: int) -> int:
@@ -74,9 +80,16 @@ def single_threaded_blas() -> Iterator[None]:
                 os.environ[k] = v
 
 
-def map_chunks(fn: Callable[[Any, int, int], np.ndarray], payload: Any, n_items: int, *,
-               chunk: int, n_jobs: Optional[int] = None, progress: bool = False,
-               desc: str = "bootstrap") -> np.ndarray:
+def map_chunks(
+    fn: Callable[[Any, int, int], np.ndarray],
+    payload: Any,
+    n_items: int,
+    *,
+    chunk: int,
+    n_jobs: Optional[int] = None,
+    progress: bool = False,
+    desc: str = "bootstrap",
+) -> np.ndarray:
     """``concatenate([fn(payload, i, min(i + chunk, n)) for i in range(0, n, chunk)])``.
 
     ``fn`` must be a module-level function (it is pickled to the workers); its result for a chunk
@@ -96,8 +109,14 @@ def map_chunks(fn: Callable[[Any, int, int], np.ndarray], payload: Any, n_items:
     return np.concatenate([np.asarray(o) for o in out], axis=0)
 
 
-def _run(fn: Callable[[Any, int, int], np.ndarray], payload: Any, bounds: List[Tuple[int, int]],
-         jobs: int, bar: Any, out: List[Optional[np.ndarray]]) -> None:
+def _run(
+    fn: Callable[[Any, int, int], np.ndarray],
+    payload: Any,
+    bounds: List[Tuple[int, int]],
+    jobs: int,
+    bar: Any,
+    out: List[Optional[np.ndarray]],
+) -> None:
     if jobs == 1:
         for k, (a, b) in enumerate(bounds):
             out[k] = fn(payload, a, b)

@@ -5,6 +5,7 @@ N is the number of model parameters, D the number of training tokens (or samples
 positive measure of data), L the loss (> 0). E is the irreducible loss, (A, alpha) the model-size
 term and (B, beta) the data term.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple, Union
@@ -40,12 +41,15 @@ def _grid(init_grid: Union[str, Any]) -> np.ndarray:
             return obj.hoffmann_grid()
         if init_grid == "coarse":
             return _coarse_grid()
-        raise ParameterError(f"init_grid must be one of {GRIDS} or an array of shape (k, 5), "
-                             f"got {init_grid!r}")
+        raise ParameterError(
+            f"init_grid must be one of {GRIDS} or an array of shape (k, 5), got {init_grid!r}"
+        )
     g = np.asarray(init_grid, dtype=np.float64)
     if g.ndim != 2 or g.shape[1] != 5 or g.shape[0] == 0 or not np.all(np.isfinite(g)):
-        raise ParameterError(f"init_grid must be a finite array of shape (k, 5) with rows "
-                             f"(log E, log A, alpha, log B, beta), got shape {g.shape}")
+        raise ParameterError(
+            f"init_grid must be a finite array of shape (k, 5) with rows "
+            f"(log E, log A, alpha, log B, beta), got shape {g.shape}"
+        )
     return g
 
 
@@ -101,8 +105,9 @@ def _distinct_optima(rows: np.ndarray, k: int) -> np.ndarray:
     return np.array(picked)
 
 
-def _asymptotic(prob: obj.Problem, theta: np.ndarray, confidence: float
-                ) -> Tuple[np.ndarray, np.ndarray]:
+def _asymptotic(
+    prob: obj.Problem, theta: np.ndarray, confidence: float
+) -> Tuple[np.ndarray, np.ndarray]:
     """Gauss-Newton covariance of the free internal parameters and normal intervals
     (internal scale); rows of fixed parameters are zero."""
     from scipy import stats
@@ -131,13 +136,27 @@ def to_natural(theta: np.ndarray) -> np.ndarray:
     return th
 
 
-def fit_chinchilla(N: Any, D: Any, loss: Any, *, huber_delta: float = 1e-3,
-                   init_grid: Union[str, Any] = "hoffmann", bootstrap: int = 1000,
-                   seed: int = 0, confidence: float = 0.95, bootstrap_starts: int = 1,
-                   grid_starts: Optional[int] = 256, n_jobs: Optional[int] = None, progress: bool = False,
-                   flop_model: Optional[FlopModel] = None, E: Optional[float] = None,
-                   A: Optional[float] = None, alpha: Optional[float] = None,
-                   B: Optional[float] = None, beta: Optional[float] = None) -> ChinchillaFit:
+def fit_chinchilla(
+    N: Any,
+    D: Any,
+    loss: Any,
+    *,
+    huber_delta: float = 1e-3,
+    init_grid: Union[str, Any] = "hoffmann",
+    bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    bootstrap_starts: int = 1,
+    grid_starts: Optional[int] = 256,
+    n_jobs: Optional[int] = None,
+    progress: bool = False,
+    flop_model: Optional[FlopModel] = None,
+    E: Optional[float] = None,
+    A: Optional[float] = None,
+    alpha: Optional[float] = None,
+    B: Optional[float] = None,
+    beta: Optional[float] = None,
+) -> ChinchillaFit:
     """Fit ``L = E + A / N^alpha + B / D^beta`` to training runs (Hoffmann et al. approach 3).
 
     Parameters
@@ -206,8 +225,9 @@ def fit_chinchilla(N: Any, D: Any, loss: Any, *, huber_delta: float = 1e-3,
     n_free = sum(v is None for v in fixed)
     N_, D_, L_ = check_table(N, D, loss, min_rows=n_free + 1)
     huber_delta = check_real("huber_delta", huber_delta, minimum=0.0, min_open=True)
-    confidence = check_real("confidence", confidence, minimum=0.0, maximum=1.0, min_open=True,
-                            max_open=True)
+    confidence = check_real(
+        "confidence", confidence, minimum=0.0, maximum=1.0, min_open=True, max_open=True
+    )
     bootstrap = check_int("bootstrap", bootstrap, minimum=0)
     seed = check_int("seed", seed, minimum=0)
     bootstrap_starts = check_int("bootstrap_starts", bootstrap_starts, minimum=0)
@@ -224,11 +244,19 @@ def fit_chinchilla(N: Any, D: Any, loss: Any, *, huber_delta: float = 1e-3,
             vals = obj.grid_values(prob, grid, np.ones(L_.size))
             vals = np.where(np.isfinite(vals), vals, np.inf)
             grid = grid[np.sort(np.argsort(vals, kind="stable")[:grid_starts])]
-    rows = map_chunks(_grid_chunk, (prob, grid), len(grid), chunk=_GRID_CHUNK,
-                      n_jobs=n_jobs if len(grid) > 2 * _GRID_CHUNK else 1, desc="grid")
+    rows = map_chunks(
+        _grid_chunk,
+        (prob, grid),
+        len(grid),
+        chunk=_GRID_CHUNK,
+        n_jobs=n_jobs if len(grid) > 2 * _GRID_CHUNK else 1,
+        desc="grid",
+    )
     if not np.any(np.isfinite(rows[:, -1])):
-        raise ConvergenceError("fit_chinchilla: no start reached a finite objective; check the "
-                               "data or give init_grid", residual=None)
+        raise ConvergenceError(
+            "fit_chinchilla: no start reached a finite objective; check the data or give init_grid",
+            residual=None,
+        )
     best = int(np.argmin(np.where(np.isfinite(rows[:, -1]), rows[:, -1], np.inf)))
     w1 = np.ones(L_.size)
     theta, fval, _ = obj.minimise(prob, rows[best, :5][None], w1, tight=True)
@@ -236,23 +264,43 @@ def fit_chinchilla(N: Any, D: Any, loss: Any, *, huber_delta: float = 1e-3,
     starts = np.vstack([theta[None], _distinct_optima(rows, bootstrap_starts + 1)[1:]])
     samples = np.zeros((0, 5))
     if bootstrap:
-        boot = map_chunks(_boot_chunk, (prob, starts, seed), bootstrap, chunk=_BOOT_CHUNK,
-                          n_jobs=n_jobs, progress=progress, desc="bootstrap")
+        boot = map_chunks(
+            _boot_chunk,
+            (prob, starts, seed),
+            bootstrap,
+            chunk=_BOOT_CHUNK,
+            n_jobs=n_jobs,
+            progress=progress,
+            desc="bootstrap",
+        )
         samples = to_natural(boot[:, :5])
 
     cov, asym = _asymptotic(prob, theta, confidence)
     r = obj.log_predict(theta, prob.lN, prob.lD) - prob.lL
     return ChinchillaFit.build(
-        theta_natural=to_natural(theta), asym_natural=to_natural(asym), samples=samples,
-        pins=pins, confidence=confidence, n_points=int(L_.size), huber_delta=huber_delta,
-        objective=fval, rms_log_residual=float(np.sqrt(np.mean(r * r))), seed=seed,
-        flop_model=flop_model, at_lower=_at_bounds(prob, theta),
+        theta_natural=to_natural(theta),
+        asym_natural=to_natural(asym),
+        samples=samples,
+        pins=pins,
+        confidence=confidence,
+        n_points=int(L_.size),
+        huber_delta=huber_delta,
+        objective=fval,
+        rms_log_residual=float(np.sqrt(np.mean(r * r))),
+        seed=seed,
+        flop_model=flop_model,
+        at_lower=_at_bounds(prob, theta),
         collinearity=float(abs(np.corrcoef(prob.lN, prob.lD)[0, 1]))
-        if np.ptp(prob.lN) > 0 and np.ptp(prob.lD) > 0 else 1.0,
-        cov=cov, data_range={"N": (float(N_.min()), float(N_.max())),
-                             "D": (float(D_.min()), float(D_.max())),
-                             "loss": (float(L_.min()), float(L_.max()))},
-        interval_fn=percentile_interval)
+        if np.ptp(prob.lN) > 0 and np.ptp(prob.lD) > 0
+        else 1.0,
+        cov=cov,
+        data_range={
+            "N": (float(N_.min()), float(N_.max())),
+            "D": (float(D_.min()), float(D_.max())),
+            "loss": (float(L_.min()), float(L_.max())),
+        },
+        interval_fn=percentile_interval,
+    )
 
 
 def _at_bounds(prob: obj.Problem, theta: np.ndarray) -> Dict[str, str]:

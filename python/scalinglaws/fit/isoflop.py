@@ -5,6 +5,7 @@ Runs are grouped by compute budget C; in each budget the final loss is fitted by
 of tokens the budget buys at ``N_opt``). Then ``N_opt = k_N C^a`` and ``D_opt = k_D C^b`` are
 fitted by least squares in log-log space.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -96,32 +97,61 @@ class IsoFlopFit:
     def allocation(self, C: Any) -> Dict[str, np.ndarray]:
         """Extrapolated ``N_opt``, ``D_opt`` and tokens per parameter at budget(s) C."""
         C = np.asarray(C, dtype=np.float64)
-        n, d = self.k_N * C ** self.a, self.k_D * C ** self.b
+        n, d = self.k_N * C**self.a, self.k_D * C**self.b
         return {"C": C, "N_opt": n, "D_opt": d, "tokens_per_param": d / n}
 
     def to_dict(self) -> Dict[str, Any]:
-        return finite_or_none({
-            "law": "isoflop", "budgets": self.budgets, "n_runs": self.n_runs.tolist(),
-            "N_opt": self.N_opt, "D_opt": self.D_opt, "loss_opt": self.loss_opt,
-            "N_opt_ci": self.N_opt_ci, "D_opt_ci": self.D_opt_ci,
-            "a": self.a, "a_ci": list(self.a_ci), "b": self.b, "b_ci": list(self.b_ci),
-            "k_N": self.k_N, "k_D": self.k_D, "ci_method": self.ci_method,
-            "regression_a_ci": list(self.regression_a_ci),
-            "regression_b_ci": list(self.regression_b_ci), "confidence": self.confidence,
-            "bootstrap": self.n_bootstrap, "bootstrap_failed": self.n_failed, "seed": self.seed})
+        return finite_or_none(
+            {
+                "law": "isoflop",
+                "budgets": self.budgets,
+                "n_runs": self.n_runs.tolist(),
+                "N_opt": self.N_opt,
+                "D_opt": self.D_opt,
+                "loss_opt": self.loss_opt,
+                "N_opt_ci": self.N_opt_ci,
+                "D_opt_ci": self.D_opt_ci,
+                "a": self.a,
+                "a_ci": list(self.a_ci),
+                "b": self.b,
+                "b_ci": list(self.b_ci),
+                "k_N": self.k_N,
+                "k_D": self.k_D,
+                "ci_method": self.ci_method,
+                "regression_a_ci": list(self.regression_a_ci),
+                "regression_b_ci": list(self.regression_b_ci),
+                "confidence": self.confidence,
+                "bootstrap": self.n_bootstrap,
+                "bootstrap_failed": self.n_failed,
+                "seed": self.seed,
+            }
+        )
 
     def __repr__(self) -> str:
         pct = f"{100 * self.confidence:.0f}%"
-        rows = [f"  C={c:.3g} ({k} runs): N_opt={n:.3g}, D_opt={d:.3g}"
-                for c, k, n, d in zip(self.budgets, self.n_runs, self.N_opt, self.D_opt)]
-        return (f"IsoFlopFit(N_opt ~ C^{self.a:.4f} [{self.a_ci[0]:.4f}, {self.a_ci[1]:.4f}], "
-                f"D_opt ~ C^{self.b:.4f} [{self.b_ci[0]:.4f}, {self.b_ci[1]:.4f}], {pct} "
-                f"{self.ci_method}, {len(self.budgets)} budgets\n" + "\n".join(rows) + ")")
+        rows = [
+            f"  C={c:.3g} ({k} runs): N_opt={n:.3g}, D_opt={d:.3g}"
+            for c, k, n, d in zip(self.budgets, self.n_runs, self.N_opt, self.D_opt)
+        ]
+        return (
+            f"IsoFlopFit(N_opt ~ C^{self.a:.4f} [{self.a_ci[0]:.4f}, {self.a_ci[1]:.4f}], "
+            f"D_opt ~ C^{self.b:.4f} [{self.b_ci[0]:.4f}, {self.b_ci[1]:.4f}], {pct} "
+            f"{self.ci_method}, {len(self.budgets)} budgets\n" + "\n".join(rows) + ")"
+        )
 
 
-def fit_isoflop(N: Any, D: Any, loss: Any, flops: Any = None, *, bin_width: float = 0.05,
-                flop_model: Optional[FlopModel] = None, bootstrap: int = 1000, seed: int = 0,
-                confidence: float = 0.95) -> IsoFlopFit:
+def fit_isoflop(
+    N: Any,
+    D: Any,
+    loss: Any,
+    flops: Any = None,
+    *,
+    bin_width: float = 0.05,
+    flop_model: Optional[FlopModel] = None,
+    bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> IsoFlopFit:
     """Fit IsoFLOP profiles and the compute-optimal power laws ``N_opt ~ C^a``, ``D_opt ~ C^b``.
 
     Parameters
@@ -160,8 +190,9 @@ def fit_isoflop(N: Any, D: Any, loss: Any, flops: Any = None, *, bin_width: floa
     bin_width = check_real("bin_width", bin_width, minimum=0.0)
     bootstrap = check_int("bootstrap", bootstrap, minimum=0)
     seed = check_int("seed", seed, minimum=0)
-    confidence = check_real("confidence", confidence, minimum=0.0, maximum=1.0, min_open=True,
-                            max_open=True)
+    confidence = check_real(
+        "confidence", confidence, minimum=0.0, maximum=1.0, min_open=True, max_open=True
+    )
     order = canonical_order(C_, N_, D_, L_)
     N_, D_, L_, C_ = N_[order], D_[order], L_[order], C_[order]
     labels = group_budgets(C_, bin_width)
@@ -170,23 +201,30 @@ def fit_isoflop(N: Any, D: Any, loss: Any, flops: Any = None, *, bin_width: floa
     budgets = np.array([float(np.exp(np.mean(np.log(C_[g])))) for g in groups])
     x = np.log(N_)
     if k < 2:
-        raise ParameterError(f"flops: need at least 2 compute budgets, got 1 (C = {budgets[0]:.4g})")
+        raise ParameterError(
+            f"flops: need at least 2 compute budgets, got 1 (C = {budgets[0]:.4g})"
+        )
     xv = np.empty(k)
     lv = np.empty(k)
     for j, g in enumerate(groups):
         c = f"budget C={budgets[j]:.4g}"
         if g.size < 3 or np.unique(x[g]).size < 3:
-            raise ParameterError(f"{c} has {g.size} runs with {np.unique(x[g]).size} distinct N; "
-                                 "an IsoFLOP profile needs at least 3")
+            raise ParameterError(
+                f"{c} has {g.size} runs with {np.unique(x[g]).size} distinct N; "
+                "an IsoFLOP profile needs at least 3"
+            )
         xv[j], lv[j] = _vertex(x[g], L_[g])
         lo, hi = float(np.exp(x[g].min())), float(np.exp(x[g].max()))
         if not np.isfinite(xv[j]):
-            raise ParameterError(f"{c}: the loss is not convex in log N (no minimum between "
-                                 f"N={lo:.3g} and {hi:.3g})")
+            raise ParameterError(
+                f"{c}: the loss is not convex in log N (no minimum between N={lo:.3g} and {hi:.3g})"
+            )
         best = g[np.argmin(L_[g])]
         if not x[g].min() < xv[j] < x[g].max() or x[best] in (x[g].min(), x[g].max()):
-            raise ParameterError(f"{c}: the loss minimum lies at the edge of the sampled sizes "
-                                 f"(N={lo:.3g} to {hi:.3g}); add runs beyond it")
+            raise ParameterError(
+                f"{c}: the loss minimum lies at the edge of the sampled sizes "
+                f"(N={lo:.3g} to {hi:.3g}); add runs beyond it"
+            )
     lc = np.log(budgets)
 
     def laws(xvert: np.ndarray) -> np.ndarray:
@@ -217,14 +255,32 @@ def fit_isoflop(N: Any, D: Any, loss: Any, flops: Any = None, *, bin_width: floa
     if bootstrap:
         ci = percentile_interval(np.array(reps).reshape(-1, point.size), confidence)
         a_ci, b_ci = (float(ci[0, 0]), float(ci[1, 0])), (float(ci[0, 1]), float(ci[1, 1]))
-        n_ci = np.stack([ci[0, 4:4 + k], ci[1, 4:4 + k]], axis=1)
-        d_ci = np.stack([ci[0, 4 + k:], ci[1, 4 + k:]], axis=1)
+        n_ci = np.stack([ci[0, 4 : 4 + k], ci[1, 4 : 4 + k]], axis=1)
+        d_ci = np.stack([ci[0, 4 + k :], ci[1, 4 + k :]], axis=1)
         method = "bootstrap-percentile"
     else:
         a_ci, b_ci = reg
         n_ci = d_ci = np.full((k, 2), np.nan)
         method = "asymptotic"
-    return IsoFlopFit(budgets, np.array([g.size for g in groups]), point[4:4 + k],
-                      point[4 + k:], lv, n_ci, d_ci, float(point[0]), float(point[1]),
-                      float(np.exp(point[2])), float(np.exp(point[3])), a_ci, b_ci, reg[0],
-                      reg[1], method, confidence, bootstrap, bootstrap - len(reps), seed)
+    return IsoFlopFit(
+        budgets,
+        np.array([g.size for g in groups]),
+        point[4 : 4 + k],
+        point[4 + k :],
+        lv,
+        n_ci,
+        d_ci,
+        float(point[0]),
+        float(point[1]),
+        float(np.exp(point[2])),
+        float(np.exp(point[3])),
+        a_ci,
+        b_ci,
+        reg[0],
+        reg[1],
+        method,
+        confidence,
+        bootstrap,
+        bootstrap - len(reps),
+        seed,
+    )

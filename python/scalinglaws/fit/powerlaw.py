@@ -10,11 +10,12 @@
 Both take ``bootstrap=K`` (resamples of the points, seeded by ``seed``) for percentile intervals
 instead; ``ci_method`` says which kind a result carries.
 """
+
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 from scipy import optimize, stats
@@ -30,7 +31,9 @@ def _positive_pairs(name_x: str, x: Any, name_y: str, y: Any) -> Tuple[np.ndarra
     x = np.asarray(x, dtype=np.float64).ravel()
     y = np.asarray(y, dtype=np.float64).ravel()
     if x.shape != y.shape:
-        raise ParameterError(f"{name_x} and {name_y} must have the same length, got {x.size} and {y.size}")
+        raise ParameterError(
+            f"{name_x} and {name_y} must have the same length, got {x.size} and {y.size}"
+        )
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ParameterError(f"{name_x} and {name_y} must be finite")
     return x, y
@@ -54,19 +57,36 @@ class PowerLawFit:
         return self.prefactor * np.asarray(x, dtype=np.float64) ** (-self.exponent)
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"exponent": self.exponent, "exponent_ci": list(self.exponent_ci),
-                "prefactor": self.prefactor, "prefactor_ci": list(self.prefactor_ci),
-                "confidence": self.confidence, "n": self.n, "x_range": list(self.x_range),
-                "r2": self.r2, "ci_method": self.ci_method}
+        return {
+            "exponent": self.exponent,
+            "exponent_ci": list(self.exponent_ci),
+            "prefactor": self.prefactor,
+            "prefactor_ci": list(self.prefactor_ci),
+            "confidence": self.confidence,
+            "n": self.n,
+            "x_range": list(self.x_range),
+            "r2": self.r2,
+            "ci_method": self.ci_method,
+        }
 
     def __repr__(self) -> str:
         lo, hi = self.exponent_ci
-        return (f"PowerLawFit(y = {self.prefactor:.4g} x^-{self.exponent:.4f}, "
-                f"{100 * self.confidence:.0f}% CI of exponent [{lo:.4f}, {hi:.4f}], n={self.n})")
+        return (
+            f"PowerLawFit(y = {self.prefactor:.4g} x^-{self.exponent:.4f}, "
+            f"{100 * self.confidence:.0f}% CI of exponent [{lo:.4f}, {hi:.4f}], n={self.n})"
+        )
 
 
-def fit_power_law(x: Any, y: Any, *, xmin: Optional[float] = None, xmax: Optional[float] = None,
-                  confidence: float = 0.95, bootstrap: int = 0, seed: int = 0) -> PowerLawFit:
+def fit_power_law(
+    x: Any,
+    y: Any,
+    *,
+    xmin: Optional[float] = None,
+    xmax: Optional[float] = None,
+    confidence: float = 0.95,
+    bootstrap: int = 0,
+    seed: int = 0,
+) -> PowerLawFit:
     """Fit ``y = A x^(-p)`` to the points with ``xmin <= x <= xmax`` (x, y > 0).
 
     Intervals: Student-t from the regression standard errors (``ci_method="t"``), or with
@@ -80,8 +100,9 @@ def fit_power_law(x: Any, y: Any, *, xmin: Optional[float] = None, xmax: Optiona
     0.60206
     """
     x, y = _positive_pairs("x", x, "y", y)
-    confidence = check_real("confidence", confidence, minimum=0.0, maximum=1.0, min_open=True,
-                            max_open=True)
+    confidence = check_real(
+        "confidence", confidence, minimum=0.0, maximum=1.0, min_open=True, max_open=True
+    )
     keep = (x > 0) & (y > 0)
     if xmin is not None:
         keep &= x >= xmin
@@ -112,11 +133,16 @@ def fit_power_law(x: Any, y: Any, *, xmin: Optional[float] = None, xmax: Optiona
         slope_ci, icpt_ci = (ci[0, 0], ci[1, 0]), (ci[0, 1], ci[1, 1])
         method = "bootstrap-percentile"
     return PowerLawFit(
-        exponent=float(-res.slope), prefactor=float(math.exp(res.intercept)),
+        exponent=float(-res.slope),
+        prefactor=float(math.exp(res.intercept)),
         exponent_ci=(float(-slope_ci[1]), float(-slope_ci[0])),
         prefactor_ci=(float(math.exp(icpt_ci[0])), float(math.exp(icpt_ci[1]))),
-        confidence=confidence, n=n, x_range=(float(x[keep].min()), float(x[keep].max())),
-        r2=float(res.rvalue**2), ci_method=method)
+        confidence=confidence,
+        n=n,
+        x_range=(float(x[keep].min()), float(x[keep].max())),
+        r2=float(res.rvalue**2),
+        ci_method=method,
+    )
 
 
 @dataclass
@@ -133,23 +159,39 @@ class ScalingLawFit:
 
     def __call__(self, t: Any, N: Any) -> np.ndarray:
         p = self.params
-        return (p["L_inf"] + p["A"] * np.asarray(t, float) ** (-p["x"])
-                + p["B"] * np.asarray(N, float) ** (-p["y"]))
+        return (
+            p["L_inf"]
+            + p["A"] * np.asarray(t, float) ** (-p["x"])
+            + p["B"] * np.asarray(N, float) ** (-p["y"])
+        )
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"params": self.params, "ci": {k: list(v) for k, v in self.ci.items()},
-                "confidence": self.confidence, "n": self.n,
-                "rms_log_residual": self.rms_log_residual, "ci_method": self.ci_method}
+        return {
+            "params": self.params,
+            "ci": {k: list(v) for k, v in self.ci.items()},
+            "confidence": self.confidence,
+            "n": self.n,
+            "rms_log_residual": self.rms_log_residual,
+            "ci_method": self.ci_method,
+        }
 
     def __repr__(self) -> str:
         p, (a, b) = self.params, self.names
-        return (f"ScalingLawFit(L = {p['L_inf']:.4g} + {p['A']:.4g} {a}^-{p['x']:.4f} + "
-                f"{p['B']:.4g} {b}^-{p['y']:.4f}, n={self.n}, rms log residual "
-                f"{self.rms_log_residual:.3g})")
+        return (
+            f"ScalingLawFit(L = {p['L_inf']:.4g} + {p['A']:.4g} {a}^-{p['x']:.4f} + "
+            f"{p['B']:.4g} {b}^-{p['y']:.4f}, n={self.n}, rms log residual "
+            f"{self.rms_log_residual:.3g})"
+        )
 
 
-def _sl_resid(theta: np.ndarray, lt: np.ndarray, lN: np.ndarray, lL: np.ndarray,
-              with_offset: bool, sw: np.ndarray) -> np.ndarray:
+def _sl_resid(
+    theta: np.ndarray,
+    lt: np.ndarray,
+    lN: np.ndarray,
+    lL: np.ndarray,
+    with_offset: bool,
+    sw: np.ndarray,
+) -> np.ndarray:
     la, x, lb, y = theta[:4]
     linf = theta[4] if with_offset else -np.inf
     terms = np.stack([np.full_like(lt, linf), la - x * lt, lb - y * lN])
@@ -161,15 +203,30 @@ def _sl_boot_chunk(payload: Tuple[Any, ...], a: int, b: int) -> np.ndarray:
     rows = []
     for ss in resample_seeds(seed, a, b):
         sw = np.sqrt(resample_indices(ss, lL.size))
-        sol = optimize.least_squares(_sl_resid, theta, bounds=(lo, hi), method="trf",
-                                     x_scale="jac", args=(lt, lN, lL, with_offset, sw))
+        sol = optimize.least_squares(
+            _sl_resid,
+            theta,
+            bounds=(lo, hi),
+            method="trf",
+            x_scale="jac",
+            args=(lt, lN, lL, with_offset, sw),
+        )
         rows.append(sol.x)
     return np.array(rows)
 
 
-def fit_scaling_law(t: Any, N: Any, L: Any, *, with_offset: bool = True,
-                    confidence: float = 0.95, starts: int = 12, seed: int = 0,
-                    bootstrap: int = 0, n_jobs: Optional[int] = 1) -> ScalingLawFit:
+def fit_scaling_law(
+    t: Any,
+    N: Any,
+    L: Any,
+    *,
+    with_offset: bool = True,
+    confidence: float = 0.95,
+    starts: int = 12,
+    seed: int = 0,
+    bootstrap: int = 0,
+    n_jobs: Optional[int] = 1,
+) -> ScalingLawFit:
     """Fit ``L = L_inf + A t^-x + B N^-y`` (t: time, steps or data; N: model size).
 
     Least squares on ``log L`` (so every point counts relatively), with ``L_inf >= 0``
@@ -203,9 +260,15 @@ def fit_scaling_law(t: Any, N: Any, L: Any, *, with_offset: bool = True,
     hi = [50, 10, 50, 10] + ([np.log(L1.min()) + 1e-9] if with_offset else [])
     best = None
     for i in range(max(1, starts)):
-        x0 = np.array([lL.max() + rng.normal(), rng.uniform(0.05, 2), lL.max() + rng.normal(),
-                       rng.uniform(0.05, 2)] + ([np.log(L1.min()) - rng.uniform(0.1, 5)]
-                                                if with_offset else []))
+        x0 = np.array(
+            [
+                lL.max() + rng.normal(),
+                rng.uniform(0.05, 2),
+                lL.max() + rng.normal(),
+                rng.uniform(0.05, 2),
+            ]
+            + ([np.log(L1.min()) - rng.uniform(0.1, 5)] if with_offset else [])
+        )
         x0 = np.clip(x0, np.array(lo) + 1e-9, np.array(hi) - 1e-9)
         sol = optimize.least_squares(resid, x0, bounds=(lo, hi), method="trf", x_scale="jac")
         if best is None or sol.cost < best.cost:
@@ -237,12 +300,14 @@ def fit_scaling_law(t: Any, N: Any, L: Any, *, with_offset: bool = True,
         payload = (lt, lN, lL, with_offset, th0, lo, hi, seed)
         reps = map_chunks(_sl_boot_chunk, payload, bootstrap, chunk=25, n_jobs=n_jobs)
         reps[:, [0, 2] + ([4] if with_offset else [])] = np.exp(
-            reps[:, [0, 2] + ([4] if with_offset else [])])
+            reps[:, [0, 2] + ([4] if with_offset else [])]
+        )
         q = percentile_interval(reps, confidence)
         ci = {name: (float(q[0, i]), float(q[1, i])) for i, name in enumerate(names)}
         method = "bootstrap-percentile"
     if not with_offset:
         params["L_inf"] = 0.0
         ci["L_inf"] = (0.0, 0.0)
-    return ScalingLawFit(params, ci, confidence, int(t.size), float(np.sqrt(np.mean(r**2))),
-                         ci_method=method)
+    return ScalingLawFit(
+        params, ci, confidence, int(t.size), float(np.sqrt(np.mean(r**2))), ci_method=method
+    )

@@ -1,4 +1,5 @@
 """The result object of :func:`scalinglaws.fit.fit_chinchilla`."""
+
 from __future__ import annotations
 
 import warnings
@@ -62,16 +63,33 @@ class ChinchillaFit:
     _cov: np.ndarray = field(default_factory=lambda: np.zeros((5, 5)), repr=False)
 
     @classmethod
-    def build(cls, *, theta_natural: np.ndarray, asym_natural: np.ndarray, samples: np.ndarray,
-              pins: Dict[str, Optional[float]], confidence: float, n_points: int,
-              huber_delta: float, objective: float, rms_log_residual: float, seed: int,
-              flop_model: FlopModel, at_lower: Dict[str, str], collinearity: float,
-              cov: np.ndarray, data_range: Dict[str, Tuple[float, float]],
-              interval_fn: Callable[..., np.ndarray] = percentile_interval) -> "ChinchillaFit":
-        params = {k: float(pins[k]) if pins[k] is not None else float(v)  # type: ignore[arg-type]
-                  for k, v in zip(NAMES, theta_natural)}
-        asym = {k: (float(asym_natural[0, i]), float(asym_natural[1, i]))
-                for i, k in enumerate(NAMES)}
+    def build(
+        cls,
+        *,
+        theta_natural: np.ndarray,
+        asym_natural: np.ndarray,
+        samples: np.ndarray,
+        pins: Dict[str, Optional[float]],
+        confidence: float,
+        n_points: int,
+        huber_delta: float,
+        objective: float,
+        rms_log_residual: float,
+        seed: int,
+        flop_model: FlopModel,
+        at_lower: Dict[str, str],
+        collinearity: float,
+        cov: np.ndarray,
+        data_range: Dict[str, Tuple[float, float]],
+        interval_fn: Callable[..., np.ndarray] = percentile_interval,
+    ) -> "ChinchillaFit":
+        params = {
+            k: float(pins[k]) if pins[k] is not None else float(v)  # type: ignore[arg-type]
+            for k, v in zip(NAMES, theta_natural)
+        }
+        asym = {
+            k: (float(asym_natural[0, i]), float(asym_natural[1, i])) for i, k in enumerate(NAMES)
+        }
         if len(samples):
             lohi = interval_fn(samples, confidence)
             ci = {k: (float(lohi[0, i]), float(lohi[1, i])) for i, k in enumerate(NAMES)}
@@ -84,9 +102,25 @@ class ChinchillaFit:
         theta = np.array([params["E"], params["A"], params["alpha"], params["B"], params["beta"]])
         with np.errstate(divide="ignore"):
             theta[[0, 1, 3]] = np.log(theta[[0, 1, 3]])
-        fit = cls(params, ci, method, asym, confidence, n_points, huber_delta, objective,
-                  rms_log_residual, seed, tuple(k for k in NAMES if pins[k] is not None),
-                  samples, flop_model, data_range, [], theta, cov)
+        fit = cls(
+            params,
+            ci,
+            method,
+            asym,
+            confidence,
+            n_points,
+            huber_delta,
+            objective,
+            rms_log_residual,
+            seed,
+            tuple(k for k in NAMES if pins[k] is not None),
+            samples,
+            flop_model,
+            data_range,
+            [],
+            theta,
+            cov,
+        )
         fit.warnings = fit._diagnose(at_lower, collinearity)
         for msg in fit.warnings:
             warnings.warn(msg, IdentifiabilityWarning, stacklevel=3)
@@ -95,31 +129,42 @@ class ChinchillaFit:
     def _diagnose(self, at_bound: Dict[str, str], collinearity: float) -> List[str]:
         out = []
         for name, side in at_bound.items():
-            what = ("E -> 0: no irreducible loss is detectable in these runs" if name == "E"
-                    and side == "lower" else f"{name} is at its {side} bound")
-            out.append(f"{what}; the data do not determine {name} (pin it, e.g. {name}=..., "
-                       f"or add runs)")
+            what = (
+                "E -> 0: no irreducible loss is detectable in these runs"
+                if name == "E" and side == "lower"
+                else f"{name} is at its {side} bound"
+            )
+            out.append(
+                f"{what}; the data do not determine {name} (pin it, e.g. {name}=..., or add runs)"
+            )
         pct = f"{100 * self.confidence:.0f}%"
         for name in NAMES:
             lo, hi = self.ci[name]
             if name in self.fixed or name in at_bound or not (np.isfinite(lo) and np.isfinite(hi)):
                 continue
             if lo <= 0 or hi / lo > 100:
-                span = "reaches 0" if lo <= 0 else f"spans {np.log10(hi / lo):.1f} orders of " \
-                    "magnitude"
-                out.append(f"the {pct} interval of {name} [{lo:.3g}, {hi:.3g}] {span}: {name} "
-                           f"is poorly determined by these runs")
+                span = (
+                    "reaches 0" if lo <= 0 else f"spans {np.log10(hi / lo):.1f} orders of magnitude"
+                )
+                out.append(
+                    f"the {pct} interval of {name} [{lo:.3g}, {hi:.3g}] {span}: {name} "
+                    f"is poorly determined by these runs"
+                )
         if collinearity > 0.99:
-            out.append(f"log N and log D are almost collinear (|corr| = {collinearity:.4f}): only "
-                       "a combination of the N and D terms is determined; vary N and D "
-                       "independently")
+            out.append(
+                f"log N and log D are almost collinear (|corr| = {collinearity:.4f}): only "
+                "a combination of the N and D terms is determined; vary N and D "
+                "independently"
+            )
         elif len(self.samples) >= 10 and not {"alpha", "beta"} & set(self.fixed):
             al, be = self.samples[:, 2], self.samples[:, 4]
             sa, sb, ss = np.std(al), np.std(be), np.std(al + be)
             if sa > 0 and sb > 0 and np.corrcoef(al, be)[0, 1] < -0.9 and ss < 0.3 * min(sa, sb):
-                out.append(f"alpha and beta trade off (bootstrap correlation "
-                           f"{np.corrcoef(al, be)[0, 1]:.2f}): only alpha + beta = "
-                           f"{self.params['alpha'] + self.params['beta']:.3g} is well determined")
+                out.append(
+                    f"alpha and beta trade off (bootstrap correlation "
+                    f"{np.corrcoef(al, be)[0, 1]:.2f}): only alpha + beta = "
+                    f"{self.params['alpha'] + self.params['beta']:.3g} is well determined"
+                )
         return out
 
     # -- use -------------------------------------------------------------------------------
@@ -137,23 +182,27 @@ class ChinchillaFit:
             return self.samples
         rng = np.random.default_rng(self.seed)
         th = np.where(np.isfinite(self._theta), self._theta, -745.0)
-        draws = rng.multivariate_normal(th, self._cov, size=_ASYMPTOTIC_DRAWS,
-                                        check_valid="ignore", method="eigh")
+        draws = rng.multivariate_normal(
+            th, self._cov, size=_ASYMPTOTIC_DRAWS, check_valid="ignore", method="eigh"
+        )
         draws[:, [0, 1, 3]] = np.exp(draws[:, [0, 1, 3]])
         return draws
 
     def allocation(self, C: Any) -> Allocation:
         """Compute-optimal N, D, tokens per parameter and loss at budget(s) C (FLOPs), with
         ``confidence`` intervals from :meth:`replicates`."""
-        return optimal_allocation(self.params, self.replicates(), C, self.flop_model,
-                                  self.confidence)
+        return optimal_allocation(
+            self.params, self.replicates(), C, self.flop_model, self.confidence
+        )
 
     def allocation_exponents(self) -> Dict[str, Any]:
         """``a``, ``b``, ``G`` of ``N_opt = G (C/k)^a``, ``D_opt = G^-1 (C/k)^b``, with intervals
         (``a_ci``, ``b_ci``, ``G_ci``) and the FLOP model's name (``flops``)."""
         point = allocation_exponents(self.params, self.flop_model)
-        reps = [allocation_exponents(dict(zip(NAMES, row)), self.flop_model)
-                for row in self.replicates()]
+        reps = [
+            allocation_exponents(dict(zip(NAMES, row)), self.flop_model)
+            for row in self.replicates()
+        ]
         out: Dict[str, Any] = dict(point)
         for k in ("a", "b", "G"):
             vals = np.array([r[k] for r in reps])
@@ -164,29 +213,43 @@ class ChinchillaFit:
 
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready summary (NaN/inf become None)."""
-        return finite_or_none({
-            "law": "chinchilla", "formula": "L = E + A/N^alpha + B/D^beta",
-            "n_points": self.n_points, "params": dict(self.params),
-            "ci": {k: list(v) for k, v in self.ci.items()}, "ci_method": self.ci_method,
-            "confidence": self.confidence,
-            "asymptotic_ci": {k: list(v) for k, v in self.asymptotic_ci.items()},
-            "allocation": self.allocation_exponents(), "huber_delta": self.huber_delta,
-            "objective": self.objective, "rms_log_residual": self.rms_log_residual,
-            "bootstrap": int(len(self.samples)), "seed": self.seed, "fixed": list(self.fixed),
-            "data_range": {k: list(v) for k, v in self.data_range.items()},
-            "warnings": list(self.warnings)})
+        return finite_or_none(
+            {
+                "law": "chinchilla",
+                "formula": "L = E + A/N^alpha + B/D^beta",
+                "n_points": self.n_points,
+                "params": dict(self.params),
+                "ci": {k: list(v) for k, v in self.ci.items()},
+                "ci_method": self.ci_method,
+                "confidence": self.confidence,
+                "asymptotic_ci": {k: list(v) for k, v in self.asymptotic_ci.items()},
+                "allocation": self.allocation_exponents(),
+                "huber_delta": self.huber_delta,
+                "objective": self.objective,
+                "rms_log_residual": self.rms_log_residual,
+                "bootstrap": int(len(self.samples)),
+                "seed": self.seed,
+                "fixed": list(self.fixed),
+                "data_range": {k: list(v) for k, v in self.data_range.items()},
+                "warnings": list(self.warnings),
+            }
+        )
 
     def __repr__(self) -> str:
         p, pct = self.params, f"{100 * self.confidence:.0f}%"
-        lines = [f"ChinchillaFit(L = E + A/N^alpha + B/D^beta, n={self.n_points}, "
-                 f"{pct} {self.ci_method} intervals)"]
+        lines = [
+            f"ChinchillaFit(L = E + A/N^alpha + B/D^beta, n={self.n_points}, "
+            f"{pct} {self.ci_method} intervals)"
+        ]
         for k in NAMES:
             lo, hi = self.ci[k]
             tag = "  (fixed)" if k in self.fixed else ""
             lines.append(f"  {k:<5} = {p[k]:<10.4g} [{lo:.4g}, {hi:.4g}]{tag}")
         al = allocation_exponents(p, self.flop_model)
-        lines.append(f"  N_opt ~ C^{al['a']:.3f}, D_opt ~ C^{al['b']:.3f} "
-                     f"(C = {self.flop_model.name}); rms log residual "
-                     f"{self.rms_log_residual:.3g}")
+        lines.append(
+            f"  N_opt ~ C^{al['a']:.3f}, D_opt ~ C^{al['b']:.3f} "
+            f"(C = {self.flop_model.name}); rms log residual "
+            f"{self.rms_log_residual:.3g}"
+        )
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)

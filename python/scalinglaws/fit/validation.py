@@ -1,4 +1,5 @@
 """Checking a fitted law: leave-out extrapolation and a data / fit / residual figure."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,22 +35,37 @@ class HoldoutResult:
     max_abs_log: float
 
     def to_dict(self) -> Dict[str, Any]:
-        return finite_or_none({
-            "threshold": self.threshold, "n_train": int(self.train.sum()),
-            "n_test": int((~self.train).sum()), "rmse_log": self.rmse_log,
-            "mean_log": self.mean_log, "max_abs_log": self.max_abs_log,
-            "params": self.fit.params})
+        return finite_or_none(
+            {
+                "threshold": self.threshold,
+                "n_train": int(self.train.sum()),
+                "n_test": int((~self.train).sum()),
+                "rmse_log": self.rmse_log,
+                "mean_log": self.mean_log,
+                "max_abs_log": self.max_abs_log,
+                "params": self.fit.params,
+            }
+        )
 
     def __repr__(self) -> str:
         thr = ", ".join(f"{k} <= {v:.3g}" for k, v in self.threshold.items())
-        return (f"HoldoutResult(fit on {int(self.train.sum())} runs with {thr}; on the other "
-                f"{int((~self.train).sum())}: rms log error {self.rmse_log:.3g}, mean "
-                f"{self.mean_log:+.3g}, max |.| {self.max_abs_log:.3g})")
+        return (
+            f"HoldoutResult(fit on {int(self.train.sum())} runs with {thr}; on the other "
+            f"{int((~self.train).sum())}: rms log error {self.rmse_log:.3g}, mean "
+            f"{self.mean_log:+.3g}, max |.| {self.max_abs_log:.3g})"
+        )
 
 
-def leave_out(N: Any, D: Any, loss: Any, *, max_flops: Optional[float] = None,
-              max_N: Optional[float] = None, flop_model: Optional[FlopModel] = None,
-              **fit_kwargs: Any) -> HoldoutResult:
+def leave_out(
+    N: Any,
+    D: Any,
+    loss: Any,
+    *,
+    max_flops: Optional[float] = None,
+    max_N: Optional[float] = None,
+    flop_model: Optional[FlopModel] = None,
+    **fit_kwargs: Any,
+) -> HoldoutResult:
     """Fit :func:`fit_chinchilla` on the runs with ``C <= max_flops`` (and/or ``N <= max_N``) and
     report the prediction error on the remaining (larger) runs.
 
@@ -82,16 +98,32 @@ def leave_out(N: Any, D: Any, loss: Any, *, max_flops: Optional[float] = None,
         thr["N"] = check_real("max_N", max_N, minimum=0.0, min_open=True)
         train &= N_ <= thr["N"]
     if train.all() or not train.any():
-        raise ParameterError(f"the threshold ({thr}) leaves {int(train.sum())} of {N_.size} runs "
-                             "for fitting; it must split the runs")
+        raise ParameterError(
+            f"the threshold ({thr}) leaves {int(train.sum())} of {N_.size} runs "
+            "for fitting; it must split the runs"
+        )
     fit = fit_chinchilla(N_[train], D_[train], L_[train], flop_model=flop_model, **fit_kwargs)
     err = np.log(fit.predict(N_[~train], D_[~train]) / L_[~train])
-    return HoldoutResult(fit, train, thr, err, float(np.sqrt(np.mean(err**2))),
-                         float(np.mean(err)), float(np.max(np.abs(err))))
+    return HoldoutResult(
+        fit,
+        train,
+        thr,
+        err,
+        float(np.sqrt(np.mean(err**2))),
+        float(np.mean(err)),
+        float(np.max(np.abs(err))),
+    )
 
 
-def plot_fit(fit: ChinchillaFit, N: Any, D: Any, loss: Any, *, axes: Any = None,
-             train: Optional[np.ndarray] = None) -> Any:
+def plot_fit(
+    fit: ChinchillaFit,
+    N: Any,
+    D: Any,
+    loss: Any,
+    *,
+    axes: Any = None,
+    train: Optional[np.ndarray] = None,
+) -> Any:
     """Two panels: loss against compute (points coloured by log N, the law's prediction at each
     run as crosses) and the log residuals ``log(L / L_hat)`` against compute.
 
@@ -111,18 +143,21 @@ def plot_fit(fit: ChinchillaFit, N: Any, D: Any, loss: Any, *, axes: Any = None,
     ax, axr = axes
     sc = ax.scatter(C[mask], L_[mask], c=np.log10(N_[mask]), s=14, label="runs (fit)")
     if (~mask).any():
-        ax.scatter(C[~mask], L_[~mask], facecolors="none", edgecolors="k", s=18,
-                   label="held out")
+        ax.scatter(C[~mask], L_[~mask], facecolors="none", edgecolors="k", s=18, label="held out")
     ax.scatter(C, pred, marker="x", c="r", s=10, label="law")
-    ax.set(xscale="log", yscale="log", xlabel=f"compute C = {fit.flop_model.name} (FLOPs)",
-           ylabel="loss")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel=f"compute C = {fit.flop_model.name} (FLOPs)",
+        ylabel="loss",
+    )
     fig.colorbar(sc, ax=ax, label="log10 N")
     ax.legend(fontsize=8)
     axr.axhline(0, color="0.5", lw=0.8)
     axr.scatter(C[mask], np.log(L_[mask] / pred[mask]), s=10)
     if (~mask).any():
-        axr.scatter(C[~mask], np.log(L_[~mask] / pred[~mask]), facecolors="none",
-                    edgecolors="k", s=14)
-    axr.set(xscale="log", xlabel="compute C (FLOPs)", ylabel="log(L / L_hat)",
-            title="residuals")
+        axr.scatter(
+            C[~mask], np.log(L_[~mask] / pred[~mask]), facecolors="none", edgecolors="k", s=14
+        )
+    axr.set(xscale="log", xlabel="compute C (FLOPs)", ylabel="log(L / L_hat)", title="residuals")
     return fig

@@ -26,12 +26,13 @@ Submodules, one concept each:
 
 The papers' figures are in :mod:`scalinglaws.figures.paquette2024`.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from .._deprecation import moved
-from . import compute_optimal, phases, spectrum, volterra
+from . import compute_optimal, phases, spectrum, volterra  # noqa: F401
 from ._legacy import accepts_scalars
 from .compute_optimal import estimate_compute_optimal, fit_compute_optimal, measure_compute_optimal
 from .phases import PHASE_EXAMPLES, PHASES, compute_optimal_exponents, phase
@@ -45,16 +46,39 @@ lambda_min = accepts_scalars(spectrum.lambda_min)
 loss_components = accepts_scalars(phases.loss_components)
 
 __all__ = [
-    "Spectrum", "resolvent_m", "limit_loss", "lambda_min", "deterministic_spectrum",
-    "empirical_spectrum", "max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve",
-    "kernel_norm", "phase", "compute_optimal_exponents", "loss_components", "PHASES",
-    "PHASE_EXAMPLES", "measure_compute_optimal", "fit_compute_optimal",
+    "Spectrum",
+    "resolvent_m",
+    "limit_loss",
+    "lambda_min",
+    "deterministic_spectrum",
+    "empirical_spectrum",
+    "max_stable_lr",
+    "forcing_kernel",
+    "volterra_loss",
+    "loss_curve",
+    "kernel_norm",
+    "phase",
+    "compute_optimal_exponents",
+    "loss_components",
+    "PHASES",
+    "PHASE_EXAMPLES",
+    "measure_compute_optimal",
+    "fit_compute_optimal",
     "estimate_compute_optimal",
 ]
 
-_MOVED = {name: "scalinglaws.figures.paquette2024_data" for name in (
-    "figure_spectrum", "figure_phase_diagram", "figure_boundary", "figure_finite_size",
-    "figure_fronts", "figure_phase_curves", "figure_contour")}
+_MOVED = {
+    name: "scalinglaws.figures.paquette2024_data"
+    for name in (
+        "figure_spectrum",
+        "figure_phase_diagram",
+        "figure_boundary",
+        "figure_finite_size",
+        "figure_fronts",
+        "figure_phase_curves",
+        "figure_contour",
+    )
+}
 _MOVED["LossCurve"] = "scalinglaws.results"
 
 

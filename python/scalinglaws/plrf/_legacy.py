@@ -5,6 +5,7 @@ seed)``, ``limit_loss(alpha, beta, v, d)``, ``lambda_min(alpha, v, d)``,
 ``resolvent_m(z, alpha, v, d)``, ``loss_components(alpha, beta, d, r, lr, batch, v)``.
 New: the same names taking a :class:`~scalinglaws.Problem`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,8 +31,9 @@ _OLD: Dict[str, Tuple[str, ...]] = {
 
 def _problem(values: Dict[str, Any]) -> Problem:
     beta = values.get("beta")
-    return Problem.paquette(values["alpha"], 0.5 if beta is None else beta, values["v"],
-                            values["d"])
+    return Problem.paquette(
+        values["alpha"], 0.5 if beta is None else beta, values["v"], values["d"]
+    )
 
 
 def accepts_scalars(fn: F) -> F:
@@ -50,9 +52,12 @@ def accepts_scalars(fn: F) -> F:
         missing = [k for k in ("alpha", "v", "d") if k not in values]
         if missing:
             raise ParameterError(f"{name} takes a Problem: {name}(problem, ...)")
-        warnings.warn(f"plrf.{name}({', '.join(old)}) is deprecated; pass a Problem: "
-                      f"plrf.{name}(Problem.paquette(alpha, beta, v, d), ...)",
-                      ScalingLawsDeprecationWarning, stacklevel=2)
+        warnings.warn(
+            f"plrf.{name}({', '.join(old)}) is deprecated; pass a Problem: "
+            f"plrf.{name}(Problem.paquette(alpha, beta, v, d), ...)",
+            ScalingLawsDeprecationWarning,
+            stacklevel=2,
+        )
         problem = _problem(values)
         if name == "empirical_spectrum":
             return fn(problem, values.get("seed", kwargs.pop("seed", 0)), **kwargs)

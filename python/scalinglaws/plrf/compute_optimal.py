@@ -7,6 +7,7 @@ frontier ``P*(f) = min_d P(f/(B d), d)`` and the IsoFLOP minima give the exponen
 ``d* ~ f^xi``, ``P* ~ f^-eta``. These functions take the exponents ``(alpha, beta)`` and a list
 of model sizes: they sweep a family of problems.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,23 +15,30 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from .._validate import check_time, check_values, check_array, check_int, check_real
+from .._validate import check_int, check_real, check_time, check_values
 from ..errors import ParameterError
 from ..problem import PowerLaw, Problem
 from .phases import check_alpha_beta, components, compute_optimal_exponents
 from .spectrum import deterministic_spectrum, edges
 from .volterra import volterra_loss
 
-__all__ = ["measure_compute_optimal", "fit_compute_optimal", "estimate_compute_optimal",
-           "v_for"]
+__all__ = ["measure_compute_optimal", "fit_compute_optimal", "estimate_compute_optimal", "v_for"]
 
 
-def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
-                            v_ratio: Optional[float] = None, lr_scale: float = 0.5,
-                            batch: int = 1, flops: Optional[Union[Sequence[float], np.ndarray]] = None,
-                            n_flops: int = 40, block_rel: float = 0.02,
-                            fit_flops: Optional[Tuple[float, float]] = None,
-                            threads: Optional[int] = None) -> Dict[str, Any]:
+def measure_compute_optimal(
+    alpha: float,
+    beta: float,
+    ds: Sequence[int],
+    *,
+    v_ratio: Optional[float] = None,
+    lr_scale: float = 0.5,
+    batch: int = 1,
+    flops: Optional[Union[Sequence[float], np.ndarray]] = None,
+    n_flops: int = 40,
+    block_rel: float = 0.02,
+    fit_flops: Optional[Tuple[float, float]] = None,
+    threads: Optional[int] = None,
+) -> Dict[str, Any]:
     """Measure xi (d* ~ f^xi) and eta (P* ~ f^-eta) from deterministic-equivalent Volterra curves.
 
     For each d: the deterministic spectrum with v = inf (2 alpha > 1 and v_ratio None) or
@@ -57,14 +65,16 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
         spec = deterministic_spectrum(Problem.paquette(alpha, beta, v, d), threads=threads)
         gamma = lr_scale / spec.params["trace_D"]
         steps = int(math.ceil(flops[-1] / (batch * d))) + 1
-        curve = volterra_loss(spec, gamma, steps, batch=batch, n_checkpoints=400,
-                              block_rel=block_rel)
+        curve = volterra_loss(
+            spec, gamma, steps, batch=batch, n_checkpoints=400, block_rel=block_rel
+        )
         assert curve.steps is not None  # volterra_loss always sets the steps
         curves.append(curve)
         r = flops / (batch * d)
         m = curve.steps > 0
-        logP[i] = np.interp(np.log(r), np.log(curve.steps[m]), np.log(curve.test_loss[m]),
-                            left=np.nan)
+        logP[i] = np.interp(
+            np.log(r), np.log(curve.steps[m]), np.log(curve.test_loss[m]), left=np.nan
+        )
     logd = np.log(np.asarray(ds, dtype=np.float64))
     idx = np.nanargmin(np.where(np.isnan(logP), np.inf, logP), axis=0)
     interior = (idx > 0) & (idx < len(ds) - 1) & np.all(np.isfinite(logP), axis=0)
@@ -74,7 +84,7 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
     P_iso = np.full(flops.size, np.nan)
     for k in np.nonzero(interior)[0]:
         i = idx[k]
-        xs, ys = logd[i - 1:i + 2], logP[i - 1:i + 2, k]
+        xs, ys = logd[i - 1 : i + 2], logP[i - 1 : i + 2, k]
         c2, c1, c0 = np.polyfit(xs, ys, 2)
         if c2 > 0:
             x0 = -c1 / (2 * c2)
@@ -82,16 +92,25 @@ def measure_compute_optimal(alpha: float, beta: float, ds: Sequence[int], *,
             P_iso[k] = math.exp(c0 + c1 * x0 + c2 * x0 * x0)
     ph, xi_th, eta_th = compute_optimal_exponents(alpha, beta)
     out = {
-        "phase": ph, "xi_theory": xi_th, "eta_theory": eta_th,
-        "flops": flops, "P_frontier": P_front, "d_frontier": d_front, "P_isoflop": P_iso,
-        "d_isoflop": d_iso, "interior": interior, "ds": np.asarray(ds), "curves": curves,
+        "phase": ph,
+        "xi_theory": xi_th,
+        "eta_theory": eta_th,
+        "flops": flops,
+        "P_frontier": P_front,
+        "d_frontier": d_front,
+        "P_isoflop": P_iso,
+        "d_isoflop": d_iso,
+        "interior": interior,
+        "ds": np.asarray(ds),
+        "curves": curves,
     }
     out.update(fit_compute_optimal(out, fit_flops))
     return out
 
 
-def fit_compute_optimal(measurement: Dict[str, Any],
-                        fit_flops: Optional[Tuple[float, float]] = None) -> Dict[str, float]:
+def fit_compute_optimal(
+    measurement: Dict[str, Any], fit_flops: Optional[Tuple[float, float]] = None
+) -> Dict[str, float]:
     """Exponents of a :func:`measure_compute_optimal` result, refitted over a flops window.
 
     Least-squares slopes in log-log of the frontier (P*, d* on the d grid) and of the IsoFLOP
@@ -110,12 +129,16 @@ def fit_compute_optimal(measurement: Dict[str, Any],
         lo = check_real("fit_flops[0]", fit_flops[0], minimum=0.0, min_open=True)
         hi = check_real("fit_flops[1]", fit_flops[1], minimum=0.0, min_open=True)
         if not hi > lo:
-            raise ParameterError(f"fit_flops must be (f_lo, f_hi) with f_hi > f_lo, got {fit_flops}")
+            raise ParameterError(
+                f"fit_flops must be (f_lo, f_hi) with f_hi > f_lo, got {fit_flops}"
+            )
         mask &= (flops >= lo) & (flops <= hi)
         if mask.sum() < 3:
-            raise ParameterError(f"fit_flops = ({lo:g}, {hi:g}) holds {int(mask.sum())} budget(s) with "
-                             "an interior optimum; at least 3 are needed (widen the window, the "
-                             "flops grid or the d grid)")
+            raise ParameterError(
+                f"fit_flops = ({lo:g}, {hi:g}) holds {int(mask.sum())} budget(s) with "
+                "an interior optimum; at least 3 are needed (widen the window, the "
+                "flops grid or the d grid)"
+            )
     lf = np.log(flops)
 
     def slope(y: np.ndarray, m: np.ndarray) -> float:
@@ -141,10 +164,16 @@ def v_for(alpha: float, d: int, v_ratio: Optional[float]) -> Any:
     return int(round(check_real("v_ratio", v_ratio, minimum=1.0, min_open=True) * d))
 
 
-def estimate_compute_optimal(alpha: float, beta: float, flops: Sequence[float], *,
-                             d_range: Tuple[float, float] = (10.0, 1e8), n_d: int = 400,
-                             v_ratio: Optional[float] = None,
-                             lr_scale: float = 0.5) -> Dict[str, Any]:
+def estimate_compute_optimal(
+    alpha: float,
+    beta: float,
+    flops: Sequence[float],
+    *,
+    d_range: Tuple[float, float] = (10.0, 1e8),
+    n_d: int = 400,
+    v_ratio: Optional[float] = None,
+    lr_scale: float = 0.5,
+) -> Dict[str, Any]:
     """Compute-optimal d*(f) and P*(f) of the large-d estimate F_0 + F_pp + F_ac + K_pp/(gamma B)
     (:func:`~scalinglaws.plrf.loss_components`) minimised over a fine log grid of d in
     ``d_range``, with the same conventions as :func:`measure_compute_optimal` (B = 1,
@@ -161,8 +190,9 @@ def estimate_compute_optimal(alpha: float, beta: float, flops: Sequence[float], 
     lo = check_real("d_range[0]", d_range[0], minimum=1.0)
     hi = check_real("d_range[1]", d_range[1], minimum=lo, min_open=True)
     ds = np.unique(np.round(np.logspace(math.log10(lo), math.log10(hi), n_d)).astype(np.int64))
-    check_time(1.2e-2 * ds.size, f"estimate_compute_optimal ({ds.size} model sizes)",
-               hint="lower n_d")
+    check_time(
+        1.2e-2 * ds.size, f"estimate_compute_optimal ({ds.size} model sizes)", hint="lower n_d"
+    )
     P = np.empty((ds.size, f.size))
     for i, d in enumerate(ds):
         v = v_for(alpha, int(d), v_ratio)
@@ -171,11 +201,16 @@ def estimate_compute_optimal(alpha: float, beta: float, flops: Sequence[float], 
         P[i] = c["F_0"] + c["F_pp"] + c["F_ac"] + (c["noise"] if c["noise"] is not None else 0.0)
     best = np.argmin(P, axis=0)
     if np.any(best == 0) or np.any(best == ds.size - 1):
-        raise ParameterError(f"the optimal d of some budgets is at the edge of d_range={d_range}: "
-                         "widen d_range or narrow flops")
+        raise ParameterError(
+            f"the optimal d of some budgets is at the edge of d_range={d_range}: "
+            "widen d_range or narrow flops"
+        )
     d_star, P_star = ds[best].astype(np.float64), P[best, np.arange(f.size)]
     lf = np.log(f)
-    return {"flops": f, "d_star": d_star, "P_star": P_star,
-            "xi": float(np.polyfit(lf, np.log(d_star), 1)[0]),
-            "eta": float(-np.polyfit(lf, np.log(P_star), 1)[0])}
-
+    return {
+        "flops": f,
+        "d_star": d_star,
+        "P_star": P_star,
+        "xi": float(np.polyfit(lf, np.log(d_star), 1)[0]),
+        "eta": float(-np.polyfit(lf, np.log(P_star), 1)[0]),
+    }

@@ -4,6 +4,7 @@ theory page "Power-law random features", sections "Loss components" and "Phases"
 Functions of the phase plane take the exponents ``(alpha, beta)`` directly (they describe a
 family of problems, not one problem); :func:`loss_components` takes a problem.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,19 +14,30 @@ import numpy as np
 
 from .._validate import check_int, check_real, check_values
 from ..errors import ParameterError
-from ..problem import Problem
-from ..problem import PowerLaw
+from ..problem import PowerLaw, Problem
 from .spectrum import edges, power_law_of
 
-__all__ = ["PHASES", "PHASE_EXAMPLES", "phase", "compute_optimal_exponents", "loss_components",
-           "check_alpha_beta"]
+__all__ = [
+    "PHASES",
+    "PHASE_EXAMPLES",
+    "phase",
+    "compute_optimal_exponents",
+    "loss_components",
+    "check_alpha_beta",
+]
 
 PHASES = ("Ia", "Ib", "Ic", "II", "III", "IVa", "IVb")
 
 #: one representative (alpha, beta) per phase, in the order of PHASES
 PHASE_EXAMPLES: Dict[str, Tuple[float, float]] = {
-    "Ia": (1.0, 0.3), "Ib": (0.4, 0.3), "Ic": (0.2, 0.8), "II": (1.0, 0.7), "III": (0.7, 1.2),
-    "IVa": (0.4, 0.8), "IVb": (0.27, 0.8)}
+    "Ia": (1.0, 0.3),
+    "Ib": (0.4, 0.3),
+    "Ic": (0.2, 0.8),
+    "II": (1.0, 0.7),
+    "III": (0.7, 1.2),
+    "IVa": (0.4, 0.8),
+    "IVb": (0.27, 0.8),
+}
 
 
 def check_alpha_beta(alpha: Any, beta: Any) -> Tuple[float, float]:
@@ -33,8 +45,10 @@ def check_alpha_beta(alpha: Any, beta: Any) -> Tuple[float, float]:
     alpha = check_real("alpha", alpha, minimum=0.0, min_open=True)
     beta = check_real("beta", beta)
     if not 2.0 * (alpha + beta) > 1.0:
-        raise ParameterError(f"need 2(alpha + beta) > 1 for a finite loss, got alpha = {alpha}, "
-                             f"beta = {beta} (2(alpha+beta) = {2 * (alpha + beta):g})")
+        raise ParameterError(
+            f"need 2(alpha + beta) > 1 for a finite loss, got alpha = {alpha}, "
+            f"beta = {beta} (2(alpha+beta) = {2 * (alpha + beta):g})"
+        )
     return alpha, beta
 
 
@@ -123,8 +137,10 @@ def compute_optimal_exponents(alpha: float, beta: float) -> Tuple[str, float, fl
         den = 2 * b * (1 - a) - a
         xi, eta = (b - a) / den, (1 - 2 * a) * (2 * a + 2 * b - 1) / (2 * den)
     if not (math.isfinite(xi) and math.isfinite(eta)):
-        raise ParameterError(f"the compute-optimal exponents are undefined at alpha = {a:g}, "
-                             f"beta = {b:g} (phase {ph}: a denominator vanishes on this line)")
+        raise ParameterError(
+            f"the compute-optimal exponents are undefined at alpha = {a:g}, "
+            f"beta = {b:g} (phase {ph}: a denominator vanishes on this line)"
+        )
     return ph, float(xi), float(eta)
 
 
@@ -139,7 +155,7 @@ def _power_sum(p: float, n: int, head: int = 100_000) -> float:
     a, b = float(m), float(n)
     integral = math.log(b / a) if p == 1.0 else (b ** (1 - p) - a ** (1 - p)) / (1 - p)
     # sum_{j=m+1}^{n} f(j) = int_m^n f + (f(n) - f(m))/2 + (f'(n) - f'(m))/12, f = x^-p
-    return s + integral + 0.5 * (b ** -p - a ** -p) - p * (b ** (-p - 1) - a ** (-p - 1)) / 12.0
+    return s + integral + 0.5 * (b**-p - a**-p) - p * (b ** (-p - 1) - a ** (-p - 1)) / 12.0
 
 
 def loss_components(problem: Problem, r: Any, lr: float, batch: int = 1) -> Dict[str, Any]:
@@ -161,8 +177,9 @@ def loss_components(problem: Problem, r: Any, lr: float, batch: int = 1) -> Dict
     return components(pl.alpha, pl.beta, d, pl.v, r, lr, batch)
 
 
-def components(alpha: float, beta: float, d: int, v: float, r: Any, lr: float,
-               batch: int = 1) -> Dict[str, Any]:
+def components(
+    alpha: float, beta: float, d: int, v: float, r: Any, lr: float, batch: int = 1
+) -> Dict[str, Any]:
     """:func:`loss_components` from the exponents and sizes (no Problem arrays are built, so
     it serves phase-plane sweeps up to d ~ 1e8)."""
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
@@ -177,27 +194,38 @@ def components(alpha: float, beta: float, d: int, v: float, r: Any, lr: float,
             out = None
     bad = out is None or any(x is not None and not np.all(np.isfinite(x)) for x in out.values())
     if bad:
-        raise ParameterError(f"the large-d loss components overflow at alpha = {alpha:g}, beta = "
-                             f"{beta:g}, lr = {lr:g}, r in [{rr.min():g}, {rr.max():g}]: they are "
-                             "asymptotic forms for t = 2 lr B r >> 1; use larger r")
+        raise ParameterError(
+            f"the large-d loss components overflow at alpha = {alpha:g}, beta = "
+            f"{beta:g}, lr = {lr:g}, r in [{rr.min():g}, {rr.max():g}]: they are "
+            "asymptotic forms for t = 2 lr B r >> 1; use larger r"
+        )
     assert out is not None  # bad is True when out is None
     return out
 
 
-def _components(a: float, b: float, d: int, v: float, rr: np.ndarray, lr: float,
-                batch: int) -> Dict[str, Any]:
+def _components(
+    a: float, b: float, d: int, v: float, rr: np.ndarray, lr: float, batch: int
+) -> Dict[str, Any]:
     t = 2.0 * lr * batch * rr
     out: Dict[str, Any] = {"t": t, "F_0": float(edges(PowerLaw(a, b, v, 1.0), d)[2])}
-    out["F_pp"] = (1 / (2 * a)) * math.gamma(1 + (2 * b - 1) / (2 * a)) * \
-        t ** (-(2 * a + 2 * b - 1) / (2 * a))
+    out["F_pp"] = (
+        (1 / (2 * a))
+        * math.gamma(1 + (2 * b - 1) / (2 * a))
+        * t ** (-(2 * a + 2 * b - 1) / (2 * a))
+    )
     if 2 * b > 1 and 2 * a > 1:
-        out["F_ac"] = (_power_sum(2 * b, d) / d) * (1 / (2 * a)) * math.gamma(1 - 1 / (2 * a)) * \
-            t ** (-(1 - 1 / (2 * a)))
+        out["F_ac"] = (
+            (_power_sum(2 * b, d) / d)
+            * (1 / (2 * a))
+            * math.gamma(1 - 1 / (2 * a))
+            * t ** (-(1 - 1 / (2 * a)))
+        )
     else:
         out["F_ac"] = np.zeros_like(t)
     if a > 0.25:
-        out["K_pp"] = lr**2 * batch * (1 / (2 * a)) * math.gamma(2 - 1 / (2 * a)) * \
-            t ** (-(2 - 1 / (2 * a)))
+        out["K_pp"] = (
+            lr**2 * batch * (1 / (2 * a)) * math.gamma(2 - 1 / (2 * a)) * t ** (-(2 - 1 / (2 * a)))
+        )
         out["noise"] = out["K_pp"] / (lr * batch)
     else:
         out["K_pp"] = None

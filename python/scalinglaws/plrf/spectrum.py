@@ -14,6 +14,7 @@ Every function takes a :class:`~scalinglaws.Problem` with its model size ``N`` (
 set; both families' power laws are supported (a Bordelon et al. task is ``alpha = b/2``,
 ``beta = (a - b)/2``, ``v = M``; see :attr:`Problem.power_law`).
 """
+
 from __future__ import annotations
 
 import math
@@ -27,8 +28,14 @@ from .._validate import check_complex, check_int, check_memory, check_real, chec
 from ..errors import ConvergenceError, ParameterError
 from ..problem import PowerLaw, Problem
 
-__all__ = ["Spectrum", "resolvent_m", "limit_loss", "lambda_min", "deterministic_spectrum",
-           "empirical_spectrum"]
+__all__ = [
+    "Spectrum",
+    "resolvent_m",
+    "limit_loss",
+    "lambda_min",
+    "deterministic_spectrum",
+    "empirical_spectrum",
+]
 
 
 @dataclass
@@ -46,9 +53,9 @@ class Spectrum:
     lambda_min: float
     kind: str
     params: Dict[str, Any] = field(default_factory=dict)
-    grid: Optional[np.ndarray] = None            # x grid of the densities (descending)
-    density: Optional[np.ndarray] = None         # eigenvalue density (integrates to d)
-    rho_density: Optional[np.ndarray] = None     # (1/pi) Im(S_F(x)/x); rho-measure
+    grid: Optional[np.ndarray] = None  # x grid of the densities (descending)
+    density: Optional[np.ndarray] = None  # eigenvalue density (integrates to d)
+    rho_density: Optional[np.ndarray] = None  # (1/pi) Im(S_F(x)/x); rho-measure
     total_count: Optional[float] = None
 
     @property
@@ -65,10 +72,12 @@ class Spectrum:
 
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready: eigenvalues, rho, lambda_min and limit_loss."""
-        return {"eigenvalues": [float(x) for x in self.eigenvalues],
-                "rho": [float(x) for x in self.rho],
-                "lambda_min": float(self.lambda_min),
-                "limit_loss": float(self.limit_loss)}
+        return {
+            "eigenvalues": [float(x) for x in self.eigenvalues],
+            "rho": [float(x) for x in self.rho],
+            "lambda_min": float(self.lambda_min),
+            "limit_loss": float(self.limit_loss),
+        }
 
 
 def _check_problem(problem: Any) -> Problem:
@@ -83,19 +92,26 @@ def power_law_of(problem: Problem) -> Tuple[PowerLaw, int]:
     problem = _check_problem(problem)
     pl = problem.power_law
     if pl is None:
-        raise ParameterError("the deterministic equivalent needs a power-law problem "
-                             "(Problem.paquette or Problem.bordelon); for a custom spectrum use "
-                             "empirical_spectrum(problem, seed)")
+        raise ParameterError(
+            "the deterministic equivalent needs a power-law problem "
+            "(Problem.paquette or Problem.bordelon); for a custom spectrum use "
+            "empirical_spectrum(problem, seed)"
+        )
     d = problem.require_N()
     if not 2.0 * (pl.alpha + pl.beta) > 1.0:
-        raise ParameterError(f"need 2(alpha + beta) > 1 for a finite loss, got alpha = "
-                             f"{pl.alpha:g}, beta = {pl.beta:g}")
+        raise ParameterError(
+            f"need 2(alpha + beta) > 1 for a finite loss, got alpha = "
+            f"{pl.alpha:g}, beta = {pl.beta:g}"
+        )
     if math.isinf(pl.v) and not 2.0 * pl.alpha > 1.0:
-        raise ParameterError(f"v = inf needs 2 alpha > 1 (the sums over j diverge), got alpha = "
-                             f"{pl.alpha:g}")
+        raise ParameterError(
+            f"v = inf needs 2 alpha > 1 (the sums over j diverge), got alpha = {pl.alpha:g}"
+        )
     if not pl.v > d:
-        raise ParameterError(f"the deterministic equivalent needs more features than the model "
-                             f"size: v (M) = {pl.v:g} must be > d (N) = {d}")
+        raise ParameterError(
+            f"the deterministic equivalent needs more features than the model "
+            f"size: v (M) = {pl.v:g} must be > d (N) = {d}"
+        )
     return pl, d
 
 
@@ -141,8 +157,10 @@ def resolvent_m(problem: Problem, z: Any, *, threads: Optional[int] = None) -> n
         out = _core.plrf.solve_m(pl.alpha, pl.v, d, zz.ravel(), threads_arg(threads))
     except RuntimeError as exc:  # Newton continuation failed: report, with what to change
         text = " ".join(str(exc).split())
-        raise ConvergenceError(f"resolvent_m: {text}; move z away from the real axis near 0 "
-                               "(larger Im z or |z|)", residual=_residual(text)) from None
+        raise ConvergenceError(
+            f"resolvent_m: {text}; move z away from the real axis near 0 (larger Im z or |z|)",
+            residual=_residual(text),
+        ) from None
     return np.asarray(out).reshape(zz.shape)
 
 
@@ -173,8 +191,13 @@ def lambda_min(problem: Problem) -> float:
     return float(edges(pl, d, target=False)[0])
 
 
-def deterministic_spectrum(problem: Problem, *, points_per_bump: float = 80.0,
-                           eta_rel: float = 1e-10, threads: Optional[int] = None) -> Spectrum:
+def deterministic_spectrum(
+    problem: Problem,
+    *,
+    points_per_bump: float = 80.0,
+    eta_rel: float = 1e-10,
+    threads: Optional[int] = None,
+) -> Spectrum:
     """Deterministic-equivalent spectrum of K = W^T D W: d eigenvalues and rho-weights.
 
     The density is computed on a log grid from lambda_min/2 to above the top outlier, with
@@ -221,36 +244,62 @@ def deterministic_spectrum(problem: Problem, *, points_per_bump: float = 80.0,
     pl, d = power_law_of(problem)
     points_per_bump = check_real("points_per_bump", points_per_bump, minimum=4.0, maximum=1e4)
     eta_rel = check_real("eta_rel", eta_rel, minimum=1e-14, maximum=1e-3)
-    check_time(2e-3 * d**0.85 * points_per_bump / 80.0,
-               f"deterministic_spectrum (d = {d}, points_per_bump = {points_per_bump:g})",
-               hint="use a smaller d or points_per_bump")
+    check_time(
+        2e-3 * d**0.85 * points_per_bump / 80.0,
+        f"deterministic_spectrum (d = {d}, points_per_bump = {points_per_bump:g})",
+        hint="use a smaller d or points_per_bump",
+    )
     lmin, c, f0, target, trace = edges(pl, d)
     if not (lmin > 0 and all(math.isfinite(x) for x in (lmin, c, f0, target, trace))):
-        raise ParameterError(f"the deterministic spectrum is out of double-precision range for "
-                             f"alpha = {pl.alpha:g}, beta = {pl.beta:g}, d = {d} (lambda_min = "
-                             f"{lmin:g}); use a smaller alpha or d")
+        raise ParameterError(
+            f"the deterministic spectrum is out of double-precision range for "
+            f"alpha = {pl.alpha:g}, beta = {pl.beta:g}, d = {d} (lambda_min = "
+            f"{lmin:g}); use a smaller alpha or d"
+        )
     x_hi = 2.0 * (1.0 + trace / d) * (1.0 + 2.0 / math.sqrt(d)) ** 2
-    s = _core.plrf.spectrum(pl.alpha, pl.beta, pl.v, d, _core.plrf.SpectrumOptions(
-        x_lo=0.5 * lmin, x_hi=x_hi, points_per_bump=points_per_bump, eta_rel=eta_rel,
-        threads=threads_arg(threads)))
+    s = _core.plrf.spectrum(
+        pl.alpha,
+        pl.beta,
+        pl.v,
+        d,
+        _core.plrf.SpectrumOptions(
+            x_lo=0.5 * lmin,
+            x_hi=x_hi,
+            points_per_bump=points_per_bump,
+            eta_rel=eta_rel,
+            threads=threads_arg(threads),
+        ),
+    )
     eig, rho = np.asarray(s["eigenvalues"]), np.asarray(s["rho"]) * pl.scale
     for name, arr in (("eigenvalues", eig), ("rho", rho)):
         if not np.all(np.isfinite(arr)):
             raise ConvergenceError(f"deterministic spectrum produced non-finite {name}")
     return Spectrum(
-        eigenvalues=eig, rho=rho, limit_loss=float(f0) * pl.scale, lambda_min=float(lmin),
+        eigenvalues=eig,
+        rho=rho,
+        limit_loss=float(f0) * pl.scale,
+        lambda_min=float(lmin),
         kind="deterministic",
-        params={"alpha": pl.alpha, "beta": pl.beta, "v": pl.v, "d": d, "c": c,
-                "trace_D": trace, "target_norm": target * pl.scale,
-                "lam_rho_mass": float(s["total_lam_rho"]) * pl.scale},
-        grid=np.asarray(s["x"]), density=np.asarray(s["density"]),
+        params={
+            "alpha": pl.alpha,
+            "beta": pl.beta,
+            "v": pl.v,
+            "d": d,
+            "c": c,
+            "trace_D": trace,
+            "target_norm": target * pl.scale,
+            "lam_rho_mass": float(s["total_lam_rho"]) * pl.scale,
+        },
+        grid=np.asarray(s["x"]),
+        density=np.asarray(s["density"]),
         rho_density=np.asarray(s["rho_density"]) * pl.scale,
         total_count=float(s["total_count"]),
     )
 
 
-def empirical_spectrum(problem: Problem, seed: int = 0, *,
-                       threads: Optional[int] = None) -> Spectrum:
+def empirical_spectrum(
+    problem: Problem, seed: int = 0, *, threads: Optional[int] = None
+) -> Spectrum:
     """Exact spectrum of one sampled projection W, drawn with ``seed``.
 
     The projection is the one that ``simulate_sgd(problem, ..., projection_seed=seed)`` and
@@ -291,9 +340,17 @@ def empirical_spectrum(problem: Problem, seed: int = 0, *,
     check_time(setup_seconds(problem.M, d), what, hint="reduce M or N")
     check_memory(8.0 * (problem.M * d + 3.0 * d * d), what)
     s, e0, p_inf = _core.simulate.sgd_setup(
-        _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=d), seed,
-        threads_arg(threads))
+        _core.simulate.ProblemSpec(lam=problem.lam, wstar=problem.wstar, N=d),
+        seed,
+        threads_arg(threads),
+    )
     s = np.asarray(s)[::-1].copy()
     rho = (np.asarray(e0) ** 2)[::-1].copy()
-    return Spectrum(eigenvalues=s, rho=rho, limit_loss=float(p_inf), lambda_min=float(s[-1]),
-                    kind="empirical", params={**problem.params, "d": d, "seed": seed})
+    return Spectrum(
+        eigenvalues=s,
+        rho=rho,
+        limit_loss=float(p_inf),
+        lambda_min=float(s[-1]),
+        kind="empirical",
+        params={**problem.params, "d": d, "seed": seed},
+    )

@@ -14,6 +14,7 @@ equivalently ``P(r) = F(r) + sum_{s<r} K(r-1-s) P(s)`` with forcing
 Loss without 1/2. With the deterministic-equivalent spectrum this is the expected loss averaged
 over projections (to O(1/d)); with an empirical spectrum it is exact for that projection.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,8 +31,16 @@ from ..results import LossCurve, log_spaced_steps
 from ..schedules import Schedule, as_schedule
 from .spectrum import Spectrum, deterministic_spectrum, empirical_spectrum
 
-__all__ = ["max_stable_lr", "forcing_kernel", "volterra_loss", "loss_curve", "kernel_norm",
-           "exact_spectrum", "sgd_gamma", "check_spectrum"]
+__all__ = [
+    "max_stable_lr",
+    "forcing_kernel",
+    "volterra_loss",
+    "loss_curve",
+    "kernel_norm",
+    "exact_spectrum",
+    "sgd_gamma",
+    "check_spectrum",
+]
 
 
 def sgd_gamma(lr: float, batch: int, lr_convention: str) -> float:
@@ -49,13 +58,16 @@ def check_spectrum(spectrum: Any) -> Spectrum:
     The checked arrays are stored back as contiguous float64 (the C++ core trusts them).
     """
     if not isinstance(spectrum, Spectrum):
-        raise ParameterError(f"spectrum must be a scalinglaws.plrf.Spectrum, got "
-                             f"{type(spectrum).__name__}")
+        raise ParameterError(
+            f"spectrum must be a scalinglaws.plrf.Spectrum, got {type(spectrum).__name__}"
+        )
     eig = check_array("spectrum.eigenvalues", spectrum.eigenvalues, positive=True)
     rho = check_array("spectrum.rho", spectrum.rho)
     if eig.shape != rho.shape:
-        raise ParameterError(f"spectrum.eigenvalues and spectrum.rho must have the same length, "
-                             f"got {eig.size} and {rho.size}")
+        raise ParameterError(
+            f"spectrum.eigenvalues and spectrum.rho must have the same length, "
+            f"got {eig.size} and {rho.size}"
+        )
     if np.any(rho < 0):
         raise ParameterError(f"spectrum.rho must be >= 0 (min is {rho.min():g})")
     check_real("spectrum.limit_loss", spectrum.limit_loss, minimum=0.0)
@@ -83,8 +95,9 @@ def max_stable_lr(spectrum: Any, batch: int = 1, lr_convention: Optional[str] = 
     return g * batch if lr_convention == "mean" else g
 
 
-def _check_lr(spectrum: Spectrum, lr: Any, batch: int, lr_convention: str,
-              peak: Optional[float] = None) -> float:
+def _check_lr(
+    spectrum: Spectrum, lr: Any, batch: int, lr_convention: str, peak: Optional[float] = None
+) -> float:
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     gamma = sgd_gamma(lr, batch, lr_convention)
     bound = max_stable_lr(spectrum, batch, "sum")
@@ -94,13 +107,20 @@ def _check_lr(spectrum: Spectrum, lr: Any, batch: int, lr_convention: str,
         raise ParameterError(
             f"{what} = {lr * (1.0 if peak is None else peak):g} is unstable: with batch B = {batch} ({lr_convention} convention) the "
             f"Volterra kernel norm sum_k g lam_k / (2 - g (B+1) lam_k) < 1 and g (B+1) lam_max < 2 "
-            f"require lr < {lr_bound:.6g} for this spectrum")
+            f"require lr < {lr_bound:.6g} for this spectrum"
+        )
     return gamma
 
 
-def forcing_kernel(spectrum: Spectrum, lr: float, steps: Union[Sequence[float], np.ndarray], *, batch: int = 1,
-                   lr_convention: str = "sum",
-                   threads: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
+def forcing_kernel(
+    spectrum: Spectrum,
+    lr: float,
+    steps: Union[Sequence[float], np.ndarray],
+    *,
+    batch: int = 1,
+    lr_convention: str = "sum",
+    threads: Optional[int] = None,
+) -> Tuple[np.ndarray, np.ndarray]:
     """Forcing ``F(r) = P_inf + sum_k lam_k rho_k q_k^r`` and kernel
     ``K(r) = gamma^2 B sum_k lam_k^2 q_k^r`` at the given steps (P without 1/2)."""
     spectrum = check_spectrum(spectrum)
@@ -109,8 +129,9 @@ def forcing_kernel(spectrum: Spectrum, lr: float, steps: Union[Sequence[float], 
     r = check_array("steps", steps)
     if np.any(r < 0):
         raise ParameterError("steps must be >= 0")
-    F, K = _core.plrf.forcing_kernel(spectrum.eigenvalues, spectrum.rho, gamma, batch,
-                                     list(map(float, r)), threads_arg(threads))
+    F, K = _core.plrf.forcing_kernel(
+        spectrum.eigenvalues, spectrum.rho, gamma, batch, list(map(float, r)), threads_arg(threads)
+    )
     return np.asarray(F) + spectrum.limit_loss, np.asarray(K)
 
 
@@ -126,11 +147,21 @@ def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: st
     return float(np.sum(gamma * lam / (2.0 - gamma * (batch + 1) * lam)))
 
 
-def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
-                  lr_convention: str = "sum", checkpoints: Optional[Union[Sequence[int], np.ndarray]] = None,
-                  n_checkpoints: int = 100, exact_steps: int = 2000, block_rel: float = 0.01,
-                  noise_variance: float = 0.0, log_spaced: bool = True,
-                  schedule: Union[Schedule, str, None] = None) -> LossCurve:
+def volterra_loss(
+    spectrum: Spectrum,
+    lr: float,
+    steps: int,
+    *,
+    batch: int = 1,
+    lr_convention: str = "sum",
+    checkpoints: Optional[Union[Sequence[int], np.ndarray]] = None,
+    n_checkpoints: int = 100,
+    exact_steps: int = 2000,
+    block_rel: float = 0.01,
+    noise_variance: float = 0.0,
+    log_spaced: bool = True,
+    schedule: Union[Schedule, str, None] = None,
+) -> LossCurve:
     """Solve the Volterra equation for r <= ``steps`` on a spectrum.
 
     Mode recursion (module docstring): exact for r <= ``exact_steps``; afterwards blocks of
@@ -159,8 +190,7 @@ def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
     sched = as_schedule(schedule)
     if sched is not None:
         sched = sched.bind(steps)
-    gamma = _check_lr(spectrum, lr, batch, lr_convention,
-                      None if sched is None else sched.peak)
+    gamma = _check_lr(spectrum, lr, batch, lr_convention, None if sched is None else sched.peak)
     parts = []
     if log_spaced:
         parts.append(log_spaced_steps(steps, n_checkpoints))
@@ -173,42 +203,84 @@ def volterra_loss(spectrum: Spectrum, lr: float, steps: int, *, batch: int = 1,
         raise ParameterError("give checkpoints when log_spaced=False")
     cps = np.unique(np.concatenate(parts))
     d = spectrum.eigenvalues.size
-    check_time(3e-9 * d * (min(exact_steps, steps) + 5.0 * math.log(steps + 1.0) / block_rel
-                           + cps.size),
-               f"the Volterra recursion (d = {d} modes, {min(exact_steps, steps)} exact steps)",
-               hint="lower exact_steps or raise block_rel")
-    P = np.asarray(_core.plrf.volterra(
-        spectrum.eigenvalues, spectrum.rho, float(spectrum.limit_loss) + noise,
-        _core.plrf.VolterraOptions(gamma=gamma, batch=batch, checkpoints=[int(c) for c in cps],
-                                   exact_steps=exact_steps, block_rel=block_rel,
-                                   **({} if sched is None else {"schedule": sched.to_core()})))
-    ) - noise
+    check_time(
+        3e-9 * d * (min(exact_steps, steps) + 5.0 * math.log(steps + 1.0) / block_rel + cps.size),
+        f"the Volterra recursion (d = {d} modes, {min(exact_steps, steps)} exact steps)",
+        hint="lower exact_steps or raise block_rel",
+    )
+    P = (
+        np.asarray(
+            _core.plrf.volterra(
+                spectrum.eigenvalues,
+                spectrum.rho,
+                float(spectrum.limit_loss) + noise,
+                _core.plrf.VolterraOptions(
+                    gamma=gamma,
+                    batch=batch,
+                    checkpoints=[int(c) for c in cps],
+                    exact_steps=exact_steps,
+                    block_rel=block_rel,
+                    **({} if sched is None else {"schedule": sched.to_core()}),
+                ),
+            )
+        )
+        - noise
+    )
     if not np.all(np.isfinite(P)):
         raise ConvergenceError("Volterra solution is not finite")
-    return LossCurve(times=cps.astype(np.float64), test_loss=np.maximum(P, 0.0), steps=cps,
-                     time_unit="steps", model="plrf", method=f"volterra ({spectrum.kind} spectrum)",
-                     params={**spectrum.params, "lr": lr, "gamma": gamma, "batch": batch,
-                             "lr_convention": lr_convention, "N": spectrum.d,
-                             "spectrum": spectrum.kind, "sigma": math.sqrt(noise),
-                             **({} if sched is None else {"schedule": str(sched)})})
+    return LossCurve(
+        times=cps.astype(np.float64),
+        test_loss=np.maximum(P, 0.0),
+        steps=cps,
+        time_unit="steps",
+        model="plrf",
+        method=f"volterra ({spectrum.kind} spectrum)",
+        params={
+            **spectrum.params,
+            "lr": lr,
+            "gamma": gamma,
+            "batch": batch,
+            "lr_convention": lr_convention,
+            "N": spectrum.d,
+            "spectrum": spectrum.kind,
+            "sigma": math.sqrt(noise),
+            **({} if sched is None else {"schedule": str(sched)}),
+        },
+    )
 
 
 def exact_spectrum(problem: Problem) -> Spectrum:
     """The spectrum at N = inf (no projection): K = diag(lambda), rho = w*^2, P_inf = 0."""
     order = np.argsort(-problem.lam, kind="stable")
     lam = np.asarray(problem.lam[order], dtype=np.float64)
-    return Spectrum(eigenvalues=lam, rho=np.asarray(problem.wstar[order] ** 2, dtype=np.float64),
-                    limit_loss=0.0, lambda_min=float(lam[-1]), kind="exact (N = inf)",
-                    params={**problem.params, "d": math.inf})
+    return Spectrum(
+        eigenvalues=lam,
+        rho=np.asarray(problem.wstar[order] ** 2, dtype=np.float64),
+        limit_loss=0.0,
+        lambda_min=float(lam[-1]),
+        kind="exact (N = inf)",
+        params={**problem.params, "d": math.inf},
+    )
 
 
-def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
-               steps: Optional[int] = None, batch: int = 1, lr_convention: Optional[str] = None,
-               empirical: bool = False, seed: int = 0, n_checkpoints: int = 100,
-               checkpoints: Optional[Union[Sequence[int], np.ndarray]] = None, N: Any = None,
-               threads: Optional[int] = None, exact_steps: int = 2000,
-               block_rel: float = 0.01, projections: int = 16,
-               schedule: Union[Schedule, str, None] = None) -> LossCurve:
+def loss_curve(
+    problem: Any,
+    *legacy: Any,
+    lr: Optional[float] = None,
+    steps: Optional[int] = None,
+    batch: int = 1,
+    lr_convention: Optional[str] = None,
+    empirical: bool = False,
+    seed: int = 0,
+    n_checkpoints: int = 100,
+    checkpoints: Optional[Union[Sequence[int], np.ndarray]] = None,
+    N: Any = None,
+    threads: Optional[int] = None,
+    exact_steps: int = 2000,
+    block_rel: float = 0.01,
+    projections: int = 16,
+    schedule: Union[Schedule, str, None] = None,
+) -> LossCurve:
     """Expected one-pass SGD test loss of a problem, from the Volterra equation.
 
     Parameters
@@ -256,10 +328,16 @@ def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
     if lr is None or steps is None:
         raise ParameterError("loss_curve needs lr= and steps=")
     conv = problem.lr_convention if lr_convention is None else lr_convention
-    opts: Dict[str, Any] = dict(batch=batch, lr_convention=conv, n_checkpoints=n_checkpoints,
-                                checkpoints=checkpoints, exact_steps=exact_steps,
-                                block_rel=block_rel, noise_variance=problem.sigma**2,
-                                schedule=schedule)
+    opts: Dict[str, Any] = dict(
+        batch=batch,
+        lr_convention=conv,
+        n_checkpoints=n_checkpoints,
+        checkpoints=checkpoints,
+        exact_steps=exact_steps,
+        block_rel=block_rel,
+        noise_variance=problem.sigma**2,
+        schedule=schedule,
+    )
     if N is not None:
         n = check_size("N", N)
         if math.isinf(n):
@@ -272,31 +350,48 @@ def loss_curve(problem: Any, *legacy: Any, lr: Optional[float] = None,
     return volterra_loss(deterministic_spectrum(problem, threads=threads), lr, steps, **opts)
 
 
-def _projection_mean(problem: Problem, lr: float, steps: int, projections: int, seed: int,
-                     threads: Optional[int], opts: Dict[str, Any]) -> LossCurve:
+def _projection_mean(
+    problem: Problem,
+    lr: float,
+    steps: int,
+    projections: int,
+    seed: int,
+    threads: Optional[int],
+    opts: Dict[str, Any],
+) -> LossCurve:
     """A custom spectrum has no power-law deterministic equivalent here: the expected loss over
     projections is the mean of the exact per-projection curves of ``projections`` draws
     (seeds ``seed, seed+1, ...``), with its standard error."""
     projections = check_int("projections", projections, minimum=2, maximum=10**4)
-    curves = [volterra_loss(empirical_spectrum(problem, seed + i, threads=threads), lr, steps,
-                            **opts) for i in range(projections)]
+    curves = [
+        volterra_loss(empirical_spectrum(problem, seed + i, threads=threads), lr, steps, **opts)
+        for i in range(projections)
+    ]
     first = curves[0]
-    return LossCurve.from_runs(first.times, [c.test_loss for c in curves], steps=first.steps,
-                               time_unit="steps", model="plrf",
-                               method=f"volterra (mean over {projections} projections)",
-                               params={**first.params, "projections": projections,
-                                       "spectrum": "empirical mean"},
-                               seeds=np.arange(seed, seed + projections))
+    return LossCurve.from_runs(
+        first.times,
+        [c.test_loss for c in curves],
+        steps=first.steps,
+        time_unit="steps",
+        model="plrf",
+        method=f"volterra (mean over {projections} projections)",
+        params={**first.params, "projections": projections, "spectrum": "empirical mean"},
+        seeds=np.arange(seed, seed + projections),
+    )
 
 
-def _legacy_call(alpha: Any, legacy: Tuple[Any, ...], lr: Any, steps: Any,
-                 lr_convention: Optional[str]) -> Tuple[Problem, Any, Any, str]:
+def _legacy_call(
+    alpha: Any, legacy: Tuple[Any, ...], lr: Any, steps: Any, lr_convention: Optional[str]
+) -> Tuple[Problem, Any, Any, str]:
     """The old ``loss_curve(alpha, beta, v, d, lr, steps)`` signature (one release)."""
     if len(legacy) < 3:
         raise ParameterError("loss_curve takes a Problem: loss_curve(problem, lr=, steps=)")
-    warnings.warn("plrf.loss_curve(alpha, beta, v, d, lr, steps) is deprecated; use "
-                  "plrf.loss_curve(Problem.paquette(alpha, beta, v, d), lr=, steps=)",
-                  ScalingLawsDeprecationWarning, stacklevel=3)
+    warnings.warn(
+        "plrf.loss_curve(alpha, beta, v, d, lr, steps) is deprecated; use "
+        "plrf.loss_curve(Problem.paquette(alpha, beta, v, d), lr=, steps=)",
+        ScalingLawsDeprecationWarning,
+        stacklevel=3,
+    )
     beta, v, d = legacy[:3]
     rest = list(legacy[3:])
     if rest:
@@ -304,9 +399,14 @@ def _legacy_call(alpha: Any, legacy: Tuple[Any, ...], lr: Any, steps: Any,
     if rest:
         steps = rest.pop(0)
     vv = check_size("v", v)
-    problem = Problem.paquette(alpha, beta, 1, d) if math.isinf(vv) else \
-        Problem.paquette(alpha, beta, int(vv), d)
+    problem = (
+        Problem.paquette(alpha, beta, 1, d)
+        if math.isinf(vv)
+        else Problem.paquette(alpha, beta, int(vv), d)
+    )
     if math.isinf(vv):
-        raise ParameterError("the deprecated scalar form does not take v = inf; use "
-                             "Problem.paquette(alpha, beta, math.inf, d)")
+        raise ParameterError(
+            "the deprecated scalar form does not take v = inf; use "
+            "Problem.paquette(alpha, beta, math.inf, d)"
+        )
     return problem, lr, steps, lr_convention or "sum"

@@ -25,6 +25,7 @@ Conventions
 * Exponents: ``lambda_k ~ k^-b`` and ``1 - C(k) ~ k^-(a-1)`` (so ``power_k ~ k^-a``).
 * Losses are mean squared errors without the 1/2, in the units of ``mean(|y|^2)``.
 """
+
 from __future__ import annotations
 
 from .analysis import SpectrumAnalysis, analyze_spectrum

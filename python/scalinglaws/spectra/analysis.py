@@ -1,20 +1,20 @@
 """From a kernel spectrum to predicted scaling laws: :class:`SpectrumAnalysis`."""
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
 from .._validate import check_int
+from ..errors import ParameterError
 from ..problem import Problem
-
 from .fits import PowerLawFit, auto_k_range, check_range, fit_power_law, scaling_exponents
 from .spectrum import kernel_spectrum
 from .theory import kernel_regression_loss
 
-__all__ = ['SpectrumAnalysis', 'analyze_spectrum']
+__all__ = ["SpectrumAnalysis", "analyze_spectrum"]
 
 
 # ----------------------------------------------------------------------------------- analysis
@@ -112,7 +112,9 @@ class SpectrumAnalysis:
         if extend_to is None:
             return self.problem().infinite_limit_loss(t) / self.mean_square
         lam, pw = self.extended_arrays(extend_to)
-        return Problem.from_spectrum(lam, np.sqrt(pw / lam)).infinite_limit_loss(t) / self.mean_square
+        return (
+            Problem.from_spectrum(lam, np.sqrt(pw / lam)).infinite_limit_loss(t) / self.mean_square
+        )
 
     def extended_arrays(self, M: int) -> Tuple[np.ndarray, np.ndarray]:
         """Eigenvalues and powers with the finite-n end replaced by the fitted power laws.
@@ -126,16 +128,26 @@ class SpectrumAnalysis:
         kc = max(self.fit_b.k_range[1], self.fit_a.k_range[1])
         M = check_int("M", M, minimum=kc + 1)
         k = np.arange(kc + 1, M + 1, dtype=np.float64)
-        lam = np.concatenate([self.eigenvalues[:kc], self.eigenvalues[kc - 1] * (k / kc) ** -self.b])
+        lam = np.concatenate(
+            [self.eigenvalues[:kc], self.eigenvalues[kc - 1] * (k / kc) ** -self.b]
+        )
         T0 = float(self.tail[kc - 1])
         kk = np.concatenate([[float(kc)], k])
         T = T0 * (kk / kc) ** -(self.a - 1.0)
         power = np.concatenate([self.power[:kc], self.mean_square * (T[:-1] - T[1:])])
         return lam, power
 
-    def predicted_data_curve(self, P: Any, *, method: str = "theory", N: Optional[int] = None,
-                             seeds: int = 4, t: float = 1e12, seed: int = 0,
-                             extend_to: Optional[int] = None) -> np.ndarray:
+    def predicted_data_curve(
+        self,
+        P: Any,
+        *,
+        method: str = "theory",
+        N: Optional[int] = None,
+        seeds: int = 4,
+        t: float = 1e12,
+        seed: int = 0,
+        extend_to: Optional[int] = None,
+    ) -> np.ndarray:
         """Predicted test loss (divided by ``mean(|y|^2)``) after training to convergence on P
         points, from the measured arrays.
 
@@ -177,10 +189,13 @@ class SpectrumAnalysis:
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready summary (the CLI's ``--json`` output plus fit details)."""
         out: Dict[str, Any] = {
-            "a": self.a, "a_interval": list(self.a_interval),
-            "b": self.b, "b_interval": list(self.b_interval),
+            "a": self.a,
+            "a_interval": list(self.a_interval),
+            "b": self.b,
+            "b_interval": list(self.b_interval),
             "n": self.n,
-            "fit_a": self.fit_a.to_dict(), "fit_b": self.fit_b.to_dict(),
+            "fit_a": self.fit_a.to_dict(),
+            "fit_b": self.fit_b.to_dict(),
         }
         try:
             out["exponents"] = self.exponents()
@@ -210,9 +225,12 @@ class SpectrumAnalysis:
         pos = self.eigenvalues > 0
         axes[0].loglog(k[pos], self.eigenvalues[pos], ".", ms=3, label="eigenvalues of K/n")
         kb = np.arange(self.fit_b.k_range[0], self.fit_b.k_range[1] + 1)
-        axes[0].loglog(kb, self.fit_b.predict(kb), "k--",
-                       label=f"k^-b, b = {self.b:.3f} [{self.b_interval[0]:.3f}, "
-                             f"{self.b_interval[1]:.3f}]")
+        axes[0].loglog(
+            kb,
+            self.fit_b.predict(kb),
+            "k--",
+            label=f"k^-b, b = {self.b:.3f} [{self.b_interval[0]:.3f}, {self.b_interval[1]:.3f}]",
+        )
         axes[0].set_xlabel("k")
         axes[0].set_ylabel("lambda_k")
         axes[0].legend()
@@ -220,9 +238,13 @@ class SpectrumAnalysis:
         tp = tail > 1e-12  # below that the reverse cumulative sum is round-off
         axes[1].loglog(k[tp], tail[tp], ".", ms=3, label="1 - C(k)")
         ka = np.arange(self.fit_a.k_range[0], self.fit_a.k_range[1] + 1)
-        axes[1].loglog(ka, self.fit_a.predict(ka), "k--",
-                       label=f"k^-(a-1), a = {self.a:.3f} [{self.a_interval[0]:.3f}, "
-                             f"{self.a_interval[1]:.3f}]")
+        axes[1].loglog(
+            ka,
+            self.fit_a.predict(ka),
+            "k--",
+            label=f"k^-(a-1), a = {self.a:.3f} [{self.a_interval[0]:.3f}, "
+            f"{self.a_interval[1]:.3f}]",
+        )
         axes[1].set_xlabel("k")
         axes[1].set_ylabel("1 - C(k)")
         axes[1].legend()
@@ -232,10 +254,17 @@ class SpectrumAnalysis:
         return fig
 
 
-def analyze_spectrum(K: Any = None, y: Any = None, *, features: Any = None,
-                     b_range: Optional[Sequence[int]] = None,
-                     a_range: Optional[Sequence[int]] = None, points: int = 50,
-                     n_boot: int = 500, seed: int = 0) -> SpectrumAnalysis:
+def analyze_spectrum(
+    K: Any = None,
+    y: Any = None,
+    *,
+    features: Any = None,
+    b_range: Optional[Sequence[int]] = None,
+    a_range: Optional[Sequence[int]] = None,
+    points: int = 50,
+    n_boot: int = 500,
+    seed: int = 0,
+) -> SpectrumAnalysis:
     """Measure the kernel spectrum and task power and fit b and a.
 
     Parameters
@@ -267,8 +296,7 @@ def analyze_spectrum(K: Any = None, y: Any = None, *, features: Any = None,
     tail = (np.concatenate([rev[1:], [0.0]]) + max(ms - float(np.sum(power)), 0.0)) / ms
     a_default = default
     a_rng = check_range(a_range if a_range is not None else a_default, tail.size, "tail 1 - C(k)")
-    fit_a = fit_power_law(tail, a_rng, points=points, n_boot=n_boot, seed=seed,
-                          name="tail 1 - C(k)")
+    fit_a = fit_power_law(
+        tail, a_rng, points=points, n_boot=n_boot, seed=seed, name="tail 1 - C(k)"
+    )
     return SpectrumAnalysis(lam, power, ms, n, fit_b, fit_a)
-
-

@@ -1,13 +1,14 @@
 """Small data sets shipped by optional dependencies (scikit-learn digits)."""
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 from typing import Tuple
 
 import numpy as np
 
+from ..errors import ParameterError
 
-__all__ = ['DATASETS', 'load_dataset']
+__all__ = ["DATASETS", "load_dataset"]
 
 
 DATASETS = ("digits",)
@@ -27,8 +28,10 @@ def load_dataset(name: str) -> Tuple[np.ndarray, np.ndarray]:
     try:
         from sklearn.datasets import load_digits
     except ImportError as exc:
-        raise ImportError("the 'digits' dataset needs scikit-learn (an optional dependency): "
-                          "pip install scikit-learn") from exc
+        raise ImportError(
+            "the 'digits' dataset needs scikit-learn (an optional dependency): "
+            "pip install scikit-learn"
+        ) from exc
     d = load_digits()
     X = np.asarray(d.data, dtype=np.float64)
     X = X - X.mean(axis=0)
@@ -38,4 +41,3 @@ def load_dataset(name: str) -> Tuple[np.ndarray, np.ndarray]:
     y = np.full((labels.size, 10), -0.1)
     y[np.arange(labels.size), labels] = 0.9
     return X, y
-

@@ -1,7 +1,7 @@
 """Power-law fits of spectra (Theil-Sen with bootstrap intervals) and the exponents they imply."""
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 import math
 from dataclasses import dataclass
 from typing import Any, Dict, Tuple
@@ -9,6 +9,7 @@ from typing import Any, Dict, Tuple
 import numpy as np
 
 from .._validate import check_array, check_int, check_time
+from ..errors import ParameterError
 
 __all__ = ["PowerLawFit", "fit_power_law", "auto_k_range", "scaling_exponents", "check_range"]
 
@@ -51,9 +52,14 @@ class PowerLawFit:
         return np.exp(self.log_prefactor) * np.asarray(k, dtype=np.float64) ** (-self.exponent)
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"exponent": self.exponent, "interval": list(self.interval),
-                "k_range": list(self.k_range), "halves": list(self.halves),
-                "points": int(self.k.size), "method": self.method}
+        return {
+            "exponent": self.exponent,
+            "interval": list(self.interval),
+            "k_range": list(self.k_range),
+            "halves": list(self.halves),
+            "points": int(self.k.size),
+            "method": self.method,
+        }
 
 
 def _theil_sen(x: np.ndarray, y: np.ndarray) -> Tuple[float, float]:
@@ -66,8 +72,15 @@ def _theil_sen(x: np.ndarray, y: np.ndarray) -> Tuple[float, float]:
     return slope, float(np.median(y - slope * x))
 
 
-def fit_power_law(values: Any, k_range: Tuple[int, int], *, points: int = 50, n_boot: int = 500,
-                  seed: int = 0, name: str = "values") -> PowerLawFit:
+def fit_power_law(
+    values: Any,
+    k_range: Tuple[int, int],
+    *,
+    points: int = 50,
+    n_boot: int = 500,
+    seed: int = 0,
+    name: str = "values",
+) -> PowerLawFit:
     """Fit ``values[k-1] ~ k^-exponent`` on up to ``points`` log-spaced k in ``k_range``.
 
     ``values`` must be positive on the range (k is 1-based). Robust Theil-Sen slope of
@@ -78,22 +91,28 @@ def fit_power_law(values: Any, k_range: Tuple[int, int], *, points: int = 50, n_
     n_boot = check_int("n_boot", n_boot, minimum=0, maximum=1_000_000)
     lo, hi = check_range(k_range, v.size, name)
     n_pts = min(points, hi - lo + 1)
-    check_time(2e-8 * (n_boot + 3) * n_pts**2, f"fit_power_law ({n_boot} bootstrap fits of "
-               f"{n_pts} points)", hint="lower n_boot or points")
+    check_time(
+        2e-8 * (n_boot + 3) * n_pts**2,
+        f"fit_power_law ({n_boot} bootstrap fits of {n_pts} points)",
+        hint="lower n_boot or points",
+    )
     k = np.unique(np.round(np.logspace(math.log10(lo), math.log10(hi), points)).astype(np.int64))
     vals = v[k - 1]
     if np.any(vals <= 0):
         bad = int(k[np.argmax(vals <= 0)])
-        raise ParameterError(f"{name} must be > 0 on the fit range {lo}..{hi} (k = {bad} is not); "
-                         f"choose a smaller k range")
+        raise ParameterError(
+            f"{name} must be > 0 on the fit range {lo}..{hi} (k = {bad} is not); "
+            f"choose a smaller k range"
+        )
     if k.size < 4:
-        raise ParameterError(f"k range {lo}..{hi} for {name} has fewer than 4 distinct modes; widen it")
+        raise ParameterError(
+            f"k range {lo}..{hi} for {name} has fewer than 4 distinct modes; widen it"
+        )
     x, yv = np.log(k.astype(np.float64)), np.log(vals)
     slope, icpt = _theil_sen(x, yv)
     mid = 0.5 * (x[0] + x[-1])
     lower, upper = x <= mid, x >= mid
-    halves = tuple(-_theil_sen(x[m], yv[m])[0] if m.sum() >= 2 else -slope
-                   for m in (lower, upper))
+    halves = tuple(-_theil_sen(x[m], yv[m])[0] if m.sum() >= 2 else -slope for m in (lower, upper))
     lo_b, hi_b = -slope, -slope
     if n_boot > 0:
         rng = np.random.default_rng(seed)
@@ -106,16 +125,18 @@ def fit_power_law(values: Any, k_range: Tuple[int, int], *, points: int = 50, n_
         if boots:
             lo_b, hi_b = (float(q) for q in np.percentile(boots, [2.5, 97.5]))
     interval = (float(min(lo_b, *halves, -slope)), float(max(hi_b, *halves, -slope)))
-    return PowerLawFit(float(-slope), interval, (lo, hi), k, float(icpt),
-                       (float(halves[0]), float(halves[1])))
+    return PowerLawFit(
+        float(-slope), interval, (lo, hi), k, float(icpt), (float(halves[0]), float(halves[1]))
+    )
 
 
 def check_range(k_range: Any, size: int, name: str) -> Tuple[int, int]:
     try:
         lo, hi = k_range
     except (TypeError, ValueError):
-        raise ParameterError(f"k range for {name} must be a pair (kmin, kmax), got {k_range!r}") \
-            from None
+        raise ParameterError(
+            f"k range for {name} must be a pair (kmin, kmax), got {k_range!r}"
+        ) from None
     lo = check_int(f"kmin ({name})", lo, minimum=1, maximum=size)
     hi = check_int(f"kmax ({name})", hi, minimum=1, maximum=size)
     if hi < lo + 3:
@@ -140,5 +161,3 @@ def scaling_exponents(a: float, b: float) -> Dict[str, Any]:
     from ..dmft import exponents
 
     return exponents(a, b)
-
-

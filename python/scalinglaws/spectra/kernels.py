@@ -1,16 +1,17 @@
 """Kernel matrices of data sets (C++, O(n^2 d), GIL released): ReLU NTK/NNGP of any depth,
 RBF and Laplace."""
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 from typing import Any, Optional
 
 import numpy as np
 
 from .._backend import _core
 from .._validate import check_array, check_int, check_memory, check_real
+from ..errors import ParameterError
 
-__all__ = ['KERNELS', 'kernel_matrix', 'median_bandwidth']
+__all__ = ["KERNELS", "kernel_matrix", "median_bandwidth"]
 
 
 KERNELS = ("ntk", "nngp", "rbf", "laplace")
@@ -39,10 +40,18 @@ def median_bandwidth(X: Any, max_points: int = 1000) -> float:
     return float(np.median(d))
 
 
-def kernel_matrix(X: Any, Z: Any = None, *, kernel: str = "ntk", depth: int = 1,
-                  bandwidth: Optional[float] = None, bias_variance: float = 0.0,
-                  weight_variance: float = 2.0, threads: Optional[int] = None,
-                  max_memory: Optional[float] = None) -> np.ndarray:
+def kernel_matrix(
+    X: Any,
+    Z: Any = None,
+    *,
+    kernel: str = "ntk",
+    depth: int = 1,
+    bandwidth: Optional[float] = None,
+    bias_variance: float = 0.0,
+    weight_variance: float = 2.0,
+    threads: Optional[int] = None,
+    max_memory: Optional[float] = None,
+) -> np.ndarray:
     """Kernel matrix ``K[i, j] = k(x_i, z_j)`` in double precision (C++, parallel, GIL released).
 
     Parameters
@@ -74,11 +83,11 @@ def kernel_matrix(X: Any, Z: Any = None, *, kernel: str = "ntk", depth: int = 1,
     if Z is not None:
         Z = _check_points("Z", Z)
         if Z.shape[1] != X.shape[1]:
-            raise ParameterError(f"Z must have the same number of columns as X ({X.shape[1]}), "
-                             f"got {Z.shape[1]}")
+            raise ParameterError(
+                f"Z must have the same number of columns as X ({X.shape[1]}), got {Z.shape[1]}"
+            )
     m = X.shape[0] if Z is None else Z.shape[0]
-    check_memory(8.0 * X.shape[0] * m * 1.05 + 16.0 * X.size, "the kernel matrix",
-                 limit=max_memory)
+    check_memory(8.0 * X.shape[0] * m * 1.05 + 16.0 * X.size, "the kernel matrix", limit=max_memory)
     depth = check_int("depth", depth, minimum=1, maximum=1000)
     weight_variance = check_real("weight_variance", weight_variance, minimum=0.0, min_open=True)
     bias_variance = check_real("bias_variance", bias_variance, minimum=0.0)
@@ -89,14 +98,19 @@ def kernel_matrix(X: Any, Z: Any = None, *, kernel: str = "ntk", depth: int = 1,
     else:
         bandwidth = 1.0 if bandwidth is None else check_real("bandwidth", bandwidth)
     nthreads = 0 if threads is None else check_int("threads", threads, minimum=1, maximum=1024)
-    params = _core.kernels.Params(kind=kernel, bandwidth=bandwidth, depth=depth,
-                                  weight_variance=weight_variance, bias_variance=bias_variance,
-                                  threads=nthreads)
+    params = _core.kernels.Params(
+        kind=kernel,
+        bandwidth=bandwidth,
+        depth=depth,
+        weight_variance=weight_variance,
+        bias_variance=bias_variance,
+        threads=nthreads,
+    )
     K = np.asarray(_core.kernels.matrix(X, Z, params))
     if not np.all(np.isfinite(K)):
-        raise ParameterError(f"the {kernel} kernel of these points is not finite (overflow: "
-                             f"|X| = {float(np.max(np.abs(X))):g} too large for bandwidth / depth "
-                             f"= {bandwidth:g} / {depth}); standardise the features")
+        raise ParameterError(
+            f"the {kernel} kernel of these points is not finite (overflow: "
+            f"|X| = {float(np.max(np.abs(X))):g} too large for bandwidth / depth "
+            f"= {bandwidth:g} / {depth}); standardise the features"
+        )
     return K
-
-

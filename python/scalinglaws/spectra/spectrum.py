@@ -1,7 +1,7 @@
 """The spectrum of a kernel: eigenvalues of K/n and the target power per eigenmode."""
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 import math
 from typing import Any, Tuple
 
@@ -9,9 +9,9 @@ import numpy as np
 
 from .._backend import _core
 from .._validate import check_array
+from ..errors import ParameterError
 
-
-__all__ = ['kernel_spectrum']
+__all__ = ["kernel_spectrum"]
 
 
 # ----------------------------------------------------------------------------------- spectrum
@@ -25,8 +25,9 @@ def _check_targets(y: Any, n: int) -> np.ndarray:
     return y
 
 
-def kernel_spectrum(K: Any = None, y: Any = None, *, features: Any = None
-                    ) -> Tuple[np.ndarray, np.ndarray, float]:
+def kernel_spectrum(
+    K: Any = None, y: Any = None, *, features: Any = None
+) -> Tuple[np.ndarray, np.ndarray, float]:
     """Eigenvalues of ``K / n`` (decreasing) and the target power per eigenmode.
 
     Give either the Gram matrix ``K`` (n x n, symmetric) or a feature matrix ``features``
@@ -61,5 +62,3 @@ def kernel_spectrum(K: Any = None, y: Any = None, *, features: Any = None
     power = np.sum(proj**2, axis=1) / n
     mean_square = float(np.sum(Y**2) / n)
     return np.ascontiguousarray(w), np.ascontiguousarray(power), mean_square
-
-

@@ -1,20 +1,22 @@
 """Kernel regression theory of a measured spectrum (the N = inf limit of the DMFT)."""
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 import math
 from typing import Any
 
 import numpy as np
 
 from .._validate import check_array, check_real, check_values
+from ..errors import ParameterError
 
-__all__ = ['kernel_regression_loss']
+__all__ = ["kernel_regression_loss"]
 
 
 # ----------------------------------------------------------------------------------- theory
-def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float = 0.0,
-                           noise: float = 0.0) -> np.ndarray:
+def kernel_regression_loss(
+    eigenvalues: Any, power: Any, P: Any, *, ridge: float = 0.0, noise: float = 0.0
+) -> np.ndarray:
     """Predicted test loss of kernel (ridge/ridgeless) regression on P points, at N, t = inf.
 
     The kernel-regression limit of the DMFT (:ref:`dmft-final`, eqs 77-80, non-proportional form;
@@ -38,9 +40,10 @@ def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float
     for i, p in enumerate(Ps):
         p = check_real("P", p, minimum=0.0, min_open=True)
         if ridge == 0.0 and p >= lam.size:
-            raise ParameterError(f"P must be < {lam.size} (the number of modes) for ridgeless "
-                             f"regression, got {p:g}")
-        f = lambda lk: float(np.sum(lam / (lam * p + math.exp(lk))) + ridge / math.exp(lk) - 1.0)
+            raise ParameterError(
+                f"P must be < {lam.size} (the number of modes) for ridgeless regression, got {p:g}"
+            )
+        f = lambda lk: float(np.sum(lam / (lam * p + math.exp(lk))) + ridge / math.exp(lk) - 1.0)  # noqa: E731
         lo, hi = math.log(1e-300), math.log(float(np.sum(lam)) + ridge + 1e-300) + 1.0
         while f(lo) < 0:  # cannot happen for ridgeless P < M; guards round-off
             lo += 10.0
@@ -61,8 +64,8 @@ def kernel_regression_loss(eigenvalues: Any, power: Any, P: Any, *, ridge: float
             bias = float(np.sum(pw * kappa**2 / den**2))
             out[i] = (bias + gamma * noise) / max(1.0 - gamma, 1e-300)
         if not math.isfinite(out[i]):
-            raise ParameterError(f"kernel_regression_loss overflows at P = {p:g} (eigenvalues "
-                                 "or power out of double-precision range); rescale them")
+            raise ParameterError(
+                f"kernel_regression_loss overflows at P = {p:g} (eigenvalues "
+                "or power out of double-precision range); rescale them"
+            )
     return out.reshape(np.shape(P)) if np.ndim(P) else out[0]
-
-

@@ -29,12 +29,21 @@ thread). ``scheduler="tcp://host:8786"`` (or an ``executor``) runs the points on
 distributed cluster through Dask's own ``Client.get_executor()``; records are written by this
 process, so workers need no shared file system.
 """
+
 from __future__ import annotations
 
 from .dataset import load
-from .points import POINT_FUNCTIONS, point_function
 from .execute import SweepSummary, run
+from .points import POINT_FUNCTIONS, point_function
 from .spec import SweepSpec, point_key, read_toml
 
-__all__ = ["SweepSpec", "SweepSummary", "POINT_FUNCTIONS", "point_function", "run", "load",
-           "read_toml", "point_key"]
+__all__ = [
+    "SweepSpec",
+    "SweepSummary",
+    "POINT_FUNCTIONS",
+    "point_function",
+    "run",
+    "load",
+    "read_toml",
+    "point_key",
+]

@@ -1,7 +1,7 @@
 """Loading a results directory as an ``xarray.Dataset``."""
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 import json
 import os
 from pathlib import Path
@@ -9,9 +9,10 @@ from typing import Any, Dict, List, Optional, Union
 
 import numpy as np
 
+from ..errors import ParameterError
 from .spec import SweepSpec
 
-__all__ = ['load']
+__all__ = ["load"]
 
 
 # --------------------------------------------------------------------------- loading
@@ -37,20 +38,24 @@ def load(directory: Union[str, os.PathLike]) -> Any:
         spec = SweepSpec.from_json(index["spec"])
         keys: List[str] = [str(k) for k in index["keys"]]
     except FileNotFoundError:
-        raise ParameterError(f"{directory} is not a sweep results directory (no sweep.json)") \
-            from None
+        raise ParameterError(
+            f"{directory} is not a sweep results directory (no sweep.json)"
+        ) from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ParameterError(f"{directory / 'sweep.json'} is not a valid sweep index "
-                             f"({type(exc).__name__}: {' '.join(str(exc).split())})") from None
+        raise ParameterError(
+            f"{directory / 'sweep.json'} is not a valid sweep index "
+            f"({type(exc).__name__}: {' '.join(str(exc).split())})"
+        ) from None
     records: List[Optional[Dict[str, Any]]] = []
     for k in keys:
         path = directory / "points" / f"{k}.json"
         try:
             records.append(json.loads(path.read_text()) if path.exists() else None)
         except (OSError, ValueError) as exc:
-            raise ParameterError(f"{path} is not a valid point record "
-                                 f"({type(exc).__name__}: {' '.join(str(exc).split())})") \
-                from None
+            raise ParameterError(
+                f"{path} is not a valid point record "
+                f"({type(exc).__name__}: {' '.join(str(exc).split())})"
+            ) from None
     if spec.points is not None:
         dims: List[str] = ["point"]
         shape: List[int] = [len(keys)]
@@ -58,8 +63,15 @@ def load(directory: Union[str, os.PathLike]) -> Any:
         swept = sorted(set().union(*(p.keys() for p in spec.points)))
         for name in swept:
             vals = [p.get(name) for p in spec.points]
-            coords[name] = ("point", np.asarray(vals, dtype=object if any(
-                isinstance(v, (str, list)) or v is None for v in vals) else None))
+            coords[name] = (
+                "point",
+                np.asarray(
+                    vals,
+                    dtype=object
+                    if any(isinstance(v, (str, list)) or v is None for v in vals)
+                    else None,
+                ),
+            )
     else:
         dims = list(spec.grid)
         shape = [len(spec.grid[d]) for d in dims]
@@ -93,16 +105,20 @@ def load(directory: Union[str, os.PathLike]) -> Any:
         full_dims = dims + [tdim] if is_curve else dims
         data_vars[name] = (full_dims, arr.reshape(shape + ([ntime] if is_curve else [])))
     status = np.array([("missing" if r is None else r["status"]) for r in records], dtype=object)
-    error = np.array([("" if r is None or r.get("error") is None else r["error"]) for r in records],
-                     dtype=object)
+    error = np.array(
+        [("" if r is None or r.get("error") is None else r["error"]) for r in records], dtype=object
+    )
     wall = np.array([np.nan if r is None else r["wall_time"] for r in records])
     version = np.array([("" if r is None else r["version"]) for r in records], dtype=object)
     data_vars["status"] = (dims, status.reshape(shape))
     data_vars["error"] = (dims, error.reshape(shape))
     data_vars["wall_time"] = (dims, wall.reshape(shape))
     data_vars["version"] = (dims, version.reshape(shape))
-    attrs = {"function": spec.function, "fixed": json.dumps(spec.fixed),
-             "created_with": index.get("version", "")}
+    attrs = {
+        "function": spec.function,
+        "fixed": json.dumps(spec.fixed),
+        "created_with": index.get("version", ""),
+    }
     for k, v in spec.fixed.items():
         if isinstance(v, (int, float, str)) and not isinstance(v, bool):
             attrs[k] = v
@@ -112,6 +128,6 @@ def load(directory: Union[str, os.PathLike]) -> Any:
 def _coord(values: List[Any]) -> np.ndarray:
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         return np.asarray(values)
-    return np.asarray([json.dumps(v) if isinstance(v, (list, dict)) else v for v in values],
-                      dtype=object)
-
+    return np.asarray(
+        [json.dumps(v) if isinstance(v, (list, dict)) else v for v in values], dtype=object
+    )

@@ -1,7 +1,7 @@
 """Running a sweep locally or on a Dask cluster, with atomic per-point records and resume."""
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 import concurrent.futures as cf
 import inspect
 import json
@@ -16,10 +16,11 @@ from typing import Any, Dict, Optional, Union
 
 import numpy as np
 
+from ..errors import ParameterError
 from .points import curve_outputs, resolve_function
 from .spec import SweepSpec, _jsonable, point_key
 
-__all__ = ['run', 'SweepSummary']
+__all__ = ["run", "SweepSummary"]
 
 
 # --------------------------------------------------------------------------- running
@@ -32,13 +33,20 @@ def _version() -> str:
 def _run_point(function: str, params: Dict[str, Any], single_thread: bool) -> Dict[str, Any]:
     """Run one point (in a worker) and return its record (never raises for the point's errors)."""
     t0 = time.perf_counter()
-    record: Dict[str, Any] = {"params": _jsonable(params), "version": _version(),
-                              "seed": _jsonable(params.get("seed")), "function": function}
+    record: Dict[str, Any] = {
+        "params": _jsonable(params),
+        "version": _version(),
+        "seed": _jsonable(params.get("seed")),
+        "function": function,
+    }
     try:
         fn = resolve_function(function)
         kwargs = dict(params)
-        if single_thread and "threads" not in kwargs and \
-                "threads" in inspect.signature(fn).parameters:
+        if (
+            single_thread
+            and "threads" not in kwargs
+            and "threads" in inspect.signature(fn).parameters
+        ):
             kwargs["threads"] = 1
         out = fn(**kwargs)
         outputs: Dict[str, Any] = {}
@@ -48,15 +56,21 @@ def _run_point(function: str, params: Dict[str, Any], single_thread: bool) -> Di
                 continue
             if not np.all(np.isfinite(arr)) and k != "test_loss_sem" and not k.endswith("_sem"):
                 raise FloatingPointError(f"output {k!r} has non-finite values")
-            outputs[k] = [None if not math.isfinite(x) else x for x in arr.ravel().tolist()] \
-                if arr.ndim else (float(arr) if math.isfinite(float(arr)) else None)
+            outputs[k] = (
+                [None if not math.isfinite(x) else x for x in arr.ravel().tolist()]
+                if arr.ndim
+                else (float(arr) if math.isfinite(float(arr)) else None)
+            )
         if "time" not in outputs or not isinstance(outputs["time"], list):
             raise ParameterError("a point function must return a 1-D 'time' array")
         record.update(status="ok", outputs=outputs, error=None)
     except Exception as exc:  # recorded, does not stop the sweep
-        record.update(status="error", outputs=None,
-                      error=f"{type(exc).__name__}: {exc}",
-                      traceback=traceback.format_exc(limit=8))
+        record.update(
+            status="error",
+            outputs=None,
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(limit=8),
+        )
     record["wall_time"] = time.perf_counter() - t0
     return record
 
@@ -87,16 +101,19 @@ class SweepSummary:
     wall_time: float
 
     def __str__(self) -> str:
-        return (f"sweep {self.directory}: {self.total} points, {self.computed} computed, "
-                f"{self.skipped} already done, {self.failed} failed, {self.wall_time:.1f} s")
+        return (
+            f"sweep {self.directory}: {self.total} points, {self.computed} computed, "
+            f"{self.skipped} already done, {self.failed} failed, {self.wall_time:.1f} s"
+        )
 
 
 def _connect(scheduler: str, timeout: float) -> Any:
     try:
         from dask.distributed import Client
     except ImportError:
-        raise ParameterError("running on a scheduler needs dask.distributed: "
-                         "pip install 'scalinglaws[sweep]'") from None
+        raise ParameterError(
+            "running on a scheduler needs dask.distributed: pip install 'scalinglaws[sweep]'"
+        ) from None
     try:
         return Client(scheduler, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -104,10 +121,17 @@ def _connect(scheduler: str, timeout: float) -> Any:
         raise ParameterError(f"cannot reach the Dask scheduler at {scheduler}: {msg}") from None
 
 
-def run(spec: SweepSpec, directory: Union[str, os.PathLike], *, resume: bool = False,
-        workers: Optional[int] = None, scheduler: Optional[str] = None,
-        executor: Optional[cf.Executor] = None, progress: bool = True,
-        connect_timeout: float = 10.0) -> SweepSummary:
+def run(
+    spec: SweepSpec,
+    directory: Union[str, os.PathLike],
+    *,
+    resume: bool = False,
+    workers: Optional[int] = None,
+    scheduler: Optional[str] = None,
+    executor: Optional[cf.Executor] = None,
+    progress: bool = True,
+    connect_timeout: float = 10.0,
+) -> SweepSummary:
     """Run ``spec`` and write one record per finished point into ``directory``.
 
     Parameters
@@ -129,20 +153,27 @@ def run(spec: SweepSpec, directory: Union[str, os.PathLike], *, resume: bool = F
     index_path = directory / "sweep.json"
     if index_path.exists():
         if not resume:
-            raise ParameterError(f"{directory} already holds a sweep: pass resume=True (--resume) to "
-                             "continue it, or choose another directory")
+            raise ParameterError(
+                f"{directory} already holds a sweep: pass resume=True (--resume) to "
+                "continue it, or choose another directory"
+            )
         stored = json.loads(index_path.read_text())
         if stored.get("spec") != spec.to_json():
-            raise ParameterError(f"{directory} holds a different sweep; cannot resume it with this one")
+            raise ParameterError(
+                f"{directory} holds a different sweep; cannot resume it with this one"
+            )
     (directory / "points").mkdir(parents=True, exist_ok=True)
     points = spec.expand()
     keys = [point_key(p) for p in points]
     if len(set(keys)) != len(keys):
         raise ParameterError("the sweep has repeated points")
     if not index_path.exists():
-        _write_json_atomic(index_path, {"spec": spec.to_json(), "keys": keys,
-                                        "version": _version(), "format": 1})
-    todo = [(k, p) for k, p in zip(keys, points) if not (directory / "points" / f"{k}.json").exists()]
+        _write_json_atomic(
+            index_path, {"spec": spec.to_json(), "keys": keys, "version": _version(), "format": 1}
+        )
+    todo = [
+        (k, p) for k, p in zip(keys, points) if not (directory / "points" / f"{k}.json").exists()
+    ]
     t0 = time.perf_counter()
     failed = 0
     own_executor = None
@@ -158,8 +189,7 @@ def run(spec: SweepSpec, directory: Union[str, os.PathLike], *, resume: bool = F
             if nworkers > 1 and len(todo) > 1:
                 import multiprocessing as mp
 
-                own_executor = cf.ProcessPoolExecutor(
-                    nworkers, mp_context=mp.get_context("spawn"))
+                own_executor = cf.ProcessPoolExecutor(nworkers, mp_context=mp.get_context("spawn"))
                 executor = own_executor
     single_thread = executor is not None
     bar = _progress_bar(len(points), len(points) - len(todo), progress)
@@ -171,8 +201,9 @@ def run(spec: SweepSpec, directory: Union[str, os.PathLike], *, resume: bool = F
                 _write_json_atomic(directory / "points" / f"{k}.json", rec)
                 bar.update(1)
         else:
-            futures = {executor.submit(_run_point, spec.function, p, single_thread): k
-                       for k, p in todo}
+            futures = {
+                executor.submit(_run_point, spec.function, p, single_thread): k for k, p in todo
+            }
             try:
                 for fut in cf.as_completed(futures):
                     rec = fut.result()
@@ -189,8 +220,9 @@ def run(spec: SweepSpec, directory: Union[str, os.PathLike], *, resume: bool = F
             own_executor.shutdown(wait=False, cancel_futures=True)
         if client is not None:
             client.close()
-    return SweepSummary(directory, len(points), len(todo), len(points) - len(todo), failed,
-                        time.perf_counter() - t0)
+    return SweepSummary(
+        directory, len(points), len(todo), len(points) - len(todo), failed, time.perf_counter() - t0
+    )
 
 
 class _NoBar:
@@ -208,7 +240,6 @@ def _progress_bar(total: int, done: int, enabled: bool) -> Any:
         from tqdm.auto import tqdm
     except ImportError:  # pragma: no cover
         return _NoBar()
-    return tqdm(total=total, initial=done, unit="pt", desc="sweep", file=sys.stderr,
-                dynamic_ncols=True)
-
-
+    return tqdm(
+        total=total, initial=done, unit="pt", desc="sweep", file=sys.stderr, dynamic_ncols=True
+    )

@@ -1,15 +1,22 @@
 """Point functions of a sweep: the built-in ones (library functions returning a
 :class:`~scalinglaws.LossCurve`), user functions ("module:function") and parameter checks."""
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 import importlib
 import inspect
 import math
 from typing import Any, Callable, Dict, Mapping, Sequence
 
+from ..errors import ParameterError
 
-__all__ = ['POINT_FUNCTIONS', 'point_function', 'resolve_function', 'check_parameters', 'curve_outputs']
+__all__ = [
+    "POINT_FUNCTIONS",
+    "point_function",
+    "resolve_function",
+    "check_parameters",
+    "curve_outputs",
+]
 
 
 PointFunction = Callable[..., Any]
@@ -33,8 +40,11 @@ def point_function(name: str, target: str) -> Callable[[PointFunction], PointFun
 def _target_parameters(fn: PointFunction) -> set:
     mod, _, attr = _TARGETS[fn].partition(":")
     target = getattr(importlib.import_module(mod), attr)
-    return {p.name for p in inspect.signature(target).parameters.values()
-            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and p.name != "problem"}
+    return {
+        p.name
+        for p in inspect.signature(target).parameters.values()
+        if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and p.name != "problem"
+    }
 
 
 def resolve_function(name: str) -> PointFunction:
@@ -51,7 +61,9 @@ def resolve_function(name: str) -> PointFunction:
             raise ParameterError(f"sweep function {name!r} is not callable")
         return fn
     known = ", ".join(sorted(POINT_FUNCTIONS))
-    raise ParameterError(f"unknown sweep function {name!r} (built-in: {known}; or 'module:function')")
+    raise ParameterError(
+        f"unknown sweep function {name!r} (built-in: {known}; or 'module:function')"
+    )
 
 
 # --------------------------------------------------------------------------- built-in functions
@@ -59,8 +71,9 @@ def _problem(params: Dict[str, Any], need_size: bool = True):
     from ..problem import Problem
 
     keys = ("a", "b", "M", "N", "alpha", "beta", "v", "d", "sigma", "normalize")
-    return Problem.from_params(**{k: params.pop(k) for k in keys if k in params},
-                               need_size=need_size)
+    return Problem.from_params(
+        **{k: params.pop(k) for k in keys if k in params}, need_size=need_size
+    )
 
 
 @point_function("simulate.gd", "scalinglaws.simulate:simulate_gd")
@@ -80,7 +93,7 @@ def _dmft_loss_curve_point(*, times: Sequence[float], P: Any = None, **kwargs: A
 
     N = kwargs.pop("N", None)
     if N is not None and not math.isinf(check_size("N", N)):
-        kwargs["N"] = N             # a finite N belongs to the problem; inf is passed as N=
+        kwargs["N"] = N  # a finite N belongs to the problem; inf is passed as N=
         N = None
     problem = _problem(kwargs, need_size=False)
     return dmft.loss_curve(problem, P, times, N=N, **kwargs)
@@ -127,8 +140,9 @@ _PROBLEM_KEYS = {"a", "b", "M", "N", "alpha", "beta", "v", "d", "sigma", "normal
 def check_parameters(fn: PointFunction, params: Mapping[str, Any], name: str) -> None:
     """Refuse parameters the function does not accept, naming them and the accepted ones."""
     sig = inspect.signature(fn)
-    accepted = {p.name for p in sig.parameters.values()
-                if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+    accepted = {
+        p.name for p in sig.parameters.values() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    }
     var_kw = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
     allowed = accepted
     if fn in _TARGETS:
@@ -139,16 +153,23 @@ def check_parameters(fn: PointFunction, params: Mapping[str, Any], name: str) ->
         bord = sorted(set(params) & {"a", "b", "M", "N"})
         paq = sorted(set(params) & {"alpha", "beta", "v", "d"})
         if bord and paq:
-            raise ParameterError(f"mix of parameter families for sweep function {name!r}: "
-                             f"{', '.join(bord)} (Bordelon et al.) with {', '.join(paq)} "
-                             "(Paquette et al.); use one family")
+            raise ParameterError(
+                f"mix of parameter families for sweep function {name!r}: "
+                f"{', '.join(bord)} (Bordelon et al.) with {', '.join(paq)} "
+                "(Paquette et al.); use one family"
+            )
     unknown = sorted(set(params) - allowed)
     if unknown:
-        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)} for sweep function {name!r} "
-                         f"(accepted: {', '.join(sorted(allowed))})")
-    missing = [p.name for p in sig.parameters.values()
-               if p.default is p.empty and p.kind == p.KEYWORD_ONLY and p.name not in params]
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(unknown)} for sweep function {name!r} "
+            f"(accepted: {', '.join(sorted(allowed))})"
+        )
+    missing = [
+        p.name
+        for p in sig.parameters.values()
+        if p.default is p.empty and p.kind == p.KEYWORD_ONLY and p.name not in params
+    ]
     if missing:
-        raise ParameterError(f"missing parameter(s) {', '.join(missing)} for sweep function {name!r}")
-
-
+        raise ParameterError(
+            f"missing parameter(s) {', '.join(missing)} for sweep function {name!r}"
+        )

@@ -1,7 +1,7 @@
 """What a sweep runs: :class:`SweepSpec` (a grid or a list of points) and its TOML form."""
+
 from __future__ import annotations
 
-from ..errors import ParameterError
 import hashlib
 import itertools
 import json
@@ -13,9 +13,10 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 
 import numpy as np
 
+from ..errors import ParameterError
 from .points import check_parameters, resolve_function
 
-__all__ = ['SweepSpec', 'read_toml', 'point_key']
+__all__ = ["SweepSpec", "read_toml", "point_key"]
 
 
 # --------------------------------------------------------------------------- specification
@@ -49,8 +50,10 @@ def _check_finite(key: str, value: Any, where: str) -> None:
         if isinstance(v, (list, tuple)):
             _check_finite(key, v, where)
         elif isinstance(v, float) and (math.isnan(v) or (math.isinf(v) and key not in _MAY_BE_INF)):
-            raise ParameterError(f"sweep parameter {key!r} in [{where.split('[')[0]}] must be a "
-                                 f"finite number, got {v}")
+            raise ParameterError(
+                f"sweep parameter {key!r} in [{where.split('[')[0]}] must be a "
+                f"finite number, got {v}"
+            )
 
 
 @dataclass
@@ -66,8 +69,10 @@ class SweepSpec:
     def __post_init__(self) -> None:
         if not isinstance(self.function, str) or not self.function:
             raise ParameterError("function must be a non-empty string")
-        self.grid = {str(k): list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v]
-                     for k, v in dict(self.grid).items()}
+        self.grid = {
+            str(k): list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v]
+            for k, v in dict(self.grid).items()
+        }
         for k, v in self.grid.items():
             if not v:
                 raise ParameterError(f"grid axis {k!r} is empty")
@@ -81,7 +86,9 @@ class SweepSpec:
             self.points = [dict(p) for p in self.points]
         overlap = set(self.fixed) & (set(self.grid) | set().union(*(self.points or [{}])))
         if overlap:
-            raise ParameterError(f"parameter(s) {', '.join(sorted(overlap))} are both fixed and swept")
+            raise ParameterError(
+                f"parameter(s) {', '.join(sorted(overlap))} are both fixed and swept"
+            )
 
     def expand(self) -> List[Dict[str, Any]]:
         """All points, in order, with the fixed parameters merged in."""
@@ -90,13 +97,18 @@ class SweepSpec:
         if not self.grid:
             return [dict(self.fixed)]
         names = list(self.grid)
-        return [{**self.fixed, **dict(zip(names, combo))}
-                for combo in itertools.product(*(self.grid[n] for n in names))]
+        return [
+            {**self.fixed, **dict(zip(names, combo))}
+            for combo in itertools.product(*(self.grid[n] for n in names))
+        ]
 
     def validate(self) -> None:
         fn = resolve_function(self.function)
-        tables = [("fixed", self.fixed)] + [("grid", {k: v for k, v in self.grid.items()})] \
-            if self.grid else [("fixed", self.fixed)]
+        tables = (
+            [("fixed", self.fixed)] + [("grid", {k: v for k, v in self.grid.items()})]
+            if self.grid
+            else [("fixed", self.fixed)]
+        )
         tables += [(f"points[{i}]", p) for i, p in enumerate(self.points or [])]
         for where, table in tables:
             for key, value in (table or {}).items():
@@ -105,13 +117,23 @@ class SweepSpec:
             check_parameters(fn, p, self.function)
 
     def to_json(self) -> Dict[str, Any]:
-        return _jsonable({"function": self.function, "grid": self.grid, "fixed": self.fixed,
-                          "points": self.points})
+        return _jsonable(
+            {
+                "function": self.function,
+                "grid": self.grid,
+                "fixed": self.fixed,
+                "points": self.points,
+            }
+        )
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> "SweepSpec":
-        return cls(function=d["function"], grid=d.get("grid") or {}, fixed=d.get("fixed") or {},
-                   points=d.get("points"))
+        return cls(
+            function=d["function"],
+            grid=d.get("grid") or {},
+            fixed=d.get("fixed") or {},
+            points=d.get("points"),
+        )
 
 
 def read_toml(path: Union[str, os.PathLike]) -> SweepSpec:
@@ -148,10 +170,10 @@ def read_toml(path: Union[str, os.PathLike]) -> SweepSpec:
         raise ParameterError(f"malformed TOML in {path}: {' '.join(str(exc).split())}") from None
     unknown = set(data) - {"function", "grid", "fixed", "points"}
     if unknown:
-        raise ParameterError(f"unknown key(s) in {path}: {', '.join(sorted(unknown))} "
-                         "(expected function, grid, fixed, points)")
+        raise ParameterError(
+            f"unknown key(s) in {path}: {', '.join(sorted(unknown))} "
+            "(expected function, grid, fixed, points)"
+        )
     if "function" not in data:
         raise ParameterError(f"{path}: missing 'function' (e.g. function = \"simulate.gd\")")
     return SweepSpec.from_json(data)
-
-
