@@ -717,7 +717,7 @@ def test_ensemble_final_loss_equals_printed_eq112():
         pr = Problem.bordelon(A, B, 900, N)
         lam, w2 = pr.lam, pr.wstar**2
         over = N > P
-        r = dmft_limits._solve_r(lam, P if over else N, "size")
+        r = dmft_limits._solve_r(pr, P if over else N, "size")
         H = 1 / (1 + lam * r)
         g = 1 - min(N, P) / max(N, P)
         s1, s2 = np.sum(lam * H**2), np.sum(lam**2 * H**2)

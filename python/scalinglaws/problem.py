@@ -170,6 +170,15 @@ class Problem:
 
     # ----------------------------------------------------------------- constructors
     @classmethod
+    def _lazy(
+        cls, family: str, N: Optional[int], sigma: float, lr_convention: str, params: Dict[str, Any]
+    ) -> "Problem":
+        """A power-law problem whose arrays are built on first use (infinite when M/v = inf)."""
+        size = params["M" if family == "bordelon" else "v"]
+        infinite = isinstance(size, float) and math.isinf(size)
+        return cls(_LAZY, _LAZY, N, sigma, family, params, lr_convention, infinite=infinite)
+
+    @classmethod
     def bordelon(
         cls,
         a: float,
@@ -232,25 +241,20 @@ class Problem:
                     f"M = inf needs a > 1 and b > 1 (finite loss and trace), got "
                     f"a = {a:g}, b = {b:g}"
                 )
-            return cls(
-                _LAZY,
-                _LAZY,
+            return cls._lazy(
+                "bordelon",
                 N,
                 sigma,
-                "bordelon",
-                {"a": a, "b": b, "M": math.inf, "N": N, "sigma": sigma, "normalize": normalize},
                 lr_convention,
-                infinite=True,
+                {"a": a, "b": b, "M": math.inf, "N": N, "sigma": sigma, "normalize": normalize},
             )
         M = check_int("M", M, minimum=1, maximum=_MAX_FEATURES)
-        return cls(
-            _LAZY,
-            _LAZY,
+        return cls._lazy(
+            "bordelon",
             N,
             sigma,
-            "bordelon",
-            {"a": a, "b": b, "M": M, "N": N, "sigma": sigma, "normalize": normalize},
             lr_convention,
+            {"a": a, "b": b, "M": M, "N": N, "sigma": sigma, "normalize": normalize},
         )
 
     @classmethod
@@ -312,25 +316,20 @@ class Problem:
                     f"v = inf needs 2 alpha > 1 and 2(alpha + beta) > 1, got "
                     f"alpha = {alpha:g}, beta = {beta:g}"
                 )
-            return cls(
-                _LAZY,
-                _LAZY,
+            return cls._lazy(
+                "paquette",
                 d,
                 sigma,
-                "paquette",
-                {"alpha": alpha, "beta": beta, "v": math.inf, "d": d, "sigma": sigma},
                 lr_convention,
-                infinite=True,
+                {"alpha": alpha, "beta": beta, "v": math.inf, "d": d, "sigma": sigma},
             )
         v = check_int("v", v, minimum=1, maximum=_MAX_FEATURES)
-        return cls(
-            _LAZY,
-            _LAZY,
+        return cls._lazy(
+            "paquette",
             d,
             sigma,
-            "paquette",
-            {"alpha": alpha, "beta": beta, "v": v, "d": d, "sigma": sigma},
             lr_convention,
+            {"alpha": alpha, "beta": beta, "v": v, "d": d, "sigma": sigma},
         )
 
     @classmethod

@@ -337,7 +337,7 @@ def ridge_regression_explicit(
     lam: np.ndarray, wstar: np.ndarray, P: int, ridge: float, noise: float, rng: np.random.Generator
 ) -> float:
     """Kernel ridge regression on P Gaussian samples in feature space, in plain numpy: features
-    ``x ~ N(0, diag lam)``, labels ``y = x . w* + sqrt(noise) n``, predictor
+    ``x ~ N(0, diag lam)``, labels ``y = <x, w*> + sqrt(noise) n``, predictor
     ``w = X^T (X X^T + ridge I)^-1 y``; returns the population loss
     ``sum_k lam_k (w*_k - w_k)^2`` (no 1/2, without the noise floor)."""
     X = rng.standard_normal((P, lam.size)) * np.sqrt(lam)

@@ -16,7 +16,10 @@ __all__ = ["kernel_spectrum"]
 
 # ----------------------------------------------------------------------------------- spectrum
 def _check_targets(y: Any, n: int) -> np.ndarray:
-    y = np.asarray(y, dtype=np.float64)
+    try:
+        y = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError("y must be an array of real numbers") from None
     if y.ndim == 1:
         y = y[:, None]
     y = check_array("y", y, ndim=2)
