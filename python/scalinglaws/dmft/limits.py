@@ -58,14 +58,15 @@ def infinite_width_loss(
     return np.power(np.abs(1.0 - lr * lam)[None, :], 2.0 * n[:, None]) @ weight
 
 
-def _solve_r(problem: Problem, target: float, name: str) -> float:
-    """r > 0 with sum_k lambda_k r/(1 + lambda_k r) = target (< M; any target at M = inf)."""
+def _solve_r(problem: Union[Problem, np.ndarray], target: float, name: str) -> float:
+    """r > 0 with sum_k lambda_k r/(1 + lambda_k r) = target (< M; any target at M = inf).
+    ``problem``: a Problem, or the spectrum ``lam`` itself (finite)."""
     from scipy.optimize import brentq
 
-    if problem.infinite:
+    if isinstance(problem, Problem) and problem.infinite:
         f = lambda lr_: resolvent_sums(problem, math.exp(-lr_))[0] - target  # noqa: E731
     else:
-        lam = problem.lam
+        lam = problem.lam if isinstance(problem, Problem) else np.asarray(problem, dtype=float)
         M = lam.size
         if target >= M:
             raise ParameterError(
