@@ -39,23 +39,19 @@ def infinite_width_loss(
     t = times_array(times)
     if flow and not problem.infinite:
         return problem.infinite_limit_loss(t)
-    if not flow:
-        if lr is None:
-            raise ParameterError("lr is required for discrete GD (or pass flow=True)")
-        lr = check_real("lr", lr, minimum=0.0, min_open=True)
-        check_stable(head_arrays(problem)[0], lr, 0.0)
+    if flow:  # M = inf: head + tail pseudo-modes
+        lam, w2, mult = recipe_modes(problem, float(t.max()))
+        return np.exp(-2.0 * np.multiply.outer(t, lam)) @ (lam * w2 * mult)
+    if lr is None:
+        raise ParameterError("lr is required for discrete GD (or pass flow=True)")
+    rate = check_real("lr", lr, minimum=0.0, min_open=True)
+    check_stable(head_arrays(problem)[0], rate, 0.0)
+    n = steps_of(t, rate).astype(np.float64)
     if not problem.infinite:
-        assert lr is not None  # checked above (flow=False)
-        n = steps_of(t, lr).astype(np.float64)
-        base = np.abs(1.0 - lr * problem.lam)
+        base = np.abs(1.0 - rate * problem.lam)
         return np.power(base[None, :], 2.0 * n[:, None]) @ problem.target_power
-    lam, w2, mult = recipe_modes(problem, float(t.max()))
-    weight = lam * w2 * mult
-    if flow:
-        return np.exp(-2.0 * np.multiply.outer(t, lam)) @ weight
-    assert lr is not None  # checked above (flow=False)
-    n = steps_of(t, lr).astype(np.float64)
-    return np.power(np.abs(1.0 - lr * lam)[None, :], 2.0 * n[:, None]) @ weight
+    lam, w2, mult = recipe_modes(problem, rate * float(n.max()))
+    return np.power(np.abs(1.0 - rate * lam)[None, :], 2.0 * n[:, None]) @ (lam * w2 * mult)
 
 
 def _solve_r(problem: Union[Problem, np.ndarray], target: float, name: str) -> float:
