@@ -5,7 +5,7 @@ expansion and the bottleneck / compute-optimal exponents (theory page "DMFT", se
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Iterable, Optional, Sequence
+from typing import Any, Dict, Iterable, Optional, Sequence, Union
 
 import numpy as np
 
