@@ -131,6 +131,10 @@ def test_infinite_power_law_problems():
     assert c.test_loss[0] == pytest.approx(p.initial_loss, rel=5e-3)
     with pytest.raises(ParameterError, match="finite number of features"):
         sl.simulate_sgd(p, 0.3, 10)
+    # the DMFT sums the infinite power-law tail analytically (tests/test_infinite.py)
+    inf_problem = sl.Problem.bordelon(2.0, 1.5, math.inf, 100)
+    inf_curve = sl.dmft.loss_curve(inf_problem, 100, [1.0], lr=0.5)
+    assert np.all(np.isfinite(inf_curve.test_loss))
     big = sl.Problem.paquette(1.0, 0.7, 10**9, 200)  # arrays are never built
     assert sl.plrf.limit_loss(big) == pytest.approx(sl.plrf.limit_loss(p), rel=1e-6)
 

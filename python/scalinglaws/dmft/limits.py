@@ -5,7 +5,7 @@ expansion and the bottleneck / compute-optimal exponents (theory page "DMFT", se
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Iterable, Optional, Sequence
+from typing import Any, Dict, Iterable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -39,33 +39,30 @@ def infinite_width_loss(
     t = times_array(times)
     if flow and not problem.infinite:
         return problem.infinite_limit_loss(t)
-    if not flow:
-        if lr is None:
-            raise ParameterError("lr is required for discrete GD (or pass flow=True)")
-        lr = check_real("lr", lr, minimum=0.0, min_open=True)
-        check_stable(head_arrays(problem)[0], lr, 0.0)
+    if flow:  # M = inf: head + tail pseudo-modes
+        lam, w2, mult = recipe_modes(problem, float(t.max()))
+        return np.exp(-2.0 * np.multiply.outer(t, lam)) @ (lam * w2 * mult)
+    if lr is None:
+        raise ParameterError("lr is required for discrete GD (or pass flow=True)")
+    rate = check_real("lr", lr, minimum=0.0, min_open=True)
+    check_stable(head_arrays(problem)[0], rate, 0.0)
+    n = steps_of(t, rate).astype(np.float64)
     if not problem.infinite:
-        assert lr is not None  # checked above (flow=False)
-        n = steps_of(t, lr).astype(np.float64)
-        base = np.abs(1.0 - lr * problem.lam)
+        base = np.abs(1.0 - rate * problem.lam)
         return np.power(base[None, :], 2.0 * n[:, None]) @ problem.target_power
-    lam, w2, mult = recipe_modes(problem, float(t.max()))
-    weight = lam * w2 * mult
-    if flow:
-        return np.exp(-2.0 * np.multiply.outer(t, lam)) @ weight
-    assert lr is not None  # checked above (flow=False)
-    n = steps_of(t, lr).astype(np.float64)
-    return np.power(np.abs(1.0 - lr * lam)[None, :], 2.0 * n[:, None]) @ weight
+    lam, w2, mult = recipe_modes(problem, rate * float(n.max()))
+    return np.power(np.abs(1.0 - rate * lam)[None, :], 2.0 * n[:, None]) @ (lam * w2 * mult)
 
 
-def _solve_r(problem: Problem, target: float, name: str) -> float:
-    """r > 0 with sum_k lambda_k r/(1 + lambda_k r) = target (< M; any target at M = inf)."""
+def _solve_r(problem: Union[Problem, np.ndarray], target: float, name: str) -> float:
+    """r > 0 with sum_k lambda_k r/(1 + lambda_k r) = target (< M; any target at M = inf).
+    ``problem``: a Problem, or the spectrum ``lam`` itself (finite)."""
     from scipy.optimize import brentq
 
-    if problem.infinite:
+    if isinstance(problem, Problem) and problem.infinite:
         f = lambda lr_: resolvent_sums(problem, math.exp(-lr_))[0] - target  # noqa: E731
     else:
-        lam = problem.lam
+        lam = problem.lam if isinstance(problem, Problem) else np.asarray(problem, dtype=float)
         M = lam.size
         if target >= M:
             raise ParameterError(
