@@ -76,3 +76,14 @@ def problem_from_args(args: argparse.Namespace, *, need_N: bool = True) -> Probl
         return Problem.from_params(**params, sigma=args.sigma, need_size=need_N)
     except ValueError as exc:
         raise CliError(str(exc)) from None
+
+
+def add_schedule_arg(p: argparse.ArgumentParser) -> None:
+    """The ``--schedule SPEC`` option shared by ``simulate``, ``dmft`` and ``plrf loss``."""
+    p.add_argument(
+        "--schedule",
+        default=None,
+        metavar="SPEC",
+        help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or "
+        "wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)",
+    )

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from . import CliError, emit
-from ._common import parse_number_list, parse_size
+from ._common import add_schedule_arg, parse_number_list, parse_size
 
 EXAMPLES = """examples:
   scalinglaws dmft --a 1.5 --b 1.25 --M 8192 --N 256 --P 1024 --lr 0.5 --times 1,10,100 --json
@@ -87,12 +87,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument(
-        "--schedule",
-        default=None,
-        metavar="SPEC",
-        help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)",
-    )
+    add_schedule_arg(p)
     p.set_defaults(func=run)
 
 

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from . import CliError, emit
-from ._common import parse_size
+from ._common import add_schedule_arg, parse_size
 
 EXAMPLES = """examples:
   scalinglaws plrf spectrum --alpha 1 --beta 0.7 --v 2000 --d 500 --json
@@ -161,12 +161,7 @@ def register(sub: Any) -> None:
         help="sum: theta -= lr sum_i grad_i (paper, default); mean: lr/B (reference code)",
     )
     lo.add_argument("--steps", type=int, required=True, help="number of SGD steps r")
-    lo.add_argument(
-        "--schedule",
-        default=None,
-        metavar="SPEC",
-        help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)",
-    )
+    add_schedule_arg(lo)
     lo.add_argument("--checkpoints", type=int, default=100, help="log-spaced outputs (default 100)")
     lo.add_argument("--empirical", action="store_true", help="exact spectrum of a sampled W")
     lo.add_argument("--seed", type=int, default=None, help="projection seed of W (--empirical)")

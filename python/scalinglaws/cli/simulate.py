@@ -9,7 +9,7 @@ import numpy as np
 
 from ..simulate import simulate_gd, simulate_sgd
 from . import CliError, emit
-from ._common import add_problem_args, parse_number_list, problem_from_args
+from ._common import add_problem_args, add_schedule_arg, parse_number_list, problem_from_args
 
 EXAMPLES_GD = """examples:
   scalinglaws simulate gd --a 1.5 --b 1.25 --M 8192 --N 256 --P 1024 --lr 0.5 --times 1,10,100 --seeds 16 --json
@@ -33,12 +33,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument(
-        "--schedule",
-        default=None,
-        metavar="SPEC",
-        help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)",
-    )
+    add_schedule_arg(p)
 
 
 def register(sub: Any) -> None:
