@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "scalinglaws/checks.hpp"
+#include "scalinglaws/errors.hpp"
 #include "scalinglaws/dmft/solve.hpp"
 
 namespace scalinglaws::dmft {
@@ -24,6 +25,31 @@ void check_curve(const std::vector<double>& times, const CurveOptions& opt) {
   checks::non_empty(times.size(), "times");
   checks::all_positive(times.data(), times.size(), "times");
 }
+namespace {
+
+// Fixed-Talbot node j of K: s = r theta (cot theta + i) and the weight c = (r/2K)(1 + i sigma(theta))
+void talbot_node(int j, int K, double r, cplx& s, cplx& cw) {
+  const double th = kPi * j / K;
+  if (j == 0) {
+    s = r;
+    cw = r / (2.0 * K);
+    return;
+  }
+  const double cot = std::cos(th) / std::sin(th);
+  s = cplx(r * th * cot, r * th);
+  const double sig = th / (std::sin(th) * std::sin(th)) - cot;
+  cw = (r / (2.0 * K)) * cplx(1.0, sig);
+}
+
+}  // namespace
+
+bool has_second_petal(double time, const CurveOptions& opt) {
+  if (opt.flow || opt.momentum != 0.0 || !(opt.lr * opt.u_max > 1.0)) return false;
+  // the singularities at z < 0 contribute ~ |z_min|^n to the transforms: drop the petal once
+  // that is below 1e-30
+  return time * std::log(opt.lr * opt.u_max - 1.0) > -70.0;
+}
+
 Contour make_contour(double time, const CurveOptions& opt) {
   const int K = opt.nodes;
   Contour c;
@@ -35,18 +61,14 @@ Contour make_contour(double time, const CurveOptions& opt) {
     throw std::invalid_argument("momentum must be in [0, 1) for GD (heavy ball) and >= 0 for flow");
   if (!opt.flow && r >= 0.9)
     throw std::invalid_argument("GD contour needs at least 0.45 * nodes steps");
+  if (!std::isfinite(opt.u_max) || opt.u_max < 0.0)
+    throw std::invalid_argument("u_max must be finite and >= 0");
+  const bool petal2 = has_second_petal(time, opt);
+  if (petal2 && r >= 0.5)
+    throw std::invalid_argument("the two-petal GD contour needs at least 0.8 * nodes steps");
   for (int j = 0; j < K; ++j) {
-    const double th = kPi * j / K;
     cplx s, cw;
-    if (j == 0) {
-      s = r;
-      cw = r / (2.0 * K);
-    } else {
-      const double cot = std::cos(th) / std::sin(th);
-      s = cplx(r * th * cot, r * th);
-      const double sig = th / (std::sin(th) * std::sin(th)) - cot;
-      cw = (r / (2.0 * K)) * cplx(1.0, sig);
-    }
+    talbot_node(j, K, r, s, cw);
     const cplx e = std::exp(s * tau);
     const double mom = opt.momentum;
     if (opt.flow) {
@@ -75,30 +97,57 @@ Contour make_contour(double time, const CurveOptions& opt) {
       }
     }
   }
+  if (petal2) {
+    // z = -e^s: q = (z - 1)/eta, weight c (-1)^n e^(n s) z/eta (dz/z = ds)
+    const double sign = std::fmod(std::round(tau), 2.0) == 0.0 ? 1.0 : -1.0;
+    c.start.push_back(K);
+    for (int j = 0; j < K; ++j) {
+      cplx s, cw;
+      talbot_node(j, K, r, s, cw);
+      const cplx z = -std::exp(s);
+      c.q.push_back((z - 1.0) / opt.lr);
+      c.w.push_back(cw * (sign * std::exp(s * tau)) * z / opt.lr);
+    }
+  }
   return c;
 }
 
-std::vector<cplx> solve_contour(const Spectrum& sp, const std::vector<cplx>& q,
+std::vector<cplx> solve_contour(const Spectrum& sp, const Contour& c,
                                 const std::vector<cplx>* guess) {
+  const std::vector<cplx>& q = c.q;
   std::vector<cplx> S(q.size(), 0.0);
   if (both_infinite(sp)) return S;
   std::vector<char> done(q.size(), 0);
-  if (guess) {
+  if (guess && guess->size() == q.size()) {
     for (std::size_t j = 0; j < q.size(); ++j) {
       cplx Sg = (*guess)[j];
       double resid = 0.0;
       if (newton(sp, q[j], Sg, resid, 20) && physical(q[j], Sg)) {
-        if (j == 0) Sg = cplx(Sg.real(), 0.0);
+        if (c.is_real(j)) Sg = cplx(Sg.real(), 0.0);
         S[j] = Sg;
         done[j] = 1;
       }
     }
   }
-  if (!done[0])
-    S[0] = (q[0].imag() == 0.0 && q[0].real() > 0) ? cplx(solve_real_positive(sp, q[0].real()), 0.0)
-                                                   : solve(sp, q[0]);
+  for (int j0 : c.start) {
+    if (done[j0]) continue;
+    const cplx q0 = q[j0];
+    if (q0.imag() == 0.0 && q0.real() > 0) {
+      S[j0] = cplx(solve_real_positive(sp, q0.real()), 0.0);
+    } else if (q0.imag() == 0.0) {
+      // left of the spectrum (q < -u_max): S is real there; Newton from just above the axis
+      cplx Sr = solve(sp, cplx(q0.real(), 1e-6 * std::abs(q0.real())));
+      double resid = 0.0;
+      if (!newton(sp, q0, Sr, resid))
+        throw ConvergenceError("S(q) at the real node of the second GD petal: Newton failed",
+                               resid);
+      S[j0] = cplx(Sr.real(), 0.0);
+    } else {
+      S[j0] = solve(sp, q0);
+    }
+  }
   for (std::size_t j = 1; j < q.size(); ++j) {
-    if (done[j]) continue;
+    if (done[j] || c.is_real(j)) continue;
     cplx Sc = S[j - 1];
     cplx qprev = q[j - 1];
     // substeps along the straight segment (it stays in the upper half plane)

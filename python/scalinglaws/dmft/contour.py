@@ -17,7 +17,7 @@ from ._common import (
 )
 from ._spectrum import core_spectrum, effective_size, lam_max, trace
 
-__all__ = ["check_contour_lr", "spectral_edge", "momentum_contour_ok"]
+__all__ = ["check_contour_lr", "spectral_edge", "momentum_contour_ok", "gd_contour_u_max"]
 
 
 def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
@@ -41,6 +41,29 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
                 f"DMFT spectrum reaches u = {u:g} >= 1/lr (lr={lr}); use a smaller lr "
                 "or method='recipe'"
             )
+
+
+def gd_contour_u_max(
+    problem: Problem, Nv: float, Pv: float, lr: float, u_edge: Optional[float] = None
+) -> float:
+    """``CurveOptions.u_max`` of the discrete-GD contour route (no momentum): 0 when the
+    one-petal Talbot contour around z in (0, 1] encloses every singularity z = 1 - lr u (the
+    spectrum of K ends below 1/lr), else an upper bound on the spectrum of K above 1/lr, which
+    adds the second petal around z in (-1, 0) (theory page "DMFT", section "Contour route").
+
+    Below 1/lr by :func:`spectral_edge` (``u_edge`` if the caller has it) *and* by the
+    spectral-density probes of :func:`check_contour_lr`; either seeing mass at u >= 1/lr selects
+    two petals. The second petal encloses every z in (-1, 0) whatever the value (it only decides
+    whether the petal is needed), so the route is exact on the whole stable range lr u < 2."""
+    if u_edge is None:
+        u_edge = spectral_edge(problem, Nv, Pv)
+    if lr * u_edge > 1.0:
+        return float(u_edge)
+    try:
+        check_contour_lr(problem, Nv, Pv, lr)
+    except ParameterError:
+        return 1.999 / lr
+    return 0.0
 
 
 def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
