@@ -4,8 +4,8 @@
 #include <stdexcept>
 
 #include "scalinglaws/checks.hpp"
-#include "scalinglaws/errors.hpp"
 #include "scalinglaws/dmft/solve.hpp"
+#include "scalinglaws/errors.hpp"
 
 namespace scalinglaws::dmft {
 namespace {
@@ -27,7 +27,8 @@ void check_curve(const std::vector<double>& times, const CurveOptions& opt) {
 }
 namespace {
 
-// Fixed-Talbot node j of K: s = r theta (cot theta + i) and the weight c = (r/2K)(1 + i sigma(theta))
+// Fixed-Talbot node j of K: s = r theta (cot theta + i) and the weight c = (r/2K)(1 + i
+// sigma(theta))
 void talbot_node(int j, int K, double r, cplx& s, cplx& cw) {
   const double th = kPi * j / K;
   if (j == 0) {
