@@ -27,8 +27,7 @@ void check_curve(const std::vector<double>& times, const CurveOptions& opt) {
 }
 namespace {
 
-// Fixed-Talbot node j of K: s = r theta (cot theta + i) and the weight c = (r/2K)(1 + i
-// sigma(theta))
+// Fixed-Talbot node j of K: s = r theta (cot theta + i), weight c = (r/2K)(1 + i sigma(theta))
 void talbot_node(int j, int K, double r, cplx& s, cplx& cw) {
   const double th = kPi * j / K;
   if (j == 0) {

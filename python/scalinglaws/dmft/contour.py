@@ -21,8 +21,10 @@ __all__ = ["check_contour_lr", "spectral_edge", "momentum_contour_ok", "gd_conto
 
 
 def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
-    """The GD contour encloses z in (0, 1]: it needs lr * max eig(K) < 1 (no spectral mass at
-    u >= 1/lr). Checked with the DMFT spectral density at u = 1/lr and a little beyond."""
+    """The one-petal GD contour encloses z in (0, 1]: it needs lr * max eig(K) < 1 (no spectral
+    mass at u >= 1/lr). Checked with the DMFT spectral density at u = 1/lr and a little beyond.
+    (The loss curves add a second petal instead, see :func:`gd_contour_u_max`; the transfer
+    functions still require this.)"""
     if Nv == INF and Pv == INF:
         if lr * lam_max(problem) >= 1.0:
             raise ParameterError(

@@ -104,7 +104,7 @@ def recipe(
     check_time(
         recipe_seconds(M, T),
         f"the DMFT T x T recipe (M = {M}, T = {T} steps)",
-        hint="ask for fewer steps, or the contour route (lr * max eigenvalue(K) < 1)",
+        hint="ask for fewer steps, or the contour route (method='auto' or 'contour')",
     )
     check_memory(8.0 * T * (2.0 * M + 20.0 * T), f"the DMFT T x T recipe (M = {M}, T = {T})")
     lw = lam if mult is None else lam * mult  # lambda_k x multiplicity in every mode sum
