@@ -50,7 +50,74 @@ bool has_second_petal(double time, const CurveOptions& opt) {
   return time * std::log(opt.lr * opt.u_max - 1.0) > -70.0;
 }
 
+namespace {
+
+// Schedules: the contour of make_contour with the polynomial transfer g(-q) in place of z^n.
+Contour make_schedule_contour(double time, const CurveOptions& opt) {
+  const int K = opt.nodes;
+  const std::size_t nseg = opt.schedule_lr.size();
+  if (opt.flow || opt.momentum != 0.0)
+    throw std::invalid_argument("schedule_lr is for discrete GD without momentum");
+  if (opt.schedule_steps.size() != nseg)
+    throw std::invalid_argument("schedule_lr and schedule_steps must have the same length");
+  // the first n = time steps: (rate, count) pairs and the effective step count
+  std::vector<double> lrs, cnt;
+  double left = std::round(time), tau = 0.0;
+  for (std::size_t k = 0; k < nseg && left > 0; ++k) {
+    const double l = opt.schedule_lr[k], m = opt.schedule_steps[k];
+    if (!(std::isfinite(l) && l >= 0.0 && l <= opt.lr * (1.0 + 1e-12)))
+      throw std::invalid_argument("schedule_lr must lie in [0, lr] (lr = the peak rate)");
+    if (!(std::isfinite(m) && m >= 0.0 && m == std::round(m)))
+      throw std::invalid_argument("schedule_steps must be whole numbers >= 0");
+    const double used = std::min(m, left);
+    if (used > 0 && l > 0) {
+      lrs.push_back(l);
+      cnt.push_back(used);
+      tau += l * used / opt.lr;
+    }
+    left -= used;
+  }
+  if (left > 0) throw std::invalid_argument("the schedule has fewer steps than the time asked");
+  if (!(tau > 0.0))
+    throw std::invalid_argument("the schedule's rates are all zero up to this time");
+  const double r = 2.0 * K / (5.0 * tau);
+  const bool petal2 = opt.lr * opt.u_max > 1.0;
+  if (r >= (petal2 ? 0.5 : 0.9))
+    throw std::invalid_argument(
+        "the scheduled GD contour needs an effective step count sum(lr_k n_k)/lr of at least "
+        "0.8 * nodes (0.45 * nodes with one petal)");
+  Contour c;
+  const int petals = petal2 ? 2 : 1;
+  for (int pt = 0; pt < petals; ++pt) {
+    if (pt == 1) c.start.push_back(K);
+    for (int j = 0; j < K; ++j) {
+      cplx s, cw;
+      talbot_node(j, K, r, s, cw);
+      cplx z, zm1;
+      if (pt == 0) {
+        const double a = s.real(), b = s.imag();
+        const double sb = std::sin(0.5 * b);
+        z = std::exp(s);
+        zm1 = cplx(std::expm1(a) * std::cos(b) - 2.0 * sb * sb, std::exp(a) * std::sin(b));
+      } else {
+        z = -std::exp(s);
+        zm1 = z - 1.0;
+      }
+      // log g = sum_k n_k log(1 + (lr_k/lr)(z - 1)); exp of it is exact for whole n_k
+      cplx lg = 0.0;
+      for (std::size_t k = 0; k < lrs.size(); ++k)
+        lg += cnt[k] * std::log(1.0 + (lrs[k] / opt.lr) * zm1);
+      c.q.push_back(zm1 / opt.lr);
+      c.w.push_back(cw * std::exp(lg) * z / opt.lr);
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
 Contour make_contour(double time, const CurveOptions& opt) {
+  if (!opt.schedule_lr.empty()) return make_schedule_contour(time, opt);
   const int K = opt.nodes;
   Contour c;
   c.q.resize(K);

@@ -79,9 +79,11 @@ def loss_curve(
     schedule : Schedule or str
         Learning-rate schedule (:mod:`scalinglaws.schedules`; ``lr`` is the peak), bound to the
         last step. One-pass SGD (``batch``): the Volterra route with a step-dependent rate
-        (exact per step, :func:`scalinglaws.plrf.volterra_loss`). Discrete GD: the general
-        (non-Toeplitz) T x T recipe, :func:`scalinglaws.dmft.scheduled.recipe_scheduled`. None or
-        ``"constant"``: the constant-lr code, bitwise.
+        (exact per step, :func:`scalinglaws.plrf.volterra_loss`). Discrete GD: the contour route
+        with the schedule's polynomial transfer (:mod:`scalinglaws.dmft.scheduled_contour`; any
+        number of steps), and the general (non-Toeplitz) T x T recipe
+        (:func:`scalinglaws.dmft.scheduled.recipe_scheduled`) while sum(lr_r)/lr < nodes, or
+        with ``method="recipe"``. None or ``"constant"``: the constant-lr code, bitwise.
     lr_convention : "mean" | "sum"
         One-pass SGD: ``lr`` averages (``"mean"``, Bordelon et al. eq. 142) or sums the batch.
         Default: :attr:`Problem.lr_convention` (mean for ``Problem.bordelon``).
@@ -179,10 +181,9 @@ def loss_curve(
     from ..schedules import as_schedule
 
     if as_schedule(schedule) is not None:
-        if flow or mu != 0.0 or method == "contour":
+        if flow or mu != 0.0:
             raise ParameterError(
-                "schedule applies to discrete GD without momentum (the recipe) "
-                "and to one-pass SGD (batch=)"
+                "schedule applies to discrete GD without momentum and to one-pass SGD (batch=)"
             )
         from .scheduled import scheduled_curve
 
@@ -196,6 +197,9 @@ def loss_curve(
             max_recipe_steps=max_recipe_steps,
             ensemble=Ev,
             bags=Bv,
+            method=method,
+            nodes=nodes,
+            threads=threads,
         )
     if lr_convention is not None:
         raise ParameterError("lr_convention applies to one-pass SGD (batch=...) only")

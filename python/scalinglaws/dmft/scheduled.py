@@ -121,12 +121,18 @@ def scheduled_curve(
     max_recipe_steps: int = 2000,
     ensemble: Any = 1,
     bags: Any = 1,
+    method: str = "auto",
+    nodes: int = 14,
+    threads: Any = None,
 ) -> LossCurve:
     """DMFT loss curve of discrete GD with a schedule (see :func:`~scalinglaws.dmft.loss_curve`).
 
     Times are ``t = lr * steps`` with the peak ``lr`` (as :func:`scalinglaws.simulate_gd` with a
-    schedule); the schedule is bound to the last step. Refuses ``lr * peak * lambda_max >= 2``
-    and a cost ``M T^3`` beyond the budget."""
+    schedule); the schedule is bound to the last step. ``method="auto"``: the contour route with
+    the schedule's polynomial transfer (:mod:`scalinglaws.dmft.scheduled_contour`, any number
+    of steps) where the effective step count sum(lr_r)/lr is >= nodes, the dense recipe before;
+    ``"contour"`` / ``"recipe"``: one route. Refuses ``lr * peak * lambda_max >= 2`` and a recipe
+    cost ``M T^3`` beyond the budget."""
     check_problem(problem)
     if lr is None:
         raise ParameterError("lr (the peak learning rate) is required with a schedule")
@@ -136,7 +142,7 @@ def scheduled_curve(
     Pv = size("P", P)
     steps = np.round(t / lr).astype(np.int64)
     T = int(steps.max()) + 1
-    if T - 1 > max_recipe_steps:
+    if method == "recipe" and T - 1 > max_recipe_steps:
         raise ParameterError(
             f"the scheduled recipe is limited to max_recipe_steps="
             f"{max_recipe_steps} steps (asked {T - 1})"
@@ -151,22 +157,41 @@ def scheduled_curve(
             f"peak lr = {peak:g} is unstable: GD needs peak lr * lambda_max < 2, "
             f"i.e. peak lr < {2.0 / lmax:.6g}"
         )
-    M = problem.lam.shape[0]
-    cost = 30.0 * M * float(T) ** 3
-    if cost > MAX_COST:
-        raise ParameterError(
-            f"the scheduled T x T recipe costs ~{cost:.2g} flops for M = {M}, "
-            f"T = {T} (budget {MAX_COST:.0g}): use fewer steps or features"
-        )
     rates = sched.rate(np.arange(T - 1), lr) if T > 1 else np.zeros(0)
-    a, b = recipe_scheduled(problem.lam, problem.wstar**2, inv(N), inv(Pv), problem.sigma**2, rates)
+    from .scheduled_contour import scheduled_contour_losses
+
+    test, train, done = scheduled_contour_losses(
+        problem, Pv, N, steps, rates, method=method, nodes=nodes, threads=threads
+    )
+    if not np.all(done):
+        T = int(steps[~done].max()) + 1
+        if T - 1 > max_recipe_steps:
+            raise ParameterError(
+                f"the scheduled recipe is limited to max_recipe_steps="
+                f"{max_recipe_steps} steps (asked {T - 1})"
+            )
+        M = problem.lam.shape[0]
+        cost = 30.0 * M * float(T) ** 3
+        if cost > MAX_COST:
+            raise ParameterError(
+                f"the scheduled T x T recipe costs ~{cost:.2g} flops for M = {M}, "
+                f"T = {T} (budget {MAX_COST:.0g}): use fewer steps or features"
+            )
+        a, b = recipe_scheduled(
+            problem.lam, problem.wstar**2, inv(N), inv(Pv), problem.sigma**2, rates[: T - 1]
+        )
+        test[~done] = a[steps[~done]]
+        train[~done] = b[steps[~done]]
+    used = "contour (scheduled)" if np.all(done) else "recipe (scheduled, dense)"
+    if np.any(done) and not np.all(done):
+        used = "recipe (scheduled, dense) + contour (scheduled)"
     return LossCurve(
         times=steps * lr,
-        test_loss=finite("test_loss", a[steps]),
-        train_loss=finite("train_loss", b[steps]),
+        test_loss=finite("test_loss", test),
+        train_loss=finite("train_loss", train),
         steps=steps,
         time_unit="lr*steps",
         model="dmft",
-        method="recipe (scheduled, dense)",
+        method=used,
         params={**problem.params, "N": N, "P": Pv, "lr": lr, "schedule": str(sched)},
     )

@@ -30,6 +30,13 @@ struct CurveOptions {
   // lr * u_max > 1 the step map 1 - lr u reaches z < 0, and the contour gets a second fixed-Talbot
   // petal around z in [1 - lr u_max, 0) (see make_contour).
   double u_max = 0.0;
+  // Discrete GD with a step-dependent rate (empty = constant lr): segment k has the rate
+  // schedule_lr[k] for schedule_steps[k] (whole) steps, in order; lr must be the peak rate.
+  // The loss at step n is then the transfer g(u) = prod_k (1 - lr_k u)^(n_k) of the first n
+  // steps (the factors commute: GD on a fixed quadratic) integrated on the same contour in
+  // z = 1 - lr u (see make_contour).
+  std::vector<double> schedule_lr;
+  std::vector<double> schedule_steps;
 };
 
 // Preconditions on the options shared by the time-domain entry points (nodes >= 1, lr finite
@@ -54,6 +61,11 @@ bool has_second_petal(double time, const CurveOptions& opt);
 // homologous to a circle |z| = e^r around the segment. Petal 1 lies in |arg z| < r pi, petal 2
 // in |arg(-z)| < r pi: they stay apart while r < 1/2 (steps > 0.8 nodes). The petal is dropped
 // when |z_min|^n < 1e-30 (its contribution is of that order).
+//
+// Schedules (opt.schedule_lr): the weight z^n becomes g(-q) = prod_k (1 + lr_k q)^(n_k) over the
+// first n steps (q = (z - 1)/lr, lr the peak), and tau is the effective step count
+// sum_k lr_k n_k / lr (so |g| <= e^(r tau) on the contour, as z^n for a constant rate). Petal 2
+// is kept whenever lr * u_max > 1.
 struct Contour {
   std::vector<cplx> q;        // frequency variable at the node
   std::vector<cplx> w;        // c_j * e^{s_j tau} * dq/ds
