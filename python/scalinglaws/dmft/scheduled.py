@@ -26,7 +26,7 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
-from .._validate import check_real
+from .._validate import check_memory, check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ..results import LossCurve
@@ -157,6 +157,7 @@ def scheduled_curve(
             f"peak lr = {peak:g} is unstable: GD needs peak lr * lambda_max < 2, "
             f"i.e. peak lr < {2.0 / lmax:.6g}"
         )
+    check_memory(32.0 * T, f"the per-step rates of the schedule (T = {T} steps)")
     rates = sched.rate(np.arange(T - 1), lr) if T > 1 else np.zeros(0)
     from .scheduled_contour import scheduled_contour_losses
 

@@ -21,7 +21,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from .._backend import _core
-from .._validate import threads_arg
+from .._validate import check_time, threads_arg
 from ..errors import ParameterError
 from ..problem import Problem
 from ._common import inv
@@ -97,6 +97,15 @@ def scheduled_contour_losses(
     if not np.any(use):
         return test, train, done
     lr_k, n_k = run_length(rates[: int(steps[use].max())])
+    # per time: the transfer at 2 x 2 nodes (one log per segment, ~40 ns) and the mode sums
+    M = float(core_spectrum(problem).lam.size)
+    per_time = 4e-8 * lr_k.size * 4 * nodes + 2e-9 * M * (4 * nodes) ** 2
+    check_time(
+        per_time * int(np.count_nonzero(use)),
+        f"the scheduled DMFT contour ({lr_k.size} constant-rate segments, "
+        f"{int(np.count_nonzero(use))} times)",
+        hint="ask for fewer times, or a schedule with fewer distinct rates",
+    )
     a, b = _core.dmft.loss_curve(
         core_spectrum(problem, inv(N), inv(P)),
         [float(n) for n in steps[use]],
