@@ -64,7 +64,17 @@ _SIMS: dict = {}
 
 def _simulate(p, P, times, seeds, seed, kw):
     """simulate_gd, cached per module: the check and its sensitivity test share one reference."""
-    key = (repr(p.params), p.family, p.N, p.sigma, P, tuple(times), seeds, seed, tuple(sorted(kw.items())))
+    key = (
+        repr(p.params),
+        p.family,
+        p.N,
+        p.sigma,
+        P,
+        tuple(times),
+        seeds,
+        seed,
+        tuple(sorted(kw.items())),
+    )
     if key not in _SIMS:
         _SIMS[key] = sl.simulate_gd(p, P, times=times, seeds=seeds, seed=seed, **kw)
     return _SIMS[key]
