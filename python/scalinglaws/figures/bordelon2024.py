@@ -148,9 +148,16 @@ def _fig2_verify(d: Dict[str, Any]) -> None:
         prob.replace(N=int(d["sizes"][i])), int(d["fixed"]), d["times"], lr=d["lr"]
     ).test_loss
     np.testing.assert_allclose(d["N_theory"][i], again, rtol=1e-10)
-    # theory within 10% (or 3 standard errors) of the simulation mean
-    se = d["N_sim_std"] / math.sqrt(d["seeds"])
-    assert np.all(np.abs(d["N_theory"] - d["N_sim"]) < np.maximum(0.1 * d["N_sim"], 3 * se))
+    # simulation mean / theory, pooled over the checkpoints of each size (the per-point standard
+    # error with 3 seeds is up to 14%, so per-point checks cannot be tight). Sizes >= 128: 5%
+    # (measured -1.0% .. +4.2%, quick). Size 32 (and 64 in the full figure): 20% -- the
+    # asymptotic theory's O(1/size) finite-size bias at N or P = 32 plus few seeds (measured
+    # +8.0% at N = 32, +14.5% at P = 32). The 2% resolution of the GD theory is established in
+    # tests/test_validation_gd.py.
+    for v in ("N", "P"):
+        pooled = np.mean(d[f"{v}_sim"] / d[f"{v}_theory"], axis=1) - 1
+        tol = np.where(np.asarray(d["sizes"]) >= 128, 0.05, 0.20)
+        assert np.all(np.abs(pooled) < tol), (v, pooled)
 
 
 # --------------------------------------------------------------------------- Fig. 3
@@ -233,8 +240,15 @@ def _fig3_draw(d: Dict[str, Any], fig: Any) -> None:
 
 @fig3.verify
 def _fig3_verify(d: Dict[str, Any]) -> None:
-    se = d["B_sim_std"] / math.sqrt(d["seeds"])
-    assert np.all(np.abs(d["B_theory"] - d["B_sim"]) < np.maximum(0.15 * d["B_sim"], 3 * se))
+    # simulation mean / theory pooled over the checkpoints of each curve (8 seeds quick: the
+    # per-point standard error reaches 8%). N >= 128: 5% (measured +1.5% at N = 128, +2.0% /
+    # -1.3% over B at N = 128). N < 128: 15% -- the deterministic-equivalent SGD theory has an
+    # O(1/N) bias (about -2.5/N in its second spectral moment, see docs/validation.md), measured
+    # +10.2% at N = 32, B = 32.
+    for v, sizes in (("N", np.asarray(d["Ns"])), ("B", np.full(len(d["Bs"]), d["N_fixed"]))):
+        pooled = np.mean(d[f"{v}_sim"] / d[f"{v}_theory"], axis=1) - 1
+        tol = np.where(sizes >= 128, 0.05, 0.15)
+        assert np.all(np.abs(pooled) < tol), (v, pooled)
 
 
 # --------------------------------------------------------------------------- Fig. 4
@@ -294,7 +308,13 @@ def _fig4_verify(d: Dict[str, Any]) -> None:
     for i in range(3):
         a, b = d[f"c{i}_ab"]
         assert float(d[f"c{i}_predicted"]) == dm.exponents(float(a), float(b))["compute"]["loss"]
-        assert abs(float(d[f"c{i}_exponent"]) - float(d[f"c{i}_predicted"])) < 0.08
+        # b != 1: the fit-window bias of the exponent over ~3 decades of C is below 0.01
+        # (measured 0.005 and 0.003, quick); 0.02. b = 1: the variance term is logarithmic,
+        # L* ~ sqrt(ln C / C), so the raw slope is lowered (measured 0.445 vs 0.5); 0.07 here,
+        # the log-corrected exponent is checked to 0.03 in tests/test_dmft.py
+        # (test_compute_optimal_frontier_b1_log_correction).
+        tol = 0.07 if float(b) == 1.0 else 0.02
+        assert abs(float(d[f"c{i}_exponent"]) - float(d[f"c{i}_predicted"])) < tol
 
 
 # --------------------------------------------------------------------------- Fig. 8

@@ -108,7 +108,10 @@ def _fig5_verify(d: Dict[str, Any]) -> None:
     big = int(np.argmax(d["Ns"]))
     assert np.all(d["N_train_theory"][big, late] < 0.5 * d["N_test_theory"][big, late])
     assert np.all(d["N_train_sim"][big, late] < 0.5 * d["N_test_sim"][big, late])
-    assert np.allclose(d["N_test_theory"], d["N_test_sim"], rtol=0.15)
+    # test loss: simulation / theory pooled over the checkpoints of each N, 5% (3 seeds quick:
+    # measured -1.7% .. +2.6%; per point up to 5.8%)
+    pooled = np.mean(d["N_test_sim"] / d["N_test_theory"], axis=1) - 1
+    assert np.all(np.abs(pooled) < 0.05), pooled
 
 
 # --------------------------------------------------------------------------- Fig. 6b
@@ -202,8 +205,11 @@ def _fig6_verify(d: Dict[str, Any]) -> None:
     # finite N, P slow learning: H_k(t) >= exp(-lambda_k t), and more data lowers H
     assert np.all(d["H"][..., 0] >= np.exp(-d["lam"][0] * d["times"]) - 1e-9)
     assert np.all(d["H"][0, -1] >= d["H"][-1, -1] - 1e-9)
-    # (a) DMFT ensemble theory vs the simulated ensembles (few seeds: 15%)
-    assert np.allclose(d["ens_theory"], d["ens_loss"], rtol=0.15)
+    # (a) DMFT ensemble theory vs the simulated ensembles, pooled over the checkpoints of each
+    # (N, E) curve: 5% (2 seeds quick, per-point standard error up to 6.4%: measured pooled
+    # -2.2% .. +3.1%, per point <= 4.2%)
+    pooled = np.mean(d["ens_loss"] / d["ens_theory"], axis=1) - 1
+    assert np.all(np.abs(pooled) < 0.05), pooled
     # ensembling helps at equal t (theory and simulation) ...
     th = d["ens_theory"].reshape(len(d["ens_Ns"]), 2, -1)
     assert np.all(th[:, 1, 1:] < th[:, 0, 1:])

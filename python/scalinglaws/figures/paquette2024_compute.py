@@ -167,10 +167,11 @@ def _fronts_verify(d: Dict[str, Any]) -> None:
         assert ph == d["phases"][i]
         # closed forms. Measured (quick, d = 100 .. 800): |eta - theory| <= 0.02 except III
         # (0.684 vs 0.643); |xi - theory| <= 0.02 except III (0.561 vs 1/2, converging with d)
-        # and IVa (0.602 vs 1/2, still 0.60 with d up to 12800). Tolerances 0.05 for eta and xi,
-        # 0.08 for xi in III.
-        assert abs(float(d["eta_isoflop"][i]) - et) < 0.05, (ph, d["eta_isoflop"][i], et)
-        assert abs(float(d["eta_frontier"][i]) - et) < 0.05, (ph, d["eta_frontier"][i], et)
+        # and IVa (0.602 vs 1/2, still 0.60 with d up to 12800). Tolerances (fit-window bias):
+        # 0.03 for eta and xi, 0.05 for eta and 0.08 for xi in III (measured 0.041, 0.061).
+        tol_eta = 0.05 if ph == "III" else 0.03
+        assert abs(float(d["eta_isoflop"][i]) - et) < tol_eta, (ph, d["eta_isoflop"][i], et)
+        assert abs(float(d["eta_frontier"][i]) - et) < tol_eta, (ph, d["eta_frontier"][i], et)
         p = f"c{i}_"
         if ph == "IVa":
             # IVa is far from its asymptote at these flops: F_pp still matters, so compare with
@@ -185,7 +186,7 @@ def _fronts_verify(d: Dict[str, Any]) -> None:
             )
             assert est["xi"] - xt > 0.05  # the crossover is real at these flops
         else:
-            assert abs(float(d["xi_isoflop"][i]) - xt) < (0.08 if ph == "III" else 0.05), (
+            assert abs(float(d["xi_isoflop"][i]) - xt) < (0.08 if ph == "III" else 0.03), (
                 ph,
                 d["xi_isoflop"][i],
                 xt,

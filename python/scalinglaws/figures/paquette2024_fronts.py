@@ -77,7 +77,7 @@ def _fig1_verify(d: Dict[str, Any]) -> None:
     assert math.isclose(et, 0.3) and math.isclose(xt, 0.5)
     # finite-size: measured eta 0.257 (quick, d <= 3200) -- stated tolerance 0.06
     assert abs(float(d["eta_frontier"][0]) - et) < 0.06, float(d["eta_frontier"][0])
-    assert abs(float(d["xi_isoflop"][0]) - xt) < 0.08, float(d["xi_isoflop"][0])
+    assert abs(float(d["xi_isoflop"][0]) - xt) < 0.04, float(d["xi_isoflop"][0])  # 0.020
     # frontier points against a fresh Volterra solve at (d*, r = f/d*) with a finer block scheme
     # (measured within 0.03%; the frontier is interpolated in log-log between checkpoints)
     inter = np.flatnonzero(d["c0_interior"])
@@ -192,16 +192,17 @@ def _fig2b_verify(d: Dict[str, Any]) -> None:
         m = np.isfinite(s)
         # K >= 0 in P = F + K * P: the loss never drops below the exact forcing
         assert np.all(L[m] >= d["F_exact"][i][m] * (1 - 1e-9))
-        # late times (t = 2 gamma B r >= 10): P within a constant factor of the largest
-        # large-d component (exact kernel term where K_pp is not a power law, alpha <= 1/4);
-        # measured ratios 1.3 .. 3.9 at d = 200 and 400
+        # late times (t = 2 gamma B r >= 10): P against the large-d estimate, the SUM of the
+        # components F_0 + F_pp + F_ac + K_pp / (gamma B) (exact kernel term where K_pp is not a
+        # power law, alpha <= 1/4); the estimate drops O(1) constants at the crossovers between
+        # its terms: measured ratios 0.79 .. 1.70 over the seven phases at d = 200 (quick)
         late = m & (2 * d["gamma"][i] * s >= 10)
         noise = np.where(np.isfinite(d["noise"][i]), d["noise"][i], d["noise_exact"][i])
-        big = np.nanmax(
+        est = np.nansum(
             np.vstack([np.full(s.size, d["F_0"][i]), d["F_pp"][i], d["F_ac"][i], noise]), axis=0
         )
-        ratio = L[late] / big[late]
-        assert late.sum() > 10 and np.all((ratio > 0.7) & (ratio < 5.0)), (
+        ratio = L[late] / est[late]
+        assert late.sum() > 10 and np.all((ratio > 0.7) & (ratio < 1.8)), (
             ph,
             ratio.min(),
             ratio.max(),
