@@ -124,8 +124,9 @@ def _paquette_fig4b(d):
     out = _theory_exponents(
         d, [d["alpha"]], d["betas"], d["eta_theory"][None], d["xi_theory"][None]
     )
-    m = plrf.measure_compute_optimal(d["alpha"], d["betas"][-1], _ds(True))
-    return out + [("eta[-1] (measured)", d["eta"][-1], m["eta_isoflop"])]
+    j = int(np.flatnonzero(np.isfinite(d["eta"]))[-1])  # a beta with a measured exponent
+    m = plrf.measure_compute_optimal(d["alpha"], d["betas"][j], _ds(True))
+    return out + [(f"eta[{j}] (measured)", d["eta"][j], m["eta_isoflop"])]
 
 
 def _volterra_row(alpha, beta, v, dd, steps, **kw):
