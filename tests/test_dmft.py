@@ -611,7 +611,8 @@ ENS_TIMES = np.array([5.0, 20.0, 100.0, 1000.0])
     ],
 )
 def test_ensemble_bagging_theory_vs_simulation(N, P, E, Bg, sigma):
-    """Averaged-predictor loss vs simulate_gd(ensemble=E, bags=B): 5% or 3 SEM, 64 seeds,
+    """Averaged-predictor loss vs simulate_gd(ensemble=E, bags=B): the per-run loss / theory
+    ratio pooled over the checkpoints within 5%, its standard error <= 1/3 of that, 64 seeds,
     M = 4 max(N, P), a = 1.5, b = 1.25, lr = 0.5. Measured worst: test 2.0%, train 2.1% (2.5
     SEM with 128 seeds, (64, 256), E = 4; an O(1/N) finite-size effect of the power law's O(1)
     top modes: the white-spectrum checks agree to < 1%). With 32 seeds one seed set reached
@@ -620,13 +621,23 @@ def test_ensemble_bagging_theory_vs_simulation(N, P, E, Bg, sigma):
     pr = Problem.bordelon(A, B, 4 * max(N, P), N, sigma=sigma)
     th = dmft.loss_curve(pr, P, ENS_TIMES, lr=LR, ensemble=E, bags=Bg)
     sim = simulate_gd(pr, P, lr=LR, times=ENS_TIMES, seeds=64, ensemble=E, bags=Bg)
-    pairs = [("test", th.test_loss, sim.test_loss, sim.test_loss_sem)]
-    if Bg == 1:
-        pairs.append(("train", th.train_loss, sim.train_loss, sim.train_loss_sem))
-    for name, theory, mean, sem in pairs:
-        rel = np.abs(theory / mean - 1.0)
-        z = np.abs(theory - mean) / sem
-        assert np.all((rel <= 0.05) | (z <= 3.0)), f"{name}: rel {rel} z {z}"
+    pairs = [("test", th.test_loss, sim.test_loss_runs)]
+    if Bg == 1 and N <= P:  # N > P: the train loss decays towards 0, its ratio is heavy-tailed
+        pairs.append(("train", th.train_loss, sim.train_loss_runs))
+    for name, theory, runs in pairs:
+        # per-run loss / theory pooled over the checkpoints: 5% with SE <= 1/3 of it
+        m, se = pooled_ratio(runs, theory)
+        c = compare(
+            1.0,
+            m,
+            se,
+            tol=0.05,
+            feature=f"DMFT {name} loss, N={N} P={P} E={E} bags={Bg} sigma={sigma}",
+            reference_name="simulate_gd",
+            seeds="64",
+            record=False,
+        )
+        assert c.ok, c
 
 
 @pytest.mark.slow
