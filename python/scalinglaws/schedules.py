@@ -344,8 +344,9 @@ class Schedule:
 
     # -- pieces and evaluation ----------------------------------------------------------------
     def pieces(self) -> List[Tuple[int, int, float, float, float, float]]:
-        """``(start, shape, a, b, c, d)`` per piece, the C++ representation
-        (``scalinglaws::Schedule``): shapes 0 constant ``a``, 1 linear ``a + b x``, 2 cosine
+        """The pieces ``(start, shape, a, b, c, d)`` of the schedule, as the C++ core takes them.
+
+        C++ representation (``scalinglaws::Schedule``): shapes 0 constant ``a``, 1 linear ``a + b x``, 2 cosine
         ``a + b (1 + cos(pi x / c)) / 2``, 3 sqrt ``a + b (1 - sqrt(x / c))``, 4 power
         ``a + b (1 + x / c)^-d``, with ``x`` the step offset inside the piece.
 
@@ -465,8 +466,9 @@ class Schedule:
     def segments(
         self, steps: Optional[int] = None, max_segments: int = 10**6
     ) -> List[Tuple[int, int, float]]:
-        """Piecewise-constant runs ``(start, end, multiplier)`` covering ``[0, steps)``: one per
-        constant piece, one per step inside varying pieces (exact).
+        """Piecewise-constant runs ``(start, end, multiplier)`` covering ``[0, steps)``.
+
+        One per constant piece, one per step inside varying pieces (exact).
 
         Parameters
         ----------

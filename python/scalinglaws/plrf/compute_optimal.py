@@ -276,8 +276,10 @@ def estimate_compute_optimal(
     v_ratio: Optional[float] = None,
     lr_scale: float = 0.5,
 ) -> Dict[str, Any]:
-    """Compute-optimal d*(f) and P*(f) of the large-d estimate F_0 + F_pp + F_ac + K_pp/(gamma B)
-    (:func:`~scalinglaws.plrf.loss_components`) minimised over a fine log grid of d in
+    """Compute-optimal d*(f) and P*(f) of the large-d estimate of the loss components.
+
+    The estimate F_0 + F_pp + F_ac + K_pp/(gamma B)
+    (:func:`~scalinglaws.plrf.loss_components`) is minimised over a fine log grid of d in
     ``d_range``, with the same conventions as :func:`measure_compute_optimal` (B = 1,
     gamma = lr_scale / tr D, v as there, r = f/d). Unlike the closed-form exponents of
     :func:`compute_optimal_exponents` this keeps every term at finite f, so it shows the

@@ -126,7 +126,9 @@ def check_spectrum(spectrum: Any) -> Spectrum:
 
 
 def max_stable_lr(spectrum: Any, batch: int = 1, lr_convention: Optional[str] = None) -> float:
-    """Largest stable learning rate: ``gamma (B+1) lambda_max < 2`` and kernel norm
+    """Largest stable learning rate of one-pass SGD on a spectrum.
+
+    Stability needs ``gamma (B+1) lambda_max < 2`` and kernel norm
     ``sum_k gamma lambda_k / (2 - gamma (B+1) lambda_k) < 1`` (gamma per sample, batch-sum);
     returned in the given convention.
 

@@ -163,7 +163,8 @@ class SpectrumAnalysis:
         return Problem.from_spectrum(lam, wstar, N)
 
     def predicted_time_curve(self, t: Any, *, extend_to: Optional[int] = None) -> np.ndarray:
-        """Predicted test loss of gradient flow at N, P = inf from the measured arrays,
+        """Predicted test loss of gradient flow at N, P = inf from the measured arrays.
+
         ``sum_k power_k exp(-2 lambda_k t)`` (Problem.infinite_limit_loss), divided by
         ``mean(|y|^2)`` (so it starts at 1). Time convention of :mod:`scalinglaws.simulate`:
         ``dw/dt = (1/P) Phi^T (y - Phi w)``, i.e. kernel flow ``df/dt = -(1/P) K (f - y)``.
@@ -237,8 +238,9 @@ class SpectrumAnalysis:
         seed: int = 0,
         extend_to: Optional[int] = None,
     ) -> np.ndarray:
-        """Predicted test loss (divided by ``mean(|y|^2)``) after training to convergence on P
-        points, from the measured arrays.
+        """Predicted test loss after training to convergence on P points, from the measured arrays.
+
+        Divided by ``mean(|y|^2)``.
 
         ``method="theory"``: the N, t = inf kernel-regression (ridgeless) limit,
         :func:`kernel_regression_loss`; the modes' power is the measured one (noise 0).

@@ -235,8 +235,9 @@ def check_range(k_range: Any, size: int, name: str) -> Tuple[int, int]:
 
 
 def auto_k_range(n_modes: int, n: int) -> Tuple[int, int]:
-    """Default fit range: skip the top 3 modes (kmin = 4) and stop at kmax = n / 20, before the
-    finite-n distortion of the empirical spectrum and task power (on synthetic power laws with
+    """Default fit range of the spectrum exponents.
+
+    Skip the top 3 modes (kmin = 4) and stop at kmax = n / 20, before the finite-n distortion of the empirical spectrum and task power (on synthetic power laws with
     n = 4000 this keeps both exponents within 0.05; see tests/test_spectra.py).
 
     Parameters
@@ -263,8 +264,9 @@ def auto_k_range(n_modes: int, n: int) -> Tuple[int, int]:
 
 # ----------------------------------------------------------------------------------- exponents
 def scaling_exponents(a: float, b: float) -> Dict[str, Any]:
-    """Closed-form exponents of Bordelon, Atanasov & Pehlevan for fitted (a, b): the same as
-    :func:`scalinglaws.dmft.exponents` (positive numbers: losses decay as X^-exponent; the
+    """Closed-form exponents of Bordelon, Atanasov & Pehlevan for fitted (a, b).
+
+    The same as :func:`scalinglaws.dmft.exponents` (positive numbers: losses decay as X^-exponent; the
     compute-optimal ``t`` and ``N`` entries are growth exponents in C). Requires a > 1, b > 0.
     Theory: :ref:`dmft-limits`, :ref:`dmft-compute-optimal`.
 
