@@ -42,7 +42,36 @@ def gd_stepping(
     lr: float,
     steps: Union[Sequence[int], np.ndarray],
 ) -> Dict[str, np.ndarray]:
-    """Step full-batch GD on a given draw and record the losses at the given step counts."""
+    """Step full-batch GD on a given draw and record the losses at the given step counts.
+
+    ``w <- w + (lr/P) Phi^T (y - Phi w)`` from ``w = 0`` (:ref:`sim-gd`); losses without 1/2.
+
+    Parameters
+    ----------
+    phi : ndarray, shape (P, N)
+        Features of the training set.
+    y : ndarray, shape (P,)
+        Labels.
+    sigma_mat, q, c0 : ndarray (N, N), ndarray (N,), float
+        Population moments ``E[phi phi^T]``, ``E[phi y]`` and the initial loss ``E[(x.w*)^2]``;
+        the test loss is ``c0 - 2 w.q + w^T sigma_mat w``.
+    lr : float
+        Learning rate.
+    steps : sequence of int
+        Step counts (any order).
+
+    Returns
+    -------
+    dict
+        ``"test"`` (population loss, without sigma^2) and ``"train"`` (``mean (y - Phi w)^2``)
+        at ``steps``.
+
+    Examples
+    --------
+    >>> phi, y = np.eye(2), np.array([1.0, 2.0])
+    >>> gd_stepping(phi, y, np.eye(2) / 2, y / 2, 2.5, 1.0, [0, 1])["train"]
+    array([2.5 , 0.625])
+    """
     P = phi.shape[0]
     w = np.zeros(phi.shape[1])
     steps = np.asarray(steps, dtype=np.int64)
@@ -69,8 +98,38 @@ def heavy_ball_stepping(
     momentum: float,
     steps: Union[Sequence[int], np.ndarray],
 ) -> Dict[str, np.ndarray]:
-    """Step full-batch heavy-ball GD on a given draw: ``b <- (1/P) Phi^T (y - Phi w) + mu b``,
-    ``w <- w + lr b`` from ``w = b = 0``; losses at the given step counts."""
+    """Step full-batch heavy-ball GD on a given draw; losses at the given step counts.
+
+    ``b <- (1/P) Phi^T (y - Phi w) + mu b``, ``w <- w + lr b`` from ``w = b = 0``
+    (:ref:`dmft-momentum`).
+
+    Parameters
+    ----------
+    phi : ndarray, shape (P, N)
+        Features of the training set.
+    y : ndarray, shape (P,)
+        Labels.
+    sigma_mat, q, c0 : ndarray (N, N), ndarray (N,), float
+        Population moments ``E[phi phi^T]``, ``E[phi y]`` and the initial loss ``E[(x.w*)^2]``;
+        the test loss is ``c0 - 2 w.q + w^T sigma_mat w``.
+    lr : float
+        Learning rate.
+    momentum : float
+        mu in [0, 1).
+    steps : sequence of int
+        Step counts.
+
+    Returns
+    -------
+    dict
+        ``"test"`` and ``"train"`` losses at ``steps`` (as :func:`gd_stepping`).
+
+    Examples
+    --------
+    >>> phi, y = np.eye(2), np.array([1.0, 2.0])
+    >>> heavy_ball_stepping(phi, y, np.eye(2) / 2, y / 2, 2.5, 1.0, 0.0, [0, 1])["train"]
+    array([2.5 , 0.625])
+    """
     P = phi.shape[0]
     w = np.zeros(phi.shape[1])
     b = np.zeros(phi.shape[1])
@@ -89,7 +148,29 @@ def heavy_ball_stepping(
 
 
 def draw_explicit(problem: Problem, P: int, rng: np.random.Generator) -> Dict[str, np.ndarray]:
-    """Draw F (N x M, N(0, 1/N)), Psi (P x M, N(0, lam)) and noisy labels with numpy."""
+    """Draw F (N x M, N(0, 1/N)), Psi (P x M, N(0, lam)) and noisy labels with numpy.
+
+    Parameters
+    ----------
+    problem : Problem
+        Finite problem with N set (:ref:`conv-problem`).
+    P : int
+        Number of samples.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    dict
+        ``"F"`` (N, M), ``"psi"`` (P, M) and ``"y" = psi w* + sigma n`` (P,).
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=50, N=10)
+    >>> d = draw_explicit(p, 20, np.random.default_rng(0))
+    >>> {k: v.shape for k, v in d.items()}
+    {'F': (10, 50), 'psi': (20, 50), 'y': (20,)}
+    """
     N, M = problem.require_N(), problem.M
     F = rng.standard_normal((N, M)) / np.sqrt(N)
     psi = rng.standard_normal((P, M)) * np.sqrt(problem.lam)
@@ -104,8 +185,37 @@ def gd_explicit(
     steps: Union[Sequence[int], np.ndarray],
     rng: np.random.Generator,
 ) -> Dict[str, np.ndarray]:
-    """The straightforward numpy pipeline: draw explicitly, project, step, evaluate the
-    population loss ``sum_k lam_k (w*_k - (F^T w)_k)^2`` from the covariance."""
+    """The straightforward numpy pipeline of GD: draw, project, step, evaluate.
+
+    Draws with :func:`draw_explicit`, projects ``Phi = Psi F^T`` and steps with
+    :func:`gd_stepping`; the population loss ``sum_k lam_k (w*_k - (F^T w)_k)^2`` comes from the
+    covariance.
+
+    Parameters
+    ----------
+    problem : Problem
+        Finite problem with N set.
+    P : int
+        Number of samples.
+    lr : float
+        Learning rate.
+    steps : sequence of int
+        Step counts.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    dict
+        ``"test"`` and ``"train"`` losses at ``steps``.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=50, N=10)
+    >>> r = gd_explicit(p, 20, 0.5, [0, 10], np.random.default_rng(0))
+    >>> bool(np.isclose(r["test"][0], p.initial_loss)), bool(r["test"][1] < r["test"][0])
+    (True, True)
+    """
     d = draw_explicit(problem, P, rng)
     F = d["F"]
     phi = d["psi"] @ F.T
@@ -123,7 +233,36 @@ def heavy_ball_explicit(
     steps: Union[Sequence[int], np.ndarray],
     rng: np.random.Generator,
 ) -> Dict[str, np.ndarray]:
-    """:func:`gd_explicit` with heavy-ball momentum (:func:`heavy_ball_stepping`)."""
+    """:func:`gd_explicit` with heavy-ball momentum (:func:`heavy_ball_stepping`).
+
+    Parameters
+    ----------
+    problem : Problem
+        Finite problem with N set.
+    P : int
+        Number of samples.
+    lr : float
+        Learning rate.
+    momentum : float
+        mu in [0, 1).
+    steps : sequence of int
+        Step counts.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    dict
+        ``"test"`` and ``"train"`` losses at ``steps``.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=50, N=10)
+    >>> a = heavy_ball_explicit(p, 20, 0.5, 0.0, [10], np.random.default_rng(0))["test"]
+    >>> b = gd_explicit(p, 20, 0.5, [10], np.random.default_rng(0))["test"]
+    >>> bool(np.allclose(a, b))                        # mu = 0 is plain GD
+    True
+    """
     d = draw_explicit(problem, P, rng)
     F = d["F"]
     phi = d["psi"] @ F.T
@@ -146,7 +285,37 @@ def sgd_stepping(
     """Plain one-pass SGD: draw B fresh M-dimensional samples per step, project, update.
 
     ``theta <- theta - g sum_i phi_i (phi_i . theta - y_i)`` with g = lr (or lr / B if
-    ``batch_mean``). Population loss ``sum_k lam_k (w*_k - (F^T theta)_k)^2`` at the checkpoints.
+    ``batch_mean``). Population loss ``sum_k lam_k (w*_k - (F^T theta)_k)^2`` at the checkpoints
+    (:ref:`sim-sgd`, conventions :ref:`conv-lr`).
+
+    Parameters
+    ----------
+    problem : Problem
+        Finite problem with N set.
+    lr : float
+        Learning rate.
+    checkpoints : sequence of int
+        Step counts.
+    batch : int
+        Batch size B.
+    rng : numpy.random.Generator
+        Source of randomness (projection, if drawn, then data).
+    batch_mean : bool, optional
+        ``lr`` in the batch-mean convention.
+    F : ndarray, shape (N, M), optional
+        Projection (default: drawn from ``rng``).
+
+    Returns
+    -------
+    ndarray
+        The loss at ``checkpoints`` (one run).
+
+    Examples
+    --------
+    >>> p = Problem.paquette(1.0, 0.7, v=30, d=8)
+    >>> L = sgd_stepping(p, 0.2, [0, 100], 1, np.random.default_rng(0))
+    >>> bool(np.isclose(L[0], p.initial_loss)), bool(L[1] < L[0])
+    (True, True)
     """
     N, M = problem.require_N(), problem.M
     if F is None:
@@ -183,8 +352,43 @@ def sgd_eigenbasis(
     rng: np.random.Generator,
     noise_var: float = 0.0,
 ) -> np.ndarray:
-    """The eigenbasis SGD recursion of :func:`scalinglaws.simulate.simulate_sgd` in plain numpy
-    (batch-sum convention): the benchmark baseline for the C++ loop."""
+    """The eigenbasis SGD recursion of :func:`scalinglaws.simulate_sgd` in plain numpy.
+
+    Batch-sum convention: ``e <- e - lr sum_i rho_i z_i`` with ``z_i ~ N(0, diag s)`` and
+    residual ``rho_i = z_i . e - sqrt(p_inf + noise_var) n_i``; loss ``p_inf + s . e^2``. The
+    benchmark baseline for the C++ loop.
+
+    Parameters
+    ----------
+    s : ndarray
+        Eigenvalues of the projected covariance.
+    e0 : ndarray
+        Initial error in the eigenbasis.
+    p_inf : float
+        Irreducible loss of the projection.
+    lr : float
+        Per-sample step (batch-sum).
+    checkpoints : sequence of int
+        Step counts.
+    batch : int
+        Batch size B.
+    rng : numpy.random.Generator
+        Source of randomness.
+    noise_var : float, optional
+        Label-noise variance sigma^2 (feeds the SGD noise, not the reported loss).
+
+    Returns
+    -------
+    ndarray
+        The loss at ``checkpoints``.
+
+    Examples
+    --------
+    >>> L = sgd_eigenbasis(np.array([1.0, 0.5]), np.ones(2), 0.0, 0.1, [0, 50], 1,
+    ...                    np.random.default_rng(0))
+    >>> float(L[0]), bool(L[1] < 0.1)
+    (1.5, True)
+    """
     sd = np.sqrt(s)
     e = np.array(e0, dtype=np.float64)
     nsd = np.sqrt(p_inf + noise_var)
@@ -202,8 +406,35 @@ def sgd_eigenbasis(
 
 
 def plrf_m_continuation(alpha, v, d, z, chunk=256):
-    """m(z) of the deterministic equivalent (:ref:`plrf-deterministic`) as the reference code computes it:
-    Newton continuation in Im z, one step per level, full sums over j = 1..v."""
+    """m(z) of the deterministic equivalent (:ref:`plrf-deterministic`), the reference way.
+
+    Newton continuation in Im z, one step per level, full sums over j = 1..v (O(v) per point).
+
+    Parameters
+    ----------
+    alpha : float
+        Spectrum exponent (``lambda_j = j^-2alpha``).
+    v, d : int
+        Number of features and model size.
+    z : ndarray of complex
+        Points with Im z > 0.
+    chunk : int, optional
+        Points per vectorised block.
+
+    Returns
+    -------
+    ndarray of complex
+        m(z).
+
+    Examples
+    --------
+    >>> from scalinglaws.plrf import resolvent_m
+    >>> z = np.array([1.0 + 1.0j, 0.01 + 0.01j])
+    >>> m = plrf_m_continuation(1.0, 400, 100, z)
+    >>> ref = resolvent_m(Problem.paquette(1.0, 0.7, v=400, d=100), z)
+    >>> bool(np.allclose(m, ref, atol=1e-5))
+    True
+    """
     lam = np.arange(1, v + 1, dtype=np.float64) ** (-2 * alpha)
     n_eta = int(40 + 20 * alpha * math.log(d))
     out = np.empty(z.size, dtype=np.complex128)
@@ -221,7 +452,35 @@ def plrf_m_continuation(alpha, v, d, z, chunk=256):
 
 
 def plrf_spectrum(alpha, beta, v, d, x, eta_rel=1e-10):
-    """Deterministic eigenvalues and rho-weights on the grid x (descending) from full sums."""
+    """Deterministic eigenvalues and rho-weights on the grid x (descending) from full sums.
+
+    Densities from :func:`plrf_m_continuation` at ``x + i eta_rel x``, integrated by the
+    trapezoidal rule; eigenvalue k sits at the (k - 1/2) quantile (:ref:`plrf-spectrum`).
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Exponents of the power law.
+    v, d : int
+        Number of features and model size.
+    x : ndarray
+        Descending grid covering the spectrum.
+    eta_rel : float, optional
+        Relative distance of the evaluation points from the real axis.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        d eigenvalues (descending) and their rho-weights.
+
+    Examples
+    --------
+    >>> from scalinglaws.plrf import deterministic_spectrum
+    >>> eig, rho = plrf_spectrum(1.0, 0.7, 400, 100, np.geomspace(2.0, 1e-6, 300))
+    >>> det = deterministic_spectrum(Problem.paquette(1.0, 0.7, v=400, d=100))
+    >>> eig.shape, bool(abs(eig[0] / det.eigenvalues[0] - 1) < 0.01)
+    ((100,), True)
+    """
     z = x + 1j * eta_rel * x
     m = plrf_m_continuation(alpha, v, d, z)
     j = np.arange(1, v + 1, dtype=np.float64)
@@ -239,8 +498,35 @@ def plrf_spectrum(alpha, beta, v, d, x, eta_rel=1e-10):
 
 
 def plrf_volterra_stepping(lam, rho, p_inf, gamma, steps):
-    """Expected SGD loss after ``steps`` steps (B = 1, batch-sum gamma) by the per-step mode
-    recursion m_k(r+1) = q_k m_k(r) + gamma^2 lam_k P(r) (:ref:`plrf-volterra`)."""
+    """Expected SGD loss after ``steps`` steps by the per-step mode recursion (B = 1).
+
+    ``m_k(r+1) = q_k m_k(r) + gamma^2 lam_k P(r)``, ``q_k = 1 - 2 gamma lam_k + 2 gamma^2
+    lam_k^2``, ``P = p_inf + sum_k lam_k m_k`` (batch-sum gamma; :ref:`plrf-volterra`).
+
+    Parameters
+    ----------
+    lam, rho : ndarray
+        Eigenvalues and weights of the spectrum.
+    p_inf : float
+        Limit loss.
+    gamma : float
+        Per-sample step.
+    steps : int
+        Number of steps.
+
+    Returns
+    -------
+    float
+        P(steps) (no 1/2).
+
+    Examples
+    --------
+    >>> from scalinglaws.plrf.volterra import exact_spectrum, volterra_loss
+    >>> s = exact_spectrum(Problem.paquette(1.0, 0.7, v=30, d=8))
+    >>> ref = volterra_loss(s, 0.2, 10, checkpoints=[10], log_spaced=False).test_loss[0]
+    >>> bool(np.isclose(plrf_volterra_stepping(s.eigenvalues, s.rho, 0.0, 0.2, 10), ref))
+    True
+    """
     q = 1 - 2 * gamma * lam + 2 * gamma**2 * lam**2
     m = rho.copy()
     P = p_inf + lam @ m
@@ -277,6 +563,34 @@ def sgd_expected_loss_explicit(
         loss = c0 - 2 q . mu + tr(Sigma S)   (no 1/2, without sigma^2)
 
     Exact for Gaussian data; O(N^3) per step, for small N only.
+
+    Parameters
+    ----------
+    problem : Problem
+        Finite problem (its lam, w*, sigma).
+    F : ndarray, shape (N, M)
+        The projection.
+    lr : float
+        Learning rate.
+    steps : sequence of int
+        Step counts.
+    batch : int, optional
+        Batch size B.
+    batch_mean : bool, optional
+        ``lr`` in the batch-mean convention (:ref:`conv-lr`).
+
+    Returns
+    -------
+    ndarray
+        Expected loss at ``steps``.
+
+    Examples
+    --------
+    >>> p = Problem.paquette(1.0, 0.7, v=30, d=8)
+    >>> F = np.random.default_rng(1).standard_normal((8, 30)) / np.sqrt(8)
+    >>> L = sgd_expected_loss_explicit(p, F, 0.2, [0, 1])
+    >>> bool(np.isclose(L[0], p.initial_loss)), bool(L[1] < L[0])
+    (True, True)
     """
     lam, ws = problem.lam, problem.wstar
     FL = F * lam
@@ -316,6 +630,28 @@ def sgd_one_step_projection_average(
     sigma^2) tr(Sigma^2) + (B + 1) q^T Sigma q]``, and over F (Wick, G = F^T F):
     ``E[q.q] = sum lam^2 w^2``, ``E tr(Sigma^2) = (tr Lam)^2 / N + (1 + 1/N) sum lam^2``,
     ``E[q^T Sigma q] = sum_i lam_i^2 w_i^2 (lam_i (1 + 1/N) + tr Lam / N)``.
+
+    Parameters
+    ----------
+    problem : Problem
+        Finite problem with N set.
+    lr : float
+        Learning rate.
+    batch : int, optional
+        Batch size B.
+    batch_mean : bool, optional
+        ``lr`` in the batch-mean convention.
+
+    Returns
+    -------
+    float
+        The expected loss after one step (no 1/2, without sigma^2).
+
+    Examples
+    --------
+    >>> p = Problem.paquette(1.0, 0.7, v=30, d=8)
+    >>> bool(sgd_one_step_projection_average(p, 0.2) < p.initial_loss)
+    True
     """
     lam, ws = problem.lam, problem.wstar
     N = problem.require_N()
@@ -336,10 +672,37 @@ def sgd_one_step_projection_average(
 def ridge_regression_explicit(
     lam: np.ndarray, wstar: np.ndarray, P: int, ridge: float, noise: float, rng: np.random.Generator
 ) -> float:
-    """Kernel ridge regression on P Gaussian samples in feature space, in plain numpy: features
-    ``x ~ N(0, diag lam)``, labels ``y = <x, w*> + sqrt(noise) n``, predictor
-    ``w = X^T (X X^T + ridge I)^-1 y``; returns the population loss
-    ``sum_k lam_k (w*_k - w_k)^2`` (no 1/2, without the noise floor)."""
+    """Kernel ridge regression on P Gaussian samples in feature space, in plain numpy.
+
+    Features ``x ~ N(0, diag lam)``, labels ``y = <x, w*> + sqrt(noise) n``, predictor
+    ``w = X^T (X X^T + ridge I)^-1 y``. The reference of
+    :func:`scalinglaws.spectra.kernel_regression_loss` (its average over draws).
+
+    Parameters
+    ----------
+    lam, wstar : ndarray
+        Eigenvalues and target weights.
+    P : int
+        Number of samples.
+    ridge : float
+        Ridge >= 0.
+    noise : float
+        Label-noise variance.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    float
+        The population loss ``sum_k lam_k (w*_k - w_k)^2`` (no 1/2, without the noise floor).
+
+    Examples
+    --------
+    >>> lam = np.arange(1, 41.0) ** -1.5
+    >>> L = ridge_regression_explicit(lam, np.ones(40), 10, 1e-3, 0.0, np.random.default_rng(0))
+    >>> bool(0 < L < lam.sum())
+    True
+    """
     X = rng.standard_normal((P, lam.size)) * np.sqrt(lam)
     y = X @ wstar + math.sqrt(noise) * rng.standard_normal(P)
     K = X @ X.T
@@ -349,7 +712,31 @@ def ridge_regression_explicit(
 
 
 def relu_ntk(X: np.ndarray, depth: int, sw2: float = 2.0, sb2: float = 0.0) -> np.ndarray:
-    """The arc-cosine NTK recursion in vectorised numpy (in-place where possible)."""
+    """The arc-cosine ReLU NTK recursion in vectorised numpy (in-place where possible).
+
+    The reference of :func:`scalinglaws.spectra.kernel_matrix` with ``kernel="ntk"``.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Points as rows.
+    depth : int
+        Hidden layers.
+    sw2, sb2 : float, optional
+        Weight and bias variances.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        The NTK Gram matrix.
+
+    Examples
+    --------
+    >>> from scalinglaws.spectra import kernel_matrix
+    >>> X = np.random.default_rng(0).standard_normal((5, 3))
+    >>> bool(np.allclose(relu_ntk(X, 2), kernel_matrix(X, kernel="ntk", depth=2)))
+    True
+    """
     d = X.shape[1]
     s = X @ X.T
     s *= sw2 / d
@@ -378,7 +765,26 @@ def relu_ntk(X: np.ndarray, depth: int, sw2: float = 2.0, sb2: float = 0.0) -> n
 
 
 def rbf_kernel(X: np.ndarray, h: float) -> np.ndarray:
-    """exp(-|x - z|^2 / (2 h^2)) for all pairs of rows of X."""
+    """The RBF kernel ``exp(-|x - z|^2 / (2 h^2))`` for all pairs of rows of X.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Points as rows.
+    h : float
+        Bandwidth.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        The Gram matrix.
+
+    Examples
+    --------
+    >>> rbf_kernel(np.array([[0.0], [1.0]]), 1.0).round(4)
+    array([[1.    , 0.6065],
+           [0.6065, 1.    ]])
+    """
     sq = np.sum(X**2, axis=1)
     K = X @ X.T
     K *= -2.0
