@@ -545,8 +545,9 @@ def sgd_expected_loss_explicit(
     *,
     batch_mean: bool = False,
 ) -> np.ndarray:
-    """Exact expected population loss of one-pass SGD on the given projection F (N x M), by the
-    first and second moments of theta in parameter space: no eigendecomposition, no modes.
+    """Exact expected population loss of one-pass SGD on a given projection F (N x M).
+
+    Computed from the first and second moments of theta in parameter space: no eigendecomposition, no modes.
 
     One sample: ``phi = F x``, ``y = x . w* + sigma n`` with ``x ~ N(0, diag lam)``, jointly
     Gaussian with ``E[phi phi^T] = Sigma = F diag(lam) F^T``, ``E[phi y] = q = F diag(lam) w*``,
@@ -623,8 +624,10 @@ def sgd_expected_loss_explicit(
 def sgd_one_step_projection_average(
     problem: Problem, lr: float, batch: int = 1, *, batch_mean: bool = False
 ) -> float:
-    """Expected population loss after ONE step of one-pass SGD from theta = 0, averaged exactly
-    over the data and over projections F with iid N(0, 1/N) entries (closed form).
+    """Expected loss after ONE step of one-pass SGD from theta = 0, averaged over projections.
+
+    Averaged exactly over the data and over projections F with iid N(0, 1/N) entries (closed
+    form).
 
     From :func:`sgd_expected_loss_explicit` at r = 1: ``L1 = c0 - 2 gam B q.q + gam^2 B [(c0 +
     sigma^2) tr(Sigma^2) + (B + 1) q^T Sigma q]``, and over F (Wick, G = F^T F):

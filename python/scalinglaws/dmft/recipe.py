@@ -37,8 +37,7 @@ def series_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def series_inv(a: np.ndarray) -> np.ndarray:
-    """Inverse of a causal series (of its lower-triangular Toeplitz matrix), by forward
-    substitution.
+    """Inverse of a causal series (of its lower-triangular Toeplitz matrix), by substitution.
 
     Parameters
     ----------
@@ -137,8 +136,9 @@ def theta_series(lr: float, T: int, momentum: float = 0.0) -> np.ndarray:
 
 
 def recipe_seconds(M: int, T: int) -> float:
-    """Estimated seconds of :func:`recipe` with M modes and T steps, ~3e-7 M T^2 + 2e-7 T^3 (one
-    core; measured M = 1500: T = 150 in 10 s, T = 300 in 28 s; M = 4096, T = 100 in 6 s). Its
+    """Estimated seconds of :func:`recipe` with M modes and T steps.
+
+    About ``3e-7 M T^2 + 2e-7 T^3`` (one core; measured M = 1500: T = 150 in 10 s, T = 300 in 28 s; M = 4096, T = 100 in 6 s). Its
     sweeps stop early once the responses settle; near the stability limit they take longer.
 
     Used to refuse too long runs up front (:class:`~scalinglaws.ResourceError`).
