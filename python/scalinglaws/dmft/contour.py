@@ -21,10 +21,37 @@ __all__ = ["check_contour_lr", "spectral_edge", "momentum_contour_ok", "gd_conto
 
 
 def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
-    """The one-petal GD contour encloses z in (0, 1]: it needs lr * max eig(K) < 1 (no spectral
-    mass at u >= 1/lr). Checked with the DMFT spectral density at u = 1/lr and a little beyond.
-    (The loss curves add a second petal instead, see :func:`gd_contour_u_max`; the transfer
-    functions still require this.)"""
+    """Refuse the GD contour route when ``lr * max eig(K) >= 1``.
+
+    The contour of discrete GD encloses z in (0, 1]; it is valid only when the DMFT spectrum of K
+    has no mass at u >= 1/lr. Checked with the DMFT spectral density at u = 1/lr, 1.25/lr and
+    2/lr (at N = P = inf: with the largest eigenvalue). The loss curves add a second petal
+    instead (see :func:`gd_contour_u_max`); the transfer functions still require this.
+    Theory: :ref:`dmft-contour`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task.
+    Nv, Pv : float
+        Model size and number of samples (``math.inf`` allowed).
+    lr : float
+        Learning rate of GD (> 0).
+
+    Raises
+    ------
+    ParameterError
+        The spectrum reaches 1/lr: use a smaller ``lr`` or ``method="recipe"``.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=200, N=50)
+    >>> check_contour_lr(p, 50.0, 100.0, 0.5)            # stable: returns None
+    >>> check_contour_lr(p, 50.0, 100.0, 5.0)
+    Traceback (most recent call last):
+    ...
+    scalinglaws.errors.ParameterError: method='contour' for GD needs lr * max eigenvalue(K) < 1, ...
+    """
     if Nv == INF and Pv == INF:
         if lr * lam_max(problem) >= 1.0:
             raise ParameterError(
@@ -69,8 +96,31 @@ def gd_contour_u_max(
 
 
 def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
-    """Upper edge of the DMFT spectrum of K (support of the density of -Im S(-u + i0)/pi),
-    found by a log scan from a norm bound down and bisection; +2% margin."""
+    """Upper edge of the DMFT spectrum of K, with a 2% margin.
+
+    The support of the density ``-Im S(-u + i0)/pi`` is scanned on a log grid down from a norm
+    bound ``1.1 lambda_max (1 + sqrt(M/N))^2 (1 + sqrt(M/P))^2`` and its edge is refined by
+    bisection. At N = P = inf it is the largest eigenvalue itself. Theory: :ref:`dmft-contour`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task (M = inf allowed: its effective size is used in the bound).
+    Nv, Pv : float
+        Model size and number of samples (``math.inf`` allowed).
+
+    Returns
+    -------
+    float
+        ``1.02 u_edge`` (same unit as the eigenvalues), or ``lambda_max`` when N = P = inf.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=200, N=50)
+    >>> edge = spectral_edge(p, 50.0, 100.0)
+    >>> bool(edge > p.lam.max())                  # finite N, P spread the spectrum upwards
+    True
+    """
     top = lam_max(problem)
     if Nv == INF and Pv == INF:
         return top
@@ -129,6 +179,42 @@ def momentum_contour_ok(
     P = 256, lr = 0.2: relative error 1e-4 / 2e-6 / 1e-9 at 100 / 150 / 200 steps, where
     mu^steps = 3e-5 / 1e-7 / 7e-10). The contour is accepted when every singular point is inside
     or has ``|e^{s tau}|^power < tol`` (power 2 for losses, 1 for transfer functions).
+    Theory: :ref:`dmft-contour`, :ref:`dmft-momentum`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task.
+    Nv, Pv : float
+        Model size and number of samples (``math.inf`` allowed).
+    taus : ndarray
+        Times at which the contour would be used (steps for GD, t for flow).
+    nodes : int
+        Number of fixed-Talbot nodes.
+    lr : float, optional
+        Learning rate (discrete GD; ignored when ``beta`` is given).
+    mu : float, optional
+        Heavy-ball momentum in [0, 1) (discrete GD).
+    beta : float, optional
+        Momentum time constant of the flow ``q(s) = s + beta s^2``; None for discrete GD.
+    power : float, optional
+        2 for losses, 1 for transfer functions.
+    tol : float, optional
+        Accepted weight ``|e^{s tau}|^power`` of a singular point outside the contour.
+    u_max : float, optional
+        Spectral edge (default: :func:`spectral_edge`).
+
+    Returns
+    -------
+    ndarray of bool
+        One flag per entry of ``taus``.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=100, N=32)
+    >>> # 4 nodes: the complex roots (modulus sqrt(0.9)) lie outside; 0.9^100 is not negligible
+    >>> momentum_contour_ok(p, 32.0, 64.0, np.array([100.0, 400.0]), 4, lr=0.2, mu=0.9)
+    array([False,  True])
     """
     if u_max is None:  # the caller may have it already (see loss_curve)
         u_max = spectral_edge(problem, Nv, Pv)

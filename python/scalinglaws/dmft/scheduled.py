@@ -53,8 +53,43 @@ def recipe_scheduled(
     rates: np.ndarray,
     tol: float = 1e-13,
 ) -> Tuple[np.ndarray, np.ndarray]:
-    """(test, train) at steps 0..T-1 for GD with per-step rates ``rates[0..T-2]`` (module
-    docstring); ``T = len(rates) + 1``."""
+    """Dense T x T recipe for GD with per-step rates (module docstring; :ref:`dmft-recipe`).
+
+    Losses without 1/2; the test loss excludes the sigma^2 floor, the train loss includes the
+    label noise. Cost O(M T^3) per sweep.
+
+    Parameters
+    ----------
+    lam : ndarray
+        Eigenvalues lambda_k (M modes).
+    w2 : ndarray
+        Squared target weights ``w*_k^2``.
+    invN, invP : float
+        1/N and 1/P (0 for infinity).
+    sigma2 : float
+        Label-noise variance sigma^2.
+    rates : ndarray
+        Learning rates of steps ``0..T-2`` (``T = len(rates) + 1``).
+    tol : float, optional
+        Relative change at which the correlation sweeps stop.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        ``(test, train)`` at steps ``0..T-1``.
+
+    Raises
+    ------
+    ConvergenceError
+        The responses or correlations did not converge (e.g. an unstable rate).
+
+    Examples
+    --------
+    >>> lam = 1.0 / np.arange(1, 21) ** 1.5
+    >>> test, train = recipe_scheduled(lam, np.ones(20), 1 / 10, 1 / 20, 0.0, np.full(5, 0.5))
+    >>> test.shape, bool(np.isclose(test[0], lam.sum()))      # step 0: the initial loss
+    ((6,), True)
+    """
     lam = np.asarray(lam, dtype=np.float64)
     w2 = np.asarray(w2, dtype=np.float64)
     T = len(rates) + 1
@@ -129,10 +164,56 @@ def scheduled_curve(
 
     Times are ``t = lr * steps`` with the peak ``lr`` (as :func:`scalinglaws.simulate_gd` with a
     schedule); the schedule is bound to the last step. ``method="auto"``: the contour route with
-    the schedule's polynomial transfer (:mod:`scalinglaws.dmft.scheduled_contour`, any number
-    of steps) where the effective step count sum(lr_r)/lr is >= nodes, the dense recipe before;
-    ``"contour"`` / ``"recipe"``: one route. Refuses ``lr * peak * lambda_max >= 2`` and a recipe
-    cost ``M T^3`` beyond the budget."""
+    the schedule's polynomial transfer (:mod:`scalinglaws.dmft.scheduled_contour`, any number of
+    steps) where the effective step count ``sum(lr_r) / lr`` is >= ``nodes``, the dense recipe
+    before; ``"contour"`` / ``"recipe"``: one route. Refuses ``lr * peak * lambda_max >= 2`` and a
+    recipe cost ``M T^3`` beyond the budget (:data:`MAX_COST`). Loss without 1/2; theory:
+    :ref:`dmft-recipe` and :ref:`dmft-contour-schedules`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task (finite M).
+    P : int or math.inf
+        Number of training samples.
+    t : ndarray
+        Times ``t = lr x steps`` (rounded to whole steps).
+    lr : float
+        Peak learning rate (> 0).
+    N : float
+        Model size (``math.inf`` allowed).
+    schedule : Schedule or str
+        The learning-rate schedule, bound to the last step.
+    max_recipe_steps : int, optional
+        Largest step count accepted by the dense recipe.
+    ensemble, bags : int, optional
+        Must be 1 (ensembles with schedules are not available).
+    method : {"auto", "contour", "recipe"}, optional
+        Route (see above).
+    nodes : int, optional
+        Talbot nodes per petal of the contour route.
+    threads : int, optional
+        Worker threads of the core (``None``: all cores).
+
+    Returns
+    -------
+    LossCurve
+        ``time_unit="lr*steps"``; ``method`` names the route(s) used, e.g.
+        ``"contour (scheduled)"`` or ``"recipe (scheduled, dense)"``.
+
+    Raises
+    ------
+    ParameterError
+        ``lr`` missing or unstable at the peak, ensembles requested, too many steps or a cost
+        beyond the budget.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=50, N=20)
+    >>> c = scheduled_curve(p, 40, np.array([0.0, 2.0, 5.0]), lr=0.5, N=20.0, schedule="cosine")
+    >>> c.steps.tolist(), bool(c.test_loss[-1] < c.test_loss[0])
+    ([0, 4, 10], True)
+    """
     check_problem(problem)
     if lr is None:
         raise ParameterError("lr (the peak learning rate) is required with a schedule")
