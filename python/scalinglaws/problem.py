@@ -433,5 +433,5 @@ class Problem:
         )
 
 
-Problem.lam = array_property(0, "Feature spectrum lambda_k (M,).")  # type: ignore[assignment]
-Problem.wstar = array_property(1, "Target coefficients w*_k (M,).")  # type: ignore[assignment]
+Problem.lam = array_property(0, "Feature spectrum lambda_k (M,).")
+Problem.wstar = array_property(1, "Target coefficients w*_k (M,).")
