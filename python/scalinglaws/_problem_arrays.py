@@ -41,6 +41,10 @@ def store_arrays(self: Problem) -> None:
             raise ParameterError(
                 f"lam and wstar must have the same length, got {lam.size} and {wstar.size}"
             )
+        # read-only copies: the caller's own arrays stay writeable (the copy is skipped for
+        # arrays that are already read-only, e.g. those of another problem)
+        lam = lam.copy() if lam.flags.writeable else lam
+        wstar = wstar.copy() if wstar.flags.writeable else wstar
         lam.setflags(write=False)
         wstar.setflags(write=False)
     self.__dict__["_lam"] = lam

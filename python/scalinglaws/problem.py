@@ -158,6 +158,7 @@ class Problem:
         Returns
         -------
         Problem
+            ``family = "bordelon"``; the arrays are built on first use (none at M = inf).
 
         Raises
         ------
@@ -215,6 +216,7 @@ class Problem:
         Returns
         -------
         Problem
+            ``family = "paquette"`` with ``N = d``; the arrays are built on first use.
 
         Raises
         ------
@@ -268,6 +270,7 @@ class Problem:
         Returns
         -------
         Problem
+            ``family = "custom"``, holding read-only copies of the arrays.
 
         Raises
         ------
@@ -322,6 +325,7 @@ class Problem:
         Returns
         -------
         Problem
+            What :meth:`bordelon` or :meth:`paquette` builds from the same parameters.
 
         Raises
         ------
