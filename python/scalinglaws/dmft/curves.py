@@ -56,6 +56,10 @@ def loss_curve(
 ) -> LossCurve:
     """Test and train loss of the DMFT theory at the given times.
 
+    Routes and their validity: :ref:`dmft-contour`, :ref:`dmft-recipe`, :ref:`dmft-sgd`;
+    ensembles and bagging :ref:`dmft-ensembles`, momentum :ref:`dmft-momentum`; time and
+    learning-rate conventions :ref:`conv-time`, :ref:`conv-lr`.
+
     Parameters
     ----------
     problem : Problem
@@ -125,6 +129,22 @@ def loss_curve(
         ``test_loss`` has no 1/2 and no sigma^2 floor; ``train_loss`` has no 1/2 and includes the
         label noise (as the simulator); None for one-pass SGD and for bagging with B > 1. Time
         unit ``"lr*steps"`` (GD), ``"time"`` (flow) or ``"steps"`` (SGD).
+
+    Raises
+    ------
+    ParameterError
+        An invalid or inconsistent argument (named in the message, with its valid range), an
+        unstable ``lr`` (the message gives the bound), a route outside its validity range
+        (e.g. the contour for fewer than ``nodes/2`` GD steps), or a recipe beyond
+        ``max_recipe_steps`` steps.
+    ConvergenceError
+        The solver produced non-finite values.
+
+    See Also
+    --------
+    scalinglaws.simulate_gd, scalinglaws.simulate_sgd : the simulations of the same curves.
+    scalinglaws.plrf.loss_curve : the Volterra route of one-pass SGD.
+    train_test_gap, infinite_width_loss, final_losses : the gap and the limits.
 
     Examples
     --------

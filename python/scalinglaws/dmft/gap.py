@@ -49,9 +49,51 @@ def train_test_gap(
                          + (1/P^2) sum_{n',m'<n} R0,2(n,n') R0,2(n,m') C1(n',m') - sigma^2
 
     (eq. 18 with the integrals as sums over steps; noise-free it is eq. 18 exactly; the test loss
-    excludes and the train loss includes the label noise). Times are ``t = lr * steps`` (rounded);
-    ``momentum`` = heavy-ball mu as in :func:`loss_curve`. P finite; no 1/2. Cost: the recipe,
-    so ``steps <= max_recipe_steps``.
+    excludes and the train loss includes the label noise). No 1/2. Cost: the recipe, O(M T^2)
+    with T the largest step.
+
+    Parameters
+    ----------
+    problem : Problem
+        Finite M; ``problem.N`` is the default model size.
+    P : int
+        Number of training samples (finite: the gap vanishes at P = inf).
+    times : sequence of float
+        GD times ``t = lr * steps`` (>= 0), rounded to whole steps as in :func:`loss_curve`.
+    lr : float
+        Learning rate (> 0), below the GD stability bound (ParameterError otherwise).
+    N : int or math.inf, optional
+        Overrides ``problem.N``.
+    momentum : float, optional
+        Heavy-ball coefficient mu in [0, 1), as in :func:`loss_curve` (:ref:`dmft-momentum`).
+    max_recipe_steps : int, optional
+        Largest step the T x T recipe may run to (>= 1).
+
+    Returns
+    -------
+    ndarray, shape (len(times),)
+        ``L(t) - Lhat(t)`` (no 1/2; the test loss without, the train loss with the noise).
+
+    Raises
+    ------
+    ParameterError
+        ``P = inf``, an infinite problem, an unstable ``lr``, a step beyond
+        ``max_recipe_steps``, or another invalid argument (named in the message).
+    ConvergenceError
+        The recipe produced non-finite values.
+
+    See Also
+    --------
+    loss_curve : the test and train losses themselves (the same recipe).
+
+    Examples
+    --------
+    >>> import scalinglaws as sl
+    >>> p = sl.Problem.bordelon(a=1.5, b=1.25, M=200, N=50)
+    >>> gap = sl.dmft.train_test_gap(p, 100, [1, 10], lr=0.5)
+    >>> c = sl.dmft.loss_curve(p, 100, [1, 10], lr=0.5, method="recipe")
+    >>> bool(np.allclose(gap, c.test_loss - c.train_loss))
+    True
     """
     problem = check_problem(problem, finite_only=True)
     Pv = size("P", P)

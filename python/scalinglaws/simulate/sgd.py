@@ -64,6 +64,11 @@ def sgd_stability_bound(
     ParameterError
         N unset, an infinite problem, or invalid arguments.
 
+    See Also
+    --------
+    simulate_sgd : refuses a learning rate above this bound.
+    scalinglaws.plrf.loss_curve : the expected loss, with the same stability condition.
+
     Examples
     --------
     >>> q = Problem.paquette(alpha=1.0, beta=0.7, v=500, d=100)
