@@ -166,16 +166,16 @@ class Problem:
             b <= 0, a non-integer or non-positive M or N, ``M = inf`` with a <= 1 or b <= 1, or
             more features than fit in memory.
 
+        See Also
+        --------
+        paquette : the same power laws in Paquette et al.'s parameters (``alpha = b/2``,
+            ``beta = (a - b)/2``, ``v = M``).
+
         Examples
         --------
         >>> p = Problem.bordelon(1.5, 1.25, M=1000, N=100)
         >>> p.target_power[:3]            # lambda_k w*_k^2 = k^-a
         array([1.        , 0.35355339, 0.19245009])
-
-        See Also
-        --------
-        paquette : the same power laws in Paquette et al.'s parameters (``alpha = b/2``,
-            ``beta = (a - b)/2``, ``v = M``).
         """
         p = bordelon_params(a, b, M, N, sigma, normalize)  # the arrays are built on first use
         return cls(LAZY, LAZY, N, sigma, "bordelon", p, lr_convention, math.isinf(p["M"]))
@@ -224,16 +224,16 @@ class Problem:
             alpha <= 0, a non-integer or non-positive v or d, or ``v = inf`` outside the region
             above.
 
+        See Also
+        --------
+        bordelon : the same power laws in Bordelon et al.'s parameters.
+        scalinglaws.plrf.deterministic_spectrum : the spectrum of the projected covariance.
+
         Examples
         --------
         >>> q = Problem.paquette(alpha=1.0, beta=0.7, v=2000, d=100)
         >>> q.N, q.M, q.lr_convention
         (100, 2000, 'sum')
-
-        See Also
-        --------
-        bordelon : the same power laws in Bordelon et al.'s parameters.
-        scalinglaws.plrf.deterministic_spectrum : the spectrum of the projected covariance.
         """
         p = paquette_params(alpha, beta, v, d, sigma)  # the arrays are built on first use
         return cls(LAZY, LAZY, p["d"], sigma, "paquette", p, lr_convention, math.isinf(p["v"]))
@@ -277,15 +277,15 @@ class Problem:
         ParameterError
             Non-positive or non-finite ``lam``, non-finite ``wstar``, or different lengths.
 
+        See Also
+        --------
+        scalinglaws.spectra.SpectrumAnalysis.problem : a problem from a data set's kernel spectrum.
+
         Examples
         --------
         >>> r = Problem.from_spectrum([1.0, 0.5, 0.25], [1.0, 1.0, 1.0], N=2)
         >>> r.M, r.infinite_limit_loss([0.0])
         (3, array([1.75]))
-
-        See Also
-        --------
-        scalinglaws.spectra.SpectrumAnalysis.problem : a problem from a data set's kernel spectrum.
         """
         return cls(lam, wstar, N, sigma, "custom", {"N": N, "sigma": sigma}, lr_convention)
 
@@ -354,6 +354,11 @@ class Problem:
 
     def replace(self, **changes: Any) -> "Problem":
         """A copy with some fields changed (``N``, ``sigma``, ``lr_convention``, ...).
+
+        Returns
+        -------
+        Problem
+            The same spectrum and target (shared read-only arrays) with the changes.
 
         Examples
         --------

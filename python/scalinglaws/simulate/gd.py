@@ -68,7 +68,7 @@ def simulate_gd(
         Alternatively (discrete GD only), the step counts themselves.
     flow : bool
         Gradient flow ``dw/dt = (1/P) Phi^T (y - Phi w)`` instead of discrete steps.
-    seeds, seed, projection_seed :
+    seeds, seed, projection_seed : int
         ``seeds`` runs with data seeds ``seed, seed+1, ...``; projection seeds are the same
         unless ``projection_seed`` fixes one projection for all runs (data variance only).
     ensemble : int

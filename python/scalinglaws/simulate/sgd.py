@@ -135,7 +135,7 @@ def simulate_sgd(
         Batch size B (fresh samples per step).
     n_checkpoints : int, optional
         Number of log-spaced report steps (plus step 0).
-    seeds, seed, projection_seed :
+    seeds, seed, projection_seed : int
         As in :func:`simulate_gd`; a fixed ``projection_seed`` runs many SGD trajectories on one W.
     schedule : Schedule or str
         Learning-rate schedule bound to ``steps``: step r = 0, 1, ... uses ``lr * f(r)``
