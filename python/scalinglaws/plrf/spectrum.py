@@ -197,6 +197,7 @@ def deterministic_spectrum(
     points_per_bump: float = 80.0,
     eta_rel: float = 1e-10,
     threads: Optional[int] = None,
+    refine_rtol: float = 1e-10,
 ) -> Spectrum:
     """Deterministic-equivalent spectrum of K = W^T D W: d eigenvalues and rho-weights.
 
@@ -218,6 +219,14 @@ def deterministic_spectrum(
         Grid resolution across one outlier bump (4 .. 1e4).
     eta_rel : float, optional
         Relative imaginary part of the evaluation points (1e-14 .. 1e-3).
+    refine_rtol : float, optional
+        Adaptive sampling of the grid (0 .. 1e-3; 0: solve m(z) at every grid point). m is
+        solved at every 64th grid point and intervals are bisected until the cubic prediction of
+        each new midpoint's density and rho-density is within ``refine_rtol`` relative (plus a
+        floor of 1e-9 eigenvalues per unit log x); the other grid points are interpolated
+        (cubic). At the default 1e-10 the eigenvalues agree with the every-point route to
+        ~1e-11 relative and rho to ~1e-9 (measured at d = 1e5, 1e6) while m is solved at about a
+        quarter of the points (fewer as d grows).
     threads : int, optional
         Threads (results do not depend on it).
 
@@ -244,8 +253,11 @@ def deterministic_spectrum(
     pl, d = power_law_of(problem)
     points_per_bump = check_real("points_per_bump", points_per_bump, minimum=4.0, maximum=1e4)
     eta_rel = check_real("eta_rel", eta_rel, minimum=1e-14, maximum=1e-3)
+    refine_rtol = check_real("refine_rtol", refine_rtol, minimum=0.0, maximum=1e-3)
+    # grid points: log(x_hi / x_lo) ~ 2 alpha log d + 2 per step 4 / (sqrt(d) points_per_bump)
+    grid = (2.0 * pl.alpha * math.log(d) + 2.0) * math.sqrt(d) * points_per_bump / 4.0
     check_time(
-        2e-3 * d**0.85 * points_per_bump / 80.0,
+        5e-5 * grid * (1.0 if refine_rtol == 0 else 0.3) + 2e-7 * d,
         f"deterministic_spectrum (d = {d}, points_per_bump = {points_per_bump:g})",
         hint="use a smaller d or points_per_bump",
     )
@@ -268,6 +280,7 @@ def deterministic_spectrum(
             points_per_bump=points_per_bump,
             eta_rel=eta_rel,
             threads=threads_arg(threads),
+            refine_rtol=refine_rtol,
         ),
     )
     eig, rho = np.asarray(s["eigenvalues"]), np.asarray(s["rho"]) * pl.scale
