@@ -229,9 +229,9 @@ def volterra_loss(
         lam = spectrum.eigenvalues
         span = math.log(float(lam.max()) / float(lam.min()))
         modes = min(d, int(8 * (span / cluster_width + 1)))
+    n_steps = min(exact_steps, steps) + 5.0 * math.log(steps + 1.0) / block_rel + cps.size
     check_time(
-        1e-8 * d
-        + 3e-9 * modes * (min(exact_steps, steps) + 5.0 * math.log(steps + 1.0) / block_rel + cps.size),
+        1e-8 * d + 3e-9 * modes * n_steps,
         f"the Volterra recursion (d = {d} modes, {min(exact_steps, steps)} exact steps)",
         hint="lower exact_steps or raise block_rel",
     )
