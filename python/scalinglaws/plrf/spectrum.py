@@ -254,13 +254,6 @@ def deterministic_spectrum(
     points_per_bump = check_real("points_per_bump", points_per_bump, minimum=4.0, maximum=1e4)
     eta_rel = check_real("eta_rel", eta_rel, minimum=1e-14, maximum=1e-3)
     refine_rtol = check_real("refine_rtol", refine_rtol, minimum=0.0, maximum=1e-3)
-    # grid points: log(x_hi / x_lo) ~ 2 alpha log d + 2 per step 4 / (sqrt(d) points_per_bump)
-    grid = (2.0 * pl.alpha * math.log(d) + 2.0) * math.sqrt(d) * points_per_bump / 4.0
-    check_time(
-        5e-5 * grid * (1.0 if refine_rtol == 0 else 0.3) + 2e-7 * d,
-        f"deterministic_spectrum (d = {d}, points_per_bump = {points_per_bump:g})",
-        hint="use a smaller d or points_per_bump",
-    )
     lmin, c, f0, target, trace = edges(pl, d)
     if not (lmin > 0 and all(math.isfinite(x) for x in (lmin, c, f0, target, trace))):
         raise ParameterError(
@@ -269,6 +262,13 @@ def deterministic_spectrum(
             f"{lmin:g}); use a smaller alpha or d"
         )
     x_hi = 2.0 * (1.0 + trace / d) * (1.0 + 2.0 / math.sqrt(d)) ** 2
+    # grid points: log(x_hi / x_lo) per step min(0.02, 4 / (sqrt(d) points_per_bump))
+    grid = math.log(x_hi / (0.5 * lmin)) / min(0.02, 4.0 / (math.sqrt(d) * points_per_bump))
+    check_time(
+        5e-5 * grid * (1.0 if refine_rtol == 0 else 0.3) + 2e-7 * d,
+        f"deterministic_spectrum (d = {d}, points_per_bump = {points_per_bump:g})",
+        hint="use a smaller d or points_per_bump",
+    )
     s = _core.plrf.spectrum(
         pl.alpha,
         pl.beta,
