@@ -180,8 +180,16 @@ def _check_lr(
 ) -> float:
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     gamma = sgd_gamma(lr, batch, lr_convention)
+    g = gamma * (1.0 if peak is None else peak)
+    lam = np.asarray(spectrum.eigenvalues, dtype=np.float64)
+    # one O(d) pass decides (the kernel norm increases with the rate); the bisection of
+    # max_stable_lr (200 passes) only for the error message
+    if g * (batch + 1) * float(lam.max()) < 2.0 and (
+        float(np.sum(g * lam / (2.0 - g * (batch + 1) * lam))) < 1.0
+    ):
+        return gamma
     bound = max_stable_lr(spectrum, batch, "sum")
-    if not gamma * (1.0 if peak is None else peak) < bound:
+    if not g < bound:
         lr_bound = bound * batch if lr_convention == "mean" else bound
         what = "lr" if peak is None else "peak lr"
         raise ParameterError(
@@ -305,6 +313,7 @@ def volterra_loss(
     noise_variance: float = 0.0,
     log_spaced: bool = True,
     schedule: Union[Schedule, str, None] = None,
+    cluster_width: Optional[float] = None,
 ) -> LossCurve:
     """Solve the Volterra equation for r <= ``steps`` on a spectrum.
 
@@ -324,6 +333,15 @@ def volterra_loss(
     never straddles a piece of the schedule and, inside a varying piece, is at most ``block_rel``
     of the piece, so the error class is the constant-lr one. The peak rate must be stable. None or
     ``"constant"``: the constant-lr code, bitwise. Theory: :ref:`plrf-volterra`.
+
+    ``cluster_width`` (>= 0; None: 0.05 when d > 20000, else 0): modes whose eigenvalues lie
+    within a factor ``exp(cluster_width)`` are grouped, and a group of more than 8 modes is
+    replaced by the 4-point Gauss quadratures (in log lambda) of its forcing measure
+    ``lambda rho`` and of its kernel measure ``lambda^2`` (:ref:`plrf-volterra`). The forcing,
+    the kernel and every block sum are smooth functions of lambda, so the curve changes by about
+    ``(cluster_width * 4 / (2e))^8`` relative (~1e-11 at 0.05; measured 1e-13 against every
+    mode at d = 1e5 and 2e4, 1e-9 at width 0.5), while the cost drops from O(d) to
+    O(log(lambda_max / lambda_min) / cluster_width) per step. 0: every mode.
 
     Parameters
     ----------
@@ -352,6 +370,9 @@ def volterra_loss(
         Report the log-spaced steps (False: ``checkpoints`` only).
     schedule : Schedule or str, optional
         Learning-rate schedule.
+    cluster_width : float, optional
+        Width (in log lambda) of the mode groups replaced by Gauss quadratures; None: 0.05 when
+        d > 20000, else 0 (every mode).
 
     Returns
     -------
@@ -396,8 +417,17 @@ def volterra_loss(
         raise ParameterError("give checkpoints when log_spaced=False")
     cps = np.unique(np.concatenate(parts))
     d = spectrum.eigenvalues.size
+    if cluster_width is None:
+        cluster_width = 0.05 if d > 20000 else 0.0
+    cluster_width = check_real("cluster_width", cluster_width, minimum=0.0, maximum=1.0)
+    modes = d
+    if cluster_width > 0:  # at most 8 modes per group of width cluster_width in log lambda
+        lam = spectrum.eigenvalues
+        span = math.log(float(lam.max()) / float(lam.min()))
+        modes = min(d, int(8 * (span / cluster_width + 1)))
+    n_steps = min(exact_steps, steps) + 5.0 * math.log(steps + 1.0) / block_rel + cps.size
     check_time(
-        3e-9 * d * (min(exact_steps, steps) + 5.0 * math.log(steps + 1.0) / block_rel + cps.size),
+        1e-8 * d + 3e-9 * modes * n_steps,
         f"the Volterra recursion (d = {d} modes, {min(exact_steps, steps)} exact steps)",
         hint="lower exact_steps or raise block_rel",
     )
@@ -413,6 +443,7 @@ def volterra_loss(
                     checkpoints=[int(c) for c in cps],
                     exact_steps=exact_steps,
                     block_rel=block_rel,
+                    cluster_width=cluster_width,
                     **({} if sched is None else {"schedule": sched.to_core()}),
                 ),
             )
