@@ -18,7 +18,9 @@ step ``r = 0, 1, ...`` uses ``lr_r = lr * f(r)``. Conventions (``T`` = the run's
 Compact string form (CLI, sweep files): ``kind[:key=value,...]``, e.g. ``cosine:warmup=1000,
 final=0.1``, ``wsd:warmup=1000,decay=0.2,shape=cosine``, ``power:r0=100,p=0.5``,
 ``piecewise:values=1/0.3/0.1,at=5000/8000``, ``array:values=1/0.5/0.25``. ``str(schedule)``
-gives the spec back. ``constant`` (or ``None``) means no schedule: the old constant-lr code runs
+gives the spec back. A sweep varies one parameter with an axis ``schedule.<key>`` next to a base
+``schedule`` (e.g. ``schedule = "wsd:warmup=100"`` and ``schedule.decay = [0.1, 0.2, 0.4]``,
+:func:`scalinglaws.sweep.points.fold_schedule`). ``constant`` (or ``None``) means no schedule: the old constant-lr code runs
 unchanged. A schedule's total steps are tied to the run (:meth:`Schedule.bind`): a spec that needs
 more steps than the run, or a schedule bound to another step count, is refused.
 """
@@ -150,8 +152,11 @@ class Schedule:
         return cls(kind, tuple(out.items()))
 
     @classmethod
-    def parse(cls, spec: str) -> "Schedule":
-        """Parse ``kind[:key=value,...]`` (module docstring); one-line ParameterError if invalid."""
+    def parse(cls, spec: str, **overrides: Any) -> "Schedule":
+        """Parse ``kind[:key=value,...]`` (module docstring); one-line ParameterError if invalid.
+
+        ``overrides`` set (or replace) parameters of the spec before validation, e.g.
+        ``Schedule.parse("wsd:warmup=100", decay=0.2)`` (a sweep axis ``schedule.decay``)."""
         if not isinstance(spec, str) or not spec.strip():
             raise ParameterError(
                 f"schedule must be a non-empty string like 'cosine:final=0.1', got {spec!r}"
@@ -165,7 +170,7 @@ class Schedule:
             if key.strip() in params:
                 raise ParameterError(f"schedule {spec!r}: {key.strip()} given twice")
             params[key.strip()] = value.strip()
-        return cls.make(kind.strip().lower(), **params)
+        return cls.make(kind.strip().lower(), **{**params, **overrides})
 
     @classmethod
     def from_array(cls, multipliers: Any) -> "Schedule":

@@ -16,6 +16,7 @@ __all__ = [
     "resolve_function",
     "check_parameters",
     "curve_outputs",
+    "fold_schedule",
 ]
 
 
@@ -135,10 +136,34 @@ def curve_outputs(curve: Any) -> Dict[str, Any]:
 
 
 _PROBLEM_KEYS = {"a", "b", "M", "N", "alpha", "beta", "v", "d", "sigma", "normalize"}
+SCHEDULE_PREFIX = "schedule."
+
+
+def fold_schedule(params: Mapping[str, Any]) -> Dict[str, Any]:
+    """The point's parameters with every ``schedule.<key>`` entry (a sweep axis over one schedule
+    parameter, e.g. ``schedule.decay``) merged into the base ``schedule`` spec string
+    (:mod:`scalinglaws.schedules`): ``schedule = "wsd:warmup=100"`` with ``schedule.decay = 0.2``
+    runs ``schedule = "wsd:warmup=100,decay=0.2"``."""
+    keys = [k for k in params if isinstance(k, str) and k.startswith(SCHEDULE_PREFIX)]
+    if not keys:
+        return dict(params)
+    out = {k: v for k, v in params.items() if k not in keys}
+    base = out.get("schedule")
+    if not isinstance(base, str):
+        raise ParameterError(
+            f"sweep parameter(s) {', '.join(sorted(keys))} need a base schedule string, "
+            f'got schedule = {base!r} (valid: e.g. schedule = "wsd:warmup=100")'
+        )
+    from ..schedules import Schedule
+
+    overrides = {k[len(SCHEDULE_PREFIX) :]: params[k] for k in keys}
+    out["schedule"] = str(Schedule.parse(base, **overrides))
+    return out
 
 
 def check_parameters(fn: PointFunction, params: Mapping[str, Any], name: str) -> None:
     """Refuse parameters the function does not accept, naming them and the accepted ones."""
+    params = fold_schedule(params)
     sig = inspect.signature(fn)
     accepted = {
         p.name for p in sig.parameters.values() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
