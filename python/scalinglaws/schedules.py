@@ -308,7 +308,8 @@ class Schedule:
         """``f(r)`` at whole steps ``r >= 0`` (vectorised; same formulas as the C++ core)."""
         r = np.asarray(r)
         if r.size and (np.any(r < 0) or np.any(r != np.round(r))):
-            raise ParameterError("schedule steps must be whole numbers >= 0")
+            bad = float(r[(r < 0) | (r != np.round(r))].ravel()[0])
+            raise ParameterError(f"schedule steps must be whole numbers >= 0, got {bad:g}")
         pc = np.asarray(self.pieces(), dtype=np.float64)
         i = np.clip(np.searchsorted(pc[:, 0], r, side="right") - 1, 0, len(pc) - 1)
         x = r - pc[i, 0]

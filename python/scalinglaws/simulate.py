@@ -204,13 +204,17 @@ def simulate_gd(
             step_arr = check_values("steps", steps)
             _check_times(step_arr, name="steps")
             if np.any(step_arr != np.round(step_arr)):
-                raise ParameterError("steps must be whole numbers")
+                bad = step_arr[step_arr != np.round(step_arr)][0]
+                raise ParameterError(f"steps must be whole numbers, got {bad:g}")
         else:
             t = check_values("times", times)
             _check_times(t)
-            step_arr = np.round(t / lr_val)
+            with np.errstate(over="ignore"):  # t / lr beyond 1e308 is refused just below
+                step_arr = np.round(t / lr_val)
         if np.any(step_arr > 1e15):
-            raise ParameterError("steps must be <= 1e15")
+            raise ParameterError(
+                f"steps = {np.max(step_arr):.3g} (times / lr) is out of range (valid: <= 1e15)"
+            )
         step_arr = step_arr.astype(np.int64)
         sim_times = step_arr.astype(np.float64)
     sched = as_schedule(schedule)
@@ -310,7 +314,8 @@ def _check_times(t: np.ndarray, name: str = "times") -> None:
     if t.ndim != 1 or t.size == 0:
         raise ParameterError(f"{name} must be a non-empty list of numbers")
     if not np.all(np.isfinite(t)) or np.any(t < 0):
-        raise ParameterError(f"{name} must be finite and >= 0")
+        bad = t[~(np.isfinite(t) & (t >= 0))][0]
+        raise ParameterError(f"{name} must be finite and >= 0, got {bad:g}")
 
 
 def _cpu_count() -> int:
@@ -483,7 +488,11 @@ def simulate_sgd(
         extra = np.asarray(list(times), dtype=np.float64)
         _check_times(extra)
         if np.any(extra != np.round(extra)) or np.any(extra > steps):
-            raise ParameterError(f"SGD times are step counts: whole numbers in [0, steps={steps}]")
+            bad = extra[(extra != np.round(extra)) | (extra > steps)][0]
+            raise ParameterError(
+                f"times = {bad:g} is invalid: SGD times are step counts, whole numbers in "
+                f"[0, steps={steps}]"
+            )
         cps = np.unique(np.concatenate([cps, extra.astype(np.int64)]))
     data, proj = _seed_lists(seeds, seed, projection_seed)
     check_memory(

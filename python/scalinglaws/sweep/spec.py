@@ -81,7 +81,10 @@ class SweepSpec:
 
     def __post_init__(self) -> None:
         if not isinstance(self.function, str) or not self.function:
-            raise ParameterError("function must be a non-empty string")
+            raise ParameterError(
+                f"function must be a non-empty string (a built-in point function or "
+                f"'module:function'), got {self.function!r:.80}"
+            )
         self.grid = _flatten(dict(self.grid))
         self.fixed = _flatten(dict(self.fixed))
         if self.points is not None:
