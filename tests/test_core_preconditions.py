@@ -379,3 +379,23 @@ def test_ctrl_c_interrupts_core_loops(name, how, monkeypatch):
         signal.signal(signal.SIGINT, old)
     c = sl.simulate_sgd(sl.Problem.paquette(alpha=1.0, beta=0.7, v=50, d=10), lr=0.1, steps=10)
     assert np.all(np.isfinite(c.test_loss))
+
+
+def test_core_calls_from_other_threads_are_unaffected_by_the_interrupt_hook():
+    """Only the main thread runs signal handlers: a core call from another Python thread polls
+    without taking the GIL and gives the same result as from the main thread."""
+    import threading
+
+    import scalinglaws as sl
+
+    q = sl.Problem.paquette(alpha=1.0, beta=0.7, v=100, d=20)
+    main = sl.simulate_sgd(q, lr=0.1, steps=20000, seeds=2, n_checkpoints=5)
+    out = {}
+    th = threading.Thread(
+        target=lambda: out.update(
+            c=sl.simulate_sgd(q, lr=0.1, steps=20000, seeds=2, n_checkpoints=5)
+        )
+    )
+    th.start()
+    th.join(timeout=60)
+    np.testing.assert_array_equal(out["c"].test_loss_runs, main.test_loss_runs)

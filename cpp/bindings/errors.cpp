@@ -26,13 +26,15 @@ void raise(const char* name, PyObject* fallback, const char* message, py::object
   }
 }
 
-// The core's interrupt hook: on a thread that runs Python code (the caller of a core function; the
-// core's worker threads have no Python thread state), take the GIL for a moment and run the
-// pending signal handlers. A handler that raises (KeyboardInterrupt for Ctrl-C) leaves its
-// exception set on this thread: the core then unwinds with Interrupted and the translator below
-// keeps that exception.
+// The core's interrupt hook. Python runs signal handlers only in the main thread, so only the
+// main thread (when it is the one inside the core; the core's worker threads and other Python
+// threads return at once, without touching the GIL) takes the GIL for a moment and runs the
+// pending handlers. A handler that raises (KeyboardInterrupt for Ctrl-C) leaves its exception set
+// on this thread: the core then unwinds with Interrupted and the translator below keeps it.
+unsigned long main_thread_id = 0;
+
 bool python_stop_requested() {
-  if (PyGILState_GetThisThreadState() == nullptr || !Py_IsInitialized()) return false;
+  if (PyThread_get_thread_ident() != main_thread_id || !Py_IsInitialized()) return false;
   py::gil_scoped_acquire gil;
   return PyErr_CheckSignals() != 0;
 }
@@ -40,6 +42,8 @@ bool python_stop_requested() {
 }  // namespace
 
 void register_errors() {
+  main_thread_id =
+      py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
   set_interrupt_hook(&python_stop_requested);
   py::register_exception_translator([](std::exception_ptr p) {
     if (!p) return;
