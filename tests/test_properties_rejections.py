@@ -53,6 +53,12 @@ REJECTIONS = [
     (lambda: dmft.loss_curve(_BD, 50, [1, math.nan], lr=0.5), "times[1]", "nan", "finite"),
     (lambda: dmft.loss_curve(_BD, 50, [1, 2], lr=0.5, ensemble=0), "ensemble", "0", ">= 1"),
     (lambda: sl.Problem.bordelon(1.5, 1.2, 0), "M", "0", ">= 1"),
+    (
+        lambda: dmft.transfer_functions(_BD, 50, [1e30], [1], lr=1e-300),
+        "steps",
+        "inf",
+        "<= 1e15",
+    ),
     (lambda: sl.Problem.from_spectrum([1.0, math.inf], [1.0, 1.0]), "lam[1]", "inf", "finite"),
     (lambda: sl.Problem.from_spectrum([1.0, -2.0], [1.0, 1.0]), "lam", "-2", "> 0"),
     (lambda: sl.log_spaced_steps(100, n=0), "n", "0", ">= 1"),
