@@ -57,12 +57,13 @@ def _check_finite(key: str, value: Any, where: str) -> None:
 
 
 def _flatten(table: Dict[str, Any]) -> Dict[str, Any]:
-    """TOML dotted keys (``schedule.decay = [...]`` is the table ``schedule = {decay = [...]}``)
-    back to flat names (``"schedule.decay"``, see :func:`~scalinglaws.sweep.points.fold_schedule`)."""
+    """TOML dotted keys of the schedule (``schedule.decay = [...]`` is the table
+    ``schedule = {decay = [...]}``) back to flat names (``"schedule.decay"``, see
+    :func:`~scalinglaws.sweep.points.fold_schedule`); other values are left as they are."""
     out: Dict[str, Any] = {}
     for k, v in table.items():
-        if isinstance(v, dict):
-            for sk, sv in _flatten(v).items():
+        if k == "schedule" and isinstance(v, dict):
+            for sk, sv in v.items():
                 out[f"{k}.{sk}"] = sv
         else:
             out[str(k)] = v
