@@ -19,7 +19,8 @@ from scalinglaws.dmft import contour as dmft_contour
 from scalinglaws.dmft import limits as dmft_limits
 from scalinglaws.dmft import recipe as dmft_recipe
 from scalinglaws.problem import Problem
-from scalinglaws.simulate import simulate_gd, simulate_sgd
+from scalinglaws.simulate import simulate_gd
+from validation_helpers import compare, pooled_ratio
 
 A, B, LR = 1.5, 1.25, 0.5
 TIMES = np.array([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000.0])
@@ -74,24 +75,42 @@ def powerlaw_infinite_loss(a, b, M, t):
     return out
 
 
-def compare_with_simulation(N, P, seeds=32, rel_tol=None):
-    """Theory vs mean of `seeds` simulations, M = 4 max(N, P); returns the worst offenders."""
+def compare_with_simulation(N, P, seeds=96, tol=0.05, lr=LR, **kw):
+    """Theory vs ``seeds`` simulations, M = 4 max(N, P), t = 1..1e3: the per-run loss / theory
+    ratio pooled over the checkpoints of t <= 10 and t > 10 (validation_helpers.pooled_ratio),
+    within ``tol`` (5%) with its standard error <= tol / 3 (asserted by ``compare``). The train
+    loss of an over-parameterised model (N > P) decays exponentially towards 0 at late times,
+    where its per-run ratio is heavy-tailed: it is compared at t <= 10 only. Measured with 128
+    seeds (a = 1.5, b = 1.25, lr = 0.5; plain GD, heavy ball mu = 0.5, continuous beta = 0.05
+    alike): (64, 256) test +0.4% / +0.6% (SE 0.7-0.9%), train -0.3% / 0.0%; (256, 64) test
+    +1.2% / +2.7% (SE 0.9%): the O(1/min(N, P)) finite-size bias of the asymptotic theory."""
     M = 4 * max(N, P)
     pr = Problem.bordelon(A, B, M, N)
-    th = dmft.loss_curve(pr, P, TIMES, lr=LR)
-    sim = simulate_gd(pr, P, lr=LR, times=TIMES, seeds=seeds)
-    tol = rel_tol if rel_tol is not None else (0.10 if min(N, P) == 64 else 0.05)
-    for name, theory, mean, sem in (
-        ("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
-        ("train", th.train_loss, sim.train_loss, sim.train_loss_sem),
+    if not kw.get("flow"):
+        kw["lr"] = lr
+    th = dmft.loss_curve(pr, P, TIMES, **kw)
+    sim = simulate_gd(pr, P, times=TIMES, seeds=seeds, **kw)
+    assert np.allclose(th.times, sim.times)
+    early = sim.times <= 10.5
+    for name, theory, runs in (
+        ("test", th.test_loss, sim.test_loss_runs),
+        ("train", th.train_loss, sim.train_loss_runs),
     ):
-        rel = np.abs(theory / mean - 1.0)
-        z = np.abs(theory - mean) / sem
-        ok = (rel <= tol) | (z <= 3.0)
-        assert np.all(ok), (
-            f"{name} loss N={N} P={P}: rel {np.round(rel, 4)} z {np.round(z, 2)}"
-            f" (tol {tol} or 3 SEM)"
-        )
+        for label, sel in (("t <= 10", early), ("t > 10", ~early)):
+            if name == "train" and N > P and label == "t > 10":
+                continue
+            m, se = pooled_ratio(runs[:, sel], theory[sel])
+            c = compare(
+                1.0,
+                m,
+                se,
+                tol=tol,
+                feature=f"DMFT {name} loss ({label}, pooled) N={N} P={P} {kw}",
+                reference_name="simulate_gd",
+                seeds=str(seeds),
+                record=False,
+            )
+            assert c.ok, c
 
 
 # ------------------------------------------------------------------ frequency domain
@@ -242,13 +261,14 @@ def test_irreducible_bias():
     assert np.all(b < L) and np.all(b > b_inf)
 
 
-def test_auto_falls_back_to_recipe_for_large_lr():
-    """lr * max eig(K) >= 1 is outside the GD contour; auto mode then uses the exact recipe."""
+def test_auto_uses_two_petal_contour_for_large_lr():
+    """lr * max eig(K) >= 1: auto mode uses the two-petal contour (early steps: the recipe); it
+    agrees with the exact recipe to 1e-6 (measured ~1e-9; tests/test_validation_gd_large_lr.py)."""
     pr = Problem.bordelon(A, B, 400, 16)
     c = dmft.loss_curve(pr, 32, [5.0, 40.0], lr=0.9)
-    assert c.method == "recipe"
+    assert c.method == "recipe (< 2 nodes steps) + contour (two petals)"
     ref = dmft.loss_curve(pr, 32, [5.0, 40.0], lr=0.9, method="recipe")
-    assert np.array_equal(c.test_loss, ref.test_loss)
+    np.testing.assert_allclose(c.test_loss, ref.test_loss, rtol=1e-6)
     with pytest.raises(ValueError, match="stability limit|unstable"):
         dmft.loss_curve(pr, 32, [40.0], lr=1.2)
 
@@ -256,7 +276,8 @@ def test_auto_falls_back_to_recipe_for_large_lr():
 # ------------------------------------------------------------------ against simulation
 @pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
 def test_theory_vs_simulation_fast(N, P):
-    """32 seeds, M = 4 max(N, P), lr = 0.5, t = 1..1e3: 10% (N or P = 64) or 3 SEM."""
+    """96 seeds, M = 4 max(N, P), lr = 0.5, t = 1..1e3: 5% pooled, SE <= 1/3 of it (see
+    compare_with_simulation). The 2% / lr x 1.05 resolution: tests/test_validation_gd.py."""
     compare_with_simulation(N, P)
 
 
@@ -264,7 +285,7 @@ def test_theory_vs_simulation_fast(N, P):
 @pytest.mark.parametrize("N", [64, 256, 1024])
 @pytest.mark.parametrize("P", [64, 256, 1024])
 def test_theory_vs_simulation_grid(N, P):
-    """The full grid: 5% (10% where N or P = 64) or 3 SEM, 32 seeds, M = 4 max(N, P)."""
+    """The full grid, as the fast test: 5% pooled with SE <= 1/3 of it, M = 4 max(N, P)."""
     compare_with_simulation(N, P)
 
 
@@ -290,16 +311,12 @@ def test_final_losses_vs_long_time_simulation(N, P):
     _final_vs_simulation(N, P, 128, allow_sem=False)
 
 
-def test_sgd_theory_vs_simulation():
-    """One-pass SGD, B = 32, lr = 0.5 (batch mean): 5% or 3 SEM over 32 seeds."""
-    pr = Problem.bordelon(A, B, 1024, 128)
-    steps = [1, 10, 50, 100]
-    th = dmft.loss_curve(pr, None, steps, lr=LR, batch=32)
-    sim = simulate_sgd(pr, LR, 100, batch=32, times=steps, seeds=32)
-    idx = np.searchsorted(sim.times, steps)
-    mean, sem = sim.test_loss[idx], sim.test_loss_sem[idx]
-    ok = (np.abs(th.test_loss / mean - 1) < 0.05) | (np.abs(th.test_loss - mean) < 3 * sem)
-    assert np.all(ok), (th.test_loss, mean, sem)
+# The one-pass SGD check formerly here (batch 32, 5% or 3 SEM over 32 seeds) could not see a
+# doubled SGD noise: it is superseded by tests/test_validation_sgd.py (exact one-step average
+# over data and projections to 1% at B = 1, 8 with sensitivity to B -> B/2, sigma^2 x 2,
+# lr x 1.05; the Volterra recursion exact to 1e-9 for a fixed projection; simulate_sgd vs the
+# Volterra curve of its projection to 3% with SE <= 1%; the deterministic equivalent vs the
+# projection average to 3%).
 
 
 # ------------------------------------------------------------------ exponents
@@ -595,7 +612,8 @@ ENS_TIMES = np.array([5.0, 20.0, 100.0, 1000.0])
     ],
 )
 def test_ensemble_bagging_theory_vs_simulation(N, P, E, Bg, sigma):
-    """Averaged-predictor loss vs simulate_gd(ensemble=E, bags=B): 5% or 3 SEM, 64 seeds,
+    """Averaged-predictor loss vs simulate_gd(ensemble=E, bags=B): the per-run loss / theory
+    ratio pooled over the checkpoints within 5%, its standard error <= 1/3 of that, 64 seeds,
     M = 4 max(N, P), a = 1.5, b = 1.25, lr = 0.5. Measured worst: test 2.0%, train 2.1% (2.5
     SEM with 128 seeds, (64, 256), E = 4; an O(1/N) finite-size effect of the power law's O(1)
     top modes: the white-spectrum checks agree to < 1%). With 32 seeds one seed set reached
@@ -604,13 +622,23 @@ def test_ensemble_bagging_theory_vs_simulation(N, P, E, Bg, sigma):
     pr = Problem.bordelon(A, B, 4 * max(N, P), N, sigma=sigma)
     th = dmft.loss_curve(pr, P, ENS_TIMES, lr=LR, ensemble=E, bags=Bg)
     sim = simulate_gd(pr, P, lr=LR, times=ENS_TIMES, seeds=64, ensemble=E, bags=Bg)
-    pairs = [("test", th.test_loss, sim.test_loss, sim.test_loss_sem)]
-    if Bg == 1:
-        pairs.append(("train", th.train_loss, sim.train_loss, sim.train_loss_sem))
-    for name, theory, mean, sem in pairs:
-        rel = np.abs(theory / mean - 1.0)
-        z = np.abs(theory - mean) / sem
-        assert np.all((rel <= 0.05) | (z <= 3.0)), f"{name}: rel {rel} z {z}"
+    pairs = [("test", th.test_loss, sim.test_loss_runs)]
+    if Bg == 1 and N <= P:  # N > P: the train loss decays towards 0, its ratio is heavy-tailed
+        pairs.append(("train", th.train_loss, sim.train_loss_runs))
+    for name, theory, runs in pairs:
+        # per-run loss / theory pooled over the checkpoints: 5% with SE <= 1/3 of it
+        m, se = pooled_ratio(runs, theory)
+        c = compare(
+            1.0,
+            m,
+            se,
+            tol=0.05,
+            feature=f"DMFT {name} loss, N={N} P={P} E={E} bags={Bg} sigma={sigma}",
+            reference_name="simulate_gd",
+            seeds="64",
+            record=False,
+        )
+        assert c.ok, c
 
 
 @pytest.mark.slow
@@ -881,34 +909,15 @@ def test_continuous_momentum_small_beta_approaches_flow():
     assert np.all(c.test_loss > flow.test_loss)
 
 
-def compare_momentum_with_simulation(N, P, mu, lr, seeds=32, tol=None):
-    """As compare_with_simulation: 5%, or 10% when N or P = 64 (finite-size corrections of the
-    asymptotic theory, the same as for plain GD), or 3 SEM."""
-    M = 4 * max(N, P)
-    tol = tol if tol is not None else (0.10 if min(N, P) == 64 else 0.05)
-    pr = Problem.bordelon(A, B, M, N)
-    th = dmft.loss_curve(pr, P, TIMES, lr=lr, momentum=mu)
-    sim = simulate_gd(pr, P, lr=lr, times=TIMES, seeds=seeds, momentum=mu)
-    assert np.allclose(th.times, sim.times)
-    for name, theory, mean, sem in (
-        ("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
-        ("train", th.train_loss, sim.train_loss, sim.train_loss_sem),
-    ):
-        rel = np.abs(theory / mean - 1.0)
-        z = np.abs(theory - mean) / sem
-        # over-parameterised train losses decay exponentially to round-off (both ~ 1e-20)
-        tiny = np.abs(theory - mean) <= 1e-10 * pr.initial_loss
-        ok = (rel <= tol) | (z <= 3.0) | tiny
-        assert np.all(ok), (
-            f"{name} loss N={N} P={P} mu={mu}: rel {np.round(rel, 4)} "
-            f"z {np.round(z, 2)} (tol {tol} or 3 SEM)"
-        )
+def compare_momentum_with_simulation(N, P, mu, lr, seeds=96, tol=0.05):
+    """As compare_with_simulation (5% pooled, SE <= tol / 3), heavy ball with momentum mu."""
+    compare_with_simulation(N, P, seeds=seeds, tol=tol, lr=lr, momentum=mu)
 
 
 @pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
 def test_momentum_theory_vs_simulation_fast(N, P):
-    """Heavy ball mu = 0.5, lr = 0.5, 32 seeds, M = 4 max(N, P), t = 1..1e3: 10% (N or P = 64)
-    or 3 SEM."""
+    """Heavy ball mu = 0.5, lr = 0.5, 96 seeds, M = 4 max(N, P), t = 1..1e3: 5% pooled, SE <=
+    1/3 of it."""
     compare_momentum_with_simulation(N, P, 0.5, 0.5)
 
 
@@ -1006,20 +1015,9 @@ def test_cli_momentum(capsys):
 
 @pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
 def test_continuous_momentum_theory_vs_simulation(N, P):
-    """beta = 0.05 (overdamped: contour applies), 32 seeds, M = 4 max(N, P), t = 1..1e3:
-    10% (N or P = 64) or 3 SEM."""
-    M = 4 * max(N, P)
-    pr = Problem.bordelon(A, B, M, N)
-    th = dmft.loss_curve(pr, P, TIMES, flow=True, momentum=0.05)
-    sim = simulate_gd(pr, P, flow=True, times=TIMES, seeds=32, momentum=0.05)
-    for name, theory, mean, sem in (
-        ("test", th.test_loss, sim.test_loss, sim.test_loss_sem),
-        ("train", th.train_loss, sim.train_loss, sim.train_loss_sem),
-    ):
-        rel = np.abs(theory / mean - 1.0)
-        z = np.abs(theory - mean) / sem
-        ok = (rel <= 0.10) | (z <= 3.0) | (np.abs(theory - mean) <= 1e-10 * pr.initial_loss)
-        assert np.all(ok), f"{name}: rel {np.round(rel, 4)} z {np.round(z, 2)}"
+    """beta = 0.05 (overdamped: contour applies), 96 seeds, M = 4 max(N, P), t = 1..1e3: 5%
+    pooled, SE <= 1/3 of it (compare_with_simulation)."""
+    compare_with_simulation(N, P, flow=True, momentum=0.05)
 
 
 @pytest.mark.parametrize("E,Bg", [(4, 1), (1, 3), (4, 3), (math.inf, math.inf)])

@@ -55,13 +55,39 @@ def test_spectrum_arrays_of_different_lengths_are_refused():
 
 
 # ------------------------------------------------------------------- cliffs refused up front
+def test_dmft_gd_large_lr_answers_by_the_two_petal_contour():
+    """lr x lambda_max(K) in [1, 2) (here 1.28): no recipe cliff; the contour route answers
+    (0.2 s unloaded). Its accuracy: tests/test_validation_gd_large_lr.py."""
+    p = sl.Problem.bordelon(1.2, 1.1, 4096, 300)
+    t0 = time.perf_counter()
+    c = dmft.loss_curve(p, 150, [1, 10, 100, 1000], lr=1.0)
+    assert time.perf_counter() - t0 < 30  # < 10 s asked; loaded CI
+    assert c.method == "recipe (< 2 nodes steps) + contour (two petals)"
+    assert np.all(np.isfinite(c.test_loss)) and np.all(np.isfinite(c.train_loss))
+
+
 def test_dmft_gd_recipe_cliff_is_refused_with_its_estimate():
     p = sl.Problem.bordelon(1.2, 1.1, 4096, 300)
     t0 = time.perf_counter()
     with pytest.raises(ResourceError) as exc:
-        dmft.loss_curve(p, 150, [1, 10, 100, 1000], lr=1.0)
+        dmft.loss_curve(p, 150, [1, 10, 100, 1000], lr=1.0, method="recipe")
     assert time.perf_counter() - t0 < 10
     _one_line(exc, "SCALINGLAWS_TIME_BUDGET", "T = 1001")
+
+
+def test_cli_dmft_gd_large_lr_must_show():
+    """Issue 16's must-show: ``scalinglaws dmft --a 1.2 --b 1.1 --M 4096 --N 300 --P 150
+    --lr 1.0 --times 1,10,100,1000 --json`` in under 10 s (asserted < 30 s: loaded CI), JSON
+    with four finite losses."""
+    argv = "dmft --a 1.2 --b 1.1 --M 4096 --N 300 --P 150 --lr 1.0 --times 1,10,100,1000 --json"
+    t0 = time.perf_counter()
+    r = cli(argv.split())
+    assert time.perf_counter() - t0 < 30
+    assert r["code"] == 0, r
+    out = r["json"]
+    assert out["times"] == [1.0, 10.0, 100.0, 1000.0]
+    for key in ("test_loss", "train_loss"):
+        assert len(out[key]) == 4 and all(math.isfinite(x) and x >= 0 for x in out[key])
 
 
 def test_dmft_sgd_recipe_cliff_is_refused_and_volterra_answers():

@@ -254,7 +254,10 @@ def _synthetic_gram(a, b, n, M, seed):
     return Psi @ Psi.T, Psi @ wstar
 
 
-@pytest.mark.parametrize("a,b", [(1.5, 1.25), pytest.param(2.0, 1.5, marks=pytest.mark.slow)])
+# slow (30-90 s: n = 4000 eigendecomposition and 100 bootstrap fits); the default run keeps
+# test_synthetic_recovery_small_n_with_given_ranges
+@pytest.mark.slow
+@pytest.mark.parametrize("a,b", [(1.5, 1.25), (2.0, 1.5)])
 def test_synthetic_recovery_n4000(a, b):
     """Gaussian features psi_k ~ N(0, k^-b) (M = 8000 modes), target y = w*.psi with power
     lambda_k w*_k^2 = k^-a, n = 4000 points, linear kernel K = Psi Psi^T, default fit range:
@@ -305,7 +308,9 @@ def test_scaling_exponents_validation():
 
 def test_kernel_regression_theory_matches_ridgeless_regression():
     """Ridgeless regression on Gaussian features (M = 300 modes, lambda_k = k^-1.5, power k^-2),
-    P = 40 and 120, mean test loss over 60 draws: within 10 % of the kernel-regression limit."""
+    P = 40 and 120, mean test loss over 300 draws: within 5% of the kernel-regression limit,
+    with the standard error of the mean <= 1/3 of it (measured +0.5% / +1.1% at 400 draws, SE
+    1.1% / 0.7%)."""
     M = 300
     k = np.arange(1, M + 1.0)
     lam, pw = k**-1.5, k**-2.0
@@ -313,14 +318,16 @@ def test_kernel_regression_theory_matches_ridgeless_regression():
     rng = np.random.default_rng(6)
     for P in (40, 120):
         losses = []
-        for _ in range(60):
+        for _ in range(300):
             Psi = rng.standard_normal((P, M)) * np.sqrt(lam)
             y = Psi @ wstar
             alpha = np.linalg.solve(Psi @ Psi.T, y)
             w = Psi.T @ alpha
             losses.append(np.sum(lam * (w - wstar) ** 2))
         theory = sp.kernel_regression_loss(lam, pw, P)
-        assert np.mean(losses) == pytest.approx(float(theory), rel=0.10)
+        sem = np.std(losses, ddof=1) / np.sqrt(len(losses))
+        assert sem <= 0.05 / 3 * np.mean(losses)
+        assert np.mean(losses) == pytest.approx(float(theory), rel=0.05)
 
 
 def test_kernel_regression_validation():
@@ -347,7 +354,12 @@ def test_problem_and_predicted_curves():
     assert np.all(np.diff(tc) < 0)
     dc = s.predicted_data_curve([10, 30, 100])
     assert np.all(np.diff(dc) < 0) and np.all(dc > 0)
-    # simulate: only the top 60 modes so the simulation is cheap and converges by t = 1e9
+    # simulate: only the top 60 modes so the simulation is cheap and converges by t = 1e9.
+    # A plumbing check of method="simulate", not a resolution test: the simulated model has a
+    # finite width N = 2 x modes (the theory curve is the N = inf kernel limit, so the finite-N
+    # variance term is a real O(P/N) difference) and 8 seeds; hence 15%. The kernel-regression
+    # theory itself is checked to 5% above and to 3% with ridge and noise in
+    # tests/test_validation_gd.py.
     sim = s.predicted_data_curve([30], method="simulate", N=2 * idx.size, seeds=8, t=1e9)
     assert sim[0] == pytest.approx(dc[1], rel=0.15)
 

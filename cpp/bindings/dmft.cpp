@@ -48,21 +48,29 @@ void register_dmft(py::module_& parent) {
                                          "Options of the time-domain DMFT curves.");
   options
       .def(py::init([](bool flow, double lr, double momentum, int nodes, int threads, double inv_E,
-                       double inv_B) {
-             return dmft::CurveOptions{flow, lr, momentum, nodes, threads, inv_E, inv_B};
+                       double inv_B, double u_max, const std::vector<double>& schedule_lr,
+                       const std::vector<double>& schedule_steps) {
+             return dmft::CurveOptions{flow,  lr,    momentum, nodes,       threads,
+                                       inv_E, inv_B, u_max,    schedule_lr, schedule_steps};
            }),
            py::kw_only(), py::arg("flow") = defaults.flow, py::arg("lr") = defaults.lr,
            py::arg("momentum") = defaults.momentum, py::arg("nodes") = defaults.nodes,
            py::arg("threads") = defaults.threads, py::arg("inv_E") = defaults.inv_E,
-           py::arg("inv_B") = defaults.inv_B)
+           py::arg("inv_B") = defaults.inv_B, py::arg("u_max") = defaults.u_max,
+           py::arg("schedule_lr") = defaults.schedule_lr,
+           py::arg("schedule_steps") = defaults.schedule_steps)
       .def_readwrite("flow", &dmft::CurveOptions::flow)
       .def_readwrite("lr", &dmft::CurveOptions::lr)
       .def_readwrite("momentum", &dmft::CurveOptions::momentum)
       .def_readwrite("nodes", &dmft::CurveOptions::nodes)
       .def_readwrite("threads", &dmft::CurveOptions::threads)
       .def_readwrite("inv_E", &dmft::CurveOptions::inv_E)
-      .def_readwrite("inv_B", &dmft::CurveOptions::inv_B);
-  add_repr(options, {"flow", "lr", "momentum", "nodes", "threads", "inv_E", "inv_B"});
+      .def_readwrite("inv_B", &dmft::CurveOptions::inv_B)
+      .def_readwrite("u_max", &dmft::CurveOptions::u_max)
+      .def_readwrite("schedule_lr", &dmft::CurveOptions::schedule_lr)
+      .def_readwrite("schedule_steps", &dmft::CurveOptions::schedule_steps);
+  add_repr(options, {"flow", "lr", "momentum", "nodes", "threads", "inv_E", "inv_B", "u_max",
+                     "schedule_lr", "schedule_steps"});
 
   m.def(
       "solve",

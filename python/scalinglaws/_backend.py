@@ -59,7 +59,23 @@ _install_lapack()
 
 
 def linalg_backend() -> str:
-    """Name of the dense linear-algebra backend of the core: ``"lapack"`` or ``"eigen"``."""
+    """Name of the dense linear-algebra backend of the C++ core.
+
+    ``"lapack"`` when the core calls the optimised BLAS/LAPACK that scipy ships (the normal case),
+    ``"eigen"`` when it falls back to Eigen's own routines. Results agree to round-off; only the
+    speed differs (see the benchmarks page).
+
+    Returns
+    -------
+    str
+        ``"lapack"`` or ``"eigen"``.
+
+    Examples
+    --------
+    >>> import scalinglaws as sl
+    >>> sl.linalg_backend() in ("lapack", "eigen")
+    True
+    """
     return str(_core.linalg.backend())
 
 

@@ -14,7 +14,25 @@ __all__ = ["Case", "cases", "best_time", "run_cases"]
 
 
 def best_time(fn: Callable[[], object], repeat: int = 1) -> float:
-    """Best wall time (s) over ``repeat`` calls."""
+    """Best wall time (s) over ``repeat`` calls.
+
+    Parameters
+    ----------
+    fn : callable
+        Called without arguments; its result is discarded.
+    repeat : int, optional
+        Number of calls.
+
+    Returns
+    -------
+    float
+        The smallest ``time.perf_counter`` difference, in seconds.
+
+    Examples
+    --------
+    >>> best_time(lambda: sum(range(1000)), repeat=3) < 1.0
+    True
+    """
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -26,7 +44,28 @@ def best_time(fn: Callable[[], object], repeat: int = 1) -> float:
 @dataclass
 class Case:
     """One comparison: ``fast`` (the C++ path) against ``reference`` (numpy) on the same task.
-    ``reference_scale`` multiplies the reference time (when it runs a fraction of the work)."""
+
+    Parameters
+    ----------
+    name : str
+        Description shown in the benchmark table.
+    fast : callable
+        The library's path, called without arguments.
+    reference : callable
+        The numpy reference, called without arguments.
+    target : str, optional
+        The speed target, e.g. ``">= 10"`` (ratio reference / fast).
+    reference_scale : float, optional
+        Multiplies the reference time (when it runs a fraction of the work).
+    repeat : int, optional
+        Calls of ``fast`` (the best is kept; the reference runs once).
+
+    Examples
+    --------
+    >>> c = Case("sum", lambda: np.sum(np.ones(10)), lambda: sum([1.0] * 10), target=">= 1")
+    >>> c.repeat, c.reference_scale
+    (3, 1.0)
+    """
 
     name: str
     fast: Callable[[], object]
@@ -37,7 +76,26 @@ class Case:
 
 
 def cases(quick: bool = False) -> List[Case]:
-    """The simulator cases of the foundation issue (full sizes, or smaller with ``quick``)."""
+    """The benchmark cases: simulators, linear algebra and theory hot paths.
+
+    The simulator cases of the foundation issue followed by the theory cases, at full sizes or,
+    with ``quick``, smaller ones. Building them sets up the problems (seconds). Results: the
+    benchmarks page (:ref:`benchmarks`).
+
+    Parameters
+    ----------
+    quick : bool, optional
+        Smaller sizes (a smoke run).
+
+    Returns
+    -------
+    list of Case
+        The cases, in table order.
+
+    Examples
+    --------
+    >>> rows = run_cases(cases(quick=True))   # doctest: +SKIP
+    """
     from . import _core
     from . import testing as oracle
     from .problem import Problem
@@ -152,7 +210,30 @@ def run_cases(
     quick: bool = False,
     echo: Optional[Callable[[str], None]] = None,
 ) -> List[Dict[str, object]]:
-    """Time every case; returns rows with the C++ and numpy times and their ratio."""
+    """Time every case; returns rows with the C++ and numpy times and their ratio.
+
+    Parameters
+    ----------
+    selected : list of Case, optional
+        Cases to run (default: :func:`cases` with ``quick``).
+    quick : bool, optional
+        Smaller sizes for the default cases.
+    echo : callable, optional
+        Called with one formatted table line per case.
+
+    Returns
+    -------
+    list of dict
+        ``benchmark``, ``cpp_s``, ``numpy_s`` (seconds, reference scaled), ``ratio``
+        (numpy / C++) and ``target``.
+
+    Examples
+    --------
+    >>> c = Case("sum", lambda: np.sum(np.ones(10)), lambda: sum([1.0] * 10))
+    >>> row = run_cases([c])[0]
+    >>> sorted(row), row["ratio"] > 0
+    (['benchmark', 'cpp_s', 'numpy_s', 'ratio', 'target'], True)
+    """
     rows = []
     for case in selected if selected is not None else cases(quick):
         fast = best_time(case.fast, case.repeat)

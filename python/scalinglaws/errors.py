@@ -21,11 +21,38 @@ __all__ = ["ParameterError", "ConvergenceError", "ResourceError", "ScalingLawsDe
 
 
 class ParameterError(ValueError, TypeError):
-    """An invalid parameter: the message names it, its value and the valid range."""
+    """An invalid parameter: the message names it, its value and the valid range.
+
+    Raised before any computation starts. Catch it as ``ParameterError``, ``ValueError`` or
+    ``TypeError``.
+
+    Examples
+    --------
+    >>> import scalinglaws as sl
+    >>> try:
+    ...     sl.dmft.exponents(0.5, 1.0)
+    ... except ValueError as err:
+    ...     print(type(err).__name__, "a" in str(err))
+    ParameterError True
+    """
 
 
 class ConvergenceError(RuntimeError):
-    """A solver failed to converge; ``residual`` is its last residual (None when not defined)."""
+    """A solver failed to converge; ``residual`` is its last residual (None when not defined).
+
+    Parameters
+    ----------
+    message : str
+        What failed and what to change (e.g. more nodes, a smaller learning rate).
+    residual : float, optional
+        The solver's last residual, stored as the attribute ``residual``.
+
+    Examples
+    --------
+    >>> err = ConvergenceError("fixed point did not converge", residual=1e-3)
+    >>> isinstance(err, RuntimeError), err.residual
+    (True, 0.001)
+    """
 
     def __init__(self, message: str, residual: Optional[float] = None) -> None:
         super().__init__(message)
@@ -33,8 +60,29 @@ class ConvergenceError(RuntimeError):
 
 
 class ResourceError(MemoryError):
-    """The computation would not fit in memory (or the time budget); the message has the estimate."""
+    """The computation would not fit in memory (or the time budget); the message has the estimate.
+
+    Raised up front, before the allocation or the long computation starts. Catch it as
+    ``ResourceError`` or ``MemoryError``.
+
+    Examples
+    --------
+    >>> issubclass(ResourceError, MemoryError)
+    True
+    """
 
 
 class ScalingLawsDeprecationWarning(DeprecationWarning):
-    """A public name moved or changed; the message names the replacement."""
+    """A public name moved or changed; the message names the replacement.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", ScalingLawsDeprecationWarning)
+    ...     try:
+    ...         from scalinglaws import SimulationResult
+    ...     except ScalingLawsDeprecationWarning as w:
+    ...         print("LossCurve" in str(w))
+    True
+    """

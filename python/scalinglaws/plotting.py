@@ -27,7 +27,26 @@ __all__ = [
 
 
 def pyplot() -> Any:
-    """matplotlib.pyplot with a non-interactive backend (headless-safe)."""
+    """matplotlib.pyplot with a non-interactive backend (headless-safe).
+
+    Selects the Agg backend unless an inline (notebook) backend is active.
+
+    Returns
+    -------
+    module
+        ``matplotlib.pyplot``.
+
+    Raises
+    ------
+    ImportError
+        matplotlib is not installed (extra ``plot``).
+
+    Examples
+    --------
+    >>> plt = pyplot()
+    >>> plt.__name__
+    'matplotlib.pyplot'
+    """
     try:
         import matplotlib
     except ImportError:
@@ -69,7 +88,47 @@ def loss_curves(
     """Curves ``curves[i]`` against ``times`` coloured by ``values[i]``.
 
     ``bands[i]`` (same shape as curves) shades ``curve +- band``; ``theory[i]`` is drawn dashed
-    black over the same colour order (at ``theory_times`` if given).
+    black over the same colour order (at ``theory_times`` if given). Log-log axes.
+
+    Parameters
+    ----------
+    times : array_like, shape (T,)
+        Common time axis.
+    curves : array_like, shape (n, T)
+        One curve per parameter value.
+    values : sequence of float, length n
+        The parameter of each curve (colour).
+    label : str, optional
+        Colour-bar label.
+    bands : array_like, shape (n, T), optional
+        Half-widths of shaded bands (e.g. standard deviations).
+    theory : array_like, shape (n, T'), optional
+        Theory curves, dashed black.
+    theory_times : array_like, shape (T',), optional
+        Their times (default ``times``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default: a new figure).
+    cmap : str, optional
+        Colour map.
+    log_color : bool, optional
+        Logarithmic colour scale (when all values are > 0).
+    colorbar : bool, optional
+        Draw a colour bar.
+    xlabel, ylabel : str, optional
+        Axis labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes.
+
+    Examples
+    --------
+    >>> t = np.logspace(0, 3, 20)
+    >>> ax = loss_curves(t, [t**-0.5, 2 * t**-0.5], [10, 100], theory=[t**-0.5, 2 * t**-0.5])
+    >>> ax.get_xscale(), len(ax.lines)
+    ('log', 4)
+    >>> pyplot().close("all")
     """
     plt = pyplot()
     from matplotlib import cm, colors
@@ -122,7 +181,37 @@ def power_law(
     variable: str = "t",
     **style: Any,
 ) -> Any:
-    """Draw ``prefactor * x^-exponent`` over ``x_range``, labelled ``variable^-exponent``."""
+    """Draw ``prefactor * x^-exponent`` over ``x_range``, labelled ``variable^-exponent``.
+
+    Parameters
+    ----------
+    x_range : (float, float)
+        Positive range of x (50 log-spaced points).
+    exponent : float
+        Decay exponent.
+    prefactor : float
+        Value at x = 1.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default: a new figure).
+    label : str, optional
+        Legend label (default ``$variable^{-exponent}$``).
+    variable : str, optional
+        Name of x in the default label.
+    **style
+        Line style (default red dotted), passed to ``ax.plot``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes.
+
+    Examples
+    --------
+    >>> ax = power_law((1, 100), 0.5, 1.0, variable="C")
+    >>> ax.lines[0].get_label()
+    '$C^{-0.5}$'
+    >>> pyplot().close("all")
+    """
     ax = _axes(ax)
     x = np.logspace(np.log10(x_range[0]), np.log10(x_range[1]), 50)
     style = {"color": "tab:red", "ls": ":", "lw": 1.5, **style}
@@ -136,8 +225,29 @@ def power_law(
 def frontier_points(compute: Any, losses: Any) -> Tuple[np.ndarray, np.ndarray]:
     """Lower envelope of several loss-vs-compute curves on a common log grid of compute.
 
-    ``compute[i]`` and ``losses[i]`` are the curve of model i (e.g. C = N t). Returns the grid
-    and the minimum loss over models at each grid point (NaN where no model reaches it).
+    ``compute[i]`` and ``losses[i]`` are the curve of model i (e.g. C = N t); curves are
+    interpolated linearly in log-log on 200 log-spaced compute values. See
+    :ref:`dmft-compute-optimal`.
+
+    Parameters
+    ----------
+    compute : sequence of array_like
+        Compute values of each curve.
+    losses : sequence of array_like
+        Losses of each curve.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        The grid and the minimum loss over models at each grid point (NaN where no model
+        reaches it).
+
+    Examples
+    --------
+    >>> t = np.logspace(0, 2, 10)
+    >>> grid, env = frontier_points([t, 10 * t], [1 / t, 0.5 / t])
+    >>> grid.size, float(env[0]), bool(np.all(np.isfinite(env)))
+    (200, 1.0, True)
     """
     cs = [np.asarray(c, float) for c in compute]
     ls = [np.asarray(v, float) for v in losses]
@@ -167,8 +277,40 @@ def compute_frontier(
     xlabel: str = "compute C",
     ylabel: str = "test loss",
 ) -> Any:
-    """Loss-vs-compute curves coloured by model size, their lower envelope, and its power-law fit
-    (labelled with the exponent) over ``fit_range`` (default: the middle two thirds in log C)."""
+    """Loss-vs-compute curves coloured by model size, their lower envelope and its power-law fit.
+
+    The envelope (:func:`frontier_points`) is fitted over ``fit_range`` (default: the middle two
+    thirds in log C) with :func:`scalinglaws.fit.fit_power_law` and drawn labelled with its
+    exponent. See :ref:`dmft-compute-optimal`.
+
+    Parameters
+    ----------
+    compute, losses : sequence of array_like
+        The curve of each model (e.g. ``C = N t`` and the test loss).
+    values : sequence of float
+        Model size of each curve (log colour scale).
+    label : str, optional
+        Colour-bar label.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default: a new figure).
+    fit_range : (float, float), optional
+        Compute range of the fit.
+    xlabel, ylabel : str, optional
+        Axis labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes.
+
+    Examples
+    --------
+    >>> t = np.logspace(0, 3, 30)
+    >>> ax = compute_frontier([8 * t, 64 * t], [8**-0.5 + t**-0.5, 64**-0.5 + t**-0.5], [8, 64])
+    >>> [ln.get_label() for ln in ax.lines][2]
+    'frontier'
+    >>> pyplot().close("all")
+    """
     from .fit import fit_power_law
 
     ax = _axes(ax)
@@ -210,9 +352,42 @@ def phase_diagram(
     cmap: str = "magma",
     boundaries: bool = True,
 ) -> Any:
-    """Heat map of ``values[i, j]`` at (alpha_j, beta_i) with the lines of Paquette et al.'s
-    phase diagram: 2 alpha = 1, 2 beta = 1, beta = alpha (2 alpha > 1), alpha = 1/4 and
-    alpha = 1 - 1/sqrt(2) (2 beta > 1, 2 alpha < 1), and 2(alpha + beta) = 1."""
+    """Heat map over (alpha, beta) with the lines of Paquette et al.'s phase diagram.
+
+    ``values[i, j]`` is drawn at (alpha_j, beta_i); the boundaries are 2 alpha = 1, 2 beta = 1,
+    beta = alpha (2 alpha > 1), alpha = 1/4 and alpha = 1 - 1/sqrt(2) (2 beta > 1,
+    2 alpha < 1), and 2(alpha + beta) = 1 (:ref:`plrf-phases`).
+
+    Parameters
+    ----------
+    alphas : array_like, shape (n_a,)
+        alpha grid (x axis).
+    betas : array_like, shape (n_b,)
+        beta grid (y axis).
+    values : array_like, shape (n_b, n_a)
+        The quantity shown (e.g. a measured exponent).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default: a new figure).
+    label : str, optional
+        Colour-bar label.
+    cmap : str, optional
+        Colour map.
+    boundaries : bool, optional
+        Draw the phase boundaries (white dashed).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes.
+
+    Examples
+    --------
+    >>> a, b = np.linspace(0.3, 1.5, 5), np.linspace(0.3, 1.5, 4)
+    >>> ax = phase_diagram(a, b, np.add.outer(b, a), label="alpha + beta")
+    >>> "alpha" in ax.get_xlabel(), len(ax.collections)     # the heat map
+    (True, 1)
+    >>> pyplot().close("all")
+    """
     plt = pyplot()
     ax = _axes(ax)
     a = np.asarray(alphas, float)
@@ -237,7 +412,25 @@ def phase_diagram(
 
 
 def save(fig_or_ax: Any, path: str, dpi: int = 130) -> None:
-    """Save a figure (or the figure of an axes) as PNG and close it."""
+    """Save a figure (or the figure of an axes) as PNG and close it.
+
+    Parameters
+    ----------
+    fig_or_ax : matplotlib Figure or Axes
+        What to save (an axes' figure is saved).
+    path : str or path-like
+        Output file.
+    dpi : int, optional
+        Resolution.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "curve.png")
+    >>> save(power_law((1, 10), 1.0, 1.0), path)
+    >>> os.path.getsize(path) > 0
+    True
+    """
     plt = pyplot()
     fig = getattr(fig_or_ax, "figure", fig_or_ax)
     fig.tight_layout()

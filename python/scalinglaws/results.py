@@ -82,6 +82,14 @@ class Comparison:
         ``(a - b) / b`` of the test losses.
     z : ndarray or None
         ``(a - b) / sqrt(sem_a^2 + sem_b^2)`` where at least one curve has standard errors.
+
+    Examples
+    --------
+    >>> a = LossCurve(times=[1.0, 2.0], test_loss=[1.0, 0.5])
+    >>> b = LossCurve(times=[1.0, 2.0, 3.0], test_loss=[1.0, 0.4, 0.2])
+    >>> c = a.compare(b)
+    >>> c.times.tolist(), round(c.max_rel_error, 3), c.within(0.1).tolist()
+    ([1.0, 2.0], 0.25, [True, False])
     """
 
     times: np.ndarray
@@ -99,7 +107,20 @@ class Comparison:
         return None if self.z is None else float(np.max(np.abs(self.z)))
 
     def within(self, rel: float, z: Optional[float] = None) -> np.ndarray:
-        """Boolean per time: ``|rel_error| <= rel`` or (with ``z``) ``|z| <= z``."""
+        """Boolean per time: ``|rel_error| <= rel`` or (with ``z``) ``|z| <= z``.
+
+        Parameters
+        ----------
+        rel : float
+            Accepted relative error.
+        z : float, optional
+            Accepted z-score (ignored when there are no standard errors).
+
+        Returns
+        -------
+        ndarray of bool
+            One flag per common time.
+        """
         ok = np.abs(self.rel_error) <= rel
         if z is not None and self.z is not None:
             ok |= np.abs(self.z) <= z
@@ -202,7 +223,22 @@ class LossCurve:
     def from_runs(
         cls, times: Any, test_runs: Any, train_runs: Any = None, **kwargs: Any
     ) -> "LossCurve":
-        """A simulation's curve from per-run arrays of shape (runs, T): means and standard errors."""
+        """A simulation's curve from per-run arrays of shape (runs, T): means and standard errors.
+
+        Parameters
+        ----------
+        times : array_like, shape (T,)
+            The time axis.
+        test_runs, train_runs : array_like, shape (runs, T)
+            Per-run test (and optionally train) losses.
+        **kwargs
+            Other fields of :class:`LossCurve` (``time_unit``, ``model``, ``params``, ...).
+
+        Returns
+        -------
+        LossCurve
+            Means, standard errors of the means (None for one run) and the runs.
+        """
         test = np.asarray(test_runs, dtype=np.float64)
         train = None if train_runs is None else np.asarray(train_runs, dtype=np.float64)
         return cls(
@@ -252,7 +288,13 @@ class LossCurve:
 
     # ------------------------------------------------------------------ conversion
     def to_dict(self) -> Dict[str, Any]:
-        """JSON-ready dict (NaN as null, inf as the string "inf" in params)."""
+        """JSON-ready dict (NaN as null, inf as the string "inf" in params).
+
+        Returns
+        -------
+        dict
+            The arrays as lists plus :attr:`metadata` (and ``n_runs`` for simulations).
+        """
         out: Dict[str, Any] = {
             "times": _json_list(self.times),
             "time_unit": self.time_unit,
@@ -274,7 +316,19 @@ class LossCurve:
         return out
 
     def to_xarray(self) -> Any:
-        """``xarray.Dataset`` over the ``time`` dimension (metadata in ``attrs``)."""
+        """``xarray.Dataset`` over the ``time`` dimension (metadata in ``attrs``).
+
+        Returns
+        -------
+        xarray.Dataset
+            Variables ``test_loss`` and, when present, ``train_loss``, the standard errors and
+            ``test_loss_runs`` (dims ``run, time``); coordinate ``steps`` when defined.
+
+        Raises
+        ------
+        ImportError
+            xarray is not installed (extra ``sweep``).
+        """
         xr = require("xarray", "LossCurve.to_xarray")
         data: Dict[str, Tuple[Any, np.ndarray]] = {
             "test_loss": ("time", np.asarray(self.test_loss))
@@ -306,8 +360,23 @@ class LossCurve:
     ) -> Any:
         """Plot the test loss (and ``train=True`` the train loss) on log-log axes.
 
-        Theories are drawn as lines, simulations as markers with standard-error bars. Returns the
-        matplotlib axes.
+        Theories are drawn as lines, simulations as markers with standard-error bars.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on (default: a new figure).
+        label : str, optional
+            Legend label.
+        train : bool, optional
+            Also draw the train loss (dotted).
+        **kwargs
+            Passed to ``ax.plot`` / ``ax.errorbar``.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes.
         """
         from .plotting import pyplot
 
@@ -348,6 +417,23 @@ class LossCurve:
         Returns a :class:`Comparison` with the relative error ``(self - other)/other`` and, where
         either curve has standard errors, the z-score ``(self - other)/sqrt(sem^2 + sem'^2)``.
         Times match when equal to relative tolerance ``rtol``; the time units must agree.
+
+        Parameters
+        ----------
+        other : LossCurve
+            The reference (the denominator of the relative error).
+        rtol : float, optional
+            Relative tolerance of the time matching.
+
+        Returns
+        -------
+        Comparison
+            On the common times.
+
+        Raises
+        ------
+        ParameterError
+            ``other`` not a LossCurve, different time units or no common times.
         """
         if not isinstance(other, LossCurve):
             raise ParameterError(f"other must be a LossCurve, got {type(other).__name__}")

@@ -111,8 +111,28 @@ def _convert(kind: str, key: str, raw: Any, spec: str) -> Any:
 class Schedule:
     """A learning-rate shape ``f(r)`` multiplying the run's peak ``lr`` (module docstring).
 
-    Build with :func:`parse` (``Schedule.parse("cosine:final=0.1")``) or ``Schedule(kind,
-    **params)``-style via :meth:`make`; :meth:`bind` ties it to a run of ``steps`` steps.
+    Step ``r = 0, 1, ...`` uses ``lr_r = lr * f(r)``; ``lr`` is the peak. Build with :func:`parse`
+    (``Schedule.parse("cosine:final=0.1")``) or :meth:`make`, not with the constructor;
+    :meth:`bind` ties it to a run of ``steps`` steps. Immutable. Guide:
+    :doc:`/tutorials/schedules`.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`KINDS`: ``constant``, ``cosine``, ``wsd``, ``power``, ``piecewise``,
+        ``array``.
+    params : tuple of (str, object)
+        Validated parameters with defaults filled in (as a dict: :attr:`param`).
+    steps : int or None
+        Total steps of the run it is bound to (None: unbound).
+
+    Examples
+    --------
+    >>> s = Schedule.parse("cosine:warmup=2,final=0.1").bind(10)
+    >>> str(s), s.steps
+    ('cosine:warmup=2,final=0.1', 10)
+    >>> s.multiplier([0, 1, 2, 9]).round(3).tolist()
+    [0.5, 1.0, 1.0, 0.134]
     """
 
     kind: str
@@ -122,7 +142,31 @@ class Schedule:
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def make(cls, kind: str, **params: Any) -> "Schedule":
-        """``Schedule.make("wsd", warmup=100, decay=0.2)``: validated, defaults filled in."""
+        """Build a schedule from its kind and parameters, validated, defaults filled in.
+
+        Parameters
+        ----------
+        kind : str
+            A key of :data:`KINDS`.
+        **params
+            The kind's parameters (numbers, or strings as in the spec form; lists as sequences
+            or ``"a/b/c"``).
+
+        Returns
+        -------
+        Schedule
+            Unbound (``steps=None``).
+
+        Raises
+        ------
+        ParameterError
+            Unknown kind or key, a missing required key, a value out of range.
+
+        Examples
+        --------
+        >>> str(Schedule.make("wsd", warmup=100, decay=0.2))
+        'wsd:warmup=100,decay=0.2'
+        """
         spec = kind + (
             ":" + ",".join(f"{k}={_fmt(v)}" for k, v in params.items()) if params else ""
         )
@@ -153,10 +197,26 @@ class Schedule:
 
     @classmethod
     def parse(cls, spec: str, **overrides: Any) -> "Schedule":
-        """Parse ``kind[:key=value,...]`` (module docstring); one-line ParameterError if invalid.
+        """Parse the compact form ``kind[:key=value,...]`` (module docstring).
 
-        ``overrides`` set (or replace) parameters of the spec before validation, e.g.
-        ``Schedule.parse("wsd:warmup=100", decay=0.2)`` (a sweep axis ``schedule.decay``)."""
+        Parameters
+        ----------
+        spec : str
+            E.g. ``"cosine:warmup=1000,final=0.1"`` or ``"piecewise:values=1/0.3,at=500"``.
+        **overrides
+            Parameters set (or replaced) before validation, e.g.
+            ``Schedule.parse("wsd:warmup=100", decay=0.2)`` (a sweep axis ``schedule.decay``).
+
+        Returns
+        -------
+        Schedule
+            Unbound; ``str()`` gives the spec back (defaults omitted).
+
+        Raises
+        ------
+        ParameterError
+            A malformed spec, with the offending item and the valid values on one line.
+        """
         if not isinstance(spec, str) or not spec.strip():
             raise ParameterError(
                 f"schedule must be a non-empty string like 'cosine:final=0.1', got {spec!r}"
@@ -174,7 +234,18 @@ class Schedule:
 
     @classmethod
     def from_array(cls, multipliers: Any) -> "Schedule":
-        """One multiplier per step (``lr_r = lr * multipliers[r]``)."""
+        """A schedule with one multiplier per step (``lr_r = lr * multipliers[r]``).
+
+        Parameters
+        ----------
+        multipliers : array_like of float
+            Values >= 0; the run must have exactly ``len(multipliers)`` steps.
+
+        Returns
+        -------
+        Schedule
+            Of kind ``array``.
+        """
         return cls.make("array", values=np.asarray(multipliers, dtype=np.float64).ravel())
 
     def __str__(self) -> str:
@@ -184,6 +255,7 @@ class Schedule:
 
     @property
     def param(self) -> Dict[str, Any]:
+        """The parameters as a dict (``{key: value}``, defaults included)."""
         return dict(self.params)
 
     @property
@@ -203,7 +275,13 @@ class Schedule:
 
     # -- binding to a run ---------------------------------------------------------------------
     def min_steps(self) -> int:
-        """Fewest run steps the spec fits in."""
+        """Fewest run steps the spec fits in.
+
+        Returns
+        -------
+        int
+            E.g. the warm-up plus one step for ``cosine``; the number of values for ``array``.
+        """
         p = self.param
         if self.kind == "array":
             return len(p["values"])
@@ -212,7 +290,24 @@ class Schedule:
         return p["warmup"] + (1 if self.kind in _NEEDS_T else 0)
 
     def bind(self, steps: Any) -> "Schedule":
-        """This schedule tied to a run of ``steps`` steps (refused if it does not fit)."""
+        """This schedule tied to a run of ``steps`` steps.
+
+        Parameters
+        ----------
+        steps : int
+            The run's total number of steps, >= 1 and >= :meth:`min_steps`.
+
+        Returns
+        -------
+        Schedule
+            A copy with ``steps`` set.
+
+        Raises
+        ------
+        ParameterError
+            ``steps`` missing, not a whole number, too few for the spec, different from the
+            steps the schedule is already bound to, or (``array``) not one per multiplier.
+        """
         if steps is None:
             raise ParameterError(f"schedule {self}: the run's number of steps is required")
         try:
@@ -254,10 +349,22 @@ class Schedule:
 
     # -- pieces and evaluation ----------------------------------------------------------------
     def pieces(self) -> List[Tuple[int, int, float, float, float, float]]:
-        """``(start, shape, a, b, c, d)`` per piece, the C++ representation
-        (``scalinglaws::Schedule``): shapes 0 constant ``a``, 1 linear ``a + b x``, 2 cosine
+        """The pieces ``(start, shape, a, b, c, d)`` of the schedule, as the C++ core takes them.
+
+        C++ representation (``scalinglaws::Schedule``): shapes 0 constant ``a``, 1 linear ``a + b x``, 2 cosine
         ``a + b (1 + cos(pi x / c)) / 2``, 3 sqrt ``a + b (1 - sqrt(x / c))``, 4 power
-        ``a + b (1 + x / c)^-d``, with ``x`` the step offset inside the piece."""
+        ``a + b (1 + x / c)^-d``, with ``x`` the step offset inside the piece.
+
+        Returns
+        -------
+        list of tuple
+            ``(start, shape, a, b, c, d)`` with ``start`` the first step of the piece.
+
+        Raises
+        ------
+        ParameterError
+            A ``cosine``/``wsd`` schedule that is not bound (its shape depends on the steps).
+        """
         p, T = self.param, self._total()
         out: List[Tuple[int, int, float, float, float, float]] = []
         W = p.get("warmup", 0)
@@ -290,7 +397,13 @@ class Schedule:
         return out
 
     def to_core(self) -> Any:
-        """The ``_core.schedule.Schedule`` the C++ simulators and theories take."""
+        """The ``_core.schedule.Schedule`` the C++ simulators and theories take.
+
+        Returns
+        -------
+        scalinglaws._core.schedule.Schedule
+            The pieces of :meth:`pieces` as a C++ object.
+        """
         from ._backend import _core
 
         pc = self.pieces()
@@ -305,7 +418,23 @@ class Schedule:
         )
 
     def multiplier(self, r: Any) -> np.ndarray:
-        """``f(r)`` at whole steps ``r >= 0`` (vectorised; same formulas as the C++ core)."""
+        """The multiplier ``f(r)`` at whole steps ``r >= 0`` (same formulas as the C++ core).
+
+        Parameters
+        ----------
+        r : int or array_like of int
+            Steps (0-based).
+
+        Returns
+        -------
+        ndarray
+            ``f(r)``, the shape of ``r``.
+
+        Raises
+        ------
+        ParameterError
+            Negative or fractional steps.
+        """
         r = np.asarray(r)
         if r.size and (np.any(r < 0) or np.any(r != np.round(r))):
             bad = float(r[(r < 0) | (r != np.round(r))].ravel()[0])
@@ -324,15 +453,46 @@ class Schedule:
         return a + b * h
 
     def rate(self, r: Any, lr: float = 1.0) -> np.ndarray:
-        """Per-step learning rates ``lr * f(r)`` (vectorised over whole steps r)."""
+        """Per-step learning rates ``lr * f(r)``.
+
+        Parameters
+        ----------
+        r : int or array_like of int
+            Steps (0-based).
+        lr : float, optional
+            Peak learning rate.
+
+        Returns
+        -------
+        ndarray
+            ``lr * f(r)``, the shape of ``r``.
+        """
         return lr * self.multiplier(r)
 
     def segments(
         self, steps: Optional[int] = None, max_segments: int = 10**6
     ) -> List[Tuple[int, int, float]]:
-        """Piecewise-constant runs ``(start, end, multiplier)`` covering ``[0, steps)``: one per
-        constant piece, one per step inside varying pieces (exact). Refuses more than
-        ``max_segments`` runs."""
+        """Piecewise-constant runs ``(start, end, multiplier)`` covering ``[0, steps)``.
+
+        One per constant piece, one per step inside varying pieces (exact).
+
+        Parameters
+        ----------
+        steps : int, optional
+            Length of the run (default: the bound steps).
+        max_segments : int, optional
+            Refuse schedules needing more runs than this.
+
+        Returns
+        -------
+        list of (int, int, float)
+            ``(start, end, multiplier)`` with ``end`` exclusive.
+
+        Raises
+        ------
+        ParameterError
+            More than ``max_segments`` runs.
+        """
         T = self._total() if steps is None else int(steps)
         out: List[Tuple[int, int, float]] = []
         pcs = self.pieces()
@@ -354,12 +514,56 @@ class Schedule:
 
 
 def parse(spec: str) -> Schedule:
-    """Parse a schedule spec (:meth:`Schedule.parse`)."""
+    """Parse a schedule spec ``kind[:key=value,...]`` (:meth:`Schedule.parse`).
+
+    Parameters
+    ----------
+    spec : str
+        The compact string form, see the module docstring.
+
+    Returns
+    -------
+    Schedule
+        Unbound.
+
+    Raises
+    ------
+    ParameterError
+        A malformed spec or an invalid value.
+
+    Examples
+    --------
+    >>> s = parse("wsd:warmup=10,decay=0.2,shape=cosine")
+    >>> s.kind, s.param["decay"], s.param["final"]
+    ('wsd', 0.2, 0.0)
+    """
     return Schedule.parse(spec)
 
 
 def as_schedule(schedule: Union[Schedule, str, None]) -> Optional[Schedule]:
-    """A Schedule from a Schedule, a spec string or None (None and constant specs: None)."""
+    """A Schedule from a Schedule, a spec string or None.
+
+    Parameters
+    ----------
+    schedule : Schedule, str or None
+        The schedule or its spec.
+
+    Returns
+    -------
+    Schedule or None
+        None for None and for constant schedules (multiplier 1 at every step): the
+        constant-learning-rate code paths then run unchanged.
+
+    Raises
+    ------
+    ParameterError
+        Another type, or an invalid spec.
+
+    Examples
+    --------
+    >>> as_schedule("constant") is None, as_schedule("power:r0=10,p=0.5").kind
+    (True, 'power')
+    """
     if schedule is None:
         return None
     if isinstance(schedule, str):
@@ -372,6 +576,31 @@ def as_schedule(schedule: Union[Schedule, str, None]) -> Optional[Schedule]:
 
 
 def resolve(schedule: Union[Schedule, str, None], steps: Any) -> Optional[Schedule]:
-    """The schedule bound to a run of ``steps`` steps, or None for no schedule (constant lr)."""
+    """The schedule bound to a run of ``steps`` steps, or None for no schedule (constant lr).
+
+    Parameters
+    ----------
+    schedule : Schedule, str or None
+        The schedule or its spec.
+    steps : int
+        The run's total number of steps.
+
+    Returns
+    -------
+    Schedule or None
+        ``as_schedule(schedule).bind(steps)``, or None.
+
+    Raises
+    ------
+    ParameterError
+        An invalid spec, or a schedule that does not fit ``steps``.
+
+    Examples
+    --------
+    >>> resolve("cosine", 100).steps
+    100
+    >>> resolve(None, 100) is None
+    True
+    """
     s = as_schedule(schedule)
     return None if s is None else s.bind(steps)

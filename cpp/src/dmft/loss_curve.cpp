@@ -37,7 +37,6 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
   check_curve(times, opt);
   const std::ptrdiff_t T = static_cast<std::ptrdiff_t>(times.size());
   const std::ptrdiff_t M = static_cast<std::ptrdiff_t>(sp.lam.size());
-  const int K = opt.nodes;
   const double inv_E = opt.inv_E, inv_B = opt.inv_B;
   if (!(inv_E >= 0.0 && inv_E <= 1.0) || !(inv_B >= 0.0 && inv_B <= 1.0))
     throw std::invalid_argument("inv_E and inv_B must lie in [0, 1] (E, B >= 1 or infinity)");
@@ -63,9 +62,15 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
     for (std::ptrdiff_t it = ic * chunk; it < std::min(T, (ic + 1) * chunk); ++it) {
       const Contour c = make_contour(times[it], opt);
       const bool warm = prev_t > 0 && times[it] <= 2.0 * prev_t && times[it] >= 0.5 * prev_t;
-      const std::vector<cplx> S = solve_contour(sp, c.q, warm ? &prevS : nullptr);
+      const std::vector<cplx> S = solve_contour(sp, c, warm ? &prevS : nullptr);
       prevS = S;
       prev_t = times[it];
+      // all nodes (one or two petals, upper halves), then the conjugates of the non-real ones
+      const int K = static_cast<int>(c.q.size());
+      std::vector<int> conj_of;  // node index of each conjugate column
+      for (int j = 0; j < K; ++j)
+        if (!c.is_real(j)) conj_of.push_back(j);
+      const int J = K + static_cast<int>(conj_of.size());
       std::vector<cplx> R1(K), R3(K), x(K);
       for (int j = 0; j < K; ++j) {
         R1[j] = 1.0 - S[j] * sp.inv_P;
@@ -111,9 +116,9 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
       double L = 0.0, Lh = 0.0;
       for (int i = 0; i < K; ++i) {
         cplx row0 = 0.0, row1 = 0.0;
-        for (int jj = 0; jj < 2 * K - 1; ++jj) {
+        for (int jj = 0; jj < J; ++jj) {
           const bool conj = jj >= K;
-          const int j = conj ? jj - K + 1 : jj;
+          const int j = conj ? conj_of[jj - K] : jj;
           const cplx qj = conj ? std::conj(c.q[j]) : c.q[j];
           const cplx wj = conj ? std::conj(c.w[j]) : c.w[j];
           const cplx r1j = conj ? std::conj(R1[j]) : R1[j];
@@ -148,7 +153,7 @@ void loss_curve(const Spectrum& sp, const std::vector<double>& times, const Curv
             row1 += wj * c1bar;
           }
         }
-        const double mult = (i == 0) ? 1.0 : 2.0;
+        const double mult = c.is_real(i) ? 1.0 : 2.0;
         L += mult * (c.w[i] * row0).real();
         Lh += mult * (c.w[i] * row1).real();
       }

@@ -18,10 +18,10 @@ Matrix transfer(const Spectrum& sp, const std::vector<double>& times, const std:
   const std::ptrdiff_t T = static_cast<std::ptrdiff_t>(times.size());
   const std::ptrdiff_t nm = static_cast<std::ptrdiff_t>(modes.size());
   Matrix out(T, nm);
-  const int K = opt.nodes;
   parallel_for(T, opt.threads, [&](std::ptrdiff_t it) {
     const Contour c = make_contour(times[it], opt);
-    const std::vector<cplx> S = solve_contour(sp, c.q);
+    const std::vector<cplx> S = solve_contour(sp, c);
+    const int K = static_cast<int>(c.q.size());
     for (std::ptrdiff_t m = 0; m < nm; ++m) {
       const std::size_t k = static_cast<std::size_t>(modes[m]);
       // a tail mode k >= len(lam) (0-based): lambda = (k + 1)^-tail_b
@@ -31,7 +31,7 @@ Matrix transfer(const Spectrum& sp, const std::vector<double>& times, const std:
       for (int j = 0; j < K; ++j) {
         const cplx x = (1.0 - S[j] * sp.inv_P) * (1.0 - S[j] * sp.inv_N);
         const cplx h = 1.0 / (c.q[j] + l * x);
-        acc += (j == 0 ? 1.0 : 2.0) * (c.w[j] * h).real();
+        acc += (c.is_real(j) ? 1.0 : 2.0) * (c.w[j] * h).real();
       }
       out(it, m) = acc;
     }

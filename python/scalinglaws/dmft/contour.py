@@ -17,12 +17,41 @@ from ._common import (
 )
 from ._spectrum import core_spectrum, effective_size, lam_max, trace
 
-__all__ = ["check_contour_lr", "spectral_edge", "momentum_contour_ok"]
+__all__ = ["check_contour_lr", "spectral_edge", "momentum_contour_ok", "gd_contour_u_max"]
 
 
 def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
-    """The GD contour encloses z in (0, 1]: it needs lr * max eig(K) < 1 (no spectral mass at
-    u >= 1/lr). Checked with the DMFT spectral density at u = 1/lr and a little beyond."""
+    """Refuse the GD contour route when ``lr * max eig(K) >= 1``.
+
+    The contour of discrete GD encloses z in (0, 1]; it is valid only when the DMFT spectrum of K
+    has no mass at u >= 1/lr. Checked with the DMFT spectral density at u = 1/lr, 1.25/lr and
+    2/lr (at N = P = inf: with the largest eigenvalue). The loss curves add a second petal
+    instead (see :func:`gd_contour_u_max`); the transfer functions still require this.
+    Theory: :ref:`dmft-contour`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task.
+    Nv, Pv : float
+        Model size and number of samples (``math.inf`` allowed).
+    lr : float
+        Learning rate of GD (> 0).
+
+    Raises
+    ------
+    ParameterError
+        The spectrum reaches 1/lr: use a smaller ``lr`` or ``method="recipe"``.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=200, N=50)
+    >>> check_contour_lr(p, 50.0, 100.0, 0.5)            # stable: returns None
+    >>> check_contour_lr(p, 50.0, 100.0, 5.0)
+    Traceback (most recent call last):
+    ...
+    scalinglaws.errors.ParameterError: method='contour' for GD needs lr * max eigenvalue(K) < 1, ...
+    """
     if Nv == INF and Pv == INF:
         if lr * lam_max(problem) >= 1.0:
             raise ParameterError(
@@ -43,9 +72,55 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
             )
 
 
+def gd_contour_u_max(
+    problem: Problem, Nv: float, Pv: float, lr: float, u_edge: Optional[float] = None
+) -> float:
+    """``CurveOptions.u_max`` of the discrete-GD contour route (no momentum): 0 when the
+    one-petal Talbot contour around z in (0, 1] encloses every singularity z = 1 - lr u (the
+    spectrum of K ends below 1/lr), else an upper bound on the spectrum of K above 1/lr, which
+    adds the second petal around z in (-1, 0) (theory page "DMFT", section "Contour route").
+
+    Below 1/lr by :func:`spectral_edge` (``u_edge`` if the caller has it) *and* by the
+    spectral-density probes of :func:`check_contour_lr`; either seeing mass at u >= 1/lr selects
+    two petals. The second petal encloses every z in (-1, 0) whatever the value (it only decides
+    whether the petal is needed), so the route is exact on the whole stable range lr u < 2."""
+    if u_edge is None:
+        u_edge = spectral_edge(problem, Nv, Pv)
+    if lr * u_edge > 1.0:
+        return float(u_edge)
+    try:
+        check_contour_lr(problem, Nv, Pv, lr)
+    except ParameterError:
+        return 1.999 / lr
+    return 0.0
+
+
 def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
-    """Upper edge of the DMFT spectrum of K (support of the density of -Im S(-u + i0)/pi),
-    found by a log scan from a norm bound down and bisection; +2% margin."""
+    """Upper edge of the DMFT spectrum of K, with a 2% margin.
+
+    The support of the density ``-Im S(-u + i0)/pi`` is scanned on a log grid down from a norm
+    bound ``1.1 lambda_max (1 + sqrt(M/N))^2 (1 + sqrt(M/P))^2`` and its edge is refined by
+    bisection. At N = P = inf it is the largest eigenvalue itself. Theory: :ref:`dmft-contour`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task (M = inf allowed: its effective size is used in the bound).
+    Nv, Pv : float
+        Model size and number of samples (``math.inf`` allowed).
+
+    Returns
+    -------
+    float
+        ``1.02 u_edge`` (same unit as the eigenvalues), or ``lambda_max`` when N = P = inf.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=200, N=50)
+    >>> edge = spectral_edge(p, 50.0, 100.0)
+    >>> bool(edge > p.lam.max())                  # finite N, P spread the spectrum upwards
+    True
+    """
     top = lam_max(problem)
     if Nv == INF and Pv == INF:
         return top
@@ -104,6 +179,42 @@ def momentum_contour_ok(
     P = 256, lr = 0.2: relative error 1e-4 / 2e-6 / 1e-9 at 100 / 150 / 200 steps, where
     mu^steps = 3e-5 / 1e-7 / 7e-10). The contour is accepted when every singular point is inside
     or has ``|e^{s tau}|^power < tol`` (power 2 for losses, 1 for transfer functions).
+    Theory: :ref:`dmft-contour`, :ref:`dmft-momentum`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task.
+    Nv, Pv : float
+        Model size and number of samples (``math.inf`` allowed).
+    taus : ndarray
+        Times at which the contour would be used (steps for GD, t for flow).
+    nodes : int
+        Number of fixed-Talbot nodes.
+    lr : float, optional
+        Learning rate (discrete GD; ignored when ``beta`` is given).
+    mu : float, optional
+        Heavy-ball momentum in [0, 1) (discrete GD).
+    beta : float, optional
+        Momentum time constant of the flow ``q(s) = s + beta s^2``; None for discrete GD.
+    power : float, optional
+        2 for losses, 1 for transfer functions.
+    tol : float, optional
+        Accepted weight ``|e^{s tau}|^power`` of a singular point outside the contour.
+    u_max : float, optional
+        Spectral edge (default: :func:`spectral_edge`).
+
+    Returns
+    -------
+    ndarray of bool
+        One flag per entry of ``taus``.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=100, N=32)
+    >>> # 4 nodes: the complex roots (modulus sqrt(0.9)) lie outside; 0.9^100 is not negligible
+    >>> momentum_contour_ok(p, 32.0, 64.0, np.array([100.0, 400.0]), 4, lr=0.2, mu=0.9)
+    array([False,  True])
     """
     if u_max is None:  # the caller may have it already (see loss_curve)
         u_max = spectral_edge(problem, Nv, Pv)

@@ -46,6 +46,13 @@ class Frontier:
         Compute range of the fits.
     curves : dict
         N -> test loss on the time grid of :func:`compute_optimal_frontier`.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=256)
+    >>> f = compute_optimal_frontier(p, [8, 16, 32], t_max=1e3, n_times=30)
+    >>> isinstance(f, Frontier), f.compute.shape == f.loss.shape == f.best_N.shape
+    (True, True)
     """
 
     compute: np.ndarray

@@ -30,11 +30,46 @@ __all__ = ["infinite_width_loss", "final_losses", "early_time_transfer", "expone
 def infinite_width_loss(
     problem: Problem, times: Iterable[float], *, lr: Optional[float] = None, flow: bool = False
 ) -> np.ndarray:
-    """N = P = infinity (eq. 125): flow ``sum_k lambda_k w*_k^2 exp(-2 lambda_k t)``; GD
-    ``sum_k lambda_k w*_k^2 (1 - lr lambda_k)^(2 n)`` with ``n = round(t/lr)``. No 1/2.
+    """Test loss at N = P = infinity, the time bottleneck (eq. 125; :ref:`dmft-limits`).
+
+    Gradient flow: ``L(t) = sum_k lambda_k w*_k^2 exp(-2 lambda_k t)``; discrete GD:
+    ``L = sum_k lambda_k w*_k^2 (1 - lr lambda_k)^(2 n)`` with ``n = round(t/lr)`` steps, so
+    ``t = lr x steps`` (:ref:`conv-time`). Loss without 1/2 and without the sigma^2 floor.
 
     At M = inf the modes beyond the explicit head are summed by a quadrature of the power-law
-    tail (relative error < 1e-10 of the tail; see ``dmft/_spectrum.py``)."""
+    tail (relative error < 1e-10 of the tail; :ref:`dmft-infinite-m`).
+
+    Parameters
+    ----------
+    problem : Problem
+        The task (M finite or infinite); its N is ignored.
+    times : array_like of float
+        Times ``t >= 0`` (flow time, or ``lr x steps`` for GD).
+    lr : float, optional
+        Learning rate of discrete GD, > 0 and stable (``lr lambda_max < 2``); required unless
+        ``flow=True``.
+    flow : bool, optional
+        Gradient flow instead of discrete GD.
+
+    Returns
+    -------
+    ndarray
+        The test loss at each time, shape ``(len(times),)``.
+
+    Raises
+    ------
+    ParameterError
+        Negative or non-finite times, ``lr`` missing (discrete GD) or unstable.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=1000, N=100)
+    >>> L = infinite_width_loss(p, [0.0, 10.0, 100.0], flow=True)
+    >>> bool(np.isclose(L[0], np.sum(p.lam * p.wstar**2)))   # t = 0: the initial loss
+    True
+    >>> bool(np.all(np.diff(L) < 0))
+    True
+    """
     problem = check_problem(problem)
     t = times_array(times)
     if flow and not problem.infinite:
@@ -217,9 +252,43 @@ def final_losses(
 def early_time_transfer(
     problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *, N: Size = None
 ) -> np.ndarray:
-    """Early-time (high-frequency) expansion of H_k(t) for gradient flow (App. D, eqs. 81-83):
-    ``e^{-lambda t} + (c (1/P + 1/N)/lambda)[1 - e^{-lambda t} - lambda t e^{-lambda t}]``,
-    ``c = sum_k lambda_k``. Valid while the correction is small (t << min(N, P)/c)."""
+    """Early-time expansion of the mode transfer functions H_k(t) of gradient flow.
+
+    High-frequency expansion (App. D, eqs. 81-83; :ref:`dmft-early`):
+    ``H_k(t) = e^{-lambda t} + (c (1/P + 1/N)/lambda)[1 - e^{-lambda t} - lambda t e^{-lambda t}]``
+    with ``lambda = lambda_k`` and ``c = sum_k lambda_k``. Valid while the correction is small
+    (``t << min(N, P)/c``).
+
+    Parameters
+    ----------
+    problem : Problem
+        The task (M = inf allowed).
+    P : int or math.inf
+        Number of training samples.
+    times : array_like of float
+        Flow times ``t >= 0``.
+    modes : sequence of int
+        Mode indices k (1-based, ``1..M``; eigenvalues in decreasing order).
+    N : int or math.inf, optional
+        Model size (default: the problem's N).
+
+    Returns
+    -------
+    ndarray
+        ``H[i, j] = H_{modes[j]}(times[i])``, shape ``(len(times), len(modes))``.
+
+    Raises
+    ------
+    ParameterError
+        Invalid sizes, times or mode indices (outside ``1..M``).
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=1000, N=100)
+    >>> H = early_time_transfer(p, 400, [0.0, 0.1], [1, 5])
+    >>> H.shape, H[0].tolist()                          # H_k(0) = 1
+    ((2, 2), [1.0, 1.0])
+    """
     problem = check_problem(problem)
     Pv = size("P", P)
     Nv = size("N", N, problem.N)

@@ -16,10 +16,44 @@ __all__ = ["recipe", "recipe_seconds", "theta_series", "toeplitz_lower", "series
 
 
 def series_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Product of two causal series truncated to the length of ``a`` (a Toeplitz product).
+
+    Parameters
+    ----------
+    a, b : ndarray
+        First columns of two lower-triangular Toeplitz matrices (series in the step n).
+
+    Returns
+    -------
+    ndarray
+        ``c[n] = sum_{m<=n} a[n-m] b[m]`` for ``n < len(a)``.
+
+    Examples
+    --------
+    >>> series_mul(np.array([1.0, 1.0, 1.0]), np.array([1.0, 2.0, 3.0]))
+    array([1., 3., 6.])
+    """
     return np.convolve(a, b)[: a.shape[0]]
 
 
 def series_inv(a: np.ndarray) -> np.ndarray:
+    """Inverse of a causal series (of its lower-triangular Toeplitz matrix), by substitution.
+
+    Parameters
+    ----------
+    a : ndarray
+        First column, ``a[0] != 0``.
+
+    Returns
+    -------
+    ndarray
+        ``g`` with ``series_mul(a, g) = (1, 0, 0, ...)``.
+
+    Examples
+    --------
+    >>> series_inv(np.array([1.0, -0.5, 0.0, 0.0]))           # 1/(1 - x/2)
+    array([1.   , 0.5  , 0.25 , 0.125])
+    """
     T = a.shape[0]
     g = np.zeros(T)
     g[0] = 1.0 / a[0]
@@ -29,6 +63,25 @@ def series_inv(a: np.ndarray) -> np.ndarray:
 
 
 def toeplitz_lower(c: np.ndarray) -> np.ndarray:
+    """The lower-triangular Toeplitz matrix with first column ``c``.
+
+    Parameters
+    ----------
+    c : ndarray
+        First column (length T).
+
+    Returns
+    -------
+    ndarray
+        ``T x T`` matrix with ``out[i, j] = c[i - j]`` for ``i >= j``, else 0.
+
+    Examples
+    --------
+    >>> toeplitz_lower(np.array([1.0, 2.0, 3.0]))
+    array([[1., 0., 0.],
+           [2., 1., 0.],
+           [3., 2., 1.]])
+    """
     T = c.shape[0]
     idx = np.arange(T)
     d = idx[:, None] - idx[None, :]
@@ -50,7 +103,30 @@ def theta_series(lr: float, T: int, momentum: float = 0.0) -> np.ndarray:
     GD ``v0(n+1) = v0(n) - lr v4(n)``: ``Theta(n) = lr`` for n >= 1. Heavy ball
     ``b(n) = v4(n) + mu b(n-1)``, ``v0(n+1) = v0(n) - lr b(n)``, ``b(-1) = 0`` (eq. 139):
     ``v0(n) = w* - lr sum_{m<n} sum_{s<=m} mu^(m-s) v4(s)``, i.e.
-    ``Theta(n) = lr (1 - mu^n)/(1 - mu)`` (z-transform ``lr z/((z-1)(z-mu))``, eq. 141)."""
+    ``Theta(n) = lr (1 - mu^n)/(1 - mu)`` (z-transform ``lr z/((z-1)(z-mu))``, eq. 141).
+    Theory: :ref:`dmft-discrete`, :ref:`dmft-momentum`.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate.
+    T : int
+        Number of steps (length of the series).
+    momentum : float, optional
+        Heavy-ball momentum mu in [0, 1) (0: plain GD).
+
+    Returns
+    -------
+    ndarray
+        ``Theta(0..T-1)``, with ``Theta(0) = 0``.
+
+    Examples
+    --------
+    >>> theta_series(0.5, 4)
+    array([0. , 0.5, 0.5, 0.5])
+    >>> theta_series(0.5, 4, momentum=0.5)
+    array([0.   , 0.5  , 0.75 , 0.875])
+    """
     theta = np.full(T, lr)
     if momentum != 0.0:
         n = np.arange(T, dtype=np.float64)
@@ -60,9 +136,30 @@ def theta_series(lr: float, T: int, momentum: float = 0.0) -> np.ndarray:
 
 
 def recipe_seconds(M: int, T: int) -> float:
-    """Estimated seconds of :func:`recipe` with M modes and T steps, ~3e-7 M T^2 + 2e-7 T^3 (one
-    core; measured M = 1500: T = 150 in 10 s, T = 300 in 28 s; M = 4096, T = 100 in 6 s). Its
-    sweeps stop early once the responses settle; near the stability limit they take longer."""
+    """Estimated seconds of :func:`recipe` with M modes and T steps.
+
+    About ``3e-7 M T^2 + 2e-7 T^3`` (one core; measured M = 1500: T = 150 in 10 s, T = 300 in 28 s; M = 4096, T = 100 in 6 s). Its
+    sweeps stop early once the responses settle; near the stability limit they take longer.
+
+    Used to refuse too long runs up front (:class:`~scalinglaws.ResourceError`).
+
+    Parameters
+    ----------
+    M : int
+        Number of modes.
+    T : int
+        Number of steps.
+
+    Returns
+    -------
+    float
+        Estimated wall time in seconds.
+
+    Examples
+    --------
+    >>> round(recipe_seconds(1500, 300), 1)
+    45.9
+    """
     return 3e-7 * M * float(T) ** 2 + 2e-7 * float(T) ** 3
 
 
@@ -82,9 +179,11 @@ def recipe(
     responses_only: bool = False,
     mult: Optional[np.ndarray] = None,
 ) -> Any:
-    """Paper's T x T recipe (App. M.1, :ref:`dmft-recipe`) for discrete GD (or one-pass SGD with batch),
-    evaluated with the lower-triangular Toeplitz structure of all responses. ``momentum`` = mu
-    gives heavy-ball GD (eqs. 139-141) through its Theta (see :func:`_theta_series`).
+    """The paper's T x T recipe for discrete GD or one-pass SGD, in O(M T^2).
+
+    App. M.1 (:ref:`dmft-recipe`), evaluated with the lower-triangular Toeplitz structure of all
+    responses. ``momentum`` = mu gives heavy-ball GD (eqs. 139-141) through its Theta (see
+    :func:`theta_series`); ``batch`` gives one-pass SGD (:ref:`dmft-sgd`).
 
     With ``invE, invB`` (1/E, 1/B; 0 = infinity) != 1: the test loss of the predictor averaged
     over E projections x B data sets, from the cross-system correlations (App. H, eq. 110 in the
@@ -98,13 +197,65 @@ def recipe(
     functions ``H_k(n) = (G_k 1)(n)``, shape (T, M).
 
     ``mult``: multiplicity of each mode in the mode sums (default 1; the pseudo-modes of an
-    infinite power-law tail, see ``dmft/_spectrum.py``, carry quadrature weights).
+    infinite power-law tail carry quadrature weights, :ref:`dmft-infinite-m`).
+
+    Losses without 1/2; the test loss excludes the sigma^2 floor, the train loss includes the
+    label noise. Step n corresponds to time ``t = lr n`` (:ref:`conv-time`).
+
+    Parameters
+    ----------
+    lam : ndarray
+        Eigenvalues lambda_k (M modes).
+    w2 : ndarray
+        Squared target weights ``w*_k^2``.
+    invN, invP : float
+        1/N and 1/P (0 for infinity).
+    sigma2 : float
+        Label-noise variance sigma^2.
+    lr : float
+        Learning rate.
+    T : int
+        Number of steps (outputs at steps 0..T-1).
+    batch : int, optional
+        SGD batch size (one-pass SGD); None for full-batch GD.
+    momentum : float, optional
+        Heavy-ball momentum mu in [0, 1).
+    invE, invB : float, optional
+        1/E and 1/B of an ensemble of E projections x B data sets (0 for infinity).
+    full : bool, optional
+        Also return the response series and correlation matrices (E = B = 1 only).
+    responses_only : bool, optional
+        Return the mode transfer functions only.
+    mult : ndarray, optional
+        Multiplicity of each mode.
+
+    Returns
+    -------
+    tuple or ndarray
+        ``(test, train)`` arrays of length T; with ``full`` a third item, a dict of
+        ``R02, r1, r3, C0, C1``; with ``responses_only`` the ``(T, M)`` array of H_k(n).
+
+    Raises
+    ------
+    ParameterError
+        ``lr`` above the stability limit (the loss diverges).
+    ResourceError
+        The estimated time (:func:`recipe_seconds`) or memory exceeds the budget.
+    ConvergenceError
+        The response or correlation iteration did not converge.
+
+    Examples
+    --------
+    >>> lam = 1.0 / np.arange(1, 51) ** 1.5
+    >>> test, train = recipe(lam, np.ones(50), 1 / 20, 1 / 40, 0.0, 0.5, 10)
+    >>> test.shape, bool(np.isclose(test[0], lam.sum()))      # step 0: the initial loss
+    ((10,), True)
     """
     M = lam.shape[0]
     check_time(
         recipe_seconds(M, T),
         f"the DMFT T x T recipe (M = {M}, T = {T} steps)",
-        hint="ask for fewer steps, or the contour route (lr * max eigenvalue(K) < 1)",
+        hint="ask for fewer steps, or the contour route (method='auto' or 'contour')",
     )
     check_memory(8.0 * T * (2.0 * M + 20.0 * T), f"the DMFT T x T recipe (M = {M}, T = {T})")
     lw = lam if mult is None else lam * mult  # lambda_k x multiplicity in every mode sum

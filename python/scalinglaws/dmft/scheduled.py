@@ -41,7 +41,7 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
-from .._validate import check_real
+from .._validate import check_memory, check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ..results import LossCurve
@@ -70,9 +70,47 @@ def recipe_scheduled(
     invE: float = 1.0,
     invB: float = 1.0,
 ) -> Tuple[np.ndarray, np.ndarray]:
-    """(test, train) at steps 0..T-1 for GD with per-step rates ``rates[0..T-2]`` (module
-    docstring); ``T = len(rates) + 1``. ``invE, invB`` = 1/E, 1/B (0 = infinity): the loss of
-    the predictor averaged over E projections x B data sets (module docstring)."""
+    """Dense T x T recipe for GD with per-step rates (module docstring; :ref:`dmft-recipe`).
+
+    Losses without 1/2; the test loss excludes the sigma^2 floor, the train loss includes the
+    label noise. Cost O(M T^3) per sweep.
+
+    Parameters
+    ----------
+    lam : ndarray
+        Eigenvalues lambda_k (M modes).
+    w2 : ndarray
+        Squared target weights ``w*_k^2``.
+    invN, invP : float
+        1/N and 1/P (0 for infinity).
+    sigma2 : float
+        Label-noise variance sigma^2.
+    rates : ndarray
+        Learning rates of steps ``0..T-2`` (``T = len(rates) + 1``).
+    tol : float, optional
+        Relative change at which the correlation sweeps stop.
+    invE, invB : float, optional
+        1/E and 1/B (0 = infinity): the loss of the predictor averaged over E projections x B
+        data sets, from the cross-system correlations (module docstring; App. H). The train
+        output is then ``diag((1/E) C1 + (1 - 1/E) C1x)``.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        ``(test, train)`` at steps ``0..T-1``.
+
+    Raises
+    ------
+    ConvergenceError
+        The responses or correlations did not converge (e.g. an unstable rate).
+
+    Examples
+    --------
+    >>> lam = 1.0 / np.arange(1, 21) ** 1.5
+    >>> test, train = recipe_scheduled(lam, np.ones(20), 1 / 10, 1 / 20, 0.0, np.full(5, 0.5))
+    >>> test.shape, bool(np.isclose(test[0], lam.sum()))      # step 0: the initial loss
+    ((6,), True)
+    """
     lam = np.asarray(lam, dtype=np.float64)
     w2 = np.asarray(w2, dtype=np.float64)
     T = len(rates) + 1
@@ -168,12 +206,66 @@ def scheduled_curve(
     max_recipe_steps: int = 2000,
     ensemble: Any = 1,
     bags: Any = 1,
+    method: str = "auto",
+    nodes: int = 14,
+    threads: Any = None,
 ) -> LossCurve:
     """DMFT loss curve of discrete GD with a schedule (see :func:`~scalinglaws.dmft.loss_curve`).
 
     Times are ``t = lr * steps`` with the peak ``lr`` (as :func:`scalinglaws.simulate_gd` with a
-    schedule); the schedule is bound to the last step. Refuses ``lr * peak * lambda_max >= 2``
-    and a cost ``M T^3`` beyond the budget."""
+    schedule); the schedule is bound to the last step. ``method="auto"``: the contour route with
+    the schedule's polynomial transfer (:mod:`scalinglaws.dmft.scheduled_contour`, any number of
+    steps) where the effective step count ``sum(lr_r) / lr`` is >= ``nodes``, the dense recipe
+    before; ``"contour"`` / ``"recipe"``: one route. Refuses ``lr * peak * lambda_max >= 2`` and a
+    recipe cost ``M T^3`` beyond the budget (:data:`MAX_COST`). Loss without 1/2; theory:
+    :ref:`dmft-recipe` and :ref:`dmft-contour-schedules`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task (finite M).
+    P : int or math.inf
+        Number of training samples.
+    t : ndarray
+        Times ``t = lr x steps`` (rounded to whole steps).
+    lr : float
+        Peak learning rate (> 0).
+    N : float
+        Model size (``math.inf`` allowed).
+    schedule : Schedule or str
+        The learning-rate schedule, bound to the last step.
+    max_recipe_steps : int, optional
+        Largest step count accepted by the dense recipe.
+    ensemble, bags : int or math.inf, optional
+        E projections and B data sets (App. H): the loss of the averaged predictor from the
+        dense recipe with the cross-system correlations (the contour route is for E = B = 1);
+        ``train_loss`` is None for B > 1.
+    method : {"auto", "contour", "recipe"}, optional
+        Route (see above).
+    nodes : int, optional
+        Talbot nodes per petal of the contour route.
+    threads : int, optional
+        Worker threads of the core (``None``: all cores).
+
+    Returns
+    -------
+    LossCurve
+        ``time_unit="lr*steps"``; ``method`` names the route(s) used, e.g.
+        ``"contour (scheduled)"`` or ``"recipe (scheduled, dense)"``.
+
+    Raises
+    ------
+    ParameterError
+        ``lr`` missing or unstable at the peak, ensembles with ``method="contour"``, too many
+        steps or a cost beyond the budget.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=50, N=20)
+    >>> c = scheduled_curve(p, 40, np.array([0.0, 2.0, 5.0]), lr=0.5, N=20.0, schedule="cosine")
+    >>> c.steps.tolist(), bool(c.test_loss[-1] < c.test_loss[0])
+    ([0, 4, 10], True)
+    """
     check_problem(problem)
     if lr is None:
         raise ParameterError("lr (the peak learning rate) is required with a schedule")
@@ -183,7 +275,7 @@ def scheduled_curve(
     Pv = size("P", P)
     steps = np.round(t / lr).astype(np.int64)
     T = int(steps.max()) + 1
-    if T - 1 > max_recipe_steps:
+    if method == "recipe" and T - 1 > max_recipe_steps:
         raise ParameterError(
             f"the scheduled recipe is limited to max_recipe_steps="
             f"{max_recipe_steps} steps (asked {T - 1})"
@@ -198,32 +290,60 @@ def scheduled_curve(
             f"peak lr = {peak:g} is unstable: GD needs peak lr * lambda_max < 2, "
             f"i.e. peak lr < {2.0 / lmax:.6g}"
         )
-    M = problem.lam.shape[0]
-    cost = 30.0 * M * float(T) ** 3
-    if cost > MAX_COST:
-        raise ParameterError(
-            f"the scheduled T x T recipe costs ~{cost:.2g} flops for M = {M}, "
-            f"T = {T} (budget {MAX_COST:.0g}): use fewer steps or features"
-        )
+    check_memory(32.0 * T, f"the per-step rates of the schedule (T = {T} steps)")
     rates = sched.rate(np.arange(T - 1), lr) if T > 1 else np.zeros(0)
-    a, b = recipe_scheduled(
-        problem.lam,
-        problem.wstar**2,
-        inv(N),
-        inv(Pv),
-        problem.sigma**2,
-        rates,
-        invE=inv(Ev),
-        invB=inv(Bv),
-    )
+    from .scheduled_contour import scheduled_contour_losses
+
+    if Ev != 1 or Bv != 1:  # ensembles / bagging: the dense recipe (no contour route)
+        if method == "contour":
+            raise ParameterError(
+                f"method='contour' with a schedule needs ensemble = bags = 1, got ensemble = "
+                f"{Ev}, bags = {Bv} (valid: method='recipe' or 'auto' for ensembles)"
+            )
+        test = np.zeros(steps.size)
+        train = np.zeros(steps.size)
+        done = np.zeros(steps.size, dtype=bool)
+    else:
+        test, train, done = scheduled_contour_losses(
+            problem, Pv, N, steps, rates, method=method, nodes=nodes, threads=threads
+        )
+    if not np.all(done):
+        T = int(steps[~done].max()) + 1
+        if T - 1 > max_recipe_steps:
+            raise ParameterError(
+                f"the scheduled recipe is limited to max_recipe_steps="
+                f"{max_recipe_steps} steps (asked {T - 1})"
+            )
+        M = problem.lam.shape[0]
+        cost = 30.0 * M * float(T) ** 3
+        if cost > MAX_COST:
+            raise ParameterError(
+                f"the scheduled T x T recipe costs ~{cost:.2g} flops for M = {M}, "
+                f"T = {T} (budget {MAX_COST:.0g}): use fewer steps or features"
+            )
+        a, b = recipe_scheduled(
+            problem.lam,
+            problem.wstar**2,
+            inv(N),
+            inv(Pv),
+            problem.sigma**2,
+            rates[: T - 1],
+            invE=inv(Ev),
+            invB=inv(Bv),
+        )
+        test[~done] = a[steps[~done]]
+        train[~done] = b[steps[~done]]
+    used = "contour (scheduled)" if np.all(done) else "recipe (scheduled, dense)"
+    if np.any(done) and not np.all(done):
+        used = "recipe (scheduled, dense) + contour (scheduled)"
     return LossCurve(
         times=steps * lr,
-        test_loss=finite("test_loss", a[steps]),
-        train_loss=finite("train_loss", b[steps]) if Bv == 1 else None,
+        test_loss=finite("test_loss", test),
+        train_loss=finite("train_loss", train) if Bv == 1 else None,
         steps=steps,
         time_unit="lr*steps",
         model="dmft",
-        method="recipe (scheduled, dense)",
+        method=used,
         params={
             **problem.params,
             "N": N,

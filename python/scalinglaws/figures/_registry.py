@@ -30,9 +30,12 @@ __all__ = ["FigureSpec", "FIGURES", "register_figure", "reproduce", "figure_ids"
 #: the modules that register the papers' figures (on import)
 _BUILTIN = (
     "bordelon2024",
+    "bordelon2024_reuse",
     "bordelon2024_white",
     "paquette2024",
     "paquette2024_fronts",
+    "paquette2024_compute",
+    "paquette2024_contour",
     "schedules2024",
 )
 

@@ -137,8 +137,9 @@ def _fig9_verify(d: Dict[str, Any]) -> None:
     assert d["sim_convergence"] < 1e-5
     # simulation dots vs theory (M = 100 quick / 200: finite-size O(1/M); single models have
     # heavy-tailed final losses, hence the 3 SEM alternative)
+    # measured (quick): |mean / th - 1| <= 5.6% (at 2.5 SEM), relative SEM 2-7%: 5% or 3 SEM
     for nu, al, E, mean, sem, th in d["sims"]:
-        assert abs(mean / th - 1) < 0.15 or abs(mean - th) < 3 * sem, (nu, al, E, mean, th)
+        assert abs(mean / th - 1) < 0.05 or abs(mean - th) < 3 * sem, (nu, al, E, mean, th)
     for i, nu in enumerate(d["nus"]):
         th = d["theory"][i]
         ok = np.isfinite(th[0])
@@ -211,7 +212,11 @@ def _fig10_draw(d: Dict[str, Any], fig: Any) -> None:
 @fig10.verify
 def _fig10_verify(d: Dict[str, Any]) -> None:
     idx = [int(np.argmin(np.abs(d["nus"] - nu))) for nu in d["sim_nus"]]
-    assert np.allclose(d["theory"][idx], d["sim"], rtol=0.25)
+    # simulation / theory pooled over the times of each nu: 12%. M = 100 (quick) with 4 seeds,
+    # and at nu near alpha = 0.8 (the interpolation peak) single-model losses are heavy-tailed:
+    # measured pooled -2.8% .. +9.8% (per point up to 20% at nu = 0.87, t = 500)
+    pooled = np.mean(d["sim"] / d["theory"][idx], axis=1) - 1
+    assert np.all(np.abs(pooled) < 0.12), pooled
 
 
 @register_figure(
@@ -251,4 +256,5 @@ def _fig11_verify(d: Dict[str, Any]) -> None:
     # H (eq. 122): it matches the full theory at early times and drifts above it later.
     big = int(np.argmax(d["nus"]))
     early = d["times"] <= 2.0
-    assert np.allclose(d["theory"][big, early], d["approx"][big, early], rtol=0.15)
+    # (an approximation, not a reference: measured 7.6% at t = 2, nu = 50; 10%)
+    assert np.allclose(d["theory"][big, early], d["approx"][big, early], rtol=0.10)

@@ -89,7 +89,10 @@ def _phase_diagram_verify(d: Dict[str, Any]) -> None:
     assert math.isclose(xt, float(d["xi_theory"][i, j]))
     assert math.isclose(et, float(d["eta_theory"][i, j]))
     assert np.isfinite(d["eta"]).sum() >= 0.5 * np.isfinite(d["eta_theory"]).sum()
-    assert np.nanmedian(np.abs(d["eta"] - d["eta_theory"])) < 0.1
+    # IsoFLOP fits over d = 100..800 (quick) carry a finite-size / fit-window bias that is
+    # largest near phase boundaries: measured median 0.016, max 0.080
+    gap = np.abs(d["eta"] - d["eta_theory"])
+    assert np.nanmedian(gap) < 0.04 and np.nanmax(gap) < 0.12
 
 
 # --------------------------------------------------------------------------- Fig. 4b
@@ -124,7 +127,10 @@ def _fig4b_verify(d: Dict[str, Any]) -> None:
     pl = _plrf()
     for b, et in zip(d["betas"], d["eta_theory"]):
         assert math.isclose(pl.compute_optimal_exponents(0.7, float(b))[2], float(et))
-    assert np.nanmedian(np.abs(d["eta"] - d["eta_theory"])) < 0.1
+    # fit-window bias of the IsoFLOP exponent (quick, d = 100..800): measured median 0.024,
+    # max 0.038
+    gap = np.abs(d["eta"] - d["eta_theory"])
+    assert np.nanmedian(gap) < 0.04 and np.nanmax(gap) < 0.06
 
 
 # --------------------------------------------------------------------------- Fig. 3
@@ -205,16 +211,17 @@ def _fig3_draw(d: Dict[str, Any], fig: Any) -> None:
 
 @fig3.verify
 def _fig3_verify(d: Dict[str, Any]) -> None:
-    # Volterra (deterministic equivalent) within 20% (or 3 standard errors) of the SGD mean over
-    # draws of W, for r >= 100 steps
+    # Volterra (deterministic equivalent) vs the SGD mean over draws of W, r >= 100 steps,
+    # pooled over the checkpoints of each d: 6% (16 runs quick, per-point standard error up to
+    # 11%; measured pooled +0.1%, +3.2%, -2.3%)
     for i, dd in enumerate(d["ds"]):
         f, s = d["sgd_flops"][i], d["sgd"][i]
         m = np.isfinite(s) & (f >= 100 * dd)
         fv, v = d["flops"][i], d["volterra"][i]
         mv = np.isfinite(v) & (fv > 0)
         interp = np.exp(np.interp(np.log(f[m]), np.log(fv[mv]), np.log(v[mv])))
-        tol = np.maximum(0.2 * s[m], 3 * d["sgd_sem"][i][m])
-        assert np.all(np.abs(interp - s[m]) < tol), (dd, np.abs(interp / s[m] - 1).max())
+        pooled = float(np.mean(s[m] / interp)) - 1
+        assert abs(pooled) < 0.06, (dd, pooled)
     assert abs(float(d["eta_theory"]) - (1 - 1 / (4 * 0.7))) < 1e-12
 
 
@@ -257,7 +264,9 @@ def _fig5_verify(d: Dict[str, Any]) -> None:
     for ci in range(len(d["cases"])):
         s, r = d[f"c{ci}_steps"], d[f"c{ci}_ratio"]
         m = np.isfinite(s) & (s >= 100)
-        assert np.all((r[m] > 0.5) & (r[m] < 2.0))
+        # exact / large-d estimate at finite d: the estimate drops O(1) constants of the
+        # crossovers between its terms; measured 0.83 .. 1.53 (quick, d = 200, 800)
+        assert np.all((r[m] > 0.75) & (r[m] < 1.7)), (r[m].min(), r[m].max())
 
 
 # --------------------------------------------------------------------------- spectrum
@@ -299,8 +308,10 @@ def _spectrum_draw(d: Dict[str, Any], fig: Any) -> None:
 @spectrum.verify
 def _spectrum_verify(d: Dict[str, Any]) -> None:
     gap = np.abs(d["deterministic_eigenvalues"] / d["empirical_eigenvalues"] - 1)
-    assert np.median(gap) < 0.05
-    assert abs(float(d["lambda_min"]) / float(d["empirical_eigenvalues"][-1]) - 1) < 0.15
+    # measured median 0.5% (quick: 8 draws, d = 200); the smallest eigenvalue sits at the soft
+    # edge, whose fluctuations are O(d^(-2/3)) ~ 3%: measured 3.2%
+    assert np.median(gap) < 0.02
+    assert abs(float(d["lambda_min"]) / float(d["empirical_eigenvalues"][-1]) - 1) < 0.08
 
 
 # --------------------------------------------------------------------------- shared helpers

@@ -30,7 +30,24 @@ class FlopModel:
     """Training compute ``C = coefficient * N * D`` (default ``6 N D``).
 
     Subclass and override :meth:`flops` and :meth:`tokens` (and ``name``) for another model;
-    :meth:`optimum` then minimises the law numerically along the budget.
+    :meth:`optimum` then minimises the law numerically along the budget. Guide:
+    :ref:`tutorial-fitting-chinchilla`.
+
+    Parameters
+    ----------
+    coefficient : float, optional
+        k > 0 in ``C = k N D`` (6: forward + backward pass of a dense transformer).
+
+    Raises
+    ------
+    ParameterError
+        ``coefficient <= 0``.
+
+    Examples
+    --------
+    >>> fm = FlopModel()
+    >>> fm.name, float(fm.flops(1e9, 2e10)), float(fm.tokens(1e9, 1.2e20))
+    ('6ND', 1.2e+20, 20000000000.0)
     """
 
     def __init__(self, coefficient: float = 6.0) -> None:
@@ -38,24 +55,66 @@ class FlopModel:
 
     @property
     def name(self) -> str:
+        """Short name of the model, e.g. ``"6ND"``."""
         return f"{self.coefficient:g}ND"
 
     def flops(self, N: Any, D: Any) -> np.ndarray:
-        """Compute (FLOPs) of training N parameters on D tokens."""
+        """Compute (FLOPs) of training N parameters on D tokens.
+
+        Parameters
+        ----------
+        N, D : float or array_like
+            Parameters and tokens (broadcast).
+
+        Returns
+        -------
+        ndarray
+            ``k N D``.
+        """
         return self.coefficient * np.asarray(N, dtype=np.float64) * np.asarray(D, dtype=np.float64)
 
     def tokens(self, N: Any, C: Any) -> np.ndarray:
-        """Tokens D that a budget C buys for a model of N parameters."""
+        """Tokens D that a budget C buys for a model of N parameters.
+
+        Parameters
+        ----------
+        N, C : float or array_like
+            Parameters and FLOP budget (broadcast).
+
+        Returns
+        -------
+        ndarray
+            ``C / (k N)``.
+        """
         return np.asarray(C, dtype=np.float64) / (
             self.coefficient * np.asarray(N, dtype=np.float64)
         )
 
     def is_multiplicative(self) -> bool:
-        """True when ``C = k N D`` exactly (closed-form optimum)."""
+        """True when ``C = k N D`` exactly (closed-form optimum).
+
+        Returns
+        -------
+        bool
+            False for subclasses overriding :meth:`flops` or :meth:`tokens`.
+        """
         return type(self).flops is FlopModel.flops and type(self).tokens is FlopModel.tokens
 
     def optimum(self, params: Dict[str, float], C: Any) -> Tuple[np.ndarray, np.ndarray]:
-        """``(N_opt, D_opt)`` minimising ``A N^-alpha + B D^-beta`` on the budget(s) C."""
+        """``(N_opt, D_opt)`` minimising ``A N^-alpha + B D^-beta`` on the budget(s) C.
+
+        Parameters
+        ----------
+        params : dict
+            ``A``, ``alpha``, ``B``, ``beta`` of the law.
+        C : float or array_like
+            FLOP budgets.
+
+        Returns
+        -------
+        (ndarray, ndarray)
+            ``N_opt`` and ``D_opt`` (1-D, one per budget).
+        """
         C = np.atleast_1d(np.asarray(C, dtype=np.float64))
         A, al, B, be = params["A"], params["alpha"], params["B"], params["beta"]
         if self.is_multiplicative():
@@ -82,6 +141,24 @@ def allocation_exponents(params: Dict[str, float], flop_model: FlopModel) -> Dic
 
     For a non-multiplicative FLOP model, ``a`` and ``b`` are the local slopes at C = 1e21 and G is
     NaN.
+
+    Parameters
+    ----------
+    params : dict
+        ``A``, ``alpha``, ``B``, ``beta`` of the law.
+    flop_model : FlopModel
+        The compute model.
+
+    Returns
+    -------
+    dict
+        ``{"a": beta/(alpha+beta), "b": alpha/(alpha+beta), "G": ...}`` (module docstring).
+
+    Examples
+    --------
+    >>> law = dict(E=1.69, A=406.4, alpha=0.34, B=410.7, beta=0.28)   # Hoffmann et al.
+    >>> {k: round(v, 3) for k, v in allocation_exponents(law, FlopModel()).items()}
+    {'a': 0.452, 'b': 0.548, 'G': 1.345}
     """
     A, al, B, be = params["A"], params["alpha"], params["B"], params["beta"]
     with np.errstate(all="ignore"):
@@ -104,6 +181,31 @@ class Allocation:
 
     ``*_ci`` arrays have shape ``(len(C), 2)``: the ``confidence`` percentile interval over the
     fit's bootstrap replicates (or over draws from the asymptotic normal when it had none).
+    Returned by :meth:`ChinchillaFit.allocation <scalinglaws.fit.ChinchillaFit.allocation>`.
+
+    Attributes
+    ----------
+    C : ndarray
+        FLOP budgets.
+    N_opt, D_opt : ndarray
+        Compute-optimal parameters and tokens.
+    tokens_per_param : ndarray
+        ``D_opt / N_opt``.
+    loss_opt : ndarray
+        The law at the optimum.
+    N_opt_ci, D_opt_ci, tokens_per_param_ci, loss_opt_ci : ndarray
+        Intervals, shape ``(len(C), 2)`` (NaN without replicates).
+    confidence : float
+        Level of the intervals.
+    flops : str
+        Name of the FLOP model.
+
+    Examples
+    --------
+    >>> law = dict(E=1.69, A=406.4, alpha=0.34, B=410.7, beta=0.28)   # Hoffmann et al.
+    >>> a = optimal_allocation(law, np.empty((0, 5)), [1e21, 1e23], FlopModel(), 0.9)
+    >>> a.tokens_per_param.round(1).tolist()
+    [50.1, 78.2]
     """
 
     C: np.ndarray
@@ -119,6 +221,13 @@ class Allocation:
     flops: str
 
     def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready dict of the arrays (lists; NaN as None), ``confidence`` and ``flops``.
+
+        Returns
+        -------
+        dict
+            One entry per attribute.
+        """
         keys = (
             "C",
             "N_opt",
@@ -157,8 +266,38 @@ class Allocation:
 def optimal_allocation(
     params: Dict[str, float], samples: np.ndarray, C: Any, flop_model: FlopModel, confidence: float
 ) -> Allocation:
-    """Allocation at budgets ``C`` for point ``params`` and replicate rows ``samples``
-    (columns E, A, alpha, B, beta)."""
+    """Compute-optimal allocation at budgets ``C``, with intervals over replicate laws.
+
+    Parameters
+    ----------
+    params : dict
+        The fitted law: ``E``, ``A``, ``alpha``, ``B``, ``beta``.
+    samples : ndarray, shape (n, 5)
+        Replicate laws (columns E, A, alpha, B, beta), e.g. bootstrap fits; may be empty.
+    C : float or array_like
+        FLOP budgets, finite and > 0.
+    flop_model : FlopModel
+        The compute model.
+    confidence : float
+        Level of the percentile intervals.
+
+    Returns
+    -------
+    Allocation
+        Point values and intervals.
+
+    Raises
+    ------
+    ParameterError
+        Empty, non-finite or non-positive budgets.
+
+    Examples
+    --------
+    >>> law = dict(E=1.69, A=406.4, alpha=0.34, B=410.7, beta=0.28)   # Hoffmann et al.
+    >>> a = optimal_allocation(law, np.empty((0, 5)), 1e23, FlopModel(), 0.9)
+    >>> f"{a.N_opt[0]:.3g}", f"{a.D_opt[0]:.3g}"
+    ('1.46e+10', '1.14e+12')
+    """
     C = np.atleast_1d(np.asarray(C, dtype=np.float64)).ravel()
     if C.size == 0 or not np.all(np.isfinite(C)) or np.any(C <= 0):
         from ..errors import ParameterError

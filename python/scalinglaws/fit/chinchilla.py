@@ -180,6 +180,8 @@ def fit_chinchilla(
         Number of bootstrap resamples of the rows (0: asymptotic intervals only). Each resample is
         started from the main optimum and from the ``bootstrap_starts`` next-best distinct optima
         of the grid search (not the whole grid: the resamples stay close to the data).
+    bootstrap_starts : int, default 1
+        Next-best distinct grid optima each resample also starts from (>= 0).
     seed : int, default 0
         Resample ``i`` uses ``numpy.random.SeedSequence(seed).spawn(bootstrap)[i]``: the result
         is a pure function of the seed, independent of ``n_jobs``.

@@ -24,8 +24,28 @@ __all__ = ["fit_isoflop", "IsoFlopFit", "group_budgets"]
 
 
 def group_budgets(C: np.ndarray, bin_width: float) -> np.ndarray:
-    """Group labels 0..k-1 (in increasing C): sorted budgets join the current group while they
-    are within ``bin_width`` decades of its smallest member."""
+    """Group labels 0..k-1 of compute budgets, in increasing C.
+
+    Sorted budgets join the current group while they are within ``bin_width`` decades of its
+    smallest member.
+
+    Parameters
+    ----------
+    C : ndarray
+        Budgets (> 0).
+    bin_width : float
+        Width of a group in decades (log10).
+
+    Returns
+    -------
+    ndarray of int
+        The group of each budget, in the input order.
+
+    Examples
+    --------
+    >>> group_budgets(np.array([1e20, 1e18, 1.05e18, 1.1e20]), 0.05)
+    array([1, 0, 0, 1])
+    """
     lc = np.log10(C)
     order = np.argsort(lc, kind="stable")
     labels = np.empty(C.size, dtype=np.int64)
@@ -70,7 +90,44 @@ class IsoFlopFit:
     ``*_ci`` are ``confidence`` percentile intervals over bootstrap resamples of the runs within
     each budget (``ci_method`` "bootstrap-percentile"), or t-intervals of the log-log regression
     ("asymptotic") when ``bootstrap=0``. ``regression_a_ci`` / ``regression_b_ci`` are always the
-    latter. C in FLOPs, N in parameters, D in tokens.
+    latter. C in FLOPs, N in parameters, D in tokens. Returned by :func:`fit_isoflop`; guide:
+    :ref:`tutorial-fitting-chinchilla`.
+
+    Attributes
+    ----------
+    budgets : ndarray
+        Budget of each group (geometric mean of its runs' budgets).
+    n_runs : ndarray of int
+        Runs per budget.
+    N_opt, D_opt, loss_opt : ndarray
+        Vertex of each budget's parabola in log N (and the tokens and loss there).
+    N_opt_ci, D_opt_ci : ndarray, shape (k, 2)
+        Their intervals.
+    a, b : float
+        Exponents of ``N_opt = k_N C^a`` and ``D_opt = k_D C^b``.
+    k_N, k_D : float
+        Prefactors.
+    a_ci, b_ci : (float, float)
+        Intervals of a and b (``ci_method``).
+    regression_a_ci, regression_b_ci : (float, float)
+        t-intervals of the log-log regression.
+    ci_method : str
+        ``"bootstrap-percentile"`` or ``"asymptotic"``.
+    confidence : float
+        Level of the intervals.
+    n_bootstrap, n_failed : int
+        Bootstrap resamples requested and dropped.
+    seed : int
+        Seed of the bootstrap.
+
+    Examples
+    --------
+    >>> C = np.repeat([1e18, 1e19, 1e20, 1e21], 7)            # 4 budgets x 7 model sizes
+    >>> N = np.tile(np.logspace(-1, 1, 7), 4) * 0.1 * C**0.5
+    >>> D = C / (6 * N)
+    >>> fit = fit_isoflop(N, D, 1.69 + 406.4 / N**0.34 + 410.7 / D**0.28, bootstrap=0)
+    >>> round(fit.a, 2), round(fit.b, 2), fit.n_runs.tolist()
+    (0.45, 0.55, [7, 7, 7, 7])
     """
 
     budgets: np.ndarray
@@ -95,12 +152,30 @@ class IsoFlopFit:
     seed: int
 
     def allocation(self, C: Any) -> Dict[str, np.ndarray]:
-        """Extrapolated ``N_opt``, ``D_opt`` and tokens per parameter at budget(s) C."""
+        """Extrapolated ``N_opt``, ``D_opt`` and tokens per parameter at budget(s) C.
+
+        Parameters
+        ----------
+        C : float or array_like
+            FLOP budgets.
+
+        Returns
+        -------
+        dict
+            ``C``, ``N_opt = k_N C^a``, ``D_opt = k_D C^b``, ``tokens_per_param``.
+        """
         C = np.asarray(C, dtype=np.float64)
         n, d = self.k_N * C**self.a, self.k_D * C**self.b
         return {"C": C, "N_opt": n, "D_opt": d, "tokens_per_param": d / n}
 
     def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready summary (NaN/inf become None).
+
+        Returns
+        -------
+        dict
+            The attributes, with ``law = "isoflop"``.
+        """
         return finite_or_none(
             {
                 "law": "isoflop",
@@ -172,6 +247,12 @@ def fit_isoflop(
     seed : int, default 0
         Resample ``i`` draws from ``SeedSequence(seed).spawn(bootstrap)[i]``.
     confidence : float, default 0.95
+        Level of the intervals, in (0, 1).
+
+    Returns
+    -------
+    IsoFlopFit
+        Per-budget optima and the fitted power laws.
 
     Raises
     ------
@@ -181,8 +262,12 @@ def fit_isoflop(
 
     Examples
     --------
-    >>> fit = fit_isoflop(N, D, loss, bootstrap=500)      # doctest: +SKIP
-    >>> fit.a, fit.a_ci, fit.allocation(1e23)["N_opt"]    # doctest: +SKIP
+    >>> C = np.repeat([1e18, 1e19, 1e20, 1e21], 7)            # 4 budgets x 7 model sizes
+    >>> N = np.tile(np.logspace(-1, 1, 7), 4) * 0.1 * C**0.5
+    >>> D = C / (6 * N)
+    >>> fit = fit_isoflop(N, D, 1.69 + 406.4 / N**0.34 + 410.7 / D**0.28, bootstrap=0)
+    >>> np.log10(fit.budgets).round(6).tolist(), round(float(fit.allocation(1e23)["tokens_per_param"]), 1)
+    ([18.0, 19.0, 20.0, 21.0], 75.2)
     """
     N_, D_, L_ = check_table(N, D, loss, min_rows=3)
     flop_model = flop_model or FlopModel()

@@ -41,7 +41,35 @@ def _positive_pairs(name_x: str, x: Any, name_y: str, y: Any) -> Tuple[np.ndarra
 
 @dataclass
 class PowerLawFit:
-    """``y = prefactor * x^(-exponent)`` fitted on ``x_range``."""
+    """``y = prefactor * x^(-exponent)`` fitted on ``x_range``.
+
+    Returned by :func:`fit_power_law`; calling it evaluates the law.
+
+    Attributes
+    ----------
+    exponent : float
+        p (positive for a decaying curve).
+    prefactor : float
+        A.
+    exponent_ci, prefactor_ci : (float, float)
+        Intervals at level ``confidence``.
+    confidence : float
+        Level of the intervals.
+    n : int
+        Points fitted.
+    x_range : (float, float)
+        Range of the fitted x.
+    r2 : float
+        Coefficient of determination in log-log space.
+    ci_method : str
+        ``"t"`` or ``"bootstrap-percentile"``.
+
+    Examples
+    --------
+    >>> f = fit_power_law([1, 10, 100], [2.0, 0.2, 0.02])
+    >>> round(f.exponent, 6), round(f.prefactor, 6), round(float(f(1000)), 6)
+    (1.0, 2.0, 0.002)
+    """
 
     exponent: float
     prefactor: float
@@ -57,6 +85,14 @@ class PowerLawFit:
         return self.prefactor * np.asarray(x, dtype=np.float64) ** (-self.exponent)
 
     def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready dict of the attributes.
+
+        Returns
+        -------
+        dict
+            ``exponent``, ``exponent_ci``, ``prefactor``, ``prefactor_ci``, ``confidence``,
+            ``n``, ``x_range``, ``r2``, ``ci_method``.
+        """
         return {
             "exponent": self.exponent,
             "exponent_ci": list(self.exponent_ci),
@@ -92,6 +128,29 @@ def fit_power_law(
     Intervals: Student-t from the regression standard errors (``ci_method="t"``), or with
     ``bootstrap=K`` the percentile intervals of K resamples of the points (resample ``i`` seeded
     by ``SeedSequence(seed).spawn(K)[i]``; ``ci_method="bootstrap-percentile"``).
+
+    Parameters
+    ----------
+    x, y : array_like
+        Points (same length, finite); points with x or y <= 0 are ignored.
+    xmin, xmax : float, optional
+        Fit range of x.
+    confidence : float, optional
+        Level of the intervals, in (0, 1).
+    bootstrap : int, optional
+        Resamples of the points (0: t-intervals).
+    seed : int, optional
+        Seed of the resamples.
+
+    Returns
+    -------
+    PowerLawFit
+        Exponent, prefactor, intervals and fit statistics.
+
+    Raises
+    ------
+    ParameterError
+        Mismatched or non-finite arrays, fewer than 3 usable points, invalid options.
 
     Examples
     --------
@@ -147,7 +206,34 @@ def fit_power_law(
 
 @dataclass
 class ScalingLawFit:
-    """``L = L_inf + A t^(-x) + B N^(-y)``."""
+    """``L = L_inf + A t^(-x) + B N^(-y)``, fitted by :func:`fit_scaling_law`.
+
+    Calling it, ``fit(t, N)``, evaluates the law.
+
+    Attributes
+    ----------
+    params : dict
+        ``L_inf``, ``A``, ``x``, ``B``, ``y``.
+    ci : dict
+        Interval of each parameter at level ``confidence``.
+    confidence : float
+        Level of the intervals.
+    n : int
+        Points fitted.
+    rms_log_residual : float
+        Root-mean-square of ``log L_fit - log L``.
+    names : (str, str)
+        Names of the two variables (for printing).
+    ci_method : str
+        ``"asymptotic"`` or ``"bootstrap-percentile"``.
+
+    Examples
+    --------
+    >>> t, N = np.meshgrid(np.logspace(1, 4, 8), [64, 128, 256, 512])
+    >>> fit = fit_scaling_law(t.ravel(), N.ravel(), (0.05 + 2.0 * t**-0.6 + 3.0 * N**-0.8).ravel())
+    >>> {k: round(v, 3) for k, v in fit.params.items()}
+    {'A': 2.0, 'x': 0.6, 'B': 3.0, 'y': 0.8, 'L_inf': 0.05}
+    """
 
     params: Dict[str, float]
     ci: Dict[str, Tuple[float, float]]
@@ -166,6 +252,13 @@ class ScalingLawFit:
         )
 
     def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            ``params``, ``ci``, ``confidence``, ``n``, ``rms_log_residual``, ``ci_method``.
+        """
         return {
             "params": self.params,
             "ci": {k: list(v) for k, v in self.ci.items()},
@@ -237,7 +330,41 @@ def fit_scaling_law(
     of the points, each refitted from the optimum (``ci_method="bootstrap-percentile"``; resample
     ``i`` seeded by ``SeedSequence(seed).spawn(K)[i]``, independent of ``n_jobs``).
     In the Chinchilla names of :func:`fit_chinchilla` with t = D: ``E = L_inf``,
-    ``(A, alpha) = (B, y)`` and ``(B, beta) = (A, x)``.
+    ``(A, alpha) = (B, y)`` and ``(B, beta) = (A, x)``. Guide: :ref:`tutorial-fitting`.
+
+    Parameters
+    ----------
+    t, N, L : array_like
+        Time (or steps, or data), model size and loss of each point (all > 0, same length).
+    with_offset : bool, optional
+        Fit ``L_inf`` (else ``L_inf = 0``).
+    confidence : float, optional
+        Level of the intervals, in (0, 1).
+    starts : int, optional
+        Random starts of the optimiser.
+    seed : int, optional
+        Seed of the starts and resamples.
+    bootstrap : int, optional
+        Resamples of the points (0: asymptotic intervals).
+    n_jobs : int, optional
+        Worker processes of the bootstrap (results do not depend on it).
+
+    Returns
+    -------
+    ScalingLawFit
+        Parameters, intervals and residual.
+
+    Raises
+    ------
+    ParameterError
+        Mismatched, non-finite or non-positive data, too few points, invalid options.
+
+    Examples
+    --------
+    >>> t, N = np.meshgrid(np.logspace(1, 4, 8), [64, 128, 256, 512])
+    >>> fit = fit_scaling_law(t.ravel(), N.ravel(), (0.05 + 2.0 * t**-0.6 + 3.0 * N**-0.8).ravel())
+    >>> fit.ci_method, fit.n, round(float(fit(100, 128)), 4)
+    ('asymptotic', 32, 0.238)
     """
     t, L1 = _positive_pairs("t", t, "L", L)
     N, _ = _positive_pairs("N", N, "L", L)

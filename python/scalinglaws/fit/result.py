@@ -19,7 +19,16 @@ _ASYMPTOTIC_DRAWS = 2000
 
 
 class IdentifiabilityWarning(UserWarning):
-    """The data do not pin down some parameter of the fitted law (the message says which)."""
+    """The data do not pin down some parameter of the fitted law (the message says which).
+
+    Issued by :func:`~scalinglaws.fit.fit_chinchilla`; the messages are also in
+    ``ChinchillaFit.warnings``. A :class:`UserWarning`.
+
+    Examples
+    --------
+    >>> issubclass(IdentifiabilityWarning, UserWarning)
+    True
+    """
 
 
 @dataclass
@@ -42,6 +51,40 @@ class ChinchillaFit:
         Bootstrap replicates (columns E, A, alpha, B, beta); empty without bootstrap.
     warnings : list of str
         Identifiability problems (also issued as :class:`IdentifiabilityWarning`).
+    ci_method : str
+        ``"bootstrap-percentile"`` or ``"asymptotic"``.
+    confidence : float
+        Level of the intervals.
+    n_points : int
+        Number of runs fitted.
+    huber_delta : float
+        Huber transition of the objective (natural-log residuals).
+    objective : float
+        Final value of the objective.
+    rms_log_residual : float
+        Root-mean-square of ``log L_hat - log L``.
+    seed : int
+        Seed of the bootstrap / asymptotic draws.
+    fixed : tuple of str
+        Pinned parameters.
+    flop_model : FlopModel
+        Compute model of :meth:`allocation`.
+    data_range : dict
+        ``{"N": (min, max), "D": ..., "loss": ...}`` of the data.
+
+    Built by :func:`~scalinglaws.fit.fit_chinchilla` (through :meth:`build`); guide:
+    :ref:`tutorial-fitting-chinchilla`.
+
+    Examples
+    --------
+    >>> from scalinglaws.fit import fit_chinchilla
+    >>> rng = np.random.default_rng(0)
+    >>> N, D = 10 ** rng.uniform(7, 10, 60), 10 ** rng.uniform(9, 12, 60)
+    >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 60))
+    >>> fit = fit_chinchilla(N, D, L, bootstrap=0, init_grid="coarse", grid_starts=4,
+    ...                      n_jobs=1, E=1.69)
+    >>> round(fit.params["alpha"], 2), round(fit.params["beta"], 2), fit.ci_method, fit.fixed
+    (0.34, 0.28, 'asymptotic', ('E',))
     """
 
     params: Dict[str, float]
@@ -83,6 +126,44 @@ class ChinchillaFit:
         data_range: Dict[str, Tuple[float, float]],
         interval_fn: Callable[..., np.ndarray] = percentile_interval,
     ) -> "ChinchillaFit":
+        """Assemble the result of a fit (used by :func:`~scalinglaws.fit.fit_chinchilla`).
+
+        Pins replace the fitted values, intervals come from ``samples`` (percentiles) or the
+        asymptotic ones, and the identifiability diagnostics are issued as
+        :class:`IdentifiabilityWarning`.
+
+        Parameters
+        ----------
+        theta_natural : ndarray, shape (5,)
+            Fitted E, A, alpha, B, beta.
+        asym_natural : ndarray, shape (2, 5)
+            Asymptotic interval bounds.
+        samples : ndarray, shape (n, 5)
+            Bootstrap replicates (may be empty).
+        pins : dict
+            Pinned value (or None) per parameter.
+        confidence : float
+            Interval level.
+        n_points, huber_delta, objective, rms_log_residual, seed :
+            Stored as the attributes of the same name.
+        flop_model : FlopModel
+            Compute model.
+        at_lower : dict
+            Parameters at a bound of the optimiser -> ``"lower"`` / ``"upper"``.
+        collinearity : float
+            ``|corr(log N, log D)|`` of the data.
+        cov : ndarray, shape (5, 5)
+            Asymptotic covariance of (log E, log A, alpha, log B, beta).
+        data_range : dict
+            Ranges of the data.
+        interval_fn : callable, optional
+            Interval of the samples (default percentile).
+
+        Returns
+        -------
+        ChinchillaFit
+            The result, with ``warnings`` filled in.
+        """
         params = {
             k: float(pins[k]) if pins[k] is not None else float(v)  # type: ignore[arg-type]
             for k, v in zip(NAMES, theta_natural)
@@ -169,15 +250,34 @@ class ChinchillaFit:
 
     # -- use -------------------------------------------------------------------------------
     def predict(self, N: Any, D: Any) -> np.ndarray:
-        """Loss predicted for N parameters trained on D tokens (broadcasting)."""
+        """Loss predicted for N parameters trained on D tokens (broadcasting).
+
+        Parameters
+        ----------
+        N, D : float or array_like
+            Parameters and tokens, in the units of the fit.
+
+        Returns
+        -------
+        ndarray
+            ``E + A / N^alpha + B / D^beta``.
+        """
         p = self.params
         N = np.asarray(N, dtype=np.float64)
         D = np.asarray(D, dtype=np.float64)
         return p["E"] + p["A"] * N ** -p["alpha"] + p["B"] * D ** -p["beta"]
 
     def replicates(self) -> np.ndarray:
-        """Parameter replicates behind the derived intervals: the bootstrap samples, or (without
-        bootstrap) seeded draws from the asymptotic normal of (log E, log A, alpha, log B, beta)."""
+        """Parameter replicates behind the derived intervals.
+
+        The bootstrap samples, or (without bootstrap) 2000 draws seeded with :attr:`seed` from
+        the asymptotic normal of (log E, log A, alpha, log B, beta).
+
+        Returns
+        -------
+        ndarray, shape (n, 5)
+            Columns E, A, alpha, B, beta.
+        """
         if len(self.samples):
             return self.samples
         rng = np.random.default_rng(self.seed)
@@ -189,15 +289,46 @@ class ChinchillaFit:
         return draws
 
     def allocation(self, C: Any) -> Allocation:
-        """Compute-optimal N, D, tokens per parameter and loss at budget(s) C (FLOPs), with
-        ``confidence`` intervals from :meth:`replicates`."""
+        """Compute-optimal N, D, tokens per parameter and loss at budget(s) C (FLOPs).
+
+        Intervals at level ``confidence`` come from :meth:`replicates`.
+
+        Parameters
+        ----------
+        C : float or array_like
+            FLOP budgets (> 0), in the units of ``flop_model`` applied to the fit's N and D.
+
+        Returns
+        -------
+        Allocation
+            Point values and intervals.
+
+        Examples
+        --------
+        >>> from scalinglaws.fit import fit_chinchilla
+        >>> rng = np.random.default_rng(0)
+        >>> N, D = 10 ** rng.uniform(7, 10, 60), 10 ** rng.uniform(9, 12, 60)
+        >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 60))
+        >>> fit = fit_chinchilla(N, D, L, bootstrap=0, init_grid="coarse", grid_starts=4,
+        ...                      n_jobs=1, E=1.69)
+        >>> fit.allocation(1e21).tokens_per_param.round(-1)
+        array([50.])
+        """
         return optimal_allocation(
             self.params, self.replicates(), C, self.flop_model, self.confidence
         )
 
     def allocation_exponents(self) -> Dict[str, Any]:
-        """``a``, ``b``, ``G`` of ``N_opt = G (C/k)^a``, ``D_opt = G^-1 (C/k)^b``, with intervals
-        (``a_ci``, ``b_ci``, ``G_ci``) and the FLOP model's name (``flops``)."""
+        """Exponents ``a``, ``b`` and prefactor ``G`` of the compute-optimal allocation.
+
+        ``N_opt = G (C/k)^a``, ``D_opt = G^-1 (C/k)^b``, with intervals (``a_ci``, ``b_ci``,
+        ``G_ci``) and the FLOP model's name (``flops``).
+
+        Returns
+        -------
+        dict
+            ``a``, ``b``, ``G``, ``a_ci``, ``b_ci``, ``G_ci``, ``flops``.
+        """
         point = allocation_exponents(self.params, self.flop_model)
         reps = [
             allocation_exponents(dict(zip(NAMES, row)), self.flop_model)
@@ -212,7 +343,13 @@ class ChinchillaFit:
         return out
 
     def to_dict(self) -> Dict[str, Any]:
-        """JSON-ready summary (NaN/inf become None)."""
+        """JSON-ready summary (NaN/inf become None).
+
+        Returns
+        -------
+        dict
+            Law, parameters, intervals, allocation exponents, fit diagnostics and warnings.
+        """
         return finite_or_none(
             {
                 "law": "chinchilla",

@@ -23,7 +23,30 @@ class HoldoutResult:
 
     ``log_errors`` are ``log(L_hat / L)`` on the held-out runs (natural log: 0.01 ~ 1%);
     ``rmse_log`` and ``max_abs_log`` summarise them; ``train`` is the boolean row mask used for
-    fitting (rows in the order given).
+    fitting (rows in the order given). Returned by :func:`leave_out`.
+
+    Attributes
+    ----------
+    fit : ChinchillaFit
+        The fit on the training runs.
+    train : ndarray of bool
+        Rows used for fitting.
+    threshold : dict
+        ``{"C": max_flops}`` and/or ``{"N": max_N}``.
+    log_errors : ndarray
+        ``log(L_hat / L)`` of the held-out runs.
+    rmse_log, mean_log, max_abs_log : float
+        Root-mean-square, mean and largest absolute value of ``log_errors``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> N, D = 10 ** rng.uniform(7, 10, 60), 10 ** rng.uniform(9, 12, 60)
+    >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 60))
+    >>> res = leave_out(N, D, L, max_flops=1e20, bootstrap=0, init_grid="coarse",
+    ...                 grid_starts=4, n_jobs=1, E=1.69)
+    >>> int(res.train.sum()), round(res.rmse_log, 2)
+    (28, 0.01)
     """
 
     fit: ChinchillaFit
@@ -35,6 +58,14 @@ class HoldoutResult:
     max_abs_log: float
 
     def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready summary (NaN/inf become None).
+
+        Returns
+        -------
+        dict
+            ``threshold``, ``n_train``, ``n_test``, ``rmse_log``, ``mean_log``,
+            ``max_abs_log``, ``params``.
+        """
         return finite_or_none(
             {
                 "threshold": self.threshold,
@@ -66,8 +97,11 @@ def leave_out(
     flop_model: Optional[FlopModel] = None,
     **fit_kwargs: Any,
 ) -> HoldoutResult:
-    """Fit :func:`fit_chinchilla` on the runs with ``C <= max_flops`` (and/or ``N <= max_N``) and
-    report the prediction error on the remaining (larger) runs.
+    """Fit on the smaller runs and report the prediction error on the larger ones.
+
+    :func:`fit_chinchilla` is fitted on the runs with ``C <= max_flops`` (and/or
+    ``N <= max_N``); the error is measured on the remaining runs. Guide:
+    :ref:`tutorial-fitting-chinchilla`.
 
     Parameters
     ----------
@@ -77,13 +111,30 @@ def leave_out(
         Compute threshold in FLOPs (``C = flop_model.flops(N, D)``, default ``6 N D``).
     max_N : float, optional
         Model-size threshold. At least one threshold is required.
+    flop_model : FlopModel, optional
+        Compute model of the threshold and of the fit (default ``C = 6 N D``).
     **fit_kwargs
         Passed to :func:`fit_chinchilla` (e.g. ``bootstrap=0``, ``init_grid="coarse"``).
 
+    Returns
+    -------
+    HoldoutResult
+        The fit and its errors on the held-out runs.
+
+    Raises
+    ------
+    ParameterError
+        Invalid columns, no threshold, or a threshold that does not split the runs.
+
     Examples
     --------
-    >>> res = leave_out(N, D, L, max_flops=1e20, bootstrap=0)   # doctest: +SKIP
-    >>> res.rmse_log                                            # doctest: +SKIP
+    >>> rng = np.random.default_rng(0)
+    >>> N, D = 10 ** rng.uniform(7, 10, 60), 10 ** rng.uniform(9, 12, 60)
+    >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 60))
+    >>> res = leave_out(N, D, L, max_flops=1e20, bootstrap=0, init_grid="coarse",
+    ...                 grid_starts=4, n_jobs=1, E=1.69)
+    >>> res.threshold, int((~res.train).sum())
+    ({'C': 1e+20}, 32)
     """
     N_, D_, L_ = check_table(N, D, loss, min_rows=2)
     flop_model = flop_model or FlopModel()
@@ -124,11 +175,38 @@ def plot_fit(
     axes: Any = None,
     train: Optional[np.ndarray] = None,
 ) -> Any:
-    """Two panels: loss against compute (points coloured by log N, the law's prediction at each
-    run as crosses) and the log residuals ``log(L / L_hat)`` against compute.
+    """Two panels: loss against compute with the law's prediction, and the log residuals.
 
-    ``train`` (a boolean mask, e.g. ``HoldoutResult.train``) draws held-out runs hollow. Returns
-    the matplotlib Figure. Requires matplotlib.
+    Left: the runs' loss against compute (points coloured by log N, the law's prediction at each
+    run as crosses); right: ``log(L / L_hat)`` against compute. Requires matplotlib.
+
+    Parameters
+    ----------
+    fit : ChinchillaFit
+        The fitted law.
+    N, D, loss : array_like
+        The runs.
+    axes : sequence of two matplotlib Axes, optional
+        Draw into these (default: a new figure).
+    train : ndarray of bool, optional
+        Mask of the fitted runs (e.g. ``HoldoutResult.train``); the others are drawn hollow.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> N, D = 10 ** rng.uniform(7, 10, 60), 10 ** rng.uniform(9, 12, 60)
+    >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 60))
+    >>> res = leave_out(N, D, L, max_flops=1e20, bootstrap=0, init_grid="coarse",
+    ...                 grid_starts=4, n_jobs=1, E=1.69)
+    >>> fig = plot_fit(res.fit, N, D, L, train=res.train)
+    >>> len(fig.axes)                                        # two panels and a colour bar
+    3
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     import matplotlib.pyplot as plt
 

@@ -47,7 +47,54 @@ def measure_compute_optimal(
     *frontier*: P*(f) = min_d P(f/(Bd), d) over the d grid; *IsoFLOP*: a parabola in log d through
     the discrete minimum and its neighbours gives d*(f) and P*(f). The exponents are least-squares
     slopes in log-log over the budgets whose minimum is interior to the d grid (and inside
-    ``fit_flops = (f_lo, f_hi)`` if given).
+    ``fit_flops = (f_lo, f_hi)`` if given). Losses without 1/2. Theory:
+    :ref:`plrf-compute-optimal`.
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Exponents of the power law (alpha > 0, 2(alpha + beta) > 1).
+    ds : sequence of int
+        Model sizes d >= 2, at least 3 distinct.
+    v_ratio : float, optional
+        ``v = v_ratio d`` (> 1); default ``v = inf`` for 2 alpha > 1, ``4 d`` otherwise
+        (:func:`v_for`).
+    lr_scale : float, optional
+        ``gamma = lr_scale / tr D`` (batch-sum convention).
+    batch : int, optional
+        Batch size B.
+    flops : array_like of float, optional
+        Flop budgets ``f = B d r`` (default: ``n_flops`` log-spaced budgets suited to ``ds``).
+    n_flops : int, optional
+        Number of default budgets.
+    block_rel : float, optional
+        Accuracy of the Volterra recursion (:func:`~scalinglaws.plrf.volterra_loss`).
+    fit_flops : (float, float), optional
+        Flops window of the fits (:func:`fit_compute_optimal`).
+    threads : int, optional
+        Threads (results do not depend on it).
+
+    Returns
+    -------
+    dict
+        ``phase``, ``xi_theory``, ``eta_theory`` (:func:`compute_optimal_exponents`),
+        ``flops``, ``P_frontier``, ``d_frontier``, ``P_isoflop``, ``d_isoflop``, ``interior``
+        (bool per budget), ``ds``, ``curves`` (one :class:`~scalinglaws.LossCurve` per d), and
+        the fitted ``eta_frontier``, ``xi_frontier``, ``eta_isoflop``, ``xi_isoflop``,
+        ``n_fit``.
+
+    Raises
+    ------
+    ParameterError
+        Invalid exponents, fewer than 3 sizes, or a ``fit_flops`` window with fewer than 3
+        usable budgets.
+
+    Examples
+    --------
+    >>> m = measure_compute_optimal(1.0, 0.7, [4, 8, 16, 32, 64, 128],
+    ...                             flops=np.logspace(3, 6, 12))
+    >>> m["phase"], round(m["eta_theory"], 3), round(m["eta_isoflop"], 2), m["n_fit"]
+    ('II', 0.706, 0.68, 5)
     """
     alpha, beta = check_alpha_beta(alpha, beta)
     ds = sorted(set(check_int("d", x, minimum=2) for x in ds))
@@ -120,6 +167,34 @@ def fit_compute_optimal(
     such budgets raises ValueError; without a window the exponents are NaN when fewer than 3
     budgets qualify (e.g. the optimum leaves the d grid), so that sweeps over (alpha, beta) can
     mark the point as unmeasured.
+
+    Parameters
+    ----------
+    measurement : dict
+        A result of :func:`measure_compute_optimal` (``flops``, ``interior``, ``P_frontier``,
+        ``d_frontier``, ``P_isoflop``, ``d_isoflop``).
+    fit_flops : (float, float), optional
+        Window ``(f_lo, f_hi)`` with ``0 < f_lo < f_hi``.
+
+    Returns
+    -------
+    dict
+        ``eta_frontier``, ``xi_frontier``, ``eta_isoflop``, ``xi_isoflop`` (float, NaN when
+        unmeasured) and ``n_fit`` (int).
+
+    Raises
+    ------
+    ParameterError
+        An invalid window, or one holding fewer than 3 budgets with an interior optimum
+        (``ParameterError`` is a ``ValueError``).
+
+    Examples
+    --------
+    >>> m = measure_compute_optimal(1.0, 0.7, [4, 8, 16, 32, 64, 128],
+    ...                             flops=np.logspace(3, 6, 12))
+    >>> f = fit_compute_optimal(m, (m["flops"][1], m["flops"][-2]))
+    >>> f["n_fit"], round(f["eta_frontier"], 2)
+    (4, 0.69)
     """
     flops = np.asarray(measurement["flops"], dtype=np.float64)
     mask = np.asarray(measurement["interior"], dtype=bool).copy()
@@ -157,8 +232,35 @@ def fit_compute_optimal(
 
 
 def v_for(alpha: float, d: int, v_ratio: Optional[float]) -> Any:
-    """v = inf above the high-dimensional line unless ``v_ratio`` is given; v = v_ratio d
-    (default 4 d) below it, where the sums over j diverge as v grows."""
+    """Number of features v used for model size d in the compute-optimal sweeps.
+
+    v = inf above the high-dimensional line (2 alpha > 1) unless ``v_ratio`` is given;
+    v = v_ratio d (default 4 d) below it, where the sums over j diverge as v grows.
+
+    Parameters
+    ----------
+    alpha : float
+        Spectrum exponent.
+    d : int
+        Model size.
+    v_ratio : float or None
+        ``v / d`` (> 1), or None for the default.
+
+    Returns
+    -------
+    int or float
+        v (``math.inf`` above the line by default).
+
+    Raises
+    ------
+    ParameterError
+        ``v_ratio <= 1``.
+
+    Examples
+    --------
+    >>> v_for(1.0, 100, None), v_for(0.4, 100, None), v_for(1.0, 100, 2.0)
+    (inf, 400, 200)
+    """
     if v_ratio is None:
         return math.inf if 2 * alpha > 1 else int(round(4.0 * d))
     return int(round(check_real("v_ratio", v_ratio, minimum=1.0, min_open=True) * d))
@@ -174,14 +276,51 @@ def estimate_compute_optimal(
     v_ratio: Optional[float] = None,
     lr_scale: float = 0.5,
 ) -> Dict[str, Any]:
-    """Compute-optimal d*(f) and P*(f) of the large-d estimate F_0 + F_pp + F_ac + K_pp/(gamma B)
-    (:func:`~scalinglaws.plrf.loss_components`) minimised over a fine log grid of d in
+    """Compute-optimal d*(f) and P*(f) of the large-d estimate of the loss components.
+
+    The estimate F_0 + F_pp + F_ac + K_pp/(gamma B)
+    (:func:`~scalinglaws.plrf.loss_components`) is minimised over a fine log grid of d in
     ``d_range``, with the same conventions as :func:`measure_compute_optimal` (B = 1,
     gamma = lr_scale / tr D, v as there, r = f/d). Unlike the closed-form exponents of
     :func:`compute_optimal_exponents` this keeps every term at finite f, so it shows the
     crossovers (e.g. in Phase IVa F_pp still matters at f ~ 1e8 and xi > 1/2 until f ~ 1e13).
-    Returns ``flops``, ``d_star``, ``P_star`` and the fitted ``xi``, ``eta`` (log-log slopes over
-    the given flops; budgets whose optimum is at the edge of ``d_range`` raise ValueError)."""
+    Theory: :ref:`plrf-components`, :ref:`plrf-compute-optimal`.
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Exponents of the power law (alpha > 0, 2(alpha + beta) > 1).
+    flops : sequence of float
+        At least 3 positive flop budgets ``f = d r``.
+    d_range : (float, float), optional
+        Range of model sizes searched.
+    n_d : int, optional
+        Number of log-spaced model sizes (20..100000).
+    v_ratio : float, optional
+        See :func:`v_for`.
+    lr_scale : float, optional
+        ``gamma = lr_scale / tr D``.
+
+    Returns
+    -------
+    dict
+        ``flops``, ``d_star``, ``P_star`` (arrays) and the fitted ``xi``, ``eta`` (log-log slopes
+        over the given flops).
+
+    Raises
+    ------
+    ParameterError
+        Invalid exponents or budgets, or an optimum at the edge of ``d_range`` (a
+        ``ValueError``).
+    ResourceError
+        The estimated time exceeds the budget.
+
+    Examples
+    --------
+    >>> e = estimate_compute_optimal(1.0, 0.7, [1e5, 1e6, 1e7], d_range=(10, 1e5), n_d=60)
+    >>> round(e["xi"], 2), round(e["eta"], 2), compute_optimal_exponents(1.0, 0.7)[0]
+    (0.41, 0.71, 'II')
+    """
     alpha, beta = check_alpha_beta(alpha, beta)
     f = check_values("flops", flops, allow_scalar=False)
     if f.size < 3 or np.any(f <= 0):

@@ -41,7 +41,30 @@ PHASE_EXAMPLES: Dict[str, Tuple[float, float]] = {
 
 
 def check_alpha_beta(alpha: Any, beta: Any) -> Tuple[float, float]:
-    """Validated (alpha, beta): alpha > 0 and 2(alpha + beta) > 1 (a finite loss)."""
+    """Validated (alpha, beta): alpha > 0 and 2(alpha + beta) > 1 (a finite loss).
+
+    Parameters
+    ----------
+    alpha : float
+        Spectrum exponent (``D = diag(j^-2alpha)``), > 0.
+    beta : float
+        Target exponent (``b_j = j^-beta``).
+
+    Returns
+    -------
+    (float, float)
+        ``(alpha, beta)`` as floats.
+
+    Raises
+    ------
+    ParameterError
+        alpha <= 0, non-finite values or 2(alpha + beta) <= 1.
+
+    Examples
+    --------
+    >>> check_alpha_beta(1, 0.7)
+    (1.0, 0.7)
+    """
     alpha = check_real("alpha", alpha, minimum=0.0, min_open=True)
     beta = check_real("beta", beta)
     if not 2.0 * (alpha + beta) > 1.0:
@@ -169,7 +192,40 @@ def loss_components(problem: Problem, r: Any, lr: float, batch: int = 1) -> Dict
       and the noise term K_pp / (gamma B) that enters P (None for alpha <= 1/4).
 
     Here ``a, b`` are the problem's ``alpha, beta`` and ``d`` its model size; ``lr`` is gamma in
-    the batch-sum convention.
+    the batch-sum convention (:ref:`conv-lr`). Losses without 1/2. Theory:
+    :ref:`plrf-components`.
+
+    Parameters
+    ----------
+    problem : Problem
+        An unnormalised power-law problem (``Problem.paquette``) with d set.
+    r : float or array_like of float
+        SGD steps, > 0 (the forms are asymptotic in ``t = 2 lr B r >> 1``).
+    lr : float
+        Per-sample step gamma (batch-sum convention), > 0.
+    batch : int, optional
+        Batch size B.
+
+    Returns
+    -------
+    dict
+        ``t``, ``F_0`` (float), ``F_pp``, ``F_ac``, ``K_pp`` and ``noise`` (arrays shaped like
+        ``r``; ``K_pp`` and ``noise`` None for alpha <= 1/4).
+
+    Raises
+    ------
+    ParameterError
+        No power law, a normalised problem, d unset, invalid ``r``/``lr``/``batch``, or forms
+        that overflow (r too small).
+
+    Examples
+    --------
+    >>> p = Problem.paquette(alpha=1.0, beta=0.7, v=4000, d=100)
+    >>> c = loss_components(p, [1e3, 1e4], 0.3)
+    >>> c["t"].tolist(), sorted(c)
+    ([600.0, 6000.0], ['F_0', 'F_ac', 'F_pp', 'K_pp', 'noise', 't'])
+    >>> round(float(c["F_pp"][0] / c["F_pp"][1]), 2)          # t^-(2a+2b-1)/(2a) = 10^-1.2
+    15.85
     """
     pl, d = power_law_of(problem)
     if pl.scale != 1.0:

@@ -44,7 +44,38 @@ class Spectrum:
 
     ``eigenvalues`` (descending) lambda_k of K = W^T D W, ``rho`` the weights
     ``rho_k = (u_k . theta*)^2``, ``limit_loss`` ``P_inf = F_0 = min_theta P``. With theta_0 = 0,
-    ``P(0) = limit_loss + sum_k lambda_k rho_k`` (no 1/2).
+    ``P(0) = limit_loss + sum_k lambda_k rho_k`` (no 1/2). Returned by
+    :func:`deterministic_spectrum` and :func:`empirical_spectrum`; theory:
+    :ref:`plrf-spectrum`.
+
+    Attributes
+    ----------
+    eigenvalues : ndarray
+        lambda_k of K, descending, > 0 (d values).
+    rho : ndarray
+        Weights ``rho_k >= 0``.
+    limit_loss : float
+        ``P_inf`` (no 1/2).
+    lambda_min : float
+        Left edge of the spectrum.
+    kind : str
+        ``"deterministic"``, ``"empirical"`` or ``"exact (N = inf)"``.
+    params : dict
+        Parameters of the problem it was computed for.
+    grid : ndarray, optional
+        x grid of the densities, descending (deterministic only).
+    density : ndarray, optional
+        Eigenvalue density on ``grid`` (integrates to d).
+    rho_density : ndarray, optional
+        ``(1/pi) Im(S_F(x)/x)``, the density of the rho-measure on ``grid``.
+    total_count : float, optional
+        Integral of ``density`` (about d; a check of the quadrature).
+
+    Examples
+    --------
+    >>> s = deterministic_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=400, d=100))
+    >>> s.d, s.kind, bool(s.eigenvalues[0] > s.eigenvalues[-1] > 0)
+    (100, 'deterministic', True)
     """
 
     eigenvalues: np.ndarray
@@ -71,7 +102,13 @@ class Spectrum:
         return self.grid * self.rho_density
 
     def to_dict(self) -> Dict[str, Any]:
-        """JSON-ready: eigenvalues, rho, lambda_min and limit_loss."""
+        """JSON-ready: eigenvalues, rho, lambda_min and limit_loss.
+
+        Returns
+        -------
+        dict
+            ``{"eigenvalues": list, "rho": list, "lambda_min": float, "limit_loss": float}``.
+        """
         return {
             "eigenvalues": [float(x) for x in self.eigenvalues],
             "rho": [float(x) for x in self.rho],
@@ -146,6 +183,13 @@ def resolvent_m(problem: Problem, z: Any, *, threads: Optional[int] = None) -> n
         Non-finite z, Im z <= 0, or a problem without a power law or d.
     ConvergenceError
         Newton failed (the message gives the residual).
+
+    Examples
+    --------
+    >>> p = Problem.paquette(alpha=1.0, beta=0.7, v=400, d=100)
+    >>> m = resolvent_m(p, [1e6j, 1.0 + 1.0j])
+    >>> bool(abs(m[0] - 1) < 1e-4), m.dtype                   # m -> 1 as |z| -> inf
+    (True, dtype('complex128'))
     """
     pl, d = power_law_of(problem)
     zz = np.atleast_1d(check_complex("z", z))
@@ -180,14 +224,58 @@ def limit_loss(problem: Problem) -> float:
     """Deterministic limit loss ``F_0 = P_inf`` (no 1/2).
 
     ``F_0 = sum_{j<=v} lambda_j w*_j^2 / (1 + c lambda_j)`` with c > 0 solving
-    ``(1/d) sum_{j<=v} c lambda_j / (1 + c lambda_j) = 1``.
+    ``(1/d) sum_{j<=v} c lambda_j / (1 + c lambda_j) = 1`` (:ref:`plrf-limit-loss`). It is the
+    loss of the best predictor of the model, reached as steps -> inf.
+
+    Parameters
+    ----------
+    problem : Problem
+        A power-law problem with d (N) set, ``v > d`` (``v = inf`` needs ``2 alpha > 1``).
+
+    Returns
+    -------
+    float
+        ``F_0 >= 0``.
+
+    Raises
+    ------
+    ParameterError
+        No power law, d unset, ``2(alpha + beta) <= 1`` or ``v <= d``.
+
+    Examples
+    --------
+    >>> p = Problem.paquette(alpha=1.0, beta=0.7, v=400, d=100)
+    >>> bool(0 < limit_loss(p) < limit_loss(p.replace(N=20)))   # larger models do better
+    True
     """
     pl, d = power_law_of(problem)
     return float(edges(pl, d)[2]) * pl.scale
 
 
 def lambda_min(problem: Problem) -> float:
-    """Left edge of the deterministic-equivalent spectrum, ~ d^-2alpha."""
+    """Left edge of the deterministic-equivalent spectrum, ~ d^-2alpha (:ref:`plrf-lambda-min`).
+
+    Parameters
+    ----------
+    problem : Problem
+        A power-law problem with d (N) set and ``v > d``.
+
+    Returns
+    -------
+    float
+        The smallest eigenvalue of K in the deterministic equivalent (> 0).
+
+    Raises
+    ------
+    ParameterError
+        No power law, d unset or ``v <= d``.
+
+    Examples
+    --------
+    >>> p = Problem.paquette(alpha=1.0, beta=0.7, v=10**5, d=100)
+    >>> round(lambda_min(p.replace(N=200)) / lambda_min(p), 2)   # d^-2alpha: 2^-2
+    0.25
+    """
     pl, d = power_law_of(problem)
     return float(edges(pl, d, target=False)[0])
 

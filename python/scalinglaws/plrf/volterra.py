@@ -44,7 +44,35 @@ __all__ = [
 
 
 def sgd_gamma(lr: float, batch: int, lr_convention: str) -> float:
-    """Per-sample step gamma of the batch-sum update from ``lr`` in the given convention."""
+    """Per-sample step gamma of the batch-sum update from ``lr`` in the given convention.
+
+    The batch-sum update ``theta -= gamma sum_{i in batch} grad_i`` has ``gamma = lr`` in the
+    ``"sum"`` convention and ``gamma = lr / B`` in the ``"mean"`` convention (:ref:`conv-lr`).
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate in ``lr_convention``.
+    batch : int
+        Batch size B.
+    lr_convention : {"sum", "mean"}
+        How ``lr`` scales the batch gradient.
+
+    Returns
+    -------
+    float
+        gamma.
+
+    Raises
+    ------
+    ParameterError
+        An unknown convention.
+
+    Examples
+    --------
+    >>> sgd_gamma(0.8, 4, "mean"), sgd_gamma(0.8, 4, "sum")
+    (0.2, 0.8)
+    """
     if lr_convention not in ("sum", "mean"):
         raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {lr_convention!r}")
     return lr / batch if lr_convention == "mean" else lr
@@ -56,6 +84,28 @@ def check_spectrum(spectrum: Any) -> Spectrum:
     The Volterra functions need a :class:`Spectrum` whose ``eigenvalues`` (> 0) and ``rho``
     (>= 0) are non-empty, finite, 1-D and of the same length, with a finite ``limit_loss`` >= 0.
     The checked arrays are stored back as contiguous float64 (the C++ core trusts them).
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        The spectrum to check.
+
+    Returns
+    -------
+    Spectrum
+        The same object.
+
+    Raises
+    ------
+    ParameterError
+        Not a Spectrum, or arrays that are empty, non-finite, of different lengths, negative
+        (``rho``) or non-positive (``eigenvalues``).
+
+    Examples
+    --------
+    >>> s = exact_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=100))
+    >>> check_spectrum(s) is s
+    True
     """
     if not isinstance(spectrum, Spectrum):
         raise ParameterError(
@@ -76,12 +126,42 @@ def check_spectrum(spectrum: Any) -> Spectrum:
 
 
 def max_stable_lr(spectrum: Any, batch: int = 1, lr_convention: Optional[str] = None) -> float:
-    """Largest stable learning rate: ``gamma (B+1) lambda_max < 2`` and kernel norm
+    """Largest stable learning rate of one-pass SGD on a spectrum.
+
+    Stability needs ``gamma (B+1) lambda_max < 2`` and kernel norm
     ``sum_k gamma lambda_k / (2 - gamma (B+1) lambda_k) < 1`` (gamma per sample, batch-sum);
     returned in the given convention.
 
     ``spectrum`` is a :class:`Spectrum`, or a :class:`~scalinglaws.Problem` (its
-    deterministic-equivalent spectrum; default convention the problem's own)."""
+    deterministic-equivalent spectrum; default convention the problem's own). Theory:
+    :ref:`plrf-stability`, conventions :ref:`conv-lr`.
+
+    Parameters
+    ----------
+    spectrum : Spectrum or Problem
+        Eigenvalues of K (only they matter).
+    batch : int, optional
+        Batch size B >= 1.
+    lr_convention : {"sum", "mean"}, optional
+        Convention of the returned rate (default: the problem's, else ``"sum"``).
+
+    Returns
+    -------
+    float
+        The supremum of the stable learning rates (a rate must be strictly smaller).
+
+    Raises
+    ------
+    ParameterError
+        An invalid spectrum, batch or convention.
+
+    Examples
+    --------
+    >>> p = Problem.paquette(alpha=1.0, beta=0.7, v=400, d=100)
+    >>> lr1 = max_stable_lr(p, lr_convention="sum")
+    >>> bool(0 < lr1 < 2), bool(max_stable_lr(p, 8, "mean") > lr1)
+    (True, True)
+    """
     if isinstance(spectrum, Problem):
         if lr_convention is None:
             lr_convention = spectrum.lr_convention
@@ -121,8 +201,44 @@ def forcing_kernel(
     lr_convention: str = "sum",
     threads: Optional[int] = None,
 ) -> Tuple[np.ndarray, np.ndarray]:
-    """Forcing ``F(r) = P_inf + sum_k lam_k rho_k q_k^r`` and kernel
-    ``K(r) = gamma^2 B sum_k lam_k^2 q_k^r`` at the given steps (P without 1/2)."""
+    """Forcing F and kernel K of the Volterra equation at the given steps.
+
+    ``F(r) = P_inf + sum_k lam_k rho_k q_k^r`` and ``K(r) = gamma^2 B sum_k lam_k^2 q_k^r`` with
+    ``q_k = 1 - 2 gamma B lam_k + gamma^2 B (B+1) lam_k^2`` (module docstring;
+    :ref:`plrf-volterra`). Loss without 1/2.
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues, weights ``rho`` and limit loss ``P_inf``.
+    lr : float
+        Learning rate in ``lr_convention``; must be stable (:func:`max_stable_lr`).
+    steps : array_like of float
+        Steps r >= 0 at which to evaluate.
+    batch : int, optional
+        Batch size B.
+    lr_convention : {"sum", "mean"}, optional
+        ``"sum"``: gamma = lr; ``"mean"``: gamma = lr / B (:ref:`conv-lr`).
+    threads : int, optional
+        Threads (the result does not depend on it).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        ``(F, K)`` at ``steps``.
+
+    Raises
+    ------
+    ParameterError
+        An unstable ``lr``, negative steps or an invalid spectrum.
+
+    Examples
+    --------
+    >>> s = exact_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=100))
+    >>> F, K = forcing_kernel(s, 0.1, [0, 10])
+    >>> bool(np.isclose(F[0], np.sum(s.eigenvalues * s.rho))), bool(F[1] < F[0])
+    (True, True)
+    """
     spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     gamma = _check_lr(spectrum, lr, batch, lr_convention)
@@ -139,7 +255,35 @@ def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: st
     """``||K|| = sum_r K(r) = sum_k gamma lam_k / (2 - gamma (B+1) lam_k)`` (batch-sum gamma).
 
     For a stable lr, ``P(r) -> P_inf / (1 - ||K||)`` as r -> inf (the fixed point of the Volterra
-    equation P = F + K * P with F -> P_inf)."""
+    equation P = F + K * P with F -> P_inf). Theory: :ref:`plrf-stability`.
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues of K.
+    lr : float
+        Learning rate in ``lr_convention``; must be stable.
+    batch : int, optional
+        Batch size B.
+    lr_convention : {"sum", "mean"}, optional
+        ``"sum"``: gamma = lr; ``"mean"``: gamma = lr / B (:ref:`conv-lr`).
+
+    Returns
+    -------
+    float
+        ``||K||`` in [0, 1) for a stable rate.
+
+    Raises
+    ------
+    ParameterError
+        An unstable ``lr`` or an invalid spectrum.
+
+    Examples
+    --------
+    >>> s = exact_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=100))
+    >>> 0 < kernel_norm(s, 0.1) < 1
+    True
+    """
     spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     gamma = _check_lr(spectrum, lr, batch, lr_convention)
@@ -179,7 +323,56 @@ def volterra_loss(
     (exact in expectation for r <= ``exact_steps``); a block takes the schedule at its midpoint,
     never straddles a piece of the schedule and, inside a varying piece, is at most ``block_rel``
     of the piece, so the error class is the constant-lr one. The peak rate must be stable. None or
-    ``"constant"``: the constant-lr code, bitwise.
+    ``"constant"``: the constant-lr code, bitwise. Theory: :ref:`plrf-volterra`.
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues, weights ``rho`` and limit loss ``P_inf`` (:func:`deterministic_spectrum`,
+        :func:`empirical_spectrum` or :func:`exact_spectrum`).
+    lr : float
+        Learning rate in ``lr_convention`` (the peak with a schedule); must be stable.
+    steps : int
+        Number of SGD steps, 1..1e15.
+    batch : int, optional
+        Batch size B.
+    lr_convention : {"sum", "mean"}, optional
+        ``"sum"``: gamma = lr; ``"mean"``: gamma = lr / B (:ref:`conv-lr`).
+    checkpoints : sequence of int, optional
+        Extra steps in ``[0, steps]`` to report.
+    n_checkpoints : int, optional
+        Number of log-spaced report steps.
+    exact_steps : int, optional
+        Steps solved exactly before the blocked recursion.
+    block_rel : float, optional
+        Relative block length in (0, 0.5].
+    noise_variance : float, optional
+        Label-noise variance sigma^2 >= 0.
+    log_spaced : bool, optional
+        Report the log-spaced steps (False: ``checkpoints`` only).
+    schedule : Schedule or str, optional
+        Learning-rate schedule.
+
+    Returns
+    -------
+    LossCurve
+        ``time_unit="steps"``, test loss without 1/2 and without sigma^2.
+
+    Raises
+    ------
+    ParameterError
+        An unstable rate, invalid sizes or checkpoints.
+    ResourceError
+        The estimated time exceeds the budget.
+    ConvergenceError
+        A non-finite solution.
+
+    Examples
+    --------
+    >>> s = exact_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=200))
+    >>> c = volterra_loss(s, 0.2, 1000, n_checkpoints=5)
+    >>> c.steps.tolist()[0], c.steps.tolist()[-1], c.time_unit
+    (0, 1000, 'steps')
     """
     spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
@@ -250,7 +443,24 @@ def volterra_loss(
 
 
 def exact_spectrum(problem: Problem) -> Spectrum:
-    """The spectrum at N = inf (no projection): K = diag(lambda), rho = w*^2, P_inf = 0."""
+    """The spectrum at N = inf (no projection): K = diag(lambda), rho = w*^2, P_inf = 0.
+
+    Parameters
+    ----------
+    problem : Problem
+        Any finite problem (its N is ignored).
+
+    Returns
+    -------
+    Spectrum
+        ``kind="exact (N = inf)"``, eigenvalues in decreasing order.
+
+    Examples
+    --------
+    >>> s = exact_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=100))
+    >>> s.eigenvalues.size, s.limit_loss
+    (100, 0.0)
+    """
     order = np.argsort(-problem.lam, kind="stable")
     lam = np.asarray(problem.lam[order], dtype=np.float64)
     return Spectrum(
@@ -289,6 +499,9 @@ def loss_curve(
         Any problem with its model size N (Paquette's d) set, or ``N=math.inf`` (no projection:
         exact). The deterministic-equivalent spectrum needs a power law (both families'
         constructors); ``empirical=True`` works for every problem.
+    *legacy
+        The old positional form ``loss_curve(alpha, beta, v, d, lr, steps)`` (deprecated, one
+        release); empty in new code.
     lr : float
         Learning rate in ``lr_convention`` (default: the problem's, :attr:`Problem.lr_convention`).
     steps : int
@@ -296,6 +509,8 @@ def loss_curve(
         ``checkpoints``.
     batch : int
         Batch size B.
+    lr_convention : {"sum", "mean"}, optional
+        Convention of ``lr`` (default: the problem's); :ref:`conv-lr`.
     empirical, seed :
         Use the exact spectrum of the projection drawn with ``seed`` (the same projection as
         ``simulate_sgd(..., projection_seed=seed)``) instead of the deterministic equivalent.
@@ -303,6 +518,14 @@ def loss_curve(
         A custom spectrum (``Problem.from_spectrum``) has no deterministic equivalent here: its
         expected loss is the mean of the exact curves of ``projections`` projections (seeds
         ``seed, seed+1, ...``), returned with standard errors.
+    n_checkpoints, checkpoints :
+        Log-spaced report steps and extra steps (see :func:`volterra_loss`).
+    N : int or math.inf, optional
+        Model size d, overriding the problem's; ``math.inf``: no projection (exact spectrum).
+    threads : int, optional
+        Threads of the spectrum computation (results do not depend on it).
+    exact_steps, block_rel :
+        Accuracy controls of the recursion (see :func:`volterra_loss`).
     schedule : Schedule or str
         Learning-rate schedule (:mod:`scalinglaws.schedules`; ``lr`` is the peak), bound to
         ``steps``; see :func:`volterra_loss`.
@@ -312,6 +535,11 @@ def loss_curve(
     LossCurve
         ``time_unit="steps"``; test loss without 1/2 and without sigma^2 (label noise feeds the
         SGD noise and is excluded from the reported loss).
+
+    Raises
+    ------
+    ParameterError
+        ``lr`` or ``steps`` missing, an unstable rate, N unset, invalid options.
 
     Examples
     --------

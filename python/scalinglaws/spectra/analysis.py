@@ -35,6 +35,23 @@ class SpectrumAnalysis:
         Number of points.
     fit_b, fit_a : PowerLawFit
         ``eigenvalues ~ k^-b`` and ``tail ~ k^-(a-1)``.
+    info : dict
+        Extra entries merged into :meth:`to_dict` (e.g. the kernel and data set of the CLI).
+
+    Returned by :func:`analyze_spectrum`; guide: :ref:`tutorial-kernel-spectrum`. The exponents
+    are those of the DMFT task (:ref:`dmft-model`): ``lambda_k ~ k^-b``,
+    ``lambda_k w*_k^2 ~ k^-a``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> k = np.arange(1, 101)
+    >>> X = rng.standard_normal((400, 100)) * k**-0.75     # feature variances k^-1.5
+    >>> an = analyze_spectrum(features=X, y=X.sum(axis=1), b_range=(2, 40), a_range=(2, 40))
+    >>> round(an.b, 1), an.fit_b.k_range
+    (1.5, (2, 40))
+    >>> round(float(an.predicted_time_curve([0.0, 10.0])[0]), 12)   # normalised: starts at 1
+    1.0
     """
 
     eigenvalues: np.ndarray
@@ -53,8 +70,10 @@ class SpectrumAnalysis:
 
     @property
     def tail(self) -> np.ndarray:
-        """1 - C(k), computed as a reverse cumulative sum (no cancellation), plus the residual
-        power outside the modes (feature-matrix input)."""
+        """The tail 1 - C(k), k = 1..len, without cancellation.
+
+        Computed as a reverse cumulative sum, plus the residual power outside the modes
+        (feature-matrix input)."""
         rev = np.cumsum(self.power[::-1])[::-1]
         after = np.concatenate([rev[1:], [0.0]]) + self.residual_power
         return np.maximum(after, 0.0) / self.mean_square
@@ -66,49 +85,104 @@ class SpectrumAnalysis:
 
     @property
     def b(self) -> float:
+        """Fitted spectrum exponent b (``lambda_k ~ k^-b``)."""
         return self.fit_b.exponent
 
     @property
     def b_interval(self) -> Tuple[float, float]:
+        """Interval of b (see :class:`PowerLawFit`)."""
         return self.fit_b.interval
 
     @property
     def a(self) -> float:
+        """Fitted task exponent a (``1 - C(k) ~ k^-(a-1)``, i.e. ``lambda_k w*_k^2 ~ k^-a``)."""
         return 1.0 + self.fit_a.exponent
 
     @property
     def a_interval(self) -> Tuple[float, float]:
+        """Interval of a (``1 +`` the interval of the tail exponent)."""
         lo, hi = self.fit_a.interval
         return (1.0 + lo, 1.0 + hi)
 
     # ------------------------------------------------------------------ predictions
     def exponents(self) -> Dict[str, Any]:
-        """:func:`scaling_exponents` of the fitted (a, b) (a must be > 1)."""
+        """:func:`scaling_exponents` of the fitted (a, b) (a must be > 1).
+
+        Returns
+        -------
+        dict
+            ``{"time", "model", "data", "compute": {"t", "N", "loss"}}``.
+
+        Raises
+        ------
+        ParameterError
+            Fitted a <= 1 or b <= 0.
+        """
         return scaling_exponents(self.a, self.b)
 
     def positive_modes(self, rtol: float = 1e-12) -> np.ndarray:
-        """Indices of the modes with ``lambda_k > rtol * lambda_1`` (numerically non-zero)."""
+        """Indices of the modes with ``lambda_k > rtol * lambda_1`` (numerically non-zero).
+
+        Parameters
+        ----------
+        rtol : float, optional
+            Relative threshold.
+
+        Returns
+        -------
+        ndarray of int
+            0-based indices.
+        """
         lam = self.eigenvalues
         return np.nonzero(lam > rtol * lam[0])[0]
 
     def problem(self, N: Optional[int] = None, *, rtol: float = 1e-12) -> Problem:
-        """``Problem.from_spectrum(lam, wstar, N)`` of the measured arrays: ``lam_k`` = the
-        eigenvalues above ``rtol * lambda_1`` and ``wstar_k = sqrt(power_k / lam_k)``, so the
-        problem's target power per mode is the measured one. Losses are in the units of
-        ``mean(|y|^2)`` times ``initial_loss / mean_square``; the power of the dropped
-        (numerically zero) modes is left out (``info['dropped_power']``)."""
+        """The :class:`~scalinglaws.Problem` of the measured arrays.
+
+        ``Problem.from_spectrum(lam, wstar, N)`` with ``lam_k`` = the eigenvalues above
+        ``rtol * lambda_1`` and ``wstar_k = sqrt(power_k / lam_k)``, so the problem's target
+        power per mode is the measured one. Losses are in the units of ``mean(|y|^2)`` times
+        ``initial_loss / mean_square``; the power of the dropped (numerically zero) modes is
+        left out (``info['dropped_power']``).
+
+        Parameters
+        ----------
+        N : int, optional
+            Model size of the problem.
+        rtol : float, optional
+            Threshold of :meth:`positive_modes`.
+
+        Returns
+        -------
+        Problem
+            A custom-spectrum problem (no power law).
+        """
         idx = self.positive_modes(rtol)
         lam = self.eigenvalues[idx]
         wstar = np.sqrt(self.power[idx] / lam)
         return Problem.from_spectrum(lam, wstar, N)
 
     def predicted_time_curve(self, t: Any, *, extend_to: Optional[int] = None) -> np.ndarray:
-        """Predicted test loss of gradient flow at N, P = inf from the measured arrays,
+        """Predicted test loss of gradient flow at N, P = inf from the measured arrays.
+
         ``sum_k power_k exp(-2 lambda_k t)`` (Problem.infinite_limit_loss), divided by
         ``mean(|y|^2)`` (so it starts at 1). Time convention of :mod:`scalinglaws.simulate`:
         ``dw/dt = (1/P) Phi^T (y - Phi w)``, i.e. kernel flow ``df/dt = -(1/P) K (f - y)``.
         ``extend_to=M`` uses :meth:`extended_arrays` (without it the curve falls to 0 once the
-        n measured modes are learned)."""
+        n measured modes are learned).
+
+        Parameters
+        ----------
+        t : float or array_like
+            Flow times >= 0.
+        extend_to : int, optional
+            Number of modes M of the extended spectrum.
+
+        Returns
+        -------
+        ndarray
+            The normalised test loss at each time (1 at t = 0).
+        """
         if extend_to is None:
             return self.problem().infinite_limit_loss(t) / self.mean_square
         lam, pw = self.extended_arrays(extend_to)
@@ -124,7 +198,23 @@ class SpectrumAnalysis:
         ``power_k = mean(|y|^2) [T(k-1) - T(k)]`` with ``T(k) = (1 - C(kc)) (k/kc)^-(a-1)``.
         The measured modes beyond kc are distorted by the finite sample (they must sum to the
         total, and there are only n of them); the extension is what the fitted exponents say
-        the population spectrum does. The power beyond M (``T(M)``) is dropped."""
+        the population spectrum does. The power beyond M (``T(M)``) is dropped.
+
+        Parameters
+        ----------
+        M : int
+            Total number of modes, > kc.
+
+        Returns
+        -------
+        (ndarray, ndarray)
+            ``(eigenvalues, power)`` of length M.
+
+        Raises
+        ------
+        ParameterError
+            ``M <= kc``.
+        """
         kc = max(self.fit_b.k_range[1], self.fit_a.k_range[1])
         M = check_int("M", M, minimum=kc + 1)
         k = np.arange(kc + 1, M + 1, dtype=np.float64)
@@ -148,8 +238,9 @@ class SpectrumAnalysis:
         seed: int = 0,
         extend_to: Optional[int] = None,
     ) -> np.ndarray:
-        """Predicted test loss (divided by ``mean(|y|^2)``) after training to convergence on P
-        points, from the measured arrays.
+        """Predicted test loss after training to convergence on P points, from the measured arrays.
+
+        Divided by ``mean(|y|^2)``.
 
         ``method="theory"``: the N, t = inf kernel-regression (ridgeless) limit,
         :func:`kernel_regression_loss`; the modes' power is the measured one (noise 0).
@@ -161,6 +252,33 @@ class SpectrumAnalysis:
         fit range, fitted power laws from there to M modes). Without it the prediction uses the
         n measured modes only and is reliable for P well below n (at P -> n it wrongly goes to
         0 because the measured spectrum has only n modes).
+
+        Parameters
+        ----------
+        P : int or array_like of int
+            Numbers of training points.
+        method : {"theory", "simulate"}, optional
+            Kernel-regression theory or finite-width simulation.
+        N : int, optional
+            Width of the simulation (default: the number of modes).
+        seeds : int, optional
+            Simulation draws averaged.
+        t : float, optional
+            Flow time of the simulation (``inf`` in practice).
+        seed : int, optional
+            First seed of the simulation.
+        extend_to : int, optional
+            Number of modes of the extended spectrum (theory only).
+
+        Returns
+        -------
+        ndarray
+            The normalised test loss at each P.
+
+        Raises
+        ------
+        ParameterError
+            An unknown method, ``extend_to`` with ``method="simulate"``, invalid P.
         """
         if extend_to is not None:
             if method != "theory":
@@ -187,7 +305,14 @@ class SpectrumAnalysis:
 
     # ------------------------------------------------------------------ output
     def to_dict(self) -> Dict[str, Any]:
-        """JSON-ready summary (the CLI's ``--json`` output plus fit details)."""
+        """JSON-ready summary (the CLI's ``--json`` output plus fit details).
+
+        Returns
+        -------
+        dict
+            ``a``, ``b`` with intervals, ``n``, the two fits, ``exponents`` (None with
+            ``exponents_error`` when undefined) and :attr:`info`.
+        """
         out: Dict[str, Any] = {
             "a": self.a,
             "a_interval": list(self.a_interval),
@@ -206,9 +331,22 @@ class SpectrumAnalysis:
         return out
 
     def plot(self, path: Optional[str] = None, *, axes: Any = None) -> Any:
-        """Two log-log panels: eigenvalues with the b fit, and the tail 1 - C(k) with the a fit
-        (fit ranges marked). Needs matplotlib (``pip install matplotlib``). Saves to ``path`` if
-        given; returns the figure."""
+        """Two log-log panels: the eigenvalues with the b fit, the tail with the a fit.
+
+        The fit ranges are marked. Needs matplotlib (``pip install matplotlib``).
+
+        Parameters
+        ----------
+        path : str, optional
+            Save the figure there.
+        axes : sequence of two matplotlib Axes, optional
+            Draw into these (default: a new figure).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure.
+        """
         try:
             import matplotlib
 
@@ -279,8 +417,30 @@ def analyze_spectrum(
         modes and the finite-n end).
     points : int
         Number of log-spaced k in each fit (duplicates after rounding are dropped).
+    features : array (n, p), optional
+        Feature matrix instead of ``K`` (kernel ``Phi Phi^T``).
     n_boot, seed :
         Bootstrap resamples for the intervals (see :class:`PowerLawFit`) and their seed.
+
+    Returns
+    -------
+    SpectrumAnalysis
+        Arrays, fits and predictions.
+
+    Raises
+    ------
+    ParameterError
+        Invalid inputs (see :func:`kernel_spectrum`), y identically zero, no positive
+        eigenvalue, or invalid fit ranges.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> k = np.arange(1, 101)
+    >>> X = rng.standard_normal((400, 100)) * k**-0.75     # feature variances k^-1.5
+    >>> an = analyze_spectrum(features=X, y=X.sum(axis=1), b_range=(2, 40), a_range=(2, 40))
+    >>> an.n, round(an.b, 1)
+    (400, 1.5)
     """
     lam, power, ms = kernel_spectrum(K, y, features=features)
     n = int(K.shape[0]) if K is not None else int(np.shape(features)[0])

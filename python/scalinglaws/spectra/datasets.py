@@ -22,6 +22,29 @@ def load_dataset(name: str) -> Tuple[np.ndarray, np.ndarray]:
     the optional dependency scikit-learn). Returns ``X`` (1797 x 64) standardised per pixel
     (zero mean, unit variance; constant pixels stay 0) and ``y`` (1797 x 10) one-hot labels
     minus their mean (0.9 on the true class, -0.1 elsewhere), so ``mean(|y|^2) = 0.9``.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`DATASETS` (``"digits"``).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        ``(X, y)`` as described above.
+
+    Raises
+    ------
+    ParameterError
+        An unknown name.
+    ImportError
+        scikit-learn is not installed (extra ``data``).
+
+    Examples
+    --------
+    >>> X, y = load_dataset("digits")
+    >>> X.shape, y.shape, round(float(np.mean(np.sum(y**2, axis=1))), 6)
+    ((1797, 64), (1797, 10), 0.9)
     """
     if name not in DATASETS:
         raise ParameterError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}")

@@ -36,8 +36,17 @@ class PowerLawFit:
         The log-spaced mode indices actually fitted (up to ``points`` of them).
     log_prefactor : float
         Intercept: ``values ~ exp(log_prefactor) k^-exponent``.
+    halves : (float, float)
+        Exponents fitted on the lower and upper halves of the range (in log k).
     method : str
         ``"theil-sen"`` (median of pairwise slopes, robust to outlying modes).
+
+    Examples
+    --------
+    >>> k = np.arange(1, 201)
+    >>> fit = fit_power_law(3.0 * k**-1.5, (4, 100), n_boot=50)
+    >>> round(fit.exponent, 6), fit.k_range, fit.predict([1, 10]).round(4).tolist()
+    (1.5, (4, 100), [3.0, 0.0949])
     """
 
     exponent: float
@@ -49,9 +58,29 @@ class PowerLawFit:
     method: str = "theil-sen"
 
     def predict(self, k: Any) -> np.ndarray:
+        """The fitted law ``exp(log_prefactor) k^-exponent``.
+
+        Parameters
+        ----------
+        k : float or array_like
+            Mode indices (1-based; any positive value).
+
+        Returns
+        -------
+        ndarray
+            Predicted values, the shape of ``k``.
+        """
         return np.exp(self.log_prefactor) * np.asarray(k, dtype=np.float64) ** (-self.exponent)
 
     def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready summary of the fit.
+
+        Returns
+        -------
+        dict
+            ``exponent``, ``interval``, ``k_range``, ``halves``, ``points`` (number of fitted
+            modes) and ``method``.
+        """
         return {
             "exponent": self.exponent,
             "interval": list(self.interval),
@@ -85,6 +114,41 @@ def fit_power_law(
 
     ``values`` must be positive on the range (k is 1-based). Robust Theil-Sen slope of
     ``log values`` against ``log k``; interval as described in :class:`PowerLawFit`.
+    Guide: :ref:`tutorial-kernel-spectrum`.
+
+    Parameters
+    ----------
+    values : array_like
+        ``values[k-1]`` for k = 1..n (e.g. eigenvalues in decreasing order).
+    k_range : (int, int)
+        Inclusive fit range ``(kmin, kmax)``, ``1 <= kmin``, ``kmax >= kmin + 3``.
+    points : int, optional
+        Maximum number of log-spaced modes fitted (>= 4).
+    n_boot : int, optional
+        Bootstrap resamples of the interval (0: none).
+    seed : int, optional
+        Seed of the bootstrap.
+    name : str, optional
+        Name of ``values`` in error messages.
+
+    Returns
+    -------
+    PowerLawFit
+        Exponent, interval and fit details.
+
+    Raises
+    ------
+    ParameterError
+        An invalid range, non-positive values on it, or fewer than 4 distinct modes.
+    ResourceError
+        The estimated bootstrap time exceeds the budget.
+
+    Examples
+    --------
+    >>> k = np.arange(1, 1001)
+    >>> fit = fit_power_law(k**-2.0 * (1 + 0.01 * np.sin(k)), (4, 500), seed=1)
+    >>> round(fit.exponent, 2), bool(fit.interval[0] <= fit.exponent <= fit.interval[1])
+    (2.0, True)
     """
     v = check_array(name, values)
     points = check_int("points", points, minimum=4, maximum=100_000)
@@ -131,6 +195,32 @@ def fit_power_law(
 
 
 def check_range(k_range: Any, size: int, name: str) -> Tuple[int, int]:
+    """Validate a fit range ``(kmin, kmax)`` of 1-based mode indices.
+
+    Parameters
+    ----------
+    k_range : (int, int)
+        The range; ``1 <= kmin``, ``kmin + 3 <= kmax <= size``.
+    size : int
+        Number of available modes.
+    name : str
+        What is fitted (for the error message).
+
+    Returns
+    -------
+    (int, int)
+        ``(kmin, kmax)``.
+
+    Raises
+    ------
+    ParameterError
+        Not a pair, out of ``1..size``, or fewer than 4 modes.
+
+    Examples
+    --------
+    >>> check_range((4, 100), 200, "eigenvalues")
+    (4, 100)
+    """
     try:
         lo, hi = k_range
     except (TypeError, ValueError):
@@ -145,9 +235,28 @@ def check_range(k_range: Any, size: int, name: str) -> Tuple[int, int]:
 
 
 def auto_k_range(n_modes: int, n: int) -> Tuple[int, int]:
-    """Default fit range: skip the top 3 modes (kmin = 4) and stop at kmax = n / 20, before the
-    finite-n distortion of the empirical spectrum and task power (on synthetic power laws with
-    n = 4000 this keeps both exponents within 0.05; see tests/test_spectra.py)."""
+    """Default fit range of the spectrum exponents.
+
+    Skip the top 3 modes (kmin = 4) and stop at kmax = n / 20, before the finite-n distortion of the empirical spectrum and task power (on synthetic power laws with
+    n = 4000 this keeps both exponents within 0.05; see tests/test_spectra.py).
+
+    Parameters
+    ----------
+    n_modes : int
+        Number of modes available.
+    n : int
+        Number of data points the spectrum was measured on.
+
+    Returns
+    -------
+    (int, int)
+        ``(kmin, kmax)`` with ``kmax = min(n_modes, max(n // 20, 16))``.
+
+    Examples
+    --------
+    >>> auto_k_range(1000, 4000)
+    (4, 200)
+    """
     kmax = min(n_modes, max(n // 20, 16))
     kmin = min(4, max(1, kmax - 12))
     return kmin, kmax
@@ -155,9 +264,34 @@ def auto_k_range(n_modes: int, n: int) -> Tuple[int, int]:
 
 # ----------------------------------------------------------------------------------- exponents
 def scaling_exponents(a: float, b: float) -> Dict[str, Any]:
-    """Closed-form exponents of Bordelon, Atanasov & Pehlevan for fitted (a, b): the same as
-    :func:`scalinglaws.dmft.exponents` (positive numbers: losses decay as X^-exponent; the
-    compute-optimal ``t`` and ``N`` entries are growth exponents in C). Requires a > 1, b > 0."""
+    """Closed-form exponents of Bordelon, Atanasov & Pehlevan for fitted (a, b).
+
+    The same as :func:`scalinglaws.dmft.exponents` (positive numbers: losses decay as X^-exponent; the
+    compute-optimal ``t`` and ``N`` entries are growth exponents in C). Requires a > 1, b > 0.
+    Theory: :ref:`dmft-limits`, :ref:`dmft-compute-optimal`.
+
+    Parameters
+    ----------
+    a : float
+        Task exponent (``lambda_k w*_k^2 ~ k^-a``), > 1.
+    b : float
+        Spectrum exponent (``lambda_k ~ k^-b``), > 0.
+
+    Returns
+    -------
+    dict
+        ``{"time", "model", "data", "compute": {"t", "N", "loss"}}``.
+
+    Raises
+    ------
+    ParameterError
+        a <= 1 or b <= 0.
+
+    Examples
+    --------
+    >>> scaling_exponents(2.0, 1.5)["compute"]
+    {'t': 0.6, 'N': 0.4, 'loss': 0.4}
+    """
     from ..dmft import exponents
 
     return exponents(a, b)

@@ -24,8 +24,33 @@ def _check_points(name: str, X: Any) -> np.ndarray:
 
 
 def median_bandwidth(X: Any, max_points: int = 1000) -> float:
-    """Median heuristic: the median distance between distinct points among the first
-    ``max_points`` rows of X (deterministic). Used as the default RBF / Laplace bandwidth."""
+    """Median heuristic: the median distance between distinct points of X.
+
+    Uses the first ``max_points`` rows of X (deterministic). It is the default RBF / Laplace
+    bandwidth of :func:`kernel_matrix`.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        Points as rows.
+    max_points : int, optional
+        Rows used (>= 2).
+
+    Returns
+    -------
+    float
+        The median Euclidean distance between distinct points, > 0.
+
+    Raises
+    ------
+    ParameterError
+        Not a finite 2-D array, all points coinciding, or overflowing distances.
+
+    Examples
+    --------
+    >>> median_bandwidth(np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 1.0]]))
+    4.242640687119285
+    """
     X = _check_points("X", X)[: check_int("max_points", max_points, minimum=2)]
     with np.errstate(over="ignore", invalid="ignore"):
         sq = np.sum(X**2, axis=1)
@@ -57,8 +82,9 @@ def kernel_matrix(
     Parameters
     ----------
     X : array (n, d)
-        Points as rows. ``Z`` (m, d): second set (default: X, giving the symmetric n x n Gram
-        matrix, exactly symmetric).
+        Points as rows.
+    Z : array (m, d), optional
+        Second set (default: X, giving the symmetric n x n Gram matrix, exactly symmetric).
     kernel : {"ntk", "nngp", "rbf", "laplace"}
         * ``"rbf"``: ``exp(-|x - z|^2 / (2 h^2))``; ``"laplace"``: ``exp(-|x - z| / h)``, with
           ``h = bandwidth`` (default: :func:`median_bandwidth` of X).
@@ -71,11 +97,43 @@ def kernel_matrix(
           ``Sigma'_{l+1} = sw2 (pi - t)/(2 pi)``, ``Theta_{l+1} = Theta_l Sigma'_{l+1} + Sigma_{l+1}``
           with ``cos t = Sigma_l(x,z)/sqrt(Sigma_l(x,x) Sigma_l(z,z))``; NNGP = Sigma_{depth+1},
           NTK = Theta_{depth+1}. Inputs enter as ``x.z / d``: standardise the features.
+    depth : int, optional
+        Hidden layers of the ReLU network (1..1000; NTK / NNGP only).
+    bandwidth : float, optional
+        ``h`` of the RBF / Laplace kernels (> 0; default the median heuristic).
+    bias_variance, weight_variance : float, optional
+        ``sb2 >= 0`` and ``sw2 > 0`` of the NTK / NNGP.
     threads : int, optional
         Threads for the elementwise part (default: all cores); the result does not depend on it.
+    max_memory : float, optional
+        Memory limit in bytes (default: the available memory).
 
+    Returns
+    -------
+    ndarray, shape (n, m)
+        The kernel matrix (float64).
+
+    Raises
+    ------
+    ParameterError
+        An unknown kernel, mismatched columns, invalid options, or a non-finite result.
+    ResourceError
+        The n x m result would not fit in memory.
+
+    Notes
+    -----
     Cost: O(n m d) for the inner products (BLAS) plus O(n m depth) elementwise. Memory: the
-    n x m result (8 n m bytes).
+    n x m result (8 n m bytes). Guide: :ref:`tutorial-kernel-spectrum`.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> kernel_matrix(X, kernel="rbf", bandwidth=1.0).round(4)
+    array([[1.    , 0.3679],
+           [0.3679, 1.    ]])
+    >>> K = kernel_matrix(X, kernel="ntk", depth=2)
+    >>> K.shape, bool(np.allclose(K, K.T))
+    ((2, 2), True)
     """
     if kernel not in KERNELS:
         raise ParameterError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")

@@ -37,6 +37,36 @@ def kernel_spectrum(
     (n x p, kernel ``Phi Phi^T``). Returns ``(eigenvalues, power, mean_square)`` where
     ``power_k = |u_k^T y|^2 / n`` and ``mean_square = mean over points of |y|^2``. Tiny negative
     round-off eigenvalues of a PSD kernel are kept as they are (see ``analyze_spectrum``).
+    Guide: :ref:`tutorial-kernel-spectrum`; ``power_k`` plays the role of
+    ``lambda_k w*_k^2`` of the theory (:ref:`conv-problem`).
+
+    Parameters
+    ----------
+    K : array_like, shape (n, n), optional
+        Symmetric Gram matrix (not divided by n).
+    y : array_like, shape (n,) or (n, c)
+        Targets (c outputs are summed over in ``power``).
+    features : array_like, shape (n, p), optional
+        Feature matrix Phi instead of ``K``.
+
+    Returns
+    -------
+    (ndarray, ndarray, float)
+        ``(eigenvalues, power, mean_square)``; n eigenvalues from ``K``, ``min(n, p)`` from
+        ``features``.
+
+    Raises
+    ------
+    ParameterError
+        Neither or both of ``K`` and ``features``, ``y`` missing, a non-square or asymmetric
+        ``K``, or a row count of ``y`` different from n.
+
+    Examples
+    --------
+    >>> Phi = np.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0], [0.0, 0.0]])
+    >>> lam, power, ms = kernel_spectrum(features=Phi, y=np.array([1.0, 2.0, 0.0, 0.0]))
+    >>> lam.tolist(), power.round(6).tolist(), ms
+    ([1.0, 0.25], [1.0, 0.25], 1.25)
     """
     if (K is None) == (features is None):
         raise ParameterError("give exactly one of K (Gram matrix) or features (feature matrix)")

@@ -25,7 +25,37 @@ def kernel_regression_loss(
     ``L = [sum_k power_k kappa^2 / (kappa + lambda_k P)^2 + gamma noise] / (1 - gamma)`` with
     ``gamma = P sum_k lambda_k^2 / (lambda_k P + kappa)^2``; ``noise`` is the variance of
     label noise (excluded from L itself). Ridgeless needs P < number of modes with
-    ``lambda_k > 0``. ``power_k = lambda_k (w*_k)^2``.
+    ``lambda_k > 0``. ``power_k = lambda_k (w*_k)^2``. Loss without 1/2.
+
+    Parameters
+    ----------
+    eigenvalues : array_like
+        lambda_k > 0.
+    power : array_like
+        ``power_k >= 0``, the same length.
+    P : float or array_like
+        Number(s) of training points, > 0 (ridgeless: < the number of modes).
+    ridge : float, optional
+        Explicit ridge >= 0 (0: ridgeless).
+    noise : float, optional
+        Label-noise variance sigma^2 >= 0.
+
+    Returns
+    -------
+    float or ndarray
+        The test loss at each P (a float for scalar ``P``).
+
+    Raises
+    ------
+    ParameterError
+        Mismatched or invalid arrays, P out of range, or overflow.
+
+    Examples
+    --------
+    >>> lam = np.arange(1, 1001) ** -1.5
+    >>> L = kernel_regression_loss(lam, lam * np.arange(1, 1001) ** -0.5, [10, 100])
+    >>> bool(L[1] < L[0]), kernel_regression_loss(lam, lam, 10, ridge=1e-3).shape
+    (True, ())
     """
     lam = check_array("eigenvalues", eigenvalues, positive=True)
     pw = check_array("power", power)

@@ -24,6 +24,37 @@ def load(directory: Union[str, os.PathLike]) -> Any:
     every output along time (losses, standard errors), scalar outputs, and per point ``status``
     ("ok", "error", "missing"), ``error`` (message), ``wall_time`` (s) and ``version``. Missing or
     failed points hold NaN in the numeric variables; ``status`` says which. Reads JSON only.
+    Guide: :ref:`tutorial-sweep`.
+
+    Parameters
+    ----------
+    directory : str or path-like
+        A directory written by :func:`~scalinglaws.sweep.run` (with ``sweep.json``).
+
+    Returns
+    -------
+    xarray.Dataset
+        As described above; the spec is in ``attrs``.
+
+    Raises
+    ------
+    ParameterError
+        Not a directory, no or an invalid ``sweep.json``.
+    ImportError
+        xarray is not installed (extra ``sweep``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from scalinglaws.sweep import SweepSpec, run, load
+    >>> spec = SweepSpec("dmft.loss_curve", grid={"N": [8, 16]},
+    ...                  fixed={"a": 1.5, "b": 1.25, "M": 64, "P": 32, "times": [1.0, 10.0],
+    ...                         "flow": True})
+    >>> directory = tempfile.mkdtemp()
+    >>> summary = run(spec, directory, workers=1, progress=False)
+    >>> ds = load(directory)
+    >>> dict(ds.sizes), list(ds.status.values)
+    ({'N': 2, 'time': 2}, ['ok', 'ok'])
     """
     from .._optional import require
 

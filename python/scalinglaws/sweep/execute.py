@@ -91,7 +91,35 @@ def _write_json_atomic(path: Path, obj: Any) -> None:
 
 @dataclass
 class SweepSummary:
-    """What a call to :func:`run` did."""
+    """What a call to :func:`run` did.
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        The results directory.
+    total : int
+        Points of the sweep.
+    computed : int
+        Points computed by this call.
+    skipped : int
+        Points already done (resume).
+    failed : int
+        Points whose function raised (their records hold the error).
+    wall_time : float
+        Seconds this call took.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from scalinglaws.sweep import SweepSpec, run, load
+    >>> spec = SweepSpec("dmft.loss_curve", grid={"N": [8, 16]},
+    ...                  fixed={"a": 1.5, "b": 1.25, "M": 64, "P": 32, "times": [1.0, 10.0],
+    ...                         "flow": True})
+    >>> directory = tempfile.mkdtemp()
+    >>> summary = run(spec, directory, workers=1, progress=False)
+    >>> summary.total, summary.computed, summary.skipped, summary.failed
+    (2, 2, 0, 0)
+    """
 
     directory: Path
     total: int
@@ -147,6 +175,39 @@ def run(
         Any executor instead (e.g. ``dask.distributed.Client(...).get_executor()``).
     progress : bool
         A tqdm progress bar (points done, rate, ETA) on stderr; False for quiet scripts.
+    spec : SweepSpec
+        What to run (validated first).
+    directory : str or path-like
+        Results directory (created; one JSON record per point plus ``sweep.json``).
+    connect_timeout : float
+        Seconds to wait for ``scheduler``.
+
+    Returns
+    -------
+    SweepSummary
+        Counts and wall time.
+
+    Raises
+    ------
+    ParameterError
+        An invalid spec, an existing sweep without ``resume`` or a different spec with it, or
+        an unreachable scheduler.
+
+    Notes
+    -----
+    Guide: :ref:`tutorial-sweep`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from scalinglaws.sweep import SweepSpec, run, load
+    >>> spec = SweepSpec("dmft.loss_curve", grid={"N": [8, 16]},
+    ...                  fixed={"a": 1.5, "b": 1.25, "M": 64, "P": 32, "times": [1.0, 10.0],
+    ...                         "flow": True})
+    >>> directory = tempfile.mkdtemp()
+    >>> summary = run(spec, directory, workers=1, progress=False)
+    >>> print(summary)                                     # doctest: +ELLIPSIS
+    sweep ...: 2 points, 2 computed, 0 already done, 0 failed, ... s
     """
     directory = Path(directory)
     spec.validate()

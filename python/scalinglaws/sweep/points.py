@@ -27,8 +27,29 @@ _TARGETS: Dict[PointFunction, str] = {}
 
 
 def point_function(name: str, target: str) -> Callable[[PointFunction], PointFunction]:
-    """Register a built-in point function under ``name`` that forwards its keywords (besides the
-    problem's parameters) to the library function ``target`` ("module:function")."""
+    """Decorator registering a built-in point function in :data:`POINT_FUNCTIONS`.
+
+    The function is registered under ``name``; it forwards its keywords (besides the problem's
+    parameters) to the library function ``target`` ("module:function"), whose signature
+    :func:`check_parameters` uses to accept or refuse sweep parameters.
+
+    Parameters
+    ----------
+    name : str
+        Name used in sweep files (e.g. ``"dmft.loss_curve"``).
+    target : str
+        ``"module:function"`` of the library function it calls.
+
+    Returns
+    -------
+    callable
+        The decorator (returns the function unchanged).
+
+    Examples
+    --------
+    >>> sorted(POINT_FUNCTIONS)
+    ['dmft.loss_curve', 'plrf.loss_curve', 'simulate.gd', 'simulate.sgd']
+    """
 
     def deco(fn: PointFunction) -> PointFunction:
         POINT_FUNCTIONS[name] = fn
@@ -49,7 +70,30 @@ def _target_parameters(fn: PointFunction) -> set:
 
 
 def resolve_function(name: str) -> PointFunction:
-    """A registered name or ``"module:function"``."""
+    """The point function of a registered name or of ``"module:function"``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`POINT_FUNCTIONS` or an importable ``"module:function"``.
+
+    Returns
+    -------
+    callable
+        The function.
+
+    Raises
+    ------
+    ParameterError
+        Unknown name, failed import or a non-callable attribute.
+
+    Examples
+    --------
+    >>> resolve_function("math:hypot")(3, 4)
+    5.0
+    >>> resolve_function("simulate.gd") is POINT_FUNCTIONS["simulate.gd"]
+    True
+    """
     if name in POINT_FUNCTIONS:
         return POINT_FUNCTIONS[name]
     if ":" in name:
@@ -119,9 +163,28 @@ def _simulate_sgd_point(*, lr: float, steps: int, **kwargs: Any) -> Any:
 
 
 def curve_outputs(curve: Any) -> Dict[str, Any]:
-    """A point function's result as a record's outputs: a :class:`~scalinglaws.LossCurve` gives
-    ``time``, ``test_loss`` and, where defined, ``test_loss_sem``, ``train_loss``,
-    ``train_loss_sem`` and ``flops`` (step-count curves); a dict is taken as it is."""
+    """A point function's result as the outputs of a sweep record.
+
+    A :class:`~scalinglaws.LossCurve` gives ``time``, ``test_loss`` and, where defined,
+    ``test_loss_sem``, ``train_loss``, ``train_loss_sem`` and ``flops`` (step-count curves of the
+    PLRF model); a dict is taken as it is.
+
+    Parameters
+    ----------
+    curve : LossCurve or mapping
+        The result.
+
+    Returns
+    -------
+    dict
+        Output name -> array (or value).
+
+    Examples
+    --------
+    >>> from scalinglaws import LossCurve
+    >>> sorted(curve_outputs(LossCurve(times=[1.0], test_loss=[0.5])))
+    ['test_loss', 'time']
+    """
     from ..results import LossCurve
 
     if not isinstance(curve, LossCurve):
@@ -140,10 +203,34 @@ SCHEDULE_PREFIX = "schedule."
 
 
 def fold_schedule(params: Mapping[str, Any]) -> Dict[str, Any]:
-    """The point's parameters with every ``schedule.<key>`` entry (a sweep axis over one schedule
-    parameter, e.g. ``schedule.decay``) merged into the base ``schedule`` spec string
-    (:mod:`scalinglaws.schedules`): ``schedule = "wsd:warmup=100"`` with ``schedule.decay = 0.2``
-    runs ``schedule = "wsd:warmup=100,decay=0.2"``."""
+    """Merge ``schedule.<key>`` entries into the base ``schedule`` spec string.
+
+    A sweep varies one schedule parameter with an axis ``schedule.<key>`` (e.g.
+    ``schedule.decay``) next to a base ``schedule`` (:mod:`scalinglaws.schedules`):
+    ``schedule = "wsd:warmup=100"`` with ``schedule.decay = 0.2`` runs
+    ``schedule = "wsd:warmup=100,decay=0.2"``.
+
+    Parameters
+    ----------
+    params : mapping
+        One point's parameters.
+
+    Returns
+    -------
+    dict
+        The parameters without the ``schedule.<key>`` entries, ``schedule`` the merged spec.
+
+    Raises
+    ------
+    ParameterError
+        No base ``schedule`` string, or an invalid schedule parameter (named, with its value and
+        valid range).
+
+    Examples
+    --------
+    >>> fold_schedule({"lr": 0.3, "schedule": "wsd:warmup=100", "schedule.decay": 0.2})
+    {'lr': 0.3, 'schedule': 'wsd:warmup=100,decay=0.2'}
+    """
     keys = [k for k in params if isinstance(k, str) and k.startswith(SCHEDULE_PREFIX)]
     if not keys:
         return dict(params)
@@ -162,7 +249,36 @@ def fold_schedule(params: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 def check_parameters(fn: PointFunction, params: Mapping[str, Any], name: str) -> None:
-    """Refuse parameters the function does not accept, naming them and the accepted ones."""
+    """Refuse parameters the function does not accept, naming them and the accepted ones.
+
+    Built-in functions accept the problem parameters of one family (``a, b, M, N`` or
+    ``alpha, beta, v, d``, plus ``sigma, normalize``) and the keywords of their library target;
+    a user function taking ``**kwargs`` accepts anything. ``schedule.<key>`` entries are first
+    folded into ``schedule`` (:func:`fold_schedule`).
+
+    Parameters
+    ----------
+    fn : callable
+        The point function.
+    params : mapping
+        One point's parameters.
+    name : str
+        The function's name in the sweep (for messages).
+
+    Raises
+    ------
+    ParameterError
+        Unknown or missing parameters, or a mix of the two families.
+
+    Examples
+    --------
+    >>> fn = resolve_function("simulate.gd")
+    >>> check_parameters(fn, {"a": 1.5, "b": 1.25, "M": 100, "N": 10, "P": 20, "times": [1]}, "gd")
+    >>> check_parameters(fn, {"a": 1.5, "alpha": 1.0, "P": 20, "times": [1]}, "gd")
+    Traceback (most recent call last):
+    ...
+    scalinglaws.errors.ParameterError: mix of parameter families for sweep function 'gd': ...
+    """
     params = fold_schedule(params)
     sig = inspect.signature(fn)
     accepted = {

@@ -35,6 +35,29 @@ def _jsonable(x: Any) -> Any:
 
 
 def point_key(params: Mapping[str, Any]) -> str:
+    """Stable identifier of one sweep point: the first 20 hex digits of a SHA-256.
+
+    The hash is taken over the canonical JSON of the parameters (sorted keys, numpy values as
+    Python numbers), so the key does not depend on the order of the parameters; a resumed sweep
+    recognises the points it has already computed by it.
+
+    Parameters
+    ----------
+    params : mapping
+        The point's parameters.
+
+    Returns
+    -------
+    str
+        20 hexadecimal characters.
+
+    Examples
+    --------
+    >>> point_key({"N": 64, "P": 256}) == point_key({"P": 256, "N": np.int64(64)})
+    True
+    >>> len(point_key({"N": 64}))
+    20
+    """
     text = json.dumps(_jsonable(dict(params)), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
@@ -72,8 +95,37 @@ def _flatten(table: Dict[str, Any]) -> Dict[str, Any]:
 
 @dataclass
 class SweepSpec:
-    """What to run: ``function`` over the cartesian product of ``grid`` (in the given order) or
-    over the explicit ``points``, each merged with the ``fixed`` parameters."""
+    """What a sweep runs: a point function over a grid or a list of points.
+
+    ``function`` is run over the cartesian product of ``grid`` (in the given order) or over the
+    explicit ``points``, each merged with the ``fixed`` parameters. Guide:
+    :ref:`tutorial-sweep`.
+
+    Parameters
+    ----------
+    function : str
+        A name of :data:`~scalinglaws.sweep.POINT_FUNCTIONS` or ``"module:function"``.
+    grid : dict of str to list, optional
+        Swept axes (a scalar is an axis of one value); no repeated values.
+    fixed : dict, optional
+        Parameters shared by every point (not also swept).
+    points : list of dict, optional
+        Explicit points instead of a grid.
+
+    Raises
+    ------
+    ParameterError
+        An empty function name or axis, repeated values, both grid and points, or a parameter
+        both fixed and swept.
+
+    Examples
+    --------
+    >>> spec = SweepSpec("simulate.gd", grid={"N": [64, 128]}, fixed={"a": 1.5})
+    >>> spec.expand()
+    [{'a': 1.5, 'N': 64}, {'a': 1.5, 'N': 128}]
+    >>> SweepSpec.from_json(spec.to_json()) == spec
+    True
+    """
 
     function: str
     grid: Dict[str, List[Any]] = field(default_factory=dict)
@@ -112,7 +164,13 @@ class SweepSpec:
             )
 
     def expand(self) -> List[Dict[str, Any]]:
-        """All points, in order, with the fixed parameters merged in."""
+        """All points, in order, with the fixed parameters merged in.
+
+        Returns
+        -------
+        list of dict
+            One parameter dict per point (grid order: the last axis varies fastest).
+        """
         if self.points is not None:
             return [{**self.fixed, **p} for p in self.points]
         if not self.grid:
@@ -124,6 +182,16 @@ class SweepSpec:
         ]
 
     def validate(self) -> None:
+        """Check the function and the parameters before anything runs.
+
+        The function must exist, values must be finite (sizes may be infinite) and the first
+        and last grid points (every explicit point) must match the function's signature.
+
+        Raises
+        ------
+        ParameterError
+            An unknown function, a non-finite value or a parameter the function does not take.
+        """
         fn = resolve_function(self.function)
         tables = (
             [("fixed", self.fixed)] + [("grid", {k: v for k, v in self.grid.items()})]
@@ -142,6 +210,13 @@ class SweepSpec:
                 fold_schedule(p)
 
     def to_json(self) -> Dict[str, Any]:
+        """JSON-ready dict (inverse of :meth:`from_json`).
+
+        Returns
+        -------
+        dict
+            ``function``, ``grid``, ``fixed``, ``points``.
+        """
         return _jsonable(
             {
                 "function": self.function,
@@ -153,6 +228,18 @@ class SweepSpec:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> "SweepSpec":
+        """Build a spec from the dict of :meth:`to_json` (or of a TOML file).
+
+        Parameters
+        ----------
+        d : mapping
+            ``function`` (required), ``grid``, ``fixed``, ``points``.
+
+        Returns
+        -------
+        SweepSpec
+            The spec.
+        """
         return cls(
             function=d["function"],
             grid=d.get("grid") or {},
@@ -162,7 +249,9 @@ class SweepSpec:
 
 
 def read_toml(path: Union[str, os.PathLike]) -> SweepSpec:
-    """Read a sweep from TOML::
+    """Read a sweep from a TOML file.
+
+    The file has the keys of :class:`SweepSpec`::
 
         function = "simulate.gd"
         [fixed]
@@ -176,7 +265,31 @@ def read_toml(path: Union[str, os.PathLike]) -> SweepSpec:
         N = [64, 128, 256]
         P = [256, 1024]
 
-    (or ``[[points]]`` tables instead of ``[grid]``).
+    (or ``[[points]]`` tables instead of ``[grid]``). Guide: :ref:`tutorial-sweep`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The TOML file.
+
+    Returns
+    -------
+    SweepSpec
+        The spec (not yet validated: see :meth:`SweepSpec.validate`).
+
+    Raises
+    ------
+    ParameterError
+        A missing or unreadable file, malformed TOML, unknown keys or no ``function``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "sweep.toml")
+    >>> with open(path, "w") as f:
+    ...     print('function = "simulate.gd"', "[grid]", "N = [64, 128]", sep="\\n", file=f)
+    >>> read_toml(path).grid
+    {'N': [64, 128]}
     """
     if sys.version_info >= (3, 11):
         import tomllib
