@@ -298,7 +298,7 @@ def scheduled_curve(
         if method == "contour":
             raise ParameterError(
                 f"method='contour' with a schedule needs ensemble = bags = 1, got ensemble = "
-                f"{Ev}, bags = {Bv} (valid: method='recipe' or 'auto' for ensembles)"
+                f"{Ev:g}, bags = {Bv:g} (valid: method='recipe' or 'auto' for ensembles)"
             )
         test = np.zeros(steps.size)
         train = np.zeros(steps.size)
