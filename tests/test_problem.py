@@ -44,6 +44,31 @@ def test_from_spectrum_and_replace():
     assert q.N == 3 and p.N == 2
     with pytest.raises(ValueError):
         p.lam[0] = 3.0  # read-only arrays
+    lam[0] = 2.0  # ... copies of the caller's: its arrays stay writeable and do not alias
+    assert p.lam[0] == 1.0
+    assert q.lam is p.lam  # a copy of a problem shares the (read-only) arrays
+
+
+def test_family_parameters_by_keyword_and_errors():
+    assert sl.Problem.from_params(a=1.5, b=1.25, M=100, N=10).power_law == sl.problem.PowerLaw(
+        0.625, 0.125, 100.0, 1.0
+    )
+    assert sl.Problem.from_params(alpha=1.0, beta=0.7, v=math.inf, d=10).infinite
+    for kwargs, match in [
+        (dict(a=1.5, alpha=1.0), "mix of parameter families: a .* with alpha"),
+        (dict(sigma=0.1), "give a problem"),
+        (dict(alpha=1.0, beta=0.7, v=100), "missing d for the Paquette"),
+        (dict(a=1.5, b=1.25, M=100, N=4, normalize=True, need_size=False), None),
+        (dict(alpha=1.0, beta=0.7, v=100, d=4, normalize=True), "normalize applies"),
+        (dict(a=1.5, b=0.9, M=math.inf, N=4), "M = inf needs a > 1 and b > 1"),
+        (dict(alpha=0.4, beta=0.7, v=math.inf, d=4), "v = inf needs 2 alpha > 1"),
+        (dict(alpha=1.0, beta=0.7, v="many", d=4), "v must be an integer or 'inf'"),
+    ]:
+        if match is None:
+            sl.Problem.from_params(**kwargs)
+            continue
+        with pytest.raises(sl.errors.ParameterError, match=match):
+            sl.Problem.from_params(**kwargs)
 
 
 @pytest.mark.parametrize(

@@ -1,19 +1,13 @@
-"""One problem description for both papers: Gaussian linear random-feature regression.
+"""One problem description for both papers: Gaussian linear random-feature regression
+(:ref:`conv-problem`).
 
-Internal object (shared by both constructors):
-
-* features ``psi ~ N(0, diag(lam))`` in R^M (M = truncation of the feature space);
-* target ``y = wstar . psi + sigma * eps`` with ``eps ~ N(0, 1)``;
-* a random projection ``F`` (N x M, entries N(0, 1/N)) and a linear student ``f = w . (F psi)``;
-* test (population) loss **without the 1/2 and without the label-noise floor**:
-  ``L(w) = sum_k lam_k (wstar_k - (F^T w)_k)^2`` (= E[(f - y)^2] - sigma^2).
-
-Bordelon, Atanasov & Pehlevan (ICML 2024), non-proportional normalisation (their App. G):
-``F = A / sqrt(N)`` with ``A_jk ~ N(0, 1)``, ``v0 = wstar - F^T w`` and ``L = sum_k lam_k v0_k^2``
-(their eq. 97).
-Paquette, Paquette, Xiao & Pennington (NeurIPS 2024): ``lam = diag(D) = j^(-2 alpha)``,
-``wstar = b = j^(-beta)``, ``F = W^T`` with ``W_ij ~ N(0, 1/d)``, ``N = d``, ``M = v``, ``w = theta``,
-so ``L = ||D^(1/2) (W theta - b)||^2`` (their P(theta), no 1/2).
+Features ``psi ~ N(0, diag(lam))`` in R^M, target ``y = wstar . psi + sigma * eps``, a random
+projection ``F`` (N x M, entries N(0, 1/N)) and a linear student ``f = w . (F psi)``; test loss
+**without the 1/2 and the noise floor**: ``L(w) = sum_k lam_k (wstar_k - (F^T w)_k)^2``.
+Bordelon et al. (App. G): ``F = A / sqrt(N)``, ``v0 = wstar - F^T w`` (their eq. 97). Paquette et
+al.: ``lam = diag(D) = j^(-2 alpha)``, ``wstar = b = j^(-beta)``, ``F = W^T``, ``N = d``,
+``M = v``, ``w = theta``; the full dictionary is :ref:`conv-dictionary`. The power laws of the two
+constructors are in ``_power_law.py``, the storage of the arrays in ``_problem_arrays.py``.
 """
 
 from __future__ import annotations
@@ -21,22 +15,25 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional
 
 import numpy as np
 
-from ._power_law import _MAX_FEATURES, PowerLaw, _is_inf, _power_sum
-from ._validate import check_array, check_int, check_memory, check_real
+from ._power_law import (
+    PowerLaw,
+    bordelon_params,
+    family_power_law,
+    keyword_family,
+    paquette_params,
+)
+from ._problem_arrays import LAZY, array_property, store_arrays
+from ._validate import check_int, check_real
 from .errors import ParameterError
 
 __all__ = ["Problem", "PowerLaw"]
 
 #: default learning-rate convention of one-pass SGD per family (see :attr:`Problem.lr_convention`)
 _DEFAULT_CONVENTION = {"bordelon": "mean", "paquette": "sum", "custom": "sum"}
-
-
-#: placeholder for the arrays of a power-law problem, built on first use (Problem._arrays)
-_LAZY: Any = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,16 +62,13 @@ class Problem:
     params : dict
         The constructor's parameters, for records and printing.
     infinite : bool
-        True for a power-law problem with infinitely many features (``M = inf``/``v = inf``):
-        ``lam`` and ``wstar`` are then empty and every mode follows the family's power law
-        (:attr:`power_law`). Theories that evaluate the power-law sums analytically accept it;
-        simulators and truncated theories refuse it (:meth:`require_finite`).
+        A power law with infinitely many features (``M = inf``/``v = inf``; :attr:`power_law`):
+        theories that sum the power law analytically accept it, simulators refuse it
+        (:meth:`require_finite`).
     lr_convention : str
-        The learning-rate convention of one-pass SGD on this problem: ``"mean"`` (the update
-        averages the batch: ``w <- w - (lr/B) sum_i grad_i``; Bordelon et al. eq. 142) or
-        ``"sum"`` (``w <- w - lr sum_i grad_i``; Paquette et al.). Default: the family's
-        (mean for Bordelon et al., sum otherwise); every SGD function also takes an explicit
-        ``lr_convention=`` keyword. Identical for batch 1.
+        One-pass SGD convention (:ref:`conv-lr`): ``"mean"`` (``w <- w - (lr/B) sum_i grad_i``,
+        Bordelon et al. eq. 142; the default of :meth:`bordelon`) or ``"sum"`` (``w <- w - lr
+        sum_i grad_i``, Paquette et al.; the other default). Identical for batch 1.
 
     Raises
     ------
@@ -108,30 +102,7 @@ class Problem:
     infinite: bool = False
 
     def __post_init__(self) -> None:
-        given_lam = self.__dict__.get("_lam")
-        given_wstar = self.__dict__.get("_wstar")
-        if self.infinite and self.family == "custom":
-            raise ParameterError(
-                "an infinite problem needs a power law (Problem.bordelon with "
-                "M=inf or Problem.paquette with v=inf)"
-            )
-        if given_lam is None or given_wstar is None:
-            # a power law: its arrays are built on first use (they may be large or infinite)
-            if self.family == "custom":
-                raise ParameterError("lam and wstar are required")
-            lam = wstar = None
-        else:
-            lam = check_array("lam", given_lam, positive=True)
-            wstar = check_array("wstar", given_wstar)
-        if lam is not None and wstar is not None and lam.shape != wstar.shape:
-            raise ParameterError(
-                f"lam and wstar must have the same length, got {lam.size} and {wstar.size}"
-            )
-        if lam is not None and wstar is not None:
-            lam.setflags(write=False)
-            wstar.setflags(write=False)
-        self.__dict__["_lam"] = lam
-        self.__dict__["_wstar"] = wstar
+        store_arrays(self)
         if self.N is not None:
             object.__setattr__(self, "N", check_int("N", self.N, minimum=1))
         object.__setattr__(self, "sigma", check_real("sigma", self.sigma, minimum=0.0))
@@ -145,15 +116,6 @@ class Problem:
         object.__setattr__(self, "lr_convention", conv)
 
     # ----------------------------------------------------------------- constructors
-    @classmethod
-    def _lazy(
-        cls, family: str, N: Optional[int], sigma: float, lr_convention: str, params: Dict[str, Any]
-    ) -> "Problem":
-        """A power-law problem whose arrays are built on first use (infinite when M/v = inf)."""
-        size = params["M" if family == "bordelon" else "v"]
-        infinite = isinstance(size, float) and math.isinf(size)
-        return cls(_LAZY, _LAZY, N, sigma, family, params, lr_convention, infinite=infinite)
-
     @classmethod
     def bordelon(
         cls,
@@ -196,6 +158,7 @@ class Problem:
         Returns
         -------
         Problem
+            ``family = "bordelon"``; the arrays are built on first use (none at M = inf).
 
         Raises
         ------
@@ -203,35 +166,19 @@ class Problem:
             b <= 0, a non-integer or non-positive M or N, ``M = inf`` with a <= 1 or b <= 1, or
             more features than fit in memory.
 
+        See Also
+        --------
+        paquette : the same power laws in Paquette et al.'s parameters (``alpha = b/2``,
+            ``beta = (a - b)/2``, ``v = M``).
+
         Examples
         --------
         >>> p = Problem.bordelon(1.5, 1.25, M=1000, N=100)
         >>> p.target_power[:3]            # lambda_k w*_k^2 = k^-a
         array([1.        , 0.35355339, 0.19245009])
         """
-        a = check_real("a", a)
-        b = check_real("b", b, minimum=0.0, min_open=True)
-        if _is_inf(M, "M"):
-            if not (a > 1.0 and b > 1.0):
-                raise ParameterError(
-                    f"M = inf needs a > 1 and b > 1 (finite loss and trace), got "
-                    f"a = {a:g}, b = {b:g}"
-                )
-            return cls._lazy(
-                "bordelon",
-                N,
-                sigma,
-                lr_convention,
-                {"a": a, "b": b, "M": math.inf, "N": N, "sigma": sigma, "normalize": normalize},
-            )
-        M = check_int("M", M, minimum=1, maximum=_MAX_FEATURES)
-        return cls._lazy(
-            "bordelon",
-            N,
-            sigma,
-            lr_convention,
-            {"a": a, "b": b, "M": M, "N": N, "sigma": sigma, "normalize": normalize},
-        )
+        p = bordelon_params(a, b, M, N, sigma, normalize)  # the arrays are built on first use
+        return cls(LAZY, LAZY, N, sigma, "bordelon", p, lr_convention, math.isinf(p["M"]))
 
     @classmethod
     def paquette(
@@ -269,6 +216,7 @@ class Problem:
         Returns
         -------
         Problem
+            ``family = "paquette"`` with ``N = d``; the arrays are built on first use.
 
         Raises
         ------
@@ -276,37 +224,19 @@ class Problem:
             alpha <= 0, a non-integer or non-positive v or d, or ``v = inf`` outside the region
             above.
 
+        See Also
+        --------
+        bordelon : the same power laws in Bordelon et al.'s parameters.
+        scalinglaws.plrf.deterministic_spectrum : the spectrum of the projected covariance.
+
         Examples
         --------
         >>> q = Problem.paquette(alpha=1.0, beta=0.7, v=2000, d=100)
         >>> q.N, q.M, q.lr_convention
         (100, 2000, 'sum')
         """
-        alpha = check_real("alpha", alpha, minimum=0.0, min_open=True)
-        beta = check_real("beta", beta)
-        if d is not None:
-            d = check_int("d", d, minimum=1)
-        if _is_inf(v, "v"):
-            if not (2.0 * alpha > 1.0 and 2.0 * (alpha + beta) > 1.0):
-                raise ParameterError(
-                    f"v = inf needs 2 alpha > 1 and 2(alpha + beta) > 1, got "
-                    f"alpha = {alpha:g}, beta = {beta:g}"
-                )
-            return cls._lazy(
-                "paquette",
-                d,
-                sigma,
-                lr_convention,
-                {"alpha": alpha, "beta": beta, "v": math.inf, "d": d, "sigma": sigma},
-            )
-        v = check_int("v", v, minimum=1, maximum=_MAX_FEATURES)
-        return cls._lazy(
-            "paquette",
-            d,
-            sigma,
-            lr_convention,
-            {"alpha": alpha, "beta": beta, "v": v, "d": d, "sigma": sigma},
-        )
+        p = paquette_params(alpha, beta, v, d, sigma)  # the arrays are built on first use
+        return cls(LAZY, LAZY, p["d"], sigma, "paquette", p, lr_convention, math.isinf(p["v"]))
 
     @classmethod
     def from_spectrum(
@@ -340,11 +270,16 @@ class Problem:
         Returns
         -------
         Problem
+            ``family = "custom"``, holding read-only copies of the arrays.
 
         Raises
         ------
         ParameterError
             Non-positive or non-finite ``lam``, non-finite ``wstar``, or different lengths.
+
+        See Also
+        --------
+        scalinglaws.spectra.SpectrumAnalysis.problem : a problem from a data set's kernel spectrum.
 
         Examples
         --------
@@ -370,37 +305,66 @@ class Problem:
         normalize: bool = False,
         need_size: bool = True,
     ) -> "Problem":
-        """Build a problem from either parameter family, by keyword.
+        """Build a problem from either parameter family, by keyword (:ref:`conv-dictionary`).
 
-        ``a, b, M, N`` (Bordelon et al.) or ``alpha, beta, v, d`` (Paquette et al.); mixing the
-        two, or leaving one of them incomplete, raises ValueError naming the parameters.
+        The keyword form of :meth:`bordelon` and :meth:`paquette`, for command lines and sweeps.
+
+        Parameters
+        ----------
+        a, b, M, N : float, float, int or math.inf, int, optional
+            The Bordelon et al. family, as in :meth:`bordelon`.
+        alpha, beta, v, d : float, float, int or math.inf, int, optional
+            The Paquette et al. family, as in :meth:`paquette`.
+        sigma : float, optional
+            Label-noise standard deviation (>= 0).
+        normalize : bool, optional
+            Bordelon et al. family only: rescale w* so that ``L(0) = 1``.
+        need_size : bool, optional
+            Require the model size (N or d); False leaves it unset.
+
+        Returns
+        -------
+        Problem
+            What :meth:`bordelon` or :meth:`paquette` builds from the same parameters.
+
+        Raises
+        ------
+        ParameterError
+            Keywords of both families, an incomplete family (naming the missing parameters),
+            ``normalize`` with the Paquette et al. family, or an invalid value.
+
+        See Also
+        --------
+        bordelon, paquette : the same problems by position.
+
+        Examples
+        --------
+        >>> Problem.from_params(alpha=1.0, beta=0.7, v=500, d=50)
+        Problem.paquette(alpha=1.0, beta=0.7, v=500, d=50, sigma=0.0)
+        >>> Problem.from_params(a=1.5, b=1.25, M=100, need_size=False).N is None
+        True
         """
-        bord = {k: x for k, x in dict(a=a, b=b, M=M, N=N).items() if x is not None}
-        paq = {k: x for k, x in dict(alpha=alpha, beta=beta, v=v, d=d).items() if x is not None}
-        if bord and paq:
-            raise ParameterError(
-                f"mix of parameter families: {', '.join(bord)} (Bordelon et al.) with "
-                f"{', '.join(paq)} (Paquette et al.); use one family"
-            )
-        if not bord and not paq:
-            raise ParameterError(
-                "give a problem: a, b, M, N (Bordelon et al.) or "
-                "alpha, beta, v, d (Paquette et al.)"
-            )
-        names = ("a", "b", "M", "N") if bord else ("alpha", "beta", "v", "d")
-        given = bord or paq
-        missing = [n for n in names[: 4 if need_size else 3] if n not in given]
-        if missing:
-            fam = "Bordelon et al." if bord else "Paquette et al."
-            raise ParameterError(f"missing {', '.join(missing)} for the {fam} family")
-        if bord:
+        bordelon = dict(a=a, b=b, M=M, N=N)
+        family = keyword_family(bordelon, dict(alpha=alpha, beta=beta, v=v, d=d), need_size)
+        if family == "bordelon":
             return cls.bordelon(a, b, M, N, sigma=sigma, normalize=normalize)  # type: ignore[arg-type]
         if normalize:
             raise ParameterError("normalize applies to the Bordelon et al. family only")
         return cls.paquette(alpha, beta, v, d, sigma=sigma)  # type: ignore[arg-type]
 
     def replace(self, **changes: Any) -> "Problem":
-        """A copy with some fields changed, e.g. ``problem.replace(N=512)``."""
+        """A copy with some fields changed (``N``, ``sigma``, ``lr_convention``, ...).
+
+        Returns
+        -------
+        Problem
+            The same spectrum and target (shared read-only arrays) with the changes.
+
+        Examples
+        --------
+        >>> Problem.paquette(alpha=1.0, beta=0.7, v=500, d=50).replace(N=100).params["d"]
+        100
+        """
         params = dict(self.params)
         for key in ("N", "sigma"):
             if key in changes:
@@ -410,46 +374,6 @@ class Problem:
         changes.setdefault("lam", self.__dict__.get("_lam"))
         changes.setdefault("wstar", self.__dict__.get("_wstar"))
         return dataclasses.replace(self, params=params, **changes)
-
-    def _arrays(self) -> Tuple[np.ndarray, np.ndarray]:
-        """Build (and keep) the arrays of a power-law problem, refusing what would not fit."""
-        lam, wstar = self.__dict__.get("_lam"), self.__dict__.get("_wstar")
-        if lam is not None and wstar is not None:
-            return lam, wstar
-        self.require_finite("the arrays lam and wstar")
-        M = int(self.M)
-        check_memory(32.0 * M, f"the spectrum arrays of {self!r} (M = {M})")
-        p = self.params
-        k = np.arange(1, M + 1, dtype=np.float64)
-        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            if self.family == "bordelon":
-                a, b = float(p["a"]), float(p["b"])
-                lam = k ** (-b)
-                wstar = k ** ((b - a) / 2.0)
-                if p.get("normalize"):
-                    wstar = wstar / math.sqrt(float(np.sum(lam * wstar**2)))
-            else:
-                lam = k ** (-2.0 * float(p["alpha"]))
-                wstar = k ** (-float(p["beta"]))
-            power = lam * wstar**2
-        names = "a, b" if self.family == "bordelon" else "alpha, beta"
-        if not (
-            np.all(lam > 0)
-            and np.all(np.isfinite(wstar))
-            and np.all(np.isfinite(power))
-            and np.all(np.isfinite(lam))
-        ):
-            raise ParameterError(
-                f"{names} = {', '.join(f'{float(p[n]):g}' for n in names.split(', '))}"
-                f" with M = {M}: the spectrum or target under/overflows double "
-                "precision (lambda_k must be > 0 and the target finite); use "
-                "milder exponents or a smaller M"
-            )
-        lam.setflags(write=False)
-        wstar.setflags(write=False)
-        self.__dict__["_lam"] = lam
-        self.__dict__["_wstar"] = wstar
-        return lam, wstar
 
     # ----------------------------------------------------------------- derived quantities
     @property
@@ -476,21 +400,7 @@ class Problem:
         """The spectrum as Paquette et al.'s power law (:class:`PowerLaw`), or None for a custom
         spectrum. Both families' constructors give one: Bordelon et al.'s (a, b, M) is
         ``alpha = b/2``, ``beta = (a - b)/2``, ``v = M``."""
-        p = self.params
-        if self.family == "paquette":
-            return PowerLaw(float(p["alpha"]), float(p["beta"]), float(self.M), 1.0)
-        if self.family == "bordelon":
-            a, b = float(p["a"]), float(p["b"])
-            scale = 1.0
-            if p.get("normalize"):
-                if self.infinite:
-                    from scipy.special import zeta
-
-                    scale = 1.0 / float(zeta(a, 1.0))
-                else:
-                    scale = 1.0 / _power_sum(a, int(p["M"]))
-            return PowerLaw(b / 2.0, (a - b) / 2.0, float(self.M), scale)
-        return None
+        return family_power_law(self.family, self.params, float(self.M))
 
     @property
     def target_power(self) -> np.ndarray:
@@ -518,6 +428,7 @@ class Problem:
         return out
 
     def require_N(self) -> int:
+        """The model size N, or ParameterError if it is unset."""
         if self.N is None:
             raise ParameterError("the problem has no model size: pass N (Bordelon) / d (Paquette)")
         return int(self.N)
@@ -531,23 +442,5 @@ class Problem:
         )
 
 
-def _get_lam(self: Problem) -> np.ndarray:
-    return self._arrays()[0]
-
-
-def _get_wstar(self: Problem) -> np.ndarray:
-    return self._arrays()[1]
-
-
-def _set_lam(self: Problem, value: Any) -> None:
-    self.__dict__["_lam"] = value
-
-
-def _set_wstar(self: Problem, value: Any) -> None:
-    self.__dict__["_wstar"] = value
-
-
-# ``lam`` and ``wstar`` are dataclass fields whose storage is ``_lam``/``_wstar``: a power-law
-# problem builds its arrays on first use (see Problem._arrays)
-Problem.lam = property(_get_lam, _set_lam, doc="Feature spectrum lambda_k (M,).")  # type: ignore[assignment]
-Problem.wstar = property(_get_wstar, _set_wstar, doc="Target coefficients w*_k (M,).")  # type: ignore[assignment]
+Problem.lam = array_property(0, "Feature spectrum lambda_k (M,).")
+Problem.wstar = array_property(1, "Target coefficients w*_k (M,).")

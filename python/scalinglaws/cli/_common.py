@@ -1,4 +1,6 @@
-"""Shared argument handling for the subcommands: the two parameter families of the papers."""
+"""Shared argument handling for the subcommands: the two parameter families of the papers, sizes
+that may be infinite, number lists, and the options of the loss-curve commands (``simulate gd``,
+``simulate sgd``, ``dmft``): learning rate and flow, momentum, schedule, threads and JSON."""
 
 from __future__ import annotations
 
@@ -9,7 +11,16 @@ from typing import Any, Dict, List, Optional
 from ..problem import Problem
 from . import CliError
 
-__all__ = ["add_problem_args", "problem_from_args", "parse_number_list", "parse_size"]
+__all__ = [
+    "add_problem_args",
+    "problem_from_args",
+    "parse_number_list",
+    "parse_size",
+    "size_value",
+    "add_curve_args",
+    "check_lr_flow",
+    "add_schedule_arg",
+]
 
 
 def parse_size(text: str) -> float:
@@ -24,6 +35,11 @@ def parse_size(text: str) -> float:
     if not math.isfinite(v) or v != int(v) or v < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer or 'inf', got {text!r}")
     return v
+
+
+def size_value(value: float) -> Any:
+    """A :func:`parse_size` value as the library takes it: an int, or math.inf."""
+    return math.inf if math.isinf(value) else int(value)
 
 
 def parse_number_list(text: str) -> List[float]:
@@ -71,7 +87,7 @@ def problem_from_args(args: argparse.Namespace, *, need_N: bool = True) -> Probl
         if isinstance(val, float) and math.isinf(val):
             raise CliError(f"--{n} inf is not allowed here: simulations need finite sizes")
         if isinstance(val, float) and n in ("M", "N", "v", "d"):
-            params[n] = int(val)
+            params[n] = size_value(val)
     try:
         return Problem.from_params(**params, sigma=args.sigma, need_size=need_N)
     except ValueError as exc:
@@ -87,3 +103,32 @@ def add_schedule_arg(p: argparse.ArgumentParser) -> None:
         help="learning-rate schedule spec, e.g. cosine:warmup=1000,final=0.1 or "
         "wsd:warmup=1000,decay=0.2 (lr is the peak; default constant)",
     )
+
+
+def add_curve_args(
+    p: argparse.ArgumentParser, *, lr_help: str, flow: bool = True, lr_required: bool = False
+) -> None:
+    """The options every loss-curve command shares: ``--lr``, ``--flow`` and ``--momentum`` (GD
+    curves, ``flow=True``), ``--threads``, ``--json`` and ``--schedule``."""
+    p.add_argument("--lr", type=float, default=None, required=lr_required, help=lr_help)
+    if flow:
+        p.add_argument("--flow", action="store_true", help="gradient flow instead of discrete GD")
+        p.add_argument(
+            "--momentum",
+            type=float,
+            default=None,
+            help="heavy-ball momentum mu in [0, 1) (discrete GD; b <- grad + mu b, "
+            "w <- w + lr b; times stay t = lr x steps); with --flow the continuous "
+            "momentum beta >= 0 (beta w'' + w' = -grad)",
+        )
+    p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_schedule_arg(p)
+
+
+def check_lr_flow(args: argparse.Namespace, what: str = "discrete GD") -> None:
+    """``--lr`` goes with discrete time (``what``) and not with ``--flow``."""
+    if args.flow and args.lr is not None:
+        raise CliError("--lr is for discrete GD; drop it with --flow")
+    if not args.flow and args.lr is None:
+        raise CliError(f"--lr is required for {what} (or use --flow)")

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from . import CliError, emit
-from ._common import add_schedule_arg, parse_number_list, parse_size
+from ._common import add_curve_args, check_lr_flow, parse_number_list, parse_size, size_value
 
 EXAMPLES = """examples:
   scalinglaws dmft --a 1.5 --b 1.25 --M 8192 --N 256 --P 1024 --lr 0.5 --times 1,10,100 --json
@@ -43,16 +43,8 @@ def register(sub: Any) -> None:
     p.add_argument("--N", type=parse_size, help="model size (integer or inf)")
     p.add_argument("--P", type=parse_size, help="training-set size (integer or inf)")
     p.add_argument("--sigma", type=float, default=0.0, help="label-noise standard deviation")
-    p.add_argument("--lr", type=float, default=None, help="learning rate (discrete GD / SGD)")
-    p.add_argument("--flow", action="store_true", help="gradient flow instead of discrete GD")
+    add_curve_args(p, lr_help="learning rate (discrete GD / SGD)")
     p.add_argument("--batch", type=int, default=None, help="one-pass SGD with this batch size")
-    p.add_argument(
-        "--momentum",
-        type=float,
-        default=None,
-        help="heavy-ball mu in [0, 1) for GD (times stay t = lr x steps); with --flow "
-        "the continuous momentum beta >= 0 (beta v'' + v' = -grad)",
-    )
     p.add_argument(
         "--times",
         type=parse_number_list,
@@ -85,9 +77,6 @@ def register(sub: Any) -> None:
         action="store_true",
         help="closed-form time/model/data/compute-optimal exponents (needs --a --b)",
     )
-    p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    add_schedule_arg(p)
     p.set_defaults(func=run)
 
 
@@ -99,15 +88,8 @@ def _problem(args: argparse.Namespace, need_N: bool = True):
         missing.append("N")
     if missing:
         raise CliError(f"missing --{' --'.join(missing)}")
-    if math.isinf(args.M):
-        # infinitely many features: the power-law tail is summed analytically (needs a, b > 1)
-        return Problem.bordelon(args.a, args.b, math.inf, None, sigma=args.sigma)
-    return Problem.bordelon(args.a, args.b, int(args.M), None, sigma=args.sigma)
-
-
-def _size(value: float) -> Any:
-    """A :func:`parse_size` value as the library takes it: an int, or math.inf."""
-    return math.inf if math.isinf(value) else int(value)
+    # M = inf: infinitely many features, the power-law tail summed analytically (a, b > 1)
+    return Problem.bordelon(args.a, args.b, size_value(args.M), None, sigma=args.sigma)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,10 +118,10 @@ def _run(args: argparse.Namespace) -> int:
     problem = _problem(args)
     if args.P is None and args.batch is None:
         raise CliError("missing --P (an integer or inf)")
-    N = _size(args.N)
-    P = math.inf if args.P is None else _size(args.P)
-    E = _size(args.ensemble)
-    Bg = _size(args.bags)
+    N = size_value(args.N)
+    P = math.inf if args.P is None else size_value(args.P)
+    E = size_value(args.ensemble)
+    Bg = size_value(args.bags)
     if args.momentum is not None and (args.final or args.batch is not None):
         raise CliError("--momentum applies to GD / flow loss curves (not --final or --batch)")
     if args.final and args.schedule is not None:
@@ -152,10 +134,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.times is None:
         raise CliError("missing --times (comma list)")
-    if args.flow and args.lr is not None:
-        raise CliError("--lr is for discrete GD; drop it with --flow")
-    if not args.flow and args.lr is None:
-        raise CliError("--lr is required for discrete GD / SGD (or use --flow)")
+    check_lr_flow(args, "discrete GD / SGD")
     if args.batch is not None and args.flow:
         raise CliError("--batch (one-pass SGD) cannot be combined with --flow")
     curve = dmft.loss_curve(

@@ -9,7 +9,13 @@ import numpy as np
 
 from ..simulate import simulate_gd, simulate_sgd
 from . import CliError, emit
-from ._common import add_problem_args, add_schedule_arg, parse_number_list, problem_from_args
+from ._common import (
+    add_curve_args,
+    add_problem_args,
+    check_lr_flow,
+    parse_number_list,
+    problem_from_args,
+)
 
 EXAMPLES_GD = """examples:
   scalinglaws simulate gd --a 1.5 --b 1.25 --M 8192 --N 256 --P 1024 --lr 0.5 --times 1,10,100 --seeds 16 --json
@@ -22,7 +28,7 @@ EXAMPLES_SGD = """examples:
 """
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _seed_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seeds", type=int, default=1, help="number of runs (default 1)")
     p.add_argument("--seed", type=int, default=0, help="base seed: run i uses seed + i (default 0)")
     p.add_argument(
@@ -31,9 +37,17 @@ def _common(p: argparse.ArgumentParser) -> None:
         default=None,
         help="fix one projection for all runs (data/SGD-noise variance only)",
     )
-    p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    add_schedule_arg(p)
+
+
+def _run_options(args: argparse.Namespace) -> Dict[str, Any]:
+    """The keywords both simulators take from the shared flags."""
+    return dict(
+        seeds=args.seeds,
+        seed=args.seed,
+        projection_seed=args.projection_seed,
+        threads=args.threads,
+        schedule=args.schedule,
+    )
 
 
 def register(sub: Any) -> None:
@@ -55,16 +69,7 @@ def register(sub: Any) -> None:
     )
     add_problem_args(gd)
     gd.add_argument("--P", type=int, required=True, help="number of training samples")
-    gd.add_argument("--lr", type=float, default=None, help="learning rate (discrete GD)")
-    gd.add_argument("--flow", action="store_true", help="gradient flow instead of discrete GD")
-    gd.add_argument(
-        "--momentum",
-        type=float,
-        default=None,
-        help="heavy-ball momentum mu in [0, 1) (discrete GD; b <- grad + mu b, "
-        "w <- w + lr b; times stay t = lr x steps); with --flow the continuous "
-        "momentum beta >= 0 (beta w'' + w' = -grad)",
-    )
+    add_curve_args(gd, lr_help="learning rate (discrete GD)")
     gd.add_argument(
         "--times",
         type=parse_number_list,
@@ -81,7 +86,7 @@ def register(sub: Any) -> None:
         help="B independent data sets of P samples (bagging; default 1); the loss is "
         "that of the average of all E x B models (no train loss with B > 1)",
     )
-    _common(gd)
+    _seed_args(gd)
     gd.set_defaults(func=run_gd)
 
     sgd = ss.add_parser(
@@ -94,7 +99,6 @@ def register(sub: Any) -> None:
     )
     add_problem_args(sgd)
     sgd.add_argument("--batch", type=int, default=1, help="batch size B (default 1)")
-    sgd.add_argument("--lr", type=float, required=True, help="learning rate")
     sgd.add_argument(
         "--lr-convention",
         choices=("sum", "mean"),
@@ -115,7 +119,8 @@ def register(sub: Any) -> None:
         default=100,
         help="number of log-spaced report steps (default 100)",
     )
-    _common(sgd)
+    add_curve_args(sgd, lr_help="learning rate", flow=False, lr_required=True)
+    _seed_args(sgd)
     sgd.set_defaults(func=run_sgd)
 
 
@@ -140,10 +145,7 @@ def _print(res: Any, as_json: bool) -> int:
 
 def run_gd(args: argparse.Namespace) -> int:
     problem = problem_from_args(args)
-    if args.flow and args.lr is not None:
-        raise CliError("--lr is for discrete GD; drop it with --flow")
-    if not args.flow and args.lr is None:
-        raise CliError("--lr is required for discrete GD (or use --flow)")
+    check_lr_flow(args)
     times = args.times
     if times is None:
         if not args.tmax > 0:
@@ -155,14 +157,10 @@ def run_gd(args: argparse.Namespace) -> int:
         lr=args.lr,
         times=times,
         flow=args.flow,
-        seeds=args.seeds,
-        seed=args.seed,
         ensemble=args.ensemble,
         bags=args.bags,
-        projection_seed=args.projection_seed,
-        threads=args.threads,
         momentum=args.momentum,
-        schedule=args.schedule,
+        **_run_options(args),
     )
     return _print(res, args.json)
 
@@ -176,11 +174,7 @@ def run_sgd(args: argparse.Namespace) -> int:
         batch=args.batch,
         times=args.times,
         n_checkpoints=args.checkpoints,
-        seeds=args.seeds,
-        seed=args.seed,
-        projection_seed=args.projection_seed,
         lr_convention=args.lr_convention,
-        threads=args.threads,
-        schedule=args.schedule,
+        **_run_options(args),
     )
     return _print(res, args.json)

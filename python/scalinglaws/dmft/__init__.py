@@ -15,8 +15,8 @@ Submodules, one concept each:
   bias of infinite ensembles;
 * :mod:`~scalinglaws.dmft.curves` -- :func:`loss_curve` (contour route: 2-D fixed-Talbot
   inversion of the two-frequency correlation system, eq. 35; recipe route: the T x T recipe of
-  App. M.1 in O(M T^2); one-pass SGD: the exact Volterra recursion by default) and
-  :func:`train_test_gap` (eq. 18);
+  App. M.1 in O(M T^2); one-pass SGD: the exact Volterra recursion by default);
+* :mod:`~scalinglaws.dmft.gap` -- :func:`train_test_gap` (eq. 18);
 * :mod:`~scalinglaws.dmft.recipe`, :mod:`~scalinglaws.dmft.contour` -- the two time routes'
   machinery and validity checks;
 * :mod:`~scalinglaws.dmft.limits` -- :func:`infinite_width_loss` (eq. 125), :func:`final_losses`
@@ -33,8 +33,9 @@ from typing import Any
 
 from .._deprecation import moved
 from ..errors import ConvergenceError
-from .curves import loss_curve, train_test_gap
+from .curves import loss_curve
 from .frontier import Frontier, compute_optimal_frontier
+from .gap import train_test_gap
 from .limits import early_time_transfer, exponents, final_losses, infinite_width_loss
 from .response_functions import (
     Responses,

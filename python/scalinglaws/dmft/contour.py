@@ -75,15 +75,42 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
 def gd_contour_u_max(
     problem: Problem, Nv: float, Pv: float, lr: float, u_edge: Optional[float] = None
 ) -> float:
-    """``CurveOptions.u_max`` of the discrete-GD contour route (no momentum): 0 when the
-    one-petal Talbot contour around z in (0, 1] encloses every singularity z = 1 - lr u (the
+    """The second-petal bound ``CurveOptions.u_max`` of the discrete-GD contour route.
+
+    No momentum. It is 0 when the one-petal Talbot contour around z in (0, 1] encloses every singularity z = 1 - lr u (the
     spectrum of K ends below 1/lr), else an upper bound on the spectrum of K above 1/lr, which
     adds the second petal around z in (-1, 0) (theory page "DMFT", section "Contour route").
 
     Below 1/lr by :func:`spectral_edge` (``u_edge`` if the caller has it) *and* by the
     spectral-density probes of :func:`check_contour_lr`; either seeing mass at u >= 1/lr selects
     two petals. The second petal encloses every z in (-1, 0) whatever the value (it only decides
-    whether the petal is needed), so the route is exact on the whole stable range lr u < 2."""
+    whether the petal is needed), so the route is exact on the whole stable range lr u < 2.
+    Theory: :ref:`dmft-contour-petals`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task.
+    Nv, Pv : float
+        Model size and number of samples (``math.inf`` allowed).
+    lr : float
+        Learning rate of GD (> 0).
+    u_edge : float, optional
+        The result of :func:`spectral_edge`, if already known.
+
+    Returns
+    -------
+    float
+        0.0 (one petal suffices) or an upper bound of the spectrum of K above ``1 / lr``.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=200, N=50)
+    >>> gd_contour_u_max(p, 50.0, 100.0, 0.5)
+    0.0
+    >>> bool(gd_contour_u_max(p, 50.0, 100.0, 1.5) * 1.5 > 1.0)
+    True
+    """
     if u_edge is None:
         u_edge = spectral_edge(problem, Nv, Pv)
     if lr * u_edge > 1.0:

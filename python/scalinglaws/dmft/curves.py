@@ -1,5 +1,6 @@
-"""DMFT loss curves L(t), Lhat(t) and the train-test gap (theory page "DMFT", sections "Contour
-route", "T x T recipe" and "One-pass SGD")."""
+"""DMFT loss curves L(t), Lhat(t) (theory page "DMFT", sections "Contour route", "T x T recipe"
+and "One-pass SGD"). The one-pass SGD route is in ``dmft/_sgd.py``, the train-test gap in
+:mod:`scalinglaws.dmft.gap`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from .._backend import _core
 from .._validate import check_int, check_real, threads_arg
-from ..errors import ConvergenceError, ParameterError
+from ..errors import ParameterError
 from ..problem import Problem
 from ..results import LossCurve
 from ._common import (
@@ -25,11 +26,13 @@ from ._common import (
     steps_of,
     times_array,
 )
+from ._sgd import _sgd_curve
 from ._spectrum import core_spectrum, head_arrays, recipe_modes
 from .contour import gd_contour_u_max, momentum_contour_ok, spectral_edge
-from .recipe import recipe, toeplitz_lower
+from .gap import train_test_gap  # noqa: F401 (the old path dmft.curves.train_test_gap)
+from .recipe import recipe
 
-__all__ = ["loss_curve", "train_test_gap"]
+__all__ = ["loss_curve"]
 
 
 def loss_curve(
@@ -52,6 +55,10 @@ def loss_curve(
     schedule: Any = None,
 ) -> LossCurve:
     """Test and train loss of the DMFT theory at the given times.
+
+    Routes and their validity: :ref:`dmft-contour`, :ref:`dmft-recipe`, :ref:`dmft-sgd`;
+    ensembles and bagging :ref:`dmft-ensembles`, momentum :ref:`dmft-momentum`; time and
+    learning-rate conventions :ref:`conv-time`, :ref:`conv-lr`.
 
     Parameters
     ----------
@@ -126,6 +133,22 @@ def loss_curve(
         ``test_loss`` has no 1/2 and no sigma^2 floor; ``train_loss`` has no 1/2 and includes the
         label noise (as the simulator); None for one-pass SGD and for bagging with B > 1. Time
         unit ``"lr*steps"`` (GD), ``"time"`` (flow) or ``"steps"`` (SGD).
+
+    Raises
+    ------
+    ParameterError
+        An invalid or inconsistent argument (named in the message, with its valid range), an
+        unstable ``lr`` (the message gives the bound), a route outside its validity range
+        (e.g. the contour for fewer than ``nodes/2`` GD steps), or a recipe beyond
+        ``max_recipe_steps`` steps.
+    ConvergenceError
+        The solver produced non-finite values.
+
+    See Also
+    --------
+    scalinglaws.simulate_gd, scalinglaws.simulate_sgd : the simulations of the same curves.
+    scalinglaws.plrf.loss_curve : the Volterra route of one-pass SGD.
+    train_test_gap, infinite_width_loss, final_losses : the gap and the limits.
 
     Examples
     --------
@@ -366,153 +389,4 @@ def loss_curve(
         model="dmft",
         method=used,
         params={**problem.params, **params},
-    )
-
-
-def train_test_gap(
-    problem: Problem,
-    P: Size,
-    times: Iterable[float],
-    *,
-    lr: float,
-    N: Size = None,
-    momentum: Optional[float] = None,
-    max_recipe_steps: int = 2000,
-) -> np.ndarray:
-    """Test minus train loss ``L(t) - Lhat(t)`` from eq. 18 (App. E, eqs. 84-85), discrete GD.
-
-    Evaluated from the data response R0,2 and the train correlation C1 of the T x T recipe (not
-    from C0; since C1 = R1 (C0 + sigma^2) R1^T with R1 = (I - R0,2/P)^-1 this is an identity of
-    the recipe, so it equals test - train of :func:`loss_curve` to round-off). In discrete time the field on the training points obeys
-    ``v1 = u1 + (1/P) R0,2 v1`` (eq. 84, R0,2 strictly lower triangular), with
-    ``<u1 u1^T> = C0 + sigma^2 1 1^T`` and ``<v1 v1^T> = C1``, so
-    ``C0 + sigma^2 = (I - R0,2/P) C1 (I - R0,2/P)^T``, i.e. at time step n
-
-        L(n) - Lhat(n) = -(2/P) sum_{n'<n} R0,2(n,n') C1(n,n')
-                         + (1/P^2) sum_{n',m'<n} R0,2(n,n') R0,2(n,m') C1(n',m') - sigma^2
-
-    (eq. 18 with the integrals as sums over steps; noise-free it is eq. 18 exactly; the test loss
-    excludes and the train loss includes the label noise). Times are ``t = lr * steps`` (rounded);
-    ``momentum`` = heavy-ball mu as in :func:`loss_curve`. P finite; no 1/2. Cost: the recipe,
-    so ``steps <= max_recipe_steps``.
-    """
-    problem = check_problem(problem, finite_only=True)
-    Pv = size("P", P)
-    if Pv == INF:
-        raise ParameterError("P must be finite for the train-test gap (it vanishes at P = inf)")
-    Nv = size("N", N, problem.N)
-    t = times_array(times)
-    mu = check_momentum(momentum, False)
-    lr = check_real("lr", lr, minimum=0.0, min_open=True)
-    check_stable(problem.lam, lr, mu)
-    steps = steps_of(t, lr)
-    T = int(steps.max()) + 1
-    if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
-        raise ParameterError(
-            f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="
-            f"{max_recipe_steps} steps (asked {T - 1})"
-        )
-    _, _, ex = recipe(
-        problem.lam,
-        problem.wstar**2,
-        inv(Nv),
-        1.0 / Pv,
-        problem.sigma**2,
-        lr,
-        T,
-        momentum=mu,
-        full=True,
-    )
-    R = toeplitz_lower(ex["R02"])  # R0,2(n, n') = R02[n - n'], zero for n' >= n
-    C1 = ex["C1"]
-    RC = R @ C1
-    first = np.einsum("ij,ij->i", R, C1)  # sum_n' R0,2(n,n') C1(n,n')
-    second = np.einsum("ij,ij->i", RC, R)  # sum_n',m' R0,2(n,n') C1(n',m') R0,2(n,m')
-    gap = -2.0 / Pv * first + second / Pv**2 - problem.sigma**2
-    out = gap[steps]
-    if not np.all(np.isfinite(out)):
-        raise ConvergenceError("train_test_gap: non-finite values (solver failure)")
-    return out
-
-
-def _sgd_curve(
-    problem: Problem,
-    t: np.ndarray,
-    *,
-    lr: Optional[float],
-    batch: int,
-    N: float,
-    method: str,
-    lr_convention: Optional[str],
-    max_recipe_steps: int,
-    threads: Optional[int],
-    schedule: Any = None,
-) -> LossCurve:
-    """One-pass SGD: the Volterra route (default) or the DMFT recipe (``method="recipe"``)."""
-    from ..plrf.volterra import loss_curve as volterra_curve
-
-    batch = check_int("batch", batch, minimum=1, maximum=10**9)
-    if lr is None:
-        raise ParameterError("lr is required for one-pass SGD")
-    lr = check_real("lr", lr, minimum=0.0, min_open=True)
-    conv = problem.lr_convention if lr_convention is None else lr_convention
-    if conv not in ("sum", "mean"):
-        raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {conv!r}")
-    if np.any(t != np.round(t)):
-        raise ParameterError("SGD times are step counts (whole numbers)")
-    if np.any(t > 1e15):
-        raise ParameterError(f"SGD times must be <= 1e15 steps, got {t.max():g}")
-    steps = t.astype(np.int64)
-    if method == "contour":
-        raise ParameterError(
-            "one-pass SGD has no contour route: use method='auto' (Volterra) or 'recipe'"
-        )
-    if method == "recipe":
-        from ..schedules import as_schedule
-
-        if as_schedule(schedule) is not None:
-            raise ParameterError("the SGD recipe takes no schedule: use method='auto' (Volterra)")
-        check_problem(problem, finite_only=True)
-        T = int(steps.max()) + 1
-        if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
-            raise ParameterError(
-                f"the SGD recipe is limited to max_recipe_steps="
-                f"{max_recipe_steps} steps (asked {T - 1}); the default "
-                "method='auto' (Volterra) has no limit"
-            )
-        lr_mean = lr if conv == "mean" else lr * batch
-        test, _ = recipe(
-            problem.lam, problem.wstar**2, inv(N), 0.0, problem.sigma**2, lr_mean, T, batch=batch
-        )
-        return LossCurve(
-            times=t,
-            test_loss=finite("test_loss", test[steps]),
-            steps=steps,
-            time_unit="steps",
-            model="dmft",
-            method="recipe (SGD)",
-            params={**problem.params, "N": N, "batch": batch, "lr": lr, "lr_convention": conv},
-        )
-    top = int(steps.max())
-    c = volterra_curve(
-        problem,
-        lr=lr,
-        steps=max(top, 1),
-        batch=batch,
-        lr_convention=conv,
-        checkpoints=np.unique(steps),
-        N=N,
-        threads=threads,
-        schedule=schedule,
-    )
-    sem = None if c.test_loss_sem is None else np.interp(t, c.times, c.test_loss_sem)
-    return LossCurve(
-        times=t,
-        test_loss=finite("test_loss", np.interp(t, c.times, c.test_loss)),
-        test_loss_sem=sem,
-        steps=steps,
-        time_unit="steps",
-        model="dmft",
-        method=c.method,
-        params={**c.params, "N": N},
     )

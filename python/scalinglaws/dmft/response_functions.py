@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Dict, Iterable, Optional, Sequence
 
 import numpy as np
 
@@ -298,33 +298,13 @@ def irreducible_bias(
     sets cannot remove (``loss_curve(..., ensemble=math.inf, bags=math.inf)``; finite E, B there
     too). No 1/2. ``momentum`` as in :func:`transfer_functions`."""
     problem = check_problem(problem)
+    options: Dict[str, Any] = dict(
+        lr=lr, flow=flow, N=N, momentum=momentum, nodes=nodes, threads=threads
+    )
     if problem.infinite:
         # infinitely many modes: the E = B = inf loss of the contour route (same quantity)
         from .curves import loss_curve
 
-        return loss_curve(
-            problem,
-            P,
-            times,
-            lr=lr,
-            flow=flow,
-            N=N,
-            momentum=momentum,
-            nodes=nodes,
-            threads=threads,
-            ensemble=INF,
-            bags=INF,
-        ).test_loss
-    H = transfer_functions(
-        problem,
-        P,
-        times,
-        list(range(1, problem.M + 1)),
-        lr=lr,
-        flow=flow,
-        N=N,
-        momentum=momentum,
-        nodes=nodes,
-        threads=threads,
-    )
+        return loss_curve(problem, P, times, ensemble=INF, bags=INF, **options).test_loss
+    H = transfer_functions(problem, P, times, list(range(1, problem.M + 1)), **options)
     return finite("bias loss", H**2 @ problem.target_power)

@@ -32,7 +32,24 @@ __all__ = ["run_length", "effective_steps", "scheduled_contour_losses"]
 
 
 def run_length(rates: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """Segments ``(lr_k, n_k)`` of equal consecutive per-step rates."""
+    """Run-length encode per-step learning rates into constant-rate segments.
+
+    Parameters
+    ----------
+    rates : ndarray
+        Per-step learning rates, ``rates[r]`` used by step r.
+
+    Returns
+    -------
+    lr_k, n_k : ndarray
+        The rate of each segment and its number of steps (as float), in order.
+
+    Examples
+    --------
+    >>> lr_k, n_k = run_length(np.array([0.1, 0.2, 0.2, 0.2, 0.05]))
+    >>> lr_k.tolist(), n_k.tolist()
+    ([0.1, 0.2, 0.05], [1.0, 3.0, 1.0])
+    """
     rates = np.asarray(rates, dtype=np.float64)
     if rates.size == 0:
         return np.zeros(0), np.zeros(0)
@@ -43,7 +60,27 @@ def run_length(rates: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
 
 
 def effective_steps(rates: np.ndarray, steps: np.ndarray, peak: float) -> np.ndarray:
-    """``sum_{r < n} lr_r / peak`` at each step count n (the contour's "time")."""
+    """Effective step counts ``sum_{r < n} lr_r / peak``: the "time" of the scheduled contour.
+
+    Parameters
+    ----------
+    rates : ndarray
+        Per-step learning rates (``len(rates) >= max(steps)``).
+    steps : ndarray of int
+        Step counts n >= 0.
+    peak : float
+        The peak learning rate (> 0) the effective steps are measured in.
+
+    Returns
+    -------
+    ndarray
+        One effective step count per entry of ``steps``.
+
+    Examples
+    --------
+    >>> effective_steps(np.array([0.5, 1.0, 1.0, 0.25]), np.array([0, 2, 4]), 1.0).tolist()
+    [0.0, 1.5, 2.75]
+    """
     cum = np.concatenate([[0.0], np.cumsum(np.asarray(rates, dtype=np.float64))])
     return cum[np.asarray(steps, dtype=np.int64)] / peak
 
@@ -59,14 +96,53 @@ def scheduled_contour_losses(
     nodes: int = 14,
     threads: Optional[int] = None,
 ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(test, train, done) at the given step counts for GD with per-step ``rates``
-    (``rates[r]`` used by step r; ``len(rates) >= max(steps)``).
+    """DMFT test and train losses of scheduled discrete GD on the one- or two-petal contour.
 
     ``done`` marks the steps computed here: with ``method="auto"`` those whose effective step
     count is at least ``nodes`` (measured error there <= 1e-10; the others are left to the
     dense recipe), with ``"contour"`` all (ParameterError if one is too short), with ``"recipe"``
     none. Refuses up front a peak rate at or above the stability bound ``2 / u_max`` of the
-    DMFT spectrum of K. A second petal is added when ``peak x u_max > 1``."""
+    DMFT spectrum of K. A second petal is added when ``peak x u_max > 1``. Losses without 1/2;
+    theory: :ref:`dmft-contour-schedules`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The task.
+    P, N : float
+        Number of training samples and model size (``math.inf`` allowed).
+    steps : ndarray of int
+        Step counts n >= 0 at which to report the losses.
+    rates : ndarray
+        Per-step learning rates, ``rates[r]`` used by step r (``len(rates) >= max(steps)``).
+    method : {"auto", "contour", "recipe"}, optional
+        Which steps this route computes (see above).
+    nodes : int, optional
+        Talbot nodes per petal.
+    threads : int, optional
+        Worker threads of the core (``None``: all cores).
+
+    Returns
+    -------
+    test, train : ndarray
+        Losses at ``steps`` (zeros where not ``done``).
+    done : ndarray of bool
+        Which entries were computed here.
+
+    Raises
+    ------
+    ParameterError
+        The peak rate is unstable, a step is too short for ``method="contour"``, or the cost
+        exceeds the time budget.
+
+    Examples
+    --------
+    >>> p = Problem.bordelon(1.5, 1.25, M=100, N=20)
+    >>> rates = np.full(40, 0.5)
+    >>> test, train, done = scheduled_contour_losses(p, 40.0, 20.0, np.array([40]), rates)
+    >>> bool(done[0]) and bool(0.0 < test[0] < p.initial_loss)
+    True
+    """
     steps = np.asarray(steps, dtype=np.int64)
     test = np.zeros(steps.size)
     train = np.zeros(steps.size)
