@@ -18,7 +18,9 @@ step ``r = 0, 1, ...`` uses ``lr_r = lr * f(r)``. Conventions (``T`` = the run's
 Compact string form (CLI, sweep files): ``kind[:key=value,...]``, e.g. ``cosine:warmup=1000,
 final=0.1``, ``wsd:warmup=1000,decay=0.2,shape=cosine``, ``power:r0=100,p=0.5``,
 ``piecewise:values=1/0.3/0.1,at=5000/8000``, ``array:values=1/0.5/0.25``. ``str(schedule)``
-gives the spec back. ``constant`` (or ``None``) means no schedule: the old constant-lr code runs
+gives the spec back. A sweep varies one parameter with an axis ``schedule.<key>`` next to a base
+``schedule`` (e.g. ``schedule = "wsd:warmup=100"`` and ``schedule.decay = [0.1, 0.2, 0.4]``,
+:func:`scalinglaws.sweep.points.fold_schedule`). ``constant`` (or ``None``) means no schedule: the old constant-lr code runs
 unchanged. A schedule's total steps are tied to the run (:meth:`Schedule.bind`): a spec that needs
 more steps than the run, or a schedule bound to another step count, is refused.
 """
@@ -194,13 +196,16 @@ class Schedule:
         return cls(kind, tuple(out.items()))
 
     @classmethod
-    def parse(cls, spec: str) -> "Schedule":
+    def parse(cls, spec: str, **overrides: Any) -> "Schedule":
         """Parse the compact form ``kind[:key=value,...]`` (module docstring).
 
         Parameters
         ----------
         spec : str
             E.g. ``"cosine:warmup=1000,final=0.1"`` or ``"piecewise:values=1/0.3,at=500"``.
+        **overrides
+            Parameters set (or replaced) before validation, e.g.
+            ``Schedule.parse("wsd:warmup=100", decay=0.2)`` (a sweep axis ``schedule.decay``).
 
         Returns
         -------
@@ -225,7 +230,7 @@ class Schedule:
             if key.strip() in params:
                 raise ParameterError(f"schedule {spec!r}: {key.strip()} given twice")
             params[key.strip()] = value.strip()
-        return cls.make(kind.strip().lower(), **params)
+        return cls.make(kind.strip().lower(), **{**params, **overrides})
 
     @classmethod
     def from_array(cls, multipliers: Any) -> "Schedule":
@@ -432,7 +437,8 @@ class Schedule:
         """
         r = np.asarray(r)
         if r.size and (np.any(r < 0) or np.any(r != np.round(r))):
-            raise ParameterError("schedule steps must be whole numbers >= 0")
+            bad = float(r[(r < 0) | (r != np.round(r))].ravel()[0])
+            raise ParameterError(f"schedule steps must be whole numbers >= 0, got {bad:g}")
         pc = np.asarray(self.pieces(), dtype=np.float64)
         i = np.clip(np.searchsorted(pc[:, 0], r, side="right") - 1, 0, len(pc) - 1)
         x = r - pc[i, 0]

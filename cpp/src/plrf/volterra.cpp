@@ -7,6 +7,7 @@
 
 #include "scalinglaws/checks.hpp"
 #include "scalinglaws/errors.hpp"
+#include "scalinglaws/interrupt.hpp"
 #include "scalinglaws/parallel.hpp"
 
 namespace scalinglaws::plrf {
@@ -141,6 +142,7 @@ VectorD volterra_weighted(const WeightedModes& modes, double p_inf, const Volter
   while (ci < checkpoints.size() && checkpoints[ci] == 0) out[ci++] = P;
   const std::int64_t last = checkpoints.empty() ? 0 : checkpoints.back();
   while (r < last) {
+    poll_interrupt();
     const std::int64_t next_cp = checkpoints[ci];
     std::int64_t n = 1;
     bool varying = false;  // the block lies in a non-constant piece of the schedule

@@ -193,10 +193,11 @@ def resolvent_m(problem: Problem, z: Any, *, threads: Optional[int] = None) -> n
     """
     pl, d = power_law_of(problem)
     zz = np.atleast_1d(check_complex("z", z))
-    if not np.all(np.isfinite(zz)):
-        raise ParameterError("z must be finite")
     if np.any(zz.imag <= 0):
-        raise ParameterError("z must have Im z > 0 (use x + 1e-10j*x for the real axis)")
+        bad = zz.ravel()[int(np.flatnonzero(zz.ravel().imag <= 0)[0])]
+        raise ParameterError(
+            f"z must have Im z > 0, got z = {bad} (use x + 1e-10j*x for the real axis)"
+        )
     try:
         out = _core.plrf.solve_m(pl.alpha, pl.v, d, zz.ravel(), threads_arg(threads))
     except RuntimeError as exc:  # Newton continuation failed: report, with what to change
