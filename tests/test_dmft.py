@@ -655,33 +655,27 @@ def test_ensemble_bagging_theory_vs_simulation_slow(N, P, E, Bg):
 def test_white_ensemble_final_loss_vs_simulation(P, E):
     """lambda_k = 1, M = 100, N = 25 (nu = 0.25), alpha = P/M in {0.1, 0.5, 0.75}, t = inf: the
     zero-frequency ensemble formula vs gradient flow at t = 1e7 (converged: away from alpha = nu
-    the smallest non-zero eigenvalue of K is >~ 1e-2), 32 seeds: 5% or 3 SEM."""
+    the smallest non-zero eigenvalue of K is >~ 1e-2). 64 seeds: relative SE 1.0-1.4% <= tol/3;
+    tolerance 5% (measured |error| <= 0.7% at 128 seeds)."""
     pr = _white_unit(100, 25)
     f = dmft.final_losses(pr, P, ensemble=E)
-    sim = simulate_gd(pr, P, flow=True, times=[1e7], seeds=32, ensemble=E)
+    sim = simulate_gd(pr, P, flow=True, times=[1e7], seeds=64, ensemble=E)
     mean, sem = sim.test_loss[0], sim.test_loss_sem[0]
-    assert abs(f["test"] / mean - 1) <= 0.05 or abs(f["test"] - mean) <= 3 * sem, (
-        f["test"],
-        mean,
-        sem,
-    )
+    assert sem / mean <= 0.05 / 3, (sem, mean)
+    assert abs(f["test"] / mean - 1) <= 0.05, (f["test"], mean, sem)
 
 
 def test_ensemble_final_loss_with_noise_vs_simulation():
     """Label noise at t = inf with bagging (noise independent across data sets) and ensembling
-    (shared within one): 5% or 3 SEM with 32 seeds."""
+    (shared within one). 128 seeds: relative SE 0.7-1.4% <= tol/3; tolerance 5% (measured
+    -2.4% and -1.3%: the finite-size bias at N = 50)."""
     pr = Problem.bordelon(A, B, 600, 50, sigma=0.5)
     for E, Bg in [(1, 1), (3, 2)]:
         f = dmft.final_losses(pr, 150, ensemble=E, bags=Bg)
-        sim = simulate_gd(pr, 150, flow=True, times=[1e7], seeds=32, ensemble=E, bags=Bg)
+        sim = simulate_gd(pr, 150, flow=True, times=[1e7], seeds=128, ensemble=E, bags=Bg)
         mean, sem = sim.test_loss[0], sim.test_loss_sem[0]
-        assert abs(f["test"] / mean - 1) <= 0.05 or abs(f["test"] - mean) <= 3 * sem, (
-            E,
-            Bg,
-            f["test"],
-            mean,
-            sem,
-        )
+        assert sem / mean <= 0.05 / 3, (E, Bg, sem, mean)
+        assert abs(f["test"] / mean - 1) <= 0.05, (E, Bg, f["test"], mean, sem)
 
 
 def test_ensemble_bad_parameters_name_the_parameter():
