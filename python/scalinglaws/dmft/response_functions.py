@@ -73,7 +73,7 @@ class Responses:
 
     @property
     def x(self) -> np.ndarray:
-        """The product ``x = R1 R3`` that rescales every eigenvalue in ``h_k = 1/(q + lambda_k x)``."""
+        """The product ``x = R1 R3`` rescaling the eigenvalues in ``h_k = 1/(q + lambda_k x)``."""
         return self.R1 * self.R3
 
     def h(self, modes: Sequence[int]) -> np.ndarray:

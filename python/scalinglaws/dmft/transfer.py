@@ -71,18 +71,20 @@ def transfer_functions(
     threads: Optional[int] = None,
     max_recipe_steps: int = 2000,
 ) -> np.ndarray:
-    """Mode transfer functions ``H_k(t) = d<v0_k(t)>/d w*_k`` (eq. 10 inverted; :ref:`dmft-responses`).
+    """Mode transfer functions ``H_k(t) = d<v0_k(t)>/d w*_k`` (eq. 10 inverted).
 
-    ``modes`` are 1-based mode numbers k (k = 1 is the largest eigenvalue). GD times are rounded to
-    whole steps (t = 0 gives 1). The contour route (:ref:`dmft-contour`) inverts
-    ``h_k(q) = 1/(q + lambda_k R1 R3)``. Plain GD with lr x max eig(K) in [1, 2) (the DMFT
-    spectrum of K reaches 1/lr) adds the second contour petal around ``z = 1 - lr u`` in (-1, 0)
-    (:ref:`dmft-contour-petals`), as :func:`loss_curve` does; it then needs more steps (see
-    ``nodes``). ``momentum``: heavy-ball mu (GD) or continuous beta (flow), as in
-    :func:`loss_curve`. For heavy-ball steps where the contour does not enclose the momentum poles
-    (one-frequency error ~ mu^(steps/2), see :func:`~scalinglaws.dmft.contour.momentum_contour_ok`)
-    the responses of the exact T x T recipe are used (steps <= ``max_recipe_steps``); for
-    continuous momentum such times raise ParameterError.
+    Theory: :ref:`dmft-responses`. ``modes`` are 1-based mode numbers k (k = 1 is the largest
+    eigenvalue). GD times are rounded to whole steps (t = 0 gives 1). The contour route
+    (:ref:`dmft-contour`) inverts ``h_k(q) = 1/(q + lambda_k R1 R3)``. Plain GD with
+    lr x max eig(K) in [1, 2) (the DMFT spectrum of K reaches 1/lr) adds the second contour petal
+    around ``z = 1 - lr u`` in (-1, 0) (:ref:`dmft-contour-petals`), as
+    :func:`~scalinglaws.dmft.loss_curve` does; it then needs more steps (see ``nodes``).
+    ``momentum``: heavy-ball mu (GD) or continuous beta (flow), as in
+    :func:`~scalinglaws.dmft.loss_curve`. For heavy-ball steps where the contour does not enclose
+    the momentum poles (one-frequency error ~ mu^(steps/2), see
+    :func:`~scalinglaws.dmft.contour.momentum_contour_ok`) the responses of the exact T x T recipe
+    are used (steps <= ``max_recipe_steps``); for continuous momentum such times raise
+    ParameterError.
 
     Parameters
     ----------
@@ -229,14 +231,15 @@ def irreducible_bias(
 ) -> np.ndarray:
     """Infinite-ensemble, infinite-bagging loss ``B(t, N, P) = sum_k lambda_k w*_k^2 H_k(t)^2``.
 
-    Eqs. 19, 114 (:ref:`dmft-ensembles`): what ensembling E -> inf models and bagging over B -> inf data
-    sets cannot remove (``loss_curve(..., ensemble=math.inf, bags=math.inf)``; finite E, B there
-    too). No 1/2, no noise floor.
+    Eqs. 19, 114 (:ref:`dmft-ensembles`): what ensembling E -> inf models and bagging over
+    B -> inf data sets cannot remove (``loss_curve(..., ensemble=math.inf, bags=math.inf)``;
+    finite E, B there too). No 1/2, no noise floor.
 
     Parameters
     ----------
     problem : Problem
-        Spectrum and target (M = inf allowed: summed by the contour route of :func:`loss_curve`).
+        Spectrum and target (M = inf allowed: summed by the contour route of
+        :func:`~scalinglaws.dmft.loss_curve`).
     P : int or math.inf
         Number of training samples.
     times : sequence of float

@@ -265,8 +265,9 @@ def figure_finite_size(
 ) -> Dict[str, Any]:
     """Fig. 5 (finite-size effects): exact Volterra loss over its large-d estimate, for several d.
 
-    The ratio of the exact (deterministic-equivalent) Volterra solution to the large-d estimate F_0 + F_pp + F_ac + K_pp / (gamma B) of :ref:`plrf-components`,
-    for several d (B = 1, gamma = lr_scale / tr D, v = inf above the line, else v_ratio d).
+    The ratio of the exact (deterministic-equivalent) Volterra solution to the large-d estimate
+    F_0 + F_pp + F_ac + K_pp / (gamma B) of :ref:`plrf-components`, for several d (B = 1,
+    gamma = lr_scale / tr D, v = inf above the line, else v_ratio d).
 
     Parameters
     ----------
