@@ -12,9 +12,12 @@ numpy baselines (what the reference implementation does, in float64):
   a prefix of the steps and scaled up linearly to the full horizon.
 """
 
+import math
+import os
 import time
 
 import numpy as np
+import pytest
 from conftest import quick, record
 from scalinglaws import plrf
 from scalinglaws.problem import Problem
@@ -129,3 +132,43 @@ def test_bench_loss_curve(benchmark):
     else:
         assert fast < 2.0
     assert np.all(np.isfinite(curve.test_loss))
+
+
+# PLRF at v = inf (issue 13): spectrum + Volterra loss to 1e9 steps at lr = 0.3, against the same
+# computation at finite v = 10 d; d = 1e7 only with SCALINGLAWS_BENCH_LARGE=1.
+INF_SIZES = (
+    [10**4]
+    if quick()
+    else [10**5, 10**6] + ([10**7] if os.environ.get("SCALINGLAWS_BENCH_LARGE") == "1" else [])
+)
+
+
+def _inf_route(v, d):
+    p = Problem.paquette(1.0, 0.7, v, d)
+    spec = plrf.deterministic_spectrum(p)
+    return spec, plrf.volterra_loss(spec, 0.3, 10**9)
+
+
+@pytest.mark.parametrize("d", INF_SIZES)
+def test_bench_v_inf(benchmark, d):
+    (spec, curve), t_inf = _fast_time(benchmark, lambda: _inf_route(math.inf, d))
+    t_fin = _time(lambda: _inf_route(10 * d, d))
+    # correctness of what is timed: the sum rule P(0) = F_0 + sum lam rho = ||b_hat||^2 (to the
+    # grid's 1e-3), a finite decreasing curve, and (d <= 1e5) the every-point / every-mode route
+    assert abs(curve.test_loss[0] / spec.params["target_norm"] - 1) < 1e-3
+    assert np.all(np.isfinite(curve.test_loss)) and np.all(np.diff(curve.test_loss) <= 0)
+    if d <= 10**5:
+        full = plrf.deterministic_spectrum(Problem.paquette(1.0, 0.7, math.inf, d), refine_rtol=0)
+        old = plrf.volterra_loss(full, 0.3, 10**9, cluster_width=0.0)
+        assert np.max(np.abs(curve.test_loss / old.test_loss - 1)) < 1e-8
+    record(
+        f"PLRF v=inf vs v=10d, d={d:.0e}, spectrum + loss to 1e9 steps",
+        t_inf,
+        t_fin,
+        target="v=inf: under a minute at d=1e7",
+        fast_label="v=inf",
+        reference_label="v=10d",
+    )
+    print(f"\nd = {d:.0e}: v = inf {t_inf:.2f} s; v = 10 d {t_fin:.2f} s")
+    if not quick():
+        assert t_inf < 60.0

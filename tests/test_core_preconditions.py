@@ -313,3 +313,89 @@ def test_options_keyword_constructor_fills_every_field(cls, values):
         else:
             assert got == value, name
     assert repr(obj).startswith(cls.__name__ + "(")
+
+
+# -- Ctrl-C: the core's long loops poll the interpreter's signal handlers (interrupt.hpp) --------
+
+LONG_CALLS = {
+    "simulate_sgd step loop": lambda sl: sl.simulate_sgd(
+        sl.Problem.paquette(alpha=1.0, beta=0.7, v=200, d=50),
+        lr=0.1,
+        steps=10**10,
+        seeds=2,
+        n_checkpoints=3,
+    ),
+    "volterra recursion": lambda sl: sl.plrf.volterra_loss(
+        sl.plrf.deterministic_spectrum(sl.Problem.paquette(alpha=1.0, beta=0.7, v=4000, d=2000)),
+        lr=0.1,
+        steps=10**10,
+        exact_steps=10**10,
+        n_checkpoints=3,
+    ),
+    "scheduled GD products": lambda sl: sl.simulate_gd(
+        sl.Problem.bordelon(a=1.5, b=1.25, M=400, N=200),
+        P=100,
+        lr=0.5,
+        steps=[4 * 10**7],
+        schedule="cosine",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "name, how",
+    [(name, "SIGINT") for name in sorted(LONG_CALLS)]
+    + [("simulate_sgd step loop", "interrupt_main")],
+)
+def test_ctrl_c_interrupts_core_loops(name, how, monkeypatch):
+    """A SIGINT (or ``_thread.interrupt_main``) 0.3 s into a call whose C++ loop would run for
+    minutes raises KeyboardInterrupt within 2 s, and the next call runs normally."""
+    import _thread
+    import os
+    import signal
+    import threading
+    import time
+
+    import scalinglaws as sl
+
+    monkeypatch.setenv("SCALINGLAWS_TIME_BUDGET", "1e12")
+
+    def fire():
+        time.sleep(0.3)
+        if how == "SIGINT":
+            os.kill(os.getpid(), signal.SIGINT)
+        else:
+            _thread.interrupt_main()
+
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        threading.Thread(target=fire, daemon=True).start()
+        t0 = time.perf_counter()
+        with pytest.raises(KeyboardInterrupt):
+            LONG_CALLS[name](sl)
+            time.sleep(5)  # not reached: the call above takes minutes
+        assert time.perf_counter() - t0 < 2.3
+    finally:
+        signal.signal(signal.SIGINT, old)
+    c = sl.simulate_sgd(sl.Problem.paquette(alpha=1.0, beta=0.7, v=50, d=10), lr=0.1, steps=10)
+    assert np.all(np.isfinite(c.test_loss))
+
+
+def test_core_calls_from_other_threads_are_unaffected_by_the_interrupt_hook():
+    """Only the main thread runs signal handlers: a core call from another Python thread polls
+    without taking the GIL and gives the same result as from the main thread."""
+    import threading
+
+    import scalinglaws as sl
+
+    q = sl.Problem.paquette(alpha=1.0, beta=0.7, v=100, d=20)
+    main = sl.simulate_sgd(q, lr=0.1, steps=20000, seeds=2, n_checkpoints=5)
+    out = {}
+    th = threading.Thread(
+        target=lambda: out.update(
+            c=sl.simulate_sgd(q, lr=0.1, steps=20000, seeds=2, n_checkpoints=5)
+        )
+    )
+    th.start()
+    th.join(timeout=60)
+    np.testing.assert_array_equal(out["c"].test_loss_runs, main.test_loss_runs)

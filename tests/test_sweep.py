@@ -251,3 +251,57 @@ def test_builtin_theory_point_functions(tmp_path):
             workers=1,
             progress=False,
         )
+
+
+# -- sweeps over schedule parameters (schedule.<key> axes) ---------------------------------------
+
+EXAMPLE = HERE.parent / "examples" / "sweeps" / "wsd_decay.toml"
+
+
+def test_example_wsd_sweep_file_reads_off_the_optimal_decay(tmp_path):
+    """examples/sweeps/wsd_decay.toml (documented in the schedules tutorial) validates as it is;
+    a shorter copy of it runs, each point equals a direct plrf.loss_curve call with the folded
+    spec (bitwise: the same code path), and the loss-optimal decay fraction read off the
+    dataset is the argmin of those direct calls."""
+    from scalinglaws import plrf
+
+    spec = sweep.read_toml(EXAMPLE)
+    spec.validate()
+    assert spec.fixed["schedule"] == "wsd:warmup=1000" and "schedule.decay" in spec.grid
+    assert len(spec.grid["schedule.decay"]) >= 5
+    short = sweep.SweepSpec(
+        spec.function,
+        grid={"schedule.decay": [0.05, 0.2, 0.8]},
+        fixed={**spec.fixed, "v": 400, "d": 100, "steps": 20000, "schedule": "wsd:warmup=200"},
+    )
+    sweep.run(short, tmp_path, workers=1, progress=False)
+    ds = sweep.load(tmp_path)
+    final = ds.test_loss.isel(time=-1)
+    direct = []
+    for f in [0.05, 0.2, 0.8]:
+        c = plrf.loss_curve(
+            sweep.points._problem({"alpha": 1.0, "beta": 0.7, "v": 400, "d": 100}),
+            lr=0.3,
+            steps=20000,
+            n_checkpoints=20,
+            schedule=f"wsd:warmup=200,decay={f}",
+        )
+        direct.append(c.test_loss[-1])
+        assert c.params["schedule"] == f"wsd:warmup=200,decay={f}"
+    np.testing.assert_array_equal(final.values, direct)
+    assert float(final.idxmin("schedule.decay")) == [0.05, 0.2, 0.8][int(np.argmin(direct))]
+    assert len(set(direct)) == 3  # the axis really changes the schedule
+
+
+@pytest.mark.parametrize(
+    "grid, fixed, match",
+    [
+        ({"schedule.decay": [0.1, 1.5]}, {"schedule": "wsd"}, r"decay = 1\.5.*\(0, 1\]"),
+        ({"schedule.decay": [0.1]}, {}, "need a base schedule string"),
+        ({"schedule.bogus": [1]}, {"schedule": "wsd:decay=0.1"}, "unknown key 'bogus'"),
+    ],
+)
+def test_schedule_axes_are_validated_up_front(grid, fixed, match):
+    base = {"alpha": 1.0, "beta": 0.7, "v": 400, "d": 100, "lr": 0.3, "steps": 1000}
+    with pytest.raises(ValueError, match=match):
+        sweep.SweepSpec("plrf.loss_curve", grid=grid, fixed={**base, **fixed}).validate()

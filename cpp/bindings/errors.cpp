@@ -1,6 +1,8 @@
 // Translation of the core's exceptions to scalinglaws.errors (imported lazily, on first error):
 // std::invalid_argument / std::domain_error -> ParameterError, scalinglaws::ConvergenceError ->
-// ConvergenceError (with its residual), std::bad_alloc -> ResourceError.
+// ConvergenceError (with its residual), std::bad_alloc -> ResourceError; scalinglaws::Interrupted
+// (a signal handler asked the core to stop, see interrupt.hpp) -> the exception that handler
+// raised (KeyboardInterrupt for Ctrl-C).
 #include <cmath>
 #include <exception>
 #include <new>
@@ -8,6 +10,7 @@
 
 #include "bindings.hpp"
 #include "scalinglaws/errors.hpp"
+#include "scalinglaws/interrupt.hpp"
 
 namespace scalinglaws::bindings {
 namespace {
@@ -23,13 +26,32 @@ void raise(const char* name, PyObject* fallback, const char* message, py::object
   }
 }
 
+// The core's interrupt hook. Python runs signal handlers only in the main thread, so only the
+// main thread (when it is the one inside the core; the core's worker threads and other Python
+// threads return at once, without touching the GIL) takes the GIL for a moment and runs the
+// pending handlers. A handler that raises (KeyboardInterrupt for Ctrl-C) leaves its exception set
+// on this thread: the core then unwinds with Interrupted and the translator below keeps it.
+unsigned long main_thread_id = 0;
+
+bool python_stop_requested() {
+  if (PyThread_get_thread_ident() != main_thread_id || !Py_IsInitialized()) return false;
+  py::gil_scoped_acquire gil;
+  return PyErr_CheckSignals() != 0;
+}
+
 }  // namespace
 
 void register_errors() {
+  main_thread_id =
+      py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
+  set_interrupt_hook(&python_stop_requested);
   py::register_exception_translator([](std::exception_ptr p) {
     if (!p) return;
     try {
       std::rethrow_exception(p);
+    } catch (const Interrupted&) {
+      clear_interrupt();
+      if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
     } catch (const ConvergenceError& e) {
       const double r = e.residual();
       raise("ConvergenceError", PyExc_RuntimeError, e.what(),

@@ -4,10 +4,13 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <charconv>
 #include <cmath>
 #include <complex>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "bindings.hpp"
@@ -33,6 +36,54 @@ void check_complex(std::complex<double> x, const char* name) {
   checks::require(std::isfinite(x.real()) && std::isfinite(x.imag()), name, "must be finite");
 }
 
+// Appends Python's repr of the finite double v (shortest round-trip digits; fixed notation for
+// decimal exponents -5 < e < 16, else d.ddde+XX), so that the output equals json.dumps.
+void append_repr(std::string& out, double v) {
+  char buf[64];
+  if (v == 0.0) {
+    out += std::signbit(v) ? "-0.0" : "0.0";
+    return;
+  }
+  const auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  const char* p = buf;
+  if (*p == '-') {
+    out += '-';
+    ++p;
+  }
+  std::string digits;
+  const char* q = p;
+  for (; q < res.ptr && *q != 'e'; ++q)
+    if (*q != '.') digits += *q;
+  int exp10 = 0;
+  if (q < res.ptr) std::from_chars(q + (q[1] == '+' ? 2 : 1), res.ptr, exp10);
+  const int nd = static_cast<int>(digits.size());
+  const int decpt = exp10 + 1;
+  if (decpt <= -4 || decpt > 16) {
+    out += digits[0];
+    if (nd > 1) {
+      out += '.';
+      out.append(digits, 1, std::string::npos);
+    }
+    out += 'e';
+    out += exp10 < 0 ? '-' : '+';
+    const int ae = exp10 < 0 ? -exp10 : exp10;
+    if (ae < 10) out += '0';
+    out += std::to_string(ae);
+  } else if (decpt <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-decpt), '0');
+    out += digits;
+  } else if (decpt >= nd) {
+    out += digits;
+    out.append(static_cast<std::size_t>(decpt - nd), '0');
+    out += ".0";
+  } else {
+    out.append(digits, 0, static_cast<std::size_t>(decpt));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(decpt), std::string::npos);
+  }
+}
+
 }  // namespace
 
 void register_plrf(py::module_& parent) {
@@ -42,38 +93,47 @@ void register_plrf(py::module_& parent) {
   const plrf::SpectrumOptions sdef;
   py::class_<plrf::SpectrumOptions> sopt(m, "SpectrumOptions",
                                          "Grid of the deterministic-equivalent spectrum.");
-  sopt.def(py::init(
-               [](double x_lo, double x_hi, double points_per_bump, double eta_rel, int threads) {
-                 return plrf::SpectrumOptions{x_lo, x_hi, points_per_bump, eta_rel, threads};
-               }),
+  sopt.def(py::init([](double x_lo, double x_hi, double points_per_bump, double eta_rel,
+                       int threads, double refine_rtol) {
+             return plrf::SpectrumOptions{x_lo,    x_hi,    points_per_bump,
+                                          eta_rel, threads, refine_rtol};
+           }),
            py::kw_only(), py::arg("x_lo"), py::arg("x_hi"), py::arg("points_per_bump"),
-           py::arg("eta_rel") = sdef.eta_rel, py::arg("threads") = sdef.threads)
+           py::arg("eta_rel") = sdef.eta_rel, py::arg("threads") = sdef.threads,
+           py::arg("refine_rtol") = sdef.refine_rtol)
       .def_readwrite("x_lo", &plrf::SpectrumOptions::x_lo)
       .def_readwrite("x_hi", &plrf::SpectrumOptions::x_hi)
       .def_readwrite("points_per_bump", &plrf::SpectrumOptions::points_per_bump)
       .def_readwrite("eta_rel", &plrf::SpectrumOptions::eta_rel)
-      .def_readwrite("threads", &plrf::SpectrumOptions::threads);
-  add_repr(sopt, {"x_lo", "x_hi", "points_per_bump", "eta_rel", "threads"});
+      .def_readwrite("threads", &plrf::SpectrumOptions::threads)
+      .def_readwrite("refine_rtol", &plrf::SpectrumOptions::refine_rtol);
+  add_repr(sopt, {"x_lo", "x_hi", "points_per_bump", "eta_rel", "threads", "refine_rtol"});
 
   const plrf::VolterraOptions vdef;
   py::class_<plrf::VolterraOptions> vopt(m, "VolterraOptions",
                                          "One-pass SGD (batch-sum convention) for the Volterra "
                                          "loss.");
   vopt.def(py::init([](double gamma, int batch, std::vector<std::int64_t> checkpoints,
-                       std::int64_t exact_steps, double block_rel, Schedule schedule) {
-             return plrf::VolterraOptions{gamma,       batch,     std::move(checkpoints),
-                                          exact_steps, block_rel, std::move(schedule)};
+                       std::int64_t exact_steps, double block_rel, Schedule schedule,
+                       double cluster_width, int cluster_nodes) {
+             return plrf::VolterraOptions{gamma,         batch,        std::move(checkpoints),
+                                          exact_steps,   block_rel,    std::move(schedule),
+                                          cluster_width, cluster_nodes};
            }),
            py::kw_only(), py::arg("gamma"), py::arg("batch"), py::arg("checkpoints"),
            py::arg("exact_steps") = vdef.exact_steps, py::arg("block_rel") = vdef.block_rel,
-           py::arg("schedule") = vdef.schedule)
+           py::arg("schedule") = vdef.schedule, py::arg("cluster_width") = vdef.cluster_width,
+           py::arg("cluster_nodes") = vdef.cluster_nodes)
       .def_readwrite("gamma", &plrf::VolterraOptions::gamma)
       .def_readwrite("batch", &plrf::VolterraOptions::batch)
       .def_readwrite("checkpoints", &plrf::VolterraOptions::checkpoints)
       .def_readwrite("exact_steps", &plrf::VolterraOptions::exact_steps)
       .def_readwrite("block_rel", &plrf::VolterraOptions::block_rel)
-      .def_readwrite("schedule", &plrf::VolterraOptions::schedule);
-  add_repr(vopt, {"gamma", "batch", "checkpoints", "exact_steps", "block_rel", "schedule"});
+      .def_readwrite("schedule", &plrf::VolterraOptions::schedule)
+      .def_readwrite("cluster_width", &plrf::VolterraOptions::cluster_width)
+      .def_readwrite("cluster_nodes", &plrf::VolterraOptions::cluster_nodes);
+  add_repr(vopt, {"gamma", "batch", "checkpoints", "exact_steps", "block_rel", "schedule",
+                  "cluster_width", "cluster_nodes"});
 
   m.def(
       "solve_m",
@@ -137,6 +197,7 @@ void register_plrf(py::module_& parent) {
         out["rho"] = s.rho;
         out["total_count"] = s.total_count;
         out["total_lam_rho"] = s.total_lam_rho;
+        out["solved"] = s.solved;
         return out;
       },
       py::arg("alpha"), py::arg("beta"), py::arg("v"), py::arg("d"), py::arg("options"),
@@ -151,6 +212,25 @@ void register_plrf(py::module_& parent) {
       },
       py::arg("lam"), py::arg("rho"), py::arg("p_inf"), py::arg("options"),
       "SGD loss P(r) at the checkpoints from the discrete Volterra equation.");
+
+  m.def(
+      "json_floats",
+      [](const plrf::VectorD& x) {
+        std::string out;
+        {
+          py::gil_scoped_release release;
+          checks::require(x.allFinite(), "x", "must be finite (JSON has no NaN/inf)");
+          out.reserve(static_cast<std::size_t>(x.size()) * 24 + 2);
+          out += '[';
+          for (Eigen::Index i = 0; i < x.size(); ++i) {
+            if (i > 0) out += ", ";
+            append_repr(out, x[i]);
+          }
+          out += ']';
+        }
+        return out;
+      },
+      py::arg("x"), "json.dumps(list(x)) for finite doubles, in C++ (the CLI's large spectra).");
 
   m.def(
       "forcing_kernel",

@@ -75,16 +75,25 @@ def check_array(name: str, value: Any, *, ndim: int = 1, positive: bool = False)
     """Return ``value`` as a contiguous float64 array; reject NaN/inf and wrong shapes."""
     try:
         arr = np.ascontiguousarray(np.asarray(value, dtype=np.float64))
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{name} must be an array of real numbers") from exc
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(
+            f"{name} must be an array of real numbers, got {value!r:.80}"
+        ) from None
     if arr.ndim != ndim:
         raise ParameterError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
     if arr.size == 0:
         raise ParameterError(f"{name} must not be empty")
     if not np.all(np.isfinite(arr)):
-        raise ParameterError(f"{name} must contain only finite numbers (found NaN or inf)")
+        i = np.unravel_index(int(np.flatnonzero(~np.isfinite(arr.ravel()))[0]), arr.shape)
+        where = ", ".join(str(int(k)) for k in i)
+        raise ParameterError(
+            f"{name} must contain only finite numbers, got {name}[{where}] = {arr[i]} "
+            "(valid: finite real numbers)"
+        )
     if positive and np.any(arr <= 0):
-        raise ParameterError(f"{name} must be strictly positive (min is {arr.min():g})")
+        raise ParameterError(
+            f"{name} must be strictly positive (valid: > 0), got a minimum {arr.min():g}"
+        )
     return arr
 
 
@@ -168,7 +177,11 @@ def check_values(
     if arr.size == 0:
         raise ParameterError(f"{name} must not be empty")
     if not np.all(np.isfinite(arr)):
-        raise ParameterError(f"{name} must contain only finite numbers (found NaN or inf)")
+        i = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise ParameterError(
+            f"{name} must contain only finite numbers, got {name}[{i}] = {arr[i]} "
+            "(valid: finite real numbers)"
+        )
     lo = float(arr.min())
     if minimum is not None and (lo < minimum or (min_open and lo == minimum)):
         op = ">" if min_open else ">="
@@ -176,7 +189,8 @@ def check_values(
     if maximum is not None and float(arr.max()) > maximum:
         raise ParameterError(f"{name} must be <= {maximum:g}, got a value {float(arr.max()):g}")
     if integer and np.any(arr != np.round(arr)):
-        raise ParameterError(f"{name} must be whole numbers")
+        i = int(np.flatnonzero(arr != np.round(arr))[0])
+        raise ParameterError(f"{name} must be whole numbers, got {name}[{i}] = {arr[i]:g}")
     return np.ascontiguousarray(arr)
 
 
@@ -243,5 +257,6 @@ def check_complex(name: str, value: Any) -> np.ndarray:
     if arr.size == 0:
         raise ParameterError(f"{name} must not be empty")
     if not np.all(np.isfinite(arr)):
-        raise ParameterError(f"{name} must be finite (found NaN or inf)")
+        bad = arr.ravel()[int(np.flatnonzero(~np.isfinite(arr.ravel()))[0])]
+        raise ParameterError(f"{name} must be finite complex numbers, got {bad}")
     return arr

@@ -18,91 +18,24 @@ step ``r = 0, 1, ...`` uses ``lr_r = lr * f(r)``. Conventions (``T`` = the run's
 Compact string form (CLI, sweep files): ``kind[:key=value,...]``, e.g. ``cosine:warmup=1000,
 final=0.1``, ``wsd:warmup=1000,decay=0.2,shape=cosine``, ``power:r0=100,p=0.5``,
 ``piecewise:values=1/0.3/0.1,at=5000/8000``, ``array:values=1/0.5/0.25``. ``str(schedule)``
-gives the spec back. ``constant`` (or ``None``) means no schedule: the old constant-lr code runs
+gives the spec back. A sweep varies one parameter with an axis ``schedule.<key>`` next to a base
+``schedule`` (e.g. ``schedule = "wsd:warmup=100"`` and ``schedule.decay = [0.1, 0.2, 0.4]``,
+:func:`scalinglaws.sweep.points.fold_schedule`). ``constant`` (or ``None``) means no schedule: the old constant-lr code runs
 unchanged. A schedule's total steps are tied to the run (:meth:`Schedule.bind`): a spec that needs
 more steps than the run, or a schedule bound to another step count, is refused.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
+from ._schedule_spec import _NEEDS_T, KINDS, _fmt, split_spec, validate_params
 from .errors import ParameterError
 
 __all__ = ["Schedule", "parse", "as_schedule", "resolve", "KINDS"]
-
-# kind -> {key: (type, default)}; a default of None means required
-_NUM = "num"
-KINDS: Dict[str, Dict[str, Tuple[str, Any]]] = {
-    "constant": {"warmup": ("int", 0)},
-    "cosine": {"warmup": ("int", 0), "final": ("frac", 0.0)},
-    "wsd": {
-        "warmup": ("int", 0),
-        "decay": ("frac", None),
-        "shape": ("shape", "linear"),
-        "final": ("frac", 0.0),
-    },
-    "power": {"warmup": ("int", 0), "r0": ("pos", None), "p": ("pos", None)},
-    "piecewise": {"values": ("list", None), "at": ("ilist", ())},
-    "array": {"values": ("list", None)},
-}
-_SHAPES = ("linear", "cosine", "sqrt")
-_NEEDS_T = ("cosine", "wsd")
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, tuple):
-        return "/".join(_fmt(x) for x in v)
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-    return str(v)
-
-
-def _convert(kind: str, key: str, raw: Any, spec: str) -> Any:
-    typ = KINDS[kind][key][0]
-    where = f"schedule {spec!r}: {key}"
-    try:
-        if typ == "shape":
-            if raw not in _SHAPES:
-                raise ValueError
-            return raw
-        if typ in ("list", "ilist"):
-            items = raw.split("/") if isinstance(raw, str) else list(np.atleast_1d(raw))
-            if typ == "ilist" and items in ([""], []):
-                return ()
-            vals = tuple(float(x) for x in items)
-            if typ == "ilist":
-                if any(v != round(v) or v <= 0 for v in vals) or list(vals) != sorted(set(vals)):
-                    raise ValueError
-                return tuple(int(v) for v in vals)
-            if not vals or any(not math.isfinite(v) or v < 0 for v in vals):
-                raise ValueError
-            return vals
-        v = float(raw)
-    except (TypeError, ValueError):
-        valid = {
-            "shape": "one of linear, cosine, sqrt",
-            "list": "numbers >= 0 separated by /",
-            "ilist": "increasing whole steps > 0 separated by /",
-        }.get(typ, "a number")
-        raise ParameterError(f"{where} = {raw!r} is invalid (valid: {valid})") from None
-    if typ == "int":
-        if not (v >= 0 and v == round(v) and v < 1e15):
-            raise ParameterError(f"{where} = {raw!r} is invalid (valid: a whole number >= 0)")
-        return int(v)
-    if typ == "frac":
-        lo_open = key == "decay"
-        if not ((0 < v if lo_open else 0 <= v) and v <= 1):
-            rng = "(0, 1]" if lo_open else "[0, 1]"
-            raise ParameterError(f"{where} = {raw!r} is out of range (valid: {rng})")
-        return v
-    if not (math.isfinite(v) and v > 0):
-        raise ParameterError(f"{where} = {raw!r} is out of range (valid: a finite number > 0)")
-    return v
 
 
 @dataclass(frozen=True)
@@ -165,42 +98,19 @@ class Schedule:
         >>> str(Schedule.make("wsd", warmup=100, decay=0.2))
         'wsd:warmup=100,decay=0.2'
         """
-        spec = kind + (
-            ":" + ",".join(f"{k}={_fmt(v)}" for k, v in params.items()) if params else ""
-        )
-        if kind not in KINDS:
-            raise ParameterError(
-                f"schedule kind {kind!r} is unknown in {spec!r} (valid: {', '.join(KINDS)})"
-            )
-        out: Dict[str, Any] = {}
-        for key, raw in params.items():
-            if key not in KINDS[kind]:
-                raise ParameterError(
-                    f"schedule {spec!r}: unknown key {key!r} for {kind} (valid: "
-                    f"{', '.join(KINDS[kind])})"
-                )
-            out[key] = _convert(kind, key, raw, spec)
-        for key, (_, default) in KINDS[kind].items():
-            if key not in out:
-                if default is None:
-                    raise ParameterError(f"schedule {spec!r}: {key}= is required for {kind}")
-                out[key] = default
-        if kind == "piecewise" and len(out["at"]) != len(out["values"]) - 1:
-            raise ParameterError(
-                f"schedule {spec!r}: piecewise needs one more value than "
-                f"boundaries (got {len(out['values'])} values, "
-                f"{len(out['at'])} at)"
-            )
-        return cls(kind, tuple(out.items()))
+        return cls(kind, validate_params(kind, params))
 
     @classmethod
-    def parse(cls, spec: str) -> "Schedule":
+    def parse(cls, spec: str, **overrides: Any) -> "Schedule":
         """Parse the compact form ``kind[:key=value,...]`` (module docstring).
 
         Parameters
         ----------
         spec : str
             E.g. ``"cosine:warmup=1000,final=0.1"`` or ``"piecewise:values=1/0.3,at=500"``.
+        **overrides
+            Parameters set (or replaced) before validation, e.g.
+            ``Schedule.parse("wsd:warmup=100", decay=0.2)`` (a sweep axis ``schedule.decay``).
 
         Returns
         -------
@@ -212,20 +122,8 @@ class Schedule:
         ParameterError
             A malformed spec, with the offending item and the valid values on one line.
         """
-        if not isinstance(spec, str) or not spec.strip():
-            raise ParameterError(
-                f"schedule must be a non-empty string like 'cosine:final=0.1', got {spec!r}"
-            )
-        kind, _, rest = spec.strip().partition(":")
-        params: Dict[str, str] = {}
-        for item in filter(None, (s.strip() for s in rest.split(","))):
-            key, eq, value = item.partition("=")
-            if not eq or not key.strip():
-                raise ParameterError(f"schedule {spec!r}: {item!r} is not key=value")
-            if key.strip() in params:
-                raise ParameterError(f"schedule {spec!r}: {key.strip()} given twice")
-            params[key.strip()] = value.strip()
-        return cls.make(kind.strip().lower(), **params)
+        kind, params = split_spec(spec)
+        return cls.make(kind, **{**params, **overrides})
 
     @classmethod
     def from_array(cls, multipliers: Any) -> "Schedule":
@@ -432,7 +330,8 @@ class Schedule:
         """
         r = np.asarray(r)
         if r.size and (np.any(r < 0) or np.any(r != np.round(r))):
-            raise ParameterError("schedule steps must be whole numbers >= 0")
+            bad = float(r[(r < 0) | (r != np.round(r))].ravel()[0])
+            raise ParameterError(f"schedule steps must be whole numbers >= 0, got {bad:g}")
         pc = np.asarray(self.pieces(), dtype=np.float64)
         i = np.clip(np.searchsorted(pc[:, 0], r, side="right") - 1, 0, len(pc) - 1)
         x = r - pc[i, 0]

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <sstream>
 #include <string>
 
 #include "scalinglaws/errors.hpp"
@@ -13,6 +14,13 @@ namespace scalinglaws::checks {
 // Throws std::invalid_argument("<name> <requirement>") unless ok.
 inline void require(bool ok, const char* name, const char* requirement) {
   if (!ok) throw std::invalid_argument(std::string(name) + " " + requirement);
+}
+
+// "<name> = <value>" (the value with 6 significant digits).
+inline std::string named(const char* name, double value) {
+  std::ostringstream out;
+  out << name << " = " << value;
+  return out.str();
 }
 
 inline void count_at_least(long long value, long long minimum, const char* name) {
@@ -25,13 +33,15 @@ inline void count_at_least(long long value, long long minimum, const char* name)
 inline void threads(int value) { count_at_least(value, 0, "threads"); }
 
 inline void finite(double value, const char* name) {
-  require(std::isfinite(value), name, "must be finite");
+  require(std::isfinite(value), named(name, value).c_str(), "is invalid (valid: a finite number)");
 }
 inline void positive(double value, const char* name) {
-  require(std::isfinite(value) && value > 0.0, name, "must be finite and > 0");
+  require(std::isfinite(value) && value > 0.0, named(name, value).c_str(),
+          "is out of range (valid: a finite number > 0)");
 }
 inline void non_negative(double value, const char* name) {
-  require(std::isfinite(value) && value >= 0.0, name, "must be finite and >= 0");
+  require(std::isfinite(value) && value >= 0.0, named(name, value).c_str(),
+          "is out of range (valid: a finite number >= 0)");
 }
 
 inline void non_empty(std::size_t n, const char* name) {
@@ -46,17 +56,25 @@ inline void same_length(std::size_t n, std::size_t m, const char* name, const ch
 }
 
 // Every element of the array finite (and > 0 / >= 0 with the variants below).
+// "<name>[i] = <value> <requirement>" for the first offending element.
+inline void element(bool ok, const char* name, std::size_t i, double value, const char* what) {
+  if (!ok) {
+    std::ostringstream out;
+    out << name << "[" << i << "] = " << value << " is out of range (valid: " << what
+        << " everywhere)";
+    throw std::invalid_argument(out.str());
+  }
+}
 inline void all_finite(const double* x, std::size_t n, const char* name) {
-  for (std::size_t i = 0; i < n; ++i)
-    require(std::isfinite(x[i]), name, "must be finite everywhere");
+  for (std::size_t i = 0; i < n; ++i) element(std::isfinite(x[i]), name, i, x[i], "finite");
 }
 inline void all_positive(const double* x, std::size_t n, const char* name) {
   for (std::size_t i = 0; i < n; ++i)
-    require(std::isfinite(x[i]) && x[i] > 0.0, name, "must be finite and > 0 everywhere");
+    element(std::isfinite(x[i]) && x[i] > 0.0, name, i, x[i], "finite and > 0");
 }
 inline void all_non_negative(const double* x, std::size_t n, const char* name) {
   for (std::size_t i = 0; i < n; ++i)
-    require(std::isfinite(x[i]) && x[i] >= 0.0, name, "must be finite and >= 0 everywhere");
+    element(std::isfinite(x[i]) && x[i] >= 0.0, name, i, x[i], "finite and >= 0");
 }
 
 // Non-decreasing (strictly increasing with strict = true), with every element >= lo.

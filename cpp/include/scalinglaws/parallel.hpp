@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "scalinglaws/interrupt.hpp"
+
 namespace scalinglaws {
 
 inline int default_threads() {
@@ -21,13 +23,17 @@ inline int default_threads() {
 
 // Calls fn(i) for i in [0, n) on up to `threads` threads with dynamic scheduling. The first
 // exception thrown by any call is rethrown on the calling thread after all threads have joined.
+// Every item starts with poll_interrupt() (Ctrl-C; see interrupt.hpp).
 template <class Fn>
 void parallel_for(std::ptrdiff_t n, int threads, Fn&& fn) {
   if (n <= 0) return;
   if (threads <= 0) threads = default_threads();
   const int nt = static_cast<int>(std::min<std::ptrdiff_t>(threads, n));
   if (nt <= 1) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) fn(i);
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      poll_interrupt();
+      fn(i);
+    }
     return;
   }
   std::atomic<std::ptrdiff_t> next{0};
@@ -40,6 +46,7 @@ void parallel_for(std::ptrdiff_t n, int threads, Fn&& fn) {
       const std::ptrdiff_t i = next.fetch_add(1);
       if (i >= n) return;
       try {
+        poll_interrupt();
         fn(i);
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);

@@ -133,4 +133,17 @@ VectorC solve_m_real_sweep(const PowerLawSums& S, int d, const VectorD& x, doubl
   return out;
 }
 
+cplx solve_m_point(const PowerLawSums& S, int d, double x, double eta_rel, cplx guess,
+                   bool have_guess) {
+  const cplx z(x, eta_rel * std::abs(x));
+  NewtonOut o{0.0, kInf, false};
+  if (have_guess) o = newton(S, d, z, guess, 30, 1e-13);
+  if (!o.converged || !valid_branch(o.m, z)) {
+    const double trd = S.power_sum(2.0 * S.alpha()) / d;
+    o = continuation(S, d, trd, z);
+  }
+  if (!o.converged || !finite_c(o.m)) fail(z, o.residual);
+  return o.m;
+}
+
 }  // namespace scalinglaws::plrf

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "scalinglaws/checks.hpp"
 #include "scalinglaws/errors.hpp"
@@ -12,6 +14,136 @@
 #include "scalinglaws/plrf/resolvent.hpp"
 
 namespace scalinglaws::plrf {
+namespace {
+
+// Cubic (Lagrange) interpolation at t through the points (xs[k], ys[k]), k < np (np <= 4).
+double lagrange(const double* xs, const double* ys, int np, double t) {
+  double acc = 0.0;
+  for (int i = 0; i < np; ++i) {
+    double w = 1.0;
+    for (int j = 0; j < np; ++j)
+      if (j != i) w *= (t - xs[j]) / (xs[i] - xs[j]);
+    acc += w * ys[i];
+  }
+  return acc;
+}
+
+// Adaptive sampling of the grid (SpectrumOptions::refine_rtol): solves m on a coarse subgrid,
+// bisects intervals whose midpoint the cubic through the nearest solved points mispredicts, and
+// fills the unsolved grid points by cubic interpolation of x*density and x*rho_density.
+template <class Densities>
+void adaptive_densities(const PowerLawSums& S, int d, int ipF, double eta_rel, double rtol,
+                        std::ptrdiff_t coarse, int threads, DetSpectrum& out,
+                        Densities&& densities) {
+  const std::ptrdiff_t n = out.x.size();
+  std::vector<char> solved(n, 0);
+  VectorC m(n);
+  std::vector<std::ptrdiff_t> first;
+  for (std::ptrdiff_t i = 0; i < n - 1; i += coarse) first.push_back(i);
+  first.push_back(n - 1);
+  VectorD xc(static_cast<Eigen::Index>(first.size()));
+  for (std::size_t k = 0; k < first.size(); ++k) xc[k] = out.x[first[k]];
+  const VectorC mc = solve_m_real_sweep(S, d, xc, eta_rel, threads);
+  parallel_for(static_cast<std::ptrdiff_t>(first.size()), threads, [&](std::ptrdiff_t k) {
+    m[first[k]] = mc[k];
+    densities(first[k], mc[k]);
+  });
+  for (std::ptrdiff_t i : first) solved[i] = 1;
+  // per unit log x: F = x density, G = x rho_density, with their absolute floors
+  const double ratio = ipF >= 0 ? S.power(ipF) / (2.0 * S.alpha()) - 1.0 : 0.0;  // beta/alpha
+  auto F = [&](std::ptrdiff_t i) { return out.x[i] * out.density[i]; };
+  auto G = [&](std::ptrdiff_t i) { return out.x[i] * out.rho_density[i]; };
+  // the nearest solved points around [a, b] (at most two on each side, a and b included)
+  auto stencil = [&](std::ptrdiff_t a, std::ptrdiff_t b, std::ptrdiff_t* idx) {
+    int np = 0;
+    std::ptrdiff_t lo = a - 1;
+    while (lo >= 0 && !solved[lo]) --lo;
+    if (lo >= 0) idx[np++] = lo;
+    idx[np++] = a;
+    idx[np++] = b;
+    std::ptrdiff_t hi = b + 1;
+    while (hi < n && !solved[hi]) ++hi;
+    if (hi < n) idx[np++] = hi;
+    return np;
+  };
+  auto predict = [&](const std::ptrdiff_t* idx, int np, std::ptrdiff_t c, double& pf, double& pg) {
+    double xs[4], yf[4], yg[4];
+    for (int k = 0; k < np; ++k) {
+      xs[k] = static_cast<double>(idx[k]);
+      yf[k] = F(idx[k]);
+      yg[k] = G(idx[k]);
+    }
+    pf = lagrange(xs, yf, np, static_cast<double>(c));
+    pg = lagrange(xs, yg, np, static_cast<double>(c));
+  };
+  std::vector<std::pair<std::ptrdiff_t, std::ptrdiff_t>> level, next;
+  for (std::size_t k = 0; k + 1 < first.size(); ++k)
+    if (first[k + 1] - first[k] > 1) level.emplace_back(first[k], first[k + 1]);
+  while (!level.empty()) {
+    const auto nl = static_cast<std::ptrdiff_t>(level.size());
+    parallel_for(nl, threads, [&](std::ptrdiff_t k) {
+      const std::ptrdiff_t a = level[k].first, b = level[k].second, c = (a + b) / 2;
+      m[c] = solve_m_point(S, d, out.x[c], eta_rel, 0.5 * (m[a] + m[b]), true);
+      densities(c, m[c]);
+    });
+    next.clear();
+    std::vector<char> refine(static_cast<std::size_t>(nl), 0);
+    // the test uses the solved points of the previous levels only (so it does not depend on the
+    // order of the intervals)
+    parallel_for(nl, threads, [&](std::ptrdiff_t k) {
+      const std::ptrdiff_t a = level[k].first, b = level[k].second, c = (a + b) / 2;
+      std::ptrdiff_t idx[4];
+      const int np = stencil(a, b, idx);
+      double pf, pg;
+      predict(idx, np, c, pf, pg);
+      const double xc_ = out.x[c];
+      const double tf = rtol * std::abs(F(c)) + 1e-9;
+      const double tg = rtol * std::abs(G(c)) + 1e-9 * std::pow(xc_, ratio);
+      refine[k] = (std::abs(F(c) - pf) > tf || std::abs(G(c) - pg) > tg) ? 1 : 0;
+    });
+    for (std::ptrdiff_t k = 0; k < nl; ++k) {
+      const std::ptrdiff_t a = level[k].first, b = level[k].second, c = (a + b) / 2;
+      solved[c] = 1;
+      if (refine[k]) {
+        if (c - a > 1) next.emplace_back(a, c);
+        if (b - c > 1) next.emplace_back(c, b);
+      }
+    }
+    level.swap(next);
+  }
+  // fill: cubic through the two nearest solved points on each side
+  std::vector<std::ptrdiff_t> prev(n), nxt(n);
+  std::ptrdiff_t last = -1;
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    if (solved[i]) last = i;
+    prev[i] = last;
+  }
+  last = n;
+  for (std::ptrdiff_t i = n - 1; i >= 0; --i) {
+    if (solved[i]) last = i;
+    nxt[i] = last;
+  }
+  long count = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i) count += solved[i] ? 1 : 0;
+  out.solved = count;
+  parallel_for(n, threads, [&](std::ptrdiff_t i) {
+    if (solved[i]) return;
+    std::ptrdiff_t idx[4];
+    int np = 0;
+    const std::ptrdiff_t a = prev[i], b = nxt[i];
+    if (a > 0 && prev[a - 1] >= 0) idx[np++] = prev[a - 1];
+    idx[np++] = a;
+    idx[np++] = b;
+    if (b + 1 < n && nxt[b + 1] < n) idx[np++] = nxt[b + 1];
+    double pf, pg;
+    predict(idx, np, i, pf, pg);
+    out.density[i] = std::max(0.0, pf / out.x[i]);
+    out.rho_density[i] = std::max(0.0, pg / out.x[i]);
+  });
+}
+
+}  // namespace
+
 DetSpectrum deterministic_spectrum(const PowerLawSums& S, int ip2, int ipF, int d,
                                    const SpectrumOptions& opt) {
   (void)ip2;
@@ -31,18 +163,26 @@ DetSpectrum deterministic_spectrum(const PowerLawSums& S, int ip2, int ipF, int 
   DetSpectrum out;
   out.x.resize(n);
   for (std::ptrdiff_t i = 0; i < n; ++i) out.x[i] = x_hi * std::exp(-L * i / (n - 1));
-  VectorC m = solve_m_real_sweep(S, d, out.x, eta_rel, threads);
   out.density.resize(n);
   out.rho_density = VectorD::Zero(n);
-  parallel_for(n, threads, [&](std::ptrdiff_t i) {
+  // density and rho-density at grid point i from m
+  auto densities = [&](std::ptrdiff_t i, cplx mi) {
     const cplx z(out.x[i], eta_rel * out.x[i]);
-    out.density[i] = std::max(0.0, d * ((1.0 - m[i]) / z).imag() / M_PI);
+    out.density[i] = std::max(0.0, d * ((1.0 - mi) / z).imag() / M_PI);
     if (ipF >= 0) {
       cplx s1, s2;
-      S.eval(ipF, m[i], z, s1, s2);
+      S.eval(ipF, mi, z, s1, s2);
       out.rho_density[i] = std::max(0.0, (s1 / z).imag() / M_PI);
     }
-  });
+  };
+  constexpr std::ptrdiff_t kCoarse = 64;
+  if (!(opt.refine_rtol > 0.0) || n < 4 * kCoarse) {
+    VectorC m = solve_m_real_sweep(S, d, out.x, eta_rel, threads);
+    parallel_for(n, threads, [&](std::ptrdiff_t i) { densities(i, m[i]); });
+    out.solved = static_cast<long>(n);
+  } else {
+    adaptive_densities(S, d, ipF, eta_rel, opt.refine_rtol, kCoarse, threads, out, densities);
+  }
   // cumulative (descending) count and rho-mass, trapezoid in x
   VectorD N(n), R(n);
   N[0] = 0.0;

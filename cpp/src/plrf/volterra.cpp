@@ -7,6 +7,7 @@
 
 #include "scalinglaws/checks.hpp"
 #include "scalinglaws/errors.hpp"
+#include "scalinglaws/interrupt.hpp"
 #include "scalinglaws/parallel.hpp"
 
 namespace scalinglaws::plrf {
@@ -45,16 +46,71 @@ void check_modes(const VectorD& lam, const VectorD& rho, double gamma, int B) {
   checks::count_at_least(B, 1, "batch");
 }
 
-}  // namespace
+// Gauss quadrature (nodes t, weights w) with n nodes of the discrete measure sum_k w_k delta_{t_k}
+// by the Stieltjes procedure on t scaled to [-1, 1]; n is lowered if the measure has fewer
+// points of positive weight.
+void discrete_gauss(const std::vector<double>& t, const std::vector<double>& w, int n,
+                    std::vector<double>& nodes, std::vector<double>& weights) {
+  nodes.clear();
+  weights.clear();
+  const std::size_t m = t.size();
+  double total = 0.0;
+  std::size_t support = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    total += w[k];
+    support += w[k] > 0.0 ? 1 : 0;
+  }
+  if (!(total > 0.0)) return;
+  n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(n), support));
+  const double tmin = *std::min_element(t.begin(), t.end());
+  const double tmax = *std::max_element(t.begin(), t.end());
+  const double c = 0.5 * (tmin + tmax), h = std::max(0.5 * (tmax - tmin), 1e-300);
+  std::vector<double> s(m), p0(m, 0.0), p1(m, 1.0), p2(m);
+  for (std::size_t k = 0; k < m; ++k) s[k] = (t[k] - c) / h;
+  Eigen::VectorXd al(n), be(n);
+  double norm_prev = 0.0, norm = total;
+  for (int j = 0; j < n; ++j) {
+    double num = 0.0;
+    for (std::size_t k = 0; k < m; ++k) num += w[k] * s[k] * p1[k] * p1[k];
+    al[j] = num / norm;
+    be[j] = j == 0 ? 0.0 : norm / norm_prev;
+    if (j + 1 == n) break;
+    double nn = 0.0;
+    for (std::size_t k = 0; k < m; ++k) {
+      p2[k] = (s[k] - al[j]) * p1[k] - be[j] * p0[k];
+      nn += w[k] * p2[k] * p2[k];
+    }
+    if (!(nn > 1e-28 * total)) {  // the measure has (numerically) only j + 1 points
+      n = j + 1;
+      break;
+    }
+    std::swap(p0, p1);
+    std::swap(p1, p2);
+    norm_prev = norm;
+    norm = nn;
+  }
+  Eigen::MatrixXd J = Eigen::MatrixXd::Zero(n, n);
+  for (int j = 0; j < n; ++j) {
+    J(j, j) = al[j];
+    if (j > 0) J(j, j - 1) = J(j - 1, j) = std::sqrt(be[j]);
+  }
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(J);
+  for (int j = 0; j < n; ++j) {
+    const double v0 = es.eigenvectors()(0, j);
+    nodes.push_back(c + h * std::max(-1.0, std::min(1.0, es.eigenvalues()[j])));
+    weights.push_back(total * v0 * v0);
+  }
+}
 
-VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
-                      const VolterraOptions& opt) {
+VectorD volterra_weighted(const WeightedModes& modes, double p_inf, const VolterraOptions& opt) {
+  const VectorD& lam = modes.lam;
+  const VectorD& wa = modes.a;
+  const VectorD& wb = modes.b;
   const double gamma = opt.gamma;
   const int B = opt.batch;
   const std::vector<std::int64_t>& checkpoints = opt.checkpoints;
   const std::int64_t exact_steps = opt.exact_steps;
   const double block_rel = opt.block_rel;
-  check_modes(lam, rho, gamma, B);
   checks::finite(p_inf, "p_inf");
   checks::non_empty(checkpoints.size(), "checkpoints");
   checks::sorted_from<std::int64_t>(checkpoints.data(), checkpoints.size(), 0, false,
@@ -68,7 +124,7 @@ VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
   // q_k(r) and gamma_r^2; a block takes one gamma (the schedule at the block's midpoint; blocks
   // never straddle a piece of the schedule, and in a varying piece are at most block_rel of it)
   double g_now = gamma, g2 = gamma * gamma * B;
-  VectorD e(K), q(K), mk = rho;
+  VectorD e(K), q(K), mk = wa;
   auto set_gamma = [&](double g) {
     g_now = g;
     g2 = g * g * B;
@@ -78,7 +134,7 @@ VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
     }
   };
   set_gamma(gamma);
-  auto loss = [&]() { return p_inf + lam.dot(mk); };
+  auto loss = [&]() { return p_inf + mk.sum(); };
   VectorD out(checkpoints.size());
   std::size_t ci = 0;
   std::int64_t r = 0;
@@ -86,6 +142,7 @@ VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
   while (ci < checkpoints.size() && checkpoints[ci] == 0) out[ci++] = P;
   const std::int64_t last = checkpoints.empty() ? 0 : checkpoints.back();
   while (r < last) {
+    poll_interrupt();
     const std::int64_t next_cp = checkpoints[ci];
     std::int64_t n = 1;
     bool varying = false;  // the block lies in a non-constant piece of the schedule
@@ -112,7 +169,7 @@ VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
       if (gamma * f != g_now) set_gamma(gamma * f);
     }
     if (n == 1) {
-      for (Eigen::Index k = 0; k < K; ++k) mk[k] = q[k] * mk[k] + g2 * lam[k] * P;
+      for (Eigen::Index k = 0; k < K; ++k) mk[k] = q[k] * mk[k] + g2 * wb[k] * P;
     } else {
       // m(r+n) = q^n m + g2 lam [ (A - C) P0 + C P1 ],  C = sum_s (s/n) q^(n-1-s)
       const double nn = static_cast<double>(n);
@@ -138,12 +195,12 @@ VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
         C[k] = Ck;
         AC[k] = A - Ck;
         G2[k] = g2k;
-        base += lam[k] * (qnk * mk[k] + g2k * lam[k] * AC[k] * P);
-        coef += g2k * lam[k] * lam[k] * Ck;
+        base += qnk * mk[k] + g2k * wb[k] * AC[k] * P;
+        coef += g2k * wb[k] * Ck;
       }
       const double P1 = base / (1.0 - coef);
       for (Eigen::Index k = 0; k < K; ++k)
-        mk[k] = qn[k] * mk[k] + G2[k] * lam[k] * (AC[k] * P + C[k] * P1);
+        mk[k] = qn[k] * mk[k] + G2[k] * wb[k] * (AC[k] * P + C[k] * P1);
     }
     r += n;
     P = loss();
@@ -151,6 +208,85 @@ VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
     while (ci < checkpoints.size() && checkpoints[ci] == r) out[ci++] = P;
   }
   return out;
+}
+
+}  // namespace
+
+WeightedModes compress_modes(const VectorD& lam, const VectorD& rho, double width, int nodes) {
+  const auto n = static_cast<std::size_t>(lam.size());
+  checks::non_empty(n, "lam");
+  checks::same_length(static_cast<std::size_t>(rho.size()), n, "rho", "lam");
+  checks::all_non_negative(lam.data(), n, "lam");
+  checks::all_non_negative(rho.data(), n, "rho");
+  checks::non_negative(width, "cluster_width");
+  checks::count_at_least(nodes, 1, "cluster_nodes");
+  std::vector<Eigen::Index> order(n);
+  for (std::size_t k = 0; k < n; ++k) order[k] = static_cast<Eigen::Index>(k);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Eigen::Index i, Eigen::Index j) { return lam[i] > lam[j]; });
+  std::vector<double> L, A, Bw;
+  L.reserve(n < 100000 ? n : 100000);
+  auto keep = [&](Eigen::Index k) {
+    L.push_back(lam[k]);
+    A.push_back(lam[k] * rho[k]);
+    Bw.push_back(lam[k] * lam[k]);
+  };
+  std::vector<double> t, wa, wb, xn, xw;
+  std::size_t i = 0;
+  while (i < n) {
+    const double top = lam[order[i]];
+    std::size_t j = i + 1;
+    if (width > 0.0 && top > 0.0) {
+      const double floor_lam = top * std::exp(-width);
+      while (j < n && lam[order[j]] >= floor_lam && lam[order[j]] > 0.0) ++j;
+    }
+    if (j - i <= 2 * static_cast<std::size_t>(nodes)) {
+      for (std::size_t k = i; k < j; ++k) keep(order[k]);
+    } else {
+      t.resize(j - i);
+      wa.resize(j - i);
+      wb.resize(j - i);
+      for (std::size_t k = i; k < j; ++k) {
+        const Eigen::Index o = order[k];
+        t[k - i] = std::log(lam[o]);
+        wa[k - i] = lam[o] * rho[o];
+        wb[k - i] = lam[o] * lam[o];
+      }
+      discrete_gauss(t, wa, nodes, xn, xw);
+      for (std::size_t q = 0; q < xn.size(); ++q) {
+        L.push_back(std::exp(xn[q]));
+        A.push_back(xw[q]);
+        Bw.push_back(0.0);
+      }
+      discrete_gauss(t, wb, nodes, xn, xw);
+      for (std::size_t q = 0; q < xn.size(); ++q) {
+        L.push_back(std::exp(xn[q]));
+        A.push_back(0.0);
+        Bw.push_back(xw[q]);
+      }
+    }
+    i = j;
+  }
+  WeightedModes out;
+  out.lam = Eigen::Map<const VectorD>(L.data(), static_cast<Eigen::Index>(L.size()));
+  out.a = Eigen::Map<const VectorD>(A.data(), static_cast<Eigen::Index>(A.size()));
+  out.b = Eigen::Map<const VectorD>(Bw.data(), static_cast<Eigen::Index>(Bw.size()));
+  return out;
+}
+
+VectorD volterra_loss(const VectorD& lam, const VectorD& rho, double p_inf,
+                      const VolterraOptions& opt) {
+  check_modes(lam, rho, opt.gamma, opt.batch);
+  checks::non_negative(opt.cluster_width, "cluster_width");
+  checks::count_at_least(opt.cluster_nodes, 1, "cluster_nodes");
+  if (opt.cluster_width > 0.0)
+    return volterra_weighted(compress_modes(lam, rho, opt.cluster_width, opt.cluster_nodes), p_inf,
+                             opt);
+  WeightedModes modes;
+  modes.lam = lam;
+  modes.a = lam.cwiseProduct(rho);
+  modes.b = lam.cwiseProduct(lam);
+  return volterra_weighted(modes, p_inf, opt);
 }
 
 void forcing_kernel(const VectorD& lam, const VectorD& rho, double gamma, int B,

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "scalinglaws/checks.hpp"
+#include "scalinglaws/interrupt.hpp"
 #include "scalinglaws/linalg/backend.hpp"
 #include "scalinglaws/linalg/blas.hpp"
 #include "scalinglaws/linalg/lapack.hpp"
@@ -54,8 +55,10 @@ void scheduled_gains(const Vector& g, const std::vector<double>& steps, double l
         advance(lr * sched.a[p], pend - r);
         r = pend;
       } else {
-        for (; r < pend; ++r)
+        for (; r < pend; ++r) {
+          poll_interrupt();
           advance(lr * sched.value(p, static_cast<double>(r - sched.starts[p])), 1);
+        }
       }
     }
     for (Eigen::Index i = 0; i < N; ++i) {

@@ -8,6 +8,7 @@
 
 #include "scalinglaws/checks.hpp"
 #include "scalinglaws/errors.hpp"
+#include "scalinglaws/interrupt.hpp"
 #include "scalinglaws/linalg/backend.hpp"
 #include "scalinglaws/linalg/lapack.hpp"
 #include "scalinglaws/parallel.hpp"
@@ -137,6 +138,7 @@ SgdResult simulate_sgd(const ProblemSpec& spec, const SgdOptions& opt) {
     while (ci < cps.size() && cps[ci] == 0) out.test(r, ci++) = loss();
     std::size_t piece = 0;
     for (std::int64_t step = 1; step <= opt.steps && ci < cps.size(); ++step) {
+      poll_interrupt();
       double g = gamma;
       if (!sched.empty()) {  // step r = step - 1 uses gamma * f(r)
         const std::int64_t rr = step - 1;

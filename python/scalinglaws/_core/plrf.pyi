@@ -22,6 +22,7 @@ class SpectrumOptions:
         points_per_bump: float,
         eta_rel: float = 1e-10,
         threads: int = 0,
+        refine_rtol: float = 1e-10,
     ) -> None: ...
     def __repr__(self) -> str: ...
     @property
@@ -32,6 +33,10 @@ class SpectrumOptions:
     def points_per_bump(self) -> float: ...
     @points_per_bump.setter
     def points_per_bump(self, arg0: float) -> None: ...
+    @property
+    def refine_rtol(self) -> float: ...
+    @refine_rtol.setter
+    def refine_rtol(self, arg0: float) -> None: ...
     @property
     def threads(self) -> int: ...
     @threads.setter
@@ -58,6 +63,8 @@ class VolterraOptions:
         exact_steps: int = 0,
         block_rel: float = 0.0,
         schedule: scalinglaws._core.schedule.Schedule = ...,
+        cluster_width: float = 0.0,
+        cluster_nodes: int = 4,
     ) -> None: ...
     def __repr__(self) -> str: ...
     @property
@@ -72,6 +79,14 @@ class VolterraOptions:
     def checkpoints(self) -> list[int]: ...
     @checkpoints.setter
     def checkpoints(self, arg0: collections.abc.Sequence[int]) -> None: ...
+    @property
+    def cluster_nodes(self) -> int: ...
+    @cluster_nodes.setter
+    def cluster_nodes(self, arg0: int) -> None: ...
+    @property
+    def cluster_width(self) -> float: ...
+    @cluster_width.setter
+    def cluster_width(self, arg0: float) -> None: ...
     @property
     def exact_steps(self) -> int: ...
     @exact_steps.setter
@@ -102,6 +117,11 @@ def forcing_kernel(
 ) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
     """
     (F(r) - P_inf, K(r)) at the given steps.
+    """
+
+def json_floats(x: numpy.typing.NDArray[numpy.float64]) -> str:
+    """
+    json.dumps(list(x)) for finite doubles, in C++ (the CLI's large spectra).
     """
 
 def solve_m(

@@ -44,6 +44,9 @@ def run_spectrum(args: argparse.Namespace) -> int:
     spec = deterministic_spectrum(
         problem, points_per_bump=args.points_per_bump, threads=args.threads
     )
+    if args.json:
+        _emit_spectrum_json(spec, args.beta is not None)
+        return 0
     out = spec.to_dict()
     if args.beta is None:  # no target given: no rho-weights, no limit loss
         out["rho"], out["limit_loss"] = None, None
@@ -54,6 +57,42 @@ def run_spectrum(args: argparse.Namespace) -> int:
     )
     emit(out, args.json, text)
     return 0
+
+
+def _emit_spectrum_json(spec: Any, target: bool) -> None:
+    """``emit(spec.to_dict(), True)`` byte for byte, with the d-long arrays formatted in C++
+    (json.dumps takes ~2 us per float: 40 s at d = 1e7)."""
+    import json
+    import sys
+
+    from .._backend import _core
+
+    scalars = [float(spec.lambda_min), float(spec.limit_loss)]
+    arrays = [spec.eigenvalues, spec.rho]
+    if not (all(math.isfinite(x) for x in scalars) and all(map(_finite, arrays))):
+        raise CliError(
+            "the result has a non-finite value; it cannot be written as JSON (try other parameters)"
+        )
+    rho = _core.plrf.json_floats(arrays[1]) if target else "null"
+    limit = json.dumps(scalars[1]) if target else "null"
+    sys.stdout.write(
+        '{"eigenvalues": '
+        + _core.plrf.json_floats(arrays[0])
+        + ', "rho": '
+        + rho
+        + ', "lambda_min": '
+        + json.dumps(scalars[0])
+        + ', "limit_loss": '
+        + limit
+        + "}\n"
+    )
+    sys.stdout.flush()
+
+
+def _finite(a: Any) -> bool:
+    import numpy as np
+
+    return bool(np.all(np.isfinite(a)))
 
 
 def run_loss(args: argparse.Namespace) -> int:

@@ -26,6 +26,13 @@ sweep.toml:
   N = [64, 128, 256]
   P = [256, 1024]
 
+A schedule parameter is swept with a dotted key next to a base schedule
+(examples/sweeps/wsd_decay.toml: the loss-optimal WSD decay fraction):
+  [fixed]
+  schedule = "wsd:warmup=1000"
+  [grid]
+  schedule.decay = [0.05, 0.1, 0.2, 0.4]
+
 Load the results with scalinglaws.sweep.load("results/") (an xarray.Dataset).
 """
 

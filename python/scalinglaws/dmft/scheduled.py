@@ -18,6 +18,21 @@ loop applies them (v0 -R1-> v1 -> v2 -R3-> v3 -> v4 -Theta-> v0)::
 
 (all sums over modes k). For a constant rate it reduces to the Toeplitz recipe (checked to
 round-off in the tests). Cost O(M T^3) per sweep (a few tens of sweeps): refused beyond a budget.
+
+Ensembles and bagging (``invE = 1/E``, ``invB = 1/B``, App. H, as in
+:func:`scalinglaws.dmft.recipe.recipe`): the cross-system correlations (members on one data set,
+one member on two data sets) solve the same loop without the couplings that the two systems do
+not share::
+
+    C0x = sum lam w2 (G 1)(G 1)^T + (1/P) sum lam^2 G Theta R3 C1x R3^T Theta^T G^T
+    C1x = R1 (C0x + sigma^2 11^T) R1^T
+    C2x = sum lam^2 w2 (R1 G 1)(R1 G 1)^T + (1/N) sum lam^2 G' R1 Theta C3x Theta^T R1^T G'^T
+    C3x = R3 C2x R3^T
+
+and the averaged predictor's test loss is
+``bias0 + (1/(N E)) sum lam G Theta c3 Theta^T G^T + (1/(P B)) sum lam^2 G Theta R3 c1 R3^T
+Theta^T G^T`` with ``c1 = (1/E) C1 + (1 - 1/E) C1x``, ``c3 = (1/B) C3 + (1 - 1/B) C3x``; the train
+output is ``diag(c1)``.
 """
 
 from __future__ import annotations
@@ -52,6 +67,8 @@ def recipe_scheduled(
     sigma2: float,
     rates: np.ndarray,
     tol: float = 1e-13,
+    invE: float = 1.0,
+    invB: float = 1.0,
 ) -> Tuple[np.ndarray, np.ndarray]:
     """Dense T x T recipe for GD with per-step rates (module docstring; :ref:`dmft-recipe`).
 
@@ -72,6 +89,10 @@ def recipe_scheduled(
         Learning rates of steps ``0..T-2`` (``T = len(rates) + 1``).
     tol : float, optional
         Relative change at which the correlation sweeps stop.
+    invE, invB : float, optional
+        1/E and 1/B (0 = infinity): the loss of the predictor averaged over E projections x B
+        data sets, from the cross-system correlations (module docstring; App. H). The train
+        output is then ``diag((1/E) C1 + (1 - 1/E) C1x)``.
 
     Returns
     -------
@@ -142,7 +163,36 @@ def recipe_scheduled(
                 break
     if not change <= 1e-9 * np.max(np.abs(C0)):
         raise ConvergenceError(f"scheduled recipe: correlations did not converge ({change:.3g})")
-    return np.diag(C0).copy(), np.diag(C1).copy()
+    if invE == 1.0 and invB == 1.0:
+        return np.diag(C0).copy(), np.diag(C1).copy()
+    C0x = np.zeros((T, T))
+    C1x = np.zeros((T, T))
+    C3x = np.zeros((T, T))
+    TR3 = Th @ R3
+    R1T = R1 @ Th
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(T + 5):
+            C0xn = bias0 + invP * _sandwich(G, lam2, TR3 @ C1x @ TR3.T)
+            C1xn = R1 @ (C0xn + sigma2 * ones) @ R1.T
+            C2xn = bias2 + invN * _sandwich(Gp, lam2, R1T @ C3x @ R1T.T)
+            C3xn = R3 @ C2xn @ R3.T
+            change = np.max(np.abs(C0xn - C0x)) + np.max(np.abs(C3xn - C3x))
+            C0x, C1x, C3x = C0xn, C1xn, C3xn
+            scale = max(np.max(np.abs(C0x)), np.max(np.abs(C3x)))
+            if change <= tol * scale:
+                break
+    if not change <= 1e-9 * scale:
+        raise ConvergenceError(
+            f"scheduled recipe: cross-system correlations did not converge ({change:.3g})"
+        )
+    c1bar = invE * C1 + (1.0 - invE) * C1x
+    c3bar = invB * C3 + (1.0 - invB) * C3x
+    Cbar = (
+        bias0
+        + invN * invE * _sandwich(G, lam, Th @ c3bar @ Th.T)
+        + invP * invB * _sandwich(G, lam2, TR3 @ c1bar @ TR3.T)
+    )
+    return np.diag(Cbar).copy(), np.diag(c1bar).copy()
 
 
 def scheduled_curve(
@@ -186,8 +236,10 @@ def scheduled_curve(
         The learning-rate schedule, bound to the last step.
     max_recipe_steps : int, optional
         Largest step count accepted by the dense recipe.
-    ensemble, bags : int, optional
-        Must be 1 (ensembles with schedules are not available).
+    ensemble, bags : int or math.inf, optional
+        E projections and B data sets (App. H): the loss of the averaged predictor from the
+        dense recipe with the cross-system correlations (the contour route is for E = B = 1);
+        ``train_loss`` is None for B > 1.
     method : {"auto", "contour", "recipe"}, optional
         Route (see above).
     nodes : int, optional
@@ -204,8 +256,8 @@ def scheduled_curve(
     Raises
     ------
     ParameterError
-        ``lr`` missing or unstable at the peak, ensembles requested, too many steps or a cost
-        beyond the budget.
+        ``lr`` missing or unstable at the peak, ensembles with ``method="contour"``, too many
+        steps or a cost beyond the budget.
 
     Examples
     --------
@@ -218,8 +270,8 @@ def scheduled_curve(
     if lr is None:
         raise ParameterError("lr (the peak learning rate) is required with a schedule")
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
-    if ensemble != 1 or bags != 1:
-        raise ParameterError("schedule with ensemble/bags is not available; use E = B = 1")
+    Ev = size("ensemble", ensemble)
+    Bv = size("bags", bags)
     Pv = size("P", P)
     steps = np.round(t / lr).astype(np.int64)
     T = int(steps.max()) + 1
@@ -242,9 +294,19 @@ def scheduled_curve(
     rates = sched.rate(np.arange(T - 1), lr) if T > 1 else np.zeros(0)
     from .scheduled_contour import scheduled_contour_losses
 
-    test, train, done = scheduled_contour_losses(
-        problem, Pv, N, steps, rates, method=method, nodes=nodes, threads=threads
-    )
+    if Ev != 1 or Bv != 1:  # ensembles / bagging: the dense recipe (no contour route)
+        if method == "contour":
+            raise ParameterError(
+                f"method='contour' with a schedule needs ensemble = bags = 1, got ensemble = "
+                f"{Ev:g}, bags = {Bv:g} (valid: method='recipe' or 'auto' for ensembles)"
+            )
+        test = np.zeros(steps.size)
+        train = np.zeros(steps.size)
+        done = np.zeros(steps.size, dtype=bool)
+    else:
+        test, train, done = scheduled_contour_losses(
+            problem, Pv, N, steps, rates, method=method, nodes=nodes, threads=threads
+        )
     if not np.all(done):
         T = int(steps[~done].max()) + 1
         if T - 1 > max_recipe_steps:
@@ -260,7 +322,14 @@ def scheduled_curve(
                 f"T = {T} (budget {MAX_COST:.0g}): use fewer steps or features"
             )
         a, b = recipe_scheduled(
-            problem.lam, problem.wstar**2, inv(N), inv(Pv), problem.sigma**2, rates[: T - 1]
+            problem.lam,
+            problem.wstar**2,
+            inv(N),
+            inv(Pv),
+            problem.sigma**2,
+            rates[: T - 1],
+            invE=inv(Ev),
+            invB=inv(Bv),
         )
         test[~done] = a[steps[~done]]
         train[~done] = b[steps[~done]]
@@ -270,10 +339,18 @@ def scheduled_curve(
     return LossCurve(
         times=steps * lr,
         test_loss=finite("test_loss", test),
-        train_loss=finite("train_loss", train),
+        train_loss=finite("train_loss", train) if Bv == 1 else None,
         steps=steps,
         time_unit="lr*steps",
         model="dmft",
         method=used,
-        params={**problem.params, "N": N, "P": Pv, "lr": lr, "schedule": str(sched)},
+        params={
+            **problem.params,
+            "N": N,
+            "P": Pv,
+            "lr": lr,
+            "schedule": str(sched),
+            "ensemble": Ev,
+            "bags": Bv,
+        },
     )

@@ -154,7 +154,12 @@ def transfer_functions(
         if lr is None:
             raise ParameterError("lr is required for discrete GD (or pass flow=True)")
         lr_v = check_real("lr", lr, minimum=0.0, min_open=True)
-        tau = np.round(t / lr_v)
+        with np.errstate(over="ignore"):
+            tau = np.round(t / lr_v)
+        if not np.all(tau <= 1e15):
+            raise ParameterError(
+                f"steps = {np.max(tau):.3g} (times / lr) is out of range (valid: <= 1e15)"
+            )
         if mu == 0.0:
             # lr * max eig(K) in [1, 2): a second contour petal encloses z = 1 - lr u in (-1, 0)
             petal_u = _gd_petal(problem, Nv, Pv, lr_v)

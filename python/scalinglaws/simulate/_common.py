@@ -27,7 +27,8 @@ def _check_times(t: np.ndarray, name: str = "times") -> None:
     if t.ndim != 1 or t.size == 0:
         raise ParameterError(f"{name} must be a non-empty list of numbers")
     if not np.all(np.isfinite(t)) or np.any(t < 0):
-        raise ParameterError(f"{name} must be finite and >= 0")
+        bad = t[~(np.isfinite(t) & (t >= 0))][0]
+        raise ParameterError(f"{name} must be finite and >= 0, got {bad:g}")
 
 
 def _cpu_count() -> int:

@@ -164,13 +164,17 @@ def simulate_gd(
             step_arr = check_values("steps", steps)
             _check_times(step_arr, name="steps")
             if np.any(step_arr != np.round(step_arr)):
-                raise ParameterError("steps must be whole numbers")
+                bad = step_arr[step_arr != np.round(step_arr)][0]
+                raise ParameterError(f"steps must be whole numbers, got {bad:g}")
         else:
             t = check_values("times", times)
             _check_times(t)
-            step_arr = np.round(t / lr_val)
+            with np.errstate(over="ignore"):  # t / lr beyond 1e308 is refused just below
+                step_arr = np.round(t / lr_val)
         if np.any(step_arr > 1e15):
-            raise ParameterError("steps must be <= 1e15")
+            raise ParameterError(
+                f"steps = {np.max(step_arr):.3g} (times / lr) is out of range (valid: <= 1e15)"
+            )
         step_arr = step_arr.astype(np.int64)
         sim_times = step_arr.astype(np.float64)
     sched = as_schedule(schedule)

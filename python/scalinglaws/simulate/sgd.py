@@ -190,7 +190,11 @@ def simulate_sgd(
         extra = np.asarray(list(times), dtype=np.float64)
         _check_times(extra)
         if np.any(extra != np.round(extra)) or np.any(extra > steps):
-            raise ParameterError(f"SGD times are step counts: whole numbers in [0, steps={steps}]")
+            bad = extra[(extra != np.round(extra)) | (extra > steps)][0]
+            raise ParameterError(
+                f"times = {bad:g} is invalid: SGD times are step counts, whole numbers in "
+                f"[0, steps={steps}]"
+            )
         cps = np.unique(np.concatenate([cps, extra.astype(np.int64)]))
     data, proj = _seed_lists(seeds, seed, projection_seed)
     check_memory(

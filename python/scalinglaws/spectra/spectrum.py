@@ -92,6 +92,12 @@ def kernel_spectrum(
         U, s, _ = np.linalg.svd(Phi / math.sqrt(n), full_matrices=False)
         w = s**2
     proj = U.T @ Y
-    power = np.sum(proj**2, axis=1) / n
-    mean_square = float(np.sum(Y**2) / n)
+    with np.errstate(over="ignore", invalid="ignore"):
+        power = np.sum(proj**2, axis=1) / n
+        mean_square = float(np.sum(Y**2) / n)
+    if not (np.all(np.isfinite(power)) and math.isfinite(mean_square)):
+        raise ParameterError(
+            f"y (max |y| = {float(np.max(np.abs(Y))):.3g}) is out of range: its squared "
+            "projections overflow double precision (valid: |y| below ~1e150); rescale y"
+        )
     return np.ascontiguousarray(w), np.ascontiguousarray(power), mean_square

@@ -74,7 +74,14 @@ def kernel_regression_loss(
                 f"P must be < {lam.size} (the number of modes) for ridgeless regression, got {p:g}"
             )
         f = lambda lk: float(np.sum(lam / (lam * p + math.exp(lk))) + ridge / math.exp(lk) - 1.0)  # noqa: E731
-        lo, hi = math.log(1e-300), math.log(float(np.sum(lam)) + ridge + 1e-300) + 1.0
+        with np.errstate(over="ignore"):
+            top = float(np.sum(lam)) + ridge
+        if not top < 1e300:  # exp(hi) below would overflow
+            raise ParameterError(
+                f"eigenvalues (sum = {top:.3g}) are out of range for kernel_regression_loss "
+                "(valid: sum(eigenvalues) + ridge < 1e300); rescale them"
+            )
+        lo, hi = math.log(1e-300), math.log(top + 1e-300) + 1.0
         while f(lo) < 0:  # cannot happen for ridgeless P < M; guards round-off
             lo += 10.0
             if lo >= hi:
@@ -87,7 +94,7 @@ def kernel_regression_loss(
                 hi = mid
             if hi - lo < 1e-13:
                 break
-        kappa = math.exp(0.5 * (lo + hi))
+        kappa = np.float64(math.exp(0.5 * (lo + hi)))  # float64: kappa**2 may overflow to inf
         with np.errstate(all="ignore"):
             den = lam * p + kappa
             gamma = float(p * np.sum(lam**2 / den**2))

@@ -13,6 +13,10 @@ theory modules register theirs the same way (:func:`point_function`). A user fun
 as ``"package.module:function"``; it must accept keyword parameters and return a mapping with a
 ``"time"`` array and arrays of the same length (or scalars).
 
+A grid axis ``schedule.<key>`` (TOML: ``schedule.decay = [...]`` under ``[grid]``) varies one
+parameter of the base ``schedule`` spec (:func:`~scalinglaws.sweep.points.fold_schedule`), e.g.
+the decay fraction of a WSD schedule (``examples/sweeps/wsd_decay.toml``).
+
 Results directory (data only: JSON, no pickle, so loading someone else's results runs no code)::
 
     DIR/sweep.json             the sweep: function, grid or points, fixed parameters, version

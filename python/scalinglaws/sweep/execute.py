@@ -17,7 +17,7 @@ from typing import Any, Dict, Optional, Union
 import numpy as np
 
 from ..errors import ParameterError
-from .points import curve_outputs, resolve_function
+from .points import curve_outputs, fold_schedule, resolve_function
 from .spec import SweepSpec, _jsonable, point_key
 
 __all__ = ["run", "SweepSummary"]
@@ -41,7 +41,7 @@ def _run_point(function: str, params: Dict[str, Any], single_thread: bool) -> Di
     }
     try:
         fn = resolve_function(function)
-        kwargs = dict(params)
+        kwargs = fold_schedule(params)
         if (
             single_thread
             and "threads" not in kwargs

@@ -16,6 +16,7 @@ __all__ = [
     "resolve_function",
     "check_parameters",
     "curve_outputs",
+    "fold_schedule",
 ]
 
 
@@ -198,6 +199,53 @@ def curve_outputs(curve: Any) -> Dict[str, Any]:
 
 
 _PROBLEM_KEYS = {"a", "b", "M", "N", "alpha", "beta", "v", "d", "sigma", "normalize"}
+SCHEDULE_PREFIX = "schedule."
+
+
+def fold_schedule(params: Mapping[str, Any]) -> Dict[str, Any]:
+    """Merge ``schedule.<key>`` entries into the base ``schedule`` spec string.
+
+    A sweep varies one schedule parameter with an axis ``schedule.<key>`` (e.g.
+    ``schedule.decay``) next to a base ``schedule`` (:mod:`scalinglaws.schedules`):
+    ``schedule = "wsd:warmup=100"`` with ``schedule.decay = 0.2`` runs
+    ``schedule = "wsd:warmup=100,decay=0.2"``.
+
+    Parameters
+    ----------
+    params : mapping
+        One point's parameters.
+
+    Returns
+    -------
+    dict
+        The parameters without the ``schedule.<key>`` entries, ``schedule`` the merged spec.
+
+    Raises
+    ------
+    ParameterError
+        No base ``schedule`` string, or an invalid schedule parameter (named, with its value and
+        valid range).
+
+    Examples
+    --------
+    >>> fold_schedule({"lr": 0.3, "schedule": "wsd:warmup=100", "schedule.decay": 0.2})
+    {'lr': 0.3, 'schedule': 'wsd:warmup=100,decay=0.2'}
+    """
+    keys = [k for k in params if isinstance(k, str) and k.startswith(SCHEDULE_PREFIX)]
+    if not keys:
+        return dict(params)
+    out = {k: v for k, v in params.items() if k not in keys}
+    base = out.get("schedule")
+    if not isinstance(base, str):
+        raise ParameterError(
+            f"sweep parameter(s) {', '.join(sorted(keys))} need a base schedule string, "
+            f'got schedule = {base!r} (valid: e.g. schedule = "wsd:warmup=100")'
+        )
+    from ..schedules import Schedule
+
+    overrides = {k[len(SCHEDULE_PREFIX) :]: params[k] for k in keys}
+    out["schedule"] = str(Schedule.parse(base, **overrides))
+    return out
 
 
 def check_parameters(fn: PointFunction, params: Mapping[str, Any], name: str) -> None:
@@ -205,7 +253,8 @@ def check_parameters(fn: PointFunction, params: Mapping[str, Any], name: str) ->
 
     Built-in functions accept the problem parameters of one family (``a, b, M, N`` or
     ``alpha, beta, v, d``, plus ``sigma, normalize``) and the keywords of their library target;
-    a user function taking ``**kwargs`` accepts anything.
+    a user function taking ``**kwargs`` accepts anything. ``schedule.<key>`` entries are first
+    folded into ``schedule`` (:func:`fold_schedule`).
 
     Parameters
     ----------
@@ -230,6 +279,7 @@ def check_parameters(fn: PointFunction, params: Mapping[str, Any], name: str) ->
     ...
     scalinglaws.errors.ParameterError: mix of parameter families for sweep function 'gd': ...
     """
+    params = fold_schedule(params)
     sig = inspect.signature(fn)
     accepted = {
         p.name for p in sig.parameters.values() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 import numpy as np
 
 from ..errors import ParameterError
-from .points import check_parameters, resolve_function
+from .points import SCHEDULE_PREFIX, check_parameters, fold_schedule, resolve_function
 
 __all__ = ["SweepSpec", "read_toml", "point_key"]
 
@@ -79,6 +79,20 @@ def _check_finite(key: str, value: Any, where: str) -> None:
             )
 
 
+def _flatten(table: Dict[str, Any]) -> Dict[str, Any]:
+    """TOML dotted keys of the schedule (``schedule.decay = [...]`` is the table
+    ``schedule = {decay = [...]}``) back to flat names (``"schedule.decay"``, see
+    :func:`~scalinglaws.sweep.points.fold_schedule`); other values are left as they are."""
+    out: Dict[str, Any] = {}
+    for k, v in table.items():
+        if k == "schedule" and isinstance(v, dict):
+            for sk, sv in v.items():
+                out[f"{k}.{sk}"] = sv
+        else:
+            out[str(k)] = v
+    return out
+
+
 @dataclass
 class SweepSpec:
     """What a sweep runs: a point function over a grid or a list of points.
@@ -120,7 +134,14 @@ class SweepSpec:
 
     def __post_init__(self) -> None:
         if not isinstance(self.function, str) or not self.function:
-            raise ParameterError("function must be a non-empty string")
+            raise ParameterError(
+                f"function must be a non-empty string (a built-in point function or "
+                f"'module:function'), got {self.function!r:.80}"
+            )
+        self.grid = _flatten(dict(self.grid))
+        self.fixed = _flatten(dict(self.fixed))
+        if self.points is not None:
+            self.points = [_flatten(dict(p)) for p in self.points]
         self.grid = {
             str(k): list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v]
             for k, v in dict(self.grid).items()
@@ -181,8 +202,12 @@ class SweepSpec:
         for where, table in tables:
             for key, value in (table or {}).items():
                 _check_finite(key, value, where)
-        for p in self.expand()[:1] + (self.expand()[-1:] if self.points is None else self.expand()):
+        points = self.expand()
+        for p in points[:1] + (points[-1:] if self.points is None else points):
             check_parameters(fn, p, self.function)
+        for p in points:  # every schedule.<key> value is a valid schedule parameter
+            if any(k.startswith(SCHEDULE_PREFIX) for k in p):
+                fold_schedule(p)
 
     def to_json(self) -> Dict[str, Any]:
         """JSON-ready dict (inverse of :meth:`from_json`).

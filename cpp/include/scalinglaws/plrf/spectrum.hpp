@@ -14,6 +14,7 @@ struct DetSpectrum {
   VectorD rho;          // d rho-weights (zero if no target)
   double total_count = 0.0;
   double total_lam_rho = 0.0;  // int x rho_density dx
+  long solved = 0;             // grid points where m was solved (the rest interpolated)
 };
 
 struct SpectrumOptions {
@@ -22,6 +23,13 @@ struct SpectrumOptions {
   double points_per_bump = 0.0;  // grid resolution (> 0)
   double eta_rel = 1e-10;        // Im z = eta_rel x on the real grid (> 0)
   int threads = 0;
+  // Adaptive sampling of the grid (0: solve m at every grid point). Otherwise m is solved at
+  // every kCoarse-th point and intervals are bisected while the cubic prediction of the
+  // midpoint's density x*density (and x*rho_density) misses by more than
+  // refine_rtol * |value| + floor (floor 1e-9 eigenvalues, resp. 1e-9 x^(beta/alpha) target
+  // weight, per unit log x); the other grid points are filled by cubic interpolation from the
+  // two solved neighbours on each side.
+  double refine_rtol = 1e-10;
 };
 
 // ip2 indexes 2alpha; ipF indexes 2alpha + 2beta (or -1 for no target).

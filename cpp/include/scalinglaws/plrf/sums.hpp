@@ -40,6 +40,8 @@ class PowerLawSums {
   // sum_{j=1}^{v} j^-p for real p (p > 1 if v = inf).
   double power_sum(double p) const;
   double alpha() const { return alpha_; }
+  // the summed power with index ip
+  double power(int ip) const { return powers_.at(static_cast<std::size_t>(ip)); }
   double v() const { return v_; }
   bool infinite() const { return infinite_; }
 
