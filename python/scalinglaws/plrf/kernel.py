@@ -83,7 +83,7 @@ def check_spectrum(spectrum: Any) -> Spectrum:
 
     Examples
     --------
-    >>> from scalinglaws.plrf import exact_spectrum
+    >>> from scalinglaws.plrf.volterra import exact_spectrum
     >>> s = exact_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=100))
     >>> check_spectrum(s) is s
     True
@@ -223,7 +223,7 @@ def forcing_kernel(
 
     Examples
     --------
-    >>> from scalinglaws.plrf import exact_spectrum
+    >>> from scalinglaws.plrf.volterra import exact_spectrum
     >>> s = exact_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=100))
     >>> F, K = forcing_kernel(s, 0.1, [0, 10])
     >>> bool(np.isclose(F[0], np.sum(s.eigenvalues * s.rho))), bool(F[1] < F[0])
@@ -270,7 +270,7 @@ def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: st
 
     Examples
     --------
-    >>> from scalinglaws.plrf import exact_spectrum
+    >>> from scalinglaws.plrf.volterra import exact_spectrum
     >>> s = exact_spectrum(Problem.paquette(alpha=1.0, beta=0.7, v=100))
     >>> 0 < kernel_norm(s, 0.1) < 1
     True
