@@ -273,6 +273,31 @@ def test_auto_uses_two_petal_contour_for_large_lr():
         dmft.loss_curve(pr, 32, [40.0], lr=1.2)
 
 
+def _two_petal_transfer_error(lr_theory: float) -> float:
+    """max |H_k(n) contour - H_k(n) recipe| at N = 16, P = 32, lr = 0.9 (recipe at lr = 0.9)."""
+    pr = Problem.bordelon(A, B, 400, 16)
+    steps = np.array([20, 40, 90])
+    H = dmft.transfer_functions(pr, 32, steps * lr_theory, [1, 5, 40], lr=lr_theory)
+    Hr = dmft_recipe.recipe(pr.lam, pr.wstar**2, 1 / 16, 1 / 32, 0.0, 0.9, 91, responses_only=True)
+    return float(np.max(np.abs(H - Hr[steps][:, [0, 4, 39]])))
+
+
+def test_transfer_functions_two_petal_contour_vs_recipe():
+    """lr x max eig(K) in [1, 2) (N = 16, P = 32, lr = 0.9: lr x u_edge ~ 1.5): the transfer
+    functions use the two-petal contour and equal the exact T x T recipe's responses (an
+    independent O(M T^2) route) to 1e-7; a 1% change of lr breaks it (the check can fail)."""
+    pr = Problem.bordelon(A, B, 400, 16)
+    assert 0.9 * dmft_contour.spectral_edge(pr, 16, 32) / 1.02 > 1.0
+    assert 0.9 * pr.lam.max() < 1.0  # only the finite-size spectrum of K reaches 1/lr
+    assert dmft_contour.gd_contour_u_max(pr, 16, 32, 0.9) > 0.0
+    assert _two_petal_transfer_error(0.9) < 1e-7
+    assert _two_petal_transfer_error(0.9 * 1.01) > 1e-5
+    with pytest.raises(ValueError, match="need t = 0 or >= 12 steps"):
+        dmft.transfer_functions(pr, 32, [5 * 0.9], [1], lr=0.9)
+    with pytest.raises(ValueError, match="unstable"):
+        dmft.transfer_functions(pr, 32, [40.0], [1], lr=1.2)
+
+
 # ------------------------------------------------------------------ against simulation
 @pytest.mark.parametrize("N,P", [(64, 256), (256, 64)])
 def test_theory_vs_simulation_fast(N, P):

@@ -36,20 +36,6 @@ import scalinglaws
 
 DEPRECATED_MODULES = {"scalinglaws.oracle", "scalinglaws.dmft_figures", "scalinglaws.plrf_figures"}
 
-# PENDING: modules whose docstrings are being rewritten on another branch while they are split
-# (problem, _power_law, simulate, dmft.curves, dmft.response_functions, figures, cli). Objects
-# *defined* there are still checked, but a gap is reported as an xfail instead of a failure.
-# Remove entries (and finally this set) once that branch is merged.
-PENDING_MODULES = (
-    "scalinglaws.problem",
-    "scalinglaws._power_law",
-    "scalinglaws.simulate",
-    "scalinglaws.dmft.curves",
-    "scalinglaws.dmft.response_functions",
-    "scalinglaws.figures",
-    "scalinglaws.cli",
-)
-
 SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]+)\n-{3,}\s*$", re.M)
 FOREIGN = ("dmft.md", "plrf.md", "../shared")
 
@@ -65,11 +51,6 @@ def public_modules() -> list:
                 continue
             out.append(importlib.import_module(info.name))
     return out
-
-
-def _is_pending(obj: object) -> bool:
-    mod = getattr(obj, "__module__", "") or ""
-    return any(mod == p or mod.startswith(p + ".") for p in PENDING_MODULES)
 
 
 def public_objects() -> dict:
@@ -228,8 +209,6 @@ OBJECTS = public_objects()
 def test_public_docstring_is_complete(name):
     kind, obj, owner = OBJECTS[name]
     problems = gaps(name, kind, obj, owner)
-    if problems and _is_pending(owner or obj):
-        pytest.xfail(f"pending (documented on another branch): {problems}")
     assert not problems, f"{name}: " + "; ".join(problems)
 
 
@@ -270,17 +249,14 @@ def test_the_checker_can_fail():
 
 
 def report() -> int:
-    n_gaps = n_pending = 0
+    n_gaps = 0
     for name in sorted(OBJECTS):
         kind, obj, owner = OBJECTS[name]
         problems = gaps(name, kind, obj, owner)
         if problems:
-            pending = _is_pending(owner or obj)
-            n_pending += pending
-            n_gaps += not pending
-            tag = "PENDING " if pending else ""
-            print(f"{tag}{name} [{kind}]: " + "; ".join(problems))
-    print(f"\n{len(OBJECTS)} public objects checked; {n_gaps} with gaps, {n_pending} pending")
+            n_gaps += 1
+            print(f"{name} [{kind}]: " + "; ".join(problems))
+    print(f"\n{len(OBJECTS)} public objects checked; {n_gaps} with gaps")
     return 1 if n_gaps else 0
 
 

@@ -32,7 +32,24 @@ class PowerLaw(NamedTuple):
 
     ``lambda_j = j^(-2 alpha)`` and target power ``lambda_j w*_j^2 = scale * j^(-2 alpha - 2 beta)``
     for j = 1..v. A Bordelon et al. task (a, b, M) is ``alpha = b/2``, ``beta = (a - b)/2``,
-    ``v = M`` (``scale`` != 1 only with ``normalize=True``).
+    ``v = M`` (``scale`` != 1 only with ``normalize=True``). See :ref:`conv-dictionary`.
+
+    Attributes
+    ----------
+    alpha : float
+        Spectral exponent (> 0): ``lambda_j = j^(-2 alpha)``.
+    beta : float
+        Target exponent: ``w*_j = sqrt(scale) j^(-beta)``.
+    v : float
+        Number of features (``math.inf`` for an infinite problem).
+    scale : float
+        Overall factor of the target power (1 unless the task was normalised to ``L(0) = 1``).
+
+    Examples
+    --------
+    >>> from scalinglaws import Problem
+    >>> Problem.bordelon(a=1.5, b=1.25, M=100).power_law
+    PowerLaw(alpha=0.625, beta=0.125, v=100.0, scale=1.0)
     """
 
     alpha: float

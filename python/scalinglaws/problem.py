@@ -355,10 +355,22 @@ class Problem:
     def replace(self, **changes: Any) -> "Problem":
         """A copy with some fields changed (``N``, ``sigma``, ``lr_convention``, ...).
 
+        Parameters
+        ----------
+        **changes
+            New values of dataclass fields (``N``, ``sigma``, ``lr_convention``, ``lam``,
+            ``wstar``, ...), validated as in the constructor; ``N`` and ``sigma`` also update
+            :attr:`params` (``d`` for the Paquette et al. family).
+
         Returns
         -------
         Problem
             The same spectrum and target (shared read-only arrays) with the changes.
+
+        Raises
+        ------
+        ParameterError
+            An invalid new value (e.g. ``N < 1`` or a negative ``sigma``).
 
         Examples
         --------
@@ -378,8 +390,7 @@ class Problem:
     # ----------------------------------------------------------------- derived quantities
     @property
     def M(self) -> Any:
-        """Number of features (truncation of the feature space; Paquette's v): an int, or
-        ``math.inf`` for an infinite problem."""
+        """Number of features M (Paquette et al.'s v): an int, or ``math.inf`` if infinite."""
         if self.infinite:
             return math.inf
         if self.family == "custom":
@@ -387,7 +398,23 @@ class Problem:
         return int(self.params["M" if self.family == "bordelon" else "v"])
 
     def require_finite(self, what: str) -> "Problem":
-        """Return self, or raise ParameterError if the problem has infinitely many features."""
+        """Return self, or raise ParameterError if the problem has infinitely many features.
+
+        Parameters
+        ----------
+        what : str
+            The name of the caller, for the error message (e.g. ``"simulate_gd"``).
+
+        Returns
+        -------
+        Problem
+            ``self``, unchanged.
+
+        Raises
+        ------
+        ParameterError
+            The problem has ``M = inf`` (the message names ``what``).
+        """
         if self.infinite:
             raise ParameterError(
                 f"{what} needs a finite number of features (M/v), got M = inf; "
@@ -397,9 +424,11 @@ class Problem:
 
     @property
     def power_law(self) -> Optional[PowerLaw]:
-        """The spectrum as Paquette et al.'s power law (:class:`PowerLaw`), or None for a custom
-        spectrum. Both families' constructors give one: Bordelon et al.'s (a, b, M) is
-        ``alpha = b/2``, ``beta = (a - b)/2``, ``v = M``."""
+        """The spectrum as Paquette et al.'s power law (:class:`PowerLaw`); None if custom.
+
+        Both families' constructors give one: Bordelon et al.'s (a, b, M) is ``alpha = b/2``,
+        ``beta = (a - b)/2``, ``v = M`` (:ref:`conv-dictionary`).
+        """
         return family_power_law(self.family, self.params, float(self.M))
 
     @property
@@ -421,14 +450,41 @@ class Problem:
     def infinite_limit_loss(self, t: Any) -> np.ndarray:
         """Test loss of gradient flow at N = P = infinity: ``sum_k lam_k w*_k^2 exp(-2 lam_k t)``.
 
-        Bordelon et al. eq. (125); t in the papers' gradient-flow time (lr x steps for GD).
+        Bordelon et al. eq. (125) (:ref:`dmft-responses`); no 1/2, no noise floor. Finite M only.
+
+        Parameters
+        ----------
+        t : array_like
+            Gradient-flow times (the papers' time; ``lr x steps`` for GD, :ref:`conv-time`).
+
+        Returns
+        -------
+        ndarray
+            The loss at each ``t``, same shape as ``t``.
+
+        Examples
+        --------
+        >>> p = Problem.from_spectrum([1.0, 0.5], [1.0, 2.0])
+        >>> p.infinite_limit_loss([0.0, 1.0]).round(4)          # 1 + 2, e^-2 + 2 e^-1
+        array([3.    , 0.8711])
         """
         t = np.asarray(t, dtype=np.float64)
         out = np.exp(-2.0 * np.multiply.outer(t, self.lam)) @ self.target_power
         return out
 
     def require_N(self) -> int:
-        """The model size N, or ParameterError if it is unset."""
+        """The model size N, or ParameterError if it is unset.
+
+        Returns
+        -------
+        int
+            ``N`` (Bordelon et al.'s N, Paquette et al.'s d).
+
+        Raises
+        ------
+        ParameterError
+            ``N`` is None: pass N (Bordelon et al.) or d (Paquette et al.), or use :meth:`replace`.
+        """
         if self.N is None:
             raise ParameterError("the problem has no model size: pass N (Bordelon) / d (Paquette)")
         return int(self.N)

@@ -3,7 +3,8 @@
 Simulators (:func:`scalinglaws.simulate_gd`, :func:`scalinglaws.simulate_sgd`) and theories
 (:func:`scalinglaws.dmft.loss_curve`, :func:`scalinglaws.plrf.loss_curve`) all return a
 :class:`LossCurve`, so a theory and a simulation of the same problem compare with one call:
-``theory.compare(simulation)``.
+``theory.compare(simulation)`` (the result, :class:`~scalinglaws.comparison.Comparison`, lives in
+:mod:`scalinglaws.comparison` and is re-exported here).
 
 Conventions (see the theory page on conventions): losses carry **no 1/2**; the test loss is the
 population loss computed from the covariance and **excludes the label-noise floor sigma^2**; the
@@ -26,6 +27,7 @@ import numpy as np
 
 from ._optional import require
 from ._validate import check_int
+from .comparison import Comparison, compare_test_losses
 from .errors import ParameterError, ScalingLawsDeprecationWarning
 
 __all__ = ["LossCurve", "Comparison", "TIME_UNITS", "log_spaced_steps"]
@@ -68,67 +70,6 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
     return str(value)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Agreement of two loss curves on their common times (see :meth:`LossCurve.compare`).
-
-    Attributes
-    ----------
-    times : ndarray
-        The common times (in the curves' time unit).
-    rel_error : ndarray
-        ``(a - b) / b`` of the test losses.
-    z : ndarray or None
-        ``(a - b) / sqrt(sem_a^2 + sem_b^2)`` where at least one curve has standard errors.
-
-    Examples
-    --------
-    >>> a = LossCurve(times=[1.0, 2.0], test_loss=[1.0, 0.5])
-    >>> b = LossCurve(times=[1.0, 2.0, 3.0], test_loss=[1.0, 0.4, 0.2])
-    >>> c = a.compare(b)
-    >>> c.times.tolist(), round(c.max_rel_error, 3), c.within(0.1).tolist()
-    ([1.0, 2.0], 0.25, [True, False])
-    """
-
-    times: np.ndarray
-    rel_error: np.ndarray
-    z: Optional[np.ndarray]
-
-    @property
-    def max_rel_error(self) -> float:
-        """Largest ``|a - b| / b`` over the common times."""
-        return float(np.max(np.abs(self.rel_error)))
-
-    @property
-    def max_abs_z(self) -> Optional[float]:
-        """Largest ``|z|`` (None without standard errors)."""
-        return None if self.z is None else float(np.max(np.abs(self.z)))
-
-    def within(self, rel: float, z: Optional[float] = None) -> np.ndarray:
-        """Boolean per time: ``|rel_error| <= rel`` or (with ``z``) ``|z| <= z``.
-
-        Parameters
-        ----------
-        rel : float
-            Accepted relative error.
-        z : float, optional
-            Accepted z-score (ignored when there are no standard errors).
-
-        Returns
-        -------
-        ndarray of bool
-            One flag per common time.
-        """
-        ok = np.abs(self.rel_error) <= rel
-        if z is not None and self.z is not None:
-            ok |= np.abs(self.z) <= z
-        return ok
-
-    def __repr__(self) -> str:
-        zs = "" if self.z is None else f", max|z|={self.max_abs_z:.3g}"
-        return f"Comparison({self.times.size} common times, max|rel|={self.max_rel_error:.3g}{zs})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -437,36 +378,7 @@ class LossCurve:
         """
         if not isinstance(other, LossCurve):
             raise ParameterError(f"other must be a LossCurve, got {type(other).__name__}")
-        if other.time_unit != self.time_unit:
-            raise ParameterError(f"time units differ: {self.time_unit!r} vs {other.time_unit!r}")
-        ia, ib = [], []
-        for i, t in enumerate(self.times):
-            j = np.flatnonzero(np.isclose(other.times, t, rtol=rtol, atol=0.0))
-            if j.size:
-                ia.append(i)
-                ib.append(int(j[0]))
-        if not ia:
-            raise ParameterError("the two curves have no common times")
-        a, b = self.test_loss[ia], other.test_loss[ib]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.where(
-                b != 0, (a - b) / np.where(b != 0, b, 1.0), np.where(a == b, 0.0, np.inf)
-            )
-        var = np.zeros(len(ia))
-        have = False
-        for curve, idx in ((self, ia), (other, ib)):
-            if curve.test_loss_sem is not None:
-                var = var + np.nan_to_num(curve.test_loss_sem[idx]) ** 2
-                have = True
-        z = None
-        if have:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                z = np.where(
-                    var > 0,
-                    (a - b) / np.sqrt(np.where(var > 0, var, 1.0)),
-                    np.where(a == b, 0.0, np.inf),
-                )
-        return Comparison(self.times[ia].copy(), rel, z)
+        return compare_test_losses(self, other, rtol=rtol)
 
     # ------------------------------------------------------------------ printing
     def __repr__(self) -> str:

@@ -21,7 +21,21 @@ __all__ = ["main", "CliError", "emit"]
 
 
 class CliError(Exception):
-    """A user mistake: printed as one line, exit status 2."""
+    """A user mistake: printed as one line, exit status 2.
+
+    Subcommands raise it for invalid combinations of options; :func:`main` prints
+    ``scalinglaws SUBCOMMAND: error: MESSAGE`` on stderr and returns 2 (never a traceback).
+
+    Parameters
+    ----------
+    *args
+        The message (as for :class:`Exception`).
+
+    Examples
+    --------
+    >>> str(CliError("--lr must be > 0"))
+    '--lr must be > 0'
+    """
 
 
 def _non_finite(obj: Any, path: str = "") -> Optional[str]:
@@ -47,6 +61,29 @@ def emit(obj: Any, as_json: bool, text: Optional[str] = None) -> None:
     The output is encoded in full before anything is written, so a value that cannot be
     encoded (NaN/inf, which JSON does not allow) leaves stdout empty and raises
     :class:`CliError` naming the field.
+
+    Parameters
+    ----------
+    obj : JSON-serialisable object
+        The result (dicts, lists, str, int, float, bool, None).
+    as_json : bool
+        Write ``obj`` as one compact JSON line (``--json``; NaN/inf refused).
+    text : str, optional
+        The human-readable form printed without ``--json``; None prints ``obj`` as indented
+        JSON (NaN/inf written as ``NaN``/``Infinity``).
+
+    Raises
+    ------
+    CliError
+        ``as_json`` and ``obj`` holds a non-finite float (the message gives its JSON path) or a
+        value JSON cannot encode.
+
+    Examples
+    --------
+    >>> emit({"loss": 0.5}, as_json=True)
+    {"loss": 0.5}
+    >>> emit({"loss": 0.5}, as_json=False, text="loss 0.5")
+    loss 0.5
     """
     if as_json:
         bad = _non_finite(obj)
@@ -101,6 +138,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Run the ``scalinglaws`` command line (``python -m scalinglaws``) and return its status.
+
+    Parses ``argv``, runs the subcommand and writes its output to stdout only if it succeeds.
+    Errors are one line on stderr, never a traceback: exit status 2 for a user mistake
+    (:class:`CliError`, ``ParameterError``/``ValueError``, a file problem), 1 for a solver
+    failure (``ConvergenceError``), 3 for an internal error. ``scalinglaws SUBCOMMAND --help``
+    lists each command's options.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name; None reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0 success, 1 solver failure, 2 user mistake (or no subcommand: the help is
+        printed), 3 internal error, 130 interrupted.
+
+    Raises
+    ------
+    SystemExit
+        From ``--help``/``--version`` and from argument-parsing errors (argparse's behaviour;
+        the message is one line).
+
+    Examples
+    --------
+    A user mistake: one line on stderr (``scalinglaws plrf: error: alpha must be > 0.0, got
+    -1.0``), nothing on stdout, status 2:
+
+    >>> main(["plrf", "spectrum", "--alpha", "-1", "--v", "100", "--d", "10"])
+    2
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:

@@ -11,8 +11,9 @@ conventions as :func:`scalinglaws.simulate_gd`. Time: gradient flow ``dv0/dt = -
 Submodules, one concept each:
 
 * :mod:`~scalinglaws.dmft.response_functions` -- R1, R3, S = N(1-R3) = P(1-R1) at complex frequencies
-  (eqs. 10-11, 32-33), mode transfer functions H_k(t), timescale densities, the irreducible
-  bias of infinite ensembles;
+  (eqs. 10-11, 32-33), timescale densities;
+* :mod:`~scalinglaws.dmft.transfer` -- mode transfer functions H_k(t) (one- or two-petal
+  contour) and the irreducible bias of infinite ensembles (re-exported by ``response_functions``);
 * :mod:`~scalinglaws.dmft.curves` -- :func:`loss_curve` (contour route: 2-D fixed-Talbot
   inversion of the two-frequency correlation system, eq. 35; recipe route: the T x T recipe of
   App. M.1 in O(M T^2); one-pass SGD: the exact Volterra recursion by default);

@@ -110,10 +110,16 @@ def loss_curve(
         ``recipe``: the paper's T x T recipe (exact for discrete GD; cost O(M T^2) with T = steps).
         ``auto``: GD/flow use the contour, except GD steps < 2 * nodes which use the recipe. With
         momentum the contour must also enclose the (complex) singularities of the transfer
-        functions (see :func:`_momentum_contour_ok`); steps where it does not use the recipe.
+        functions (see :func:`~scalinglaws.dmft.contour.momentum_contour_ok`); steps where it
+        does not use the recipe.
     nodes : int
         Talbot nodes on the upper half contour. Measured relative error against the exact
         T x T recipe: ~2e-8 (12 nodes), ~1e-9 (14, default), ~1e-10 (16); cost grows as nodes^2.
+    threads : int, optional
+        Worker threads of the C++ contour (default: all cores). The result does not depend on it.
+    max_recipe_steps : int
+        Largest number of steps the T x T recipe may run (cost O(M T^2), memory O(T^2)); routes
+        that would need more raise ParameterError up front instead (default 2000).
     ensemble, bags : int or math.inf
         E independent projections ``A_e`` and B independent data sets ``Psi_b`` (each of P
         samples, each shared by all E members; label noise shared within a data set): the loss

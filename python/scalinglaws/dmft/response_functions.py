@@ -1,11 +1,15 @@
 """Frequency-domain responses and mode transfer functions of the DMFT (Bordelon et al. eqs. 10-11,
-32-33; theory page "DMFT", section "Responses")."""
+32-33; theory page "DMFT", section "Responses").
+
+:func:`transfer_functions` and :func:`irreducible_bias` live in :mod:`scalinglaws.dmft.transfer`
+and are re-exported here.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
@@ -18,15 +22,12 @@ from ._common import (
     Size,
     check_momentum,
     check_problem,
-    check_stable,
     finite,
     inv,
     size,
-    times_array,
 )
-from ._spectrum import core_spectrum, head_arrays, mode_lambdas, recipe_modes
-from .contour import check_contour_lr, momentum_contour_ok
-from .recipe import recipe
+from ._spectrum import core_spectrum, head_arrays, mode_lambdas
+from .transfer import _mode_bound, irreducible_bias, transfer_functions
 
 __all__ = ["Responses", "responses", "transfer_functions", "timescale_density", "irreducible_bias"]
 
@@ -40,7 +41,28 @@ class Responses:
     ``S = P (1 - R1) = N (1 - R3)``; ``x = R1 R3``. The mode transfer function is
     ``h_k(q) = 1/(q + lambda_k x)``: for flow ``H_k(s) = h_k`` (eq. 10 with ``s = i omega``;
     ``(1 + beta s) h_k`` with momentum), for GD the z-transform of ``H_k(n)`` is ``z h_k / lr``
-    (``(z - mu) h_k / lr`` with momentum).
+    (``(z - mu) h_k / lr`` with momentum). Theory: :ref:`dmft-responses`, :ref:`dmft-discrete`.
+
+    Attributes
+    ----------
+    q : ndarray of complex
+        The unified frequencies (shape of the frequencies given to :func:`responses`).
+    S : ndarray of complex
+        ``S(q) = sum_k lambda_k x/(q + lambda_k x)`` (eq. 11), same shape.
+    R1 : ndarray of complex
+        Data response ``1 - S/P`` (1 at P = inf).
+    R3 : ndarray of complex
+        Projection response ``1 - S/N`` (1 at N = inf).
+    lam : ndarray of float
+        The eigenvalues ``lambda_k`` of the problem (its explicit head at M = inf), for :meth:`h`.
+
+    Examples
+    --------
+    >>> import scalinglaws as sl
+    >>> p = sl.Problem.bordelon(1.5, 1.25, M=200, N=50)
+    >>> r = sl.dmft.responses(p, 100, s=[0.1, 1.0])
+    >>> r.h([0, 4]).shape, bool(np.all(np.abs(r.R1 - (1 - r.S / 100)) < 1e-15))
+    ((2, 2), True)
     """
 
     q: np.ndarray
@@ -51,10 +73,23 @@ class Responses:
 
     @property
     def x(self) -> np.ndarray:
+        """The product ``x = R1 R3`` rescaling the eigenvalues in ``h_k = 1/(q + lambda_k x)``."""
         return self.R1 * self.R3
 
     def h(self, modes: Sequence[int]) -> np.ndarray:
-        """``h_k(q) = 1/(q + lambda_k R1 R3)`` for 0-based mode indices; shape (len(q), len(modes))."""
+        """``h_k(q) = 1/(q + lambda_k R1 R3)`` at every frequency, for the given modes.
+
+        Parameters
+        ----------
+        modes : sequence of int
+            0-based mode indices into :attr:`lam` (unlike the 1-based mode numbers of
+            :func:`transfer_functions`).
+
+        Returns
+        -------
+        ndarray of complex
+            Shape (len(q), len(modes)) for 1-d ``q``.
+        """
         idx = np.asarray(modes, dtype=np.int64)
         return 1.0 / (self.q[:, None] + self.lam[idx][None, :] * self.x[:, None])
 
@@ -89,8 +124,49 @@ def responses(
     ``batch=B`` (with ``z``, ``lr`` and ``P`` None or inf) returns exactly that.
 
     The physical branch (S a Stieltjes transform, reached by continuation from |q| = infinity) is
-    returned; q on the negative real axis (the spectrum's branch cut) is rejected. Raises
-    :class:`DmftSolveError` with the residual on failure.
+    returned; q on the negative real axis (the spectrum's branch cut) is rejected.
+
+    Parameters
+    ----------
+    problem : Problem
+        Spectrum and target (M = inf allowed: the power-law tail is summed).
+    P : int or math.inf
+        Number of training samples (None or ``math.inf`` with ``batch``).
+    s, omega, z : complex or array_like of complex, optional
+        The frequencies: exactly one of them (see above).
+    lr : float, optional
+        Learning rate (> 0), required with ``z``.
+    N : int or math.inf, optional
+        Overrides ``problem.N``.
+    momentum : float, optional
+        Heavy-ball mu in [0, 1) with ``z``; continuous beta >= 0 with ``s``/``omega``.
+    batch : int, optional
+        One-pass SGD batch size (>= 1): the responses of fresh-sample SGD (with ``z``).
+    threads : int, optional
+        Worker threads (default: all cores); the result does not depend on it.
+
+    Returns
+    -------
+    Responses
+        ``q``, ``S``, ``R1``, ``R3`` with the shape of the given frequencies, and ``lam``.
+
+    Raises
+    ------
+    ParameterError
+        Not exactly one of ``s``/``omega``/``z``, ``z`` without ``lr``, a frequency on the
+        non-positive real q axis or not finite, an invalid ``momentum``, ``batch`` with a
+        finite ``P``, or an invalid size.
+    ConvergenceError
+        The self-consistency solver failed (the message gives the residual).
+
+    Examples
+    --------
+    >>> import scalinglaws as sl
+    >>> p = sl.Problem.bordelon(1.5, 1.25, M=200, N=50)
+    >>> r = sl.dmft.responses(p, 100, s=1.0)
+    >>> x = r.R1 * r.R3                                       # eq. 11 holds
+    >>> bool(abs(r.S - np.sum(p.lam * x / (1.0 + p.lam * x))) < 1e-10)
+    True
     """
     if batch is not None:
         check_int("batch", batch, minimum=1)
@@ -151,110 +227,6 @@ def responses(
     )
 
 
-def _mode_bound(problem: Problem) -> int:
-    """Largest 1-based mode number: M, or 10**9 at M = inf (lambda_k from the power law)."""
-    return 10**9 if problem.infinite else int(problem.M)
-
-
-def transfer_functions(
-    problem: Problem,
-    P: Size,
-    times: Iterable[float],
-    modes: Sequence[int],
-    *,
-    lr: Optional[float] = None,
-    flow: bool = False,
-    N: Size = None,
-    momentum: Optional[float] = None,
-    nodes: int = 14,
-    threads: Optional[int] = None,
-    max_recipe_steps: int = 2000,
-) -> np.ndarray:
-    """Mode transfer functions ``H_k(t) = d<v0_k(t)>/d w*_k`` (eq. 10 inverted; :ref:`dmft-responses`).
-
-    ``modes`` are 1-based mode numbers k (k = 1 is the largest eigenvalue). GD times are rounded to
-    whole steps (needs steps >= nodes/2; t = 0 gives 1). Returns shape (len(times), len(modes)).
-    ``momentum``: heavy-ball mu (GD) or continuous beta (flow), as in :func:`loss_curve`. For
-    heavy-ball steps where the contour does not enclose the momentum poles (one-frequency error
-    ~ mu^(steps/2), see :func:`_momentum_contour_ok`) the responses of the exact T x T recipe are
-    used (steps <= ``max_recipe_steps``); for continuous momentum such times raise ValueError.
-    """
-    problem = check_problem(problem)
-    Pv = size("P", P)
-    Nv = size("N", N, problem.N)
-    t = times_array(times)
-    nodes = check_int("nodes", nodes, minimum=4, maximum=200)
-    ks = [int(k) for k in check_modes(modes, _mode_bound(problem))]
-    if not ks:
-        raise ParameterError("modes must not be empty")
-    out = np.ones((t.size, len(ks)))
-    mu = check_momentum(momentum, flow)
-    if flow:
-        tau = t
-        lr_v = 0.0
-    else:
-        if lr is None:
-            raise ParameterError("lr is required for discrete GD (or pass flow=True)")
-        lr_v = check_real("lr", lr, minimum=0.0, min_open=True)
-        with np.errstate(over="ignore"):
-            tau = np.round(t / lr_v)
-        if not np.all(tau <= 1e15):
-            raise ParameterError(
-                f"steps = {np.max(tau):.3g} (times / lr) is out of range (valid: <= 1e15)"
-            )
-        if mu == 0.0:
-            if np.any((tau > 0) & (tau < (nodes + 1) // 2)):
-                raise ParameterError(
-                    f"discrete-GD transfer functions need t = 0 or >= {(nodes + 1) // 2} steps"
-                )
-            check_contour_lr(problem, Nv, Pv, lr_v)
-        else:
-            check_stable(head_arrays(problem)[0], lr_v, mu)
-    pos = tau > 0
-    if mu != 0.0 and np.any(pos):
-        idx = np.flatnonzero(pos)
-        ok = momentum_contour_ok(
-            problem, Nv, Pv, tau[idx], nodes, lr=lr_v, mu=mu, beta=mu if flow else None, power=1.0
-        )
-        if not flow:
-            ok &= tau[idx] >= 2 * nodes
-        if not np.all(ok):
-            if flow:
-                raise ParameterError(
-                    f"transfer_functions with continuous momentum beta = {mu:g}: the "
-                    f"Talbot contour does not enclose the oscillatory poles at t = "
-                    f"{t[idx][~ok][0]:g}; use later times, more nodes or a smaller "
-                    "beta"
-                )
-            bad = idx[~ok]
-            T = int(tau[bad].max()) + 1
-            if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
-                raise ParameterError(
-                    f"transfer_functions with momentum = {mu:g}: the contour does not "
-                    f"apply at step {int(tau[bad].max())} and the exact recipe is "
-                    f"limited to max_recipe_steps={max_recipe_steps}"
-                )
-            rl, rw, rm = recipe_modes(problem, lr_v * T, max(ks) + 1)
-            Hr = recipe(
-                rl, rw, inv(Nv), inv(Pv), 0.0, lr_v, T, momentum=mu, responses_only=True, mult=rm
-            )
-            out[bad] = Hr[tau[bad].astype(np.int64)][:, ks]
-            pos = pos.copy()
-            pos[bad] = False
-    if np.any(pos):
-        out[pos] = np.asarray(
-            _core.dmft.transfer(
-                core_spectrum(problem, inv(Nv), inv(Pv)),
-                list(tau[pos]),
-                ks,
-                _core.dmft.CurveOptions(
-                    flow=flow, lr=lr_v, nodes=nodes, threads=threads_arg(threads), momentum=mu
-                ),
-            )
-        )
-    return finite("H_k", out)
-
-
 def timescale_density(
     problem: Problem,
     P: Size,
@@ -265,10 +237,47 @@ def timescale_density(
     eps: float = 1e-8,
     threads: Optional[int] = None,
 ) -> np.ndarray:
-    """Timescale densities ``rho_k(u)`` with ``H_k(t) = int du rho_k(u) e^{-u t}`` (App. F, eq. 90;
-    :ref:`dmft-timescales`): ``rho_k(u) = -(1/pi) Im H_k(s = -u + i eps)`` for gradient flow. ``u > 0``;
-    modes are 1-based. Point masses at u = 0 (unlearnable parts, eq. 71) are not included.
-    Returns shape (len(u), len(modes))."""
+    """Timescale densities ``rho_k(u)`` with ``H_k(t) = int du rho_k(u) e^{-u t}`` (gradient flow).
+
+    App. F, eq. 90 (:ref:`dmft-timescales`): ``rho_k(u) = -(1/pi) Im H_k(s = -u + i eps)``.
+    Point masses at u = 0 (unlearnable parts, eq. 71) are not included.
+
+    Parameters
+    ----------
+    problem : Problem
+        Spectrum and target (M = inf allowed).
+    P : int or math.inf
+        Number of training samples.
+    u : array_like of float
+        Decay rates (> 0; inverse gradient-flow time).
+    modes : sequence of int
+        1-based mode numbers.
+    N : int or math.inf, optional
+        Overrides ``problem.N``.
+    eps : float, optional
+        Relative distance of the evaluation point from the real axis
+        (``s = -u + i eps max(u, 1)``; > 0): the density is broadened on that scale.
+    threads : int, optional
+        Worker threads (default: all cores).
+
+    Returns
+    -------
+    ndarray
+        ``rho_k(u)``, shape (len(u), len(modes)).
+
+    Raises
+    ------
+    ParameterError
+        Non-positive ``u`` or ``eps``, invalid modes or sizes.
+
+    Examples
+    --------
+    >>> import scalinglaws as sl
+    >>> p = sl.Problem.bordelon(1.5, 1.25, M=200, N=50)
+    >>> rho = sl.dmft.timescale_density(p, 100, [0.1, 0.5], [1, 10])
+    >>> rho.shape, bool(np.all(rho >= 0))
+    ((2, 2), True)
+    """
     problem = check_problem(problem)
     u = check_values("u", u, minimum=0.0, min_open=True)
     eps = check_real("eps", eps, minimum=0.0, min_open=True)
@@ -279,32 +288,3 @@ def timescale_density(
         h = 1.0 / (r.q[:, None] + lam_k[None, :] * r.x[:, None])
         return finite("rho", -h.imag / math.pi)
     return finite("rho", -r.h(ks).imag / math.pi)
-
-
-def irreducible_bias(
-    problem: Problem,
-    P: Size,
-    times: Iterable[float],
-    *,
-    lr: Optional[float] = None,
-    flow: bool = False,
-    N: Size = None,
-    momentum: Optional[float] = None,
-    nodes: int = 14,
-    threads: Optional[int] = None,
-) -> np.ndarray:
-    """Infinite-ensemble, infinite-bagging loss ``B(t, N, P) = sum_k lambda_k w*_k^2 H_k(t)^2``
-    (eqs. 19, 114; :ref:`dmft-ensembles`): what ensembling E -> inf models and bagging over B -> inf data
-    sets cannot remove (``loss_curve(..., ensemble=math.inf, bags=math.inf)``; finite E, B there
-    too). No 1/2. ``momentum`` as in :func:`transfer_functions`."""
-    problem = check_problem(problem)
-    options: Dict[str, Any] = dict(
-        lr=lr, flow=flow, N=N, momentum=momentum, nodes=nodes, threads=threads
-    )
-    if problem.infinite:
-        # infinitely many modes: the E = B = inf loss of the contour route (same quantity)
-        from .curves import loss_curve
-
-        return loss_curve(problem, P, times, ensemble=INF, bags=INF, **options).test_loss
-    H = transfer_functions(problem, P, times, list(range(1, problem.M + 1)), **options)
-    return finite("bias loss", H**2 @ problem.target_power)

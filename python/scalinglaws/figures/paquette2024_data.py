@@ -10,8 +10,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .._validate import check_array, check_int, check_real
-from ..errors import ConvergenceError, ParameterError
+from .._validate import check_int
 from ..plrf import (
     PHASE_EXAMPLES,
     deterministic_spectrum,
@@ -21,13 +20,12 @@ from ..plrf import (
     kernel_norm,
     measure_compute_optimal,
     phase,
-    resolvent_m,
     volterra_loss,
 )
 from ..plrf.compute_optimal import v_for
 from ..plrf.phases import check_alpha_beta, components
-from ..plrf.spectrum import power_law_of
 from ..problem import Problem
+from .paquette2024_contour_data import figure_contour  # its own module; re-exported here
 
 __all__ = [
     "figure_spectrum",
@@ -54,6 +52,34 @@ def figure_spectrum(
     Histogram (log bins) of the target-weighted spectral measure sum_k lambda_k rho_k delta_k of
     ``draws`` sampled W (atom at 0 removed), averaged, against the deterministic target measure
     x * rho_density; also the mean sorted eigenvalues vs the deterministic ones.
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Power-law exponents (``D = diag(j^-2alpha)``, ``b_j = j^-beta``).
+    v, d : int
+        Data dimension and number of random features (v > d).
+    draws : int, optional
+        Number of sampled W averaged (1..10000).
+    bins : int, optional
+        Number of log-spaced histogram bins, from half the deterministic left edge to twice
+        the top deterministic eigenvalue.
+    seed : int, optional
+        Seed of the first draw (draw i uses ``seed + i``).
+
+    Returns
+    -------
+    dict
+        ``edges`` (bins + 1), ``empirical_density`` (bins), ``grid`` and
+        ``deterministic_density`` (the deterministic target measure on its grid),
+        ``empirical_eigenvalues`` (mean sorted, d) and ``deterministic_eigenvalues`` (d),
+        ``lambda_min`` (the deterministic left edge).
+
+    Examples
+    --------
+    >>> out = figure_spectrum(v=200, d=50, draws=2, bins=20)
+    >>> out["empirical_density"].shape, out["deterministic_eigenvalues"].shape
+    ((20,), (50,))
     """
     draws = check_int("draws", draws, minimum=1, maximum=10000)
     det = deterministic_spectrum(Problem.paquette(alpha, beta, v, d))
@@ -85,9 +111,36 @@ def figure_phase_diagram(
     flops: Optional[Sequence[float]] = None,
     **kwargs: Any,
 ) -> Dict[str, Any]:
-    """Measured (IsoFLOP) and closed-form xi, eta on an (alpha, beta) grid (Fig. 4a heat maps;
-    a single alpha and many betas gives the Fig. 4b sweep). Points with 2(alpha+beta) <= 1 are
-    NaN."""
+    """Measured (IsoFLOP) and closed-form xi, eta on an (alpha, beta) grid (Fig. 4a heat maps).
+
+    A single alpha and many betas gives the Fig. 4b sweep. Each point is one
+    :func:`measure_compute_optimal` (``d* ~ f^xi``, ``P* ~ f^-eta``; :ref:`plrf-compute-optimal`);
+    points with ``2(alpha + beta) <= 1`` are NaN.
+
+    Parameters
+    ----------
+    alphas, betas : sequence of float
+        The grid of exponents.
+    ds : sequence of int
+        Model sizes (at least 3 distinct, >= 2).
+    flops : sequence of float, optional
+        Flop budgets ``f = B d r`` (default: chosen by :func:`measure_compute_optimal`).
+    **kwargs
+        Passed to :func:`measure_compute_optimal` (``v_ratio``, ``lr_scale``, ...).
+
+    Returns
+    -------
+    dict
+        Arrays of shape (len(alphas), len(betas)): ``xi``, ``eta`` (IsoFLOP fits),
+        ``xi_frontier``, ``eta_frontier``, ``xi_theory``, ``eta_theory`` (closed form) and
+        ``phases`` (strings, '' where undefined); ``alphas``, ``betas``.
+
+    Examples
+    --------
+    >>> out = figure_phase_diagram([0.8], [0.1, 0.4], [16, 32, 64], flops=[3e3, 1e4, 3e4])
+    >>> out["xi"].shape, bool(out["phases"][0, 0] != "")
+    ((1, 2), True)
+    """
     A, Bt = np.asarray(alphas, float), np.asarray(betas, float)
     out = {
         k: np.full((A.size, Bt.size), np.nan)
@@ -122,11 +175,49 @@ def figure_boundary(
     measure: bool = True,
     n_checkpoints: int = 60,
 ) -> Dict[str, Any]:
-    """Fig. 3 (II/III boundary): Volterra (deterministic) loss vs flops f = d r for several d,
-    optionally with the mean of ``sgd_runs`` simulated SGD runs (v = v_ratio d, B = 1,
+    """Fig. 3 (II/III boundary): Volterra (deterministic) loss vs flops f = d r for several d.
+
+    Optionally with the mean of ``sgd_runs`` simulated SGD runs (v = v_ratio d, B = 1,
     gamma = lr_scale / tr D; each run draws its own W, so the mean is over W and data), plus,
     if ``measure``, the compute-optimal measurement (IsoFLOP slices, d* fit). Also used for the
-    negative-beta appendix figure (Phase Ia extends to beta < 0 while 2(alpha + beta) > 1)."""
+    negative-beta appendix figure (Phase Ia extends to beta < 0 while 2(alpha + beta) > 1).
+
+    Theory: :ref:`plrf-volterra`, :ref:`plrf-compute-optimal`. Loss P without 1/2.
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Power-law exponents.
+    ds : sequence of int
+        Model sizes d.
+    v_ratio : float, optional
+        ``v = v_ratio d``.
+    lr_scale : float, optional
+        ``gamma = lr_scale / tr D`` (batch-sum convention).
+    flops_max : float, optional
+        Largest flop budget: each curve runs ``flops_max // d`` steps.
+    sgd_runs : int, optional
+        Number of simulated SGD runs per d (0: none).
+    seed : int, optional
+        Seed of the simulations.
+    measure : bool, optional
+        Also run :func:`measure_compute_optimal` over ``ds`` (IsoFLOP fits).
+    n_checkpoints : int, optional
+        Log-spaced checkpoints of each simulation.
+
+    Returns
+    -------
+    dict
+        ``curves``: one dict per d with ``d``, ``flops`` and ``volterra`` (and ``sgd_flops``,
+        ``sgd_mean``, ``sgd_sem`` with ``sgd_runs``); ``compute_optimal``: the measurement, or
+        None without ``measure``.
+
+    Examples
+    --------
+    >>> out = figure_boundary(ds=(50, 100), flops_max=1e5, measure=False)
+    >>> [c["d"] for c in out["curves"]], out["compute_optimal"] is None
+    ([50, 100], True)
+    """
     from ..simulate import simulate_sgd
 
     curves = []
@@ -172,9 +263,38 @@ def figure_finite_size(
     lr_scale: float = 0.5,
     steps: int = 10**7,
 ) -> Dict[str, Any]:
-    """Fig. 5 (finite-size effects): ratio of the exact (deterministic-equivalent) Volterra
-    solution to the large-d estimate F_0 + F_pp + F_ac + K_pp / (gamma B) of :ref:`plrf-components`,
-    for several d (B = 1, gamma = lr_scale / tr D, v = inf above the line, else v_ratio d)."""
+    """Fig. 5 (finite-size effects): exact Volterra loss over its large-d estimate, for several d.
+
+    The ratio of the exact (deterministic-equivalent) Volterra solution to the large-d estimate
+    F_0 + F_pp + F_ac + K_pp / (gamma B) of :ref:`plrf-components`, for several d (B = 1,
+    gamma = lr_scale / tr D, v = inf above the line, else v_ratio d).
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Power-law exponents (alpha > 0, 2(alpha + beta) > 1).
+    ds : sequence of int
+        Model sizes d.
+    v_ratio : float, optional
+        ``v = v_ratio d`` (default: v = inf when 2 alpha > 1, else 4 d).
+    lr_scale : float, optional
+        ``gamma = lr_scale / tr D`` (batch-sum convention).
+    steps : int, optional
+        Number of SGD steps r of each Volterra curve.
+
+    Returns
+    -------
+    dict
+        ``alpha``, ``beta`` and ``rows``: one dict per d with ``d``, ``steps``, ``loss`` (no 1/2),
+        ``estimate`` (the large-d sum of components) and ``ratio`` = loss / estimate.
+
+    Examples
+    --------
+    >>> out = figure_finite_size(1.0, 0.7, ds=(50,), steps=10**4)
+    >>> row = out["rows"][0]
+    >>> row["ratio"].shape == row["steps"].shape
+    True
+    """
     alpha, beta = check_alpha_beta(alpha, beta)
     rows = []
     for d in ds:
@@ -218,7 +338,38 @@ def figure_fronts(
     Volterra loss P (no 1/2) against flops f = B d r for every d, the frontier min_d P and the
     IsoFLOP minima, with fitted and closed-form exponents. With ``windows`` (a list of
     (f_lo, f_hi)), the exponents are also refitted over each window (:func:`fit_compute_optimal`)
-    and returned as ``row["windows"]``.
+    and returned as ``row["windows"]``. Theory: :ref:`plrf-compute-optimal`.
+
+    Parameters
+    ----------
+    cases : sequence of (float, float)
+        The (alpha, beta) pairs.
+    ds : sequence of int
+        Model sizes (at least 3 distinct).
+    flops : sequence of float, optional
+        Flop budgets (default: chosen by :func:`measure_compute_optimal`).
+    v_ratio : float, optional
+        ``v = v_ratio d``.
+    lr_scale : float, optional
+        ``gamma = lr_scale / tr D``.
+    windows : sequence of (float, float), optional
+        Flop windows over which the exponents are refitted.
+    threads : int, optional
+        Worker threads (default: all cores).
+
+    Returns
+    -------
+    list of dict
+        One dict per case: ``alpha``, ``beta``, ``phase``, the closed-form, frontier and
+        IsoFLOP exponents (``xi_theory``, ``eta_frontier``, ``xi_isoflop``, ...), the frontier
+        and IsoFLOP minima against ``flops``, the curves (``curve_flops``, ``curve_loss``,
+        ``gamma``, ``v`` per d) and, with ``windows``, ``windows``.
+
+    Examples
+    --------
+    >>> rows = figure_fronts([(0.8, 0.4)], [16, 32, 64], flops=[3e3, 1e4, 3e4])
+    >>> len(rows), len(rows[0]["curve_loss"]), rows[0]["alpha"]
+    (1, 3, 0.8)
     """
     out = []
     for a, b in cases:
@@ -279,7 +430,36 @@ def figure_phase_curves(
     large-d components of :func:`loss_components` (F_0, F_pp, F_ac and the noise term
     K_pp / (gamma B); ``None`` -> NaN where they are not defined: K_pp for alpha <= 1/4), the
     exact forcing F(r) and kernel term K(r) / (gamma B) of the same discrete spectrum
-    (:func:`forcing_kernel`), and the plateau P_inf / (1 - ||K||).
+    (:func:`forcing_kernel`), and the plateau P_inf / (1 - ||K||). Theory:
+    :ref:`plrf-components`.
+
+    Parameters
+    ----------
+    cases : sequence of (float, float), optional
+        The (alpha, beta) pairs (default: one example per phase).
+    d : int, optional
+        Model size (2..1e7).
+    steps : int, optional
+        Number of SGD steps r.
+    v_ratio : float, optional
+        ``v = v_ratio d`` (default: v = inf when 2 alpha > 1, else 4 d).
+    lr_scale : float, optional
+        ``gamma = lr_scale / tr D``.
+    n_checkpoints : int, optional
+        Log-spaced output steps of the Volterra curve.
+
+    Returns
+    -------
+    list of dict
+        One dict per case: ``alpha``, ``beta``, ``phase``, ``d``, ``v``, ``gamma``, ``steps``,
+        ``loss``, the components ``F_0``, ``F_pp``, ``F_ac``, ``noise``, the exact
+        ``F_exact`` and ``noise_exact``, and ``plateau``.
+
+    Examples
+    --------
+    >>> rows = figure_phase_curves([(1.0, 0.7)], d=50, steps=10**4, n_checkpoints=20)
+    >>> rows[0]["loss"].shape == rows[0]["F_exact"].shape
+    True
     """
     if cases is None:
         cases = list(PHASE_EXAMPLES.values())
@@ -316,130 +496,3 @@ def figure_phase_curves(
             }
         )
     return rows
-
-
-def _gl_panels(a: float, b: float, panels: int, order: int = 8) -> Tuple[np.ndarray, np.ndarray]:
-    """Composite Gauss-Legendre nodes and weights on [a, b] (no node at an end point)."""
-    x, w = np.polynomial.legendre.leggauss(order)
-    edges = np.linspace(a, b, panels + 1)
-    c, h = 0.5 * (edges[1:] + edges[:-1]), 0.5 * np.diff(edges)
-    return (c[:, None] + h[:, None] * x[None, :]).ravel(), (h[:, None] * w[None, :]).ravel()
-
-
-def figure_contour(
-    alpha: float = 1.0,
-    beta: float = 0.7,
-    v: int = 2000,
-    d: int = 200,
-    *,
-    phi: float = 0.3,
-    lr_scale: float = 0.5,
-    steps: Sequence[int] = (0, 10, 100, 1000, 10000),
-    panels: int = 120,
-    threads: Optional[int] = None,
-) -> Dict[str, Any]:
-    """The contour Gamma = Gamma_0 + Gamma_c + Gamma_caps of :ref:`plrf-contour`, and the forcing
-    F(r) = -(1/2 pi i) oint_Gamma S_F(z) q(z)^r dz computed on it.
-
-    S_F(z) = sum_{j<=v} j^-(2alpha+2beta) / (j^-2alpha m(z) - z) is the deterministic equivalent
-    of <(K_hat - z)^-1 b_hat, b_hat> (direct sum over j, so v must be finite), with m(z) from
-    :func:`resolvent_m` (m(conj z) = conj m(z) below the axis); q(z) = 1 - 2 gamma z + 2 gamma^2 z^2
-    (B = 1, gamma = lr_scale / tr D batch-sum). The pieces, all counter-clockwise:
-
-    * Gamma_0: the circle |z| = x_L / 2 around the atom at 0 (its integral is F_0);
-    * Gamma_c: the rays z = x e^{+-i phi}, x in [x_L, x_R] with x_L = lambda_min / 2 (inside the
-      spectral gap (0, lambda_min)) and x_R = 1.5 x the top deterministic eigenvalue;
-    * Gamma_caps: the arcs |z| = x_L and |z| = x_R, |arg z| <= phi, closing the rays.
-
-    Gamma_c + Gamma_caps encloses the support [lambda_min, lambda_max] and its integral is
-    F(r) - F_0. Returned with the same quantities from the deterministic eigenvalues and
-    rho-weights (``F_spectrum``, via :func:`forcing_kernel`) and the limit loss F_0
-    (:func:`limit_loss`). Only the upper half is integrated: the lower half is its mirror image
-    (the integrand is real on the real axis), so each closed piece gives -Im(I_upper) / pi.
-    """
-    alpha, beta = check_alpha_beta(alpha, beta)
-    problem = Problem.paquette(alpha, beta, v, d)
-    power_law_of(problem)  # v > d, 2(alpha + beta) > 1
-    if problem.infinite:
-        raise ParameterError("figure_contour sums over j directly: v must be finite")
-    vv = int(problem.M)
-    phi = check_real("phi", phi, minimum=0.0, maximum=1.5, min_open=True)
-    panels = check_int("panels", panels, minimum=4, maximum=10**5)
-    st = check_array("steps", list(steps))
-    if np.any(st < 0) or np.any(st != np.round(st)):
-        raise ParameterError("steps must be whole numbers >= 0")
-    det = deterministic_spectrum(Problem.paquette(alpha, beta, vv, d), threads=threads)
-    lr = lr_scale / det.params["trace_D"]
-    lmin, lmax = det.lambda_min, float(det.eigenvalues[0])
-    assert det.grid is not None  # deterministic_spectrum always sets the grid
-    # the right end must lie above the whole top outlier bump (:ref:`plrf-deterministic`): take the top
-    # of the density grid, which extends to 2 (1 + tr D/d)(1 + 2/sqrt d)^2
-    xL, xR, r0 = 0.5 * lmin, max(1.5 * lmax, float(det.grid[-1])), 0.25 * lmin
-    # upper halves, each as (z, dz/dt * weight): caps and Gamma_0 in the angle, rays in log x
-    pieces: Dict[str, List[Tuple[np.ndarray, np.ndarray]]] = {}
-    th, wt = _gl_panels(0.0, phi, max(4, panels // 10))
-    zc = xR * np.exp(1j * th)  # right cap, real axis -> ray
-    pieces["caps"] = [(zc, 1j * zc * wt)]
-    u, wu = _gl_panels(math.log(xR), math.log(xL), panels)  # ray, from x_R inwards to x_L
-    zr = np.exp(u + 1j * phi)
-    pieces["c"] = [(zr, zr * wu)]
-    th2, wt2 = _gl_panels(phi, 0.0, max(4, panels // 10))  # left cap, ray -> real axis
-    zl = xL * np.exp(1j * th2)
-    pieces["caps"].append((zl, 1j * zl * wt2))
-    th0, wt0 = _gl_panels(0.0, math.pi, max(8, panels // 4))  # Gamma_0, upper semicircle
-    z0 = r0 * np.exp(1j * th0)
-    pieces["0"] = [(z0, 1j * z0 * wt0)]
-    j = np.arange(1, int(vv) + 1, dtype=np.float64)
-    lam_j, w_j = j ** (-2 * alpha), j ** (-2 * alpha - 2 * beta)
-
-    def integral(z: np.ndarray, dz: np.ndarray, rs: np.ndarray = st) -> np.ndarray:
-        m = resolvent_m(Problem.paquette(alpha, beta, vv, d), z, threads=threads)
-        sf = np.empty(z.size, dtype=np.complex128)
-        for i0 in range(0, z.size, 256):  # S_F by direct sum, in chunks
-            sl = slice(i0, i0 + 256)
-            sf[sl] = (w_j[None, :] / (lam_j[None, :] * m[sl, None] - z[sl, None])).sum(1)
-        q = 1.0 - 2.0 * lr * z + 2.0 * lr * lr * z * z
-        return np.array([-np.imag(np.sum(sf * q**r * dz)) / math.pi for r in rs])
-
-    zs = {k: np.concatenate([p[0] for p in v_]) for k, v_ in pieces.items()}
-    dzs = {k: np.concatenate([p[1] for p in v_]) for k, v_ in pieces.items()}
-    # Gamma_0 encloses only the atom at 0, whose residue is F_0 q(0)^r = F_0 for every r: on its
-    # left half |q| > 1, so q^r is evaluated at r = 0 only (large r would overflow)
-    F0_contour = np.full(st.size, integral(zs["0"], dzs["0"], np.zeros(1))[0])
-    Fc_contour = integral(
-        np.concatenate([zs["c"], zs["caps"]]), np.concatenate([dzs["c"], dzs["caps"]])
-    )
-    if not (np.all(np.isfinite(F0_contour)) and np.all(np.isfinite(Fc_contour))):
-        raise ConvergenceError(
-            "figure_contour: the contour integral is not finite (steps too large "
-            "for the quadrature?)"
-        )
-    F_spec, _ = forcing_kernel(det, lr, st)
-    # closed lower-half mirror images for drawing
-    close = lambda z: np.concatenate([z, np.conj(z[::-1])])  # noqa: E731
-    return {
-        "alpha": alpha,
-        "beta": beta,
-        "v": int(vv),
-        "d": d,
-        "gamma": lr,
-        "phi": phi,
-        "lambda_min": lmin,
-        "lambda_max": lmax,
-        "x_L": xL,
-        "x_R": xR,
-        "r0": r0,
-        "steps": st,
-        "F0_contour": F0_contour,
-        "F_contour": F0_contour + Fc_contour,
-        "F_spectrum": F_spec,
-        "F_0": float(det.limit_loss),
-        "gamma_0": close(zs["0"]),
-        "gamma_c_upper": zs["c"],
-        "gamma_caps_right": zc,
-        "gamma_caps_left": zl,
-        "contour": close(np.concatenate([zc, zr, zl])),
-        "grid": det.grid,
-        "density": det.density,
-        "eigenvalues": det.eigenvalues,
-    }
