@@ -335,7 +335,12 @@ def scheduled_curve(
         if cost > MAX_COST:
             raise ParameterError(
                 f"the scheduled T x T recipe costs ~{cost:.2g} flops for {M} modes, "
-                f"T = {T} (budget {MAX_COST:.0g}): use fewer steps or features"
+                f"T = {T} (budget {MAX_COST:.0g}): use fewer steps"
+                + (
+                    " (at M = inf the modes are the head + tail pseudo-modes)"
+                    if problem.infinite
+                    else " or features"
+                )
             )
         a, b = recipe_scheduled(
             rl,
