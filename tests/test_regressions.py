@@ -340,3 +340,26 @@ def test_plrf_extreme_alpha_is_refused_on_one_line():
     with pytest.raises((ParameterError, ConvergenceError)) as exc:
         plrf.deterministic_spectrum(sl.Problem.paquette(1e6, 0.0, 100, 10))
     assert "lam " not in _one_line(exc)
+
+
+# --------------------------------------------------------------- DMFT recipe routes at M = inf
+_DMFT_M_INF = "dmft --a 1.5 --b 1.25 --N 100 --P 200 --lr 0.5 --times 1,10,100 --json".split()
+
+
+@pytest.mark.parametrize(
+    "extra", [["--schedule", "cosine"], ["--batch", "8", "--method", "recipe"]]
+)
+def test_cli_dmft_recipe_routes_accept_m_inf(extra):
+    """Issue 13 item 2: the scheduled and the SGD-recipe routes ran only at finite M."""
+    r = cli(_DMFT_M_INF + ["--M", "inf"] + extra)
+    assert r["code"] == 0, r.get("stderr")
+    # finite M; SGD at the first time only (its recipe's cost is the T x T loop, not M; the
+    # schedule is bound to the last step, so the scheduled run keeps all times)
+    times = "1" if "--batch" in extra else "1,10,100"
+    fin = cli(_DMFT_M_INF[:-3] + ["--times", times, "--json", "--M", "1000"] + extra)
+    assert set(r["json"]) == set(fin["json"])
+    loss = np.array(r["json"]["test_loss"])
+    assert loss.shape == (3,) and np.all(np.isfinite(loss)) and np.all(loss > 0)
+    # the tail beyond M = 1000 carries loss (b = 1.25: the kernel trace converges like M^-0.25)
+    fl = np.array(fin["json"]["test_loss"])
+    assert np.all(loss[: fl.size] > fl)

@@ -13,6 +13,7 @@ from ..errors import ParameterError
 from ..problem import Problem
 from ..results import LossCurve
 from ._common import check_problem, finite, inv
+from ._spectrum import recipe_modes
 from .recipe import recipe
 
 
@@ -53,7 +54,7 @@ def _sgd_curve(
 
         if as_schedule(schedule) is not None:
             raise ParameterError("the SGD recipe takes no schedule: use method='auto' (Volterra)")
-        check_problem(problem, finite_only=True)
+        check_problem(problem)
         T = int(steps.max()) + 1
         if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
             raise ParameterError(
@@ -62,9 +63,9 @@ def _sgd_curve(
                 "method='auto' (Volterra) has no limit"
             )
         lr_mean = lr if conv == "mean" else lr * batch
-        test, _ = recipe(
-            problem.lam, problem.wstar**2, inv(N), 0.0, problem.sigma**2, lr_mean, T, batch=batch
-        )
+        # all modes, or at M = inf the head + the tail quadrature resolved to lr_mean * T
+        rl, rw, rm = recipe_modes(problem, lr_mean * T)
+        test, _ = recipe(rl, rw, inv(N), 0.0, problem.sigma**2, lr_mean, T, batch=batch, mult=rm)
         return LossCurve(
             times=t,
             test_loss=finite("test_loss", test[steps]),

@@ -21,6 +21,7 @@ from ._common import (
     steps_of,
     times_array,
 )
+from ._spectrum import recipe_modes
 from .recipe import recipe, toeplitz_lower
 
 __all__ = ["train_test_gap"]
@@ -50,12 +51,14 @@ def train_test_gap(
 
     (eq. 18 with the integrals as sums over steps; noise-free it is eq. 18 exactly; the test loss
     excludes and the train loss includes the label noise). No 1/2. Cost: the recipe, O(M T^2)
-    with T the largest step.
+    with T the largest step; at M = inf the mode sums run over the explicit head plus a
+    weighted-mode quadrature of the power-law tail (``dmft/_spectrum.py``,
+    :func:`~scalinglaws.dmft.loss_curve` does the same), so the cost does not grow with M.
 
     Parameters
     ----------
     problem : Problem
-        Finite M; ``problem.N`` is the default model size.
+        Finite M or M = inf (power-law tail); ``problem.N`` is the default model size.
     P : int
         Number of training samples (finite: the gap vanishes at P = inf).
     times : sequence of float
@@ -77,7 +80,7 @@ def train_test_gap(
     Raises
     ------
     ParameterError
-        ``P = inf``, an infinite problem, an unstable ``lr``, a step beyond
+        ``P = inf``, an unstable ``lr``, a step beyond
         ``max_recipe_steps``, or another invalid argument (named in the message).
     ConvergenceError
         The recipe produced non-finite values.
@@ -95,7 +98,7 @@ def train_test_gap(
     >>> bool(np.allclose(gap, c.test_loss - c.train_loss))
     True
     """
-    problem = check_problem(problem, finite_only=True)
+    problem = check_problem(problem)
     Pv = size("P", P)
     if Pv == INF:
         raise ParameterError("P must be finite for the train-test gap (it vanishes at P = inf)")
@@ -103,17 +106,19 @@ def train_test_gap(
     t = times_array(times)
     mu = check_momentum(momentum, False)
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
-    check_stable(problem.lam, lr, mu)
     steps = steps_of(t, lr)
     T = int(steps.max()) + 1
+    # all modes, or at M = inf the explicit head + the tail quadrature resolved to lr * T
+    lam, w2, mult = recipe_modes(problem, lr * T)
+    check_stable(lam, lr, mu)
     if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
         raise ParameterError(
             f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="
             f"{max_recipe_steps} steps (asked {T - 1})"
         )
     _, _, ex = recipe(
-        problem.lam,
-        problem.wstar**2,
+        lam,
+        w2,
         inv(Nv),
         1.0 / Pv,
         problem.sigma**2,
@@ -121,6 +126,7 @@ def train_test_gap(
         T,
         momentum=mu,
         full=True,
+        mult=mult,
     )
     R = toeplitz_lower(ex["R02"])  # R0,2(n, n') = R02[n - n'], zero for n' >= n
     C1 = ex["C1"]

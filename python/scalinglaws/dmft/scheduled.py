@@ -18,6 +18,8 @@ loop applies them (v0 -R1-> v1 -> v2 -R3-> v3 -> v4 -Theta-> v0)::
 
 (all sums over modes k). For a constant rate it reduces to the Toeplitz recipe (checked to
 round-off in the tests). Cost O(M T^3) per sweep (a few tens of sweeps): refused beyond a budget.
+At M = inf every mode sum runs over the explicit head plus the weighted pseudo-modes of the
+power-law tail quadrature (``mult``; ``dmft/_spectrum.py``), so the cost does not grow with M.
 
 Ensembles and bagging (``invE = 1/E``, ``invB = 1/B``, App. H, as in
 :func:`scalinglaws.dmft.recipe.recipe`): the cross-system correlations (members on one data set,
@@ -47,6 +49,7 @@ from ..problem import Problem
 from ..results import LossCurve
 from ..schedules import Schedule, as_schedule
 from ._common import Size, check_problem, finite, inv, size
+from ._spectrum import lam_max, recipe_modes
 
 __all__ = ["recipe_scheduled", "scheduled_curve", "MAX_COST"]
 
@@ -69,6 +72,7 @@ def recipe_scheduled(
     tol: float = 1e-13,
     invE: float = 1.0,
     invB: float = 1.0,
+    mult: Optional[np.ndarray] = None,
 ) -> Tuple[np.ndarray, np.ndarray]:
     """Dense T x T recipe for GD with per-step rates (module docstring; :ref:`dmft-recipe`).
 
@@ -93,6 +97,10 @@ def recipe_scheduled(
         1/E and 1/B (0 = infinity): the loss of the predictor averaged over E projections x B
         data sets, from the cross-system correlations (module docstring; App. H). The train
         output is then ``diag((1/E) C1 + (1 - 1/E) C1x)``.
+    mult : ndarray, optional
+        Multiplicity of each mode in every mode sum (default 1): the signed weights of the
+        pseudo-modes of a power-law tail quadrature at M = inf
+        (:func:`scalinglaws.dmft._spectrum.recipe_modes`).
 
     Returns
     -------
@@ -113,6 +121,10 @@ def recipe_scheduled(
     """
     lam = np.asarray(lam, dtype=np.float64)
     w2 = np.asarray(w2, dtype=np.float64)
+    if mult is not None:  # every mode sum carries the weight lambda_k; fold the multiplicity in
+        lam_w = lam * np.asarray(mult, dtype=np.float64)
+    else:
+        lam_w = lam
     T = len(rates) + 1
     Th = np.tril(np.broadcast_to(np.concatenate([rates, [0.0]])[None, :], (T, T)), -1).copy()
     eye = np.eye(T)
@@ -122,7 +134,7 @@ def recipe_scheduled(
     for _ in range(T + 5):
         A = Th @ R3 @ R1
         G = np.linalg.inv(eye[None] + lam[:, None, None] * A[None])
-        Gs = np.einsum("k,kts->ts", lam, G)
+        Gs = np.einsum("k,kts->ts", lam_w, G)
         R1n = np.linalg.inv(eye + invP * (Gs @ Th @ R3))
         R3n = np.linalg.inv(eye + invN * (R1 @ Gs @ Th))
         change = max(np.max(np.abs(R1n - R1)), np.max(np.abs(R3n - R3)))
@@ -135,25 +147,26 @@ def recipe_scheduled(
     Gp = np.linalg.inv(eye[None] + lam[:, None, None] * (R1 @ Th @ R3)[None])
     V = G.sum(axis=2)  # G_k 1, shape (M, T)
     U = V @ R1.T  # R1 G_k 1
-    bias0 = (V * (lam * w2)[:, None]).T @ V
-    bias2 = (U * (lam**2 * w2)[:, None]).T @ U
+    bias0 = (V * (lam_w * w2)[:, None]).T @ V
+    bias2 = (U * (lam_w * lam * w2)[:, None]).T @ U
     ones = np.ones((T, T))
     C0 = np.zeros((T, T))
     C1 = np.zeros((T, T))
     C3 = np.zeros((T, T))
-    lam2 = lam**2
+    lam1 = lam_w
+    lam2 = lam_w * lam
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(T + 5):
             TC3T = Th @ C3 @ Th.T
             C0n = (
                 bias0
-                + invN * _sandwich(G, lam, TC3T)
+                + invN * _sandwich(G, lam1, TC3T)
                 + invP * _sandwich(G, lam2, Th @ R3 @ C1 @ R3.T @ Th.T)
             )
             C1n = R1 @ (C0n + sigma2 * ones) @ R1.T
             C2n = (
                 bias2
-                + invP * _sandwich(Gp, lam, C1n)
+                + invP * _sandwich(Gp, lam1, C1n)
                 + invN * _sandwich(Gp, lam2, R1 @ TC3T @ R1.T)
             )
             C3n = R3 @ C2n @ R3.T
@@ -189,7 +202,7 @@ def recipe_scheduled(
     c3bar = invB * C3 + (1.0 - invB) * C3x
     Cbar = (
         bias0
-        + invN * invE * _sandwich(G, lam, Th @ c3bar @ Th.T)
+        + invN * invE * _sandwich(G, lam1, Th @ c3bar @ Th.T)
         + invP * invB * _sandwich(G, lam2, TR3 @ c1bar @ TR3.T)
     )
     return np.diag(Cbar).copy(), np.diag(c1bar).copy()
@@ -223,7 +236,8 @@ def scheduled_curve(
     Parameters
     ----------
     problem : Problem
-        The task (finite M).
+        The task (finite M, or M = inf: head + tail quadrature in the dense recipe, the
+        analytic tail in the contour route).
     P : int or math.inf
         Number of training samples.
     t : ndarray
@@ -284,7 +298,7 @@ def scheduled_curve(
     assert isinstance(sched, Schedule)
     sched = sched.bind(max(T - 1, 1))
     peak = lr * sched.peak
-    lmax = float(np.max(problem.lam))
+    lmax = lam_max(problem)
     if peak * lmax >= 2.0:
         raise ParameterError(
             f"peak lr = {peak:g} is unstable: GD needs peak lr * lambda_max < 2, "
@@ -314,22 +328,30 @@ def scheduled_curve(
                 f"the scheduled recipe is limited to max_recipe_steps="
                 f"{max_recipe_steps} steps (asked {T - 1})"
             )
-        M = problem.lam.shape[0]
+        # all modes, or at M = inf the head + the tail quadrature resolved to the largest time
+        rl, rw, rm = recipe_modes(problem, float(np.sum(rates[: T - 1])) + lr)
+        M = rl.shape[0]
         cost = 30.0 * M * float(T) ** 3
         if cost > MAX_COST:
             raise ParameterError(
-                f"the scheduled T x T recipe costs ~{cost:.2g} flops for M = {M}, "
-                f"T = {T} (budget {MAX_COST:.0g}): use fewer steps or features"
+                f"the scheduled T x T recipe costs ~{cost:.2g} flops for {M} modes, "
+                f"T = {T} (budget {MAX_COST:.0g}): use fewer steps"
+                + (
+                    " (at M = inf the modes are the head + tail pseudo-modes)"
+                    if problem.infinite
+                    else " or features"
+                )
             )
         a, b = recipe_scheduled(
-            problem.lam,
-            problem.wstar**2,
+            rl,
+            rw,
             inv(N),
             inv(Pv),
             problem.sigma**2,
             rates[: T - 1],
             invE=inv(Ev),
             invB=inv(Bv),
+            mult=rm,
         )
         test[~done] = a[steps[~done]]
         train[~done] = b[steps[~done]]
