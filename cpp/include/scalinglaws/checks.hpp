@@ -32,16 +32,18 @@ inline void count_at_least(long long value, long long minimum, const char* name)
 // threads: 0 means all cores, otherwise the number of threads.
 inline void threads(int value) { count_at_least(value, 0, "threads"); }
 
+// The message is built only on failure: these checks sit in per-element hot paths (gains).
 inline void finite(double value, const char* name) {
-  require(std::isfinite(value), named(name, value).c_str(), "is invalid (valid: a finite number)");
+  if (!std::isfinite(value))
+    require(false, named(name, value).c_str(), "is invalid (valid: a finite number)");
 }
 inline void positive(double value, const char* name) {
-  require(std::isfinite(value) && value > 0.0, named(name, value).c_str(),
-          "is out of range (valid: a finite number > 0)");
+  if (!(std::isfinite(value) && value > 0.0))
+    require(false, named(name, value).c_str(), "is out of range (valid: a finite number > 0)");
 }
 inline void non_negative(double value, const char* name) {
-  require(std::isfinite(value) && value >= 0.0, named(name, value).c_str(),
-          "is out of range (valid: a finite number >= 0)");
+  if (!(std::isfinite(value) && value >= 0.0))
+    require(false, named(name, value).c_str(), "is out of range (valid: a finite number >= 0)");
 }
 
 inline void non_empty(std::size_t n, const char* name) {
