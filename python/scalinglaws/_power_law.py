@@ -15,6 +15,9 @@ from .errors import ParameterError
 
 __all__ = ["PowerLaw"]
 
+#: default learning-rate convention of one-pass SGD per family (see ``Problem.lr_convention``)
+DEFAULT_CONVENTION = {"bordelon": "mean", "paquette": "sum", "custom": "sum"}
+
 #: the largest finite number of features a problem may have (its arrays take 16 bytes a mode)
 _MAX_FEATURES = 10**9
 

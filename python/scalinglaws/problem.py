@@ -20,6 +20,7 @@ from typing import Any, Dict, Optional
 import numpy as np
 
 from ._power_law import (
+    DEFAULT_CONVENTION,
     PowerLaw,
     bordelon_params,
     family_power_law,
@@ -31,9 +32,6 @@ from ._validate import check_int, check_real
 from .errors import ParameterError
 
 __all__ = ["Problem", "PowerLaw"]
-
-#: default learning-rate convention of one-pass SGD per family (see :attr:`Problem.lr_convention`)
-_DEFAULT_CONVENTION = {"bordelon": "mean", "paquette": "sum", "custom": "sum"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,7 +108,7 @@ class Problem:
             raise ParameterError(
                 f"family must be 'bordelon', 'paquette' or 'custom', got {self.family!r}"
             )
-        conv = self.lr_convention or _DEFAULT_CONVENTION[self.family]
+        conv = self.lr_convention or DEFAULT_CONVENTION[self.family]
         if conv not in ("sum", "mean"):
             raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {conv!r}")
         object.__setattr__(self, "lr_convention", conv)
