@@ -296,7 +296,6 @@ def loss_curve(
                 f"the DMFT spectrum of K reaches u = {u_max:.4g} and stability "
                 f"needs lr * u < 2 (1 + momentum), i.e. lr < {2 * (1 + mu) / u_max:.4g}"
             )
-    steps = steps_of(t, lr)
     test = np.empty(t.size)
     train = np.empty(t.size)
     if method == "recipe":

@@ -174,7 +174,8 @@ def scheduled_contour_losses(
         return test, train, done
     lr_k, n_k = run_length(rates[: int(steps[use].max())])
     # per time: the transfer at 2 x 2 nodes (one log per segment, ~40 ns) and the mode sums
-    M = float(core_spectrum(problem).lam.size)
+    sp = core_spectrum(problem, inv(N), inv(P))
+    M = float(sp.lam.size)
     per_time = 4e-8 * lr_k.size * 4 * nodes + 2e-9 * M * (4 * nodes) ** 2
     check_time(
         per_time * int(np.count_nonzero(use)),
@@ -183,7 +184,7 @@ def scheduled_contour_losses(
         hint="ask for fewer times, or a schedule with fewer distinct rates",
     )
     a, b = _core.dmft.loss_curve(
-        core_spectrum(problem, inv(N), inv(P)),
+        sp,
         [float(n) for n in steps[use]],
         _core.dmft.CurveOptions(
             flow=False,
