@@ -82,6 +82,7 @@ def fill(doc: str, *tables: Mapping[str, str]) -> str:
     KeyError
         When a placeholder names no entry.
     """
+
     def expand(match: re.Match) -> str:
         name, indent = match.group("name"), match.group("indent")
         entry = next((t[name] for t in (*tables, COMMON) if name in t), None)
