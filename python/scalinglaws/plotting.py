@@ -15,6 +15,8 @@ from typing import Any, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from ._docstrings import fill_doc
+
 __all__ = [
     "pyplot",
     "loss_curves",
@@ -24,6 +26,14 @@ __all__ = [
     "phase_diagram",
     "save",
 ]
+
+#: numpydoc entries shared by the plot helpers (expanded by ``fill_doc``)
+_DOCS = {
+    "colorbar_label": "label : str, optional\n    Colour-bar label.",
+    "cmap": "cmap : str, optional\n    Colour map.",
+    "axis_labels": "xlabel, ylabel : str, optional\n    Axis labels.",
+    "returns_axes": "Returns\n-------\nmatplotlib.axes.Axes\n    The axes.",
+}
 
 
 def pyplot() -> Any:
@@ -69,6 +79,7 @@ def _axes(ax: Any) -> Any:
     return ax
 
 
+@fill_doc(_DOCS)
 def loss_curves(
     times: Any,
     curves: Any,
@@ -98,29 +109,22 @@ def loss_curves(
         One curve per parameter value.
     values : sequence of float, length n
         The parameter of each curve (colour).
-    label : str, optional
-        Colour-bar label.
+    {colorbar_label}
     bands : array_like, shape (n, T), optional
         Half-widths of shaded bands (e.g. standard deviations).
     theory : array_like, shape (n, T'), optional
         Theory curves, dashed black.
     theory_times : array_like, shape (T',), optional
         Their times (default ``times``).
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on (default: a new figure).
-    cmap : str, optional
-        Colour map.
+    {ax}
+    {cmap}
     log_color : bool, optional
         Logarithmic colour scale (when all values are > 0).
     colorbar : bool, optional
         Draw a colour bar.
-    xlabel, ylabel : str, optional
-        Axis labels.
+    {axis_labels}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes.
+    {returns_axes}
 
     Examples
     --------
@@ -171,6 +175,7 @@ def loss_curves(
     return ax
 
 
+@fill_doc(_DOCS)
 def power_law(
     x_range: Tuple[float, float],
     exponent: float,
@@ -191,8 +196,7 @@ def power_law(
         Decay exponent.
     prefactor : float
         Value at x = 1.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on (default: a new figure).
+    {ax}
     label : str, optional
         Legend label (default ``$variable^{-exponent}$``).
     variable : str, optional
@@ -200,10 +204,7 @@ def power_law(
     **style
         Line style (default red dotted), passed to ``ax.plot``.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes.
+    {returns_axes}
 
     Examples
     --------
@@ -266,6 +267,7 @@ def frontier_points(compute: Any, losses: Any) -> Tuple[np.ndarray, np.ndarray]:
     return grid, env
 
 
+@fill_doc(_DOCS)
 def compute_frontier(
     compute: Any,
     losses: Any,
@@ -289,19 +291,13 @@ def compute_frontier(
         The curve of each model (e.g. ``C = N t`` and the test loss).
     values : sequence of float
         Model size of each curve (log colour scale).
-    label : str, optional
-        Colour-bar label.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on (default: a new figure).
+    {colorbar_label}
+    {ax}
     fit_range : (float, float), optional
         Compute range of the fit.
-    xlabel, ylabel : str, optional
-        Axis labels.
+    {axis_labels}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes.
+    {returns_axes}
 
     Examples
     --------
@@ -342,6 +338,7 @@ def compute_frontier(
     return ax
 
 
+@fill_doc(_DOCS)
 def phase_diagram(
     alphas: Any,
     betas: Any,
@@ -366,19 +363,13 @@ def phase_diagram(
         beta grid (y axis).
     values : array_like, shape (n_b, n_a)
         The quantity shown (e.g. a measured exponent).
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on (default: a new figure).
-    label : str, optional
-        Colour-bar label.
-    cmap : str, optional
-        Colour map.
+    {ax}
+    {colorbar_label}
+    {cmap}
     boundaries : bool, optional
         Draw the phase boundaries (white dashed).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes.
+    {returns_axes}
 
     Examples
     --------

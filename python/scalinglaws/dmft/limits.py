@@ -9,9 +9,11 @@ from typing import Any, Dict, Iterable, Optional, Sequence, Union
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from .._validate import check_modes, check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
+from ..spectra.fits import EXPONENTS_DOCS
 from ._common import (
     INF,
     Size,
@@ -300,6 +302,7 @@ def early_time_transfer(
     return e + (c / lam) * (1.0 - e - lam * t * e)
 
 
+@fill_doc(EXPONENTS_DOCS)
 def exponents(a: float, b: float) -> Dict[str, Any]:
     """Closed-form scaling exponents (positive numbers; losses decay as X^-exponent).
 
@@ -317,15 +320,7 @@ def exponents(a: float, b: float) -> Dict[str, Any]:
 
     Returns
     -------
-    dict
-        ``{"time": .., "model": .., "data": .., "compute": {"t": .., "N": .., "loss": ..}}``;
-        the compute entries are the exponents of the optimal time, the optimal N and the loss
-        on the frontier, for compute ``C = N t``.
-
-    Raises
-    ------
-    ParameterError
-        a <= 1 or b <= 0.
+    {exponents_returns}
 
     Examples
     --------

@@ -216,9 +216,8 @@ def fit_chinchilla(
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> N = 10 ** rng.uniform(7, 10, 200); D = 10 ** rng.uniform(9, 12, 200)
-    >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 200))
+    >>> from scalinglaws.testing import chinchilla_runs
+    >>> N, D, L = chinchilla_runs(200, seed=0)            # Hoffmann et al.'s law, 1% noise
     >>> fit = fit_chinchilla(N, D, L, bootstrap=200, n_jobs=1)   # doctest: +SKIP
     >>> fit.params["alpha"], fit.ci["alpha"], fit.allocation(1e21).tokens_per_param  # doctest: +SKIP
     """

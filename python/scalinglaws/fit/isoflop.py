@@ -122,10 +122,9 @@ class IsoFlopFit:
 
     Examples
     --------
-    >>> C = np.repeat([1e18, 1e19, 1e20, 1e21], 7)            # 4 budgets x 7 model sizes
-    >>> N = np.tile(np.logspace(-1, 1, 7), 4) * 0.1 * C**0.5
-    >>> D = C / (6 * N)
-    >>> fit = fit_isoflop(N, D, 1.69 + 406.4 / N**0.34 + 410.7 / D**0.28, bootstrap=0)
+    >>> from scalinglaws.testing import chinchilla_runs
+    >>> N, D, L = chinchilla_runs(7, budgets=[1e18, 1e19, 1e20, 1e21], noise=0.0)
+    >>> fit = fit_isoflop(N, D, L, bootstrap=0)             # 4 budgets x 7 model sizes
     >>> round(fit.a, 2), round(fit.b, 2), fit.n_runs.tolist()
     (0.45, 0.55, [7, 7, 7, 7])
     """
@@ -262,10 +261,9 @@ def fit_isoflop(
 
     Examples
     --------
-    >>> C = np.repeat([1e18, 1e19, 1e20, 1e21], 7)            # 4 budgets x 7 model sizes
-    >>> N = np.tile(np.logspace(-1, 1, 7), 4) * 0.1 * C**0.5
-    >>> D = C / (6 * N)
-    >>> fit = fit_isoflop(N, D, 1.69 + 406.4 / N**0.34 + 410.7 / D**0.28, bootstrap=0)
+    >>> from scalinglaws.testing import chinchilla_runs
+    >>> N, D, L = chinchilla_runs(7, budgets=[1e18, 1e19, 1e20, 1e21], noise=0.0)
+    >>> fit = fit_isoflop(N, D, L, bootstrap=0)             # 4 budgets x 7 model sizes
     >>> np.log10(fit.budgets).round(6).tolist(), round(float(fit.allocation(1e23)["tokens_per_param"]), 1)
     ([18.0, 19.0, 20.0, 21.0], 75.2)
     """

@@ -78,13 +78,14 @@ class ChinchillaFit:
     Examples
     --------
     >>> from scalinglaws.fit import fit_chinchilla
-    >>> rng = np.random.default_rng(0)
-    >>> N, D = 10 ** rng.uniform(7, 10, 60), 10 ** rng.uniform(9, 12, 60)
-    >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 60))
+    >>> from scalinglaws.testing import chinchilla_runs
+    >>> N, D, L = chinchilla_runs(60, seed=0)             # Hoffmann et al.'s law, 1% noise
     >>> fit = fit_chinchilla(N, D, L, bootstrap=0, init_grid="coarse", grid_starts=4,
     ...                      n_jobs=1, E=1.69)
     >>> round(fit.params["alpha"], 2), round(fit.params["beta"], 2), fit.ci_method, fit.fixed
     (0.34, 0.28, 'asymptotic', ('E',))
+    >>> fit.allocation(1e21).tokens_per_param.round(-1)          # tokens per parameter at 1e21
+    array([50.])
     """
 
     params: Dict[str, float]
@@ -291,7 +292,8 @@ class ChinchillaFit:
     def allocation(self, C: Any) -> Allocation:
         """Compute-optimal N, D, tokens per parameter and loss at budget(s) C (FLOPs).
 
-        Intervals at level ``confidence`` come from :meth:`replicates`.
+        Intervals at level ``confidence`` come from :meth:`replicates`; the class example
+        (:class:`ChinchillaFit`) shows a call.
 
         Parameters
         ----------
@@ -302,17 +304,6 @@ class ChinchillaFit:
         -------
         Allocation
             Point values and intervals.
-
-        Examples
-        --------
-        >>> from scalinglaws.fit import fit_chinchilla
-        >>> rng = np.random.default_rng(0)
-        >>> N, D = 10 ** rng.uniform(7, 10, 60), 10 ** rng.uniform(9, 12, 60)
-        >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 60))
-        >>> fit = fit_chinchilla(N, D, L, bootstrap=0, init_grid="coarse", grid_starts=4,
-        ...                      n_jobs=1, E=1.69)
-        >>> fit.allocation(1e21).tokens_per_param.round(-1)
-        array([50.])
         """
         return optimal_allocation(
             self.params, self.replicates(), C, self.flop_model, self.confidence

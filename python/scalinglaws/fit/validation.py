@@ -40,13 +40,11 @@ class HoldoutResult:
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> N, D = 10 ** rng.uniform(7, 10, 60), 10 ** rng.uniform(9, 12, 60)
-    >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 60))
-    >>> res = leave_out(N, D, L, max_flops=1e20, bootstrap=0, init_grid="coarse",
+    >>> from scalinglaws.testing import chinchilla_runs          # Hoffmann et al.'s law
+    >>> res = leave_out(*chinchilla_runs(60), max_N=1e9, bootstrap=0, init_grid="coarse",
     ...                 grid_starts=4, n_jobs=1, E=1.69)
-    >>> int(res.train.sum()), round(res.rmse_log, 2)
-    (28, 0.01)
+    >>> int(res.train.sum()), round(res.rmse_log, 2)             # fitted on the 39 with N <= 1e9
+    (39, 0.01)
     """
 
     fit: ChinchillaFit
@@ -128,10 +126,8 @@ def leave_out(
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> N, D = 10 ** rng.uniform(7, 10, 60), 10 ** rng.uniform(9, 12, 60)
-    >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 60))
-    >>> res = leave_out(N, D, L, max_flops=1e20, bootstrap=0, init_grid="coarse",
+    >>> from scalinglaws.testing import chinchilla_runs          # Hoffmann et al.'s law
+    >>> res = leave_out(*chinchilla_runs(60), max_flops=1e20, bootstrap=0, init_grid="coarse",
     ...                 grid_starts=4, n_jobs=1, E=1.69)
     >>> res.threshold, int((~res.train).sum())
     ({'C': 1e+20}, 32)
@@ -198,9 +194,8 @@ def plot_fit(
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> N, D = 10 ** rng.uniform(7, 10, 60), 10 ** rng.uniform(9, 12, 60)
-    >>> L = (1.69 + 406.4 / N**0.34 + 410.7 / D**0.28) * np.exp(rng.normal(0, 0.01, 60))
+    >>> from scalinglaws.testing import chinchilla_runs
+    >>> N, D, L = chinchilla_runs(60, seed=0)             # Hoffmann et al.'s law, 1% noise
     >>> res = leave_out(N, D, L, max_flops=1e20, bootstrap=0, init_grid="coarse",
     ...                 grid_starts=4, n_jobs=1, E=1.69)
     >>> fig = plot_fit(res.fit, N, D, L, train=res.train)

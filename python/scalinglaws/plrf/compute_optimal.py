@@ -15,9 +15,11 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from .._validate import check_int, check_real, check_time, check_values
 from ..errors import ParameterError
 from ..problem import PowerLaw, Problem
+from ._docs import DOCS
 from .phases import check_alpha_beta, components, compute_optimal_exponents
 from .spectrum import deterministic_spectrum, edges
 from .volterra import volterra_loss
@@ -25,6 +27,7 @@ from .volterra import volterra_loss
 __all__ = ["measure_compute_optimal", "fit_compute_optimal", "estimate_compute_optimal", "v_for"]
 
 
+@fill_doc(DOCS)
 def measure_compute_optimal(
     alpha: float,
     beta: float,
@@ -52,8 +55,7 @@ def measure_compute_optimal(
 
     Parameters
     ----------
-    alpha, beta : float
-        Exponents of the power law (alpha > 0, 2(alpha + beta) > 1).
+    {alpha_beta}
     ds : sequence of int
         Model sizes d >= 2, at least 3 distinct.
     v_ratio : float, optional
@@ -266,6 +268,7 @@ def v_for(alpha: float, d: int, v_ratio: Optional[float]) -> Any:
     return int(round(check_real("v_ratio", v_ratio, minimum=1.0, min_open=True) * d))
 
 
+@fill_doc(DOCS)
 def estimate_compute_optimal(
     alpha: float,
     beta: float,
@@ -288,8 +291,7 @@ def estimate_compute_optimal(
 
     Parameters
     ----------
-    alpha, beta : float
-        Exponents of the power law (alpha > 0, 2(alpha + beta) > 1).
+    {alpha_beta}
     flops : sequence of float
         At least 3 positive flop budgets ``f = d r``.
     d_range : (float, float), optional

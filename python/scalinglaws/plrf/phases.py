@@ -12,9 +12,11 @@ from typing import Any, Dict, Tuple
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from .._validate import check_int, check_real, check_values
 from ..errors import ParameterError
 from ..problem import PowerLaw, Problem
+from ._docs import DOCS
 from .spectrum import edges, power_law_of
 
 __all__ = [
@@ -75,6 +77,7 @@ def check_alpha_beta(alpha: Any, beta: Any) -> Tuple[float, float]:
     return alpha, beta
 
 
+@fill_doc(DOCS)
 def phase(alpha: float, beta: float) -> str:
     """Phase of (alpha, beta) in the diagram of Paquette et al. (:ref:`plrf-phases`).
 
@@ -83,8 +86,7 @@ def phase(alpha: float, beta: float) -> str:
 
     Parameters
     ----------
-    alpha, beta : float
-        Data and target exponents, with ``2(alpha + beta) > 1``.
+    {alpha_beta}
 
     Returns
     -------
@@ -114,6 +116,7 @@ def phase(alpha: float, beta: float) -> str:
     return "IVa"
 
 
+@fill_doc(DOCS)
 def compute_optimal_exponents(alpha: float, beta: float) -> Tuple[str, float, float]:
     """Closed-form compute-optimal exponents (:ref:`plrf-phases`).
 
@@ -122,8 +125,7 @@ def compute_optimal_exponents(alpha: float, beta: float) -> Tuple[str, float, fl
 
     Parameters
     ----------
-    alpha, beta : float
-        Data and target exponents, with ``2(alpha + beta) > 1``.
+    {alpha_beta}
 
     Returns
     -------

@@ -200,24 +200,12 @@ def resolvent_m(problem: Problem, z: Any, *, threads: Optional[int] = None) -> n
         )
     try:
         out = _core.plrf.solve_m(pl.alpha, pl.v, d, zz.ravel(), threads_arg(threads))
-    except RuntimeError as exc:  # Newton continuation failed: report, with what to change
-        text = " ".join(str(exc).split())
+    except ConvergenceError as exc:  # Newton continuation failed: report, with what to change
         raise ConvergenceError(
-            f"resolvent_m: {text}; move z away from the real axis near 0 (larger Im z or |z|)",
-            residual=_residual(text),
+            f"resolvent_m: {exc}; move z away from the real axis near 0 (larger Im z or |z|)",
+            residual=exc.residual,
         ) from None
     return np.asarray(out).reshape(zz.shape)
-
-
-def _residual(text: str) -> Optional[float]:
-    """The residual a C++ solver message reports (``... = 1.2e-3)``), or None."""
-    import re
-
-    m = re.search(r"=\s*([-+0-9.eE]+)\)?\s*$", text)
-    try:
-        return float(m.group(1)) if m else None
-    except ValueError:
-        return None
 
 
 def limit_loss(problem: Problem) -> float:

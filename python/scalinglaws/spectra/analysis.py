@@ -111,7 +111,7 @@ class SpectrumAnalysis:
         Returns
         -------
         dict
-            ``{"time", "model", "data", "compute": {"t", "N", "loss"}}``.
+            As :func:`scaling_exponents`.
 
         Raises
         ------
@@ -435,10 +435,10 @@ def analyze_spectrum(
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> k = np.arange(1, 101)
-    >>> X = rng.standard_normal((400, 100)) * k**-0.75     # feature variances k^-1.5
-    >>> an = analyze_spectrum(features=X, y=X.sum(axis=1), b_range=(2, 40), a_range=(2, 40))
+    From a Gram matrix (the class example passes the features instead):
+
+    >>> X = np.random.default_rng(0).standard_normal((400, 100)) * np.arange(1, 101) ** -0.75
+    >>> an = analyze_spectrum(X @ X.T, X.sum(axis=1), b_range=(2, 40), a_range=(2, 40))
     >>> an.n, round(an.b, 1)
     (400, 1.5)
     """

@@ -9,42 +9,17 @@ Submodules, one area each (every name is also importable from here):
 * :mod:`~scalinglaws.testing.gd` -- full-batch GD, heavy-ball GD, ridge regression;
 * :mod:`~scalinglaws.testing.sgd` -- one-pass SGD (stepping, eigenbasis loop, exact moments);
 * :mod:`~scalinglaws.testing.plrf` -- m(z), the deterministic spectrum, the Volterra recursion;
-* :mod:`~scalinglaws.testing.kernels` -- ReLU NTK and RBF kernel matrices.
+* :mod:`~scalinglaws.testing.kernels` -- ReLU NTK and RBF kernel matrices;
+* :mod:`~scalinglaws.testing.data` -- synthetic training runs of a known Chinchilla law.
 """
 
 from __future__ import annotations
 
-from .gd import (
-    draw_explicit,
-    gd_explicit,
-    gd_stepping,
-    heavy_ball_explicit,
-    heavy_ball_stepping,
-    ridge_regression_explicit,
-)
-from .kernels import rbf_kernel, relu_ntk
-from .plrf import plrf_m_continuation, plrf_spectrum, plrf_volterra_stepping
-from .sgd import (
-    sgd_eigenbasis,
-    sgd_expected_loss_explicit,
-    sgd_one_step_projection_average,
-    sgd_stepping,
-)
+from . import data, gd, kernels, plrf, sgd
+from .data import *  # noqa: F403  (each submodule's __all__, re-exported)
+from .gd import *  # noqa: F403
+from .kernels import *  # noqa: F403
+from .plrf import *  # noqa: F403
+from .sgd import *  # noqa: F403
 
-__all__ = [
-    "gd_stepping",
-    "heavy_ball_stepping",
-    "draw_explicit",
-    "gd_explicit",
-    "heavy_ball_explicit",
-    "sgd_stepping",
-    "sgd_eigenbasis",
-    "sgd_expected_loss_explicit",
-    "sgd_one_step_projection_average",
-    "ridge_regression_explicit",
-    "plrf_m_continuation",
-    "plrf_spectrum",
-    "plrf_volterra_stepping",
-    "relu_ntk",
-    "rbf_kernel",
-]
+__all__ = [*gd.__all__, *sgd.__all__, *plrf.__all__, *kernels.__all__, *data.__all__]

@@ -7,11 +7,13 @@ The dynamics are stepped one update at a time with the conventions of :func:`sca
 from __future__ import annotations
 
 import math
-from typing import Dict, Sequence, Union
+from typing import Callable, Dict, Sequence, Tuple, Union
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from ..problem import Problem
+from ._common import DOCS, at_steps
 
 __all__ = [
     "gd_stepping",
@@ -23,6 +25,7 @@ __all__ = [
 ]
 
 
+@fill_doc(DOCS)
 def gd_stepping(
     phi: np.ndarray,
     y: np.ndarray,
@@ -38,17 +41,10 @@ def gd_stepping(
 
     Parameters
     ----------
-    phi : ndarray, shape (P, N)
-        Features of the training set.
-    y : ndarray, shape (P,)
-        Labels.
-    sigma_mat, q, c0 : ndarray (N, N), ndarray (N,), float
-        Population moments ``E[phi phi^T]``, ``E[phi y]`` and the initial loss ``E[(x.w*)^2]``;
-        the test loss is ``c0 - 2 w.q + w^T sigma_mat w``.
-    lr : float
-        Learning rate.
-    steps : sequence of int
-        Step counts (any order).
+    {phi_y}
+    {moments}
+    {lr}
+    {steps}
 
     Returns
     -------
@@ -64,20 +60,15 @@ def gd_stepping(
     """
     P = phi.shape[0]
     w = np.zeros(phi.shape[1])
-    steps = np.asarray(steps, dtype=np.int64)
-    test = np.empty(len(steps))
-    train = np.empty(len(steps))
-    order = np.argsort(steps)
-    n = 0
-    for idx in order:
-        while n < steps[idx]:
-            w = w + (lr / P) * (phi.T @ (y - phi @ w))
-            n += 1
-        test[idx] = c0 - 2.0 * w @ q + w @ sigma_mat @ w
-        train[idx] = np.mean((y - phi @ w) ** 2)
-    return {"test": test, "train": train}
+
+    def step() -> None:
+        nonlocal w
+        w = w + (lr / P) * (phi.T @ (y - phi @ w))
+
+    return _losses_at(steps, step, lambda: w, phi, y, sigma_mat, q, c0)
 
 
+@fill_doc(DOCS)
 def heavy_ball_stepping(
     phi: np.ndarray,
     y: np.ndarray,
@@ -95,24 +86,16 @@ def heavy_ball_stepping(
 
     Parameters
     ----------
-    phi : ndarray, shape (P, N)
-        Features of the training set.
-    y : ndarray, shape (P,)
-        Labels.
-    sigma_mat, q, c0 : ndarray (N, N), ndarray (N,), float
-        Population moments ``E[phi phi^T]``, ``E[phi y]`` and the initial loss ``E[(x.w*)^2]``;
-        the test loss is ``c0 - 2 w.q + w^T sigma_mat w``.
-    lr : float
-        Learning rate.
-    momentum : float
-        mu in [0, 1).
-    steps : sequence of int
-        Step counts.
+    {phi_y}
+    {moments}
+    {lr}
+    {momentum}
+    {steps}
 
     Returns
     -------
     dict
-        ``"test"`` and ``"train"`` losses at ``steps`` (as :func:`gd_stepping`).
+        As :func:`gd_stepping`.
 
     Examples
     --------
@@ -123,31 +106,45 @@ def heavy_ball_stepping(
     P = phi.shape[0]
     w = np.zeros(phi.shape[1])
     b = np.zeros(phi.shape[1])
-    steps = np.asarray(steps, dtype=np.int64)
-    test = np.empty(len(steps))
-    train = np.empty(len(steps))
-    n = 0
-    for idx in np.argsort(steps):
-        while n < steps[idx]:
-            b = (phi.T @ (y - phi @ w)) / P + momentum * b
-            w = w + lr * b
-            n += 1
-        test[idx] = c0 - 2.0 * w @ q + w @ sigma_mat @ w
-        train[idx] = np.mean((y - phi @ w) ** 2)
-    return {"test": test, "train": train}
+
+    def step() -> None:
+        nonlocal w, b
+        b = (phi.T @ (y - phi @ w)) / P + momentum * b
+        w = w + lr * b
+
+    return _losses_at(steps, step, lambda: w, phi, y, sigma_mat, q, c0)
 
 
+def _losses_at(
+    steps: Union[Sequence[int], np.ndarray],
+    step: Callable[[], None],
+    weights: Callable[[], np.ndarray],
+    phi: np.ndarray,
+    y: np.ndarray,
+    sigma_mat: np.ndarray,
+    q: np.ndarray,
+    c0: float,
+) -> Dict[str, np.ndarray]:
+    """Test loss ``c0 - 2 w.q + w^T sigma_mat w`` and train loss ``mean (y - Phi w)^2`` of the
+    weights ``weights()`` at the step counts ``steps``, advancing with ``step()``."""
+
+    def losses() -> Tuple[float, float]:
+        w = weights()
+        return float(c0 - 2.0 * w @ q + w @ sigma_mat @ w), float(np.mean((y - phi @ w) ** 2))
+
+    rows = np.array(at_steps(steps, step, losses), dtype=np.float64).reshape(-1, 2)
+    return {"test": rows[:, 0], "train": rows[:, 1]}
+
+
+@fill_doc(DOCS)
 def draw_explicit(problem: Problem, P: int, rng: np.random.Generator) -> Dict[str, np.ndarray]:
     """Draw F (N x M, N(0, 1/N)), Psi (P x M, N(0, lam)) and noisy labels with numpy.
 
     Parameters
     ----------
-    problem : Problem
-        Finite problem with N set (:ref:`conv-problem`).
-    P : int
-        Number of samples.
-    rng : numpy.random.Generator
-        Source of randomness.
+    {problem}
+    {P}
+    {rng}
 
     Returns
     -------
@@ -168,6 +165,7 @@ def draw_explicit(problem: Problem, P: int, rng: np.random.Generator) -> Dict[st
     return {"F": F, "psi": psi, "y": y}
 
 
+@fill_doc(DOCS)
 def gd_explicit(
     problem: Problem,
     P: int,
@@ -183,21 +181,16 @@ def gd_explicit(
 
     Parameters
     ----------
-    problem : Problem
-        Finite problem with N set.
-    P : int
-        Number of samples.
-    lr : float
-        Learning rate.
-    steps : sequence of int
-        Step counts.
-    rng : numpy.random.Generator
-        Source of randomness.
+    {problem}
+    {P}
+    {lr}
+    {steps}
+    {rng}
 
     Returns
     -------
     dict
-        ``"test"`` and ``"train"`` losses at ``steps``.
+        ``"test"`` and ``"train"`` losses at ``steps`` (as :func:`gd_stepping`).
 
     Examples
     --------
@@ -206,15 +199,10 @@ def gd_explicit(
     >>> bool(np.isclose(r["test"][0], p.initial_loss)), bool(r["test"][1] < r["test"][0])
     (True, True)
     """
-    d = draw_explicit(problem, P, rng)
-    F = d["F"]
-    phi = d["psi"] @ F.T
-    FL = F * problem.lam
-    sigma_mat = FL @ F.T
-    q = FL @ problem.wstar
-    return gd_stepping(phi, d["y"], sigma_mat, q, problem.initial_loss, lr, steps)
+    return gd_stepping(*_projected_draw(problem, P, rng), problem.initial_loss, lr, steps)
 
 
+@fill_doc(DOCS)
 def heavy_ball_explicit(
     problem: Problem,
     P: int,
@@ -227,23 +215,17 @@ def heavy_ball_explicit(
 
     Parameters
     ----------
-    problem : Problem
-        Finite problem with N set.
-    P : int
-        Number of samples.
-    lr : float
-        Learning rate.
-    momentum : float
-        mu in [0, 1).
-    steps : sequence of int
-        Step counts.
-    rng : numpy.random.Generator
-        Source of randomness.
+    {problem}
+    {P}
+    {lr}
+    {momentum}
+    {steps}
+    {rng}
 
     Returns
     -------
     dict
-        ``"test"`` and ``"train"`` losses at ``steps``.
+        The losses of :func:`gd_explicit`, with momentum.
 
     Examples
     --------
@@ -253,13 +235,20 @@ def heavy_ball_explicit(
     >>> bool(np.allclose(a, b))                        # mu = 0 is plain GD
     True
     """
+    return heavy_ball_stepping(
+        *_projected_draw(problem, P, rng), problem.initial_loss, lr, momentum, steps
+    )
+
+
+def _projected_draw(
+    problem: Problem, P: int, rng: np.random.Generator
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``Phi = Psi F^T``, labels y, and the population moments ``F diag(lam) F^T`` and
+    ``F diag(lam) w*`` of one :func:`draw_explicit`."""
     d = draw_explicit(problem, P, rng)
     F = d["F"]
-    phi = d["psi"] @ F.T
     FL = F * problem.lam
-    return heavy_ball_stepping(
-        phi, d["y"], FL @ F.T, FL @ problem.wstar, problem.initial_loss, lr, momentum, steps
-    )
+    return d["psi"] @ F.T, d["y"], FL @ F.T, FL @ problem.wstar
 
 
 def ridge_regression_explicit(

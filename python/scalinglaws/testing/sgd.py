@@ -10,7 +10,9 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from ..problem import Problem
+from ._common import DOCS, at_steps
 
 __all__ = [
     "sgd_stepping",
@@ -20,6 +22,7 @@ __all__ = [
 ]
 
 
+@fill_doc(DOCS)
 def sgd_stepping(
     problem: Problem,
     lr: float,
@@ -38,18 +41,14 @@ def sgd_stepping(
 
     Parameters
     ----------
-    problem : Problem
-        Finite problem with N set.
-    lr : float
-        Learning rate.
+    {problem}
+    {lr}
     checkpoints : sequence of int
         Step counts.
-    batch : int
-        Batch size B.
+    {sgd_batch}
     rng : numpy.random.Generator
         Source of randomness (projection, if drawn, then data).
-    batch_mean : bool, optional
-        ``lr`` in the batch-mean convention.
+    {batch_mean}
     F : ndarray, shape (N, M), optional
         Projection (default: drawn from ``rng``).
 
@@ -71,25 +70,22 @@ def sgd_stepping(
     g = lr / batch if batch_mean else lr
     sq = np.sqrt(problem.lam)
     theta = np.zeros(N)
-    cps = np.asarray(checkpoints, dtype=np.int64)
-    out = np.empty(len(cps))
+
+    def step() -> None:
+        nonlocal theta
+        x = rng.standard_normal((batch, M)) * sq
+        y = x @ problem.wstar + problem.sigma * rng.standard_normal(batch)
+        phi = x @ F.T
+        theta = theta - g * (phi.T @ (phi @ theta - y))
 
     def loss() -> float:
         v0 = problem.wstar - F.T @ theta
         return float(np.sum(problem.lam * v0**2))
 
-    r = 0
-    for idx in np.argsort(cps):
-        while r < cps[idx]:
-            x = rng.standard_normal((batch, M)) * sq
-            y = x @ problem.wstar + problem.sigma * rng.standard_normal(batch)
-            phi = x @ F.T
-            theta = theta - g * (phi.T @ (phi @ theta - y))
-            r += 1
-        out[idx] = loss()
-    return out
+    return np.array(at_steps(checkpoints, step, loss), dtype=np.float64)
 
 
+@fill_doc(DOCS)
 def sgd_eigenbasis(
     s: np.ndarray,
     e0: np.ndarray,
@@ -118,10 +114,8 @@ def sgd_eigenbasis(
         Per-sample step (batch-sum).
     checkpoints : sequence of int
         Step counts.
-    batch : int
-        Batch size B.
-    rng : numpy.random.Generator
-        Source of randomness.
+    {sgd_batch}
+    {rng}
     noise_var : float, optional
         Label-noise variance sigma^2 (feeds the SGD noise, not the reported loss).
 
@@ -140,19 +134,16 @@ def sgd_eigenbasis(
     sd = np.sqrt(s)
     e = np.array(e0, dtype=np.float64)
     nsd = np.sqrt(p_inf + noise_var)
-    cps = np.asarray(checkpoints, dtype=np.int64)
-    out = np.empty(len(cps))
-    r = 0
-    for idx in np.argsort(cps):
-        while r < cps[idx]:
-            z = rng.standard_normal((batch, len(s))) * sd
-            rho = z @ e - nsd * rng.standard_normal(batch)
-            e -= lr * (rho @ z)
-            r += 1
-        out[idx] = p_inf + s @ (e * e)
-    return out
+
+    def step() -> None:
+        z = rng.standard_normal((batch, len(s))) * sd
+        rho = z @ e - nsd * rng.standard_normal(batch)
+        e[:] -= lr * (rho @ z)
+
+    return np.array(at_steps(checkpoints, step, lambda: p_inf + s @ (e * e)), dtype=np.float64)
 
 
+@fill_doc(DOCS)
 def sgd_expected_loss_explicit(
     problem: Problem,
     F: np.ndarray,
@@ -188,14 +179,11 @@ def sgd_expected_loss_explicit(
         Finite problem (its lam, w*, sigma).
     F : ndarray, shape (N, M)
         The projection.
-    lr : float
-        Learning rate.
-    steps : sequence of int
-        Step counts.
+    {lr}
+    {steps}
     batch : int, optional
         Batch size B.
-    batch_mean : bool, optional
-        ``lr`` in the batch-mean convention (:ref:`conv-lr`).
+    {batch_mean}
 
     Returns
     -------
@@ -220,24 +208,25 @@ def sgd_expected_loss_explicit(
     n = F.shape[0]
     mu = np.zeros(n)
     S = np.zeros((n, n))
-    cps = np.asarray(steps, dtype=np.int64)
-    out = np.empty(len(cps))
-    r = 0
-    for idx in np.argsort(cps):
-        while r < cps[idx]:
-            Sm = Sig @ mu - q
-            SS = Sig @ S
-            A = SS @ Sig - np.outer(Sig @ mu, q) - np.outer(q, Sig @ mu) + np.outer(q, q)
-            e_r2 = float(np.trace(SS)) - 2.0 * float(q @ mu) + noise
-            G = SS - np.outer(q, mu)
-            S = S - gam * batch * (G + G.T) + gam**2 * batch * (e_r2 * Sig + (batch + 1) * A)
-            S = 0.5 * (S + S.T)  # round-off asymmetry would grow (the map is unstable on it)
-            mu = mu - gam * batch * Sm
-            r += 1
-        out[idx] = c0 - 2.0 * float(q @ mu) + float(np.sum(Sig * S))
-    return out
+
+    def step() -> None:
+        nonlocal mu, S
+        Sm = Sig @ mu - q
+        SS = Sig @ S
+        A = SS @ Sig - np.outer(Sig @ mu, q) - np.outer(q, Sig @ mu) + np.outer(q, q)
+        e_r2 = float(np.trace(SS)) - 2.0 * float(q @ mu) + noise
+        G = SS - np.outer(q, mu)
+        S = S - gam * batch * (G + G.T) + gam**2 * batch * (e_r2 * Sig + (batch + 1) * A)
+        S = 0.5 * (S + S.T)  # round-off asymmetry would grow (the map is unstable on it)
+        mu = mu - gam * batch * Sm
+
+    def loss() -> float:
+        return c0 - 2.0 * float(q @ mu) + float(np.sum(Sig * S))
+
+    return np.array(at_steps(steps, step, loss), dtype=np.float64)
 
 
+@fill_doc(DOCS)
 def sgd_one_step_projection_average(
     problem: Problem, lr: float, batch: int = 1, *, batch_mean: bool = False
 ) -> float:
@@ -253,14 +242,11 @@ def sgd_one_step_projection_average(
 
     Parameters
     ----------
-    problem : Problem
-        Finite problem with N set.
-    lr : float
-        Learning rate.
+    {problem}
+    {lr}
     batch : int, optional
         Batch size B.
-    batch_mean : bool, optional
-        ``lr`` in the batch-mean convention.
+    {batch_mean}
 
     Returns
     -------
