@@ -12,6 +12,8 @@ from ..problem import Problem
 from . import CliError
 
 __all__ = [
+    "add_command",
+    "add_command_group",
     "add_problem_args",
     "problem_from_args",
     "parse_number_list",
@@ -21,6 +23,45 @@ __all__ = [
     "check_lr_flow",
     "add_schedule_arg",
 ]
+
+
+def add_command(
+    sub: Any, name: str, *, help: str, description: str, examples: Optional[str] = None
+) -> argparse.ArgumentParser:
+    """Add the parser of subcommand ``name`` to ``sub`` (an ``add_subparsers`` action).
+
+    ``help`` is its line in the parent's command list and ``description`` heads its ``--help``;
+    ``examples``, when given, ends its ``--help`` as written (line breaks and indentation kept,
+    as is the description's text).
+    """
+    if examples is None:
+        return sub.add_parser(name, help=help, description=description)
+    return sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def add_command_group(
+    sub: Any,
+    name: str,
+    *,
+    help: str,
+    description: str,
+    dest: str,
+    metavar: str,
+    examples: Optional[str] = None,
+) -> Any:
+    """Add subcommand ``name`` whose own subcommands (``dest``) are added to the returned action.
+
+    The group alone (``scalinglaws NAME``) prints its help and exits with status 2.
+    """
+    p = add_command(sub, name, help=help, description=description, examples=examples)
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+    return p.add_subparsers(dest=dest, metavar=metavar)
 
 
 def parse_size(text: str) -> float:
