@@ -17,6 +17,7 @@ from typing import Any, Dict, List
 import numpy as np
 
 from ..problem import Problem
+from ._axes import label
 from ._registry import register_figure
 
 PAPER = "Bordelon et al. 2024"
@@ -126,17 +127,14 @@ def _fig2_draw(d: Dict[str, Any], fig: Any) -> None:
             ax.loglog(d["sizes"], d[f"{vary}_gap"][:, j], "o-", ms=3, label=f"t = {t:g}")
         s = d["sizes"].astype(float)
         ax.loglog(s, d[f"{vary}_gap"][0, 0] * s[0] / s, "k:", label=f"{vary}^-1")
-        ax.set_xlabel(vary)
-        ax.set_title(f"L(t,{vary}) - L(t,{vary}=inf)", fontsize=9)
-        ax.legend(fontsize=7, frameon=False)
+        label(ax, vary, title=f"L(t,{vary}) - L(t,{vary}=inf)", legend=7)
         ax = axes[row, 2]
         ax.loglog(s, d[f"{vary}_final"], "k--", label=f"theory, t = {d['times'][-1]:g}")
         ax.loglog(s, d[f"{vary}_final_sim"], "o", label="simulation")
         ax.loglog(
             s, d[f"{vary}_final"][0] * (s / s[0]) ** -(d["a"] - 1), "k:", label=f"{vary}^-(a-1)"
         )
-        ax.set_xlabel(vary)
-        ax.legend(fontsize=7, frameon=False)
+        label(ax, vary, legend=7)
 
 
 @fig2.verify
@@ -297,9 +295,7 @@ def _fig4_draw(d: Dict[str, Any], fig: Any) -> None:
             "r--",
             label=f"C^-{pred:.3f} (theory); fit {float(d[f'c{i}_exponent']):.3f}",
         )
-        ax.set_title(f"a = {a:g}, b = {b:g}", fontsize=9)
-        ax.set_xlabel("compute C = N t")
-        ax.legend(fontsize=7, frameon=False)
+        label(ax, "compute C = N t", title=f"a = {a:g}, b = {b:g}", legend=7)
 
 
 @fig4.verify
@@ -344,10 +340,7 @@ def _fig8_draw(d: Dict[str, Any], fig: Any) -> None:
         for k in range(10):
             ax.semilogx(d["u"], d[f"{tag}_rho"][k], lw=1, label=f"k={k + 1}" if k < 5 else None)
         N, P = d[f"{tag}_NP"]
-        ax.set_title(f"N = {N}, P = {P}", fontsize=9)
-        ax.set_xlabel("u")
-        ax.set_ylabel("rho_k(u)")
-        ax.legend(fontsize=6, frameon=False)
+        label(ax, "u", "rho_k(u)", title=f"N = {N}, P = {P}", legend=6)
 
 
 @fig8.verify
