@@ -210,30 +210,20 @@ def fig3(quick: bool) -> Dict[str, Any]:
 def _fig3_draw(d: Dict[str, Any], fig: Any) -> None:
     from ..plotting import loss_curves
 
-    ax1, ax2 = fig.subplots(1, 2)
-    loss_curves(
-        d["steps"],
-        d["N_sim"],
-        d["Ns"],
-        label="N",
-        bands=d["N_sim_std"],
-        theory=d["N_theory"],
-        ax=ax1,
-        xlabel="steps",
-    )
-    ax1.set_title(f"B = {int(d['B_fixed'])}", fontsize=9)
-    loss_curves(
-        d["steps"],
-        d["B_sim"],
-        d["Bs"],
-        label="B",
-        bands=d["B_sim_std"],
-        theory=d["B_theory"],
-        ax=ax2,
-        xlabel="steps",
-        cmap="plasma",
-    )
-    ax2.set_title(f"N = {int(d['N_fixed'])}", fontsize=9)
+    # left: N varies at fixed B; right: B varies at fixed N
+    for ax, vary, fixed, cmap in zip(fig.subplots(1, 2), "NB", "BN", ("viridis", "plasma")):
+        loss_curves(
+            d["steps"],
+            d[f"{vary}_sim"],
+            d[f"{vary}s"],
+            label=vary,
+            bands=d[f"{vary}_sim_std"],
+            theory=d[f"{vary}_theory"],
+            ax=ax,
+            xlabel="steps",
+            cmap=cmap,
+        )
+        label(ax, title=f"{fixed} = {int(d[f'{fixed}_fixed'])}")
 
 
 @fig3.verify

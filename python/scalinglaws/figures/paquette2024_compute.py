@@ -73,15 +73,11 @@ def _isoflop_window_draw(d: Dict[str, Any], fig: Any) -> None:
                     label=f"[{lo:.0e}, {hi:.0e}]: xi={xi:.3f}",
                 )
         _dense_log_yticks(ax)
-        label(
-            ax,
-            "flops f",
-            "d*",
-            title=f"{d['phases'][i]}: alpha={d['alpha'][i]:g}, beta={d['beta'][i]:g}, "
-            f"xi theory {d['xi_theory'][i]:.3f}",
-            title_size=8,
-            legend=6,
+        title = (
+            f"{d['phases'][i]}: alpha={d['alpha'][i]:g}, beta={d['beta'][i]:g}, "
+            f"xi theory {d['xi_theory'][i]:.3f}"
         )
+        label(ax, "flops f", "d*", title=title, title_size=8, legend=6)
     ax = axes[-1]
     x = np.arange(n)
     for w, (lo, hi) in enumerate(d["windows"]):

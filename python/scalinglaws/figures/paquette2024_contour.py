@@ -88,14 +88,10 @@ def _contour_draw(d: Dict[str, Any], fig: Any) -> None:
     a3.loglog(rr, d["F_contour"], "o", label="contour integral")
     a3.loglog(rr, d["F_spectrum"], "k-", lw=1, label="sum over deterministic eigenvalues")
     a3.axhline(float(d["F_0"]), color="C3", ls="--", lw=0.8, label="F_0 (limit loss)")
-    label(
-        a3,
-        "steps r (r = 0 drawn at 0.3)",
-        "forcing F(r)",
-        title=f"alpha={float(d['alpha']):g}, beta={float(d['beta']):g}, d={int(d['d'])}, v={int(d['v'])}",
-        title_size=8,
-        legend=6,
+    title = (
+        f"alpha={float(d['alpha']):g}, beta={float(d['beta']):g}, d={int(d['d'])}, v={int(d['v'])}"
     )
+    label(a3, "steps r (r = 0 drawn at 0.3)", "forcing F(r)", title=title, title_size=8, legend=6)
 
 
 @contour.verify

@@ -61,14 +61,8 @@ def _fig1_draw(d: Dict[str, Any], fig: Any) -> None:
         a2.loglog(f, P[0] * (f / f[0]) ** (-eta), "r-", label=f"fit f^-{eta:.3f}")
         a2.loglog(f, P[0] * (f / f[0]) ** (-eth), "b:", label=f"theory f^-{eth:.3f}")
     _dense_log_yticks(a2)
-    label(
-        a2,
-        "flops f",
-        "compute-optimal loss P*(f)",
-        title=f"d* ~ f^{float(d['xi_isoflop'][0]):.3f} (theory {float(d['xi_theory'][0]):.3f})",
-        title_size=8,
-        legend=7,
-    )
+    title = f"d* ~ f^{float(d['xi_isoflop'][0]):.3f} (theory {float(d['xi_theory'][0]):.3f})"
+    label(a2, "flops f", "compute-optimal loss P*(f)", title=title, title_size=8, legend=7)
 
 
 @fig1.verify
@@ -152,13 +146,8 @@ def _fig2b_draw(d: Dict[str, Any], fig: Any) -> None:
             s[ok], d["noise_exact"][i][m][ok], ":", color="C3", lw=0.8, label="K(r)/(gamma B) exact"
         )
         ax.set_ylim(L.min() / 30.0, top)
-        label(
-            ax,
-            "steps r",
-            "loss",
-            title=f"{d['phases'][i]}: alpha={d['alpha'][i]:g}, beta={d['beta'][i]:g}",
-            title_size=8,
-        )
+        title = f"{d['phases'][i]}: alpha={d['alpha'][i]:g}, beta={d['beta'][i]:g}"
+        label(ax, "steps r", "loss", title=title, title_size=8)
         if str(d["phases"][i]) == "II":  # the panel with every component
             ax.legend(fontsize=6, frameon=False)
     ax = axes[-1]
@@ -272,14 +261,8 @@ def _negative_beta_draw(d: Dict[str, Any], fig: Any) -> None:
             ok = np.isfinite(v) & (fv > 0)
             ax.loglog(fv[ok], v[ok], "k--", lw=0.8)
         _dense_log_yticks(ax)
-        label(
-            ax,
-            "flops f = B d r",
-            "loss P (no 1/2)",
-            title=f"alpha = 0.7, beta = {d['betas'][i]:g}: SGD (colour), Volterra (dashed)",
-            title_size=8,
-            legend=6,
-        )
+        title = f"alpha = 0.7, beta = {d['betas'][i]:g}: SGD (colour), Volterra (dashed)"
+        label(ax, "flops f = B d r", "loss P (no 1/2)", title=title, title_size=8, legend=6)
 
 
 @negative_beta.verify
