@@ -1,6 +1,7 @@
-"""Shared argument handling for the subcommands: the two parameter families of the papers, sizes
-that may be infinite, number lists, and the options of the loss-curve commands (``simulate gd``,
-``simulate sgd``, ``dmft``): learning rate and flow, momentum, schedule, threads and JSON."""
+"""Shared argument handling for the subcommands: their parsers (help, description, examples), the
+two parameter families of the papers, sizes that may be infinite, number lists, and the options of
+the loss-curve commands (``simulate gd``, ``simulate sgd``, ``dmft``): learning rate and flow,
+momentum, times, schedule, threads and JSON."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ __all__ = [
     "add_curve_args",
     "check_lr_flow",
     "add_schedule_arg",
+    "add_times_arg",
 ]
 
 
@@ -133,6 +135,12 @@ def problem_from_args(args: argparse.Namespace, *, need_N: bool = True) -> Probl
         return Problem.from_params(**params, sigma=args.sigma, need_size=need_N)
     except ValueError as exc:
         raise CliError(str(exc)) from None
+
+
+def add_times_arg(p: argparse.ArgumentParser, help: str) -> None:
+    """The ``--times`` option (a comma list of numbers, :func:`parse_number_list`; default
+    None), whose meaning each command states in ``help``."""
+    p.add_argument("--times", type=parse_number_list, default=None, help=help)
 
 
 def add_schedule_arg(p: argparse.ArgumentParser) -> None:

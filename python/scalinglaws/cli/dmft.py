@@ -10,8 +10,8 @@ from . import CliError, emit
 from ._common import (
     add_command,
     add_curve_args,
+    add_times_arg,
     check_lr_flow,
-    parse_number_list,
     parse_size,
     size_value,
 )
@@ -52,12 +52,7 @@ def register(sub: Any) -> None:
     p.add_argument("--sigma", type=float, default=0.0, help="label-noise standard deviation")
     add_curve_args(p, lr_help="learning rate (discrete GD / SGD)")
     p.add_argument("--batch", type=int, default=None, help="one-pass SGD with this batch size")
-    p.add_argument(
-        "--times",
-        type=parse_number_list,
-        default=None,
-        help="comma list of times (GD: t = lr x steps; SGD: steps)",
-    )
+    add_times_arg(p, help="comma list of times (GD: t = lr x steps; SGD: steps)")
     p.add_argument(
         "--method",
         choices=("auto", "contour", "recipe"),

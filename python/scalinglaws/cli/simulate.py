@@ -14,8 +14,8 @@ from ._common import (
     add_command_group,
     add_curve_args,
     add_problem_args,
+    add_times_arg,
     check_lr_flow,
-    parse_number_list,
     problem_from_args,
 )
 
@@ -73,10 +73,8 @@ def register(sub: Any) -> None:
     add_problem_args(gd)
     gd.add_argument("--P", type=int, required=True, help="number of training samples")
     add_curve_args(gd, lr_help="learning rate (discrete GD)")
-    gd.add_argument(
-        "--times",
-        type=parse_number_list,
-        default=None,
+    add_times_arg(
+        gd,
         help="comma list of times t = lr x steps (rounded to whole steps); "
         "default: 50 log-spaced times up to --tmax",
     )
@@ -110,12 +108,7 @@ def register(sub: Any) -> None:
         "(Bordelon et al.). Default: the family's own",
     )
     sgd.add_argument("--steps", type=int, required=True, help="number of SGD steps")
-    sgd.add_argument(
-        "--times",
-        type=parse_number_list,
-        default=None,
-        help="extra steps at which to report (comma list)",
-    )
+    add_times_arg(sgd, help="extra steps at which to report (comma list)")
     sgd.add_argument(
         "--checkpoints",
         type=int,
