@@ -62,7 +62,12 @@ def add_command_group(
     The group alone (``scalinglaws NAME``) prints its help and exits with status 2.
     """
     p = add_command(sub, name, help=help, description=description, examples=examples)
-    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+    def show_help(args: argparse.Namespace) -> int:
+        p.print_help()
+        return 2
+
+    p.set_defaults(func=show_help)
     return p.add_subparsers(dest=dest, metavar=metavar)
 
 
