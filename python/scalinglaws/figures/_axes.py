@@ -1,10 +1,10 @@
-"""The labels of one panel: axis labels, a title and a frameless legend, in the figures' style."""
+"""The figures' panel style: axis labels, title and frameless legend; colour sequences."""
 
 from __future__ import annotations
 
 from typing import Any, Optional
 
-__all__ = ["label"]
+__all__ = ["label", "palette"]
 
 
 def label(
@@ -27,3 +27,12 @@ def label(
         ax.set_title(title, fontsize=title_size)
     if legend is not None:
         ax.legend(fontsize=legend, frameon=False, **legend_kw)
+
+
+def palette(n: int, cmap: str = "viridis", top: float = 0.9) -> Any:
+    """``n`` RGBA colours evenly spaced over ``[0, top]`` of the matplotlib colormap ``cmap``
+    (``top < 1`` leaves out the palest end), as an ``(n, 4)`` array."""
+    import matplotlib
+    import numpy as np
+
+    return matplotlib.colormaps[cmap](np.linspace(0, top, n))

@@ -17,7 +17,7 @@ from typing import Any, Dict, List
 import numpy as np
 
 from ..problem import Problem
-from ._axes import label
+from ._axes import label, palette
 from ._registry import register_figure
 
 PAPER = "Bordelon et al. 2024"
@@ -267,13 +267,11 @@ def fig4(quick: bool) -> Dict[str, Any]:
 @fig4.draw
 def _fig4_draw(d: Dict[str, Any], fig: Any) -> None:
     axes = fig.subplots(1, 3)
-    import matplotlib.cm as cm
-
     for i, ax in enumerate(axes):
         a, b = d[f"c{i}_ab"]
         comp, fr = d[f"c{i}_compute"], d[f"c{i}_frontier"]
         ok = np.isfinite(fr)
-        colors = cm.viridis(np.linspace(0, 1, len(d["Ns"])))
+        colors = palette(len(d["Ns"]), top=1)
         for j, curve in enumerate(d[f"c{i}_curves"]):
             ax.loglog(curve[0], curve[1], color=colors[j], lw=1)
         ax.loglog(comp[ok], fr[ok], "k", lw=2, alpha=0.5, label="frontier")

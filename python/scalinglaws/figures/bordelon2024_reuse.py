@@ -10,7 +10,7 @@ from typing import Any, Dict, List
 import numpy as np
 
 from ..problem import Problem
-from ._axes import label
+from ._axes import label, palette
 from ._registry import register_figure
 from .bordelon2024 import PAPER, _dmft
 
@@ -89,9 +89,7 @@ def _fig5_draw(d: Dict[str, Any], fig: Any) -> None:
     )
     a2.set_xscale("linear")
     a2.set_title(f"train, P = {int(d['P'])}", fontsize=9)
-    import matplotlib.cm as cm
-
-    colors = cm.plasma(np.linspace(0, 0.9, len(d["Ps"])))
+    colors = palette(len(d["Ps"]), "plasma")
     for j, Pv in enumerate(d["Ps"]):
         a3.loglog(d["times"], d["P_test_sim"][j], "--", color=colors[j], label=f"P={Pv} test")
         a3.loglog(d["times"], d["P_train_sim"][j], ":", color=colors[j])
@@ -171,9 +169,7 @@ def fig6(quick: bool) -> Dict[str, Any]:
 @fig6.draw
 def _fig6_draw(d: Dict[str, Any], fig: Any) -> None:
     a1, a2 = fig.subplots(1, 2)
-    import matplotlib.cm as cm
-
-    colors = cm.viridis(np.linspace(0, 0.9, len(d["ens_Ns"])))
+    colors = palette(len(d["ens_Ns"]))
     for i, N in enumerate(d["ens_Ns"]):
         for j, E in enumerate((1, 4)):
             a1.loglog(
@@ -191,7 +187,7 @@ def _fig6_draw(d: Dict[str, Any], fig: Any) -> None:
         title="ensembles: simulation (colour), DMFT (dashed black)",
         legend=6,
     )
-    colors = cm.plasma(np.linspace(0, 0.9, len(d["Ps"])))
+    colors = palette(len(d["Ps"]), "plasma")
     for i, Pv in enumerate(d["Ps"]):
         a2.semilogx(d["times"], d["H"][i, :, 0], "-", color=colors[i], label=f"P={Pv}")
         a2.semilogx(d["times"], d["H"][i, :, 1], "--", color=colors[i])

@@ -11,7 +11,7 @@ from typing import Any, Dict
 import numpy as np
 
 from ..problem import Problem
-from ._axes import label
+from ._axes import label, palette
 from ._registry import register_figure
 from .bordelon2024 import INF, PAPER, _dmft
 
@@ -108,10 +108,8 @@ def fig9(quick: bool) -> Dict[str, Any]:
 
 @fig9.draw
 def _fig9_draw(d: Dict[str, Any], fig: Any) -> None:
-    import matplotlib.cm as cm
-
     axes = fig.subplots(1, 2)
-    colors = cm.viridis(np.linspace(0, 0.9, len(d["Es"])))
+    colors = palette(len(d["Es"]))
     for i, (ax, nu) in enumerate(zip(axes, d["nus"])):
         for j, E in enumerate(d["Es"]):
             ax.plot(d["alphas"], d["theory"][i, j], color=colors[j], label=f"E={E}")
@@ -195,9 +193,7 @@ def fig10(quick: bool) -> Dict[str, Any]:
 @fig10.draw
 def _fig10_draw(d: Dict[str, Any], fig: Any) -> None:
     ax = fig.subplots(1, 1)
-    import matplotlib.cm as cm
-
-    colors = cm.viridis(np.linspace(0, 0.95, len(d["times"])))
+    colors = palette(len(d["times"]), top=0.95)
     for j, t in enumerate(d["times"]):
         ax.plot(d["nus"], d["theory"][:, j], color=colors[j], label=f"t={t:g}")
         ax.plot(d["sim_nus"], d["sim"][:, j], "o", color=colors[j], ms=3)
@@ -235,9 +231,7 @@ def fig11(quick: bool) -> Dict[str, Any]:
 @fig11.draw
 def _fig11_draw(d: Dict[str, Any], fig: Any) -> None:
     ax = fig.subplots(1, 1)
-    import matplotlib.cm as cm
-
-    colors = cm.viridis(np.linspace(0, 0.9, len(d["nus"])))
+    colors = palette(len(d["nus"]))
     for i, nu in enumerate(d["nus"]):
         ax.semilogy(d["times"], d["theory"][i], color=colors[i], label=f"nu={nu}")
         ax.semilogy(d["times"], d["approx"][i], "k--", lw=0.8)
