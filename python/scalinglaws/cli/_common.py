@@ -1,6 +1,7 @@
-"""Shared argument handling for the subcommands: the two parameter families of the papers, sizes
-that may be infinite, number lists, and the options of the loss-curve commands (``simulate gd``,
-``simulate sgd``, ``dmft``): learning rate and flow, momentum, schedule, threads and JSON."""
+"""Shared argument handling for the subcommands: their parsers (help, description, examples), the
+two parameter families of the papers, sizes that may be infinite, number lists, and the options of
+the loss-curve commands (``simulate gd``, ``simulate sgd``, ``dmft``): learning rate and flow,
+momentum, times, schedule, threads and JSON."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from ..problem import Problem
 from . import CliError
 
 __all__ = [
+    "add_command",
+    "add_command_group",
     "add_problem_args",
     "problem_from_args",
     "parse_number_list",
@@ -20,7 +23,52 @@ __all__ = [
     "add_curve_args",
     "check_lr_flow",
     "add_schedule_arg",
+    "add_times_arg",
 ]
+
+
+def add_command(
+    sub: Any, name: str, *, help: str, description: str, examples: Optional[str] = None
+) -> argparse.ArgumentParser:
+    """Add the parser of subcommand ``name`` to ``sub`` (an ``add_subparsers`` action).
+
+    ``help`` is its line in the parent's command list and ``description`` heads its ``--help``;
+    ``examples``, when given, ends its ``--help`` as written (line breaks and indentation kept,
+    as is the description's text).
+    """
+    if examples is None:
+        return sub.add_parser(name, help=help, description=description)
+    return sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def add_command_group(
+    sub: Any,
+    name: str,
+    *,
+    help: str,
+    description: str,
+    dest: str,
+    metavar: str,
+    examples: Optional[str] = None,
+) -> Any:
+    """Add subcommand ``name`` whose own subcommands (``dest``) are added to the returned action.
+
+    The group alone (``scalinglaws NAME``) prints its help and exits with status 2.
+    """
+    p = add_command(sub, name, help=help, description=description, examples=examples)
+
+    def show_help(args: argparse.Namespace) -> int:
+        p.print_help()
+        return 2
+
+    p.set_defaults(func=show_help)
+    return p.add_subparsers(dest=dest, metavar=metavar)
 
 
 def parse_size(text: str) -> float:
@@ -92,6 +140,12 @@ def problem_from_args(args: argparse.Namespace, *, need_N: bool = True) -> Probl
         return Problem.from_params(**params, sigma=args.sigma, need_size=need_N)
     except ValueError as exc:
         raise CliError(str(exc)) from None
+
+
+def add_times_arg(p: argparse.ArgumentParser, help: str) -> None:
+    """The ``--times`` option (a comma list of numbers, :func:`parse_number_list`; default
+    None), whose meaning each command states in ``help``."""
+    p.add_argument("--times", type=parse_number_list, default=None, help=help)
 
 
 def add_schedule_arg(p: argparse.ArgumentParser) -> None:

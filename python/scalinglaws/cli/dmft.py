@@ -7,7 +7,14 @@ import math
 from typing import Any
 
 from . import CliError, emit
-from ._common import add_curve_args, check_lr_flow, parse_number_list, parse_size, size_value
+from ._common import (
+    add_command,
+    add_curve_args,
+    add_times_arg,
+    check_lr_flow,
+    parse_size,
+    size_value,
+)
 
 EXAMPLES = """examples:
   scalinglaws dmft --a 1.5 --b 1.25 --M 8192 --N 256 --P 1024 --lr 0.5 --times 1,10,100 --json
@@ -23,11 +30,11 @@ EXAMPLES = """examples:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "dmft",
         help="DMFT theory: loss curves, final losses, exponents",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EXAMPLES,
+        examples=EXAMPLES,
         description="DMFT theory of the random-feature model (Bordelon, Atanasov & Pehlevan, "
         "ICML 2024), non-proportional normalisation: lambda_k = k^-b, "
         "lambda_k w*_k^2 = k^-a. Losses have no 1/2; the test loss excludes sigma^2. "
@@ -45,12 +52,7 @@ def register(sub: Any) -> None:
     p.add_argument("--sigma", type=float, default=0.0, help="label-noise standard deviation")
     add_curve_args(p, lr_help="learning rate (discrete GD / SGD)")
     p.add_argument("--batch", type=int, default=None, help="one-pass SGD with this batch size")
-    p.add_argument(
-        "--times",
-        type=parse_number_list,
-        default=None,
-        help="comma list of times (GD: t = lr x steps; SGD: steps)",
-    )
+    add_times_arg(p, help="comma list of times (GD: t = lr x steps; SGD: steps)")
     p.add_argument(
         "--method",
         choices=("auto", "contour", "recipe"),

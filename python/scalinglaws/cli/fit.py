@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 import numpy as np
 
 from . import CliError, emit
+from ._common import add_command
 
 if TYPE_CHECKING:
     from ..fit.powerlaw import PowerLawFit, ScalingLawFit
@@ -30,11 +31,11 @@ LAWS = ("power", "scaling", "chinchilla", "isoflop")
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "fit",
         help="fit power laws / scaling laws to data (CSV or sweep output)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EXAMPLES,
+        examples=EXAMPLES,
         description="Fit y = A x^-p, or L = L_inf + A t^-x + B N^-y, with confidence intervals.",
     )
     p.add_argument("source", help="CSV file with a header row, or a sweep results directory")

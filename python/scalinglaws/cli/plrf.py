@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from . import CliError, emit
-from ._common import add_schedule_arg, parse_size
+from ._common import add_command_group, add_schedule_arg, parse_size
 
 EXAMPLES = """examples:
   scalinglaws plrf spectrum --alpha 1 --beta 0.7 --v 2000 --d 500 --json
@@ -143,15 +143,15 @@ def _checkpoints(value: int) -> int:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    ss = add_command_group(
+        sub,
         "plrf",
         help="power-law random features theory (Paquette et al. 2024)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EXAMPLES,
+        examples=EXAMPLES,
         description=__doc__,
+        dest="what",
+        metavar="WHAT",
     )
-    ss = p.add_subparsers(dest="what", metavar="WHAT")
-    p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
     def common(q: argparse.ArgumentParser, beta_required: bool) -> None:
         q.add_argument("--alpha", type=float, required=True, help="D = diag(j^-2alpha)")

@@ -6,18 +6,19 @@ import argparse
 from typing import Any
 
 from . import CliError, emit
+from ._common import add_command
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "reproduce",
         help="regenerate a figure of either paper (PNG + data)",
         description="Regenerate a synthetic figure of Bordelon et al. (2024) or "
         "Paquette et al. (2024): writes ID.png, ID.npz (arrays) and "
         "ID.json (metadata) into --out.",
-        epilog="examples:\n  scalinglaws reproduce --list\n"
+        examples="examples:\n  scalinglaws reproduce --list\n"
         "  scalinglaws reproduce all --quick --out figs/",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("figure", nargs="?", help="figure id (see --list), or 'all'")
     p.add_argument("--list", action="store_true", help="list the figure ids")

@@ -10,10 +10,12 @@ import numpy as np
 from ..simulate import simulate_gd, simulate_sgd
 from . import CliError, emit
 from ._common import (
+    add_command,
+    add_command_group,
     add_curve_args,
     add_problem_args,
+    add_times_arg,
     check_lr_flow,
-    parse_number_list,
     problem_from_args,
 )
 
@@ -51,29 +53,28 @@ def _run_options(args: argparse.Namespace) -> Dict[str, Any]:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    ss = add_command_group(
+        sub,
         "simulate",
         help="finite-width simulations (gd, sgd)",
         description="Exact finite-width simulations of the random-feature model.",
+        dest="engine",
+        metavar="ENGINE",
     )
-    ss = p.add_subparsers(dest="engine", metavar="ENGINE")
-    p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
-    gd = ss.add_parser(
+    gd = add_command(
+        ss,
         "gd",
         help="full-batch gradient descent / flow on P samples",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EXAMPLES_GD,
+        examples=EXAMPLES_GD,
         description="Full-batch GD from w = 0, solved spectrally (cost independent of t). Losses "
         "without the 1/2; test loss = population loss sum_k lambda_k v0_k^2.",
     )
     add_problem_args(gd)
     gd.add_argument("--P", type=int, required=True, help="number of training samples")
     add_curve_args(gd, lr_help="learning rate (discrete GD)")
-    gd.add_argument(
-        "--times",
-        type=parse_number_list,
-        default=None,
+    add_times_arg(
+        gd,
         help="comma list of times t = lr x steps (rounded to whole steps); "
         "default: 50 log-spaced times up to --tmax",
     )
@@ -89,11 +90,11 @@ def register(sub: Any) -> None:
     _seed_args(gd)
     gd.set_defaults(func=run_gd)
 
-    sgd = ss.add_parser(
+    sgd = add_command(
+        ss,
         "sgd",
         help="one-pass SGD with fresh samples every step",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EXAMPLES_SGD,
+        examples=EXAMPLES_SGD,
         description="One-pass SGD from w = 0, exact in distribution (O(B N) per step). Reports "
         "the population loss at log-spaced steps plus any --times (step counts).",
     )
@@ -107,12 +108,7 @@ def register(sub: Any) -> None:
         "(Bordelon et al.). Default: the family's own",
     )
     sgd.add_argument("--steps", type=int, required=True, help="number of SGD steps")
-    sgd.add_argument(
-        "--times",
-        type=parse_number_list,
-        default=None,
-        help="extra steps at which to report (comma list)",
-    )
+    add_times_arg(sgd, help="extra steps at which to report (comma list)")
     sgd.add_argument(
         "--checkpoints",
         type=int,

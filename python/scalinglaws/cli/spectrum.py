@@ -9,6 +9,7 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from . import CliError, emit
+from ._common import add_command
 
 EXAMPLES = """FILE.npz contents (numpy.savez):
   X (n x d) and y (n or n x c): the kernel is computed from the points X (rows), or
@@ -43,11 +44,11 @@ def _parse_range(text: Optional[str], flag: str) -> Optional[Tuple[int, int]]:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "spectrum",
         help="kernel spectrum, fitted (a, b) and predicted scaling exponents",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EXAMPLES,
+        examples=EXAMPLES,
         description="Eigenvalues of K/n and target power per eigenmode of a kernel on data; "
         "fits lambda_k ~ k^-b and 1 - C(k) ~ k^-(a-1); prints a, b, their "
         "intervals and the predicted time, model/data and compute-optimal "

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from typing import Any
 
+from ..sweep._docs import EXAMPLE_TOML
 from . import CliError, emit
+from ._common import add_command
 
 EXAMPLES = """examples:
   scalinglaws sweep sweep.toml --out results/            # all local cores, progress bar
@@ -14,17 +17,7 @@ EXAMPLES = """examples:
   scalinglaws sweep --list-functions
 
 sweep.toml:
-  function = "simulate.gd"
-  [fixed]
-  a = 1.5
-  b = 1.25
-  M = 4096
-  lr = 0.5
-  times = [1, 10, 100, 1000]
-  seeds = 8
-  [grid]
-  N = [64, 128, 256]
-  P = [256, 1024]
+{toml}
 
 A schedule parameter is swept with a dotted key next to a base schedule
 (examples/sweeps/wsd_decay.toml: the loss-optimal WSD decay fraction):
@@ -34,15 +27,15 @@ A schedule parameter is swept with a dotted key next to a base schedule
   schedule.decay = [0.05, 0.1, 0.2, 0.4]
 
 Load the results with scalinglaws.sweep.load("results/") (an xarray.Dataset).
-"""
+""".format(toml=textwrap.indent(EXAMPLE_TOML, "  "))
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "sweep",
         help="parameter sweeps (local cores or Dask)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EXAMPLES,
+        examples=EXAMPLES,
         description="Run a sweep declared in a TOML file; one data-only record "
         "per finished point, resumable.",
     )

@@ -17,6 +17,7 @@ from typing import Any, Dict, List
 import numpy as np
 
 from ..problem import Problem
+from ._axes import label, palette
 from ._registry import register_figure
 
 PAPER = "Bordelon et al. 2024"
@@ -126,17 +127,14 @@ def _fig2_draw(d: Dict[str, Any], fig: Any) -> None:
             ax.loglog(d["sizes"], d[f"{vary}_gap"][:, j], "o-", ms=3, label=f"t = {t:g}")
         s = d["sizes"].astype(float)
         ax.loglog(s, d[f"{vary}_gap"][0, 0] * s[0] / s, "k:", label=f"{vary}^-1")
-        ax.set_xlabel(vary)
-        ax.set_title(f"L(t,{vary}) - L(t,{vary}=inf)", fontsize=9)
-        ax.legend(fontsize=7, frameon=False)
+        label(ax, vary, title=f"L(t,{vary}) - L(t,{vary}=inf)", legend=7)
         ax = axes[row, 2]
         ax.loglog(s, d[f"{vary}_final"], "k--", label=f"theory, t = {d['times'][-1]:g}")
         ax.loglog(s, d[f"{vary}_final_sim"], "o", label="simulation")
         ax.loglog(
             s, d[f"{vary}_final"][0] * (s / s[0]) ** -(d["a"] - 1), "k:", label=f"{vary}^-(a-1)"
         )
-        ax.set_xlabel(vary)
-        ax.legend(fontsize=7, frameon=False)
+        label(ax, vary, legend=7)
 
 
 @fig2.verify
@@ -212,30 +210,20 @@ def fig3(quick: bool) -> Dict[str, Any]:
 def _fig3_draw(d: Dict[str, Any], fig: Any) -> None:
     from ..plotting import loss_curves
 
-    ax1, ax2 = fig.subplots(1, 2)
-    loss_curves(
-        d["steps"],
-        d["N_sim"],
-        d["Ns"],
-        label="N",
-        bands=d["N_sim_std"],
-        theory=d["N_theory"],
-        ax=ax1,
-        xlabel="steps",
-    )
-    ax1.set_title(f"B = {int(d['B_fixed'])}", fontsize=9)
-    loss_curves(
-        d["steps"],
-        d["B_sim"],
-        d["Bs"],
-        label="B",
-        bands=d["B_sim_std"],
-        theory=d["B_theory"],
-        ax=ax2,
-        xlabel="steps",
-        cmap="plasma",
-    )
-    ax2.set_title(f"N = {int(d['N_fixed'])}", fontsize=9)
+    # left: N varies at fixed B; right: B varies at fixed N
+    for ax, vary, fixed, cmap in zip(fig.subplots(1, 2), "NB", "BN", ("viridis", "plasma")):
+        loss_curves(
+            d["steps"],
+            d[f"{vary}_sim"],
+            d[f"{vary}s"],
+            label=vary,
+            bands=d[f"{vary}_sim_std"],
+            theory=d[f"{vary}_theory"],
+            ax=ax,
+            xlabel="steps",
+            cmap=cmap,
+        )
+        label(ax, title=f"{fixed} = {int(d[f'{fixed}_fixed'])}")
 
 
 @fig3.verify
@@ -279,13 +267,11 @@ def fig4(quick: bool) -> Dict[str, Any]:
 @fig4.draw
 def _fig4_draw(d: Dict[str, Any], fig: Any) -> None:
     axes = fig.subplots(1, 3)
-    import matplotlib.cm as cm
-
     for i, ax in enumerate(axes):
         a, b = d[f"c{i}_ab"]
         comp, fr = d[f"c{i}_compute"], d[f"c{i}_frontier"]
         ok = np.isfinite(fr)
-        colors = cm.viridis(np.linspace(0, 1, len(d["Ns"])))
+        colors = palette(len(d["Ns"]), top=1)
         for j, curve in enumerate(d[f"c{i}_curves"]):
             ax.loglog(curve[0], curve[1], color=colors[j], lw=1)
         ax.loglog(comp[ok], fr[ok], "k", lw=2, alpha=0.5, label="frontier")
@@ -297,9 +283,7 @@ def _fig4_draw(d: Dict[str, Any], fig: Any) -> None:
             "r--",
             label=f"C^-{pred:.3f} (theory); fit {float(d[f'c{i}_exponent']):.3f}",
         )
-        ax.set_title(f"a = {a:g}, b = {b:g}", fontsize=9)
-        ax.set_xlabel("compute C = N t")
-        ax.legend(fontsize=7, frameon=False)
+        label(ax, "compute C = N t", title=f"a = {a:g}, b = {b:g}", legend=7)
 
 
 @fig4.verify
@@ -344,10 +328,7 @@ def _fig8_draw(d: Dict[str, Any], fig: Any) -> None:
         for k in range(10):
             ax.semilogx(d["u"], d[f"{tag}_rho"][k], lw=1, label=f"k={k + 1}" if k < 5 else None)
         N, P = d[f"{tag}_NP"]
-        ax.set_title(f"N = {N}, P = {P}", fontsize=9)
-        ax.set_xlabel("u")
-        ax.set_ylabel("rho_k(u)")
-        ax.legend(fontsize=6, frameon=False)
+        label(ax, "u", "rho_k(u)", title=f"N = {N}, P = {P}", legend=6)
 
 
 @fig8.verify

@@ -10,6 +10,7 @@ from typing import Any, Dict, List
 import numpy as np
 
 from ..problem import Problem
+from ._axes import label, palette
 from ._registry import register_figure
 from .bordelon2024 import PAPER, _dmft
 
@@ -88,17 +89,13 @@ def _fig5_draw(d: Dict[str, Any], fig: Any) -> None:
     )
     a2.set_xscale("linear")
     a2.set_title(f"train, P = {int(d['P'])}", fontsize=9)
-    import matplotlib.cm as cm
-
-    colors = cm.plasma(np.linspace(0, 0.9, len(d["Ps"])))
+    colors = palette(len(d["Ps"]), "plasma")
     for j, Pv in enumerate(d["Ps"]):
         a3.loglog(d["times"], d["P_test_sim"][j], "--", color=colors[j], label=f"P={Pv} test")
         a3.loglog(d["times"], d["P_train_sim"][j], ":", color=colors[j])
         a3.loglog(d["times"], d["P_test_theory"][j], "-", color=colors[j], lw=0.8)
         a3.loglog(d["times"], d["P_train_theory"][j], "-", color=colors[j], lw=0.8)
-    a3.set_title("N = 512: test (--), train (:), DMFT (-)", fontsize=9)
-    a3.legend(fontsize=6, frameon=False)
-    a3.set_xlabel("t")
+    label(a3, "t", title="N = 512: test (--), train (:), DMFT (-)", legend=6)
 
 
 @fig5.verify
@@ -172,9 +169,7 @@ def fig6(quick: bool) -> Dict[str, Any]:
 @fig6.draw
 def _fig6_draw(d: Dict[str, Any], fig: Any) -> None:
     a1, a2 = fig.subplots(1, 2)
-    import matplotlib.cm as cm
-
-    colors = cm.viridis(np.linspace(0, 0.9, len(d["ens_Ns"])))
+    colors = palette(len(d["ens_Ns"]))
     for i, N in enumerate(d["ens_Ns"]):
         for j, E in enumerate((1, 4)):
             a1.loglog(
@@ -186,18 +181,19 @@ def _fig6_draw(d: Dict[str, Any], fig: Any) -> None:
             )
             if "ens_theory" in d:
                 a1.loglog(N * E * d["ens_times"], d["ens_theory"][2 * i + j], "k--", lw=0.8)
-    a1.set_xlabel("compute C = N E t")
-    a1.set_title("ensembles: simulation (colour), DMFT (dashed black)", fontsize=9)
-    a1.legend(fontsize=6, frameon=False)
-    colors = cm.plasma(np.linspace(0, 0.9, len(d["Ps"])))
+    label(
+        a1,
+        "compute C = N E t",
+        title="ensembles: simulation (colour), DMFT (dashed black)",
+        legend=6,
+    )
+    colors = palette(len(d["Ps"]), "plasma")
     for i, Pv in enumerate(d["Ps"]):
         a2.semilogx(d["times"], d["H"][i, :, 0], "-", color=colors[i], label=f"P={Pv}")
         a2.semilogx(d["times"], d["H"][i, :, 1], "--", color=colors[i])
     for j, ls in enumerate(("-", "--")):
         a2.semilogx(d["times"], np.exp(-d["lam"][j] * d["times"]), "k" + ls, lw=0.8)
-    a2.set_title("H_k(t), N = 128: k = 1 (-), k = 10 (--); black: N,P = inf", fontsize=9)
-    a2.set_xlabel("t")
-    a2.legend(fontsize=6, frameon=False)
+    label(a2, "t", title="H_k(t), N = 128: k = 1 (-), k = 10 (--); black: N,P = inf", legend=6)
 
 
 @fig6.verify

@@ -11,6 +11,7 @@ from typing import Any, Dict
 import numpy as np
 
 from ..problem import Problem
+from ._axes import label, palette
 from ._registry import register_figure
 from .bordelon2024 import INF, PAPER, _dmft
 
@@ -107,10 +108,8 @@ def fig9(quick: bool) -> Dict[str, Any]:
 
 @fig9.draw
 def _fig9_draw(d: Dict[str, Any], fig: Any) -> None:
-    import matplotlib.cm as cm
-
     axes = fig.subplots(1, 2)
-    colors = cm.viridis(np.linspace(0, 0.9, len(d["Es"])))
+    colors = palette(len(d["Es"]))
     for i, (ax, nu) in enumerate(zip(axes, d["nus"])):
         for j, E in enumerate(d["Es"]):
             ax.plot(d["alphas"], d["theory"][i, j], color=colors[j], label=f"E={E}")
@@ -123,10 +122,7 @@ def _fig9_draw(d: Dict[str, Any], fig: Any) -> None:
             ax.errorbar(a, mean, yerr=sem, fmt="o", ms=3, color=colors[j])
         ax.axvline(nu, color="0.8", lw=0.6)
         ax.set_ylim(0, 2.5)
-        ax.set_xlabel("alpha = P/M")
-        ax.set_ylabel("L(t = inf)")
-        ax.set_title(f"nu = {nu}", fontsize=9)
-        ax.legend(fontsize=6, frameon=False)
+        label(ax, "alpha = P/M", "L(t = inf)", title=f"nu = {nu}", legend=6)
 
 
 @fig9.verify
@@ -197,16 +193,12 @@ def fig10(quick: bool) -> Dict[str, Any]:
 @fig10.draw
 def _fig10_draw(d: Dict[str, Any], fig: Any) -> None:
     ax = fig.subplots(1, 1)
-    import matplotlib.cm as cm
-
-    colors = cm.viridis(np.linspace(0, 0.95, len(d["times"])))
+    colors = palette(len(d["times"]), top=0.95)
     for j, t in enumerate(d["times"]):
         ax.plot(d["nus"], d["theory"][:, j], color=colors[j], label=f"t={t:g}")
         ax.plot(d["sim_nus"], d["sim"][:, j], "o", color=colors[j], ms=3)
     ax.plot(d["nus"], d["theory"].min(axis=1), "k--", label="early stopping")
-    ax.set_xlabel("nu = N/M")
-    ax.set_ylabel("test loss")
-    ax.legend(fontsize=6, frameon=False, ncol=2)
+    label(ax, "nu = N/M", "test loss", legend=6, ncol=2)
 
 
 @fig10.verify
@@ -239,15 +231,11 @@ def fig11(quick: bool) -> Dict[str, Any]:
 @fig11.draw
 def _fig11_draw(d: Dict[str, Any], fig: Any) -> None:
     ax = fig.subplots(1, 1)
-    import matplotlib.cm as cm
-
-    colors = cm.viridis(np.linspace(0, 0.9, len(d["nus"])))
+    colors = palette(len(d["nus"]))
     for i, nu in enumerate(d["nus"]):
         ax.semilogy(d["times"], d["theory"][i], color=colors[i], label=f"nu={nu}")
         ax.semilogy(d["times"], d["approx"][i], "k--", lw=0.8)
-    ax.set_xlabel("t")
-    ax.set_ylabel("test loss / L(0)")
-    ax.legend(fontsize=7, frameon=False)
+    label(ax, "t", "test loss / L(0)", legend=7)
 
 
 @fig11.verify

@@ -11,6 +11,7 @@ from typing import Any, Dict
 import numpy as np
 
 from ..problem import Problem
+from ._axes import label
 from ._registry import register_figure
 from .paquette2024 import (
     PAPER,
@@ -71,15 +72,12 @@ def _isoflop_window_draw(d: Dict[str, Any], fig: Any) -> None:
                     color=f"C{w}",
                     label=f"[{lo:.0e}, {hi:.0e}]: xi={xi:.3f}",
                 )
-        ax.set_xlabel("flops f")
-        ax.set_ylabel("d*")
         _dense_log_yticks(ax)
-        ax.set_title(
+        title = (
             f"{d['phases'][i]}: alpha={d['alpha'][i]:g}, beta={d['beta'][i]:g}, "
-            f"xi theory {d['xi_theory'][i]:.3f}",
-            fontsize=8,
+            f"xi theory {d['xi_theory'][i]:.3f}"
         )
-        ax.legend(fontsize=6, frameon=False)
+        label(ax, "flops f", "d*", title=title, title_size=8, legend=6)
     ax = axes[-1]
     x = np.arange(n)
     for w, (lo, hi) in enumerate(d["windows"]):
@@ -104,9 +102,7 @@ def _isoflop_window_draw(d: Dict[str, Any], fig: Any) -> None:
     ax.set_xticklabels(
         [f"{p}\n({a:g},{b:g})" for p, a, b in zip(d["phases"], d["alpha"], d["beta"])], fontsize=7
     )
-    ax.set_ylabel("exponent")
-    ax.set_title("eta (P* ~ f^-eta), xi (d* ~ f^xi)", fontsize=8)
-    ax.legend(fontsize=5, frameon=False)
+    label(ax, ylabel="exponent", title="eta (P* ~ f^-eta), xi (d* ~ f^xi)", title_size=8, legend=5)
 
 
 @isoflop_window.verify

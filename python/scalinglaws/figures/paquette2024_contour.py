@@ -11,6 +11,7 @@ from typing import Any, Dict
 import numpy as np
 
 from ..problem import Problem
+from ._axes import label
 from ._registry import register_figure
 from .paquette2024 import (
     PAPER,
@@ -60,10 +61,15 @@ def _contour_draw(d: Dict[str, Any], fig: Any) -> None:
     for name, val in (("lambda_min", d["lambda_min"]), ("lambda_max", d["lambda_max"])):
         a1.axvline(math.log10(float(val)), color="k", ls=":", lw=0.8)
         a1.annotate(name, (math.log10(float(val)), -0.9 * float(d["phi"])), fontsize=7)
-    a1.set_xlabel("log10 |z|")
-    a1.set_ylabel("arg z")
-    a1.set_title("contour in log-polar coordinates", fontsize=8)
-    a1.legend(fontsize=6, frameon=False, loc="upper left")
+    label(
+        a1,
+        "log10 |z|",
+        "arg z",
+        title="contour in log-polar coordinates",
+        title_size=8,
+        legend=6,
+        loc="upper left",
+    )
     # (2) linear zoom at the origin: Gamma_0, the left cap and the bottom of the bulk
     lim = 4.0 * float(d["lambda_min"])
     a2.plot(g0.real, g0.imag, "C3-", label="Gamma_0")
@@ -75,23 +81,17 @@ def _contour_draw(d: Dict[str, Any], fig: Any) -> None:
     a2.set_xlim(-0.6 * lim, lim)
     a2.set_ylim(-0.5 * lim, 0.5 * lim)
     a2.set_aspect("equal")
-    a2.set_xlabel("Re z")
-    a2.set_ylabel("Im z")
-    a2.set_title("zoom near 0", fontsize=8)
-    a2.legend(fontsize=6, frameon=False)
+    label(a2, "Re z", "Im z", title="zoom near 0", title_size=8, legend=6)
     # (3) the forcing from the contour vs the deterministic eigenvalues
     r = np.asarray(d["steps"], float)
     rr = np.where(r > 0, r, 0.3)
     a3.loglog(rr, d["F_contour"], "o", label="contour integral")
     a3.loglog(rr, d["F_spectrum"], "k-", lw=1, label="sum over deterministic eigenvalues")
     a3.axhline(float(d["F_0"]), color="C3", ls="--", lw=0.8, label="F_0 (limit loss)")
-    a3.set_xlabel("steps r (r = 0 drawn at 0.3)")
-    a3.set_ylabel("forcing F(r)")
-    a3.set_title(
-        f"alpha={float(d['alpha']):g}, beta={float(d['beta']):g}, d={int(d['d'])}, v={int(d['v'])}",
-        fontsize=8,
+    title = (
+        f"alpha={float(d['alpha']):g}, beta={float(d['beta']):g}, d={int(d['d'])}, v={int(d['v'])}"
     )
-    a3.legend(fontsize=6, frameon=False)
+    label(a3, "steps r (r = 0 drawn at 0.3)", "forcing F(r)", title=title, title_size=8, legend=6)
 
 
 @contour.verify

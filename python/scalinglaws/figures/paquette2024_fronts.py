@@ -13,6 +13,7 @@ from typing import Any, Dict
 import numpy as np
 
 from ..problem import Problem
+from ._axes import label
 from ._registry import register_figure
 from .paquette2024 import (
     PAPER,
@@ -59,14 +60,9 @@ def _fig1_draw(d: Dict[str, Any], fig: Any) -> None:
         eta, eth = float(d["eta_frontier"][0]), float(d["eta_theory"][0])
         a2.loglog(f, P[0] * (f / f[0]) ** (-eta), "r-", label=f"fit f^-{eta:.3f}")
         a2.loglog(f, P[0] * (f / f[0]) ** (-eth), "b:", label=f"theory f^-{eth:.3f}")
-    a2.set_xlabel("flops f")
-    a2.set_ylabel("compute-optimal loss P*(f)")
     _dense_log_yticks(a2)
-    a2.set_title(
-        f"d* ~ f^{float(d['xi_isoflop'][0]):.3f} (theory {float(d['xi_theory'][0]):.3f})",
-        fontsize=8,
-    )
-    a2.legend(fontsize=7, frameon=False)
+    title = f"d* ~ f^{float(d['xi_isoflop'][0]):.3f} (theory {float(d['xi_theory'][0]):.3f})"
+    label(a2, "flops f", "compute-optimal loss P*(f)", title=title, title_size=8, legend=7)
 
 
 @fig1.verify
@@ -150,11 +146,8 @@ def _fig2b_draw(d: Dict[str, Any], fig: Any) -> None:
             s[ok], d["noise_exact"][i][m][ok], ":", color="C3", lw=0.8, label="K(r)/(gamma B) exact"
         )
         ax.set_ylim(L.min() / 30.0, top)
-        ax.set_title(
-            f"{d['phases'][i]}: alpha={d['alpha'][i]:g}, beta={d['beta'][i]:g}", fontsize=8
-        )
-        ax.set_xlabel("steps r")
-        ax.set_ylabel("loss")
+        title = f"{d['phases'][i]}: alpha={d['alpha'][i]:g}, beta={d['beta'][i]:g}"
+        label(ax, "steps r", "loss", title=title, title_size=8)
         if str(d["phases"][i]) == "II":  # the panel with every component
             ax.legend(fontsize=6, frameon=False)
     ax = axes[-1]
@@ -176,9 +169,7 @@ def _fig2b_draw(d: Dict[str, Any], fig: Any) -> None:
         )
     ax.set_xlim(0, 1.5)
     ax.set_ylim(-0.1, 1.5)
-    ax.set_xlabel("alpha")
-    ax.set_ylabel("beta")
-    ax.set_title("representatives in the (alpha, beta) plane", fontsize=8)
+    label(ax, "alpha", "beta", title="representatives in the (alpha, beta) plane", title_size=8)
 
 
 @fig2b.verify
@@ -269,13 +260,9 @@ def _negative_beta_draw(d: Dict[str, Any], fig: Any) -> None:
             fv, v = d[f"b{i}_flops"][k], d[f"b{i}_volterra"][k]
             ok = np.isfinite(v) & (fv > 0)
             ax.loglog(fv[ok], v[ok], "k--", lw=0.8)
-        ax.set_xlabel("flops f = B d r")
-        ax.set_ylabel("loss P (no 1/2)")
         _dense_log_yticks(ax)
-        ax.set_title(
-            f"alpha = 0.7, beta = {d['betas'][i]:g}: SGD (colour), Volterra (dashed)", fontsize=8
-        )
-        ax.legend(fontsize=6, frameon=False)
+        title = f"alpha = 0.7, beta = {d['betas'][i]:g}: SGD (colour), Volterra (dashed)"
+        label(ax, "flops f = B d r", "loss P (no 1/2)", title=title, title_size=8, legend=6)
 
 
 @negative_beta.verify

@@ -11,6 +11,7 @@ import numpy as np
 from ..plrf import loss_curve as volterra_curve
 from ..problem import Problem
 from ..simulate import sgd_stability_bound, simulate_sgd
+from ._axes import label
 from ._registry import register_figure
 
 SCHEDULES = (None, "cosine:warmup={w},final=0.1", "wsd:warmup={w},decay=0.2")
@@ -99,17 +100,12 @@ def _draw(d: Dict[str, Any], fig: Any) -> None:
             ax.errorbar(
                 np.maximum(row["sim_steps"], 1), row["sim"], yerr=row["sem"], fmt="o", ms=3, color=c
             )
-        ax.set_title(pan["name"], fontsize=9)
-        ax.set_xlabel("SGD step")
-        ax.set_ylabel("test loss")
-        ax.legend(fontsize=6, frameon=False)
+        label(ax, "SGD step", "test loss", title=pan["name"], legend=6)
     ax = axes[2]
     for pan in d["panels"]:
         f = pan["finals"] / pan["rows"][0]["theory"][-1]
         ax.plot(d["decays"], f, "o-", ms=3, label=pan["name"])
-    ax.set_xlabel("WSD decay fraction")
-    ax.set_ylabel("final loss / constant-lr final loss")
-    ax.legend(fontsize=6, frameon=False)
+    label(ax, "WSD decay fraction", "final loss / constant-lr final loss", legend=6)
 
 
 @schedules_fig.verify

@@ -9,13 +9,16 @@ from typing import Any, Dict, List, Optional, Union
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from ..errors import ParameterError
+from ._docs import DOCS
 from .spec import SweepSpec
 
 __all__ = ["load"]
 
 
 # --------------------------------------------------------------------------- loading
+@fill_doc(DOCS)
 def load(directory: Union[str, os.PathLike]) -> Any:
     """Load a results directory as an ``xarray.Dataset``.
 
@@ -45,13 +48,7 @@ def load(directory: Union[str, os.PathLike]) -> Any:
 
     Examples
     --------
-    >>> import tempfile
-    >>> from scalinglaws.sweep import SweepSpec, run, load
-    >>> spec = SweepSpec("dmft.loss_curve", grid={"N": [8, 16]},
-    ...                  fixed={"a": 1.5, "b": 1.25, "M": 64, "P": 32, "times": [1.0, 10.0],
-    ...                         "flow": True})
-    >>> directory = tempfile.mkdtemp()
-    >>> summary = run(spec, directory, workers=1, progress=False)
+    {example_run}
     >>> ds = load(directory)
     >>> dict(ds.sizes), list(ds.status.values)
     ({'N': 2, 'time': 2}, ['ok', 'ok'])

@@ -16,7 +16,9 @@ from typing import Any, Dict, Optional, Union
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from ..errors import ParameterError
+from ._docs import DOCS
 from .points import curve_outputs, fold_schedule, resolve_function
 from .spec import SweepSpec, _jsonable, point_key
 
@@ -89,6 +91,7 @@ def _write_json_atomic(path: Path, obj: Any) -> None:
             tmp.unlink()
 
 
+@fill_doc(DOCS)
 @dataclass
 class SweepSummary:
     """What a call to :func:`run` did.
@@ -110,13 +113,7 @@ class SweepSummary:
 
     Examples
     --------
-    >>> import tempfile
-    >>> from scalinglaws.sweep import SweepSpec, run, load
-    >>> spec = SweepSpec("dmft.loss_curve", grid={"N": [8, 16]},
-    ...                  fixed={"a": 1.5, "b": 1.25, "M": 64, "P": 32, "times": [1.0, 10.0],
-    ...                         "flow": True})
-    >>> directory = tempfile.mkdtemp()
-    >>> summary = run(spec, directory, workers=1, progress=False)
+    {example_run}
     >>> summary.total, summary.computed, summary.skipped, summary.failed
     (2, 2, 0, 0)
     """
@@ -149,6 +146,7 @@ def _connect(scheduler: str, timeout: float) -> Any:
         raise ParameterError(f"cannot reach the Dask scheduler at {scheduler}: {msg}") from None
 
 
+@fill_doc(DOCS)
 def run(
     spec: SweepSpec,
     directory: Union[str, os.PathLike],
@@ -199,13 +197,7 @@ def run(
 
     Examples
     --------
-    >>> import tempfile
-    >>> from scalinglaws.sweep import SweepSpec, run, load
-    >>> spec = SweepSpec("dmft.loss_curve", grid={"N": [8, 16]},
-    ...                  fixed={"a": 1.5, "b": 1.25, "M": 64, "P": 32, "times": [1.0, 10.0],
-    ...                         "flow": True})
-    >>> directory = tempfile.mkdtemp()
-    >>> summary = run(spec, directory, workers=1, progress=False)
+    {example_run}
     >>> print(summary)                                     # doctest: +ELLIPSIS
     sweep ...: 2 points, 2 computed, 0 already done, 0 failed, ... s
     """

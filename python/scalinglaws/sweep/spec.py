@@ -13,7 +13,9 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from ..errors import ParameterError
+from ._docs import DOCS
 from .points import SCHEDULE_PREFIX, check_parameters, fold_schedule, resolve_function
 
 __all__ = ["SweepSpec", "read_toml", "point_key"]
@@ -248,22 +250,13 @@ class SweepSpec:
         )
 
 
+@fill_doc(DOCS)
 def read_toml(path: Union[str, os.PathLike]) -> SweepSpec:
     """Read a sweep from a TOML file.
 
     The file has the keys of :class:`SweepSpec`::
 
-        function = "simulate.gd"
-        [fixed]
-        a = 1.5
-        b = 1.25
-        M = 4096
-        lr = 0.5
-        times = [1, 10, 100]
-        seeds = 8
-        [grid]
-        N = [64, 128, 256]
-        P = [256, 1024]
+        {example_toml}
 
     (or ``[[points]]`` tables instead of ``[grid]``). Guide: :ref:`tutorial-sweep`.
 
