@@ -4,8 +4,8 @@
 #include <pybind11/eigen.h>
 #include <pybind11/pybind11.h>
 
-#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scalinglaws/linalg/types.hpp"
@@ -23,10 +23,9 @@ void register_plrf(py::module_& parent);
 void register_kernels(py::module_& parent);
 
 // __repr__ of an options class, boost-histogram style: Name(field=repr(value), ...).
-template <class T>
-void add_repr(py::class_<T>& cls, std::initializer_list<const char*> fields) {
-  std::vector<std::string> names(fields.begin(), fields.end());
-  cls.def("__repr__", [names](const py::object& self) {
+template <class Class>
+void add_repr(Class& cls, std::vector<std::string> names) {
+  cls.def("__repr__", [names = std::move(names)](const py::object& self) {
     std::string out = py::str(py::type::of(self).attr("__name__"));
     out += "(";
     for (std::size_t i = 0; i < names.size(); ++i) {

@@ -25,6 +25,8 @@
 namespace scalinglaws::bindings {
 namespace {
 
+using namespace pybind11::literals;
+
 // Sums for lambda_j = j^-2alpha with the target power 2 alpha + 2 beta at index 2 (if beta).
 plrf::PowerLawSums make_sums(double alpha, double v, std::optional<double> beta) {
   std::vector<double> extra;
@@ -189,16 +191,10 @@ void register_plrf(py::module_& parent) {
           plrf::PowerLawSums S = make_sums(alpha, v, beta);
           s = plrf::deterministic_spectrum(S, 0, beta ? 2 : -1, d, opt);
         }
-        py::dict out;
-        out["x"] = s.x;
-        out["density"] = s.density;
-        out["rho_density"] = s.rho_density;
-        out["eigenvalues"] = s.eigenvalues;
-        out["rho"] = s.rho;
-        out["total_count"] = s.total_count;
-        out["total_lam_rho"] = s.total_lam_rho;
-        out["solved"] = s.solved;
-        return out;
+        return py::dict("x"_a = s.x, "density"_a = s.density, "rho_density"_a = s.rho_density,
+                        "eigenvalues"_a = s.eigenvalues, "rho"_a = s.rho,
+                        "total_count"_a = s.total_count, "total_lam_rho"_a = s.total_lam_rho,
+                        "solved"_a = s.solved);
       },
       py::arg("alpha"), py::arg("beta"), py::arg("v"), py::arg("d"), py::arg("options"),
       "Deterministic-equivalent density, eigenvalues and target weights (a dict).");

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "bindings.hpp"
@@ -17,6 +18,8 @@
 
 namespace scalinglaws::bindings {
 namespace {
+
+using namespace pybind11::literals;
 
 void bind_problem(py::module_& m) {
   py::class_<ProblemSpec> spec(
@@ -32,23 +35,42 @@ void bind_problem(py::module_& m) {
   add_repr(spec, {"lam", "wstar", "N", "sigma"});
 }
 
+// The fields GdOptions and SgdOptions share, bound once on their base class RunOptions.
+void bind_run_options(py::module_& m) {
+  py::class_<RunOptions>(m, "RunOptions",
+                         "Base of GdOptions and SgdOptions: one data and one projection seed per "
+                         "run, threads (0 = all cores) and the lr schedule.")
+      .def_readwrite("data_seeds", &RunOptions::data_seeds)
+      .def_readwrite("projection_seeds", &RunOptions::projection_seeds)
+      .def_readwrite("threads", &RunOptions::threads)
+      .def_readwrite("schedule", &RunOptions::schedule);
+}
+
+using Seeds = std::vector<std::uint64_t>;
+
+// __repr__ of a RunOptions subclass: its own fields, then the RunOptions ones.
+template <class Class>
+void add_run_repr(Class& cls, std::vector<std::string> fields) {
+  fields.insert(fields.end(), {"data_seeds", "projection_seeds", "threads", "schedule"});
+  add_repr(cls, std::move(fields));
+}
+
 void bind_gd_options(py::module_& m) {
   const GdOptions d;
-  py::class_<GdOptions> opt(m, "GdOptions", "Full-batch GD / gradient-flow simulation options.");
+  py::class_<GdOptions, RunOptions> opt(m, "GdOptions",
+                                        "Full-batch GD / gradient-flow simulation options.");
   opt.def(py::init([](int P, int ensemble, int bags, double lr, bool flow, double momentum,
-                      std::vector<double> times, std::vector<std::uint64_t> data_seeds,
-                      std::vector<std::uint64_t> projection_seeds, int threads, Schedule schedule) {
-            return GdOptions{P,
-                             ensemble,
-                             bags,
-                             lr,
-                             flow,
-                             momentum,
-                             std::move(times),
-                             std::move(data_seeds),
-                             std::move(projection_seeds),
-                             threads,
-                             std::move(schedule)};
+                      std::vector<double> times, Seeds data_seeds, Seeds projection_seeds,
+                      int threads, Schedule schedule) {
+            return GdOptions{
+                {std::move(data_seeds), std::move(projection_seeds), threads, std::move(schedule)},
+                P,
+                ensemble,
+                bags,
+                lr,
+                flow,
+                momentum,
+                std::move(times)};
           }),
           py::kw_only(), py::arg("P"), py::arg("ensemble") = d.ensemble, py::arg("bags") = d.bags,
           py::arg("lr") = d.lr, py::arg("flow") = d.flow, py::arg("momentum") = d.momentum,
@@ -60,30 +82,23 @@ void bind_gd_options(py::module_& m) {
       .def_readwrite("lr", &GdOptions::lr)
       .def_readwrite("flow", &GdOptions::flow)
       .def_readwrite("momentum", &GdOptions::momentum)
-      .def_readwrite("times", &GdOptions::times)
-      .def_readwrite("data_seeds", &GdOptions::data_seeds)
-      .def_readwrite("projection_seeds", &GdOptions::projection_seeds)
-      .def_readwrite("threads", &GdOptions::threads)
-      .def_readwrite("schedule", &GdOptions::schedule);
-  add_repr(opt, {"P", "ensemble", "bags", "lr", "flow", "momentum", "times", "data_seeds",
-                 "projection_seeds", "threads", "schedule"});
+      .def_readwrite("times", &GdOptions::times);
+  add_run_repr(opt, {"P", "ensemble", "bags", "lr", "flow", "momentum", "times"});
 }
 
 void bind_sgd_options(py::module_& m) {
   const SgdOptions d;
-  py::class_<SgdOptions> opt(m, "SgdOptions", "One-pass SGD simulation options.");
+  py::class_<SgdOptions, RunOptions> opt(m, "SgdOptions", "One-pass SGD simulation options.");
   opt.def(py::init([](int batch, double lr, bool batch_mean, std::int64_t steps,
-                      std::vector<std::int64_t> checkpoints, std::vector<std::uint64_t> data_seeds,
-                      std::vector<std::uint64_t> projection_seeds, int threads, Schedule schedule) {
-            return SgdOptions{batch,
-                              lr,
-                              batch_mean,
-                              steps,
-                              std::move(checkpoints),
-                              std::move(data_seeds),
-                              std::move(projection_seeds),
-                              threads,
-                              std::move(schedule)};
+                      std::vector<std::int64_t> checkpoints, Seeds data_seeds,
+                      Seeds projection_seeds, int threads, Schedule schedule) {
+            return SgdOptions{
+                {std::move(data_seeds), std::move(projection_seeds), threads, std::move(schedule)},
+                batch,
+                lr,
+                batch_mean,
+                steps,
+                std::move(checkpoints)};
           }),
           py::kw_only(), py::arg("batch") = d.batch, py::arg("lr"),
           py::arg("batch_mean") = d.batch_mean, py::arg("steps"), py::arg("checkpoints"),
@@ -93,13 +108,8 @@ void bind_sgd_options(py::module_& m) {
       .def_readwrite("lr", &SgdOptions::lr)
       .def_readwrite("batch_mean", &SgdOptions::batch_mean)
       .def_readwrite("steps", &SgdOptions::steps)
-      .def_readwrite("checkpoints", &SgdOptions::checkpoints)
-      .def_readwrite("data_seeds", &SgdOptions::data_seeds)
-      .def_readwrite("projection_seeds", &SgdOptions::projection_seeds)
-      .def_readwrite("threads", &SgdOptions::threads)
-      .def_readwrite("schedule", &SgdOptions::schedule);
-  add_repr(opt, {"batch", "lr", "batch_mean", "steps", "checkpoints", "data_seeds",
-                 "projection_seeds", "threads", "schedule"});
+      .def_readwrite("checkpoints", &SgdOptions::checkpoints);
+  add_run_repr(opt, {"batch", "lr", "batch_mean", "steps", "checkpoints"});
 }
 
 }  // namespace
@@ -108,6 +118,7 @@ void register_simulate(py::module_& parent) {
   py::module_ m = parent.def_submodule(
       "simulate", "Finite-width simulation of the Gaussian linear random-feature model");
   bind_problem(m);
+  bind_run_options(m);
   bind_gd_options(m);
   bind_sgd_options(m);
 
@@ -124,12 +135,8 @@ void register_simulate(py::module_& parent) {
                            threads);
           if (bag != 0) draw_bag_samples(d, P, data_seed, bag, spec.sigma, threads, d.phi, d.y);
         }
-        py::dict out;
-        out["phi"] = d.phi;
-        out["y"] = d.y;
-        out["sigma"] = d.sigma_mat;
-        out["q"] = d.q;
-        out["c0"] = d.c0;
+        py::dict out("phi"_a = d.phi, "y"_a = d.y, "sigma"_a = d.sigma_mat, "q"_a = d.q,
+                     "c0"_a = d.c0);
         if (explicit_matrices) {
           out["F"] = d.F;
           out["psi"] = d.psi;

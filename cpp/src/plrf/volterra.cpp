@@ -35,13 +35,18 @@ double mode_rate(double lam, double gamma, int B) {
   return 2.0 * gamma * B * lam - gamma * gamma * B * (B + 1.0) * lam * lam;
 }
 
-// Preconditions shared by the Volterra entry points.
-void check_modes(const VectorD& lam, const VectorD& rho, double gamma, int B) {
+// The modes (lam_k >= 0 with weights rho_k, as many, at least one); returns their count.
+std::size_t check_lam_rho(const VectorD& lam, const VectorD& rho) {
   const auto n = static_cast<std::size_t>(lam.size());
   checks::non_empty(n, "lam");
   checks::same_length(static_cast<std::size_t>(rho.size()), n, "rho", "lam");
   checks::all_non_negative(lam.data(), n, "lam");
-  checks::all_finite(rho.data(), n, "rho");
+  return n;
+}
+
+// Preconditions shared by the Volterra entry points.
+void check_modes(const VectorD& lam, const VectorD& rho, double gamma, int B) {
+  checks::all_finite(rho.data(), check_lam_rho(lam, rho), "rho");
   checks::positive(gamma, "gamma");
   checks::count_at_least(B, 1, "batch");
 }
@@ -213,10 +218,7 @@ VectorD volterra_weighted(const WeightedModes& modes, double p_inf, const Volter
 }  // namespace
 
 WeightedModes compress_modes(const VectorD& lam, const VectorD& rho, double width, int nodes) {
-  const auto n = static_cast<std::size_t>(lam.size());
-  checks::non_empty(n, "lam");
-  checks::same_length(static_cast<std::size_t>(rho.size()), n, "rho", "lam");
-  checks::all_non_negative(lam.data(), n, "lam");
+  const std::size_t n = check_lam_rho(lam, rho);
   checks::all_non_negative(rho.data(), n, "rho");
   checks::non_negative(width, "cluster_width");
   checks::count_at_least(nodes, 1, "cluster_nodes");

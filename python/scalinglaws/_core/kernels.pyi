@@ -11,6 +11,19 @@ class Params:
     """
     Kernel and its parameters.
     """
+
+    @property
+    def kind(self) -> str:
+        """
+        'rbf', 'laplace', 'nngp' or 'ntk'.
+        """
+    @kind.setter
+    def kind(self, arg1: str) -> None: ...
+    bandwidth: float
+    depth: int
+    weight_variance: float
+    bias_variance: float
+    threads: int
     def __init__(
         self,
         *,
@@ -21,34 +34,6 @@ class Params:
         bias_variance: float = 0.0,
         threads: int = 0,
     ) -> None: ...
-    def __repr__(self) -> str: ...
-    @property
-    def bandwidth(self) -> float: ...
-    @bandwidth.setter
-    def bandwidth(self, arg0: float) -> None: ...
-    @property
-    def bias_variance(self) -> float: ...
-    @bias_variance.setter
-    def bias_variance(self, arg0: float) -> None: ...
-    @property
-    def depth(self) -> int: ...
-    @depth.setter
-    def depth(self, arg0: int) -> None: ...
-    @property
-    def kind(self) -> str:
-        """
-        'rbf', 'laplace', 'nngp' or 'ntk'.
-        """
-    @kind.setter
-    def kind(self, arg1: str) -> None: ...
-    @property
-    def threads(self) -> int: ...
-    @threads.setter
-    def threads(self, arg0: int) -> None: ...
-    @property
-    def weight_variance(self) -> float: ...
-    @weight_variance.setter
-    def weight_variance(self, arg0: float) -> None: ...
 
 def matrix(
     X: numpy.typing.NDArray[numpy.float64],

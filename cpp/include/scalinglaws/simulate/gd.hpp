@@ -6,12 +6,13 @@
 #include <vector>
 
 #include "scalinglaws/linalg/types.hpp"
-#include "scalinglaws/schedule.hpp"
 #include "scalinglaws/simulate/problem.hpp"
+#include "scalinglaws/simulate/runs.hpp"
 
 namespace scalinglaws {
 
-struct GdOptions {
+// The seeds of the runs, threads and the lr schedule are in the RunOptions base.
+struct GdOptions : RunOptions {
   int P = 0;
   int ensemble = 1;   // E members with independent projections, loss of the averaged predictor
   int bags = 1;       // B independent data sets of P samples, each shared by all E members;
@@ -21,10 +22,6 @@ struct GdOptions {
   double momentum = 0.0;      // GD: heavy-ball mu in [0, 1) (b <- g + mu b, w <- w + lr b);
                               // flow: continuous momentum beta >= 0 (beta w'' + w' = gradient)
   std::vector<double> times;  // discrete GD: step counts (whole numbers); flow: times t >= 0
-  std::vector<std::uint64_t> data_seeds;        // one per run
-  std::vector<std::uint64_t> projection_seeds;  // one per run
-  int threads = 0;                              // 0 = all cores
-  Schedule schedule;  // discrete GD without momentum: step r uses lr * schedule.at(r)
 };
 
 struct GdResult {

@@ -6,21 +6,18 @@
 #include <vector>
 
 #include "scalinglaws/linalg/types.hpp"
-#include "scalinglaws/schedule.hpp"
 #include "scalinglaws/simulate/problem.hpp"
+#include "scalinglaws/simulate/runs.hpp"
 
 namespace scalinglaws {
 
-struct SgdOptions {
+// The seeds of the runs, threads and the lr schedule are in the RunOptions base.
+struct SgdOptions : RunOptions {
   int batch = 1;
   double lr = 0.0;
   bool batch_mean = false;  // false: theta -= lr * sum_i grad_i (Paquette et al.); true: lr / B
   std::int64_t steps = 0;
   std::vector<std::int64_t> checkpoints;  // sorted, unique, in [0, steps]
-  std::vector<std::uint64_t> data_seeds;
-  std::vector<std::uint64_t> projection_seeds;
-  int threads = 0;
-  Schedule schedule;  // step r = 0, 1, ... uses lr * schedule.at(r) (empty: constant lr)
 };
 
 struct SgdSetup {
