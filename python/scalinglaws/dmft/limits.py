@@ -9,6 +9,7 @@ from typing import Any, Dict, Iterable, Optional, Sequence, Union
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from .._validate import check_modes, check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
@@ -22,11 +23,13 @@ from ._common import (
     steps_of,
     times_array,
 )
+from ._docs import DMFT
 from ._spectrum import head_arrays, mode_lambdas, recipe_modes, resolvent_sums, trace
 
 __all__ = ["infinite_width_loss", "final_losses", "early_time_transfer", "exponents"]
 
 
+@fill_doc(DMFT)
 def infinite_width_loss(
     problem: Problem, times: Iterable[float], *, lr: Optional[float] = None, flow: bool = False
 ) -> np.ndarray:
@@ -48,8 +51,7 @@ def infinite_width_loss(
     lr : float, optional
         Learning rate of discrete GD, > 0 and stable (``lr lambda_max < 2``); required unless
         ``flow=True``.
-    flow : bool, optional
-        Gradient flow instead of discrete GD.
+    {flow}
 
     Returns
     -------
@@ -249,6 +251,7 @@ def final_losses(
     return {"test": test, "train": train if Bv == 1 else None, "regime": regime, "r": r, **extra}
 
 
+@fill_doc(DMFT)
 def early_time_transfer(
     problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *, N: Size = None
 ) -> np.ndarray:
@@ -263,8 +266,7 @@ def early_time_transfer(
     ----------
     problem : Problem
         The task (M = inf allowed).
-    P : int or math.inf
-        Number of training samples.
+    {P}
     times : array_like of float
         Flow times ``t >= 0``.
     modes : sequence of int

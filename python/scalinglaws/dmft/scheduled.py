@@ -43,12 +43,14 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from .._validate import check_memory, check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ..results import LossCurve
 from ..schedules import Schedule, as_schedule
 from ._common import Size, check_problem, finite, inv, size
+from ._docs import DMFT
 from ._spectrum import lam_max, recipe_modes
 
 __all__ = ["recipe_scheduled", "scheduled_curve", "MAX_COST"]
@@ -62,6 +64,7 @@ def _sandwich(G: np.ndarray, w: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return np.einsum("k,kts,kus->tu", w, X, G, optimize=True)
 
 
+@fill_doc(DMFT)
 def recipe_scheduled(
     lam: np.ndarray,
     w2: np.ndarray,
@@ -81,14 +84,10 @@ def recipe_scheduled(
 
     Parameters
     ----------
-    lam : ndarray
-        Eigenvalues lambda_k (M modes).
-    w2 : ndarray
-        Squared target weights ``w*_k^2``.
-    invN, invP : float
-        1/N and 1/P (0 for infinity).
-    sigma2 : float
-        Label-noise variance sigma^2.
+    {lam}
+    {w2}
+    {invN_invP}
+    {sigma2}
     rates : ndarray
         Learning rates of steps ``0..T-2`` (``T = len(rates) + 1``).
     tol : float, optional
@@ -208,6 +207,7 @@ def recipe_scheduled(
     return np.diag(Cbar).copy(), np.diag(c1bar).copy()
 
 
+@fill_doc(DMFT)
 def scheduled_curve(
     problem: Problem,
     P: Size,
@@ -238,8 +238,7 @@ def scheduled_curve(
     problem : Problem
         The task (finite M, or M = inf: head + tail quadrature in the dense recipe, the
         analytic tail in the contour route).
-    P : int or math.inf
-        Number of training samples.
+    {P}
     t : ndarray
         Times ``t = lr x steps`` (rounded to whole steps).
     lr : float
@@ -258,8 +257,7 @@ def scheduled_curve(
         Route (see above).
     nodes : int, optional
         Talbot nodes per petal of the contour route.
-    threads : int, optional
-        Worker threads of the core (``None``: all cores).
+    {threads}
 
     Returns
     -------

@@ -21,10 +21,12 @@ from typing import Optional, Tuple
 import numpy as np
 
 from .._backend import _core
+from .._docstrings import fill_doc
 from .._validate import check_time, threads_arg
 from ..errors import ParameterError
 from ..problem import Problem
 from ._common import inv
+from ._docs import DMFT
 from ._spectrum import core_spectrum
 from .contour import gd_contour_u_max, spectral_edge
 
@@ -85,6 +87,7 @@ def effective_steps(rates: np.ndarray, steps: np.ndarray, peak: float) -> np.nda
     return cum[np.asarray(steps, dtype=np.int64)] / peak
 
 
+@fill_doc(DMFT)
 def scheduled_contour_losses(
     problem: Problem,
     P: float,
@@ -107,8 +110,7 @@ def scheduled_contour_losses(
 
     Parameters
     ----------
-    problem : Problem
-        The task.
+    {task}
     P, N : float
         Number of training samples and model size (``math.inf`` allowed).
     steps : ndarray of int
@@ -119,8 +121,7 @@ def scheduled_contour_losses(
         Which steps this route computes (see above).
     nodes : int, optional
         Talbot nodes per petal.
-    threads : int, optional
-        Worker threads of the core (``None``: all cores).
+    {threads}
 
     Returns
     -------

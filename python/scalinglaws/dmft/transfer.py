@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterable, Optional, Sequence
 import numpy as np
 
 from .._backend import _core
+from .._docstrings import fill_doc
 from .._validate import check_int, check_modes, check_real, threads_arg
 from ..errors import ParameterError
 from ..problem import Problem
@@ -26,6 +27,7 @@ from ._common import (
     size,
     times_array,
 )
+from ._docs import DMFT
 from ._spectrum import core_spectrum, head_arrays, recipe_modes
 from .contour import gd_contour_u_max, momentum_contour_ok, spectral_edge
 from .recipe import recipe
@@ -57,6 +59,7 @@ def _gd_petal(problem: Problem, Nv: float, Pv: float, lr: float) -> float:
     return gd_contour_u_max(problem, Nv, Pv, lr, u_edge)
 
 
+@fill_doc(DMFT)
 def transfer_functions(
     problem: Problem,
     P: Size,
@@ -90,8 +93,7 @@ def transfer_functions(
     ----------
     problem : Problem
         Spectrum and target (M = inf allowed: any mode number, lambda_k from the power law).
-    P : int or math.inf
-        Number of training samples.
+    {P}
     times : sequence of float
         GD: ``t = lr * steps`` (:ref:`conv-time`); flow: the time t.
     modes : sequence of int
@@ -99,17 +101,14 @@ def transfer_functions(
     lr : float, optional
         Learning rate of discrete GD (> 0; required unless ``flow``). Stable GD needs
         ``lr u < 2`` on the whole DMFT spectrum of K (checked).
-    flow : bool, optional
-        Gradient flow instead of discrete GD.
-    N : int or math.inf, optional
-        Overrides ``problem.N``.
+    {flow}
+    {N}
     momentum : float, optional
         Heavy-ball mu in [0, 1) (GD) or continuous beta >= 0 (flow).
     nodes : int, optional
         Talbot nodes on the upper half contour (4..200). Plain GD needs t = 0 or at least
         ``(nodes + 1) // 2`` steps with one petal, ``4 nodes // 5 + 1`` with two.
-    threads : int, optional
-        Worker threads (default: all cores); the result does not depend on it.
+    {threads}
     max_recipe_steps : int, optional
         Largest number of steps of the heavy-ball recipe fallback.
 
@@ -222,6 +221,7 @@ def transfer_functions(
     return finite("H_k", out)
 
 
+@fill_doc(DMFT)
 def irreducible_bias(
     problem: Problem,
     P: Size,
@@ -245,22 +245,18 @@ def irreducible_bias(
     problem : Problem
         Spectrum and target (M = inf allowed: summed by the contour route of
         :func:`~scalinglaws.dmft.loss_curve`).
-    P : int or math.inf
-        Number of training samples.
+    {P}
     times : sequence of float
         GD: ``t = lr * steps``; flow: the time t.
     lr : float, optional
         Learning rate of discrete GD (required unless ``flow``).
-    flow : bool, optional
-        Gradient flow instead of discrete GD.
-    N : int or math.inf, optional
-        Overrides ``problem.N``.
+    {flow}
+    {N}
     momentum : float, optional
         As in :func:`transfer_functions`.
     nodes : int, optional
         Talbot nodes, as in :func:`transfer_functions`.
-    threads : int, optional
-        Worker threads (default: all cores).
+    {threads}
 
     Returns
     -------
