@@ -14,9 +14,11 @@ DMFT: dict[str, str] = {
     "task": "problem : Problem\n    The task.",
     "NvPv": "Nv, Pv : float\n    Model size and number of samples (``math.inf`` allowed).",
     "lr_gd": "lr : float\n    Learning rate of GD (> 0).",
-    # the T x T recipes, on mode arrays
-    "lam": "lam : ndarray\n    Eigenvalues lambda_k (M modes).",
-    "w2": "w2 : ndarray\n    Squared target weights ``w*_k^2``.",
-    "invN_invP": "invN, invP : float\n    1/N and 1/P (0 for infinity).",
-    "sigma2": "sigma2 : float\n    Label-noise variance sigma^2.",
+    # the first arguments of the T x T recipes (mode arrays and inverse sizes)
+    "recipe_inputs": (
+        "lam : ndarray\n    Eigenvalues lambda_k (M modes).\n"
+        "w2 : ndarray\n    Squared target weights ``w*_k^2``.\n"
+        "invN, invP : float\n    1/N and 1/P (0 for infinity).\n"
+        "sigma2 : float\n    Label-noise variance sigma^2."
+    ),
 }

@@ -207,10 +207,7 @@ def recipe(
 
     Parameters
     ----------
-    {lam}
-    {w2}
-    {invN_invP}
-    {sigma2}
+    {recipe_inputs}
     lr : float
         Learning rate.
     T : int

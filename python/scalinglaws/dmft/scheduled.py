@@ -79,15 +79,11 @@ def recipe_scheduled(
 ) -> Tuple[np.ndarray, np.ndarray]:
     """Dense T x T recipe for GD with per-step rates (module docstring; :ref:`dmft-recipe`).
 
-    Losses without 1/2; the test loss excludes the sigma^2 floor, the train loss includes the
-    label noise. Cost O(M T^3) per sweep.
+    Losses as in :func:`~scalinglaws.dmft.recipe.recipe`. Cost O(M T^3) per sweep.
 
     Parameters
     ----------
-    {lam}
-    {w2}
-    {invN_invP}
-    {sigma2}
+    {recipe_inputs}
     rates : ndarray
         Learning rates of steps ``0..T-2`` (``T = len(rates) + 1``).
     tol : float, optional
