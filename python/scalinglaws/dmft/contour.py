@@ -72,6 +72,20 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
             )
 
 
+def check_edge_stable(lr: float, u_edge: float, name: str = "lr") -> None:
+    """Refuse plain GD with ``lr * u >= 2`` for u on the DMFT spectrum of K.
+
+    ``u_edge`` is the result of :func:`spectral_edge`, whose 2% margin is removed here; ``name``
+    is how the message calls the rate (``"peak lr"`` for a schedule).
+    """
+    u = u_edge / 1.02
+    if lr * u >= 2.0:
+        raise ParameterError(
+            f"{name} = {lr:g} is unstable for GD: the DMFT spectrum of K reaches "
+            f"u = {u:.4g} and stability needs {name} * u < 2, i.e. {name} < {2.0 / u:.4g}"
+        )
+
+
 @fill_doc(DMFT)
 def gd_contour_u_max(
     problem: Problem, Nv: float, Pv: float, lr: float, u_edge: Optional[float] = None

@@ -25,6 +25,7 @@ from ._common import (
     check_problem,
     finite,
     inv,
+    problem_sizes,
     size,
 )
 from ._docs import DMFT
@@ -178,9 +179,7 @@ def responses(
         if z is None:
             raise ParameterError("one-pass SGD (batch) is discrete-time: give z with lr")
         P = INF
-    problem = check_problem(problem)
-    Pv = size("P", P)
-    Nv = size("N", N, problem.N)
+    problem, Nv, Pv = problem_sizes(problem, P, N)
     given = [n for n, v in (("s", s), ("omega", omega), ("z", z)) if v is not None]
     if len(given) != 1:
         raise ParameterError("give exactly one of s (Laplace), omega (s = i omega) or z (with lr)")

@@ -49,7 +49,7 @@ from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ..results import LossCurve
 from ..schedules import Schedule, as_schedule
-from ._common import Size, check_problem, finite, inv, size
+from ._common import Size, check_problem, inv, size, theory_curve
 from ._docs import DMFT
 from ._spectrum import lam_max, recipe_modes
 
@@ -352,21 +352,5 @@ def scheduled_curve(
     used = "contour (scheduled)" if np.all(done) else "recipe (scheduled, dense)"
     if np.any(done) and not np.all(done):
         used = "recipe (scheduled, dense) + contour (scheduled)"
-    return LossCurve(
-        times=steps * lr,
-        test_loss=finite("test_loss", test),
-        train_loss=finite("train_loss", train) if Bv == 1 else None,
-        steps=steps,
-        time_unit="lr*steps",
-        model="dmft",
-        method=used,
-        params={
-            **problem.params,
-            "N": N,
-            "P": Pv,
-            "lr": lr,
-            "schedule": str(sched),
-            "ensemble": Ev,
-            "bags": Bv,
-        },
-    )
+    params = {"N": N, "P": Pv, "lr": lr, "schedule": str(sched), "ensemble": Ev, "bags": Bv}
+    return theory_curve(problem, steps * lr, test, train, used, params, bags=Bv, steps=steps)

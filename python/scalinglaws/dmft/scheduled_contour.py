@@ -28,7 +28,7 @@ from ..problem import Problem
 from ._common import inv
 from ._docs import DMFT
 from ._spectrum import core_spectrum
-from .contour import gd_contour_u_max, spectral_edge
+from .contour import check_edge_stable, gd_contour_u_max, spectral_edge
 
 __all__ = ["run_length", "effective_steps", "scheduled_contour_losses"]
 
@@ -153,12 +153,7 @@ def scheduled_contour_losses(
     rates = np.asarray(rates, dtype=np.float64)
     peak = float(np.max(rates[: int(steps.max())]))
     u_edge = spectral_edge(problem, N, P)
-    if peak * u_edge / 1.02 >= 2.0:
-        raise ParameterError(
-            f"peak lr = {peak:g} is unstable for GD: the DMFT spectrum of K reaches "
-            f"u = {u_edge / 1.02:.4g} and stability needs peak lr * u < 2, i.e. "
-            f"peak lr < {2.0 * 1.02 / u_edge:.4g}"
-        )
+    check_edge_stable(peak, u_edge, "peak lr")
     u_max = gd_contour_u_max(problem, N, P, peak, u_edge)
     tau = effective_steps(rates, steps, peak)
     need = 0.8 * nodes if u_max > 0 else 0.45 * nodes
