@@ -115,9 +115,9 @@ def steps_of(t: np.ndarray, lr: float, name: str = "times") -> np.ndarray:
     with np.errstate(over="ignore", invalid="ignore"):
         n = np.round(t / lr)
     if not np.all(np.isfinite(n)) or np.any(n > MAX_STEPS):
-        raise ParameterError(
-            f"{name} / lr must be <= {MAX_STEPS:.0e} steps, got "
-            f"max(t) = {float(np.max(t)):g} with lr = {lr:g}"
+        raise ParameterError(  # MAX_STEPS = 1e15
+            f"steps = {float(np.max(n)):.3g} ({name} / lr, lr = {lr:g}) is out of range "
+            "(valid: <= 1e15)"
         )
     return n.astype(np.int64)
 
