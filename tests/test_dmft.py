@@ -480,6 +480,30 @@ def test_bad_parameters_name_the_parameter():
         dmft.loss_curve(pr, 100, [100.0], lr=1.5, method="contour")
 
 
+def test_gd_beyond_the_dmft_edge_of_K_is_refused_alike_by_every_route():
+    """lr x max(lambda) < 2 but lr x (edge of the finite-size DMFT spectrum of K) >= 2: the
+    constant-lr curve, the transfer functions and the scheduled curve all refuse it up front and
+    state the same bound 2 / u_edge (u_edge from spectral_edge without its 2% margin, to the
+    message's 4 digits); they refuse 1% above that bound and run 1% below it."""
+    p = Problem.bordelon(1.5, 1.25, M=200, N=50)
+    u_edge = dmft_contour.spectral_edge(p, 50.0, 100.0) / 1.02
+    lr = 1.9
+    assert lr * float(p.lam.max()) < 2.0 <= lr * u_edge
+    routes = {
+        "loss_curve": lambda r: dmft.loss_curve(p, 100, [20 * r], lr=r),
+        "transfer_functions": lambda r: dmft.transfer_functions(p, 100, [20 * r], [1], lr=r),
+        "scheduled": lambda r: dmft.loss_curve(p, 100, [20 * r], lr=r, schedule="cosine"),
+    }
+    for name, route in routes.items():
+        with pytest.raises(ValueError, match="unstable for GD") as err:
+            route(lr)
+        bound = float(str(err.value).rsplit("< ", 1)[1])
+        assert abs(bound - 2.0 / u_edge) <= 1e-3 * bound, name
+        with pytest.raises(ValueError, match="unstable for GD"):
+            route(1.01 * bound)
+        assert np.all(np.isfinite(np.asarray(getattr(route(0.99 * bound), "test_loss", 0.0))))
+
+
 def test_cli_contract(capsys):
     rc = cli_main(
         [

@@ -528,3 +528,24 @@ def test_continuous_momentum_gain_all_damping_regimes():
         assert _core.simulate.continuous_momentum_gain(1e-3, 100.0, beta) == pytest.approx(
             flow, rel=1e-12
         )
+
+
+def test_simulation_metadata_of_both_simulators():
+    """LossCurve.params of simulate_gd and simulate_sgd: the problem's parameters, N, the run's
+    own parameters, the bound schedule, sigma, M, the measured Gram edge (GD) and the fixed
+    projection seed, each with the value given."""
+    p = sl.Problem.bordelon(a=1.5, b=1.25, M=60, N=12, sigma=0.1)
+    gd = sl.simulate_gd(p, 20, lr=0.4, steps=[0, 5], seeds=2, projection_seed=7, schedule="cosine")
+    sgd = sl.simulate_sgd(p, 0.2, 10, batch=2, seeds=2, projection_seed=7, n_checkpoints=2)
+    for r in (gd, sgd):
+        assert {k: r.params[k] for k in p.params} == p.params
+        assert (r.params["N"], r.params["sigma"], r.params["M"]) == (12, 0.1, 60)
+        assert r.params["projection_seed"] == 7
+    assert (gd.params["P"], gd.params["lr"], gd.params["bags"]) == (20, 0.4, 1)
+    assert gd.params["schedule"].startswith("cosine") and "schedule" not in sgd.params
+    assert np.all(np.asarray(gd.params["max_gram_eigenvalue"]) > 0)
+    assert (sgd.params["batch"], sgd.params["steps"], sgd.params["lr_convention"]) == (
+        2,
+        10,
+        "mean",
+    )

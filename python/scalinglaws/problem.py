@@ -19,6 +19,7 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
+from ._docstrings import fill_doc
 from ._power_law import (
     DEFAULT_CONVENTION,
     PowerLaw,
@@ -115,6 +116,7 @@ class Problem:
 
     # ----------------------------------------------------------------- constructors
     @classmethod
+    @fill_doc()
     def bordelon(
         cls,
         a: float,
@@ -146,8 +148,7 @@ class Problem:
         N : int, optional
             Model size (number of random projections); may also be given later with
             :meth:`replace` or to the theory functions.
-        sigma : float, optional
-            Label-noise standard deviation (>= 0).
+        {sigma}
         normalize : bool, optional
             Rescale w* so that ``L(0) = 1``.
         lr_convention : {"mean", "sum"}, optional
@@ -179,6 +180,7 @@ class Problem:
         return cls(LAZY, LAZY, N, sigma, "bordelon", p, lr_convention, math.isinf(p["M"]))
 
     @classmethod
+    @fill_doc()
     def paquette(
         cls,
         alpha: float,
@@ -206,8 +208,7 @@ class Problem:
             ``2(alpha + beta) > 1``.
         d : int, optional
             Model size (number of random features, the N of the common notation).
-        sigma : float, optional
-            Label-noise standard deviation (>= 0).
+        {sigma}
         lr_convention : {"sum", "mean"}, optional
             One-pass SGD convention; the paper sums the batch (:ref:`conv-lr`).
 
@@ -237,6 +238,7 @@ class Problem:
         return cls(LAZY, LAZY, p["d"], sigma, "paquette", p, lr_convention, math.isinf(p["v"]))
 
     @classmethod
+    @fill_doc()
     def from_spectrum(
         cls,
         lam: Any,
@@ -260,8 +262,7 @@ class Problem:
             Target coefficients in the same eigenbasis.
         N : int, optional
             Model size.
-        sigma : float, optional
-            Label-noise standard deviation (>= 0).
+        {sigma}
         lr_convention : {"sum", "mean"}, optional
             One-pass SGD convention (:ref:`conv-lr`).
 
@@ -313,10 +314,8 @@ class Problem:
             The Bordelon et al. family, as in :meth:`bordelon`.
         alpha, beta, v, d : float, float, int or math.inf, int, optional
             The Paquette et al. family, as in :meth:`paquette`.
-        sigma : float, optional
-            Label-noise standard deviation (>= 0).
-        normalize : bool, optional
-            Bordelon et al. family only: rescale w* so that ``L(0) = 1``.
+        sigma, normalize : float, bool, optional
+            As in :meth:`bordelon` (``normalize``: the Bordelon et al. family only).
         need_size : bool, optional
             Require the model size (N or d); False leaves it unset.
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 import numpy as np
 
 from .._validate import check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
+from ..results import LossCurve
 
 __all__ = [
     "Size",
@@ -17,11 +18,14 @@ __all__ = [
     "size",
     "inv",
     "check_problem",
+    "problem_sizes",
     "finite",
+    "theory_curve",
     "times_array",
     "check_momentum",
     "check_stable",
     "steps_of",
+    "gd_steps",
     "MAX_STEPS",
     "AUTO_MOMENTUM_RECIPE_STEPS",
 ]
@@ -50,6 +54,14 @@ def check_problem(problem: Any, *, finite_only: bool = False) -> Problem:
     return problem.require_finite("this DMFT function") if finite_only else problem
 
 
+def problem_sizes(problem: Any, P: Any, N: Any) -> Tuple[Problem, float, float]:
+    """The checked problem (:func:`check_problem`) and the sizes ``(N, P)`` as floats
+    (:func:`size`; N defaults to ``problem.N``)."""
+    problem = check_problem(problem)
+    Pv = size("P", P)
+    return problem, size("N", N, problem.N), Pv
+
+
 def finite(name: str, arr: np.ndarray) -> np.ndarray:
     """Reject NaN/inf; losses are >= 0, so round-off negatives (|x| ~ 1e-16) are clipped to 0."""
     arr = np.asarray(arr)
@@ -58,6 +70,33 @@ def finite(name: str, arr: np.ndarray) -> np.ndarray:
     if "loss" in name:
         arr = np.maximum(arr, 0.0)
     return arr
+
+
+def theory_curve(
+    problem: Problem,
+    times: np.ndarray,
+    test: np.ndarray,
+    train: Optional[np.ndarray],
+    method: str,
+    params: Dict[str, Any],
+    *,
+    time_unit: str = "lr*steps",
+    steps: Optional[np.ndarray] = None,
+    bags: float = 1.0,
+) -> LossCurve:
+    """The :class:`~scalinglaws.LossCurve` of a DMFT route: losses checked by :func:`finite`,
+    the problem's parameters followed by the route's ``params``. No training loss where ``train``
+    is None or for bagging (``bags`` > 1: no single training set)."""
+    return LossCurve(
+        times=times,
+        test_loss=finite("test_loss", test),
+        train_loss=None if train is None or bags != 1 else finite("train_loss", train),
+        steps=steps,
+        time_unit=time_unit,
+        model="dmft",
+        method=method,
+        params={**problem.params, **params},
+    )
 
 
 def times_array(times: Any, name: str = "times") -> np.ndarray:
@@ -76,11 +115,20 @@ def steps_of(t: np.ndarray, lr: float, name: str = "times") -> np.ndarray:
     with np.errstate(over="ignore", invalid="ignore"):
         n = np.round(t / lr)
     if not np.all(np.isfinite(n)) or np.any(n > MAX_STEPS):
-        raise ParameterError(
-            f"{name} / lr must be <= {MAX_STEPS:.0e} steps, got "
-            f"max(t) = {float(np.max(t)):g} with lr = {lr:g}"
+        raise ParameterError(  # MAX_STEPS = 1e15
+            f"steps = {float(np.max(n)):.3g} ({name} / lr, lr = {lr:g}) is out of range "
+            "(valid: <= 1e15)"
         )
     return n.astype(np.int64)
+
+
+def gd_steps(t: np.ndarray, lr: Any) -> Tuple[float, np.ndarray]:
+    """The learning rate of discrete GD (required, > 0) and the whole steps :func:`steps_of`
+    ``t / lr``."""
+    if lr is None:
+        raise ParameterError("lr is required for discrete GD (or pass flow=True)")
+    rate = check_real("lr", lr, minimum=0.0, min_open=True)
+    return rate, steps_of(t, rate)
 
 
 def check_momentum(momentum: Any, flow: bool) -> float:

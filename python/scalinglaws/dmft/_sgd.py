@@ -12,7 +12,7 @@ from .._validate import check_int, check_real
 from ..errors import ParameterError
 from ..problem import Problem
 from ..results import LossCurve
-from ._common import check_problem, finite, inv
+from ._common import check_problem, finite, inv, theory_curve
 from ._spectrum import recipe_modes
 from .recipe import recipe
 
@@ -66,14 +66,9 @@ def _sgd_curve(
         # all modes, or at M = inf the head + the tail quadrature resolved to lr_mean * T
         rl, rw, rm = recipe_modes(problem, lr_mean * T)
         test, _ = recipe(rl, rw, inv(N), 0.0, problem.sigma**2, lr_mean, T, batch=batch, mult=rm)
-        return LossCurve(
-            times=t,
-            test_loss=finite("test_loss", test[steps]),
-            steps=steps,
-            time_unit="steps",
-            model="dmft",
-            method="recipe (SGD)",
-            params={**problem.params, "N": N, "batch": batch, "lr": lr, "lr_convention": conv},
+        params = {"N": N, "batch": batch, "lr": lr, "lr_convention": conv}
+        return theory_curve(
+            problem, t, test[steps], None, "recipe (SGD)", params, time_unit="steps", steps=steps
         )
     top = int(steps.max())
     c = volterra_curve(

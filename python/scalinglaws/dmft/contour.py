@@ -9,17 +9,20 @@ from typing import Optional
 import numpy as np
 
 from .._backend import _core
+from .._docstrings import fill_doc
 from ..errors import ParameterError
 from ..problem import Problem
 from ._common import (
     INF,
     inv,
 )
+from ._docs import DMFT
 from ._spectrum import core_spectrum, effective_size, lam_max, trace
 
 __all__ = ["check_contour_lr", "spectral_edge", "momentum_contour_ok", "gd_contour_u_max"]
 
 
+@fill_doc(DMFT)
 def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
     """Refuse the GD contour route when ``lr * max eig(K) >= 1``.
 
@@ -31,12 +34,9 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
 
     Parameters
     ----------
-    problem : Problem
-        The task.
-    Nv, Pv : float
-        Model size and number of samples (``math.inf`` allowed).
-    lr : float
-        Learning rate of GD (> 0).
+    {task}
+    {NvPv}
+    {lr_gd}
 
     Raises
     ------
@@ -72,6 +72,21 @@ def check_contour_lr(problem: Problem, Nv: float, Pv: float, lr: float) -> None:
             )
 
 
+def check_edge_stable(lr: float, u_edge: float, name: str = "lr") -> None:
+    """Refuse plain GD with ``lr * u >= 2`` for u on the DMFT spectrum of K.
+
+    ``u_edge`` is the result of :func:`spectral_edge`, whose 2% margin is removed here; ``name``
+    is how the message calls the rate (``"peak lr"`` for a schedule).
+    """
+    u = u_edge / 1.02
+    if lr * u >= 2.0:
+        raise ParameterError(
+            f"{name} = {lr:g} is unstable for GD: the DMFT spectrum of K reaches "
+            f"u = {u:.4g} and stability needs {name} * u < 2, i.e. {name} < {2.0 / u:.4g}"
+        )
+
+
+@fill_doc(DMFT)
 def gd_contour_u_max(
     problem: Problem, Nv: float, Pv: float, lr: float, u_edge: Optional[float] = None
 ) -> float:
@@ -89,12 +104,9 @@ def gd_contour_u_max(
 
     Parameters
     ----------
-    problem : Problem
-        The task.
-    Nv, Pv : float
-        Model size and number of samples (``math.inf`` allowed).
-    lr : float
-        Learning rate of GD (> 0).
+    {task}
+    {NvPv}
+    {lr_gd}
     u_edge : float, optional
         The result of :func:`spectral_edge`, if already known.
 
@@ -122,6 +134,7 @@ def gd_contour_u_max(
     return 0.0
 
 
+@fill_doc(DMFT)
 def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
     """Upper edge of the DMFT spectrum of K, with a 2% margin.
 
@@ -133,8 +146,7 @@ def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
     ----------
     problem : Problem
         The task (M = inf allowed: its effective size is used in the bound).
-    Nv, Pv : float
-        Model size and number of samples (``math.inf`` allowed).
+    {NvPv}
 
     Returns
     -------
@@ -178,6 +190,7 @@ def spectral_edge(problem: Problem, Nv: float, Pv: float) -> float:
     return top
 
 
+@fill_doc(DMFT)
 def momentum_contour_ok(
     problem: Problem,
     Nv: float,
@@ -210,10 +223,8 @@ def momentum_contour_ok(
 
     Parameters
     ----------
-    problem : Problem
-        The task.
-    Nv, Pv : float
-        Model size and number of samples (``math.inf`` allowed).
+    {task}
+    {NvPv}
     taus : ndarray
         Times at which the contour would be used (steps for GD, t for flow).
     nodes : int

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Optional
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_int, check_real, threads_arg
+from .._validate import check_int, threads_arg
 from ..errors import ParameterError
 from ..problem import Problem
 from ..results import LossCurve
@@ -20,15 +20,15 @@ from ._common import (
     check_momentum,
     check_problem,
     check_stable,
-    finite,
+    gd_steps,
     inv,
     size,
-    steps_of,
+    theory_curve,
     times_array,
 )
 from ._sgd import _sgd_curve
 from ._spectrum import core_spectrum, head_arrays, recipe_modes
-from .contour import gd_contour_u_max, momentum_contour_ok, spectral_edge
+from .contour import check_edge_stable, gd_contour_u_max, momentum_contour_ok, spectral_edge
 from .gap import train_test_gap  # noqa: F401 (the old path dmft.curves.train_test_gap)
 from .recipe import recipe
 
@@ -264,32 +264,17 @@ def loss_curve(
         params = {"N": Nv, "P": Pv, "flow": True, "nodes": nodes, **ens}
         if mu != 0.0:
             params["momentum"] = mu
-        return LossCurve(
-            times=t,
-            test_loss=finite("test_loss", test),
-            train_loss=finite("train_loss", train) if Bv == 1 else None,
-            time_unit="time",
-            model="dmft",
-            method="contour",
-            params={**problem.params, **params},
-        )
-    if lr is None:
-        raise ParameterError("lr is required for discrete GD (or pass flow=True)")
-    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+        return theory_curve(problem, t, test, train, "contour", params, bags=Bv, time_unit="time")
+    lr, steps = gd_steps(t, lr)
     check_stable(lam, lr, mu)
-    steps = steps_of(t, lr)
     u_max = None
     if mu != 0.0 or (int(steps.max()) >= 2 and (Nv != INF or Pv != INF)):
         # the finite-size spectrum of K reaches beyond max(lambda): check stability on its DMFT
         # edge up front (the recipe would otherwise only find the divergence late); the edge
         # carries a 2% margin, removed here
         u_max = spectral_edge(problem, Nv, Pv)
-        if mu == 0.0 and lr * u_max / 1.02 >= 2.0:
-            raise ParameterError(
-                f"lr = {lr:g} is unstable for GD: the DMFT spectrum of K reaches "
-                f"u = {u_max / 1.02:.4g} and stability needs lr * u < 2, i.e. "
-                f"lr < {2.0 * 1.02 / u_max:.4g}"
-            )
+        if mu == 0.0:
+            check_edge_stable(lr, u_max)
         if mu != 0.0 and lr * u_max >= 2.0 * (1.0 + mu):
             raise ParameterError(
                 f"lr = {lr:g} is unstable for heavy-ball GD with momentum = {mu:g}: "
@@ -385,13 +370,4 @@ def loss_curve(
     params = {"N": Nv, "P": Pv, "lr": lr, "nodes": nodes, **ens}
     if mu != 0.0:
         params["momentum"] = mu
-    return LossCurve(
-        times=steps * lr,
-        test_loss=finite("test_loss", test),
-        train_loss=finite("train_loss", train) if Bv == 1 else None,
-        steps=steps,
-        time_unit="lr*steps",
-        model="dmft",
-        method=used,
-        params={**problem.params, **params},
-    )
+    return theory_curve(problem, steps * lr, test, train, used, params, bags=Bv, steps=steps)

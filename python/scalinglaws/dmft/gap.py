@@ -7,6 +7,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from .._validate import check_int, check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
@@ -21,12 +22,14 @@ from ._common import (
     steps_of,
     times_array,
 )
+from ._docs import DMFT
 from ._spectrum import recipe_modes
 from .recipe import recipe, toeplitz_lower
 
 __all__ = ["train_test_gap"]
 
 
+@fill_doc(DMFT)
 def train_test_gap(
     problem: Problem,
     P: Size,
@@ -65,8 +68,7 @@ def train_test_gap(
         GD times ``t = lr * steps`` (>= 0), rounded to whole steps as in :func:`loss_curve`.
     lr : float
         Learning rate (> 0), below the GD stability bound (ParameterError otherwise).
-    N : int or math.inf, optional
-        Overrides ``problem.N``.
+    {N}
     momentum : float, optional
         Heavy-ball coefficient mu in [0, 1), as in :func:`loss_curve` (:ref:`dmft-momentum`).
     max_recipe_steps : int, optional

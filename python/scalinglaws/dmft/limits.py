@@ -19,16 +19,19 @@ from ._common import (
     Size,
     check_problem,
     check_stable,
+    gd_steps,
     inv,
+    problem_sizes,
     size,
-    steps_of,
     times_array,
 )
+from ._docs import DMFT
 from ._spectrum import head_arrays, mode_lambdas, recipe_modes, resolvent_sums, trace
 
 __all__ = ["infinite_width_loss", "final_losses", "early_time_transfer", "exponents"]
 
 
+@fill_doc(DMFT)
 def infinite_width_loss(
     problem: Problem, times: Iterable[float], *, lr: Optional[float] = None, flow: bool = False
 ) -> np.ndarray:
@@ -50,8 +53,7 @@ def infinite_width_loss(
     lr : float, optional
         Learning rate of discrete GD, > 0 and stable (``lr lambda_max < 2``); required unless
         ``flow=True``.
-    flow : bool, optional
-        Gradient flow instead of discrete GD.
+    {flow}
 
     Returns
     -------
@@ -79,11 +81,9 @@ def infinite_width_loss(
     if flow:  # M = inf: head + tail pseudo-modes
         lam, w2, mult = recipe_modes(problem, float(t.max()))
         return np.exp(-2.0 * np.multiply.outer(t, lam)) @ (lam * w2 * mult)
-    if lr is None:
-        raise ParameterError("lr is required for discrete GD (or pass flow=True)")
-    rate = check_real("lr", lr, minimum=0.0, min_open=True)
+    rate, n_int = gd_steps(t, lr)
     check_stable(head_arrays(problem)[0], rate, 0.0)
-    n = steps_of(t, rate).astype(np.float64)
+    n = n_int.astype(np.float64)
     if not problem.infinite:
         base = np.abs(1.0 - rate * problem.lam)
         return np.power(base[None, :], 2.0 * n[:, None]) @ problem.target_power
@@ -174,9 +174,7 @@ def final_losses(
     >>> round(final_losses(p, math.inf)["test"], 4)         # model bottleneck
     0.3449
     """
-    problem = check_problem(problem)
-    Pv = size("P", P)
-    Nv = size("N", N, problem.N)
+    problem, Nv, Pv = problem_sizes(problem, P, N)
     Ev = size("ensemble", ensemble)
     Bv = size("bags", bags)
     lam, w2 = head_arrays(problem)
@@ -251,6 +249,7 @@ def final_losses(
     return {"test": test, "train": train if Bv == 1 else None, "regime": regime, "r": r, **extra}
 
 
+@fill_doc(DMFT)
 def early_time_transfer(
     problem: Problem, P: Size, times: Iterable[float], modes: Sequence[int], *, N: Size = None
 ) -> np.ndarray:
@@ -265,8 +264,7 @@ def early_time_transfer(
     ----------
     problem : Problem
         The task (M = inf allowed).
-    P : int or math.inf
-        Number of training samples.
+    {P}
     times : array_like of float
         Flow times ``t >= 0``.
     modes : sequence of int
@@ -291,9 +289,7 @@ def early_time_transfer(
     >>> H.shape, H[0].tolist()                          # H_k(0) = 1
     ((2, 2), [1.0, 1.0])
     """
-    problem = check_problem(problem)
-    Pv = size("P", P)
-    Nv = size("N", N, problem.N)
+    problem, Nv, Pv = problem_sizes(problem, P, N)
     t = times_array(times)[:, None]
     top = 10**9 if problem.infinite else int(problem.M)
     lam = mode_lambdas(problem, check_modes(modes, top))[None, :]

@@ -9,8 +9,10 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from .._validate import check_memory, check_time
 from ..errors import ConvergenceError, ParameterError
+from ._docs import DMFT
 
 __all__ = ["recipe", "recipe_seconds", "theta_series", "toeplitz_lower", "series_mul", "series_inv"]
 
@@ -163,6 +165,7 @@ def recipe_seconds(M: int, T: int) -> float:
     return 3e-7 * M * float(T) ** 2 + 2e-7 * float(T) ** 3
 
 
+@fill_doc(DMFT)
 def recipe(
     lam: np.ndarray,
     w2: np.ndarray,
@@ -204,14 +207,7 @@ def recipe(
 
     Parameters
     ----------
-    lam : ndarray
-        Eigenvalues lambda_k (M modes).
-    w2 : ndarray
-        Squared target weights ``w*_k^2``.
-    invN, invP : float
-        1/N and 1/P (0 for infinity).
-    sigma2 : float
-        Label-noise variance sigma^2.
+    {recipe_inputs}
     lr : float
         Learning rate.
     T : int

@@ -14,6 +14,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from .._backend import _core
+from .._docstrings import fill_doc
 from .._validate import check_complex, check_int, check_modes, check_real, check_values, threads_arg
 from ..errors import ParameterError
 from ..problem import Problem
@@ -24,8 +25,10 @@ from ._common import (
     check_problem,
     finite,
     inv,
+    problem_sizes,
     size,
 )
+from ._docs import DMFT
 from ._spectrum import core_spectrum, head_arrays, mode_lambdas
 from .transfer import _mode_bound, irreducible_bias, transfer_functions
 
@@ -94,6 +97,7 @@ class Responses:
         return 1.0 / (self.q[:, None] + self.lam[idx][None, :] * self.x[:, None])
 
 
+@fill_doc(DMFT)
 def responses(
     problem: Problem,
     P: Size,
@@ -136,14 +140,12 @@ def responses(
         The frequencies: exactly one of them (see above).
     lr : float, optional
         Learning rate (> 0), required with ``z``.
-    N : int or math.inf, optional
-        Overrides ``problem.N``.
+    {N}
     momentum : float, optional
         Heavy-ball mu in [0, 1) with ``z``; continuous beta >= 0 with ``s``/``omega``.
     batch : int, optional
         One-pass SGD batch size (>= 1): the responses of fresh-sample SGD (with ``z``).
-    threads : int, optional
-        Worker threads (default: all cores); the result does not depend on it.
+    {threads}
 
     Returns
     -------
@@ -177,9 +179,7 @@ def responses(
         if z is None:
             raise ParameterError("one-pass SGD (batch) is discrete-time: give z with lr")
         P = INF
-    problem = check_problem(problem)
-    Pv = size("P", P)
-    Nv = size("N", N, problem.N)
+    problem, Nv, Pv = problem_sizes(problem, P, N)
     given = [n for n, v in (("s", s), ("omega", omega), ("z", z)) if v is not None]
     if len(given) != 1:
         raise ParameterError("give exactly one of s (Laplace), omega (s = i omega) or z (with lr)")
@@ -227,6 +227,7 @@ def responses(
     )
 
 
+@fill_doc(DMFT)
 def timescale_density(
     problem: Problem,
     P: Size,
@@ -246,19 +247,16 @@ def timescale_density(
     ----------
     problem : Problem
         Spectrum and target (M = inf allowed).
-    P : int or math.inf
-        Number of training samples.
+    {P}
     u : array_like of float
         Decay rates (> 0; inverse gradient-flow time).
     modes : sequence of int
         1-based mode numbers.
-    N : int or math.inf, optional
-        Overrides ``problem.N``.
+    {N}
     eps : float, optional
         Relative distance of the evaluation point from the real axis
         (``s = -u + i eps max(u, 1)``; > 0): the density is broadened on that scale.
-    threads : int, optional
-        Worker threads (default: all cores).
+    {threads}
 
     Returns
     -------

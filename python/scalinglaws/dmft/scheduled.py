@@ -43,12 +43,14 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from .._validate import check_memory, check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ..results import LossCurve
 from ..schedules import Schedule, as_schedule
-from ._common import Size, check_problem, finite, inv, size
+from ._common import Size, check_problem, inv, size, theory_curve
+from ._docs import DMFT
 from ._spectrum import lam_max, recipe_modes
 
 __all__ = ["recipe_scheduled", "scheduled_curve", "MAX_COST"]
@@ -62,6 +64,7 @@ def _sandwich(G: np.ndarray, w: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return np.einsum("k,kts,kus->tu", w, X, G, optimize=True)
 
 
+@fill_doc(DMFT)
 def recipe_scheduled(
     lam: np.ndarray,
     w2: np.ndarray,
@@ -76,19 +79,11 @@ def recipe_scheduled(
 ) -> Tuple[np.ndarray, np.ndarray]:
     """Dense T x T recipe for GD with per-step rates (module docstring; :ref:`dmft-recipe`).
 
-    Losses without 1/2; the test loss excludes the sigma^2 floor, the train loss includes the
-    label noise. Cost O(M T^3) per sweep.
+    Losses as in :func:`~scalinglaws.dmft.recipe.recipe`. Cost O(M T^3) per sweep.
 
     Parameters
     ----------
-    lam : ndarray
-        Eigenvalues lambda_k (M modes).
-    w2 : ndarray
-        Squared target weights ``w*_k^2``.
-    invN, invP : float
-        1/N and 1/P (0 for infinity).
-    sigma2 : float
-        Label-noise variance sigma^2.
+    {recipe_inputs}
     rates : ndarray
         Learning rates of steps ``0..T-2`` (``T = len(rates) + 1``).
     tol : float, optional
@@ -208,6 +203,7 @@ def recipe_scheduled(
     return np.diag(Cbar).copy(), np.diag(c1bar).copy()
 
 
+@fill_doc(DMFT)
 def scheduled_curve(
     problem: Problem,
     P: Size,
@@ -238,8 +234,7 @@ def scheduled_curve(
     problem : Problem
         The task (finite M, or M = inf: head + tail quadrature in the dense recipe, the
         analytic tail in the contour route).
-    P : int or math.inf
-        Number of training samples.
+    {P}
     t : ndarray
         Times ``t = lr x steps`` (rounded to whole steps).
     lr : float
@@ -258,8 +253,7 @@ def scheduled_curve(
         Route (see above).
     nodes : int, optional
         Talbot nodes per petal of the contour route.
-    threads : int, optional
-        Worker threads of the core (``None``: all cores).
+    {threads}
 
     Returns
     -------
@@ -358,21 +352,5 @@ def scheduled_curve(
     used = "contour (scheduled)" if np.all(done) else "recipe (scheduled, dense)"
     if np.any(done) and not np.all(done):
         used = "recipe (scheduled, dense) + contour (scheduled)"
-    return LossCurve(
-        times=steps * lr,
-        test_loss=finite("test_loss", test),
-        train_loss=finite("train_loss", train) if Bv == 1 else None,
-        steps=steps,
-        time_unit="lr*steps",
-        model="dmft",
-        method=used,
-        params={
-            **problem.params,
-            "N": N,
-            "P": Pv,
-            "lr": lr,
-            "schedule": str(sched),
-            "ensemble": Ev,
-            "bags": Bv,
-        },
-    )
+    params = {"N": N, "P": Pv, "lr": lr, "schedule": str(sched), "ensemble": Ev, "bags": Bv}
+    return theory_curve(problem, steps * lr, test, train, used, params, bags=Bv, steps=steps)

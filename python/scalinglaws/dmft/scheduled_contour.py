@@ -21,12 +21,14 @@ from typing import Optional, Tuple
 import numpy as np
 
 from .._backend import _core
+from .._docstrings import fill_doc
 from .._validate import check_time, threads_arg
 from ..errors import ParameterError
 from ..problem import Problem
 from ._common import inv
+from ._docs import DMFT
 from ._spectrum import core_spectrum
-from .contour import gd_contour_u_max, spectral_edge
+from .contour import check_edge_stable, gd_contour_u_max, spectral_edge
 
 __all__ = ["run_length", "effective_steps", "scheduled_contour_losses"]
 
@@ -85,6 +87,7 @@ def effective_steps(rates: np.ndarray, steps: np.ndarray, peak: float) -> np.nda
     return cum[np.asarray(steps, dtype=np.int64)] / peak
 
 
+@fill_doc(DMFT)
 def scheduled_contour_losses(
     problem: Problem,
     P: float,
@@ -107,8 +110,7 @@ def scheduled_contour_losses(
 
     Parameters
     ----------
-    problem : Problem
-        The task.
+    {task}
     P, N : float
         Number of training samples and model size (``math.inf`` allowed).
     steps : ndarray of int
@@ -119,8 +121,7 @@ def scheduled_contour_losses(
         Which steps this route computes (see above).
     nodes : int, optional
         Talbot nodes per petal.
-    threads : int, optional
-        Worker threads of the core (``None``: all cores).
+    {threads}
 
     Returns
     -------
@@ -152,12 +153,7 @@ def scheduled_contour_losses(
     rates = np.asarray(rates, dtype=np.float64)
     peak = float(np.max(rates[: int(steps.max())]))
     u_edge = spectral_edge(problem, N, P)
-    if peak * u_edge / 1.02 >= 2.0:
-        raise ParameterError(
-            f"peak lr = {peak:g} is unstable for GD: the DMFT spectrum of K reaches "
-            f"u = {u_edge / 1.02:.4g} and stability needs peak lr * u < 2, i.e. "
-            f"peak lr < {2.0 * 1.02 / u_edge:.4g}"
-        )
+    check_edge_stable(peak, u_edge, "peak lr")
     u_max = gd_contour_u_max(problem, N, P, peak, u_edge)
     tau = effective_steps(rates, steps, peak)
     need = 0.8 * nodes if u_max > 0 else 0.45 * nodes

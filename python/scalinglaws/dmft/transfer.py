@@ -12,7 +12,8 @@ from typing import Any, Dict, Iterable, Optional, Sequence
 import numpy as np
 
 from .._backend import _core
-from .._validate import check_int, check_modes, check_real, threads_arg
+from .._docstrings import fill_doc
+from .._validate import check_int, check_modes, threads_arg
 from ..errors import ParameterError
 from ..problem import Problem
 from ._common import (
@@ -22,12 +23,14 @@ from ._common import (
     check_problem,
     check_stable,
     finite,
+    gd_steps,
     inv,
-    size,
+    problem_sizes,
     times_array,
 )
+from ._docs import DMFT
 from ._spectrum import core_spectrum, head_arrays, recipe_modes
-from .contour import gd_contour_u_max, momentum_contour_ok, spectral_edge
+from .contour import check_edge_stable, gd_contour_u_max, momentum_contour_ok, spectral_edge
 from .recipe import recipe
 
 __all__ = ["transfer_functions", "irreducible_bias"]
@@ -48,15 +51,11 @@ def _gd_petal(problem: Problem, Nv: float, Pv: float, lr: float) -> float:
     if Nv == INF and Pv == INF:  # K = diag(lambda): the edge is max(lambda), stable above
         return gd_contour_u_max(problem, Nv, Pv, lr)
     u_edge = spectral_edge(problem, Nv, Pv)
-    if lr * u_edge / 1.02 >= 2.0:
-        raise ParameterError(
-            f"lr = {lr:g} is unstable for GD: the DMFT spectrum of K reaches "
-            f"u = {u_edge / 1.02:.4g} and stability needs lr * u < 2, i.e. "
-            f"lr < {2.0 * 1.02 / u_edge:.4g}"
-        )
+    check_edge_stable(lr, u_edge)
     return gd_contour_u_max(problem, Nv, Pv, lr, u_edge)
 
 
+@fill_doc(DMFT)
 def transfer_functions(
     problem: Problem,
     P: Size,
@@ -90,8 +89,7 @@ def transfer_functions(
     ----------
     problem : Problem
         Spectrum and target (M = inf allowed: any mode number, lambda_k from the power law).
-    P : int or math.inf
-        Number of training samples.
+    {P}
     times : sequence of float
         GD: ``t = lr * steps`` (:ref:`conv-time`); flow: the time t.
     modes : sequence of int
@@ -99,17 +97,14 @@ def transfer_functions(
     lr : float, optional
         Learning rate of discrete GD (> 0; required unless ``flow``). Stable GD needs
         ``lr u < 2`` on the whole DMFT spectrum of K (checked).
-    flow : bool, optional
-        Gradient flow instead of discrete GD.
-    N : int or math.inf, optional
-        Overrides ``problem.N``.
+    {flow}
+    {N}
     momentum : float, optional
         Heavy-ball mu in [0, 1) (GD) or continuous beta >= 0 (flow).
     nodes : int, optional
         Talbot nodes on the upper half contour (4..200). Plain GD needs t = 0 or at least
         ``(nodes + 1) // 2`` steps with one petal, ``4 nodes // 5 + 1`` with two.
-    threads : int, optional
-        Worker threads (default: all cores); the result does not depend on it.
+    {threads}
     max_recipe_steps : int, optional
         Largest number of steps of the heavy-ball recipe fallback.
 
@@ -136,9 +131,7 @@ def transfer_functions(
     >>> bool(np.all((H[1] > 0) & (H[1] < 1)))
     True
     """
-    problem = check_problem(problem)
-    Pv = size("P", P)
-    Nv = size("N", N, problem.N)
+    problem, Nv, Pv = problem_sizes(problem, P, N)
     t = times_array(times)
     nodes = check_int("nodes", nodes, minimum=4, maximum=200)
     ks = [int(k) for k in check_modes(modes, _mode_bound(problem))]
@@ -151,15 +144,8 @@ def transfer_functions(
         tau = t
         lr_v = 0.0
     else:
-        if lr is None:
-            raise ParameterError("lr is required for discrete GD (or pass flow=True)")
-        lr_v = check_real("lr", lr, minimum=0.0, min_open=True)
-        with np.errstate(over="ignore"):
-            tau = np.round(t / lr_v)
-        if not np.all(tau <= 1e15):
-            raise ParameterError(
-                f"steps = {np.max(tau):.3g} (times / lr) is out of range (valid: <= 1e15)"
-            )
+        lr_v, whole = gd_steps(t, lr)
+        tau = whole.astype(np.float64)
         if mu == 0.0:
             # lr * max eig(K) in [1, 2): a second contour petal encloses z = 1 - lr u in (-1, 0)
             petal_u = _gd_petal(problem, Nv, Pv, lr_v)
@@ -222,6 +208,7 @@ def transfer_functions(
     return finite("H_k", out)
 
 
+@fill_doc(DMFT)
 def irreducible_bias(
     problem: Problem,
     P: Size,
@@ -245,22 +232,18 @@ def irreducible_bias(
     problem : Problem
         Spectrum and target (M = inf allowed: summed by the contour route of
         :func:`~scalinglaws.dmft.loss_curve`).
-    P : int or math.inf
-        Number of training samples.
+    {P}
     times : sequence of float
         GD: ``t = lr * steps``; flow: the time t.
     lr : float, optional
         Learning rate of discrete GD (required unless ``flow``).
-    flow : bool, optional
-        Gradient flow instead of discrete GD.
-    N : int or math.inf, optional
-        Overrides ``problem.N``.
+    {flow}
+    {N}
     momentum : float, optional
         As in :func:`transfer_functions`.
     nodes : int, optional
         Talbot nodes, as in :func:`transfer_functions`.
-    threads : int, optional
-        Worker threads (default: all cores).
+    {threads}
 
     Returns
     -------

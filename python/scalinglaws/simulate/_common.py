@@ -1,13 +1,14 @@
-"""Seeds and report times shared by the GD and SGD simulators."""
+"""Seeds, report times and run metadata shared by the GD and SGD simulators."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
 import numpy as np
 
 from .._validate import check_int
 from ..errors import ParameterError
+from ..problem import Problem
 
 _MAX_SEED = 2**63 - 1
 
@@ -38,3 +39,25 @@ def _cpu_count() -> int:
         1,
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
     )
+
+
+def _run_params(
+    problem: Problem,
+    N: int,
+    route: Dict[str, Any],
+    sched: Any,
+    projection_seed: Optional[int],
+    **measured: Any,
+) -> Dict[str, Any]:
+    """``LossCurve.params`` of a simulation: the problem's parameters, N, the route's parameters,
+    the bound schedule (if any), sigma and M, values measured by the runs, the projection seed."""
+    return {
+        **problem.params,
+        "N": N,
+        **route,
+        **({} if sched is None else {"schedule": str(sched)}),
+        "sigma": problem.sigma,
+        "M": problem.M,
+        **measured,
+        "projection_seed": projection_seed,
+    }

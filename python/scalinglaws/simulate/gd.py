@@ -21,7 +21,7 @@ from ..errors import ParameterError
 from ..problem import Problem
 from ..results import LossCurve
 from ..schedules import Schedule, as_schedule
-from ._common import _check_times, _cpu_count, _seed_lists
+from ._common import _check_times, _cpu_count, _run_params, _seed_lists
 
 __all__ = ["simulate_gd"]
 
@@ -241,21 +241,21 @@ def simulate_gd(
         method=("gradient flow" + (" with momentum" if mu else ""))
         if flow
         else ("heavy-ball GD" if mu else "gradient descent"),
-        params={
-            **problem.params,
-            "N": N,
-            "P": P,
-            "lr": lr,
-            "flow": flow,
-            "ensemble": ensemble,
-            "bags": bags,
-            **({"momentum": mu} if mu else {}),
-            **({} if sched is None else {"schedule": str(sched)}),
-            "sigma": problem.sigma,
-            "M": problem.M,
-            "max_gram_eigenvalue": np.asarray(gmax),
-            "projection_seed": projection_seed,
-        },
+        params=_run_params(
+            problem,
+            N,
+            {
+                "P": P,
+                "lr": lr,
+                "flow": flow,
+                "ensemble": ensemble,
+                "bags": bags,
+                **({"momentum": mu} if mu else {}),
+            },
+            sched,
+            projection_seed,
+            max_gram_eigenvalue=np.asarray(gmax),
+        ),
     )
 
 

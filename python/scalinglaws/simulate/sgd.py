@@ -13,7 +13,7 @@ from ..errors import ParameterError
 from ..problem import Problem
 from ..results import LossCurve, log_spaced_steps
 from ..schedules import Schedule, as_schedule
-from ._common import _MAX_SEED, _check_times, _seed_lists
+from ._common import _MAX_SEED, _check_times, _run_params, _seed_lists
 
 __all__ = ["simulate_sgd", "sgd_stability_bound"]
 
@@ -229,16 +229,16 @@ def simulate_sgd(
         model="simulation",
         seeds=np.asarray(data),
         method="one-pass SGD",
-        params={
-            **problem.params,
-            "N": N,
-            "batch": batch,
-            "lr": lr,
-            "lr_convention": "mean" if batch_mean else "sum",
-            "steps": steps,
-            **({} if sched is None else {"schedule": str(sched)}),
-            "sigma": problem.sigma,
-            "M": problem.M,
-            "projection_seed": projection_seed,
-        },
+        params=_run_params(
+            problem,
+            N,
+            {
+                "batch": batch,
+                "lr": lr,
+                "lr_convention": "mean" if batch_mean else "sum",
+                "steps": steps,
+            },
+            sched,
+            projection_seed,
+        ),
     )
