@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scalinglaws import spectra as sp
 from scalinglaws.cli import main
+from scalinglaws.errors import ParameterError
 
 
 # ----------------------------------------------------------------------------- numpy references
@@ -211,6 +212,21 @@ def test_kernel_input_validation():
         sp.kernel_matrix(np.ones((4, 3)), np.ones((2, 4)))
     with pytest.raises(MemoryError, match="kernel matrix needs"):
         sp.kernel_matrix(np.ones((1000, 3)), max_memory=1e6)
+
+
+@pytest.mark.parametrize("kernel", ["rbf", "laplace", "ntk", "nngp"])
+@pytest.mark.parametrize("cross", [False, True])
+def test_kernel_overflow_is_refused_with_the_feature_scale(kernel, cross):
+    """Finite but huge features overflow every kernel (inf - inf in the distances of two huge
+    points, inf in the arc-cosine recursion): refused with the feature scale, never a matrix
+    with NaN or inf (the core checks each column as it fills it)."""
+    X = np.array([[1e200, 0.0], [1e200, 1.0], [0.0, 1e-3], [2.0, 1.0]])
+    Z = X[::-1].copy() if cross else None
+    match = rf"the {kernel} kernel .* not finite .*\|X\| = 1e\+200"
+    with pytest.raises(ParameterError, match=match):
+        sp.kernel_matrix(X, Z, kernel=kernel, bandwidth=1.0)
+    K = sp.kernel_matrix(X[2:], None if Z is None else Z[:2], kernel=kernel, bandwidth=1.0)
+    assert np.isfinite(K).all()
 
 
 # ----------------------------------------------------------------------------- spectra

@@ -10,20 +10,6 @@
 #include "scalinglaws/kernels/kernel_matrix.hpp"
 
 namespace scalinglaws::bindings {
-namespace {
-
-std::string kind_name(kernels::Kind kind) {
-  switch (kind) {
-    case kernels::Kind::rbf: return "rbf";
-    case kernels::Kind::laplace: return "laplace";
-    case kernels::Kind::nngp: return "nngp";
-    case kernels::Kind::ntk: break;
-  }
-  return "ntk";
-}
-
-}  // namespace
-
 void register_kernels(py::module_& parent) {
   py::module_ m =
       parent.def_submodule("kernels", "Kernel (Gram) matrices: rbf, laplace, nngp, ntk");
@@ -40,11 +26,12 @@ void register_kernels(py::module_& parent) {
                                     bias_variance,
                                     threads};
            }),
-           py::kw_only(), py::arg("kind") = kind_name(d.kind), py::arg("bandwidth") = d.bandwidth,
-           py::arg("depth") = d.depth, py::arg("weight_variance") = d.weight_variance,
+           py::kw_only(), py::arg("kind") = kernels::kind_name(d.kind),
+           py::arg("bandwidth") = d.bandwidth, py::arg("depth") = d.depth,
+           py::arg("weight_variance") = d.weight_variance,
            py::arg("bias_variance") = d.bias_variance, py::arg("threads") = d.threads)
       .def_property(
-          "kind", [](const kernels::Params& p) { return kind_name(p.kind); },
+          "kind", [](const kernels::Params& p) { return kernels::kind_name(p.kind); },
           [](kernels::Params& p, const std::string& kind) {
             p.kind = kernels::kind_from_string(kind);
           },

@@ -1,7 +1,9 @@
 #include "scalinglaws/kernels/kernel_matrix.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -74,10 +76,15 @@ struct ColumnWorker {
   const Matrix& dz;  // depth x m
   bool symmetric;
 
-  void operator()(Matrix& K, Eigen::Index j) const {
+  // Returns whether the filled part of the column is finite (checked while it is in cache).
+  bool operator()(Matrix& K, Eigen::Index j) const {
     const Eigen::Index n = K.rows();
     const Eigen::Index i0 = symmetric ? j : 0;
-    double* col = K.col(j).data();
+    fill(K.col(j).data(), i0, n, j);
+    return K.col(j).segment(i0, n - i0).allFinite();
+  }
+
+  void fill(double* col, Eigen::Index i0, Eigen::Index n, Eigen::Index j) const {
     if (p.kind == Kind::rbf || p.kind == Kind::laplace) {
       const double inv_h = 1.0 / p.bandwidth;
       const double inv_2h2 = 0.5 * inv_h * inv_h;
@@ -123,6 +130,16 @@ struct ColumnWorker {
   }
 };
 
+// The kernel overflowed (or met inf - inf) although X is finite: the features are too large.
+[[noreturn]] void throw_not_finite(const Eigen::Ref<const Matrix>& X, const Params& p) {
+  std::ostringstream msg;
+  msg << "the " << kind_name(p.kind)
+      << " kernel of these points is not finite (overflow: |X| = " << X.cwiseAbs().maxCoeff()
+      << " too large for bandwidth / depth = " << p.bandwidth << " / " << p.depth
+      << "); standardise the features";
+  throw std::invalid_argument(msg.str());
+}
+
 // Copies the strict lower triangle to the upper one, in tiles, in parallel over tile columns.
 void mirror_lower(Matrix& K, int threads) {
   const Eigen::Index n = K.rows();
@@ -167,12 +184,26 @@ Matrix compute(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<const Matrix>
     if (!symmetric) dz = layer_diagonals(nz, d, p);
   }
   ColumnWorker worker{p, d, nx, nz, Xt, symmetric ? Xt : Zt, dx, symmetric ? dx : dz, symmetric};
-  parallel_for(m, p.threads, [&](std::ptrdiff_t j) { worker(K, j); });
+  std::atomic<bool> finite{true};
+  parallel_for(m, p.threads, [&](std::ptrdiff_t j) {
+    if (!worker(K, j)) finite.store(false, std::memory_order_relaxed);
+  });
+  if (!finite.load()) throw_not_finite(X, p);
   if (symmetric) mirror_lower(K, p.threads);
   return K;
 }
 
 }  // namespace
+
+std::string kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::rbf: return "rbf";
+    case Kind::laplace: return "laplace";
+    case Kind::nngp: return "nngp";
+    case Kind::ntk: break;
+  }
+  return "ntk";
+}
 
 Kind kind_from_string(const std::string& name) {
   if (name == "rbf") return Kind::rbf;

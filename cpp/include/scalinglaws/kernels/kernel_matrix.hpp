@@ -32,6 +32,7 @@ namespace scalinglaws::kernels {
 enum class Kind { rbf, laplace, nngp, ntk };
 
 Kind kind_from_string(const std::string& name);  // throws std::invalid_argument
+std::string kind_name(Kind kind);                // the inverse of kind_from_string
 
 struct Params {
   Kind kind = Kind::ntk;
