@@ -6,7 +6,8 @@ machine and the date.
     python docs/scripts/make_benchmarks.py --from-json bench.json   # format saved output
 
 The page is committed (the documentation build does not run benchmarks); regenerate it after
-changing the core and commit the result.
+changing the core and commit the result. Hand-written sections (from the first ``## `` heading
+on) are kept; only the generated table above them is replaced.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ def page(data: dict, full: bool) -> str:
         "reference is the simulator's 32-seed mean of the same setting, which the theory replaces.",
         "",
         f"Measured on {datetime.date.today().isoformat()}, "
-        f"{'full sizes' if full else 'quick sizes (`--quick`)'}, on {machine()}. The machine's",
-        "cores were shared with other jobs, so absolute times are noisy; the ratios are the point.",
+        f"{'full sizes' if full else 'quick sizes (`--quick`)'}, on {machine()}.",
+        f"Load average {os.getloadavg()[0]:.1f} when the run started; absolute times vary by",
+        "10-20% from run to run on this machine, the ratios are the point.",
         "",
         "| benchmark | C++ | numpy reference | ratio | target |",
         "|---|---|---|---|---|",
@@ -107,7 +109,13 @@ def main(argv=None) -> int:
     ap.add_argument("--from-json", help="format the saved output of `scalinglaws bench --json`")
     args = ap.parse_args(argv)
     data = json.loads(Path(args.from_json).read_text()) if args.from_json else run_bench(args.full)
-    OUT.write_text(page(data, args.full))
+    # hand-written sections (``## ...`` after the generated table) are kept as they are
+    kept = ""
+    if OUT.exists():
+        old = OUT.read_text()
+        cut = old.find("\n## ")
+        kept = old[cut:] if cut >= 0 else ""
+    OUT.write_text(page(data, args.full) + kept)
     print(f"wrote {OUT}")
     return 0
 
