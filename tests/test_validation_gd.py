@@ -80,17 +80,22 @@ def _simulate(p, P, times, seeds, seed, kw):
     return _SIMS[key]
 
 
+def _theory(p, P, times, kw, perturb=None):
+    """The DMFT curve at the simulation's step counts, optionally with a perturbed lr or N."""
+    kt, pt, tt = dict(kw), p, times
+    if perturb == "lr*1.05":
+        kt["lr"] = 1.05 * kw["lr"]
+        tt = times * 1.05  # the same step counts
+    elif perturb == "N*1.1":
+        pt = p.replace(N=int(round(1.1 * p.N)))
+    return sl.dmft.loss_curve(pt, P, tt, **kt)
+
+
 def _gd_check(case, perturb=None, record=True):
     name, p, P, seeds, kw = case
     times = TIMES if kw["lr"] < 1 else TIMES_RECIPE  # the T x T recipe: short horizons
     sim = _simulate(p, P, times, seeds, 0, kw)
-    kt, pt, tt = dict(kw), p, sim.times
-    if perturb == "lr*1.05":
-        kt["lr"] = 1.05 * kw["lr"]
-        tt = sim.times * 1.05  # the same step counts
-    elif perturb == "N*1.1":
-        pt = p.replace(N=int(round(1.1 * p.N)))
-    th = sl.dmft.loss_curve(pt, P, tt, **kt)
+    th = _theory(p, P, sim.times, kw, perturb)
     out = []
     for label, sel in (("t <= 10", sim.times <= 10.5), ("t > 10", sim.times > 10.5)):
         m, se = pooled_ratio(sim.test_loss_runs[:, sel], th.test_loss[sel])
@@ -144,13 +149,7 @@ def _lr_check(case, perturb=None, record=True):
     name, kw = case
     p, P, seeds = sl.Problem.bordelon(2.5, 1.5, 1024, 256), 512, 250
     sim = _simulate(p, P, TIMES_FAST, seeds, 1000, kw)
-    kt, pt, tt = dict(kw), p, sim.times
-    if perturb == "lr*1.05":
-        kt["lr"] = 1.05 * kw["lr"]
-        tt = sim.times * 1.05  # the same step counts
-    elif perturb == "N*1.1":
-        pt = p.replace(N=int(round(1.1 * p.N)))
-    th = sl.dmft.loss_curve(pt, P, tt, **kt)
+    th = _theory(p, P, sim.times, kw, perturb)
     m, se = pooled_ratio(sim.test_loss_runs, th.test_loss)
     return compare(
         1.0,
