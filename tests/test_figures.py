@@ -297,3 +297,25 @@ def test_cli_list_and_unknown(capsys):
     assert [f["id"] for f in listed] == IDS
     assert main(["reproduce", "no-such-figure"]) == 2
     assert "unknown figure" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "bordelon2024",
+        "bordelon2024_reuse",
+        "bordelon2024_white",
+        "paquette2024",
+        "paquette2024_compute",
+        "paquette2024_contour",
+        "paquette2024_fronts",
+        "schedules2024",
+    ],
+)
+def test_each_figure_module_imports_first(module):
+    """Any figure module can be the first one imported (no import cycle between the splits)."""
+    import subprocess
+    import sys
+
+    code = f"import scalinglaws.figures.{module}"
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -18,16 +18,8 @@ import numpy as np
 
 from ..problem import Problem
 from ._axes import label, palette
+from ._bordelon_common import INF, PAPER, _dmft
 from ._registry import register_figure
-
-PAPER = "Bordelon et al. 2024"
-INF = math.inf
-
-
-def _dmft():
-    from .. import dmft
-
-    return dmft
 
 
 def _gd_panel(

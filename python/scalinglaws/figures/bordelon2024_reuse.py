@@ -11,8 +11,8 @@ import numpy as np
 
 from ..problem import Problem
 from ._axes import label, palette
+from ._bordelon_common import PAPER, _dmft
 from ._registry import register_figure
-from .bordelon2024 import PAPER, _dmft
 
 
 # --------------------------------------------------------------------------- Fig. 5

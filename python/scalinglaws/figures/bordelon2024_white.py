@@ -12,8 +12,8 @@ import numpy as np
 
 from ..problem import Problem
 from ._axes import label, palette
+from ._bordelon_common import INF, PAPER, _dmft
 from ._registry import register_figure
-from .bordelon2024 import INF, PAPER, _dmft
 
 
 # --------------------------------------------------------------------------- white spectrum
