@@ -52,6 +52,12 @@ REJECTIONS = [
     (lambda: dmft.loss_curve(_BD, 50, [1, 2], lr=0.5, nodes=2), "nodes", "2", ">= 4"),
     (lambda: dmft.loss_curve(_BD, 50, [1, math.nan], lr=0.5), "times[1]", "nan", "finite"),
     (lambda: dmft.loss_curve(_BD, 50, [1, 2], lr=0.5, ensemble=0), "ensemble", "0", ">= 1"),
+    (
+        lambda: dmft.loss_curve(_BD, 50, [1e20], lr=0.5, schedule="cosine"),
+        "steps",
+        "2e+20",
+        "<= 1e15",
+    ),
     (lambda: sl.Problem.bordelon(1.5, 1.2, 0), "M", "0", ">= 1"),
     (
         lambda: dmft.transfer_functions(_BD, 50, [1e30], [1], lr=1e-300),

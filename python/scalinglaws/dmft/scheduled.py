@@ -44,14 +44,15 @@ from typing import Any, Optional, Tuple
 import numpy as np
 
 from .._docstrings import fill_doc
-from .._validate import check_memory, check_real
+from .._validate import check_memory
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ..results import LossCurve
 from ..schedules import Schedule, as_schedule
-from ._common import Size, check_problem, inv, size, theory_curve
+from ._common import Size, check_problem, gd_steps, inv, size, theory_curve
 from ._docs import DMFT
 from ._spectrum import lam_max, recipe_modes
+from .scheduled_contour import scheduled_contour_losses
 
 __all__ = ["recipe_scheduled", "scheduled_curve", "MAX_COST"]
 
@@ -277,11 +278,10 @@ def scheduled_curve(
     check_problem(problem)
     if lr is None:
         raise ParameterError("lr (the peak learning rate) is required with a schedule")
-    lr = check_real("lr", lr, minimum=0.0, min_open=True)
+    lr, steps = gd_steps(t, lr)
     Ev = size("ensemble", ensemble)
     Bv = size("bags", bags)
     Pv = size("P", P)
-    steps = np.round(t / lr).astype(np.int64)
     T = int(steps.max()) + 1
     if method == "recipe" and T - 1 > max_recipe_steps:
         raise ParameterError(
@@ -300,21 +300,17 @@ def scheduled_curve(
         )
     check_memory(32.0 * T, f"the per-step rates of the schedule (T = {T} steps)")
     rates = sched.rate(np.arange(T - 1), lr) if T > 1 else np.zeros(0)
-    from .scheduled_contour import scheduled_contour_losses
-
+    route = method
     if Ev != 1 or Bv != 1:  # ensembles / bagging: the dense recipe (no contour route)
         if method == "contour":
             raise ParameterError(
                 f"method='contour' with a schedule needs ensemble = bags = 1, got ensemble = "
                 f"{Ev:g}, bags = {Bv:g} (valid: method='recipe' or 'auto' for ensembles)"
             )
-        test = np.zeros(steps.size)
-        train = np.zeros(steps.size)
-        done = np.zeros(steps.size, dtype=bool)
-    else:
-        test, train, done = scheduled_contour_losses(
-            problem, Pv, N, steps, rates, method=method, nodes=nodes, threads=threads
-        )
+        route = "recipe"
+    test, train, done = scheduled_contour_losses(
+        problem, Pv, N, steps, rates, method=route, nodes=nodes, threads=threads
+    )
     if not np.all(done):
         T = int(steps[~done].max()) + 1
         if T - 1 > max_recipe_steps:
