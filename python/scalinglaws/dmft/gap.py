@@ -102,7 +102,7 @@ def train_test_gap(
     """
     problem = check_problem(problem)
     Pv = size("P", P)
-    if Pv == INF:
+    if Pv == INF:  # refused before N is looked at (a gap at P = inf is zero whatever N is)
         raise ParameterError("P must be finite for the train-test gap (it vanishes at P = inf)")
     Nv = size("N", N, problem.N)
     t = times_array(times)
@@ -110,14 +110,14 @@ def train_test_gap(
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     steps = steps_of(t, lr)
     T = int(steps.max()) + 1
-    # all modes, or at M = inf the explicit head + the tail quadrature resolved to lr * T
-    lam, w2, mult = recipe_modes(problem, lr * T)
-    check_stable(lam, lr, mu)
     if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
         raise ParameterError(
             f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="
             f"{max_recipe_steps} steps (asked {T - 1})"
         )
+    # all modes, or at M = inf the explicit head + the tail quadrature resolved to lr * T
+    lam, w2, mult = recipe_modes(problem, lr * T)
+    check_stable(lam, lr, mu)
     _, _, ex = recipe(
         lam,
         w2,
