@@ -36,6 +36,7 @@ __all__ = [
     "resolvent_sums",
     "recipe_modes",
     "mode_lambdas",
+    "mode_bound",
 ]
 
 #: explicit modes of an infinite problem (the tail starts at HEAD + 1; must be > 256)
@@ -191,6 +192,11 @@ def recipe_modes(
         np.concatenate([w2, qw]),
         np.concatenate([np.ones(lam.size), qm]),
     )
+
+
+def mode_bound(problem: Problem) -> int:
+    """Largest 1-based mode number: M, or 10**9 at M = inf (lambda_k from the power law)."""
+    return 10**9 if problem.infinite else int(problem.M)
 
 
 def mode_lambdas(problem: Problem, ks: Any) -> np.ndarray:

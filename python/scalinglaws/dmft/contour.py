@@ -86,6 +86,14 @@ def check_edge_stable(lr: float, u_edge: float, name: str = "lr") -> None:
         )
 
 
+def gd_petal(problem: Problem, Nv: float, Pv: float, lr: float, name: str = "lr") -> float:
+    """:func:`check_edge_stable` on the :func:`spectral_edge` of K, then
+    :func:`gd_contour_u_max` (0.0 when one petal suffices), with the edge computed once."""
+    u_edge = spectral_edge(problem, Nv, Pv)
+    check_edge_stable(lr, u_edge, name)
+    return gd_contour_u_max(problem, Nv, Pv, lr, u_edge)
+
+
 @fill_doc(DMFT)
 def gd_contour_u_max(
     problem: Problem, Nv: float, Pv: float, lr: float, u_edge: Optional[float] = None

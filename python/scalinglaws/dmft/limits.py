@@ -26,7 +26,14 @@ from ._common import (
     times_array,
 )
 from ._docs import DMFT
-from ._spectrum import head_arrays, mode_lambdas, recipe_modes, resolvent_sums, trace
+from ._spectrum import (
+    head_arrays,
+    mode_bound,
+    mode_lambdas,
+    recipe_modes,
+    resolvent_sums,
+    trace,
+)
 
 __all__ = ["infinite_width_loss", "final_losses", "early_time_transfer", "exponents"]
 
@@ -291,8 +298,7 @@ def early_time_transfer(
     """
     problem, Nv, Pv = problem_sizes(problem, P, N)
     t = times_array(times)[:, None]
-    top = 10**9 if problem.infinite else int(problem.M)
-    lam = mode_lambdas(problem, check_modes(modes, top))[None, :]
+    lam = mode_lambdas(problem, check_modes(modes, mode_bound(problem)))[None, :]
     c = trace(problem) * (inv(Pv) + inv(Nv))
     e = np.exp(-lam * t)
     return e + (c / lam) * (1.0 - e - lam * t * e)

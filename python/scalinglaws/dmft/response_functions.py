@@ -29,8 +29,8 @@ from ._common import (
     size,
 )
 from ._docs import DMFT
-from ._spectrum import core_spectrum, head_arrays, mode_lambdas
-from .transfer import _mode_bound, irreducible_bias, transfer_functions
+from ._spectrum import core_spectrum, head_arrays, mode_bound, mode_lambdas
+from .transfer import irreducible_bias, transfer_functions
 
 __all__ = ["Responses", "responses", "transfer_functions", "timescale_density", "irreducible_bias"]
 
@@ -279,7 +279,7 @@ def timescale_density(
     problem = check_problem(problem)
     u = check_values("u", u, minimum=0.0, min_open=True)
     eps = check_real("eps", eps, minimum=0.0, min_open=True)
-    ks = [int(k) for k in check_modes(modes, _mode_bound(problem))]
+    ks = [int(k) for k in check_modes(modes, mode_bound(problem))]
     r = responses(problem, P, s=-u + 1j * eps * np.maximum(u, 1.0), N=N, threads=threads)
     if problem.infinite:  # lambda_k of any mode from the power law
         lam_k = mode_lambdas(problem, ks)

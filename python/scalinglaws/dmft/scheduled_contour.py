@@ -28,7 +28,7 @@ from ..problem import Problem
 from ._common import inv
 from ._docs import DMFT
 from ._spectrum import core_spectrum
-from .contour import check_edge_stable, gd_contour_u_max, spectral_edge
+from .contour import gd_petal
 
 __all__ = ["run_length", "effective_steps", "scheduled_contour_losses"]
 
@@ -152,9 +152,7 @@ def scheduled_contour_losses(
         return test, train, done
     rates = np.asarray(rates, dtype=np.float64)
     peak = float(np.max(rates[: int(steps.max())]))
-    u_edge = spectral_edge(problem, N, P)
-    check_edge_stable(peak, u_edge, "peak lr")
-    u_max = gd_contour_u_max(problem, N, P, peak, u_edge)
+    u_max = gd_petal(problem, N, P, peak, "peak lr")
     tau = effective_steps(rates, steps, peak)
     need = 0.8 * nodes if u_max > 0 else 0.45 * nodes
     if method == "contour":

@@ -29,30 +29,11 @@ from ._common import (
     times_array,
 )
 from ._docs import DMFT
-from ._spectrum import core_spectrum, head_arrays, recipe_modes
-from .contour import check_edge_stable, gd_contour_u_max, momentum_contour_ok, spectral_edge
+from ._spectrum import core_spectrum, head_arrays, mode_bound, recipe_modes
+from .contour import gd_petal, momentum_contour_ok
 from .recipe import recipe
 
 __all__ = ["transfer_functions", "irreducible_bias"]
-
-
-def _mode_bound(problem: Problem) -> int:
-    """Largest 1-based mode number: M, or 10**9 at M = inf (lambda_k from the power law)."""
-    return 10**9 if problem.infinite else int(problem.M)
-
-
-def _gd_petal(problem: Problem, Nv: float, Pv: float, lr: float) -> float:
-    """Stability of plain GD on the DMFT spectrum of K, and the second-petal bound ``u_max``.
-
-    As in :func:`scalinglaws.dmft.loss_curve`: refuses ``lr * u_edge >= 2`` (``u_edge`` the
-    spectral edge of K, 2% margin removed), returns 0.0 when one petal suffices.
-    """
-    check_stable(head_arrays(problem)[0], lr, 0.0)
-    if Nv == INF and Pv == INF:  # K = diag(lambda): the edge is max(lambda), stable above
-        return gd_contour_u_max(problem, Nv, Pv, lr)
-    u_edge = spectral_edge(problem, Nv, Pv)
-    check_edge_stable(lr, u_edge)
-    return gd_contour_u_max(problem, Nv, Pv, lr, u_edge)
 
 
 @fill_doc(DMFT)
@@ -134,7 +115,7 @@ def transfer_functions(
     problem, Nv, Pv = problem_sizes(problem, P, N)
     t = times_array(times)
     nodes = check_int("nodes", nodes, minimum=4, maximum=200)
-    ks = [int(k) for k in check_modes(modes, _mode_bound(problem))]
+    ks = [int(k) for k in check_modes(modes, mode_bound(problem))]
     if not ks:
         raise ParameterError("modes must not be empty")
     out = np.ones((t.size, len(ks)))
@@ -146,9 +127,10 @@ def transfer_functions(
     else:
         lr_v, whole = gd_steps(t, lr)
         tau = whole.astype(np.float64)
+        check_stable(head_arrays(problem)[0], lr_v, mu)
         if mu == 0.0:
             # lr * max eig(K) in [1, 2): a second contour petal encloses z = 1 - lr u in (-1, 0)
-            petal_u = _gd_petal(problem, Nv, Pv, lr_v)
+            petal_u = gd_petal(problem, Nv, Pv, lr_v)
             min_steps = (4 * nodes) // 5 + 1 if petal_u > 0.0 else (nodes + 1) // 2
             if np.any((tau > 0) & (tau < min_steps)):
                 two = " with lr * max eigenvalue(K) >= 1" if petal_u > 0.0 else ""
@@ -156,8 +138,6 @@ def transfer_functions(
                     f"discrete-GD transfer functions{two} need t = 0 or >= {min_steps} steps "
                     f"(nodes={nodes}); got {int(tau[(tau > 0) & (tau < min_steps)][0])}"
                 )
-        else:
-            check_stable(head_arrays(problem)[0], lr_v, mu)
     pos = tau > 0
     if mu != 0.0 and np.any(pos):
         idx = np.flatnonzero(pos)
