@@ -20,6 +20,7 @@ import platform
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 OUT = Path(__file__).resolve().parents[1] / "benchmarks.md"
 
@@ -61,7 +62,7 @@ def fmt_s(x) -> str:
     return f"{x:.3g} s" if x >= 0.01 else f"{1e3 * x:.2g} ms"
 
 
-def page(data: dict, full: bool) -> str:
+def page(data: dict, full: bool, load: Optional[float] = None) -> str:
     rows = data["benchmarks"] if isinstance(data, dict) else data
     lines = [
         "(benchmarks)=",
@@ -74,8 +75,9 @@ def page(data: dict, full: bool) -> str:
         "",
         f"Measured on {datetime.date.today().isoformat()}, "
         f"{'full sizes' if full else 'quick sizes (`--quick`)'}, on {machine()}.",
-        f"Load average {os.getloadavg()[0]:.1f} when the run started; absolute times vary by",
-        "10-20% from run to run on this machine, the ratios are the point.",
+        ("" if load is None else f"Load average {load:.1f} when the run started; ")
+        + "absolute times vary by 10-20% from run to run on this machine,",
+        "the ratios are the point.",
         "",
         "| benchmark | C++ | numpy reference | ratio | target |",
         "|---|---|---|---|---|",
@@ -108,6 +110,7 @@ def main(argv=None) -> int:
     ap.add_argument("--full", action="store_true", help="full sizes (default: --quick)")
     ap.add_argument("--from-json", help="format the saved output of `scalinglaws bench --json`")
     args = ap.parse_args(argv)
+    load = None if args.from_json else os.getloadavg()[0]  # before the run loads the machine
     data = json.loads(Path(args.from_json).read_text()) if args.from_json else run_bench(args.full)
     # hand-written sections (``## ...`` after the generated table) are kept as they are
     kept = ""
@@ -115,7 +118,7 @@ def main(argv=None) -> int:
         old = OUT.read_text()
         cut = old.find("\n## ")
         kept = old[cut:] if cut >= 0 else ""
-    OUT.write_text(page(data, args.full) + kept)
+    OUT.write_text(page(data, args.full, load) + kept)
     print(f"wrote {OUT}")
     return 0
 
