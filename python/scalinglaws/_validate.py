@@ -5,13 +5,17 @@ from __future__ import annotations
 import math
 import os
 from numbers import Integral, Real
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
 from .errors import ParameterError, ResourceError
 
 __all__ = [
+    "MAX_STEPS",
+    "steps_of",
+    "gd_steps",
+    "check_momentum",
     "check_int",
     "check_real",
     "check_array",
@@ -260,3 +264,37 @@ def check_complex(name: str, value: Any) -> np.ndarray:
         bad = arr.ravel()[int(np.flatnonzero(~np.isfinite(arr.ravel()))[0])]
         raise ParameterError(f"{name} must be finite complex numbers, got {bad}")
     return arr
+
+
+#: the largest step count the theory accepts (int64-safe, and far beyond any feasible run)
+MAX_STEPS = 10**15
+
+
+def steps_of(t: np.ndarray, lr: float, name: str = "times") -> np.ndarray:
+    """Whole steps ``round(t / lr)`` as int64, refusing counts beyond :data:`MAX_STEPS`."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        n = np.round(t / lr)
+    if not np.all(np.isfinite(n)) or np.any(n > MAX_STEPS):
+        raise ParameterError(  # MAX_STEPS = 1e15
+            f"steps = {float(np.max(n)):.3g} ({name} / lr, lr = {lr:g}) is out of range "
+            "(valid: <= 1e15)"
+        )
+    return n.astype(np.int64)
+
+
+def gd_steps(t: np.ndarray, lr: Any) -> Tuple[float, np.ndarray]:
+    """The learning rate of discrete GD (required, > 0) and the whole steps :func:`steps_of`
+    ``t / lr``."""
+    if lr is None:
+        raise ParameterError("lr is required for discrete GD (or pass flow=True)")
+    rate = check_real("lr", lr, minimum=0.0, min_open=True)
+    return rate, steps_of(t, rate)
+
+
+def check_momentum(momentum: Any, flow: bool) -> float:
+    """Heavy-ball mu in [0, 1) (discrete GD) or continuous beta >= 0 (flow)."""
+    if momentum is None:
+        return 0.0
+    if flow:
+        return check_real("momentum", momentum, minimum=0.0)
+    return check_real("momentum", momentum, minimum=0.0, maximum=1.0, max_open=True)

@@ -7,7 +7,7 @@ from typing import Any, Dict, Optional, Tuple, Union
 
 import numpy as np
 
-from .._validate import check_real
+from .._validate import MAX_STEPS, check_momentum, gd_steps, steps_of
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ..results import LossCurve
@@ -104,40 +104,6 @@ def times_array(times: Any, name: str = "times") -> np.ndarray:
     from .._validate import check_values
 
     return check_values(name, times, minimum=0.0)
-
-
-#: the largest step count the theory accepts (int64-safe, and far beyond any feasible run)
-MAX_STEPS = 10**15
-
-
-def steps_of(t: np.ndarray, lr: float, name: str = "times") -> np.ndarray:
-    """Whole steps ``round(t / lr)`` as int64, refusing counts beyond :data:`MAX_STEPS`."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        n = np.round(t / lr)
-    if not np.all(np.isfinite(n)) or np.any(n > MAX_STEPS):
-        raise ParameterError(  # MAX_STEPS = 1e15
-            f"steps = {float(np.max(n)):.3g} ({name} / lr, lr = {lr:g}) is out of range "
-            "(valid: <= 1e15)"
-        )
-    return n.astype(np.int64)
-
-
-def gd_steps(t: np.ndarray, lr: Any) -> Tuple[float, np.ndarray]:
-    """The learning rate of discrete GD (required, > 0) and the whole steps :func:`steps_of`
-    ``t / lr``."""
-    if lr is None:
-        raise ParameterError("lr is required for discrete GD (or pass flow=True)")
-    rate = check_real("lr", lr, minimum=0.0, min_open=True)
-    return rate, steps_of(t, rate)
-
-
-def check_momentum(momentum: Any, flow: bool) -> float:
-    """Heavy-ball mu in [0, 1) (discrete GD) or continuous beta >= 0 (flow)."""
-    if momentum is None:
-        return 0.0
-    if flow:
-        return check_real("momentum", momentum, minimum=0.0)
-    return check_real("momentum", momentum, minimum=0.0, maximum=1.0, max_open=True)
 
 
 #: in method="auto", heavy-ball steps that must fall back to the exact recipe are refused above

@@ -9,12 +9,15 @@ import numpy as np
 
 from .._backend import _core
 from .._validate import (
+    MAX_STEPS,
     check_int,
     check_memory,
+    check_momentum,
     check_real,
     check_time,
     check_type,
     check_values,
+    steps_of,
     threads_arg,
 )
 from ..errors import ParameterError
@@ -135,12 +138,7 @@ def simulate_gd(
         .require_finite("simulate_gd")
         .require_N()
     )
-    if momentum is None:
-        mu = 0.0
-    elif flow:
-        mu = check_real("momentum", momentum, minimum=0.0)
-    else:
-        mu = check_real("momentum", momentum, minimum=0.0, maximum=1.0, max_open=True)
+    mu = check_momentum(momentum, flow)
     P = check_int("P", P, minimum=1)
     ensemble = check_int("ensemble", ensemble, minimum=1, maximum=4096)
     bags = check_int("bags", bags, minimum=1, maximum=4096)
@@ -166,16 +164,15 @@ def simulate_gd(
             if np.any(step_arr != np.round(step_arr)):
                 bad = step_arr[step_arr != np.round(step_arr)][0]
                 raise ParameterError(f"steps must be whole numbers, got {bad:g}")
+            if np.any(step_arr > MAX_STEPS):
+                raise ParameterError(
+                    f"steps = {np.max(step_arr):.3g} is out of range (valid: <= 1e15)"
+                )
+            step_arr = step_arr.astype(np.int64)
         else:
             t = check_values("times", times)
             _check_times(t)
-            with np.errstate(over="ignore"):  # t / lr beyond 1e308 is refused just below
-                step_arr = np.round(t / lr_val)
-        if np.any(step_arr > 1e15):
-            raise ParameterError(
-                f"steps = {np.max(step_arr):.3g} (times / lr) is out of range (valid: <= 1e15)"
-            )
-        step_arr = step_arr.astype(np.int64)
+            step_arr = steps_of(t, lr_val)
         sim_times = step_arr.astype(np.float64)
     sched = as_schedule(schedule)
     if sched is not None:
