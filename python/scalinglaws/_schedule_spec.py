@@ -13,7 +13,6 @@ from .errors import ParameterError
 __all__ = ["KINDS", "validate_params", "split_spec"]
 
 # kind -> {key: (type, default)}; a default of None means required
-_NUM = "num"
 KINDS: Dict[str, Dict[str, Tuple[str, Any]]] = {
     "constant": {"warmup": ("int", 0)},
     "cosine": {"warmup": ("int", 0), "final": ("frac", 0.0)},

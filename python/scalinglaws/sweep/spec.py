@@ -140,13 +140,12 @@ class SweepSpec:
                 f"function must be a non-empty string (a built-in point function or "
                 f"'module:function'), got {self.function!r:.80}"
             )
-        self.grid = _flatten(dict(self.grid))
         self.fixed = _flatten(dict(self.fixed))
         if self.points is not None:
             self.points = [_flatten(dict(p)) for p in self.points]
         self.grid = {
             str(k): list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v]
-            for k, v in dict(self.grid).items()
+            for k, v in _flatten(dict(self.grid)).items()
         }
         for k, v in self.grid.items():
             if not v:
@@ -158,7 +157,6 @@ class SweepSpec:
                 raise ParameterError("give either grid or points, not both")
             if not self.points:
                 raise ParameterError("points is empty")
-            self.points = [dict(p) for p in self.points]
         overlap = set(self.fixed) & (set(self.grid) | set().union(*(self.points or [{}])))
         if overlap:
             raise ParameterError(
