@@ -35,9 +35,10 @@ from .._deprecation import moved
 from . import compute_optimal, phases, spectrum, volterra  # noqa: F401
 from ._legacy import accepts_scalars
 from .compute_optimal import estimate_compute_optimal, fit_compute_optimal, measure_compute_optimal
+from .kernel import forcing_kernel, kernel_norm, max_stable_lr
 from .phases import PHASE_EXAMPLES, PHASES, compute_optimal_exponents, phase
 from .spectrum import Spectrum, resolvent_m  # noqa: F401  (in __all__ through spectrum.__all__)
-from .volterra import forcing_kernel, kernel_norm, loss_curve, max_stable_lr, volterra_loss
+from .volterra import loss_curve, volterra_loss
 
 deterministic_spectrum = accepts_scalars(spectrum.deterministic_spectrum)
 empirical_spectrum = accepts_scalars(spectrum.empirical_spectrum)

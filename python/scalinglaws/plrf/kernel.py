@@ -156,6 +156,11 @@ def max_stable_lr(spectrum: Any, batch: int = 1, lr_convention: Optional[str] = 
     return g * batch if lr_convention == "mean" else g
 
 
+def _norm(g: float, lam: np.ndarray, batch: int) -> float:
+    """The Volterra kernel norm ``sum_k g lam_k / (2 - g (B+1) lam_k)`` (:ref:`plrf-stability`)."""
+    return float(np.sum(g * lam / (2.0 - g * (batch + 1) * lam)))
+
+
 def _check_lr(
     spectrum: Spectrum, lr: Any, batch: int, lr_convention: str, peak: Optional[float] = None
 ) -> float:
@@ -165,9 +170,7 @@ def _check_lr(
     lam = np.asarray(spectrum.eigenvalues, dtype=np.float64)
     # one O(d) pass decides (the kernel norm increases with the rate); the bisection of
     # max_stable_lr (200 passes) only for the error message
-    if g * (batch + 1) * float(lam.max()) < 2.0 and (
-        float(np.sum(g * lam / (2.0 - g * (batch + 1) * lam))) < 1.0
-    ):
+    if g * (batch + 1) * float(lam.max()) < 2.0 and _norm(g, lam, batch) < 1.0:
         return gamma
     bound = max_stable_lr(spectrum, batch, "sum")
     if not g < bound:
@@ -278,5 +281,4 @@ def kernel_norm(spectrum: Spectrum, lr: float, batch: int = 1, lr_convention: st
     spectrum = check_spectrum(spectrum)
     batch = check_int("batch", batch, minimum=1, maximum=10**9)
     gamma = _check_lr(spectrum, lr, batch, lr_convention)
-    lam = np.asarray(spectrum.eigenvalues, dtype=np.float64)
-    return float(np.sum(gamma * lam / (2.0 - gamma * (batch + 1) * lam)))
+    return _norm(gamma, np.asarray(spectrum.eigenvalues, dtype=np.float64), batch)
