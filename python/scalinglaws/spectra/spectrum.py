@@ -25,7 +25,17 @@ def _check_targets(y: Any, n: int) -> np.ndarray:
     y = check_array("y", y, ndim=2)
     if y.shape[0] != n:
         raise ParameterError(f"y must have one row per point ({n}), got {y.shape[0]}")
+    with np.errstate(over="ignore"):
+        if not math.isfinite(float(np.sum(y**2))):  # refused before the O(n^3) decomposition
+            _refuse_y(y)
     return y
+
+
+def _refuse_y(Y: np.ndarray) -> None:
+    raise ParameterError(
+        f"y (max |y| = {float(np.max(np.abs(Y))):.3g}) is out of range: its squared "
+        "projections overflow double precision (valid: |y| below ~1e150); rescale y"
+    )
 
 
 def kernel_spectrum(
@@ -96,8 +106,5 @@ def kernel_spectrum(
         power = np.sum(proj**2, axis=1) / n
         mean_square = float(np.sum(Y**2) / n)
     if not (np.all(np.isfinite(power)) and math.isfinite(mean_square)):
-        raise ParameterError(
-            f"y (max |y| = {float(np.max(np.abs(Y))):.3g}) is out of range: its squared "
-            "projections overflow double precision (valid: |y| below ~1e150); rescale y"
-        )
+        _refuse_y(Y)  # (a projection at the edge of double range; sum y^2 was checked above)
     return np.ascontiguousarray(w), np.ascontiguousarray(power), mean_square
