@@ -44,21 +44,12 @@ PLACEHOLDER = re.compile(r"^(?P<indent>[ \t]*)\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)
 COMMON: dict[str, str] = {
     "problem": "problem : Problem\n    The task (spectrum, target, N, label noise; :ref:`conventions`).",
     "lr": "lr : float\n    Learning rate (step size of gradient descent; :ref:`conv-lr`).",
-    "batch": "batch : int, optional\n    Batch size B of one-pass SGD.",
     "steps": "steps : sequence of int\n    Step counts (integers >= 0).",
     "rng": "rng : numpy.random.Generator\n    Source of randomness.",
-    "seed": (
-        "seed : int, optional\n    Seed of the random draws; a result is a pure function of it,"
-        " whatever the thread count."
-    ),
     "threads": "threads : int, optional\n    Worker threads (default: all cores); results do not depend on it.",
     "sigma": "sigma : float, optional\n    Label-noise standard deviation (>= 0).",
     "ax": "ax : matplotlib.axes.Axes, optional\n    Axes to draw on (default: a new figure).",
     "confidence": "confidence : float\n    Level of the intervals.",
-    "lr_convention": (
-        'lr_convention : {"sum", "mean"}, optional\n    Overrides the problem\'s learning-rate'
-        ' convention (``"sum"``: gamma = lr; ``"mean"``: gamma = lr / B; :ref:`conv-lr`).'
-    ),
 }
 
 

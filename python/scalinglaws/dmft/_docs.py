@@ -21,4 +21,11 @@ DMFT: dict[str, str] = {
         "invN, invP : float\n    1/N and 1/P (0 for infinity).\n"
         "sigma2 : float\n    Label-noise variance sigma^2."
     ),
+    # dmft.exponents and spectra.scaling_exponents (the same closed forms)
+    "exponents_returns": (
+        'dict\n    ``{"time": .., "model": .., "data": .., "compute": {"t": .., "N": .., "loss": ..}}``;'
+        "\n    the compute entries are the exponents of the optimal time, the optimal N and the loss"
+        "\n    on the frontier, for compute ``C = N t``.\n\nRaises\n------\nParameterError"
+        "\n    a <= 1 or b <= 0."
+    ),
 }

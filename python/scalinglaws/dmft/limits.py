@@ -13,7 +13,6 @@ from .._docstrings import fill_doc
 from .._validate import check_modes, check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
-from ..spectra.fits import EXPONENTS_DOCS
 from ._common import (
     INF,
     Size,
@@ -304,7 +303,7 @@ def early_time_transfer(
     return e + (c / lam) * (1.0 - e - lam * t * e)
 
 
-@fill_doc(EXPONENTS_DOCS)
+@fill_doc(DMFT)
 def exponents(a: float, b: float) -> Dict[str, Any]:
     """Closed-form scaling exponents (positive numbers; losses decay as X^-exponent).
 

@@ -20,6 +20,7 @@ from typing import Any, Dict, Tuple
 import numpy as np
 from scipy import optimize
 
+from .._docstrings import fill_doc
 from .._validate import check_real
 from .bootstrap import finite_or_none, percentile_interval
 
@@ -175,6 +176,7 @@ def allocation_exponents(params: Dict[str, float], flop_model: FlopModel) -> Dic
         }
 
 
+@fill_doc()
 @dataclass
 class Allocation:
     """Compute-optimal N, D and tokens per parameter at the budgets ``C`` (with intervals).
@@ -195,8 +197,7 @@ class Allocation:
         The law at the optimum.
     N_opt_ci, D_opt_ci, tokens_per_param_ci, loss_opt_ci : ndarray
         Intervals, shape ``(len(C), 2)`` (NaN without replicates).
-    confidence : float
-        Level of the intervals.
+    {confidence}
     flops : str
         Name of the FLOP model.
 

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 from scipy import stats
 
+from .._docstrings import fill_doc
 from .._validate import check_int, check_real
 from ..errors import ParameterError
 from ._data import canonical_order, check_column, check_table
@@ -83,6 +84,7 @@ def _slope(lc: np.ndarray, ly: np.ndarray) -> Tuple[float, float]:
     return s, float(ly.mean() - s * lc.mean())
 
 
+@fill_doc()
 @dataclass
 class IsoFlopFit:
     """IsoFLOP result: per-budget optima and the power laws ``N_opt = k_N C^a``, ``D_opt = k_D C^b``.
@@ -113,8 +115,7 @@ class IsoFlopFit:
         t-intervals of the log-log regression.
     ci_method : str
         ``"bootstrap-percentile"`` or ``"asymptotic"``.
-    confidence : float
-        Level of the intervals.
+    {confidence}
     n_bootstrap, n_failed : int
         Bootstrap resamples requested and dropped.
     seed : int

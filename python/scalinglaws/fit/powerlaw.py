@@ -20,6 +20,7 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 from scipy import optimize, stats
 
+from .._docstrings import fill_doc
 from .._validate import check_int, check_real
 from ..errors import ParameterError
 from .bootstrap import map_chunks, percentile_interval, resample_indices, resample_seeds
@@ -39,6 +40,7 @@ def _positive_pairs(name_x: str, x: Any, name_y: str, y: Any) -> Tuple[np.ndarra
     return x, y
 
 
+@fill_doc()
 @dataclass
 class PowerLawFit:
     """``y = prefactor * x^(-exponent)`` fitted on ``x_range``.
@@ -53,8 +55,7 @@ class PowerLawFit:
         A.
     exponent_ci, prefactor_ci : (float, float)
         Intervals at level ``confidence``.
-    confidence : float
-        Level of the intervals.
+    {confidence}
     n : int
         Points fitted.
     x_range : (float, float)
@@ -204,6 +205,7 @@ def fit_power_law(
     )
 
 
+@fill_doc()
 @dataclass
 class ScalingLawFit:
     """``L = L_inf + A t^(-x) + B N^(-y)``, fitted by :func:`fit_scaling_law`.
@@ -216,8 +218,7 @@ class ScalingLawFit:
         ``L_inf``, ``A``, ``x``, ``B``, ``y``.
     ci : dict
         Interval of each parameter at level ``confidence``.
-    confidence : float
-        Level of the intervals.
+    {confidence}
     n : int
         Points fitted.
     rms_log_residual : float

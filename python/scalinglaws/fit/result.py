@@ -8,6 +8,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from .allocation import Allocation, FlopModel, allocation_exponents, optimal_allocation
 from .bootstrap import finite_or_none, percentile_interval
 
@@ -31,6 +32,7 @@ class IdentifiabilityWarning(UserWarning):
     """
 
 
+@fill_doc()
 @dataclass
 class ChinchillaFit:
     """A fitted ``L(N, D) = E + A / N^alpha + B / D^beta``.
@@ -53,8 +55,7 @@ class ChinchillaFit:
         Identifiability problems (also issued as :class:`IdentifiabilityWarning`).
     ci_method : str
         ``"bootstrap-percentile"`` or ``"asymptotic"``.
-    confidence : float
-        Level of the intervals.
+    {confidence}
     n_points : int
         Number of runs fitted.
     huber_delta : float

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._docstrings import fill_doc
 from .._validate import check_array, check_int, check_time
+from ..dmft._docs import DMFT
 from ..errors import ParameterError
 
 __all__ = ["PowerLawFit", "fit_power_law", "auto_k_range", "scaling_exponents", "check_range"]
@@ -266,17 +267,7 @@ def auto_k_range(n_modes: int, n: int) -> Tuple[int, int]:
 # ----------------------------------------------------------------------------------- exponents
 #: Returns and Raises of the closed-form exponents (:func:`scalinglaws.dmft.exponents` and this
 #: module's :func:`scaling_exponents`), expanded by ``fill_doc``
-EXPONENTS_DOCS = {
-    "exponents_returns": (
-        'dict\n    ``{"time": .., "model": .., "data": .., "compute": {"t": .., "N": .., "loss": ..}}``;'
-        "\n    the compute entries are the exponents of the optimal time, the optimal N and the loss"
-        "\n    on the frontier, for compute ``C = N t``.\n\nRaises\n------\nParameterError"
-        "\n    a <= 1 or b <= 0."
-    ),
-}
-
-
-@fill_doc(EXPONENTS_DOCS)
+@fill_doc(DMFT)
 def scaling_exponents(a: float, b: float) -> Dict[str, Any]:
     """Closed-form exponents of Bordelon, Atanasov & Pehlevan for fitted (a, b).
 

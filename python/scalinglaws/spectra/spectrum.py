@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Tuple
+from typing import Any, NoReturn, Tuple
 
 import numpy as np
 
@@ -31,7 +31,7 @@ def _check_targets(y: Any, n: int) -> np.ndarray:
     return y
 
 
-def _refuse_y(Y: np.ndarray) -> None:
+def _refuse_y(Y: np.ndarray) -> NoReturn:
     raise ParameterError(
         f"y (max |y| = {float(np.max(np.abs(Y))):.3g}) is out of range: its squared "
         "projections overflow double precision (valid: |y| below ~1e150); rescale y"
