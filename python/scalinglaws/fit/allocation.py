@@ -157,7 +157,7 @@ def allocation_exponents(params: Dict[str, float], flop_model: FlopModel) -> Dic
 
     Examples
     --------
-    >>> law = dict(E=1.69, A=406.4, alpha=0.34, B=410.7, beta=0.28)   # Hoffmann et al.
+    >>> from scalinglaws.testing import HOFFMANN as law   # Hoffmann et al. (2022)
     >>> {k: round(v, 3) for k, v in allocation_exponents(law, FlopModel()).items()}
     {'a': 0.452, 'b': 0.548, 'G': 1.345}
     """
@@ -203,7 +203,7 @@ class Allocation:
 
     Examples
     --------
-    >>> law = dict(E=1.69, A=406.4, alpha=0.34, B=410.7, beta=0.28)   # Hoffmann et al.
+    >>> from scalinglaws.testing import HOFFMANN as law   # Hoffmann et al. (2022)
     >>> a = optimal_allocation(law, np.empty((0, 5)), [1e21, 1e23], FlopModel(), 0.9)
     >>> a.tokens_per_param.round(1).tolist()
     [50.1, 78.2]
@@ -294,7 +294,7 @@ def optimal_allocation(
 
     Examples
     --------
-    >>> law = dict(E=1.69, A=406.4, alpha=0.34, B=410.7, beta=0.28)   # Hoffmann et al.
+    >>> from scalinglaws.testing import HOFFMANN as law   # Hoffmann et al. (2022)
     >>> a = optimal_allocation(law, np.empty((0, 5)), 1e23, FlopModel(), 0.9)
     >>> f"{a.N_opt[0]:.3g}", f"{a.D_opt[0]:.3g}"
     ('1.46e+10', '1.14e+12')
