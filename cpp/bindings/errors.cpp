@@ -47,11 +47,14 @@ void register_errors() {
   set_interrupt_hook(&python_stop_requested);
   py::register_exception_translator([](std::exception_ptr p) {
     if (!p) return;
+    // whichever error a parallel run reports first, the next call starts with no stop request;
+    // a Ctrl-C seen by the poll has set KeyboardInterrupt already, and it wins
+    clear_interrupt();
+    if (PyErr_Occurred()) return;
     try {
       std::rethrow_exception(p);
     } catch (const Interrupted&) {
-      clear_interrupt();
-      if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
+      PyErr_SetNone(PyExc_KeyboardInterrupt);
     } catch (const ConvergenceError& e) {
       const double r = e.residual();
       raise("ConvergenceError", PyExc_RuntimeError, e.what(),

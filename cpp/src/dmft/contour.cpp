@@ -24,6 +24,19 @@ void check_curve(const std::vector<double>& times, const CurveOptions& opt) {
   if (!opt.flow) checks::positive(opt.lr, "lr");
   checks::non_empty(times.size(), "times");
   checks::all_positive(times.data(), times.size(), "times");
+  if (opt.schedule_lr.empty()) return;
+  // schedules: the options once per call (make_schedule_contour runs once per time)
+  if (opt.flow || opt.momentum != 0.0)
+    throw std::invalid_argument("schedule_lr is for discrete GD without momentum");
+  if (opt.schedule_steps.size() != opt.schedule_lr.size())
+    throw std::invalid_argument("schedule_lr and schedule_steps must have the same length");
+  for (std::size_t k = 0; k < opt.schedule_lr.size(); ++k) {
+    const double l = opt.schedule_lr[k], m = opt.schedule_steps[k];
+    if (!(std::isfinite(l) && l >= 0.0 && l <= opt.lr * (1.0 + 1e-12)))
+      throw std::invalid_argument("schedule_lr must lie in [0, lr] (lr = the peak rate)");
+    if (!(std::isfinite(m) && m >= 0.0 && m == std::round(m)))
+      throw std::invalid_argument("schedule_steps must be whole numbers >= 0");
+  }
 }
 namespace {
 
@@ -56,19 +69,12 @@ namespace {
 Contour make_schedule_contour(double time, const CurveOptions& opt) {
   const int K = opt.nodes;
   const std::size_t nseg = opt.schedule_lr.size();
-  if (opt.flow || opt.momentum != 0.0)
-    throw std::invalid_argument("schedule_lr is for discrete GD without momentum");
-  if (opt.schedule_steps.size() != nseg)
-    throw std::invalid_argument("schedule_lr and schedule_steps must have the same length");
-  // the first n = time steps: (rate, count) pairs and the effective step count
+  // the first n = time steps: (rate, count) pairs and the effective step count (the options
+  // were checked once by check_curve)
   std::vector<double> lrs, cnt;
   double left = std::round(time), tau = 0.0;
   for (std::size_t k = 0; k < nseg && left > 0; ++k) {
     const double l = opt.schedule_lr[k], m = opt.schedule_steps[k];
-    if (!(std::isfinite(l) && l >= 0.0 && l <= opt.lr * (1.0 + 1e-12)))
-      throw std::invalid_argument("schedule_lr must lie in [0, lr] (lr = the peak rate)");
-    if (!(std::isfinite(m) && m >= 0.0 && m == std::round(m)))
-      throw std::invalid_argument("schedule_steps must be whole numbers >= 0");
     const double used = std::min(m, left);
     if (used > 0 && l > 0) {
       lrs.push_back(l);
