@@ -65,6 +65,23 @@ BAD_CALLS = {
     "dmft.loss_curve inv_E": lambda: _core.dmft.loss_curve(
         spectrum(), [1.0], _core.dmft.CurveOptions(flow=True, inv_E=2.0)
     ),
+    # schedules: checked once per call, for every segment (also past the times asked)
+    "dmft.loss_curve schedule with flow": lambda: _core.dmft.loss_curve(
+        spectrum(), [1.0], _core.dmft.CurveOptions(flow=True, schedule_lr=[0.1], schedule_steps=[1])
+    ),
+    "dmft.loss_curve schedule lengths": lambda: _core.dmft.loss_curve(
+        spectrum(), [20.0], _core.dmft.CurveOptions(lr=0.5, schedule_lr=[0.5], schedule_steps=[])
+    ),
+    "dmft.loss_curve schedule lr above peak": lambda: _core.dmft.loss_curve(
+        spectrum(),
+        [20.0],
+        _core.dmft.CurveOptions(lr=0.5, schedule_lr=[0.5, 0.6], schedule_steps=[20, 5]),
+    ),
+    "dmft.loss_curve schedule steps not whole": lambda: _core.dmft.loss_curve(
+        spectrum(),
+        [20.0],
+        _core.dmft.CurveOptions(lr=0.5, schedule_lr=[0.5, 0.1], schedule_steps=[20, 2.5]),
+    ),
     "dmft.transfer mode out of range": lambda: _core.dmft.transfer(spectrum(), [1.0], [3], CURVE),
     "dmft.transfer negative mode": lambda: _core.dmft.transfer(spectrum(), [1.0], [-1], CURVE),
     "dmft.transfer no modes": lambda: _core.dmft.transfer(spectrum(), [1.0], [], CURVE),
