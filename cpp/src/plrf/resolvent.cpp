@@ -86,6 +86,21 @@ NewtonOut continuation(const PowerLawSums& S, int d, double trd, cplx z) {
   throw ConvergenceError(msg.str(), residual);
 }
 
+// m at z = x + i eta_rel |x|: Newton from `guess` (when given), else or on failure the full
+// continuation (trd = power_sum(2 alpha) / d, computed here when negative).
+cplx solve_real_point(const PowerLawSums& S, int d, double x, double eta_rel, const cplx* guess,
+                      double trd) {
+  const cplx z(x, eta_rel * std::abs(x));
+  NewtonOut o{0.0, kInf, false};
+  if (guess) o = newton(S, d, z, *guess, 30, 1e-13);
+  if (!o.converged || !valid_branch(o.m, z)) {
+    if (trd < 0.0) trd = S.power_sum(2.0 * S.alpha()) / d;
+    o = continuation(S, d, trd, z);
+  }
+  if (!o.converged || !finite_c(o.m)) fail(z, o.residual);
+  return o.m;
+}
+
 }  // namespace
 
 VectorC solve_m(const PowerLawSums& S, int d, const VectorC& z, int threads) {
@@ -117,33 +132,14 @@ VectorC solve_m_real_sweep(const PowerLawSums& S, int d, const VectorD& x, doubl
   const std::ptrdiff_t nchunks = (n + chunk - 1) / chunk;
   parallel_for(nchunks, threads, [&](std::ptrdiff_t c) {
     const std::ptrdiff_t i0 = c * chunk, i1 = std::min(n, i0 + chunk);
-    cplx prev = 0.0;
-    bool have = false;
-    for (std::ptrdiff_t i = i0; i < i1; ++i) {
-      const cplx z(x[i], eta_rel * std::abs(x[i]));
-      NewtonOut o{0.0, kInf, false};
-      if (have) o = newton(S, d, z, prev, 30, 1e-13);
-      if (!o.converged || !valid_branch(o.m, z)) o = continuation(S, d, trd, z);
-      if (!o.converged || !finite_c(o.m)) fail(z, o.residual);
-      out[i] = o.m;
-      prev = o.m;
-      have = true;
-    }
+    for (std::ptrdiff_t i = i0; i < i1; ++i)  // Newton from the previous point of the chunk
+      out[i] = solve_real_point(S, d, x[i], eta_rel, i > i0 ? &out[i - 1] : nullptr, trd);
   });
   return out;
 }
 
-cplx solve_m_point(const PowerLawSums& S, int d, double x, double eta_rel, cplx guess,
-                   bool have_guess) {
-  const cplx z(x, eta_rel * std::abs(x));
-  NewtonOut o{0.0, kInf, false};
-  if (have_guess) o = newton(S, d, z, guess, 30, 1e-13);
-  if (!o.converged || !valid_branch(o.m, z)) {
-    const double trd = S.power_sum(2.0 * S.alpha()) / d;
-    o = continuation(S, d, trd, z);
-  }
-  if (!o.converged || !finite_c(o.m)) fail(z, o.residual);
-  return o.m;
+cplx solve_m_point(const PowerLawSums& S, int d, double x, double eta_rel, cplx guess) {
+  return solve_real_point(S, d, x, eta_rel, &guess, -1.0);
 }
 
 }  // namespace scalinglaws::plrf

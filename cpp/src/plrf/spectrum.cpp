@@ -83,7 +83,7 @@ void adaptive_densities(const PowerLawSums& S, int d, int ipF, double eta_rel, d
     const auto nl = static_cast<std::ptrdiff_t>(level.size());
     parallel_for(nl, threads, [&](std::ptrdiff_t k) {
       const std::ptrdiff_t a = level[k].first, b = level[k].second, c = (a + b) / 2;
-      m[c] = solve_m_point(S, d, out.x[c], eta_rel, 0.5 * (m[a] + m[b]), true);
+      m[c] = solve_m_point(S, d, out.x[c], eta_rel, 0.5 * (m[a] + m[b]));
       densities(c, m[c]);
     });
     next.clear();

@@ -17,9 +17,8 @@ VectorC solve_m(const PowerLawSums& S, int d, const VectorC& z, int threads);
 VectorC solve_m_real_sweep(const PowerLawSums& S, int d, const VectorD& x, double eta_rel,
                            int threads);
 
-// One real point z = x + i eta_rel |x|: Newton from `guess` (if have_guess), falling back to
-// full continuation; throws ConvergenceError on failure.
-cplx solve_m_point(const PowerLawSums& S, int d, double x, double eta_rel, cplx guess,
-                   bool have_guess);
+// One real point z = x + i eta_rel |x|: Newton from `guess`, falling back to full
+// continuation; throws ConvergenceError on failure.
+cplx solve_m_point(const PowerLawSums& S, int d, double x, double eta_rel, cplx guess);
 
 }  // namespace scalinglaws::plrf
