@@ -27,6 +27,7 @@ __all__ = [
     "steps_of",
     "gd_steps",
     "MAX_STEPS",
+    "check_recipe_steps",
     "AUTO_MOMENTUM_RECIPE_STEPS",
 ]
 
@@ -104,6 +105,18 @@ def times_array(times: Any, name: str = "times") -> np.ndarray:
     from .._validate import check_values
 
     return check_values(name, times, minimum=0.0)
+
+
+def check_recipe_steps(T: int, max_recipe_steps: Any, what: str, hint: str = "") -> None:
+    """Refuse a T x T recipe over more than ``max_recipe_steps`` steps (T - 1 steps asked):
+    "``what`` limited to max_recipe_steps=... steps (asked ...)``hint``"."""
+    from .._validate import check_int
+
+    limit = check_int("max_recipe_steps", max_recipe_steps, minimum=1)
+    if T - 1 > limit:
+        raise ParameterError(
+            f"{what} limited to max_recipe_steps={limit} steps (asked {T - 1}){hint}"
+        )
 
 
 #: in method="auto", heavy-ball steps that must fall back to the exact recipe are refused above

@@ -12,7 +12,7 @@ from .._validate import check_int, check_real
 from ..errors import ParameterError
 from ..problem import Problem
 from ..results import LossCurve
-from ._common import check_problem, finite, inv, theory_curve
+from ._common import MAX_STEPS, check_problem, check_recipe_steps, finite, inv, theory_curve
 from ._spectrum import recipe_modes
 from .recipe import recipe
 
@@ -42,7 +42,7 @@ def _sgd_curve(
         raise ParameterError(f"lr_convention must be 'sum' or 'mean', got {conv!r}")
     if np.any(t != np.round(t)):
         raise ParameterError("SGD times are step counts (whole numbers)")
-    if np.any(t > 1e15):
+    if np.any(t > MAX_STEPS):
         raise ParameterError(f"SGD times must be <= 1e15 steps, got {t.max():g}")
     steps = t.astype(np.int64)
     if method == "contour":
@@ -56,12 +56,12 @@ def _sgd_curve(
             raise ParameterError("the SGD recipe takes no schedule: use method='auto' (Volterra)")
         check_problem(problem)
         T = int(steps.max()) + 1
-        if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
-            raise ParameterError(
-                f"the SGD recipe is limited to max_recipe_steps="
-                f"{max_recipe_steps} steps (asked {T - 1}); the default "
-                "method='auto' (Volterra) has no limit"
-            )
+        check_recipe_steps(
+            T,
+            max_recipe_steps,
+            "the SGD recipe is",
+            "; the default method='auto' (Volterra) has no limit",
+        )
         lr_mean = lr if conv == "mean" else lr * batch
         # all modes, or at M = inf the head + the tail quadrature resolved to lr_mean * T
         rl, rw, rm = recipe_modes(problem, lr_mean * T)

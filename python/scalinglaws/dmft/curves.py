@@ -19,6 +19,7 @@ from ._common import (
     Size,
     check_momentum,
     check_problem,
+    check_recipe_steps,
     check_stable,
     gd_steps,
     inv,
@@ -322,11 +323,7 @@ def loss_curve(
                     )
     if np.any(use_recipe):
         T = int(steps[use_recipe].max()) + 1
-        if T - 1 > max_recipe_steps:
-            raise ParameterError(
-                f"the T x T recipe is limited to max_recipe_steps={max_recipe_steps} "
-                f"steps (asked {T - 1}); use method='contour'"
-            )
+        check_recipe_steps(T, max_recipe_steps, "the T x T recipe is", "; use method='contour'")
         rl, rw, rm = recipe_modes(problem, lr * T)
         a, b = recipe(
             rl, rw, inv(Nv), inv(Pv), sigma2, lr, T, momentum=mu, invE=invE, invB=invB, mult=rm

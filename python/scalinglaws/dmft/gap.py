@@ -8,7 +8,7 @@ from typing import Iterable, Optional
 import numpy as np
 
 from .._docstrings import fill_doc
-from .._validate import check_int, check_real
+from .._validate import check_real
 from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ._common import (
@@ -16,6 +16,7 @@ from ._common import (
     Size,
     check_momentum,
     check_problem,
+    check_recipe_steps,
     check_stable,
     inv,
     size,
@@ -110,11 +111,7 @@ def train_test_gap(
     lr = check_real("lr", lr, minimum=0.0, min_open=True)
     steps = steps_of(t, lr)
     T = int(steps.max()) + 1
-    if T - 1 > check_int("max_recipe_steps", max_recipe_steps, minimum=1):
-        raise ParameterError(
-            f"train_test_gap uses the T x T recipe, limited to max_recipe_steps="
-            f"{max_recipe_steps} steps (asked {T - 1})"
-        )
+    check_recipe_steps(T, max_recipe_steps, "train_test_gap uses the T x T recipe,")
     # all modes, or at M = inf the explicit head + the tail quadrature resolved to lr * T
     lam, w2, mult = recipe_modes(problem, lr * T)
     check_stable(lam, lr, mu)

@@ -49,7 +49,7 @@ from ..errors import ConvergenceError, ParameterError
 from ..problem import Problem
 from ..results import LossCurve
 from ..schedules import Schedule, as_schedule
-from ._common import Size, check_problem, gd_steps, inv, size, theory_curve
+from ._common import Size, check_problem, check_recipe_steps, gd_steps, inv, size, theory_curve
 from ._docs import DMFT
 from ._spectrum import lam_max, recipe_modes
 from .scheduled_contour import scheduled_contour_losses
@@ -283,11 +283,8 @@ def scheduled_curve(
     Bv = size("bags", bags)
     Pv = size("P", P)
     T = int(steps.max()) + 1
-    if method == "recipe" and T - 1 > max_recipe_steps:
-        raise ParameterError(
-            f"the scheduled recipe is limited to max_recipe_steps="
-            f"{max_recipe_steps} steps (asked {T - 1})"
-        )
+    if method == "recipe":  # before the O(T) rates are built
+        check_recipe_steps(T, max_recipe_steps, "the scheduled recipe is")
     sched = as_schedule(schedule)
     assert isinstance(sched, Schedule)
     sched = sched.bind(max(T - 1, 1))
@@ -313,11 +310,7 @@ def scheduled_curve(
     )
     if not np.all(done):
         T = int(steps[~done].max()) + 1
-        if T - 1 > max_recipe_steps:
-            raise ParameterError(
-                f"the scheduled recipe is limited to max_recipe_steps="
-                f"{max_recipe_steps} steps (asked {T - 1})"
-            )
+        check_recipe_steps(T, max_recipe_steps, "the scheduled recipe is")
         # all modes, or at M = inf the head + the tail quadrature resolved to the largest time
         rl, rw, rm = recipe_modes(problem, float(np.sum(rates[: T - 1])) + lr)
         M = rl.shape[0]
