@@ -363,3 +363,16 @@ def test_cli_dmft_recipe_routes_accept_m_inf(extra):
     # the tail beyond M = 1000 carries loss (b = 1.25: the kernel trace converges like M^-0.25)
     fl = np.array(fin["json"]["test_loss"])
     assert np.all(loss[: fl.size] > fl)
+
+
+def test_found_by_the_property_suite_huge_P_and_a_fully_learnable_frontier():
+    """Two inputs the random property suite drew (400 examples per property): P = 1e308 in
+    simulate_gd overflowed the memory estimate (OverflowError), and a one-mode task whose loss
+    underflows to 0 made compute_optimal_frontier take log10(0) (a RuntimeWarning)."""
+    p = sl.Problem.from_spectrum([1.0], [1.0], N=1)
+    with pytest.raises(sl.ParameterError, match=r"P must be <= .*got 1e\+308"):
+        sl.simulate_gd(p, 1e308, lr=1.0, times=[0.0], ensemble=2)
+    with pytest.raises(sl.ParameterError, match="too few compute values"):
+        sl.dmft.compute_optimal_frontier(
+            sl.Problem.from_spectrum([1.0], [1.0]), [1, 1, 2], t_max=163.0, n_times=10, P=100
+        )

@@ -42,11 +42,12 @@ def check_int(
         if not math.isfinite(value) or value != int(value):
             raise ParameterError(f"{name} must be an integer, got {value!r}")
     v = int(value)
+    shown = f"{float(v):g}" if abs(v) > 10**15 else str(v)  # not a 300-digit integer
     if minimum is not None and v < minimum:
         hi = "" if maximum is None else f" and <= {maximum}"
-        raise ParameterError(f"{name} must be >= {minimum}{hi}, got {v}")
+        raise ParameterError(f"{name} must be >= {minimum}{hi}, got {shown}")
     if maximum is not None and v > maximum:
-        raise ParameterError(f"{name} must be <= {maximum}, got {v}")
+        raise ParameterError(f"{name} must be <= {maximum}, got {shown}")
     return v
 
 
@@ -75,6 +76,16 @@ def check_real(
     return v
 
 
+def _require_finite(name: str, arr: np.ndarray) -> None:
+    """Refuse NaN/inf, naming the first bad element (C order) and its value."""
+    if not np.all(np.isfinite(arr)):
+        i = tuple(int(k) for k in np.argwhere(~np.isfinite(arr))[0])
+        raise ParameterError(
+            f"{name} must contain only finite numbers, got {name}[{', '.join(map(str, i))}] = "
+            f"{arr[i]} (valid: finite real numbers)"
+        )
+
+
 def check_array(name: str, value: Any, *, ndim: int = 1, positive: bool = False) -> np.ndarray:
     """Return ``value`` as a contiguous float64 array; reject NaN/inf and wrong shapes."""
     try:
@@ -87,13 +98,7 @@ def check_array(name: str, value: Any, *, ndim: int = 1, positive: bool = False)
         raise ParameterError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
     if arr.size == 0:
         raise ParameterError(f"{name} must not be empty")
-    if not np.all(np.isfinite(arr)):
-        i = np.unravel_index(int(np.flatnonzero(~np.isfinite(arr.ravel()))[0]), arr.shape)
-        where = ", ".join(str(int(k)) for k in i)
-        raise ParameterError(
-            f"{name} must contain only finite numbers, got {name}[{where}] = {arr[i]} "
-            "(valid: finite real numbers)"
-        )
+    _require_finite(name, arr)
     if positive and np.any(arr <= 0):
         raise ParameterError(
             f"{name} must be strictly positive (valid: > 0), got a minimum {arr.min():g}"
@@ -180,12 +185,7 @@ def check_values(
         raise ParameterError(f"{name} must be 1-dimensional, got shape {arr.shape}")
     if arr.size == 0:
         raise ParameterError(f"{name} must not be empty")
-    if not np.all(np.isfinite(arr)):
-        i = int(np.flatnonzero(~np.isfinite(arr))[0])
-        raise ParameterError(
-            f"{name} must contain only finite numbers, got {name}[{i}] = {arr[i]} "
-            "(valid: finite real numbers)"
-        )
+    _require_finite(name, arr)
     lo = float(arr.min())
     if minimum is not None and (lo < minimum or (min_open and lo == minimum)):
         op = ">" if min_open else ">="
@@ -261,7 +261,7 @@ def check_complex(name: str, value: Any) -> np.ndarray:
     if arr.size == 0:
         raise ParameterError(f"{name} must not be empty")
     if not np.all(np.isfinite(arr)):
-        bad = arr.ravel()[int(np.flatnonzero(~np.isfinite(arr.ravel()))[0])]
+        bad = arr[tuple(np.argwhere(~np.isfinite(arr))[0])]
         raise ParameterError(f"{name} must be finite complex numbers, got {bad}")
     return arr
 

@@ -189,7 +189,9 @@ def compute_optimal_frontier(
     for i, n in enumerate(Ns_arr):
         lt = logC - math.log10(n)
         ok = (lt >= math.log10(t[0])) & (lt <= math.log10(t[-1]))
-        Ls[i, ok] = 10 ** np.interp(lt[ok], np.log10(t), np.log10(curves[float(n)]))
+        # a loss that underflowed to 0 (a fully learnable task) is the smallest positive double
+        logL = np.log10(np.maximum(curves[float(n)], np.finfo(np.float64).tiny))
+        Ls[i, ok] = 10 ** np.interp(lt[ok], np.log10(t), logL)
     best = np.argmin(Ls, axis=0)
     Lstar = Ls[best, np.arange(logC.size)]
     Nbest = Ns_arr[best]

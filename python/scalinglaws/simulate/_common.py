@@ -6,7 +6,7 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
-from .._validate import check_int
+from .._validate import check_int, check_values
 from ..errors import ParameterError
 from ..problem import Problem
 
@@ -24,12 +24,13 @@ def _seed_lists(seeds: int, seed: int, projection_seed: Optional[int]) -> tuple:
     return data, proj
 
 
-def _check_times(t: np.ndarray, name: str = "times") -> None:
-    if t.ndim != 1 or t.size == 0:
-        raise ParameterError(f"{name} must be a non-empty list of numbers")
-    if not np.all(np.isfinite(t)) or np.any(t < 0):
-        bad = t[~(np.isfinite(t) & (t >= 0))][0]
-        raise ParameterError(f"{name} must be finite and >= 0, got {bad:g}")
+def _check_times(values: Any, name: str = "times") -> np.ndarray:
+    """Times or step counts: a non-empty 1-D array of finite numbers (:func:`check_values`)
+    that are >= 0."""
+    t = check_values(name, values)
+    if np.any(t < 0):
+        raise ParameterError(f"{name} must be finite and >= 0, got {t[t < 0][0]:g}")
+    return t
 
 
 def _cpu_count() -> int:

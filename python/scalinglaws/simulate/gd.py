@@ -16,7 +16,6 @@ from .._validate import (
     check_real,
     check_time,
     check_type,
-    check_values,
     steps_of,
     threads_arg,
 )
@@ -139,7 +138,7 @@ def simulate_gd(
         .require_N()
     )
     mu = check_momentum(momentum, flow)
-    P = check_int("P", P, minimum=1)
+    P = check_int("P", P, minimum=1, maximum=10**15)  # beyond: the memory estimate overflows
     ensemble = check_int("ensemble", ensemble, minimum=1, maximum=4096)
     bags = check_int("bags", bags, minimum=1, maximum=4096)
     if flow:
@@ -147,8 +146,7 @@ def simulate_gd(
             raise ParameterError("steps is for discrete GD; use times with flow=True")
         if times is None:
             raise ParameterError("times is required (gradient-flow times t >= 0)")
-        t = check_values("times", times)
-        _check_times(t)
+        t = _check_times(times)
         step_arr = None
         lr_val = 0.0 if lr is None else check_real("lr", lr, minimum=0.0, min_open=True)
         sim_times = t
@@ -159,8 +157,7 @@ def simulate_gd(
         if (times is None) == (steps is None):
             raise ParameterError("pass exactly one of times (t = lr * steps) or steps")
         if steps is not None:
-            step_arr = check_values("steps", steps)
-            _check_times(step_arr, name="steps")
+            step_arr = _check_times(steps, name="steps")
             if np.any(step_arr != np.round(step_arr)):
                 bad = step_arr[step_arr != np.round(step_arr)][0]
                 raise ParameterError(f"steps must be whole numbers, got {bad:g}")
@@ -170,8 +167,7 @@ def simulate_gd(
                 )
             step_arr = step_arr.astype(np.int64)
         else:
-            t = check_values("times", times)
-            _check_times(t)
+            t = _check_times(times)
             step_arr = steps_of(t, lr_val)
         sim_times = step_arr.astype(np.float64)
     sched = as_schedule(schedule)

@@ -187,8 +187,7 @@ def simulate_sgd(
         sched = sched.bind(steps)
     cps = log_spaced_steps(steps, n_checkpoints)
     if times is not None:
-        extra = np.asarray(list(times), dtype=np.float64)
-        _check_times(extra)
+        extra = _check_times(times)
         if np.any(extra != np.round(extra)) or np.any(extra > steps):
             bad = extra[(extra != np.round(extra)) | (extra > steps)][0]
             raise ParameterError(
