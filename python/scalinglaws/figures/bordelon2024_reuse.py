@@ -12,6 +12,7 @@ import numpy as np
 from ..problem import Problem
 from ._axes import label, palette
 from ._bordelon_common import PAPER, _dmft
+from ._checks import check_pooled
 from ._registry import register_figure
 
 
@@ -38,8 +39,7 @@ def fig5(quick: bool) -> Dict[str, Any]:
         "Ns": np.array(Ns),
         "seeds": seeds,
     }
-    for key, fn in (("test", "test_loss"), ("train", "train_loss")):
-        out[f"N_{key}_theory"] = []
+    out["N_test_theory"], out["N_train_theory"] = [], []
     sims: Dict[str, List[Any]] = {"test": [], "train": []}
     for N in Ns:
         c = dm.loss_curve(prob.replace(N=N), P, times, lr=lr)
@@ -107,8 +107,7 @@ def _fig5_verify(d: Dict[str, Any]) -> None:
     assert np.all(d["N_train_sim"][big, late] < 0.5 * d["N_test_sim"][big, late])
     # test loss: simulation / theory pooled over the checkpoints of each N, 5% (3 seeds quick:
     # measured -1.7% .. +2.6%; per point up to 5.8%)
-    pooled = np.mean(d["N_test_sim"] / d["N_test_theory"], axis=1) - 1
-    assert np.all(np.abs(pooled) < 0.05), pooled
+    check_pooled(d["N_test_sim"], d["N_test_theory"], 0.05, "N")
 
 
 # --------------------------------------------------------------------------- Fig. 6b
@@ -179,8 +178,7 @@ def _fig6_draw(d: Dict[str, Any], fig: Any) -> None:
                 color=colors[i],
                 label=f"N={N}, E={E}",
             )
-            if "ens_theory" in d:
-                a1.loglog(N * E * d["ens_times"], d["ens_theory"][2 * i + j], "k--", lw=0.8)
+            a1.loglog(N * E * d["ens_times"], d["ens_theory"][2 * i + j], "k--", lw=0.8)
     label(
         a1,
         "compute C = N E t",
@@ -204,8 +202,7 @@ def _fig6_verify(d: Dict[str, Any]) -> None:
     # (a) DMFT ensemble theory vs the simulated ensembles, pooled over the checkpoints of each
     # (N, E) curve: 5% (2 seeds quick, per-point standard error up to 6.4%: measured pooled
     # -2.2% .. +3.1%, per point <= 4.2%)
-    pooled = np.mean(d["ens_loss"] / d["ens_theory"], axis=1) - 1
-    assert np.all(np.abs(pooled) < 0.05), pooled
+    check_pooled(d["ens_loss"], d["ens_theory"], 0.05, "ensembles")
     # ensembling helps at equal t (theory and simulation) ...
     th = d["ens_theory"].reshape(len(d["ens_Ns"]), 2, -1)
     assert np.all(th[:, 1, 1:] < th[:, 0, 1:])

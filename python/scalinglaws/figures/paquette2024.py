@@ -16,7 +16,7 @@ from typing import Any, Dict
 import numpy as np
 
 from ..problem import Problem
-from ._axes import label
+from ._axes import label, palette
 from ._registry import register_figure
 
 PAPER = "Paquette et al. 2024"
@@ -355,17 +355,15 @@ def _interp_curve(f: Any, fl: np.ndarray, loss: np.ndarray) -> np.ndarray:
 def _draw_front(
     ax: Any, d: Dict[str, Any], p: str, *, label_every: int = 1, title: str = ""
 ) -> None:
-    import matplotlib.cm as cm
-
     ds = d[p + "ds"]
+    colors = palette(len(ds), top=1.0)
     for k, dd in enumerate(ds):
         fl, L = d[p + "curve_flops"][k], d[p + "curve_loss"][k]
         m = np.isfinite(fl) & (fl > 0)
-        col = cm.viridis(k / max(1, len(ds) - 1))
         ax.loglog(
             fl[m],
             L[m],
-            color=col,
+            color=colors[k],
             lw=1.0,
             label=f"d={int(dd)}" if k % label_every == 0 or k == len(ds) - 1 else None,
         )

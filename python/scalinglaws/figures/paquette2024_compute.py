@@ -188,7 +188,6 @@ def _fronts_verify(d: Dict[str, Any]) -> None:
                 xt,
             )
         # the block scheme of the stored curves vs the exact step-by-step recursion, smallest d
-        p = f"c{i}_"
         dd, gamma = int(d[p + "ds"][0]), float(d[p + "gamma"][0])
         v = math.inf if not np.isfinite(d[p + "v"][0]) else int(d[p + "v"][0])
         steps = 20000
