@@ -10,14 +10,12 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
-import scalinglaws
+from public_api import public_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -25,20 +23,6 @@ DOCS = ROOT / "docs"
 pytestmark = pytest.mark.skipif(
     not (DOCS / "conf.py").exists(), reason="no docs/ directory (installed package only)"
 )
-
-
-DEPRECATED_MODULES = {"scalinglaws.oracle", "scalinglaws.dmft_figures", "scalinglaws.plrf_figures"}
-
-
-def public_modules():
-    out = []
-    for info in pkgutil.walk_packages(scalinglaws.__path__, "scalinglaws."):
-        if any(part.startswith("_") for part in info.name.split(".")):
-            continue
-        if info.name in DEPRECATED_MODULES:  # forwarding shims, kept one release
-            continue
-        out.append(importlib.import_module(info.name))
-    return [scalinglaws] + out
 
 
 @pytest.fixture(scope="module")

@@ -23,34 +23,16 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import importlib
 import inspect
-import pkgutil
 import re
 import sys
 import textwrap
-import warnings
 
 import pytest
-import scalinglaws
-
-DEPRECATED_MODULES = {"scalinglaws.oracle", "scalinglaws.dmft_figures", "scalinglaws.plrf_figures"}
+from public_api import public_modules
 
 SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]+)\n-{3,}\s*$", re.M)
 FOREIGN = ("dmft.md", "plrf.md", "../shared")
-
-
-def public_modules() -> list:
-    out = [scalinglaws]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for info in pkgutil.walk_packages(scalinglaws.__path__, "scalinglaws."):
-            if any(part.startswith("_") for part in info.name.split(".")):
-                continue
-            if info.name in DEPRECATED_MODULES or info.name.endswith("__main__"):
-                continue
-            out.append(importlib.import_module(info.name))
-    return out
 
 
 def public_objects() -> dict:
