@@ -41,14 +41,22 @@ def store_arrays(self: Problem) -> None:
             raise ParameterError(
                 f"lam and wstar must have the same length, got {lam.size} and {wstar.size}"
             )
-        # read-only copies: the caller's own arrays stay writeable (the copy is skipped for
-        # arrays that are already read-only, e.g. those of another problem)
-        lam = lam.copy() if lam.flags.writeable else lam
-        wstar = wstar.copy() if wstar.flags.writeable else wstar
+        # read-only copies: the caller's own arrays stay writeable (no copy for arrays that are
+        # already read-only, e.g. those of another problem, or that check_array made afresh)
+        lam = _own(lam, given_lam)
+        wstar = _own(wstar, given_wstar)
         lam.setflags(write=False)
         wstar.setflags(write=False)
     self.__dict__["_lam"] = lam
     self.__dict__["_wstar"] = wstar
+
+
+def _own(arr: np.ndarray, given: Any) -> np.ndarray:
+    """``arr`` (checked from ``given``), copied only when it is writeable and shares memory
+    with the caller's ``given``."""
+    if arr.flags.writeable and isinstance(given, np.ndarray) and np.may_share_memory(arr, given):
+        return arr.copy()
+    return arr
 
 
 def arrays(self: Problem) -> Tuple[np.ndarray, np.ndarray]:
