@@ -28,7 +28,7 @@ from .._validate import check_array, check_int, check_real, check_size, check_ti
 from ..errors import ConvergenceError, ParameterError, ScalingLawsDeprecationWarning
 from ..problem import Problem
 from ..results import LossCurve, log_spaced_steps
-from ..schedules import Schedule, as_schedule
+from ..schedules import Schedule, resolve
 from .kernel import (  # noqa: F401 (re-exported: the old import paths)
     _check_lr,
     check_spectrum,
@@ -145,9 +145,7 @@ def volterra_loss(
     exact_steps = check_int("exact_steps", exact_steps, minimum=0, maximum=10**15)
     block_rel = check_real("block_rel", block_rel, minimum=0.0, maximum=0.5, min_open=True)
     noise = check_real("noise_variance", noise_variance, minimum=0.0)
-    sched = as_schedule(schedule)
-    if sched is not None:
-        sched = sched.bind(steps)
+    sched = resolve(schedule, steps)
     gamma = _check_lr(spectrum, lr, batch, lr_convention, None if sched is None else sched.peak)
     parts = []
     if log_spaced:

@@ -12,7 +12,7 @@ from .._validate import check_int, check_memory, check_real, check_time, check_t
 from ..errors import ParameterError
 from ..problem import Problem
 from ..results import LossCurve, log_spaced_steps
-from ..schedules import Schedule, as_schedule
+from ..schedules import Schedule, resolve
 from ._common import _MAX_SEED, _check_times, _run_params, _seed_lists
 
 __all__ = ["simulate_sgd", "sgd_stability_bound"]
@@ -182,9 +182,7 @@ def simulate_sgd(
     batch = check_int("batch", batch, minimum=1, maximum=10**6)
     n_checkpoints = check_int("n_checkpoints", n_checkpoints, minimum=1, maximum=10**6)
     batch_mean = _sgd_convention(problem, lr_convention)
-    sched = as_schedule(schedule)
-    if sched is not None:
-        sched = sched.bind(steps)
+    sched = resolve(schedule, steps)
     cps = log_spaced_steps(steps, n_checkpoints)
     if times is not None:
         extra = _check_times(times)
@@ -200,7 +198,7 @@ def simulate_sgd(
         8.0 * (3 * N * N + problem.M * 256 + len(data) * (2 * N + len(cps))),
         f"simulate_sgd (N={N})",
     )
-    n_proj = len(set(proj)) if proj else len(data)
+    n_proj = len(set(proj))
     check_time(
         n_proj * setup_seconds(problem.M, N) + len(data) * 3e-8 * steps * batch * N,
         f"simulate_sgd (M={problem.M}, N={N}, {steps} steps of batch {batch}, {len(data)} seeds)",
